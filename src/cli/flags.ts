@@ -1,0 +1,31 @@
+/** Command-line words into flag/value pairs: `--name value` or `--name=value`; bare flags are booleans. */
+import * as E from 'fp-ts/lib/Either.js';
+
+export type RawFlags = Readonly<Record<string, string | true>>;
+
+/**
+ * `valued` lists flags that take a value, `bare` those that do not. Anything else, a missing
+ * value, a repeated flag or a stray word is an error naming it.
+ */
+export function parseFlags(argv: readonly string[], valued: readonly string[], bare: readonly string[]): E.Either<string, RawFlags> {
+  const out: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (!word.startsWith('--')) return E.left(`unexpected argument '${word}': flags start with -- (see --help)`);
+    const eq = word.indexOf('=');
+    const name = eq === -1 ? word.slice(2) : word.slice(2, eq);
+    if (name in out) return E.left(`--${name} is given twice`);
+    if (bare.includes(name)) {
+      if (eq !== -1) return E.left(`--${name} takes no value, got '${word.slice(eq + 1)}'`);
+      out[name] = true;
+      continue;
+    }
+    if (!valued.includes(name)) return E.left(`unknown flag --${name} (see --help)`);
+    if (eq !== -1) { out[name] = word.slice(eq + 1); continue; }
+    const value = argv[i + 1];
+    if (value === undefined || (value.startsWith('--') && Number.isNaN(Number(value)))) return E.left(`--${name} needs a value`);
+    out[name] = value;
+    i++;
+  }
+  return E.right(out);
+}

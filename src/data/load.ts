@@ -1,0 +1,81 @@
+/**
+ * From what a user names (`--dataset`) to a Dataset: the embedded digits, Debian's Fashion-MNIST,
+ * or any folder or file of IDX data, gzipped or not. Errors are values with one-line messages.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Dataset } from './dataset.ts';
+import { embeddedDigits } from './embedded.ts';
+import { gunzipIfNeeded, parseIdx } from './idx.ts';
+
+export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+export const EMBEDDED = 'mnist';
+
+function readBytes(path: string): E.Either<string, Uint8Array> {
+  try {
+    return E.right(new Uint8Array(readFileSync(path)));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return E.left(code === 'ENOENT' ? `dataset file does not exist: ${path}` : `cannot read dataset file ${path} (${code ?? (e as Error).message})`);
+  }
+}
+
+const readIdx = (path: string, rank: 1 | 3) =>
+  pipe(readBytes(path), E.chain((b) => gunzipIfNeeded(b, path)), E.chain((b) => parseIdx(b, path, rank)));
+
+/** The labels file beside an images file, by the standard naming (`x-images-idx3-ubyte` / `x-labels-idx1-ubyte`). */
+function labelsBeside(imagesPath: string): string | null {
+  const name = basename(imagesPath);
+  if (!name.includes('images-idx3')) return null;
+  const candidate = join(dirname(imagesPath), name.replace('images-idx3', 'labels-idx1'));
+  if (existsSync(candidate)) return candidate;
+  const gz = candidate.endsWith('.gz') ? candidate.slice(0, -3) : candidate + '.gz';
+  return existsSync(gz) ? gz : null;
+}
+
+/** Loads an IDX images file (and its labels file if there is one beside it). */
+export function loadIdxDataset(imagesPath: string, name = imagesPath): E.Either<string, Dataset> {
+  return pipe(
+    readIdx(imagesPath, 3),
+    E.chain((img) => {
+      const [count, rows, cols] = img.dims;
+      const images = new Float32Array(img.data.length);
+      for (let i = 0; i < images.length; i++) images[i] = img.data[i] / 127.5 - 1;
+      const labelsPath = labelsBeside(imagesPath);
+      if (labelsPath === null) return E.right<string, Dataset>({ name, count, rows, cols, images, labels: null });
+      return pipe(
+        readIdx(labelsPath, 1),
+        E.chain((lab) =>
+          lab.dims[0] === count
+            ? E.right<string, Dataset>({ name, count, rows, cols, images, labels: lab.data })
+            : E.left(`${labelsPath}: ${lab.dims[0]} labels do not match the ${count} images of ${imagesPath}, expected ${count}`),
+        ),
+      );
+    }),
+  );
+}
+
+/** In a folder, the training images file (train-images-idx3-ubyte[.gz]); else the only images file. */
+function imagesFileIn(dir: string): E.Either<string, string> {
+  const files = readdirSync(dir).filter((f) => /images-idx3-ubyte(\.gz)?$/.test(f)).sort();
+  const train = files.find((f) => f.startsWith('train-'));
+  if (train) return E.right(join(dir, train));
+  if (files.length === 1) return E.right(join(dir, files[0]));
+  if (files.length === 0) return E.left(`no IDX images file (*-images-idx3-ubyte or .gz) in folder ${dir}`);
+  return E.left(`folder ${dir} holds several IDX images files (${files.join(', ')}) and none starts with train-: pass one file to --dataset`);
+}
+
+/** `mnist` (embedded), `fashion-mnist`, a folder of IDX files or one IDX images file. */
+export function loadDataset(spec: string): E.Either<string, Dataset> {
+  if (spec === EMBEDDED) return E.right(embeddedDigits());
+  if (spec === 'fashion-mnist') {
+    if (!existsSync(FASHION_MNIST_DIR)) {
+      return E.left(`--dataset fashion-mnist: ${FASHION_MNIST_DIR} does not exist (install the Debian package dataset-fashion-mnist, or pass a folder of IDX files)`);
+    }
+    return pipe(imagesFileIn(FASHION_MNIST_DIR), E.chain((p) => loadIdxDataset(p, 'fashion-mnist')));
+  }
+  if (!existsSync(spec)) return E.left(`--dataset: path does not exist: ${spec} (expected mnist, fashion-mnist, a folder of IDX files or an IDX images file)`);
+  return statSync(spec).isDirectory() ? pipe(imagesFileIn(spec), E.chain((p) => loadIdxDataset(p))) : loadIdxDataset(spec);
+}

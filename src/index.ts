@@ -1,0 +1,30 @@
+/** ganstream's public pieces, for composing pipelines of your own. */
+export type { Dataset } from './data/dataset.ts';
+export { limitDataset } from './data/dataset.ts';
+export { loadDataset, loadIdxDataset } from './data/load.ts';
+export { embeddedDigits } from './data/embedded.ts';
+export { parseIdx, encodeIdx } from './data/idx.ts';
+export { seeded } from './data/random.ts';
+
+export { ARCHITECTURES, DEFAULT_ARCHITECTURE } from './model/architectures.ts';
+export { selectBackend } from './model/backend.ts';
+export { createGan, disposeGan, type Gan } from './model/gan.ts';
+export { dStep, gStep, generate, judge } from './model/steps.ts';
+export { modelFiles } from './model/persistence.ts';
+
+export { TrainConfig, milestoneEpochs } from './streams/config.ts';
+export * from './streams/events.ts';
+export { batch$, batches, stepsPerEpoch } from './streams/sources/batches.ts';
+export { noise$, noise, milestoneNoise } from './streams/sources/noise.ts';
+export { paced, zipPaced } from './streams/sources/paced.ts';
+export { trainStep } from './streams/operators/train-step.ts';
+export { epochSummaries } from './streams/operators/epoch-summaries.ts';
+export { milestones } from './streams/operators/milestones.ts';
+export { warnings } from './streams/operators/warnings.ts';
+export { summary, summarize, type Summary } from './streams/analysis/summary.ts';
+export { training$ } from './streams/training.ts';
+export { consoleSink, formatSummary } from './streams/sinks/console.ts';
+export { fileSink } from './streams/sinks/file.ts';
+export { canvasSink, gridPng } from './streams/sinks/canvas.ts';
+export { writeModelFolder } from './streams/sinks/model-folder.ts';
+export { drawGrid, gridSize } from './render/grid.ts';

@@ -1,0 +1,64 @@
+/**
+ * Choosing where the tensors live: tfjs-node (libtensorflow) when it is installed, else the
+ * WebAssembly backend with ganstream's kernels, else plain JavaScript.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as E from 'fp-ts/lib/Either.js';
+import { installUntransposedMatMul } from './kernels/untransposed-matmul.ts';
+
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export interface BackendInfo {
+  readonly name: string;
+  readonly threads: number;
+  /** Kernels that ganstream replaced with its own. */
+  readonly kernels: readonly string[];
+}
+
+async function tryTensorflow(): Promise<E.Either<string, BackendInfo>> {
+  try {
+    // Optional dependency: a computed specifier keeps the type checker from requiring it.
+    const specifier = '@tensorflow/tfjs-node';
+    await import(specifier);
+    if (!(await tf.setBackend('tensorflow'))) return E.left('the tensorflow backend did not initialise');
+    return E.right({ name: 'tensorflow', threads: 0, kernels: [] });
+  } catch (e) {
+    return E.left(`@tensorflow/tfjs-node is not installed or did not load (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
+async function tryWasm(): Promise<E.Either<string, BackendInfo>> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) return E.left('the wasm backend did not initialise');
+    const kernels = installUntransposedMatMul('wasm');
+    return E.right({ name: 'wasm', threads: wasm.getThreadsCount(), kernels });
+  } catch (e) {
+    return E.left(`@tensorflow/tfjs-backend-wasm did not load (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
+async function useCpu(): Promise<E.Either<string, BackendInfo>> {
+  await tf.setBackend('cpu');
+  return E.right({ name: 'cpu', threads: 1, kernels: [] });
+}
+
+/** Sets the tfjs backend. `auto` tries tensorflow, then wasm, then cpu. */
+export async function selectBackend(choice: BackendChoice): Promise<E.Either<string, BackendInfo>> {
+  const result = await (async () => {
+    switch (choice) {
+      case 'tensorflow': return tryTensorflow();
+      case 'wasm': return tryWasm();
+      case 'cpu': return useCpu();
+      case 'auto': {
+        const tfn = await tryTensorflow();
+        if (E.isRight(tfn)) return tfn;
+        const wasm = await tryWasm();
+        return E.isRight(wasm) ? wasm : useCpu();
+      }
+    }
+  })();
+  await tf.ready();
+  return E.mapLeft((why: string) => `--backend ${choice}: ${why}`)(result);
+}

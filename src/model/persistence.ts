@@ -1,0 +1,70 @@
+/**
+ * Saving in the standard TensorFlow.js layers format (model.json + weights.bin), so that stock
+ * `tf.loadLayersModel` loads the generator in a browser or in Node. The functional network is
+ * mirrored as a tf.layers Sequential model with the same weights; this module returns the two
+ * files' contents and writes nothing.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LayerSpec } from './architectures.ts';
+import type { Gan } from './gan.ts';
+import type { LossName } from './losses.ts';
+import { layerVariables, BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, type Network } from './network.ts';
+
+export interface ModelFiles {
+  /** model.json, as an object. */
+  readonly modelJson: Record<string, unknown>;
+  /** weights.bin. */
+  readonly weights: Uint8Array;
+}
+
+export const WEIGHTS_FILE = 'weights.bin';
+
+function mirrorLayer(l: LayerSpec, units: number): tf.layers.Layer {
+  switch (l.kind) {
+    case 'dense': return tf.layers.dense({ units });
+    case 'leakyRelu': return tf.layers.leakyReLU({ alpha: l.alpha });
+    case 'relu': return tf.layers.activation({ activation: 'relu' });
+    case 'tanh': return tf.layers.activation({ activation: 'tanh' });
+    case 'batchNorm': return tf.layers.batchNormalization({ momentum: BATCH_NORM_MOMENTUM, epsilon: BATCH_NORM_EPSILON });
+    case 'dropout': return tf.layers.dropout({ rate: l.rate });
+  }
+}
+
+/**
+ * The generator maps [n, noiseDim] to images [n, rows, cols, 1]; the discriminator maps images
+ * [n, rows, cols, 1] to D's belief that they are real (sigmoid for bce, the raw score for lsgan).
+ */
+function mirror(net: Network, role: 'generator' | 'discriminator', rows: number, cols: number, loss: LossName): tf.Sequential {
+  const model = tf.sequential({ name: role });
+  if (role === 'discriminator') model.add(tf.layers.flatten({ inputShape: [rows, cols, 1] }));
+  else model.add(tf.layers.inputLayer({ inputShape: [net.inputSize] }));
+  for (const layer of net.layers) {
+    const mirrored = mirrorLayer(layer.spec, layer.units);
+    model.add(mirrored);
+    // Per layer: a model lists all trainable weights before the non-trainable ones.
+    if (layer.params) mirrored.setWeights(layerVariables(layer));
+  }
+  if (role === 'generator') model.add(tf.layers.reshape({ targetShape: [rows, cols, 1] }));
+  else if (loss === 'bce') model.add(tf.layers.activation({ activation: 'sigmoid' }));
+  return model;
+}
+
+export async function modelFiles(gan: Gan, role: 'generator' | 'discriminator', rows: number, cols: number, loss: LossName): Promise<ModelFiles> {
+  const model = mirror(role === 'generator' ? gan.generator : gan.discriminator, role, rows, cols, loss);
+  let files: ModelFiles | null = null;
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    files = {
+      modelJson: {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs} (ganstream)`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
+      },
+      weights: new Uint8Array(artifacts.weightData as ArrayBuffer),
+    };
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  model.dispose();
+  return files!;
+}

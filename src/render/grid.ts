@@ -1,0 +1,53 @@
+/**
+ * Draws grey images as a grid on any CanvasRenderingContext2D (node-canvas here, a browser's
+ * canvas later). Pure drawing: it does not know where the canvas lives.
+ */
+
+export interface GridLayout {
+  /** Images to draw. */
+  readonly count: number;
+  /** Pixel rows and columns of one image. */
+  readonly rows: number;
+  readonly cols: number;
+  /** Images per grid row. */
+  readonly gridCols: number;
+  /** Screen pixels per image pixel. */
+  readonly scale: number;
+  /** Screen pixels between images and around the grid. */
+  readonly pad: number;
+}
+
+/** Enough of CanvasRenderingContext2D for image grids. */
+export type PixelContext = Pick<CanvasRenderingContext2D, 'createImageData' | 'putImageData' | 'fillRect'> & { fillStyle: unknown };
+
+export function gridSize(l: GridLayout): { width: number; height: number } {
+  const gridRows = Math.ceil(l.count / l.gridCols);
+  return {
+    width: l.gridCols * (l.cols * l.scale + l.pad) + l.pad,
+    height: gridRows * (l.rows * l.scale + l.pad) + l.pad,
+  };
+}
+
+const PAD_GREY = 40;
+
+/** Draws `count` images of grey levels 0-255 (image after image, row after row) at (x, y). */
+export function drawGrid(ctx: PixelContext, grey: Uint8Array, l: GridLayout, x = 0, y = 0): void {
+  const { width, height } = gridSize(l);
+  const image = ctx.createImageData(width, height);
+  const px = image.data;
+  for (let i = 0; i < px.length; i += 4) { px[i] = px[i + 1] = px[i + 2] = PAD_GREY; px[i + 3] = 255; }
+  const per = l.rows * l.cols;
+  for (let n = 0; n < l.count; n++) {
+    const left = l.pad + (n % l.gridCols) * (l.cols * l.scale + l.pad);
+    const top = l.pad + Math.floor(n / l.gridCols) * (l.rows * l.scale + l.pad);
+    for (let r = 0; r < l.rows * l.scale; r++) {
+      const srcRow = n * per + Math.floor(r / l.scale) * l.cols;
+      let o = ((top + r) * width + left) * 4;
+      for (let c = 0; c < l.cols * l.scale; c++, o += 4) {
+        const v = grey[srcRow + Math.floor(c / l.scale)];
+        px[o] = px[o + 1] = px[o + 2] = v;
+      }
+    }
+  }
+  ctx.putImageData(image, x, y);
+}

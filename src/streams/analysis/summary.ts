@@ -1,0 +1,107 @@
+/**
+ * The summary report of a run, from its events alone (live or replayed): for D loss, D accuracy
+ * and G loss, mean, std, min and max over the whole run and over its last 10% of steps.
+ * Streaming: constant memory however long the run.
+ */
+import { defer, map, reduce, type OperatorFunction } from 'rxjs';
+import type { RunEnded, TrainingEvent } from '../events.ts';
+
+export interface Stats { mean: number; std: number; min: number; max: number; count: number }
+const SUMMARISED = ['dLoss', 'dAcc', 'gLoss'] as const;
+export type SummaryMetric = (typeof SUMMARISED)[number];
+
+export interface Summary {
+  arch: string | null;
+  status: RunEnded['status'] | 'unfinished';
+  steps: number;
+  epochs: number;
+  seconds: number;
+  samplesPerSec: number;
+  warnings: number;
+  run: Record<SummaryMetric, Stats>;
+  last10: Record<SummaryMetric, Stats>;
+}
+
+/** Welford's running mean and variance, with min and max. */
+class Running {
+  n = 0; mean = 0; m2 = 0; min = Infinity; max = -Infinity;
+  add(x: number) {
+    this.n++;
+    const d = x - this.mean;
+    this.mean += d / this.n;
+    this.m2 += d * (x - this.mean);
+    this.min = Math.min(this.min, x);
+    this.max = Math.max(this.max, x);
+  }
+  stats(): Stats {
+    return this.n === 0
+      ? { mean: NaN, std: NaN, min: NaN, max: NaN, count: 0 }
+      : { mean: this.mean, std: Math.sqrt(this.m2 / this.n), min: this.min, max: this.max, count: this.n };
+  }
+}
+
+export class SummaryAccumulator {
+  private arch: string | null = null;
+  private status: Summary['status'] = 'unfinished';
+  private totalSteps = 0;
+  private batchSize = 0;
+  private steps = 0;
+  private epochs = 0;
+  private seconds = 0;
+  private trainingMs = 0;
+  private warnings = 0;
+  private readonly all = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<SummaryMetric, Running>;
+  private readonly tail = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<SummaryMetric, Running>;
+
+  add(e: TrainingEvent): this {
+    switch (e.type) {
+      case 'run-started':
+        this.arch = e.config.arch;
+        this.totalSteps = e.totalSteps;
+        this.batchSize = e.config.batchSize;
+        break;
+      case 'step': {
+        this.steps = Math.max(this.steps, e.step);
+        this.seconds = e.time;
+        this.trainingMs += e.ms;
+        const values: Record<SummaryMetric, number> = { dLoss: e.dLoss, dAcc: (e.dAccReal + e.dAccFake) / 2, gLoss: e.gLoss };
+        const inTail = e.step > this.totalSteps - Math.max(1, Math.ceil(this.totalSteps * 0.1));
+        for (const k of SUMMARISED) {
+          this.all[k].add(values[k]);
+          if (inTail) this.tail[k].add(values[k]);
+        }
+        break;
+      }
+      case 'epoch': this.epochs = Math.max(this.epochs, e.epoch); break;
+      case 'warning': this.warnings++; break;
+      case 'run-ended': this.status = e.status; this.seconds = e.time; break;
+      case 'milestone': break;
+    }
+    return this;
+  }
+
+  result(): Summary {
+    const of = (r: Record<SummaryMetric, Running>) => Object.fromEntries(SUMMARISED.map((k) => [k, r[k].stats()])) as Record<SummaryMetric, Stats>;
+    return {
+      arch: this.arch,
+      status: this.status,
+      steps: this.steps,
+      epochs: this.epochs,
+      seconds: this.seconds,
+      samplesPerSec: this.trainingMs > 0 ? (this.all.dLoss.n * this.batchSize) / (this.trainingMs / 1000) : 0,
+      warnings: this.warnings,
+      run: of(this.all),
+      last10: of(this.tail),
+    };
+  }
+}
+
+export const summarize = (events: Iterable<TrainingEvent>): Summary => {
+  const acc = new SummaryAccumulator();
+  for (const e of events) acc.add(e);
+  return acc.result();
+};
+
+/** The summary of a whole event stream, emitted when it completes. */
+export const summary = (): OperatorFunction<TrainingEvent, Summary> => (source) =>
+  defer(() => source.pipe(reduce((acc, e) => acc.add(e), new SummaryAccumulator()), map((acc) => acc.result())));

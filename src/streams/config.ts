@@ -1,0 +1,27 @@
+/** The configuration of a training run: one io-ts codec, used by the CLI and recorded in the run's first event. */
+import * as t from 'io-ts';
+
+export const TrainConfig = t.type({
+  epochs: t.number,
+  batchSize: t.number,
+  lr: t.number,
+  beta1: t.number,
+  noiseDim: t.number,
+  arch: t.string,
+  loss: t.keyof({ bce: null, lsgan: null }),
+  labelSmoothing: t.number,
+  seed: t.number,
+  dataset: t.string,
+  limit: t.union([t.number, t.null]),
+  milestones: t.array(t.number),
+  out: t.string,
+  backend: t.keyof({ auto: null, tensorflow: null, wasm: null, cpu: null }),
+});
+export type TrainConfig = t.TypeOf<typeof TrainConfig>;
+
+/** Milestone epochs of the references, within the run, plus its last epoch. */
+export const DEFAULT_MILESTONES = [1, 30, 100, 200, 400];
+
+export function milestoneEpochs(requested: readonly number[], epochs: number): number[] {
+  return [...new Set([...requested.filter((e) => e >= 1 && e <= epochs), epochs])].sort((a, b) => a - b);
+}

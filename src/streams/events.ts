@@ -1,0 +1,140 @@
+/**
+ * The event stream's vocabulary. Every event type is an io-ts codec: the file sink writes events
+ * through `encodeEvent` and replay reads them back through `decodeEvent`, so the two cannot drift.
+ */
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { PathReporter } from 'io-ts/lib/PathReporter.js';
+import { TrainConfig } from './config.ts';
+
+/** A number that survives JSON: NaN and infinities are written as null and read back as NaN. */
+export const JsonNumber = new t.Type<number, number | null, unknown>(
+  'JsonNumber',
+  (u): u is number => typeof u === 'number',
+  (u, c) => (typeof u === 'number' ? t.success(u) : u === null ? t.success(Number.NaN) : t.failure(u, c)),
+  (n) => (Number.isFinite(n) ? n : null),
+);
+
+const Metrics = {
+  dLossReal: JsonNumber,
+  dLossFake: JsonNumber,
+  dLoss: JsonNumber,
+  dAccReal: JsonNumber,
+  dAccFake: JsonNumber,
+  dReal: JsonNumber,
+  dFake: JsonNumber,
+  gLoss: JsonNumber,
+  dFakeForG: JsonNumber,
+};
+export const StepMetrics = t.type(Metrics);
+export type StepMetrics = t.TypeOf<typeof StepMetrics>;
+export const METRIC_NAMES = Object.keys(Metrics) as (keyof StepMetrics)[];
+
+const ParamCount = t.type({ total: t.number, trainable: t.number });
+
+export const RunStarted = t.type({
+  type: t.literal('run-started'),
+  version: t.literal(1),
+  startedAt: t.string,
+  config: TrainConfig,
+  backend: t.type({ name: t.string, threads: t.number, kernels: t.array(t.string) }),
+  dataset: t.type({ name: t.string, count: t.number, rows: t.number, cols: t.number }),
+  stepsPerEpoch: t.number,
+  totalSteps: t.number,
+  params: t.type({ generator: ParamCount, discriminator: ParamCount }),
+});
+
+export const Step = t.type({
+  type: t.literal('step'),
+  step: t.number,
+  epoch: t.number,
+  /** Seconds since the run started, at the end of this step. */
+  time: t.number,
+  /** Milliseconds this step took (D step + G step). */
+  ms: t.number,
+  ...Metrics,
+});
+
+export const EpochEnd = t.type({
+  type: t.literal('epoch'),
+  epoch: t.number,
+  step: t.number,
+  time: t.number,
+  /** Training throughput over the epoch (images through a D step and a G step, per second). */
+  samplesPerSec: t.number,
+  means: StepMetrics,
+});
+
+export const Milestone = t.type({
+  type: t.literal('milestone'),
+  epoch: t.number,
+  step: t.number,
+  rows: t.number,
+  cols: t.number,
+  count: t.number,
+  /** count images of rows x cols grey levels 0-255, base64: the same fixed noise every time. */
+  pixels: t.string,
+});
+
+export const WARNING_KINDS = ['d-stuck-at-chance', 'd-too-strong', 'g-winning', 'not-finite'] as const;
+export const Warning = t.type({
+  type: t.literal('warning'),
+  step: t.number,
+  epoch: t.number,
+  kind: t.keyof(Object.fromEntries(WARNING_KINDS.map((k) => [k, null])) as Record<(typeof WARNING_KINDS)[number], null>),
+  message: t.string,
+});
+
+export const RunEnded = t.type({
+  type: t.literal('run-ended'),
+  status: t.keyof({ completed: null, interrupted: null, diverged: null }),
+  step: t.number,
+  epoch: t.number,
+  time: t.number,
+});
+
+export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Warning, RunEnded]);
+
+export type RunStarted = t.TypeOf<typeof RunStarted>;
+export type Step = t.TypeOf<typeof Step>;
+export type EpochEnd = t.TypeOf<typeof EpochEnd>;
+export type Milestone = t.TypeOf<typeof Milestone>;
+export type Warning = t.TypeOf<typeof Warning>;
+export type WarningKind = Warning['kind'];
+export type RunEnded = t.TypeOf<typeof RunEnded>;
+export type TrainingEvent = t.TypeOf<typeof TrainingEvent>;
+
+/** One NDJSON line (no newline). */
+export const encodeEvent = (e: TrainingEvent): string => JSON.stringify(TrainingEvent.encode(e));
+
+/** One NDJSON line back into an event, or a one-line reason it is not one. */
+export function decodeEvent(line: string): E.Either<string, TrainingEvent> {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (e) {
+    return E.left(`not JSON (${(e as Error).message})`);
+  }
+  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  return pipe(
+    TrainingEvent.decode(json),
+    E.mapLeft((errors) => `not a valid ${typeof type === 'string' ? `'${type}' ` : ''}event: ${PathReporter.report(E.left(errors)).slice(0, 1).join('')}`),
+    E.chain((e) => {
+      if (e.type !== 'milestone') return E.right(e);
+      const expected = e.count * e.rows * e.cols;
+      const found = unpackPixels(e).length;
+      return found === expected ? E.right(e) : E.left(`milestone event holds ${found} pixels, expected ${expected} (count x rows x cols)`);
+    }),
+  );
+}
+
+/** Grey levels 0-255 from generator output in [-1, 1]. */
+export function toGreyLevels(images: Float32Array): Uint8Array {
+  const out = new Uint8Array(images.length);
+  for (let i = 0; i < images.length; i++) out[i] = Math.max(0, Math.min(255, Math.round((images[i] + 1) * 127.5)));
+  return out;
+}
+
+export const packPixels = (grey: Uint8Array): string => Buffer.from(grey.buffer, grey.byteOffset, grey.byteLength).toString('base64');
+export const unpackPixels = (m: Pick<Milestone, 'pixels'>): Uint8Array => new Uint8Array(Buffer.from(m.pixels, 'base64'));

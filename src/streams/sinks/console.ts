@@ -1,0 +1,94 @@
+/**
+ * The console sink: what the run is, a live progress line on a terminal, one line per epoch,
+ * warnings, and the summary at the end. Writes through the `write` it is given.
+ */
+import type { Observable, Subscription } from 'rxjs';
+import { SummaryAccumulator, type Stats, type Summary } from '../analysis/summary.ts';
+import type { EpochEnd, RunStarted, Step, TrainingEvent } from '../events.ts';
+
+export interface ConsoleOptions {
+  readonly write: (text: string) => void;
+  /** Redraw a progress line in place (a terminal), at most every `refreshMs`. */
+  readonly live: boolean;
+  readonly refreshMs?: number;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+const n3 = (x: number) => x.toFixed(3);
+const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function describeRun(e: RunStarted): string {
+  const c = e.config;
+  const params = (p: { total: number }) => `${(p.total / 1e6).toFixed(2)}M`;
+  const threads = e.backend.threads > 0 ? ` (${e.backend.threads} thread${e.backend.threads > 1 ? 's' : ''})` : '';
+  return [
+    `ganstream: ${c.arch} on ${e.dataset.name}: ${thousands(e.dataset.count)} images of ${e.dataset.rows}x${e.dataset.cols}`,
+    `  ${c.epochs} epochs x ${e.stepsPerEpoch} steps of ${c.batchSize} = ${thousands(e.totalSteps)} steps; loss ${c.loss}${c.labelSmoothing ? `, label smoothing ${c.labelSmoothing}` : ''}; Adam lr ${c.lr} beta1 ${c.beta1}; seed ${c.seed}`,
+    `  generator ${params(e.params.generator)} parameters, discriminator ${params(e.params.discriminator)}; backend ${e.backend.name}${threads}`,
+  ].join('\n') + '\n';
+}
+
+export function describeEpoch(e: EpochEnd, epochs: number): string {
+  const m = e.means;
+  return `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  D loss ${n3(m.dLoss)}  G loss ${n3(m.gLoss)}  ` +
+    `D acc ${pct((m.dAccReal + m.dAccFake) / 2)} (real ${pct(m.dAccReal)}, fake ${pct(m.dAccFake)})  D(x) ${n3(m.dReal)}  D(G(z)) ${n3(m.dFake)}  ` +
+    `${thousands(e.samplesPerSec)} img/s  ${duration(e.time)}\n`;
+}
+
+function progressLine(s: Step, run: RunStarted): string {
+  const c = run.config;
+  const inEpoch = s.step - (s.epoch - 1) * run.stepsPerEpoch;
+  const width = 20;
+  const filled = Math.round((inEpoch / run.stepsPerEpoch) * width);
+  const eta = (s.time / s.step) * (run.totalSteps - s.step);
+  return `epoch ${s.epoch}/${c.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${inEpoch}/${run.stepsPerEpoch}  ` +
+    `D ${n3(s.dLoss)}  G ${n3(s.gLoss)}  D acc ${pct((s.dAccReal + s.dAccFake) / 2)}  ${thousands((c.batchSize * 1000) / s.ms)} img/s  ETA ${duration(eta)}`;
+}
+
+const statsRow = (name: string, s: Stats) =>
+  `  ${name.padEnd(8)} ${n3(s.mean).padStart(8)} ${n3(s.std).padStart(8)} ${n3(s.min).padStart(8)} ${n3(s.max).padStart(8)}`;
+
+export function formatSummary(s: Summary): string {
+  const lines = [
+    `summary: ${s.status}, ${thousands(s.steps)} steps, ${s.epochs} epochs in ${duration(s.seconds)}, ${thousands(s.samplesPerSec)} samples/s, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}`,
+    `  ${'metric'.padEnd(8)} ${'mean'.padStart(8)} ${'std'.padStart(8)} ${'min'.padStart(8)} ${'max'.padStart(8)}   (whole run | last 10% of steps)`,
+  ];
+  for (const k of ['dLoss', 'dAcc', 'gLoss'] as const) {
+    lines.push(`${statsRow(k, s.run[k])}   |${statsRow('', s.last10[k]).slice(10)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function consoleSink(events$: Observable<TrainingEvent>, o: ConsoleOptions): Subscription {
+  let run: RunStarted | null = null;
+  let lastDraw = 0;
+  let lineOpen = false;
+  const summary = new SummaryAccumulator();
+  const clearLine = () => { if (lineOpen) { o.write('\r\x1b[2K'); lineOpen = false; } };
+  return events$.subscribe((e) => {
+    summary.add(e);
+    switch (e.type) {
+      case 'run-started': run = e; o.write(describeRun(e)); break;
+      case 'step': {
+        const now = Date.now();
+        if (!o.live || !run || now - lastDraw < (o.refreshMs ?? 250)) break;
+        lastDraw = now;
+        o.write(`\r\x1b[2K${progressLine(e, run)}`);
+        lineOpen = true;
+        break;
+      }
+      case 'epoch': clearLine(); o.write(describeEpoch(e, run?.config.epochs ?? e.epoch)); break;
+      case 'milestone': clearLine(); o.write(`  milestone: ${e.count} samples from the fixed noise at epoch ${e.epoch}\n`); break;
+      case 'warning': clearLine(); o.write(`warning (step ${e.step}, ${e.kind}): ${e.message}\n`); break;
+      case 'run-ended': clearLine(); o.write(formatSummary(summary.result())); break;
+    }
+  });
+}

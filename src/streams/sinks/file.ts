@@ -1,0 +1,35 @@
+/**
+ * The file sink: metrics.ndjson (every event, one line each, written as it happens) and, when the
+ * run ends, summary.json.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Observable, Subscription } from 'rxjs';
+import { SummaryAccumulator } from '../analysis/summary.ts';
+import { encodeEvent, JsonNumber, type TrainingEvent } from '../events.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+
+export const METRICS_FILE = 'metrics.ndjson';
+export const SUMMARY_FILE = 'summary.json';
+
+/** JSON with NaN and infinities written as null, as the event codecs do. */
+export const toJson = (value: unknown): string =>
+  JSON.stringify(value, (_k, v) => (typeof v === 'number' ? JsonNumber.encode(v) : v), 2) + '\n';
+
+export function fileSink(events$: Observable<TrainingEvent>, dir: string): Subscription {
+  const fd = openSync(join(dir, METRICS_FILE), 'a');
+  const summary = new SummaryAccumulator();
+  let open = true;
+  const close = () => { if (open) { closeSync(fd); open = false; } };
+  const subscription = events$.subscribe({
+    next(e) {
+      writeSync(fd, encodeEvent(e) + '\n');
+      summary.add(e);
+      if (e.type === 'run-ended') writeFileAtomic(join(dir, SUMMARY_FILE), toJson(summary.result()));
+    },
+    error: close,
+    complete: close,
+  });
+  subscription.add(close);
+  return subscription;
+}

@@ -1,0 +1,43 @@
+/**
+ * Pull-based sources as observables. The batch and noise sources are lazy iterables; `paced`
+ * emits one item per turn of the event loop (so the console, timers and signals keep running
+ * between training steps) and `zipPaced` pulls one item from each source per turn, in lockstep.
+ * Nothing is read ahead: memory stays flat however long the run.
+ */
+import { Observable } from 'rxjs';
+
+export function zipPaced<A, B>(a: Iterable<A>, b: Iterable<B>): Observable<[A, B]> {
+  return new Observable<[A, B]>((subscriber) => {
+    const ia = a[Symbol.iterator]();
+    const ib = b[Symbol.iterator]();
+    let timer: NodeJS.Immediate | undefined;
+    const tick = () => {
+      try {
+        const x = ia.next();
+        const y = x.done ? x : ib.next();
+        if (x.done || y.done) { subscriber.complete(); return; }
+        subscriber.next([x.value, y.value]);
+      } catch (e) {
+        subscriber.error(e);
+        return;
+      }
+      if (!subscriber.closed) timer = setImmediate(tick);
+    };
+    timer = setImmediate(tick);
+    return () => {
+      if (timer) clearImmediate(timer);
+      ia.return?.();
+      ib.return?.();
+    };
+  });
+}
+
+const forever: Iterable<null> = { *[Symbol.iterator]() { for (;;) yield null; } };
+
+export function paced<T>(source: Iterable<T>): Observable<T> {
+  return new Observable<T>((subscriber) => zipPaced(source, forever).subscribe({
+    next: ([x]) => subscriber.next(x),
+    error: (e) => subscriber.error(e),
+    complete: () => subscriber.complete(),
+  }));
+}
