@@ -19,6 +19,7 @@ import { canvasSink } from '../src/streams/sinks/canvas.ts';
 import { consoleSink } from '../src/streams/sinks/console.ts';
 import { fileSink } from '../src/streams/sinks/file.ts';
 import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
+import { canvasKind } from '../src/render/node-canvas.ts';
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`error: ${message}\n`);
@@ -60,4 +61,5 @@ await done;
 for (const role of ['generator', 'discriminator'] as const) {
   writeModelFolder(join(dir, role), await modelFiles(gan, role, data.rows, data.cols, config.loss));
 }
+if (canvasKind?.name === 'raster') process.stdout.write(`note: PNGs drawn with ganstream's raster fallback (node-canvas-webgl did not load: ${canvasKind.why})\n`);
 process.stdout.write(`run folder: ${resolve(dir)}\n  metrics.ndjson summary.json final_results.png epoch_<N>.png generator/ discriminator/\n`);

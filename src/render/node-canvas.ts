@@ -1,5 +1,9 @@
-/** node-canvas-webgl's canvas (node-canvas for 2D, headless-gl for WebGL), typed for what ganstream uses. */
+/**
+ * node-canvas-webgl's canvas (node-canvas for 2D, headless-gl for WebGL), typed for what ganstream
+ * uses; where its native addon cannot load (Deno), the raster fallback.
+ */
 import { createRequire } from 'node:module';
+import { createRasterCanvas } from './raster-canvas.ts';
 
 export interface NodeCanvas {
   readonly width: number;
@@ -11,7 +15,21 @@ export interface NodeCanvas {
 type CreateCanvas = (width: number, height: number) => NodeCanvas;
 let create: CreateCanvas | null = null;
 
+/** Which canvas createNodeCanvas uses here, and why when it is the fallback. */
+export let canvasKind: { name: 'node-canvas-webgl' | 'raster'; why?: string } | null = null;
+
+function loadCanvas(): CreateCanvas {
+  try {
+    const created = (createRequire(import.meta.url)('node-canvas-webgl') as { createCanvas: CreateCanvas }).createCanvas;
+    canvasKind = { name: 'node-canvas-webgl' };
+    return created;
+  } catch (e) {
+    canvasKind = { name: 'raster', why: (e as Error).message.split('\n')[0] };
+    return createRasterCanvas;
+  }
+}
+
 export function createNodeCanvas(width: number, height: number): NodeCanvas {
-  if (!create) create = (createRequire(import.meta.url)('node-canvas-webgl') as { createCanvas: CreateCanvas }).createCanvas;
+  if (!create) create = loadCanvas();
   return create(width, height);
 }

@@ -59,21 +59,33 @@ function check(kind: WarningKind, w: Window, size: number): string | null {
 
 const KINDS: readonly WarningKind[] = ['not-finite', 'd-stuck-at-chance', 'd-too-strong', 'g-winning'];
 
+/** Whether one step shows the condition: the step a warning began at is the first of the latest run of such steps. */
+const showsIt: Record<WarningKind, (s: Step) => boolean> = {
+  'not-finite': () => true,
+  'd-stuck-at-chance': (s) => Math.abs(s.dReal - 0.5) < 0.02 && Math.abs(s.dFake - 0.5) < 0.02,
+  'd-too-strong': (s) => dAcc(s) > 0.95,
+  'g-winning': (s) => dAcc(s) < 0.4,
+};
+
 export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFunction<T, T | Warning> {
   return (source) => new Observable((subscriber) => {
     const w: Window = { steps: [], sums: { dAcc: 0, dReal: 0, dFake: 0, gap: 0 } };
     const active = new Set<WarningKind>();
+    const runStart = new Map<WarningKind, Step>();
     return source.subscribe({
       next(e) {
         subscriber.next(e);
         if (e.type !== 'step') return;
-        push(w, e, o.window);
+        const s: Step = e;
+        push(w, s, o.window);
         for (const kind of KINDS) {
+          if (!showsIt[kind](s)) runStart.delete(kind);
+          else if (!runStart.has(kind)) runStart.set(kind, s);
           const message = check(kind, w, o.window);
           if (message === null) { active.delete(kind); continue; }
           if (active.has(kind)) continue;
           active.add(kind);
-          const began = kind === 'not-finite' ? w.steps[w.steps.length - 1] : w.steps[0];
+          const began = kind === 'not-finite' ? s : runStart.get(kind) ?? w.steps[0];
           subscriber.next({ type: 'warning', kind, step: began.step, epoch: began.epoch, message });
         }
       },

@@ -1,0 +1,115 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { encodeIdx, parseIdx } from '../src/data/idx.ts';
+import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset } from '../src/data/load.ts';
+import { embeddedDigits } from '../src/data/embedded.ts';
+import { errorOf, unwrap } from './helpers/tf.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ganstream-idx-'));
+const rawImages = new Uint8Array(readFileSync('fixtures/idx-raw/digits-images-idx3-ubyte'));
+
+test('raw and gzipped IDX fixtures load to the same 32 labelled digits', () => {
+  const raw = unwrap(loadDataset('fixtures/idx-raw/digits-images-idx3-ubyte'));
+  const gz = unwrap(loadDataset('fixtures/idx-gz'));
+  for (const d of [raw, gz]) {
+    assert.is(d.count, 32);
+    assert.is(d.rows, 28);
+    assert.is(d.cols, 28);
+    assert.is(d.images.length, 32 * 784);
+  }
+  assert.equal(Array.from(raw.labels!), Array.from(gz.labels!));
+  assert.equal(Array.from(raw.labels!.subarray(0, 10)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(raw.images, gz.images);
+});
+
+test('IDX pixels are the embedded digits, scaled to [-1, 1]', () => {
+  const d = unwrap(loadDataset('fixtures/idx-gz'));
+  const e = embeddedDigits();
+  let maxDiff = 0;
+  for (let i = 0; i < d.images.length; i++) maxDiff = Math.max(maxDiff, Math.abs(d.images[i] - e.images[i]));
+  assert.ok(maxDiff <= 1 / 127.5 + 1e-6, `max difference ${maxDiff}`);
+  assert.is(Math.min(...d.images), -1);
+  assert.ok(Math.max(...d.images) <= 1);
+});
+
+test('encodeIdx and parseIdx round-trip', () => {
+  const data = Uint8Array.from({ length: 2 * 3 * 4 }, (_, i) => i * 7);
+  const parsed = unwrap(parseIdx(encodeIdx([2, 3, 4], data), 'x', 3));
+  assert.equal(parsed.dims, [2, 3, 4]);
+  assert.equal(Array.from(parsed.data), Array.from(data));
+});
+
+test('a wrong magic number is rejected, naming the value and the expected one', () => {
+  const bad = rawImages.slice();
+  bad[0] = 0x12;
+  const message = errorOf(parseIdx(bad, 'f', 3));
+  assert.match(message, /magic number 0x12000803, expected 0x00000803/);
+});
+
+test('a labels file given where images are expected is rejected', () => {
+  const labels = new Uint8Array(readFileSync('fixtures/idx-raw/digits-labels-idx1-ubyte'));
+  assert.match(errorOf(parseIdx(labels, 'f', 3)), /has 1 dimensions .* expected 3/);
+});
+
+test('truncated data and truncated headers are rejected with the byte counts', () => {
+  assert.match(errorOf(parseIdx(rawImages.subarray(0, rawImages.length - 100), 'f', 3)), /truncated IDX data: 24988 bytes for dimensions 32x28x28, expected 25088/);
+  assert.match(errorOf(parseIdx(rawImages.subarray(0, 9), 'f', 3)), /truncated IDX header/);
+  assert.match(errorOf(parseIdx(rawImages.subarray(0, 2), 'f', 3)), /too short/);
+});
+
+test('trailing bytes and unsupported data types are rejected', () => {
+  const longer = new Uint8Array(rawImages.length + 3);
+  longer.set(rawImages);
+  assert.match(errorOf(parseIdx(longer, 'f', 3)), /3 unexpected bytes/);
+  const floats = rawImages.slice();
+  floats[2] = 0x0d;
+  assert.match(errorOf(parseIdx(floats, 'f', 3)), /data type 0x0d is not supported/);
+});
+
+test('a corrupt gzip file is rejected as corrupt gzip', () => {
+  const gz = new Uint8Array(readFileSync('fixtures/idx-gz/train-images-idx3-ubyte.gz'));
+  const broken = gz.slice(0, 200);
+  const path = join(tmp, 'broken-images-idx3-ubyte.gz');
+  writeFileSync(path, broken);
+  assert.match(errorOf(loadIdxDataset(path)), /corrupt gzip data/);
+});
+
+test('labels that do not match the images are rejected', () => {
+  writeFileSync(join(tmp, 'm-images-idx3-ubyte'), rawImages);
+  writeFileSync(join(tmp, 'm-labels-idx1-ubyte'), encodeIdx([31], new Uint8Array(31)));
+  assert.match(errorOf(loadDataset(join(tmp, 'm-images-idx3-ubyte'))), /31 labels do not match the 32 images/);
+});
+
+test('images without a labels file load with labels null; gzip of raw works by content, not name', () => {
+  const path = join(tmp, 'solo.idx');
+  writeFileSync(path, gzipSync(rawImages));
+  const d = unwrap(loadDataset(path));
+  assert.is(d.count, 32);
+  assert.is(d.labels, null);
+});
+
+test('a missing path and a folder without IDX images are clear errors', () => {
+  assert.match(errorOf(loadDataset(join(tmp, 'nope'))), /path does not exist: .*nope/);
+  assert.match(errorOf(loadDataset('src')), /no IDX images file/);
+});
+
+test('Debian Fashion-MNIST: the real 60,000 training images and labels', () => {
+  if (!existsSync(FASHION_MNIST_DIR)) {
+    // CI installs dataset-fashion-mnist; there this test must not skip.
+    assert.not.ok(process.env.CI, `${FASHION_MNIST_DIR} is missing in CI`);
+    console.log(`  (skipped: ${FASHION_MNIST_DIR} not installed)`);
+    return;
+  }
+  const d = unwrap(loadDataset('fashion-mnist'));
+  assert.is(d.count, 60000);
+  assert.is(d.rows * d.cols, 784);
+  const counts = new Array(10).fill(0);
+  for (const l of d.labels!) counts[l]++;
+  assert.equal(counts, new Array(10).fill(6000));
+});
+
+test.run();

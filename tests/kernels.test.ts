@@ -1,0 +1,74 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { seeded } from '../src/data/random.ts';
+import { installUntransposedMatMul } from '../src/model/kernels/untransposed-matmul.ts';
+import { useWasm } from './helpers/tf.ts';
+
+await useWasm();
+
+function naive(a: Float32Array, b: Float32Array, m: number, k: number, n: number, ta: boolean, tb: boolean): Float32Array {
+  const out = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let p = 0; p < k; p++) s += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+    out[i * n + j] = s;
+  }
+  return out;
+}
+
+const rng = seeded(11);
+const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform() * 2 - 1);
+const maxDiff = (x: Float32Array, y: Float32Array) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+
+test('the wasm matmul kernels are ganstream\'s (installed once)', () => {
+  assert.is(tf.getBackend(), 'wasm');
+  assert.equal(installUntransposedMatMul('wasm'), [], 'already installed by selectBackend');
+});
+
+for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+  test(`matMul transposeA=${ta} transposeB=${tb} equals the naive product`, () => {
+    const [m, k, n] = [13, 37, 7];
+    const a = rand(m * k), b = rand(k * n);
+    const got = tf.tidy(() => tf.matMul(tf.tensor2d(a, ta ? [k, m] : [m, k]), tf.tensor2d(b, tb ? [n, k] : [k, n]), ta, tb).dataSync() as Float32Array);
+    assert.ok(maxDiff(got, naive(a, b, m, k, n, ta, tb)) < 1e-4);
+  });
+}
+
+test('fused matMul with bias and transposes, and batched matMul, equal the naive product', () => {
+  const [m, k, n] = [9, 21, 5];
+  const a = rand(m * k), b = rand(k * n), bias = rand(n);
+  const got = tf.tidy(() => tf.fused.matMul({ a: tf.tensor2d(a, [k, m]), b: tf.tensor2d(b, [n, k]), transposeA: true, transposeB: true, bias: tf.tensor1d(bias) }).dataSync() as Float32Array);
+  const want = naive(a, b, m, k, n, true, true).map((v, i) => v + bias[i % n]);
+  assert.ok(maxDiff(got, want) < 1e-4);
+  const a3 = rand(2 * m * k), b3 = rand(2 * k * n);
+  const got3 = tf.tidy(() => tf.matMul(tf.tensor3d(a3, [2, k, m]), tf.tensor3d(b3, [2, k, n]), true, false).dataSync() as Float32Array);
+  for (let i = 0; i < 2; i++) {
+    const want3 = naive(a3.subarray(i * m * k, (i + 1) * m * k), b3.subarray(i * k * n, (i + 1) * k * n), m, k, n, true, false);
+    assert.ok(maxDiff(got3.subarray(i * m * n, (i + 1) * m * n), want3) < 1e-4);
+  }
+});
+
+test('gradients through the kernels match the analytic ones and leak nothing', () => {
+  const before = tf.memory().numTensors;
+  const [m, k, n] = [6, 10, 4];
+  const x = rand(m * k), w = rand(k * n);
+  const [gx, gw] = tf.tidy(() => {
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D)));
+    return g([tf.tensor2d(x, [m, k]), tf.tensor2d(w, [k, n])]).map((t) => t.dataSync() as Float32Array);
+  });
+  // d/dx sum(xW) = 1 W^T: each row is the row sums of W; d/dW = x^T 1: each column the column sums of x.
+  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += w[p * n + j];
+    assert.ok(Math.abs(gx[i * k + p] - s) < 1e-4);
+  }
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += x[i * k + p];
+    assert.ok(Math.abs(gw[p * n + j] - s) < 1e-4);
+  }
+  assert.is(tf.memory().numTensors, before);
+});
+
+test.run();

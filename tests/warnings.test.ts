@@ -1,0 +1,52 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { firstValueFrom, from, toArray } from 'rxjs';
+import type { Step, TrainingEvent, Warning } from '../src/streams/events.ts';
+import { warnings } from '../src/streams/operators/warnings.ts';
+import { step } from './helpers/events.ts';
+
+const warningsOf = async (steps: Step[], window = 20) =>
+  (await firstValueFrom(from(steps as TrainingEvent[]).pipe(warnings({ window }), toArray()))).filter((e): e is Warning => e.type === 'warning');
+
+const series = (n: number, f: (i: number) => [number, number], from = 1) => Array.from({ length: n }, (_, i) => step(from + i, ...f(i)));
+
+test('a healthy run raises no warning', async () => {
+  const healthy = series(200, (i) => [0.6 + 0.1 * Math.sin(i), 0.4 + 0.1 * Math.cos(i)]);
+  assert.equal(await warningsOf(healthy), []);
+});
+
+test('D stuck at 0.5 (reference 000) is named with its cause and its fix', async () => {
+  const stuck = series(60, (i) => [0.5 + 0.003 * Math.sin(i), 0.5 - 0.003 * Math.sin(i)]);
+  const w = await warningsOf(stuck);
+  assert.is(w.length, 1);
+  assert.is(w[0].kind, 'd-stuck-at-chance');
+  assert.is(w[0].step, 1);
+  assert.match(w[0].message, /2 ln 2 = 1\.386/);
+  assert.match(w[0].message, /ln 2 = 0\.693/);
+  assert.match(w[0].message, /BatchNorm/);
+  assert.match(w[0].message, /--arch mlp-gbn/);
+});
+
+test('a too-strong D fires once while it lasts, at the step it began, and again after it cleared', async () => {
+  const steps = [
+    ...series(30, () => [0.6, 0.45]),
+    ...series(40, () => [0.99, 0.01], 31),
+    ...series(60, () => [0.6, 0.45], 71),
+    ...series(40, () => [0.99, 0.01], 131),
+  ];
+  const w = await warningsOf(steps);
+  assert.equal(w.map((x) => x.kind), ['d-too-strong', 'd-too-strong']);
+  assert.equal(w.map((x) => x.step), [31, 131]);
+});
+
+test('G winning (D accuracy below 40%) and non-finite losses', async () => {
+  const w = await warningsOf(series(30, () => [0.3, 0.7]));
+  assert.equal(w.map((x) => x.kind), ['g-winning']);
+  const nan = await warningsOf([step(1, 0.6, 0.4), step(2, 0.6, 0.4, { dLoss: NaN })]);
+  assert.is(nan.length, 1);
+  assert.is(nan[0].kind, 'not-finite');
+  assert.is(nan[0].step, 2);
+  assert.match(nan[0].message, /dLoss became NaN/);
+});
+
+test.run();
