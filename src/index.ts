@@ -13,6 +13,7 @@ export { dStep, gStep, generate, judge } from './model/steps.ts';
 export { modelFiles } from './model/persistence.ts';
 
 export { TrainConfig, milestoneEpochs } from './streams/config.ts';
+export { trainConfig } from './cli/train-options.ts';
 export * from './streams/events.ts';
 export { batch$, batches, stepsPerEpoch } from './streams/sources/batches.ts';
 export { noise$, noise, milestoneNoise } from './streams/sources/noise.ts';

@@ -63,6 +63,15 @@ function decodeFlag<K extends FlagName>(name: K, raw: string): E.Either<string, 
 
 export const defaultOutDir = (now: Date) => `runs/${now.toISOString().slice(0, 19).replace(/:/g, '-')}`;
 
+/** A complete TrainConfig from a few choices: the CLI's defaults for the rest (the architecture's lr and noise size). */
+export function trainConfig(overrides: Partial<TrainConfig> = {}, now = new Date()): TrainConfig {
+  const arch = ARCHITECTURES[overrides.arch ?? DEFAULT_ARCHITECTURE];
+  if (!arch) throw new Error(`unknown architecture '${overrides.arch}', expected one of ${ARCHITECTURE_NAMES.join(', ')}`);
+  const defaults = decodeTrainArgs(['--arch', arch.name], now);
+  if (E.isLeft(defaults) || defaults.right.help) throw new Error('the CLI defaults did not decode');
+  return { ...defaults.right.config, ...overrides };
+}
+
 export type TrainArgs = { readonly help: true } | { readonly help: false; readonly config: TrainConfig };
 
 export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Either<string, TrainArgs> {

@@ -28,11 +28,16 @@ async function tryTensorflow(): Promise<E.Either<string, BackendInfo>> {
   }
 }
 
-async function tryWasm(): Promise<E.Either<string, BackendInfo>> {
+export interface BackendOptions {
+  /** Install ganstream's kernels (default true; the benchmark turns them off to time plain tfjs). */
+  readonly kernels?: boolean;
+}
+
+async function tryWasm(o: BackendOptions): Promise<E.Either<string, BackendInfo>> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return E.left('the wasm backend did not initialise');
-    const kernels = installUntransposedMatMul('wasm');
+    const kernels = o.kernels === false ? [] : installUntransposedMatMul('wasm');
     return E.right({ name: 'wasm', threads: wasm.getThreadsCount(), kernels });
   } catch (e) {
     return E.left(`@tensorflow/tfjs-backend-wasm did not load (${(e as Error).message.split('\n')[0]})`);
@@ -45,16 +50,16 @@ async function useCpu(): Promise<E.Either<string, BackendInfo>> {
 }
 
 /** Sets the tfjs backend. `auto` tries tensorflow, then wasm, then cpu. */
-export async function selectBackend(choice: BackendChoice): Promise<E.Either<string, BackendInfo>> {
+export async function selectBackend(choice: BackendChoice, o: BackendOptions = {}): Promise<E.Either<string, BackendInfo>> {
   const result = await (async () => {
     switch (choice) {
       case 'tensorflow': return tryTensorflow();
-      case 'wasm': return tryWasm();
+      case 'wasm': return tryWasm(o);
       case 'cpu': return useCpu();
       case 'auto': {
         const tfn = await tryTensorflow();
         if (E.isRight(tfn)) return tfn;
-        const wasm = await tryWasm();
+        const wasm = await tryWasm(o);
         return E.isRight(wasm) ? wasm : useCpu();
       }
     }

@@ -1,0 +1,69 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Times ganstream's D step + G step on a fixed synthetic batch (the functions the trainer uses) and
+ * prints, last, one JSON line with the keys of ../shared/bench/torch_reference.py.
+ * `--naive` also times the straightforward tf.layers + optimizer.minimize step, without our kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { parseFlags } from '../src/cli/flags.ts';
+import { intAtLeast, oneOf } from '../src/cli/values.ts';
+import { normals, seeded } from '../src/data/random.ts';
+import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
+import { BACKENDS, selectBackend } from '../src/model/backend.ts';
+import { installUntransposedMatMul } from '../src/model/kernels/untransposed-matmul.ts';
+import { createGan, disposeGan } from '../src/model/gan.ts';
+import { dStep, gStep } from '../src/model/steps.ts';
+import { naiveGan } from '../src/bench/naive-step.ts';
+import { timeSteps } from '../src/bench/measure.ts';
+
+const FLAGS = { arch: oneOf(ARCHITECTURE_NAMES), 'batch-size': intAtLeast(1), steps: intAtLeast(1), warmup: intAtLeast(0), backend: oneOf(BACKENDS) };
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+const raw = parseFlags(process.argv.slice(2), Object.keys(FLAGS), ['naive']);
+if (E.isLeft(raw)) fail(raw.left);
+const get = <K extends keyof typeof FLAGS>(k: K, fallback: t.TypeOf<(typeof FLAGS)[K]>): t.TypeOf<(typeof FLAGS)[K]> => {
+  const v = raw.right[k];
+  if (v === undefined) return fallback;
+  return pipe((FLAGS[k] as t.Type<t.TypeOf<(typeof FLAGS)[K]>, string, unknown>).decode(v), E.getOrElseW(() => fail(`--${k}: expected ${FLAGS[k].name}, got '${v}'`)));
+};
+const arch = ARCHITECTURES[get('arch', 'mlp-bn')];
+const batchSize = get('batch-size', 128);
+const o = { steps: get('steps', 30), warmup: get('warmup', 5), batchSize };
+const naive = raw.right.naive === true;
+
+const backend = await selectBackend(get('backend', 'auto'), { kernels: !naive });
+if (E.isLeft(backend)) fail(backend.left);
+const rng = seeded(0);
+const real = Float32Array.from({ length: batchSize * 784 }, () => rng.uniform() * 2 - 1);
+const noise = () => normals(rng, batchSize * arch.noiseDim);
+const report = (impl: string, timing: object, kernels: readonly string[]) => ({
+  impl, backend: backend.right.name, threads: backend.right.threads, kernels, arch: arch.name, batchSize, steps: o.steps, ...timing,
+});
+
+const lines: object[] = [];
+if (naive) {
+  const g = naiveGan(arch, 784, 2e-4, 0.5);
+  const x = tf.tensor2d(real, [batchSize, 784]);
+  const naiveTiming = timeSteps(() => tf.tidy(() => g.step(x, tf.tensor2d(noise(), [batchSize, arch.noiseDim]), tf.tensor2d(noise(), [batchSize, arch.noiseDim]))), o);
+  x.dispose();
+  g.dispose();
+  lines.push(report('tfjs-naive', naiveTiming, []));
+  console.log(`naive tfjs (tf.layers + minimize, default kernels): ${naiveTiming.msPerStep} ms/step`);
+}
+const kernels = backend.right.name === 'wasm' ? [...backend.right.kernels, ...installUntransposedMatMul('wasm')] : backend.right.kernels;
+const gan = createGan(arch, { pixels: 784, seed: 0, lr: 2e-4, beta1: 0.5 });
+const stepOptions = (i: number) => ({ loss: 'bce' as const, labelSmoothing: 0, dropoutSeed: i });
+const ours = timeSteps((i) => { dStep(gan, real, noise(), stepOptions(i)); gStep(gan, noise(), stepOptions(i)); }, o);
+disposeGan(gan);
+console.log(`ganstream (functional steps${kernels.length ? `, kernels ${kernels.join(', ')}` : ''}): ${ours.msPerStep} ms/step`);
+if (naive) {
+  const n = lines[0] as { msPerStep: number };
+  console.log(`speed-up over naive tfjs: ${(n.msPerStep / ours.msPerStep).toFixed(1)}x`);
+  console.log(JSON.stringify(lines[0]));
+}
+console.log(JSON.stringify(report('ganstream', ours, kernels)));

@@ -1,0 +1,95 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeTrainArgs } from '../src/cli/train-options.ts';
+import { errorOf, unwrap } from './helpers/tf.ts';
+import { runScript } from './helpers/cli.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ganstream-cli-'));
+const configOf = (argv: string[]) => {
+  const r = unwrap(decodeTrainArgs(argv, new Date('2026-11-22T10:20:30Z')));
+  if (r.help) throw new Error('help');
+  return r.config;
+};
+
+test('defaults: the default architecture and its learning rate, embedded digits, timestamped run folder', () => {
+  const c = configOf([]);
+  assert.is(c.arch, 'mlp-gbn');
+  assert.is(c.lr, 2e-4);
+  assert.is(c.beta1, 0.5);
+  assert.is(c.noiseDim, 100);
+  assert.is(c.dataset, 'mnist');
+  assert.is(c.loss, 'bce');
+  assert.is(c.out, 'runs/2026-11-22T10-20-30');
+  assert.equal(c.milestones, [1, 30, 100, 200, 400]);
+});
+
+test('flags in both spellings; the architecture brings its noise size and learning rate', () => {
+  const c = configOf(['--arch', 'mlp-small', '--epochs=3', '--batch-size', '32', '--milestones', '1,2', '--label-smoothing', '0.1', '--loss', 'lsgan', '--limit', '100']);
+  assert.is(c.noiseDim, 96);
+  assert.is(c.lr, 1e-3);
+  assert.is(c.epochs, 3);
+  assert.is(c.batchSize, 32);
+  assert.equal(c.milestones, [1, 2]);
+  assert.is(c.labelSmoothing, 0.1);
+  assert.is(c.loss, 'lsgan');
+  assert.is(c.limit, 100);
+  assert.is(configOf(['--arch', 'mlp-small', '--lr', '3e-4']).lr, 3e-4);
+  assert.ok(unwrap(decodeTrainArgs(['--help'])).help);
+});
+
+const badInput: [string[], RegExp][] = [
+  [['--epochs', '-3'], /^--epochs: expected an integer >= 1, got '-3'$/],
+  [['--epochs', '0'], /^--epochs: expected an integer >= 1, got '0'$/],
+  [['--epochs', '2.5'], /^--epochs: expected an integer >= 1, got '2.5'$/],
+  [['--arch', 'foo'], /^--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, got 'foo'$/],
+  [['--lr', 'abc'], /^--lr: expected a number > 0 and <= 1, got 'abc'$/],
+  [['--lr', '-0.1'], /^--lr: expected a number > 0 and <= 1, got '-0.1'$/],
+  [['--loss', 'wgan'], /^--loss: expected one of bce, lsgan, got 'wgan'$/],
+  [['--label-smoothing', '1'], /^--label-smoothing: expected a number >= 0 and < 1, got '1'$/],
+  [['--milestones', '1,x'], /^--milestones: expected a comma-separated list of integers >= 1, got '1,x'$/],
+  [['--backend', 'gpu'], /^--backend: expected one of auto, tensorflow, wasm, cpu, got 'gpu'$/],
+  [['--frobnicate'], /^unknown flag --frobnicate \(see --help\)$/],
+  [['--epochs'], /^--epochs needs a value$/],
+  [['--epochs', '2', '--epochs', '3'], /^--epochs is given twice$/],
+  [['stray'], /^unexpected argument 'stray'/],
+  [['--help=yes'], /^--help takes no value/],
+];
+
+for (const [argv, message] of badInput) {
+  test(`bad input ${argv.join(' ')}: one clear message`, () => {
+    assert.match(errorOf(decodeTrainArgs(argv)), message);
+  });
+}
+
+test('the script: a bad flag, a missing dataset, a too-large batch, a non-empty --out: one line on stderr, exit 2, nothing created', () => {
+  const full = join(tmp, 'full');
+  mkdirSync(full);
+  writeFileSync(join(full, 'keep.txt'), 'mine');
+  const cases: [string[], RegExp][] = [
+    [['--epochs', '-3'], /^error: --epochs: expected an integer >= 1, got '-3'\n$/],
+    [['--dataset', join(tmp, 'missing')], /^error: --dataset: path does not exist: .*missing \(expected mnist, fashion-mnist, a folder of IDX files or an IDX images file\)\n$/],
+    [['--limit', '100', '--batch-size', '128'], /^error: --batch-size 128 is larger than the 100 images of the dataset \(--limit 100\): expected at most 100\n$/],
+    [['--out', full], /^error: --out: folder .*full exists and is not empty \(1 entries\); choose another --out\n$/],
+  ];
+  for (const [argv, message] of cases) {
+    const out = join(tmp, `run-${argv[0].slice(2)}`);
+    const r = runScript('scripts/train.ts', argv.includes('--out') ? argv : [...argv, '--out', out]);
+    assert.is(r.code, 2, `${argv.join(' ')}: exit ${r.code}, stderr ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.is(r.stdout, '');
+    if (!argv.includes('--out')) assert.not.ok(existsSync(out), `${out} must not be created`);
+  }
+});
+
+test('--help prints the flags and exits 0', () => {
+  const r = runScript('scripts/train.ts', ['--help']);
+  assert.is(r.code, 0);
+  for (const flag of ['--epochs', '--batch-size', '--lr', '--beta1', '--noise-dim', '--arch', '--loss', '--label-smoothing', '--seed', '--dataset', '--limit', '--milestones', '--out', '--backend']) {
+    assert.ok(r.stdout.includes(flag), flag);
+  }
+});
+
+test.run();

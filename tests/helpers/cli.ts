@@ -1,0 +1,17 @@
+/** Runs a script as a user would, and reads PNG headers. */
+import { spawnSync } from 'node:child_process';
+
+export interface Ran { code: number | null; stdout: string; stderr: string }
+
+export function runScript(script: string, args: readonly string[], timeoutMs = 120_000): Ran {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Width and height from a PNG's IHDR, or null if the bytes are not a PNG. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length < 24 || signature.some((b, i) => bytes[i] !== b)) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}

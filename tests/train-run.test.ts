@@ -1,0 +1,94 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { decodeEvent, toGreyLevels, unpackPixels, type Milestone, type TrainingEvent } from '../src/streams/events.ts';
+import { milestoneNoise } from '../src/streams/sources/noise.ts';
+import { pngSize, runScript } from './helpers/cli.ts';
+import { unwrap, useWasm } from './helpers/tf.ts';
+
+await useWasm();
+
+const dir = join(mkdtempSync(join(tmpdir(), 'ganstream-run-')), 'run');
+const ran = runScript('scripts/train.ts', ['--epochs', '2', '--limit', '512', '--batch-size', '64', '--milestones', '1', '--seed', '3', '--backend', 'wasm', '--out', dir], 300_000);
+
+test('a 2-epoch run on 512 images finishes and says where it wrote', () => {
+  assert.is(ran.code, 0, ran.stderr);
+  assert.is(ran.stderr, '');
+  assert.match(ran.stdout, /mlp-gbn on mnist \(embedded, 10,000 digits\): 512 images of 28x28/);
+  assert.match(ran.stdout, /epoch 1\/2 .*img\/s/);
+  assert.match(ran.stdout, /summary: completed, 16 steps, 2 epochs/);
+  assert.ok(ran.stdout.includes(`run folder: ${dir}`));
+});
+
+const events = () => readFileSync(join(dir, 'metrics.ndjson'), 'utf8').trimEnd().split('\n').map((l) => unwrap(decodeEvent(l)));
+
+test('metrics.ndjson: every line a valid event, in order, from run-started to run-ended', () => {
+  const all = events();
+  const types = all.map((e) => e.type);
+  assert.is(types[0], 'run-started');
+  assert.is(types[types.length - 1], 'run-ended');
+  assert.equal(all.filter((e) => e.type === 'step').map((e) => (e as { step: number }).step), Array.from({ length: 16 }, (_, i) => i + 1));
+  assert.equal(all.filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch), [1, 2]);
+  assert.equal(all.filter((e) => e.type === 'milestone').map((e) => (e as Milestone).epoch), [1, 2]);
+  const started = all[0] as Extract<TrainingEvent, { type: 'run-started' }>;
+  assert.is(started.backend.name, 'wasm');
+  assert.is(started.config.seed, 3);
+  assert.is(started.totalSteps, 16);
+});
+
+test('the PNGs: one 8x8 grid per milestone and the final 4x4, of the expected sizes', () => {
+  // 8 images of 28 px at scale 2 with 2 px padding: 8 * (56 + 2) + 2 = 466; 4 at scale 4, padding 4: 4 * (112 + 4) + 4 = 468.
+  assert.equal(pngSize(readFileSync(join(dir, 'epoch_1.png'))), { width: 466, height: 466 });
+  assert.equal(pngSize(readFileSync(join(dir, 'epoch_2.png'))), { width: 466, height: 466 });
+  assert.equal(pngSize(readFileSync(join(dir, 'final_results.png'))), { width: 468, height: 468 });
+});
+
+test('summary.json holds the report', () => {
+  const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+  assert.is(s.status, 'completed');
+  assert.is(s.steps, 16);
+  assert.is(s.arch, 'mlp-gbn');
+  assert.ok(s.samplesPerSec > 0);
+  assert.ok(Number.isFinite(s.run.dLoss.mean));
+});
+
+function serve(root: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (!path.startsWith(root) || !existsSync(path)) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'content-type': extname(path) === '.json' ? 'application/json' : 'application/octet-stream' }).end(readFileSync(path));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+test('stock tf.loadLayersModel loads the saved generator over HTTP and reproduces the last milestone', async () => {
+  const server = await serve(dir);
+  try {
+    const { port } = server.address() as AddressInfo;
+    const generator = await tf.loadLayersModel(`http://127.0.0.1:${port}/generator/model.json`);
+    assert.equal(generator.inputs[0].shape, [null, 100]);
+    assert.equal(generator.outputs[0].shape, [null, 28, 28, 1]);
+    const last = events().filter((e): e is Milestone => e.type === 'milestone').pop()!;
+    const noise = milestoneNoise(3, last.count, 100);
+    const images = tf.tidy(() => (generator.predict(tf.tensor2d(noise, [last.count, 100])) as tf.Tensor).dataSync() as Float32Array);
+    const ours = unpackPixels(last);
+    const theirs = toGreyLevels(images);
+    let worst = 0;
+    for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+    assert.ok(worst <= 1, `largest grey-level difference ${worst}`);
+    generator.dispose();
+    const discriminator = await tf.loadLayersModel(`http://127.0.0.1:${port}/discriminator/model.json`);
+    const p = tf.tidy(() => (discriminator.predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor).dataSync());
+    assert.ok(p.every((v) => v >= 0 && v <= 1));
+    discriminator.dispose();
+  } finally {
+    server.close();
+  }
+});
+
+test.run();
