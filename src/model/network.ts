@@ -91,6 +91,15 @@ export function outputSize(net: Network): number {
   return net.layers[net.layers.length - 1].units;
 }
 
+/**
+ * (x - mean) / sqrt(variance + epsilon) * gamma + beta, as broadcast arithmetic. Same numbers as
+ * tf.batchNorm, but its gradient needs no Tile kernel (slow on the wasm backend).
+ */
+function normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, p: BatchNormParams): tf.Tensor {
+  const scale = tf.mul(p.gamma, tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)));
+  return tf.add(tf.mul(tf.sub(x, mean), scale), p.beta);
+}
+
 /** Runs the network on a batch [n, inputSize]. Call inside tf.tidy or a gradient function. */
 export function forward(net: Network, input: tf.Tensor2D, options: ForwardOptions): tf.Tensor2D {
   let x: tf.Tensor = input;
@@ -112,9 +121,9 @@ export function forward(net: Network, input: tf.Tensor2D, options: ForwardOption
         if (options.training) {
           const { mean, variance } = tf.moments(x, 0);
           if (options.moments) options.moments.push({ layer: i, mean: tf.keep(mean), variance: tf.keep(variance) });
-          x = tf.batchNorm(x, mean, variance, p.beta, p.gamma, BATCH_NORM_EPSILON);
+          x = normalize(x, mean, variance, p);
         } else {
-          x = tf.batchNorm(x, p.movingMean, p.movingVariance, p.beta, p.gamma, BATCH_NORM_EPSILON);
+          x = normalize(x, p.movingMean, p.movingVariance, p);
         }
         break;
       }
