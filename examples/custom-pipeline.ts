@@ -13,7 +13,7 @@ if (E.isLeft(backend) || E.isLeft(digits)) throw new Error('no backend or no dat
 
 const data = limitDataset(digits.right, 1024);
 const config = trainConfig({ epochs: 3, batchSize: 64, milestones: [], out });
-const gan = createGan(ARCHITECTURES[config.arch], { pixels: 784, seed: config.seed, lr: config.lr, beta1: config.beta1 });
+const gan = createGan(ARCHITECTURES[config.arch], { pixels: 784, seed: config.seed, lr: config.lr, beta1: config.beta1, ema: config.ema });
 
 const events$ = connectable(training$(gan, data, config, backend.right));
 

@@ -49,7 +49,7 @@ try {
   fail(`--out: cannot create folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
 }
 
-const gan = createGan(ARCHITECTURES[config.arch], { pixels: pixelsOf(data), seed: config.seed, lr: config.lr, beta1: config.beta1, noiseDim: config.noiseDim });
+const gan = createGan(ARCHITECTURES[config.arch], { pixels: pixelsOf(data), seed: config.seed, lr: config.lr, beta1: config.beta1, noiseDim: config.noiseDim, ema: config.ema });
 const events$ = connectable(training$(gan, data, config, backend.right));
 consoleSink(events$, { write: (s) => process.stdout.write(s), live: Boolean(process.stdout.isTTY) });
 fileSink(events$, dir);

@@ -10,7 +10,7 @@ import { DEFAULT_MILESTONES, type TrainConfig } from '../streams/config.ts';
 import { parseFlags } from './flags.ts';
 import { intAtLeast, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
 
-export const TRAIN_DEFAULTS = { epochs: 15, batchSize: 64, seed: 42, beta1: 0.5, labelSmoothing: 0 } as const;
+export const TRAIN_DEFAULTS = { epochs: 15, batchSize: 64, seed: 42, beta1: 0.5, labelSmoothing: 0, ema: 0.999 } as const;
 
 /** Every flag that takes a value, with the codec that reads it. */
 const FLAGS = {
@@ -22,6 +22,7 @@ const FLAGS = {
   arch: oneOf(ARCHITECTURE_NAMES),
   loss: oneOf(LOSSES),
   'label-smoothing': numberIn('a number >= 0 and < 1', (n) => n >= 0 && n < 1),
+  ema: numberIn('a number >= 0 and < 1', (n) => n >= 0 && n < 1),
   seed: intAtLeast(0),
   dataset: nonEmptyString,
   limit: intAtLeast(1),
@@ -46,6 +47,8 @@ final_results.png, summary.json, generator/ and discriminator/ (TensorFlow.js la
 ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES[n].summary}`).join('\n')}
   --loss NAME           bce (non-saturating, from logits) | lsgan (least squares) (default bce)
   --label-smoothing X   one-sided: real target 1 - X for D (default 0; 0.1 is usual)
+  --ema X               decay of the generator's weight average, which draws the grids and is saved
+                        (default ${TRAIN_DEFAULTS.ema}; 0 turns it off)
   --seed N              seeds shuffling, noise, initial weights and dropout (default ${TRAIN_DEFAULTS.seed})
   --dataset SPEC        mnist (embedded 10,000 digits, default) | fashion-mnist (Debian's dataset-fashion-mnist)
                         | a folder of IDX files | an IDX images file (gzipped or not)
@@ -97,6 +100,7 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
           arch: arch.name,
           loss: decoded.loss ?? 'bce',
           labelSmoothing: decoded['label-smoothing'] ?? TRAIN_DEFAULTS.labelSmoothing,
+          ema: decoded.ema ?? TRAIN_DEFAULTS.ema,
           seed: decoded.seed ?? TRAIN_DEFAULTS.seed,
           dataset: decoded.dataset ?? EMBEDDED,
           limit: decoded.limit ?? null,

@@ -1,7 +1,8 @@
-/** A GAN: the two networks of an architecture and an Adam optimizer for each. */
+/** A GAN: the two networks of an architecture, an Adam optimizer for each, and optionally the generator's weight average. */
 import * as tf from '@tensorflow/tfjs';
 import { seeded, Streams } from '../data/random.ts';
 import type { Architecture } from './architectures.ts';
+import { createAverage, type Average } from './average.ts';
 import { buildNetwork, type Network } from './network.ts';
 
 export interface Gan {
@@ -12,6 +13,8 @@ export interface Gan {
   readonly discriminator: Network;
   readonly gOptimizer: tf.Optimizer;
   readonly dOptimizer: tf.Optimizer;
+  /** The generator's weight average, when --ema is on: it draws the milestones and is saved. */
+  readonly generatorAverage: Average | null;
 }
 
 export interface GanOptions {
@@ -21,6 +24,8 @@ export interface GanOptions {
   readonly beta1: number;
   /** Defaults to the architecture's. */
   readonly noiseDim?: number;
+  /** Decay of the generator's weight average; 0 (default) keeps none. */
+  readonly ema?: number;
 }
 
 export const ADAM_BETA2 = 0.999;
@@ -29,14 +34,16 @@ export const ADAM_EPSILON = 1e-8;
 export function createGan(arch: Architecture, o: GanOptions): Gan {
   const rng = seeded(o.seed, Streams.init);
   const noiseDim = o.noiseDim ?? arch.noiseDim;
+  const generator = buildNetwork('generator', arch.generator, noiseDim, o.pixels, rng);
   return {
     arch,
     pixels: o.pixels,
     noiseDim,
-    generator: buildNetwork('generator', arch.generator, noiseDim, o.pixels, rng),
+    generator,
     discriminator: buildNetwork('discriminator', arch.discriminator, o.pixels, o.pixels, rng),
     gOptimizer: tf.train.adam(o.lr, o.beta1, ADAM_BETA2, ADAM_EPSILON),
     dOptimizer: tf.train.adam(o.lr, o.beta1, ADAM_BETA2, ADAM_EPSILON),
+    generatorAverage: o.ema ? createAverage(generator, o.ema) : null,
   };
 }
 
@@ -44,7 +51,11 @@ export function createGan(arch: Architecture, o: GanOptions): Gan {
 export function disposeGan(gan: Gan): void {
   gan.gOptimizer.dispose();
   gan.dOptimizer.dispose();
-  for (const net of [gan.generator, gan.discriminator]) {
+  const nets = [gan.generator, gan.discriminator, ...(gan.generatorAverage ? [gan.generatorAverage.network] : [])];
+  for (const net of nets) {
     for (const l of net.layers) if (l.params) Object.values(l.params).forEach((v: tf.Variable) => v.dispose());
   }
 }
+
+/** The generator that draws and is saved: the weight average when there is one. */
+export const drawingGenerator = (gan: Gan): Network => gan.generatorAverage?.network ?? gan.generator;

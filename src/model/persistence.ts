@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSpec } from './architectures.ts';
-import type { Gan } from './gan.ts';
+import { drawingGenerator, type Gan } from './gan.ts';
 import type { LossName } from './losses.ts';
 import { layerVariables, BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, type Network } from './network.ts';
 
@@ -50,7 +50,7 @@ function mirror(net: Network, role: 'generator' | 'discriminator', rows: number,
 }
 
 export async function modelFiles(gan: Gan, role: 'generator' | 'discriminator', rows: number, cols: number, loss: LossName): Promise<ModelFiles> {
-  const model = mirror(role === 'generator' ? gan.generator : gan.discriminator, role, rows, cols, loss);
+  const model = mirror(role === 'generator' ? drawingGenerator(gan) : gan.discriminator, role, rows, cols, loss);
   let files: ModelFiles | null = null;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     files = {

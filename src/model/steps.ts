@@ -4,7 +4,8 @@
  * freed before it returns.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Gan } from './gan.ts';
+import { drawingGenerator, type Gan } from './gan.ts';
+import { updateAverage } from './average.ts';
 import { discriminatorLosses, generatorLoss, realness, shareJudgedReal, type LossName } from './losses.ts';
 import { forward, trainableVariables, updateMovingStatistics, type BatchMoments } from './network.ts';
 
@@ -71,7 +72,7 @@ export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: Step
   return { dLossReal, dLossFake, dLoss: dLossReal + dLossFake, dAccReal, dAccFake, dReal, dFake };
 }
 
-/** One generator update: make a batch, let D judge it, move G towards "real". */
+/** One generator update: make a batch, let D judge it, move G towards "real"; then its weight average, if any. */
 export function gStep(gan: Gan, noise: Float32Array, o: StepOptions): GMetrics {
   const n = rowsOf(noise, gan.noiseDim);
   const moments: BatchMoments[] = [];
@@ -88,14 +89,15 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions): GMetrics {
     gan.gOptimizer.applyGradients(grads);
   });
   updateMovingStatistics(gan.generator, moments);
+  if (gan.generatorAverage) updateAverage(gan.generatorAverage, gan.generator);
   const [gLoss, dFakeForG] = readAndFree(stats!);
   return { gLoss, dFakeForG };
 }
 
-/** Images from the generator in inference mode (BatchNorm moving averages, no dropout). */
+/** Images from the generator (its weight average if there is one) in inference mode: BatchNorm moving averages, no dropout. */
 export function generate(gan: Gan, noise: Float32Array): Float32Array {
   const n = rowsOf(noise, gan.noiseDim);
-  return tf.tidy(() => forward(gan.generator, tf.tensor2d(noise, [n, gan.noiseDim]), { training: false }).dataSync() as Float32Array);
+  return tf.tidy(() => forward(drawingGenerator(gan), tf.tensor2d(noise, [n, gan.noiseDim]), { training: false }).dataSync() as Float32Array);
 }
 
 /** D's realness for each image, in inference mode. */

@@ -10,6 +10,7 @@ export const TrainConfig = t.type({
   arch: t.string,
   loss: t.keyof({ bce: null, lsgan: null }),
   labelSmoothing: t.number,
+  ema: t.number,
   seed: t.number,
   dataset: t.string,
   limit: t.union([t.number, t.null]),

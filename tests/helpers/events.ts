@@ -4,7 +4,7 @@ import type { RunStarted, Step } from '../../src/streams/events.ts';
 export function runStarted(totalSteps: number, batchSize = 10): RunStarted {
   return {
     type: 'run-started', version: 1, startedAt: '2026-01-01T00:00:00.000Z',
-    config: { epochs: 1, batchSize, lr: 2e-4, beta1: 0.5, noiseDim: 100, arch: 'mlp-gbn', loss: 'bce', labelSmoothing: 0, seed: 1, dataset: 'mnist', limit: null, milestones: [1], out: 'x', backend: 'wasm' },
+    config: { epochs: 1, batchSize, lr: 2e-4, beta1: 0.5, noiseDim: 100, arch: 'mlp-gbn', loss: 'bce', labelSmoothing: 0, ema: 0, seed: 1, dataset: 'mnist', limit: null, milestones: [1], out: 'x', backend: 'wasm' },
     backend: { name: 'wasm', threads: 1, kernels: [] },
     dataset: { name: 'mnist', count: totalSteps * batchSize, rows: 28, cols: 28 },
     stepsPerEpoch: totalSteps, totalSteps,

@@ -1,0 +1,62 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { limitDataset } from '../src/data/dataset.ts';
+import { embeddedDigits } from '../src/data/embedded.ts';
+import { normals, seeded } from '../src/data/random.ts';
+import { ARCHITECTURES } from '../src/model/architectures.ts';
+import { decayAt, updateAverage } from '../src/model/average.ts';
+import { createGan, disposeGan, drawingGenerator } from '../src/model/gan.ts';
+import { allVariables } from '../src/model/network.ts';
+import { dStep, generate, gStep } from '../src/model/steps.ts';
+import { useWasm } from './helpers/tf.ts';
+
+await useWasm();
+
+const values = (v: tf.Variable) => Array.from(v.dataSync());
+
+test('decay warms up: (1 + t) / (10 + t), capped at the decay', () => {
+  assert.is(decayAt(0.999, 0), 0.1);
+  assert.is(decayAt(0.999, 10), 11 / 20);
+  assert.is(decayAt(0.999, 1e6), 0.999);
+});
+
+test('the average starts as a copy and moves by the decay; BatchNorm statistics are copied', () => {
+  const gan = createGan(ARCHITECTURES['mlp-gbn'], { pixels: 784, seed: 2, lr: 1e-3, beta1: 0.5, ema: 0.9 });
+  const avg = gan.generatorAverage!;
+  const source = allVariables(gan.generator);
+  const target = allVariables(avg.network);
+  assert.equal(values(target[0]).slice(0, 5), values(source[0]).slice(0, 5));
+  assert.is.not(target[0], source[0]);
+  const before = values(target[0]);
+  const data = limitDataset(embeddedDigits(), 64).images;
+  const rng = seeded(2);
+  dStep(gan, data, normals(rng, 6400), { loss: 'bce', labelSmoothing: 0, dropoutSeed: 1 });
+  // gStep updates G, then the average with decay (1 + 0) / (10 + 0) = 0.1.
+  gStep(gan, normals(rng, 6400), { loss: 'bce', labelSmoothing: 0, dropoutSeed: 1 });
+  const after = values(target[0]);
+  const now = values(source[0]);
+  for (let i = 0; i < 50; i++) assert.ok(Math.abs(after[i] - (0.1 * before[i] + 0.9 * now[i])) < 1e-6);
+  const movingMean = source.findIndex((v) => v.name.includes('moving_mean'));
+  assert.equal(values(target[movingMean]), values(source[movingMean]));
+  assert.is(avg.updates, 1);
+  updateAverage(avg, gan.generator);
+  assert.is(avg.updates, 2);
+  disposeGan(gan);
+});
+
+test('generate() draws with the average when there is one, and the plain generator otherwise', () => {
+  const withAvg = createGan(ARCHITECTURES.mlp, { pixels: 784, seed: 3, lr: 1e-3, beta1: 0.5, ema: 0.5 });
+  assert.is(drawingGenerator(withAvg), withAvg.generatorAverage!.network);
+  // Push the live generator away; the average stays where it was.
+  allVariables(withAvg.generator).forEach((v) => v.assign(tf.zerosLike(v)));
+  const z = normals(seeded(1), 300);
+  assert.ok(generate(withAvg, z).some((v) => v !== 0), 'the average, not the zeroed generator, drew');
+  const without = createGan(ARCHITECTURES.mlp, { pixels: 784, seed: 3, lr: 1e-3, beta1: 0.5 });
+  assert.is(without.generatorAverage, null);
+  assert.is(drawingGenerator(without), without.generator);
+  disposeGan(withAvg);
+  disposeGan(without);
+});
+
+test.run();
