@@ -61,5 +61,6 @@ await done;
 for (const role of ['generator', 'discriminator'] as const) {
   writeModelFolder(join(dir, role), await modelFiles(gan, role, data.rows, data.cols, config.loss));
 }
-if (canvasKind?.name === 'raster') process.stdout.write(`note: PNGs drawn with ganstream's raster fallback (node-canvas-webgl did not load: ${canvasKind.why})\n`);
-process.stdout.write(`run folder: ${resolve(dir)}\n  metrics.ndjson summary.json final_results.png epoch_<N>.png generator/ discriminator/\n`);
+const canvas = canvasKind();
+if (canvas.name === 'raster') process.stdout.write(`note: image grids drawn with ganstream's raster fallback, plots skipped (node-canvas-webgl did not load: ${canvas.why})\n`);
+process.stdout.write(`run folder: ${resolve(dir)}\n  metrics.ndjson summary.json final_results.png epoch_<N>.png progress.png real_vs_fake.png training_history.png generator/ discriminator/\n`);

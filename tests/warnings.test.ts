@@ -29,14 +29,20 @@ test('D stuck at 0.5 (reference 000) is named with its cause and its fix', async
 
 test('a too-strong D fires once while it lasts, at the step it began, and again after it cleared', async () => {
   const steps = [
-    ...series(30, () => [0.6, 0.45]),
+    ...series(30, (i) => [0.6 + 0.05 * Math.sin(i), 0.45 + 0.05 * Math.cos(i)]),
     ...series(40, () => [0.99, 0.01], 31),
-    ...series(60, () => [0.6, 0.45], 71),
+    ...series(60, (i) => [0.6 + 0.05 * Math.sin(i), 0.45 + 0.05 * Math.cos(i)], 71),
     ...series(40, () => [0.99, 0.01], 131),
   ];
   const w = await warningsOf(steps);
   assert.equal(w.map((x) => x.kind), ['d-too-strong', 'd-too-strong']);
   assert.equal(w.map((x) => x.step), [31, 131]);
+});
+
+test('flat losses are reported when nothing else explains them', async () => {
+  const w = await warningsOf([...series(30, (i) => [0.6 + 0.05 * Math.sin(i), 0.45]), ...series(30, () => [0.7, 0.35], 31)]);
+  assert.equal(w.map((x) => [x.kind, x.step]), [['losses-flat', 31]]);
+  assert.match(w[0].message, /have not moved over 20 steps/);
 });
 
 test('G winning (D accuracy below 40%) and non-finite losses', async () => {

@@ -8,10 +8,18 @@ export type RawFlags = Readonly<Record<string, string | true>>;
  * value, a repeated flag or a stray word is an error naming it.
  */
 export function parseFlags(argv: readonly string[], valued: readonly string[], bare: readonly string[]): E.Either<string, RawFlags> {
+  return E.chain((p: Parsed) => (p.positional.length ? E.left(`unexpected argument '${p.positional[0]}': flags start with -- (see --help)`) : E.right(p.flags)))(parseArgs(argv, valued, bare));
+}
+
+export interface Parsed { readonly flags: RawFlags; readonly positional: readonly string[] }
+
+/** As parseFlags, and words that are not flags are kept in order as positional arguments. */
+export function parseArgs(argv: readonly string[], valued: readonly string[], bare: readonly string[]): E.Either<string, Parsed> {
   const out: Record<string, string | true> = {};
+  const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i];
-    if (!word.startsWith('--')) return E.left(`unexpected argument '${word}': flags start with -- (see --help)`);
+    if (!word.startsWith('--')) { positional.push(word); continue; }
     const eq = word.indexOf('=');
     const name = eq === -1 ? word.slice(2) : word.slice(2, eq);
     if (name in out) return E.left(`--${name} is given twice`);
@@ -27,5 +35,5 @@ export function parseFlags(argv: readonly string[], valued: readonly string[], b
     out[name] = value;
     i++;
   }
-  return E.right(out);
+  return E.right({ flags: out, positional });
 }

@@ -15,16 +15,16 @@ export interface NodeCanvas {
 type CreateCanvas = (width: number, height: number) => NodeCanvas;
 let create: CreateCanvas | null = null;
 
-/** Which canvas createNodeCanvas uses here, and why when it is the fallback. */
-export let canvasKind: { name: 'node-canvas-webgl' | 'raster'; why?: string } | null = null;
+export interface CanvasKind { readonly name: 'node-canvas-webgl' | 'raster'; readonly why?: string }
+let kind: CanvasKind | null = null;
 
 function loadCanvas(): CreateCanvas {
   try {
     const created = (createRequire(import.meta.url)('node-canvas-webgl') as { createCanvas: CreateCanvas }).createCanvas;
-    canvasKind = { name: 'node-canvas-webgl' };
+    kind = { name: 'node-canvas-webgl' };
     return created;
   } catch (e) {
-    canvasKind = { name: 'raster', why: (e as Error).message.split('\n')[0] };
+    kind = { name: 'raster', why: (e as Error).message.split('\n')[0] };
     return createRasterCanvas;
   }
 }
@@ -32,4 +32,10 @@ function loadCanvas(): CreateCanvas {
 export function createNodeCanvas(width: number, height: number): NodeCanvas {
   if (!create) create = loadCanvas();
   return create(width, height);
+}
+
+/** Which canvas createNodeCanvas uses here, and why when it is the raster fallback. */
+export function canvasKind(): CanvasKind {
+  if (!create) create = loadCanvas();
+  return kind!;
 }

@@ -5,7 +5,6 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { TrainConfig } from './config.ts';
 
 /** A number that survives JSON: NaN and infinities are written as null and read back as NaN. */
@@ -75,9 +74,26 @@ export const Milestone = t.type({
   count: t.number,
   /** count images of rows x cols grey levels 0-255, base64: the same fixed noise every time. */
   pixels: t.string,
+  /** Mean pairwise pixel distance of these images (0 = all identical), and of as many real images. */
+  diversity: JsonNumber,
+  realDiversity: JsonNumber,
 });
 
-export const WARNING_KINDS = ['d-stuck-at-chance', 'd-too-strong', 'g-winning', 'not-finite'] as const;
+/** Real images beside generated ones, with D's belief that each is real (at the end of a run). */
+export const Comparison = t.type({
+  type: t.literal('comparison'),
+  epoch: t.number,
+  step: t.number,
+  rows: t.number,
+  cols: t.number,
+  count: t.number,
+  real: t.string,
+  fake: t.string,
+  realScores: t.array(JsonNumber),
+  fakeScores: t.array(JsonNumber),
+});
+
+export const WARNING_KINDS = ['d-stuck-at-chance', 'd-too-strong', 'g-winning', 'not-finite', 'losses-flat', 'mode-collapse'] as const;
 export const Warning = t.type({
   type: t.literal('warning'),
   step: t.number,
@@ -94,12 +110,13 @@ export const RunEnded = t.type({
   time: t.number,
 });
 
-export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Warning, RunEnded]);
+export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Comparison, Warning, RunEnded]);
 
 export type RunStarted = t.TypeOf<typeof RunStarted>;
 export type Step = t.TypeOf<typeof Step>;
 export type EpochEnd = t.TypeOf<typeof EpochEnd>;
 export type Milestone = t.TypeOf<typeof Milestone>;
+export type Comparison = t.TypeOf<typeof Comparison>;
 export type Warning = t.TypeOf<typeof Warning>;
 export type WarningKind = Warning['kind'];
 export type RunEnded = t.TypeOf<typeof RunEnded>;
@@ -107,6 +124,39 @@ export type TrainingEvent = t.TypeOf<typeof TrainingEvent>;
 
 /** One NDJSON line (no newline). */
 export const encodeEvent = (e: TrainingEvent): string => JSON.stringify(TrainingEvent.encode(e));
+
+/** Image and score arrays must hold count x rows x cols pixels and count scores. */
+function sizeMismatch(e: TrainingEvent): string | null {
+  if (e.type !== 'milestone' && e.type !== 'comparison') return null;
+  const pixels = e.count * e.rows * e.cols;
+  const checks: [string, number, number][] = e.type === 'milestone'
+    ? [['pixels', unpackPixels(e).length, pixels]]
+    : [
+        ['real', unpackPixels({ pixels: e.real }).length, pixels],
+        ['fake', unpackPixels({ pixels: e.fake }).length, pixels],
+        ['realScores', e.realScores.length, e.count],
+        ['fakeScores', e.fakeScores.length, e.count],
+      ];
+  const bad = checks.find(([, found, expected]) => found !== expected);
+  return bad ? `${bad[0]} holds ${bad[1]} values, expected ${bad[2]}` : null;
+}
+
+const CODECS: Readonly<Record<string, t.Mixed>> = {
+  'run-started': RunStarted, step: Step, epoch: EpochEnd, milestone: Milestone, comparison: Comparison, warning: Warning, 'run-ended': RunEnded,
+};
+
+const brief = (v: unknown) => {
+  const text = v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+};
+
+/** The first validation error as `field: got X, expected T`. */
+function describeError(errors: t.Errors): string {
+  const e = errors[0];
+  const path = e.context.map((c) => c.key).filter((k) => k !== '').join('.');
+  const expected = e.context[e.context.length - 1]?.type.name ?? 'a value';
+  return `${path || 'record'}: got ${brief(e.value)}, expected ${expected}`;
+}
 
 /** One NDJSON line back into an event, or a one-line reason it is not one. */
 export function decodeEvent(line: string): E.Either<string, TrainingEvent> {
@@ -116,15 +166,15 @@ export function decodeEvent(line: string): E.Either<string, TrainingEvent> {
   } catch (e) {
     return E.left(`not JSON (${(e as Error).message})`);
   }
-  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  const type = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { type?: unknown }).type : undefined;
+  const codec = typeof type === 'string' ? CODECS[type] : undefined;
+  if (!codec) return E.left(`not an event: type ${brief(type)}, expected one of ${Object.keys(CODECS).join(', ')}`);
   return pipe(
-    TrainingEvent.decode(json),
-    E.mapLeft((errors) => `not a valid ${typeof type === 'string' ? `'${type}' ` : ''}event: ${PathReporter.report(E.left(errors)).slice(0, 1).join('')}`),
+    codec.decode(json) as t.Validation<TrainingEvent>,
+    E.mapLeft((errors) => `not a valid '${type}' event: ${describeError(errors)}`),
     E.chain((e) => {
-      if (e.type !== 'milestone') return E.right(e);
-      const expected = e.count * e.rows * e.cols;
-      const found = unpackPixels(e).length;
-      return found === expected ? E.right(e) : E.left(`milestone event holds ${found} pixels, expected ${expected} (count x rows x cols)`);
+      const bad = sizeMismatch(e);
+      return bad === null ? E.right(e) : E.left(`${e.type} event: ${bad}`);
     }),
   );
 }

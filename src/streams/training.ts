@@ -12,6 +12,9 @@ import { milestoneEpochs, type TrainConfig } from './config.ts';
 import type { RunStarted, Step, TrainingEvent } from './events.ts';
 import { epochSummaries } from './operators/epoch-summaries.ts';
 import { milestones } from './operators/milestones.ts';
+import { comparison, sampleImages } from './operators/comparison.ts';
+import { pairwiseDiversity } from './analysis/diversity.ts';
+import { toGreyLevels } from './events.ts';
 import { trainStep } from './operators/train-step.ts';
 import { warnings } from './operators/warnings.ts';
 import { batches, stepsPerEpoch } from './sources/batches.ts';
@@ -20,6 +23,11 @@ import { zipPaced } from './sources/paced.ts';
 
 /** Images in each milestone grid (8 x 8). */
 export const MILESTONE_COUNT = 64;
+/** Steps over which warnings judge a condition: an epoch, within 20 to 200 steps. */
+export const warningWindow = (stepsPerEpoch: number) => Math.min(200, Math.max(20, stepsPerEpoch));
+
+/** Real and generated images side by side at the end of a run. */
+export const COMPARISON_COUNT = 8;
 
 export function runStartedEvent(gan: Gan, dataset: Dataset, config: TrainConfig, backend: BackendInfo): RunStarted {
   const perEpoch = stepsPerEpoch(dataset, config.batchSize);
@@ -45,15 +53,25 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
       batches(dataset, { batchSize: config.batchSize, epochs: config.epochs, seed: config.seed }),
       noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed }),
     ).pipe(trainStep(gan, { loss: config.loss, labelSmoothing: config.labelSmoothing, seed: config.seed, startedAt }));
+    const fixedNoise = milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim);
+    const realSample = toGreyLevels(sampleImages(dataset, Math.min(MILESTONE_COUNT, dataset.count), config.seed));
     const body$ = steps$.pipe(
       epochSummaries(started.stepsPerEpoch, config.batchSize),
       milestones(gan, {
         epochs: milestoneEpochs(config.milestones, config.epochs),
-        noise: milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim),
+        noise: fixedNoise,
         rows: dataset.rows,
         cols: dataset.cols,
+        realDiversity: pairwiseDiversity(realSample, Math.min(MILESTONE_COUNT, dataset.count)),
       }),
-      warnings({ window: Math.min(200, Math.max(20, started.stepsPerEpoch)) }),
+      comparison(gan, dataset, {
+        epoch: config.epochs,
+        count: COMPARISON_COUNT,
+        noise: fixedNoise.subarray(0, COMPARISON_COUNT * gan.noiseDim),
+        loss: config.loss,
+        seed: config.seed,
+      }),
+      warnings({ window: warningWindow(started.stepsPerEpoch) }),
     );
     const ended$ = defer(() => of<TrainingEvent>({
       type: 'run-ended',

@@ -5,6 +5,7 @@
 import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { Gan } from '../../model/gan.ts';
 import { generate } from '../../model/steps.ts';
+import { pairwiseDiversity } from '../analysis/diversity.ts';
 import { packPixels, toGreyLevels, type Milestone, type TrainingEvent } from '../events.ts';
 
 export interface MilestoneOptions {
@@ -12,10 +13,8 @@ export interface MilestoneOptions {
   readonly noise: Float32Array;
   readonly rows: number;
   readonly cols: number;
-}
-
-export function milestoneImages(gan: Gan, o: MilestoneOptions): Milestone['pixels'] {
-  return packPixels(toGreyLevels(generate(gan, o.noise)));
+  /** pairwiseDiversity of as many real images, for comparison. */
+  readonly realDiversity: number;
 }
 
 export function milestones<T extends TrainingEvent>(gan: Gan, o: MilestoneOptions): OperatorFunction<T, T | Milestone> {
@@ -23,6 +22,10 @@ export function milestones<T extends TrainingEvent>(gan: Gan, o: MilestoneOption
   const count = o.noise.length / gan.noiseDim;
   return mergeMap((e: T): (T | Milestone)[] => {
     if (e.type !== 'epoch' || !wanted.has(e.epoch)) return [e];
-    return [e, { type: 'milestone', epoch: e.epoch, step: e.step, rows: o.rows, cols: o.cols, count, pixels: milestoneImages(gan, o) }];
+    const grey = toGreyLevels(generate(gan, o.noise));
+    return [e, {
+      type: 'milestone', epoch: e.epoch, step: e.step, rows: o.rows, cols: o.cols, count,
+      pixels: packPixels(grey), diversity: pairwiseDiversity(grey, count), realDiversity: o.realDiversity,
+    }];
   });
 }

@@ -5,7 +5,7 @@
  * fires again only after the condition has cleared.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { Step, TrainingEvent, Warning, WarningKind } from '../events.ts';
+import type { Milestone, Step, TrainingEvent, Warning, WarningKind } from '../events.ts';
 
 export interface WarningOptions {
   /** Steps a condition must hold (as a mean over the window) before it is reported. */
@@ -15,9 +15,20 @@ export interface WarningOptions {
 const dAcc = (s: Step) => (s.dAccReal + s.dAccFake) / 2;
 const fmt = (x: number, digits = 3) => x.toFixed(digits);
 const meanOf = (steps: readonly Step[], f: (s: Step) => number) => steps.reduce((sum, s) => sum + f(s), 0) / steps.length;
+const stdOf = (steps: readonly Step[], f: (s: Step) => number) => {
+  const m = meanOf(steps, f);
+  return Math.sqrt(meanOf(steps, (s) => (f(s) - m) ** 2));
+};
+
+/** Below this share of the real images' diversity, a milestone grid counts as collapsed. */
+export const COLLAPSE_RATIO = 0.5;
+/** Losses whose standard deviation over the window stays below this are flat. */
+export const FLAT_STD = 0.005;
+
+type StepKind = Exclude<WarningKind, 'mode-collapse'>;
 
 /** Whether the condition holds over these steps: the message to give, or null. */
-function check(kind: WarningKind, steps: readonly Step[]): string | null {
+function check(kind: StepKind, steps: readonly Step[]): string | null {
   const last = steps[steps.length - 1];
   switch (kind) {
     case 'not-finite': {
@@ -45,13 +56,29 @@ function check(kind: WarningKind, steps: readonly Step[]): string | null {
         ? `D accuracy ${fmt(acc * 100, 1)}% over ${steps.length} steps, below chance: G fools D more often than not, and D no longer teaches G. Try a higher D learning rate or a larger discriminator.`
         : null;
     }
+    case 'losses-flat': {
+      const d = stdOf(steps, (s) => s.dLoss), g = stdOf(steps, (s) => s.gLoss);
+      const explained = (['d-stuck-at-chance', 'd-too-strong', 'g-winning'] as const).some((k) => check(k, steps) !== null);
+      return d < FLAT_STD && g < FLAT_STD && !explained
+        ? `D and G losses have not moved over ${steps.length} steps (std ${fmt(d, 4)} and ${fmt(g, 4)}): nothing is being learned. Check the learning rate (--lr) and that the data is not constant.`
+        : null;
+    }
   }
 }
 
-const KINDS: readonly WarningKind[] = ['not-finite', 'd-stuck-at-chance', 'd-too-strong', 'g-winning'];
+/** A milestone grid much less varied than real images: the generator may draw only a few things. */
+export function collapseMessage(m: Milestone): string | null {
+  const ratio = m.diversity / m.realDiversity;
+  return ratio < COLLAPSE_RATIO
+    ? `possible mode collapse at epoch ${m.epoch}: the ${m.count} milestone samples differ from each other ${fmt(ratio * 100, 0)}% as much as real images do ` +
+      `(mean pixel distance ${fmt(m.diversity)} vs ${fmt(m.realDiversity)}). Look at epoch_${m.epoch}.png; try --label-smoothing 0.1, --loss lsgan, or a lower --lr.`
+    : null;
+}
+
+const KINDS: readonly StepKind[] = ['not-finite', 'd-stuck-at-chance', 'd-too-strong', 'g-winning', 'losses-flat'];
 
 /** The earliest step that shows the condition itself and from which it holds over the rest of the window. */
-function beganAt(kind: WarningKind, steps: readonly Step[]): number {
+function beganAt(kind: StepKind, steps: readonly Step[]): number {
   for (let i = 0; i < steps.length - 1; i++) {
     if (check(kind, [steps[i]]) !== null && check(kind, steps.slice(i)) !== null) return i;
   }
@@ -65,6 +92,11 @@ export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFu
     return source.subscribe({
       next(e) {
         subscriber.next(e);
+        if (e.type === 'milestone') {
+          const message = collapseMessage(e);
+          if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
+          return;
+        }
         if (e.type !== 'step') return;
         window.push(e);
         if (window.length > o.window) window.shift();

@@ -1,36 +1,99 @@
 /**
- * The canvas sink: draws each milestone grid (epoch_<N>.png, 8 x 8) and, when the run ends, the
- * final 4 x 4 grid (final_results.png) with node-canvas-webgl's canvas.
+ * The canvas sink, drawing with node-canvas-webgl's canvas:
+ * - epoch_<N>.png: each milestone grid (8 x 8), and final_results.png (4 x 4) when the run ends;
+ * - progress.png: every milestone grid so far, side by side, labelled with its epoch;
+ * - real_vs_fake.png: real images beside generated ones with D's score under each;
+ * - training_history.png: loss and accuracy curves, redrawn at every epoch end and at the end.
+ * The three pictures with text need node-canvas; under the raster fallback (Deno) only the grids are drawn.
  */
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import { drawGrid, gridSize, type GridLayout } from '../../render/grid.ts';
-import { createNodeCanvas } from '../../render/node-canvas.ts';
-import { unpackPixels, type Milestone, type TrainingEvent } from '../events.ts';
+import { drawHistory } from '../../render/history-plot.ts';
+import { drawProgress, drawScoredRows, progressSize, scoredRowsSize } from '../../render/labelled-grids.ts';
+import { canvasKind, createNodeCanvas, type NodeCanvas } from '../../render/node-canvas.ts';
+import { History } from '../analysis/history.ts';
+import { milestoneEpochs } from '../config.ts';
+import { unpackPixels, type Comparison, type Milestone, type RunStarted, type TrainingEvent } from '../events.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 export const milestoneFile = (epoch: number) => `epoch_${epoch}.png`;
 export const FINAL_FILE = 'final_results.png';
+export const HISTORY_FILE = 'training_history.png';
+export const PROGRESS_FILE = 'progress.png';
+export const COMPARISON_FILE = 'real_vs_fake.png';
+export const HISTORY_SIZE = { width: 960, height: 640 } as const;
 
-/** A PNG of a grid of grey images. */
-export function gridPng(grey: Uint8Array, layout: GridLayout): Uint8Array {
-  const { width, height } = gridSize(layout);
+/** Draws on a new canvas of the given size and returns the PNG. */
+export function renderPng(width: number, height: number, draw: (ctx: CanvasRenderingContext2D, canvas: NodeCanvas) => void): Uint8Array {
   const canvas = createNodeCanvas(width, height);
-  drawGrid(canvas.getContext('2d'), grey, layout);
+  draw(canvas.getContext('2d'), canvas);
   return canvas.toBuffer('image/png');
 }
 
+export const gridPng = (grey: Uint8Array, layout: GridLayout): Uint8Array => {
+  const { width, height } = gridSize(layout);
+  return renderPng(width, height, (ctx) => drawGrid(ctx, grey, layout));
+};
+
+/** Text and lines need node-canvas; the raster fallback draws image grids only. */
+const canWrite = () => canvasKind().name !== 'raster';
+
+export function historyPng(history: History, run: RunStarted): Uint8Array {
+  return renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) => drawHistory(ctx, history.points(), {
+    ...HISTORY_SIZE,
+    stepsPerEpoch: run.stepsPerEpoch,
+    milestones: milestoneEpochs(run.config.milestones, run.config.epochs),
+    title: `${run.config.arch} on ${run.dataset.name}: D and G losses, D accuracy`,
+  }));
+}
+
+export function progressPng(milestones: readonly Milestone[]): Uint8Array {
+  const m = milestones[0];
+  const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 1, pad: 1 };
+  const { width, height } = progressSize(milestones.length, layout);
+  return renderPng(width, height, (ctx) => drawProgress(ctx, milestones.map((x) => ({ grey: unpackPixels(x), label: `epoch ${x.epoch}` })), layout));
+}
+
+export function comparisonPng(c: Comparison): Uint8Array {
+  const layout = { rows: c.rows, cols: c.cols, scale: 3, pad: 6 };
+  const { width, height } = scoredRowsSize(c.count, 2, layout);
+  return renderPng(width, height, (ctx) => drawScoredRows(ctx, `Real or fake? D's belief that each image is real, after epoch ${c.epoch}`, [
+    { title: 'real', grey: unpackPixels({ pixels: c.real }), scores: c.realScores },
+    { title: 'generated', grey: unpackPixels({ pixels: c.fake }), scores: c.fakeScores },
+  ], layout));
+}
+
 export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Subscription {
-  let last: Milestone | null = null;
+  const milestones: Milestone[] = [];
+  const history = new History();
+  let run: RunStarted | null = null;
+  const write = (file: string, png: () => Uint8Array) => writeFileAtomic(join(dir, file), png());
   return events$.subscribe((e) => {
-    if (e.type === 'milestone') {
-      last = e;
-      writeFileAtomic(join(dir, milestoneFile(e.epoch)), gridPng(unpackPixels(e), { count: e.count, rows: e.rows, cols: e.cols, gridCols: 8, scale: 2, pad: 2 }));
-    }
-    if (e.type === 'run-ended' && last) {
-      const count = Math.min(16, last.count);
-      const grey = unpackPixels(last).subarray(0, count * last.rows * last.cols);
-      writeFileAtomic(join(dir, FINAL_FILE), gridPng(grey, { count, rows: last.rows, cols: last.cols, gridCols: 4, scale: 4, pad: 4 }));
+    switch (e.type) {
+      case 'run-started': run = e; break;
+      case 'step': history.add(e); break;
+      case 'epoch':
+        if (run && canWrite()) write(HISTORY_FILE, () => historyPng(history, run!));
+        break;
+      case 'milestone':
+        milestones.push(e);
+        write(milestoneFile(e.epoch), () => gridPng(unpackPixels(e), { count: e.count, rows: e.rows, cols: e.cols, gridCols: 8, scale: 2, pad: 2 }));
+        if (canWrite()) write(PROGRESS_FILE, () => progressPng(milestones));
+        break;
+      case 'comparison':
+        if (canWrite()) write(COMPARISON_FILE, () => comparisonPng(e));
+        break;
+      case 'run-ended': {
+        if (run && canWrite() && history.points().step.length > 0) write(HISTORY_FILE, () => historyPng(history, run!));
+        const last = milestones[milestones.length - 1];
+        if (!last) break;
+        const count = Math.min(16, last.count);
+        const grey = unpackPixels(last).subarray(0, count * last.rows * last.cols);
+        write(FINAL_FILE, () => gridPng(grey, { count, rows: last.rows, cols: last.cols, gridCols: 4, scale: 4, pad: 4 }));
+        break;
+      }
+      case 'warning': break;
     }
   });
 }

@@ -1,0 +1,94 @@
+/**
+ * Replaying recordings: one run back through the same warnings, summary and history plot as a
+ * live run, or several runs' curves and summaries side by side. Errors are values; the script
+ * prints them.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { filter, lastValueFrom, map, mergeMap, of, tap, type Observable } from 'rxjs';
+import { History } from '../streams/analysis/history.ts';
+import { SummaryAccumulator, type Stats, type Summary } from '../streams/analysis/summary.ts';
+import type { RunStarted, TrainingEvent, Warning } from '../streams/events.ts';
+import { warnings } from '../streams/operators/warnings.ts';
+import { isBad, records, recordingPath, replay$, type BadRecord, type Record } from '../streams/sources/recording.ts';
+import { warningWindow } from '../streams/training.ts';
+
+export interface ReplayResult {
+  readonly summary: Summary;
+  readonly history: History;
+  readonly run: RunStarted | null;
+  readonly stepsPerEpoch: number;
+  readonly events: number;
+  readonly bad: readonly BadRecord[];
+  readonly warnings: readonly Warning[];
+}
+
+export interface ReplayHooks {
+  readonly onBad?: (b: BadRecord) => void;
+  readonly onWarning?: (w: Warning) => void;
+  readonly onEvent?: (e: TrainingEvent) => void;
+}
+
+function firstRunStarted(file: string): RunStarted | null {
+  for (const r of records(file)) if (!isBad(r)) return r.event.type === 'run-started' ? r.event : null;
+  return null;
+}
+
+/** Replays one recording; Left when the path is wrong or no line of it is a valid event. */
+export async function replayRecording(path: string, speed: number | null, hooks: ReplayHooks = {}): Promise<E.Either<string, ReplayResult>> {
+  const file = recordingPath(path);
+  if (E.isLeft(file)) return file;
+  const run = firstRunStarted(file.right);
+  const summary = new SummaryAccumulator();
+  const history = new History();
+  const bad: BadRecord[] = [];
+  const found: Warning[] = [];
+  let events = 0;
+  let stepsPerEpoch = run?.stepsPerEpoch ?? 0;
+  const all$: Observable<Record> = replay$(records(file.right), speed);
+  const events$ = all$.pipe(
+    tap((r) => { if (isBad(r)) { bad.push(r); hooks.onBad?.(r); } }),
+    mergeMap((r) => (isBad(r) ? [] : of(r.event))),
+    // Warnings are derived again from the steps, as in a live run; recorded ones would repeat them.
+    filter((e) => e.type !== 'warning'),
+    warnings<TrainingEvent>({ window: warningWindow(run?.stepsPerEpoch ?? 200) }),
+    map((e) => {
+      events++;
+      summary.add(e);
+      if (e.type === 'step') history.add(e);
+      if (e.type === 'epoch' && stepsPerEpoch === 0) stepsPerEpoch = e.step / e.epoch;
+      if (e.type === 'warning') { found.push(e); hooks.onWarning?.(e); }
+      hooks.onEvent?.(e);
+      return e;
+    }),
+  );
+  await lastValueFrom(events$, { defaultValue: null });
+  if (events === 0) {
+    const first = bad[0] ? ` (line ${bad[0].line}: ${bad[0].reason})` : '';
+    return E.left(`${file.right}: no valid events in ${bad.length} line${bad.length === 1 ? '' : 's'}${first}: expected a metrics.ndjson written by ganstream`);
+  }
+  return E.right({ summary: summary.result(), history, run, stepsPerEpoch: stepsPerEpoch || 1, events, bad, warnings: found });
+}
+
+const n3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
+const stat = (s: Stats) => `${n3(s.mean)} ± ${n3(s.std)}`;
+
+/** Several runs' summaries as a table, one column per run. */
+export function summariesSideBySide(names: readonly string[], summaries: readonly Summary[]): string {
+  const rows: [string, (s: Summary) => string][] = [
+    ['architecture', (s) => s.arch ?? '?'],
+    ['status', (s) => s.status],
+    ['steps', (s) => String(s.steps)],
+    ['epochs', (s) => String(s.epochs)],
+    ['time (s)', (s) => s.seconds.toFixed(0)],
+    ['samples/s', (s) => s.samplesPerSec.toFixed(0)],
+    ['warnings', (s) => String(s.warnings)],
+    ['D loss, last 10%', (s) => stat(s.last10.dLoss)],
+    ['D acc, last 10%', (s) => stat(s.last10.dAcc)],
+    ['G loss, last 10%', (s) => stat(s.last10.gLoss)],
+    ['D loss, whole run', (s) => stat(s.run.dLoss)],
+    ['G loss, whole run', (s) => stat(s.run.gLoss)],
+  ];
+  const cells = [['', ...names], ...rows.map(([label, f]) => [label, ...summaries.map(f)])];
+  const widths = cells[0].map((_, c) => Math.max(...cells.map((r) => r[c].length)));
+  return cells.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n') + '\n';
+}

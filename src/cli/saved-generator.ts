@@ -1,0 +1,47 @@
+/** Loading a saved generator (layers format: model.json + weights) from a run folder or a model folder. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import * as E from 'fp-ts/lib/Either.js';
+
+export interface SavedGenerator {
+  readonly model: tf.LayersModel;
+  readonly noiseDim: number;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** model.json of `path` when it is a run folder, a model folder or the file itself. */
+export function generatorJson(path: string): E.Either<string, string> {
+  if (!existsSync(path)) return E.left(`--model: no such file or folder: ${path}`);
+  if (!statSync(path).isDirectory()) return E.right(path);
+  for (const candidate of [join(path, 'generator', 'model.json'), join(path, 'model.json')]) if (existsSync(candidate)) return E.right(candidate);
+  return E.left(`--model: ${path} holds no generator (expected ${join(path, 'generator', 'model.json')} or ${join(path, 'model.json')})`);
+}
+
+export async function loadGenerator(path: string): Promise<E.Either<string, SavedGenerator>> {
+  const json = generatorJson(path);
+  if (E.isLeft(json)) return json;
+  try {
+    const spec = JSON.parse(readFileSync(json.right, 'utf8'));
+    const manifest = spec.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+    const buffers = manifest.flatMap((group) => group.paths.map((p) => readFileSync(join(dirname(json.right), p))));
+    const weightData = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
+    let o = 0;
+    for (const b of buffers) { weightData.set(b, o); o += b.length; }
+    const model = await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: spec.modelTopology,
+      weightSpecs: manifest.flatMap((g) => g.weights),
+      weightData: weightData.buffer,
+    }));
+    const input = model.inputs[0].shape;
+    const output = model.outputs[0].shape;
+    if (input.length !== 2 || output.length !== 4 || output[3] !== 1) {
+      model.dispose();
+      return E.left(`--model: ${json.right} maps ${JSON.stringify(input)} to ${JSON.stringify(output)}, expected a generator from noise [null, n] to images [null, rows, cols, 1]`);
+    }
+    return E.right({ model, noiseDim: input[1]!, rows: output[1]!, cols: output[2]! });
+  } catch (e) {
+    return E.left(`--model: ${json.right} is not a loadable TensorFlow.js layers model (${(e as Error).message.split('\n')[0]})`);
+  }
+}

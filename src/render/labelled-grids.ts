@@ -1,0 +1,72 @@
+/**
+ * Image grids with text: the milestone grids side by side with their epochs (progress.png), and
+ * real images beside generated ones with D's score under each (real_vs_fake.png). Pure drawing on
+ * any CanvasRenderingContext2D.
+ */
+import { drawGrid, gridSize, type GridLayout } from './grid.ts';
+
+const INK = '#f0f0f0';
+const BACKGROUND = '#282828';
+
+export interface LabelledGrid { readonly grey: Uint8Array; readonly label: string }
+
+/** Grids of the same layout in one row, each with a label under it. */
+export function progressSize(count: number, l: GridLayout): { width: number; height: number } {
+  const g = gridSize(l);
+  return { width: count * (g.width + 12) + 12, height: g.height + 48 };
+}
+
+export function drawProgress(ctx: CanvasRenderingContext2D, grids: readonly LabelledGrid[], l: GridLayout): void {
+  const g = gridSize(l);
+  const { width, height } = progressSize(grids.length, l);
+  ctx.fillStyle = BACKGROUND;
+  ctx.fillRect(0, 0, width, height);
+  ctx.font = '16px sans-serif';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  grids.forEach((grid, i) => {
+    const x = 12 + i * (g.width + 12);
+    drawGrid(ctx, grid.grey, l, x, 12);
+    ctx.fillStyle = INK;
+    ctx.fillText(grid.label, x + g.width / 2, g.height + 20);
+  });
+}
+
+export interface ScoredRow { readonly title: string; readonly grey: Uint8Array; readonly scores: readonly number[] }
+
+const CELL_TEXT = 22;
+const TITLE_WIDTH = 110;
+
+export function scoredRowsSize(count: number, rows: number, l: Omit<GridLayout, 'count' | 'gridCols'>): { width: number; height: number } {
+  return { width: TITLE_WIDTH + count * (l.cols * l.scale + l.pad) + l.pad, height: 40 + rows * (l.rows * l.scale + l.pad + CELL_TEXT) + l.pad };
+}
+
+/** Rows of images, each titled, with a score printed under every image. */
+export function drawScoredRows(ctx: CanvasRenderingContext2D, title: string, rows: readonly ScoredRow[], l: Omit<GridLayout, 'count' | 'gridCols'>): void {
+  const count = rows[0]?.scores.length ?? 0;
+  const { width, height } = scoredRowsSize(count, rows.length, l);
+  ctx.fillStyle = BACKGROUND;
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = INK;
+  ctx.font = 'bold 15px sans-serif';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+  ctx.fillText(title, 10, 10);
+  const rowHeight = l.rows * l.scale + l.pad + CELL_TEXT;
+  rows.forEach((row, r) => {
+    const top = 40 + r * rowHeight;
+    ctx.fillStyle = INK;
+    ctx.font = '15px sans-serif';
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(row.title, 10, top + (l.rows * l.scale) / 2);
+    drawGrid(ctx, row.grey, { ...l, count, gridCols: count }, TITLE_WIDTH - l.pad, top - l.pad);
+    ctx.font = '13px sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    row.scores.forEach((s, i) => {
+      const cx = TITLE_WIDTH + i * (l.cols * l.scale + l.pad) + (l.cols * l.scale) / 2;
+      ctx.fillText(`D ${Number.isFinite(s) ? s.toFixed(2) : '?'}`, cx, top + l.rows * l.scale + 4);
+    });
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * After the last epoch, real images from the dataset beside generated ones, each with D's belief
+ * that it is real (reference 003's comparison).
+ */
+import { mergeMap, type OperatorFunction } from 'rxjs';
+import { pixelsOf, type Dataset } from '../../data/dataset.ts';
+import { permutation, seeded, Streams } from '../../data/random.ts';
+import type { Gan } from '../../model/gan.ts';
+import type { LossName } from '../../model/losses.ts';
+import { generate, judge } from '../../model/steps.ts';
+import { packPixels, toGreyLevels, type Comparison, type TrainingEvent } from '../events.ts';
+
+export interface ComparisonOptions {
+  readonly epoch: number;
+  readonly count: number;
+  /** Generator input for the fakes (count x noiseDim). */
+  readonly noise: Float32Array;
+  readonly loss: LossName;
+  readonly seed: number;
+}
+
+/** `count` images of the dataset, picked by the seed. */
+export function sampleImages(d: Dataset, count: number, seed: number): Float32Array {
+  const p = pixelsOf(d);
+  const order = permutation(seeded(seed, Streams.shuffle + 100), d.count);
+  const out = new Float32Array(count * p);
+  for (let i = 0; i < count; i++) out.set(d.images.subarray(order[i] * p, (order[i] + 1) * p), i * p);
+  return out;
+}
+
+export function comparison<T extends TrainingEvent>(gan: Gan, d: Dataset, o: ComparisonOptions): OperatorFunction<T, T | Comparison> {
+  return mergeMap((e: T): (T | Comparison)[] => {
+    if (e.type !== 'epoch' || e.epoch !== o.epoch) return [e];
+    const real = sampleImages(d, o.count, o.seed);
+    const fake = generate(gan, o.noise);
+    return [e, {
+      type: 'comparison', epoch: e.epoch, step: e.step, rows: d.rows, cols: d.cols, count: o.count,
+      real: packPixels(toGreyLevels(real)), fake: packPixels(toGreyLevels(fake)),
+      realScores: Array.from(judge(gan, real, o.loss)), fakeScores: Array.from(judge(gan, fake, o.loss)),
+    }];
+  });
+}

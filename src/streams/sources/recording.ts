@@ -1,0 +1,76 @@
+/**
+ * Reading a recorded metrics.ndjson back: line by line in constant memory, each line decoded by
+ * the same codecs the file sink wrote it with. Bad lines (torn by a kill, or garbage) are values
+ * with their line numbers, not exceptions.
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { concatMap, from, Observable, of, timer, map } from 'rxjs';
+import { decodeEvent, type TrainingEvent } from '../events.ts';
+import { METRICS_FILE } from '../sinks/file.ts';
+
+export interface BadRecord { readonly line: number; readonly reason: string }
+export type Record = { readonly line: number; readonly event: TrainingEvent } | BadRecord;
+export const isBad = (r: Record): r is BadRecord => 'reason' in r;
+
+/** A run folder (its metrics.ndjson) or a file. */
+export function recordingPath(path: string): E.Either<string, string> {
+  if (!existsSync(path)) return E.left(`no such file or folder: ${path}`);
+  if (!statSync(path).isDirectory()) return E.right(path);
+  const file = join(path, METRICS_FILE);
+  return existsSync(file) ? E.right(file) : E.left(`folder ${path} holds no ${METRICS_FILE}: expected a run folder or a metrics file`);
+}
+
+/** The lines of a file, read in 64 KiB chunks. */
+export function* lines(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 16);
+    let rest = '';
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const text = rest + chunk.toString('utf8', 0, n);
+      const parts = text.split('\n');
+      rest = parts.pop()!;
+      yield* parts;
+    }
+    if (rest.length > 0) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Every non-blank line of a recording as an event or a bad record. */
+export function* records(file: string): Generator<Record> {
+  let line = 0;
+  for (const text of lines(file)) {
+    line++;
+    if (text.trim() === '') continue;
+    const decoded = decodeEvent(text);
+    yield E.isRight(decoded) ? { line, event: decoded.right } : { line, reason: decoded.left };
+  }
+}
+
+/** Seconds since the run started at which an event happened, where the event says. */
+const timeOf = (e: TrainingEvent): number | null => ('time' in e ? e.time : null);
+
+/**
+ * The recorded events as a stream. With a speed, events keep their recorded spacing divided by
+ * it (for feeding a live dashboard); without, they come as fast as they are read.
+ */
+export function replay$(recorded: Iterable<Record>, speed: number | null): Observable<Record> {
+  const all$ = from(recorded);
+  if (speed === null) return all$;
+  let started: number | null = null;
+  let last = 0;
+  return all$.pipe(concatMap((r) => {
+    const t = isBad(r) ? null : timeOf(r.event);
+    if (t === null) return of(r);
+    last = t;
+    if (started === null) started = performance.now() - (t * 1000) / speed;
+    const due = started + (last * 1000) / speed - performance.now();
+    return due > 0 ? timer(due).pipe(map(() => r)) : of(r);
+  }));
+}

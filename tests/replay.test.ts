@@ -1,0 +1,111 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstValueFrom, toArray } from 'rxjs';
+import { replayRecording } from '../src/cli/replay-run.ts';
+import { records, replay$ } from '../src/streams/sources/recording.ts';
+import { syntheticRun } from '../src/streams/sources/synthetic.ts';
+import { encodeEvent } from '../src/streams/events.ts';
+import { pngSize, runScript } from './helpers/cli.ts';
+import { unwrap } from './helpers/tf.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ganstream-replay-'));
+const kinds = async (name: string) => unwrap(await replayRecording(`fixtures/streams/${name}.ndjson`, null)).warnings.map((w) => w.kind);
+
+test('a healthy recording raises no warning', async () => {
+  assert.equal(await kinds('healthy'), []);
+});
+
+for (const kind of ['stuck-at-chance', 'd-too-strong', 'g-winning', 'losses-flat', 'not-finite', 'mode-collapse']) {
+  test(`the ${kind} fixture raises exactly its warning`, async () => {
+    const expected = kind === 'stuck-at-chance' ? 'd-stuck-at-chance' : kind;
+    assert.equal(await kinds(kind), [expected]);
+  });
+}
+
+test('warnings name the step their condition began at', async () => {
+  const r = unwrap(await replayRecording('fixtures/streams/d-too-strong.ndjson', null));
+  assert.is(r.warnings[0].step, 101);
+  const nan = unwrap(await replayRecording('fixtures/streams/not-finite.ndjson', null));
+  assert.is(nan.warnings[0].step, 150);
+  const collapse = unwrap(await replayRecording('fixtures/streams/mode-collapse.ndjson', null));
+  assert.is(collapse.warnings[0].epoch, 2);
+  assert.match(collapse.warnings[0].message, /differ from each other 0% as much as real images do/);
+});
+
+test('the golden recording: report numbers checkable by hand', async () => {
+  const s = unwrap(await replayRecording('fixtures/streams/golden.ndjson', null)).summary;
+  const odd = -2 * Math.log(0.8), even = -2 * Math.log(0.6);
+  assert.is(s.steps, 10);
+  assert.is(s.seconds, 1.25);
+  assert.ok(Math.abs(s.run.dLoss.mean - (odd + even) / 2) < 1e-12);
+  assert.ok(Math.abs(s.run.dLoss.std - (even - odd) / 2) < 1e-12);
+  assert.ok(Math.abs(s.run.dAcc.mean - 0.85) < 1e-12);
+  assert.ok(Math.abs(s.last10.gLoss.mean + Math.log(0.4)) < 1e-12);
+  assert.ok(Math.abs(s.samplesPerSec - 100) < 1e-9);
+});
+
+test('a torn last line and a garbage line are reported with their line numbers; the rest is analysed', async () => {
+  const r = unwrap(await replayRecording('fixtures/streams/torn.ndjson', null));
+  // Line 51 is the garbage line; line 303, the run-ended record, was cut mid-way.
+  assert.equal(r.bad.map((b) => b.line), [51, 303]);
+  assert.match(r.bad[0].reason, /^not JSON/);
+  assert.is(r.summary.steps, 300);
+  assert.is(r.summary.status, 'unfinished');
+});
+
+test('replay script: torn recording exits 0 with the bad lines on stderr and the history redrawn', () => {
+  const out = join(tmp, 'torn-out');
+  const r = runScript('scripts/replay.ts', ['fixtures/streams/torn.ndjson', '--out', out]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^line 51: not JSON .*\(skipped\)\nline 303: not JSON .*\(skipped\)\n$/);
+  assert.match(r.stdout, /summary: unfinished, 300 steps/);
+  assert.match(r.stdout, /replayed \d+ events; 2 bad lines skipped; 0 warnings/);
+  assert.equal(pngSize(readFileSync(join(out, 'training_history.png'))), { width: 960, height: 640 });
+});
+
+test('replay script: a missing path, a file with no valid event, a PNG: one line, exit 2, nothing written', () => {
+  const garbage = join(tmp, 'garbage.ndjson');
+  writeFileSync(garbage, 'hello\nworld\n');
+  const cases: [string, RegExp][] = [
+    [join(tmp, 'nope'), /^error: no such file or folder: .*nope\n$/],
+    [garbage, /^error: .*garbage\.ndjson: no valid events in 2 lines \(line 1: not JSON .*\): expected a metrics\.ndjson written by ganstream\n$/],
+    ['docs/default-final.png', /^error: .*default-final\.png: no valid events in \d+ lines/],
+    [tmp, /^error: folder .* holds no metrics\.ndjson: expected a run folder or a metrics file\n$/],
+  ];
+  for (const [path, message] of cases) {
+    const out = join(tmp, `out-${cases.findIndex((c) => c[0] === path)}`);
+    const r = runScript('scripts/replay.ts', [path, '--out', out]);
+    assert.is(r.code, 2, `${path}: ${r.stderr}`);
+    assert.match(r.stderr.split('\n').filter((l) => !l.startsWith('line ')).join('\n'), message);
+    assert.not.ok(existsSync(out), 'no output folder');
+  }
+});
+
+test('replay$ with a speed keeps the recorded spacing, divided by the speed', async () => {
+  const file = join(tmp, 'timed.ndjson');
+  // Steps 0.1 s apart: 6 steps span 0.5 s of run time; at speed 5, 100 ms of wall time.
+  writeFileSync(file, syntheticRun(6, 6, () => [0.6, 0.4]).map(encodeEvent).join('\n'));
+  const t0 = performance.now();
+  const fast = await firstValueFrom(replay$(records(file), null).pipe(toArray()));
+  const tFast = performance.now() - t0;
+  const t1 = performance.now();
+  const slow = await firstValueFrom(replay$(records(file), 5).pipe(toArray()));
+  const tSlow = performance.now() - t1;
+  assert.is(slow.length, fast.length);
+  assert.ok(tSlow >= 95, `speed 5 took ${tSlow.toFixed(0)} ms, expected at least 100`);
+  assert.ok(tFast < tSlow, 'without a speed it is faster');
+});
+
+test('--compare overlays runs in comparison.png and prints their summaries side by side', () => {
+  const r = runScript('scripts/replay.ts', ['--compare', 'fixtures/streams/healthy.ndjson', 'fixtures/streams/d-too-strong.ndjson', '--out', tmp]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\s+healthy\.ndjson\s+d-too-strong\.ndjson\n/);
+  assert.match(r.stdout, /D acc, last 10%\s+0\.\d{3} ± 0\.\d{3}\s+1\.000 ± 0\.000/);
+  assert.equal(pngSize(readFileSync(join(tmp, 'comparison.png'))), { width: 960, height: 640 });
+  assert.is(runScript('scripts/replay.ts', ['--compare', 'fixtures/streams/healthy.ndjson']).code, 2);
+});
+
+test.run();
