@@ -17,7 +17,11 @@ const configOf = (argv: string[]) => {
 test('defaults: the default architecture and its learning rate, embedded digits, timestamped run folder', () => {
   const c = configOf([]);
   assert.is(c.arch, 'mlp-gbn');
-  assert.is(c.lr, 2e-4);
+  assert.is(c.lr, 4e-4);
+  assert.is(c.labelSmoothing, 0.1);
+  assert.is(c.ema, 0.999);
+  assert.is(c.epochs, 15);
+  assert.is(c.batchSize, 64);
   assert.is(c.beta1, 0.5);
   assert.is(c.noiseDim, 100);
   assert.is(c.dataset, 'mnist');
@@ -27,16 +31,18 @@ test('defaults: the default architecture and its learning rate, embedded digits,
 });
 
 test('flags in both spellings; the architecture brings its noise size and learning rate', () => {
-  const c = configOf(['--arch', 'mlp-small', '--epochs=3', '--batch-size', '32', '--milestones', '1,2', '--label-smoothing', '0.1', '--loss', 'lsgan', '--limit', '100']);
+  const c = configOf(['--arch', 'mlp-small', '--epochs=3', '--batch-size', '32', '--milestones', '1,2', '--label-smoothing', '0.2', '--loss', 'lsgan', '--limit', '100']);
   assert.is(c.noiseDim, 96);
   assert.is(c.lr, 1e-3);
   assert.is(c.epochs, 3);
   assert.is(c.batchSize, 32);
   assert.equal(c.milestones, [1, 2]);
-  assert.is(c.labelSmoothing, 0.1);
+  assert.is(c.labelSmoothing, 0.2);
   assert.is(c.loss, 'lsgan');
   assert.is(c.limit, 100);
   assert.is(configOf(['--arch', 'mlp-small', '--lr', '3e-4']).lr, 3e-4);
+  assert.is(configOf(['--arch', 'mlp-bn']).labelSmoothing, 0, 'the references do not smooth');
+  assert.is(configOf(['--label-smoothing', '0']).labelSmoothing, 0);
   assert.ok(unwrap(decodeTrainArgs(['--help'])).help);
 });
 

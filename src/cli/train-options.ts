@@ -10,7 +10,7 @@ import { DEFAULT_MILESTONES, type TrainConfig } from '../streams/config.ts';
 import { parseFlags } from './flags.ts';
 import { intAtLeast, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
 
-export const TRAIN_DEFAULTS = { epochs: 15, batchSize: 64, seed: 42, beta1: 0.5, labelSmoothing: 0, ema: 0.999 } as const;
+export const TRAIN_DEFAULTS = { epochs: 15, batchSize: 64, seed: 42, beta1: 0.5, ema: 0.999 } as const;
 
 /** Every flag that takes a value, with the codec that reads it. */
 const FLAGS = {
@@ -40,13 +40,13 @@ final_results.png, summary.json, generator/ and discriminator/ (TensorFlow.js la
 
   --epochs N            passes over the dataset (default ${TRAIN_DEFAULTS.epochs})
   --batch-size N        images per step (default ${TRAIN_DEFAULTS.batchSize}); the last partial batch is dropped
-  --lr X                Adam learning rate (default: the architecture's, 2e-4 or 1e-3)
+  --lr X                Adam learning rate (default: the architecture's: 4e-4, 2e-4 or 1e-3)
   --beta1 X             Adam beta1 (default ${TRAIN_DEFAULTS.beta1})
   --noise-dim N         generator input size (default: the architecture's, 100 or 96)
   --arch NAME           ${ARCHITECTURE_NAMES.join(' | ')} (default ${DEFAULT_ARCHITECTURE})
 ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES[n].summary}`).join('\n')}
   --loss NAME           bce (non-saturating, from logits) | lsgan (least squares) (default bce)
-  --label-smoothing X   one-sided: real target 1 - X for D (default 0; 0.1 is usual)
+  --label-smoothing X   one-sided: real target 1 - X for D (default: the architecture's: 0.1 for mlp-gbn, 0 for the references)
   --ema X               decay of the generator's weight average, which draws the grids and is saved
                         (default ${TRAIN_DEFAULTS.ema}; 0 turns it off)
   --seed N              seeds shuffling, noise, initial weights and dropout (default ${TRAIN_DEFAULTS.seed})
@@ -99,7 +99,7 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
           noiseDim: decoded['noise-dim'] ?? arch.noiseDim,
           arch: arch.name,
           loss: decoded.loss ?? 'bce',
-          labelSmoothing: decoded['label-smoothing'] ?? TRAIN_DEFAULTS.labelSmoothing,
+          labelSmoothing: decoded['label-smoothing'] ?? arch.labelSmoothing,
           ema: decoded.ema ?? TRAIN_DEFAULTS.ema,
           seed: decoded.seed ?? TRAIN_DEFAULTS.seed,
           dataset: decoded.dataset ?? EMBEDDED,

@@ -16,8 +16,10 @@ export interface Architecture {
   readonly name: string;
   readonly summary: string;
   readonly noiseDim: number;
-  /** Learning rate the source project used; --lr overrides it. */
+  /** Learning rate the source project used (for mlp-gbn: chosen by measurement); --lr overrides it. */
   readonly lr: number;
+  /** One-sided label smoothing by default (0 for the references, which do not smooth); --label-smoothing overrides it. */
+  readonly labelSmoothing: number;
   /** Ends with a dense layer of `pixels` units and tanh: images in [-1, 1]. */
   readonly generator: readonly LayerSpec[];
   /** Ends with a dense layer of one unit: a logit (bce) or a score (lsgan). */
@@ -40,9 +42,10 @@ const generatorWithBatchNorm = [...blocks([256, 512, 1024], leaky(0.2), bn), ...
 export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
   'mlp-gbn': {
     name: 'mlp-gbn',
-    summary: "default: reference 000's BatchNorm generator with reference 004's dropout discriminator (no BatchNorm in D)",
+    summary: "default: reference 000's BatchNorm generator with reference 004's dropout discriminator (no BatchNorm in D), lr 4e-4, label smoothing 0.1",
     noiseDim: 100,
-    lr: 2e-4,
+    lr: 4e-4,
+    labelSmoothing: 0.1,
     generator: generatorWithBatchNorm,
     discriminator: [...blocks([1024, 512, 256], leaky(0.2), dropout(0.3)), dense(1)],
   },
@@ -51,6 +54,7 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
     summary: 'reference 000: LeakyReLU 0.2 and BatchNorm in both networks (D cannot learn: see README)',
     noiseDim: 100,
     lr: 2e-4,
+    labelSmoothing: 0,
     generator: generatorWithBatchNorm,
     discriminator: [...blocks([1024, 512, 256], leaky(0.2), bn), dense(1)],
   },
@@ -59,6 +63,7 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
     summary: "reference 001: reference 000's generator, D 512-256-128 with LeakyReLU 0.2, BatchNorm and Dropout 0.3",
     noiseDim: 100,
     lr: 2e-4,
+    labelSmoothing: 0,
     generator: generatorWithBatchNorm,
     discriminator: [...blocks([512, 256, 128], leaky(0.2), bn, dropout(0.3)), dense(1)],
   },
@@ -67,6 +72,7 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
     summary: 'reference 002: noise 96, G 1024-1024 ReLU, D 256-256 LeakyReLU 0.01, lr 1e-3',
     noiseDim: 96,
     lr: 1e-3,
+    labelSmoothing: 0,
     generator: [...blocks([1024, 1024], relu), ...tanhOut],
     discriminator: [...blocks([256, 256], leaky(0.01)), dense(1)],
   },
@@ -75,6 +81,7 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
     summary: 'reference 004: no BatchNorm, G 256-512-1024 LeakyReLU 0.2, D 1024-512-256 with Dropout 0.3',
     noiseDim: 100,
     lr: 2e-4,
+    labelSmoothing: 0,
     generator: [...blocks([256, 512, 1024], leaky(0.2)), ...tanhOut],
     discriminator: [...blocks([1024, 512, 256], leaky(0.2), dropout(0.3)), dense(1)],
   },
