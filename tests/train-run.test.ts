@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { decodeEvent, toGreyLevels, unpackPixels, type Milestone, type TrainingEvent } from '../src/streams/events.ts';
 import { milestoneNoise } from '../src/streams/sources/noise.ts';
 import { pngSize, runScript } from './helpers/cli.ts';
+import { parseIdx } from '../src/data/idx.ts';
+import { loadDataset } from '../src/data/load.ts';
 import { unwrap, useWasm } from './helpers/tf.ts';
 
 await useWasm();
@@ -41,7 +43,10 @@ test('metrics.ndjson: every line a valid event, in order, from run-started to ru
   assert.is(started.totalSteps, 16);
 });
 
-test('the PNGs: one 8x8 grid per milestone and the final 4x4, of the expected sizes', () => {
+test('the PNGs: one 8x8 grid per milestone and the final 4x4, of the expected sizes; the plots', () => {
+  assert.equal(pngSize(readFileSync(join(dir, 'training_history.png'))), { width: 960, height: 640 });
+  assert.equal(pngSize(readFileSync(join(dir, 'progress.png'))), { width: 2 * (233 + 12) + 12, height: 233 + 48 });
+  assert.equal(pngSize(readFileSync(join(dir, 'real_vs_fake.png'))), { width: 110 + 8 * 90 + 6, height: 40 + 2 * 112 + 6 });
   // 8 images of 28 px at scale 2 with 2 px padding: 8 * (56 + 2) + 2 = 466; 4 at scale 4, padding 4: 4 * (112 + 4) + 4 = 468.
   assert.equal(pngSize(readFileSync(join(dir, 'epoch_1.png'))), { width: 466, height: 466 });
   assert.equal(pngSize(readFileSync(join(dir, 'epoch_2.png'))), { width: 466, height: 466 });
@@ -89,6 +94,51 @@ test('stock tf.loadLayersModel loads the saved generator over HTTP and reproduce
   } finally {
     server.close();
   }
+});
+
+test('the run ends with a comparison of real and generated images scored by D', () => {
+  const c = events().find((e) => e.type === 'comparison');
+  assert.ok(c && c.type === 'comparison');
+  assert.is(c.count, 8);
+  assert.is(c.epoch, 2);
+  assert.ok([...c.realScores, ...c.fakeScores].every((s) => s >= 0 && s <= 1));
+  const m = events().find((e): e is Milestone => e.type === 'milestone')!;
+  assert.ok(m.diversity > 0 && m.realDiversity > 0.1);
+});
+
+test('replay of the real run: same summary as the one written live', () => {
+  const out = join(dir, '..', 'replayed');
+  const r = runScript('scripts/replay.ts', [dir, '--out', out]);
+  assert.is(r.code, 0, r.stderr);
+  const live = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+  assert.match(r.stdout, new RegExp(`summary: completed, ${live.steps} steps, 2 epochs`));
+  assert.match(r.stdout, /replayed \d+ events; 0 bad lines skipped/);
+  assert.ok(existsSync(join(out, 'training_history.png')));
+});
+
+test('generate: a PNG grid and an IDX file from the saved generator; the IDX parses back', () => {
+  const png = join(dir, '..', 'new.png');
+  const r = runScript('scripts/generate.ts', ['--model', dir, '--count', '12', '--cols', '4', '--out', png, '--backend', 'wasm']);
+  assert.is(r.code, 0, r.stderr);
+  // 4 columns and 3 rows of 28 px at scale 2 with 2 px padding.
+  assert.equal(pngSize(readFileSync(png)), { width: 4 * 58 + 2, height: 3 * 58 + 2 });
+  const idxPath = join(dir, '..', 'new-images-idx3-ubyte');
+  const again = runScript('scripts/generate.ts', ['--model', join(dir, 'generator'), '--count', '12', '--format', 'idx', '--out', idxPath, '--backend', 'wasm']);
+  assert.is(again.code, 0, again.stderr);
+  const parsed = unwrap(parseIdx(new Uint8Array(readFileSync(idxPath)), idxPath, 3));
+  assert.equal(parsed.dims, [12, 28, 28]);
+  assert.ok(new Set(parsed.data).size > 50, 'real images, not a constant');
+  const loaded = unwrap(loadDataset(idxPath));
+  assert.is(loaded.count, 12);
+});
+
+test('generate: a wrong path or a folder without a generator is one line and exit 2', () => {
+  const missing = runScript('scripts/generate.ts', ['--model', join(dir, 'nope')]);
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, /^error: --model: no such file or folder: .*nope\n$/);
+  const empty = runScript('scripts/generate.ts', ['--model', join(dir, '..')]);
+  assert.is(empty.code, 2);
+  assert.match(empty.stderr, /^error: --model: .* holds no generator \(expected .*generator\/model\.json or .*model\.json\)\n$/);
 });
 
 test.run();
