@@ -39,7 +39,7 @@ function check(kind: StepKind, steps: readonly Step[]): string | null {
       const dReal = meanOf(steps, (s) => s.dReal), dFake = meanOf(steps, (s) => s.dFake);
       const gap = meanOf(steps, (s) => Math.abs(s.dReal - s.dFake));
       return Math.abs(dReal - 0.5) < 0.02 && Math.abs(dFake - 0.5) < 0.02 && gap < 0.02
-        ? `D outputs 0.5 for real and fake alike (mean D(x) ${fmt(dReal)}, D(G(z)) ${fmt(dFake)}; with bce that is D loss 2 ln 2 = 1.386 and G loss ln 2 = 0.693): ` +
+        ? `D outputs 0.5 for real and fake alike (mean D(x) ${fmt(dReal)}, D(G(z)) ${fmt(dFake)}; with bce, D loss at least 2 ln 2 = 1.386 and G loss near ln 2 = 0.693): ` +
           'BatchNorm after D\'s last hidden layer, with real and fake batches passed through D separately, fixes the batch-mean logit, so D cannot learn and G gets no signal. ' +
           'Try a discriminator without BatchNorm (--arch mlp-gbn or mlp).'
         : null;
