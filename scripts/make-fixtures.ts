@@ -32,6 +32,8 @@ const streams: Record<string, TrainingEvent[]> = {
   'd-too-strong': syntheticRun(300, 100, (i) => (i < 100 ? healthy(i) : [0.99, 0.01])),
   'g-winning': syntheticRun(300, 100, (i) => (i < 100 ? healthy(i) : [0.3, 0.7])),
   'losses-flat': syntheticRun(300, 100, (i) => (i < 100 ? healthy(i) : [0.7, 0.35])),
+  // G's loss climbs without bound while D's outputs on fakes go to 0.
+  diverging: syntheticRun(300, 100, (i) => (i < 100 ? healthy(i) : [0.99, Math.exp(-(i - 90) / 4)])),
   'not-finite': syntheticRun(300, 100, healthy).map((e) => (e.type === 'step' && e.step === 150 ? { ...e, dLoss: NaN, gLoss: NaN } : e)),
   // Two milestones of four 2x2 images: varied, then all alike.
   'mode-collapse': (() => {

@@ -8,7 +8,7 @@ const milestone: TrainingEvent = { type: 'milestone', epoch: 1, step: 3, rows: 2
 const samples: TrainingEvent[] = [
   runStarted(3),
   step(1, 0.7, 0.3),
-  { type: 'epoch', epoch: 1, step: 3, time: 1.5, samplesPerSec: 200, means: step(1, 0.6, 0.4) },
+  { type: 'epoch', epoch: 1, step: 3, time: 1.5, samplesPerSec: 200, rssMB: 300, means: step(1, 0.6, 0.4) },
   milestone,
   { type: 'comparison', epoch: 1, step: 3, rows: 1, cols: 2, count: 2, real: packPixels(Uint8Array.of(1, 2, 3, 4)), fake: packPixels(Uint8Array.of(5, 6, 7, 8)), realScores: [0.9, 0.8], fakeScores: [0.1, NaN] },
   { type: 'warning', step: 1, epoch: 1, kind: 'd-too-strong', message: 'm' },

@@ -25,6 +25,12 @@ for (const kind of ['stuck-at-chance', 'd-too-strong', 'g-winning', 'losses-flat
   });
 }
 
+test('the diverging fixture: D too strong first, then G loss running away', async () => {
+  const r = unwrap(await replayRecording('fixtures/streams/diverging.ndjson', null));
+  assert.equal(r.warnings.map((w) => w.kind), ['d-too-strong', 'diverging']);
+  assert.match(r.warnings[1].message, /^G loss averages \d+\.\d over 100 steps: training is diverging/);
+});
+
 test('warnings name the step their condition began at', async () => {
   const r = unwrap(await replayRecording('fixtures/streams/d-too-strong.ndjson', null));
   assert.is(r.warnings[0].step, 101);

@@ -62,6 +62,8 @@ export const EpochEnd = t.type({
   time: t.number,
   /** Training throughput over the epoch (images through a D step and a G step, per second). */
   samplesPerSec: t.number,
+  /** Resident memory of the process at the epoch's end, in MB. */
+  rssMB: t.number,
   means: StepMetrics,
 });
 
@@ -93,7 +95,7 @@ export const Comparison = t.type({
   fakeScores: t.array(JsonNumber),
 });
 
-export const WARNING_KINDS = ['d-stuck-at-chance', 'd-too-strong', 'g-winning', 'not-finite', 'losses-flat', 'mode-collapse'] as const;
+export const WARNING_KINDS = ['d-stuck-at-chance', 'd-too-strong', 'g-winning', 'not-finite', 'diverging', 'losses-flat', 'mode-collapse'] as const;
 export const Warning = t.type({
   type: t.literal('warning'),
   step: t.number,

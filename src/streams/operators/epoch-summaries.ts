@@ -21,6 +21,7 @@ export function epochSummaries(stepsPerEpoch: number, batchSize: number): Operat
           step: step.step,
           time: step.time,
           samplesPerSec: (count * batchSize) / (trainingMs / 1000),
+          rssMB: Math.round(process.memoryUsage().rss / 1e6),
           means,
         });
         sums = {};

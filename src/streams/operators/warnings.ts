@@ -22,6 +22,8 @@ const stdOf = (steps: readonly Step[], f: (s: Step) => number) => {
 
 /** Below this share of the real images' diversity, a milestone grid counts as collapsed. */
 export const COLLAPSE_RATIO = 0.5;
+/** A loss whose mean over the window exceeds this is diverging (healthy runs peak near 10 early on). */
+export const DIVERGING_LOSS = 25;
 /** Losses whose standard deviation over the window stays below this are flat. */
 export const FLAT_STD = 0.005;
 
@@ -34,6 +36,13 @@ function check(kind: StepKind, steps: readonly Step[]): string | null {
     case 'not-finite': {
       const bad = (['dLoss', 'gLoss', 'dReal', 'dFake'] as const).filter((k) => !Number.isFinite(last[k]));
       return bad.length ? `${bad.join(', ')} became ${last[bad[0]]}: training diverged. Try a lower --lr, --label-smoothing 0.1, or --loss lsgan.` : null;
+    }
+    case 'diverging': {
+      const d = meanOf(steps, (s) => s.dLoss), g = meanOf(steps, (s) => s.gLoss);
+      const [name, value] = d > g ? ['D', d] : ['G', g];
+      return value > DIVERGING_LOSS
+        ? `${name} loss averages ${fmt(value, 1)} over ${steps.length} steps: training is diverging. Try a lower --lr, --label-smoothing 0.1, or --loss lsgan.`
+        : null;
     }
     case 'd-stuck-at-chance': {
       const dReal = meanOf(steps, (s) => s.dReal), dFake = meanOf(steps, (s) => s.dFake);
@@ -58,7 +67,7 @@ function check(kind: StepKind, steps: readonly Step[]): string | null {
     }
     case 'losses-flat': {
       const d = stdOf(steps, (s) => s.dLoss), g = stdOf(steps, (s) => s.gLoss);
-      const explained = (['d-stuck-at-chance', 'd-too-strong', 'g-winning'] as const).some((k) => check(k, steps) !== null);
+      const explained = (['diverging', 'd-stuck-at-chance', 'd-too-strong', 'g-winning'] as const).some((k) => check(k, steps) !== null);
       return d < FLAT_STD && g < FLAT_STD && !explained
         ? `D and G losses have not moved over ${steps.length} steps (std ${fmt(d, 4)} and ${fmt(g, 4)}): nothing is being learned. Check the learning rate (--lr) and that the data is not constant.`
         : null;
@@ -75,7 +84,7 @@ export function collapseMessage(m: Milestone): string | null {
     : null;
 }
 
-const KINDS: readonly StepKind[] = ['not-finite', 'd-stuck-at-chance', 'd-too-strong', 'g-winning', 'losses-flat'];
+const KINDS: readonly StepKind[] = ['not-finite', 'diverging', 'd-stuck-at-chance', 'd-too-strong', 'g-winning', 'losses-flat'];
 
 /** The earliest step that shows the condition itself and from which it holds over the rest of the window. */
 function beganAt(kind: StepKind, steps: readonly Step[]): number {

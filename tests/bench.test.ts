@@ -1,0 +1,32 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runScript } from './helpers/cli.ts';
+
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
+
+test('npm run bench prints, last, one JSON line with the PyTorch reference\'s keys, and leaks no tensor', () => {
+  const r = runScript('scripts/bench.ts', ['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm']);
+  assert.is(r.code, 0, r.stderr);
+  const j = lastJson(r.stdout);
+  for (const key of ['impl', 'backend', 'threads', 'arch', 'batchSize', 'steps', 'msPerStep', 'samplesPerSec', 'numTensorsBefore', 'numTensorsAfter', 'rssMB']) {
+    assert.ok(key in j, key);
+  }
+  assert.equal([j.impl, j.backend, j.arch, j.batchSize, j.steps], ['ganstream', 'wasm', 'mlp-small', 16, 3]);
+  assert.equal(j.kernels, ['BatchMatMul', '_FusedMatMul']);
+  assert.is(j.numTensorsAfter, j.numTensorsBefore);
+  assert.ok(Math.abs(j.samplesPerSec - (16 * 1000) / j.msPerStep) < 1);
+});
+
+test('--naive times the tf.layers step in the same run; the cpu backend still trains', () => {
+  const naive = runScript('scripts/bench.ts', ['--arch', 'mlp-small', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'wasm', '--naive']);
+  assert.is(naive.code, 0, naive.stderr);
+  const lines = naive.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  assert.equal(lines.map((l) => l.impl), ['tfjs-naive', 'ganstream']);
+  assert.match(naive.stdout, /speed-up over naive tfjs: \d+\.\dx/);
+  const cpu = runScript('scripts/bench.ts', ['--arch', 'mlp-small', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'cpu']);
+  assert.is(cpu.code, 0, cpu.stderr);
+  assert.equal([lastJson(cpu.stdout).backend, lastJson(cpu.stdout).kernels], ['cpu', []]);
+  assert.is(runScript('scripts/bench.ts', ['--steps', 'x']).code, 2);
+});
+
+test.run();
