@@ -55,4 +55,12 @@ test('G winning (D accuracy below 40%) and non-finite losses', async () => {
   assert.match(nan[0].message, /dLoss became NaN/);
 });
 
+test('milestones are judged for mode collapse only after a window of steps', async () => {
+  const milestone = (step: number): TrainingEvent => ({ type: 'milestone', epoch: 1, step, rows: 1, cols: 1, count: 2, pixels: 'AAA=', diversity: 0.01, realDiversity: 0.3 });
+  const run = (events: TrainingEvent[]) => firstValueFrom(from(events).pipe(warnings({ window: 20 }), toArray()));
+  assert.equal((await run([milestone(5)])).filter((e) => e.type === 'warning'), []);
+  const late = (await run([milestone(20)])).filter((e): e is Warning => e.type === 'warning');
+  assert.equal(late.map((w) => w.kind), ['mode-collapse']);
+});
+
 test.run();

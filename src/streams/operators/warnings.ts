@@ -102,7 +102,8 @@ export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFu
       next(e) {
         subscriber.next(e);
         if (e.type === 'milestone') {
-          const message = collapseMessage(e);
+          // Before a window of steps the generator is untrained, not collapsed.
+          const message = e.step >= o.window ? collapseMessage(e) : null;
           if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
           return;
         }
