@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeTrainArgs } from '../src/cli/train-options.ts';
-import { errorOf, unwrap } from './helpers/tf.ts';
+import { errorOf, unwrap } from './helpers/either.ts';
 import { runScript } from './helpers/cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganstream-cli-'));

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeEvent, encodeEvent, packPixels, toGreyLevels, unpackPixels, type TrainingEvent } from '../src/streams/events.ts';
-import { errorOf, unwrap } from './helpers/tf.ts';
+import { errorOf, unwrap } from './helpers/either.ts';
 import { runStarted, step } from './helpers/events.ts';
 
 const milestone: TrainingEvent = { type: 'milestone', epoch: 1, step: 3, rows: 2, cols: 2, count: 2, pixels: packPixels(Uint8Array.of(0, 64, 128, 255, 1, 2, 3, 4)), diversity: 0.2, realDiversity: 0.3 };

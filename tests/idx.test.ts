@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { encodeIdx, parseIdx } from '../src/data/idx.ts';
 import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset } from '../src/data/load.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
-import { errorOf, unwrap } from './helpers/tf.ts';
+import { errorOf, unwrap } from './helpers/either.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganstream-idx-'));
 const rawImages = new Uint8Array(readFileSync('fixtures/idx-raw/digits-images-idx3-ubyte'));

@@ -9,7 +9,7 @@ import { records, replay$ } from '../src/streams/sources/recording.ts';
 import { syntheticRun } from '../src/streams/sources/synthetic.ts';
 import { encodeEvent } from '../src/streams/events.ts';
 import { pngSize, runScript } from './helpers/cli.ts';
-import { unwrap } from './helpers/tf.ts';
+import { unwrap } from './helpers/either.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganstream-replay-'));
 const kinds = async (name: string) => unwrap(await replayRecording(`fixtures/streams/${name}.ndjson`, null)).warnings.map((w) => w.kind);

@@ -11,7 +11,8 @@ import { milestoneNoise } from '../src/streams/sources/noise.ts';
 import { pngSize, runScript } from './helpers/cli.ts';
 import { parseIdx } from '../src/data/idx.ts';
 import { loadDataset } from '../src/data/load.ts';
-import { unwrap, useWasm } from './helpers/tf.ts';
+import { useWasm } from './helpers/tf.ts';
+import { unwrap } from './helpers/either.ts';
 
 await useWasm();
 

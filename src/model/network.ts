@@ -87,10 +87,6 @@ export function countParams(net: Network): { total: number; trainable: number } 
   return { total: size(allVariables(net)), trainable: size(trainableVariables(net)) };
 }
 
-export function outputSize(net: Network): number {
-  return net.layers[net.layers.length - 1].units;
-}
-
 /**
  * (x - mean) / sqrt(variance + epsilon) * gamma + beta, as broadcast arithmetic. Same numbers as
  * tf.batchNorm, but its gradient needs no Tile kernel (slow on the wasm backend).
