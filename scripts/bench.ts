@@ -19,7 +19,7 @@ import { dStep, gStep } from '../src/model/steps.ts';
 import { naiveGan } from '../src/bench/naive-step.ts';
 import { timeSteps } from '../src/bench/measure.ts';
 
-const FLAGS = { arch: oneOf(ARCHITECTURE_NAMES), 'batch-size': intAtLeast(1), steps: intAtLeast(1), warmup: intAtLeast(0), backend: oneOf(BACKENDS) };
+const FLAGS = { arch: oneOf(ARCHITECTURE_NAMES), 'batch-size': intAtLeast(1), steps: intAtLeast(1), warmup: intAtLeast(0), backend: oneOf(BACKENDS), threads: intAtLeast(1) };
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(2);
@@ -36,7 +36,7 @@ const batchSize = get('batch-size', 128);
 const o = { steps: get('steps', 30), warmup: get('warmup', 5), batchSize };
 const naive = raw.right.naive === true;
 
-const backend = await selectBackend(get('backend', 'auto'), { kernels: !naive });
+const backend = await selectBackend(get('backend', 'auto'), { kernels: !naive, threads: raw.right.threads === undefined ? undefined : get('threads', 1) });
 if (E.isLeft(backend)) fail(backend.left);
 const rng = seeded(0);
 const real = Float32Array.from({ length: batchSize * 784 }, () => rng.uniform() * 2 - 1);

@@ -4,7 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
+import { cpus } from 'node:os';
 import { installUntransposedMatMul } from './kernels/untransposed-matmul.ts';
+import { initThreadedWasm } from './wasm-threads.ts';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -31,12 +33,20 @@ async function tryTensorflow(): Promise<E.Either<string, BackendInfo>> {
 export interface BackendOptions {
   /** Install ganstream's kernels (default true; the benchmark turns them off to time plain tfjs). */
   readonly kernels?: boolean;
+  /** Threads for the wasm backend (default: every CPU; 1 for the single-threaded build). */
+  readonly threads?: number;
 }
 
 async function tryWasm(o: BackendOptions): Promise<E.Either<string, BackendInfo>> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    if (!(await tf.setBackend('wasm'))) return E.left('the wasm backend did not initialise');
+    const threads = o.threads ?? cpus().length;
+    // Both cores when the threaded build can be started (wasm-threads.ts), else one.
+    const threaded = threads > 1 ? await initThreadedWasm(threads) : E.left('one thread asked for');
+    if (E.isLeft(threaded)) {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      if (!(await tf.setBackend('wasm'))) return E.left('the wasm backend did not initialise');
+    }
     const kernels = o.kernels === false ? [] : installUntransposedMatMul('wasm');
     return E.right({ name: 'wasm', threads: wasm.getThreadsCount(), kernels });
   } catch (e) {
