@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 export const LOSSES = ['bce', 'lsgan'] as const;
 export type LossName = (typeof LOSSES)[number];
 
-function towards(loss: LossName, out: tf.Tensor, target: number): tf.Scalar {
+export function towards(loss: LossName, out: tf.Tensor, target: number): tf.Scalar {
   if (loss === 'bce') return tf.losses.sigmoidCrossEntropy(tf.fill(out.shape, target), out) as tf.Scalar;
   return tf.mul(0.5, tf.mean(tf.square(tf.sub(out, target)))) as tf.Scalar;
 }
@@ -18,6 +18,15 @@ export function discriminatorLosses(loss: LossName, realOut: tf.Tensor, fakeOut:
 }
 
 export const generatorLoss = (loss: LossName, fakeOut: tf.Tensor): tf.Scalar => towards(loss, fakeOut, 1);
+
+/**
+ * Gradient of towards(loss, out, target) with respect to out: (sigmoid(out) - target) / n for
+ * bce, (out - target) / n for lsgan, n the number of outputs.
+ */
+export function towardsGradient(loss: LossName, out: tf.Tensor, target: number): tf.Tensor {
+  const scores = loss === 'bce' ? tf.sigmoid(out) : out;
+  return tf.div(tf.sub(scores, target), out.size);
+}
 
 /** D's belief that each input is real: sigmoid of the logit (bce) or the raw score (lsgan). */
 export const realness = (loss: LossName, out: tf.Tensor): tf.Tensor => (loss === 'bce' ? tf.sigmoid(out) : out);

@@ -6,8 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { drawingGenerator, type Gan } from './gan.ts';
 import { updateAverage } from './average.ts';
-import { discriminatorLosses, generatorLoss, realness, shareJudgedReal, type LossName } from './losses.ts';
-import { forward, trainableVariables, updateMovingStatistics, type BatchMoments } from './network.ts';
+import { backward, forwardForTraining } from './backprop.ts';
+import { realness, shareJudgedReal, towards, towardsGradient, type LossName } from './losses.ts';
+import { forward, updateMovingStatistics, type BatchMoments } from './network.ts';
 
 export interface StepOptions {
   readonly loss: LossName;
@@ -46,26 +47,28 @@ function readAndFree(t: tf.Tensor): Float32Array {
 
 const rowsOf = (values: Float32Array, width: number) => values.length / width;
 
-/** One discriminator update on a real batch and a generated one, passed through D separately. */
+/**
+ * One discriminator update on a real batch and a generated one. Both go through D in one pass,
+ * BatchNorm normalising each of the two halves on its own: the same as two separate passes.
+ */
 export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: StepOptions): DMetrics {
   const n = rowsOf(real, gan.pixels);
   const moments: BatchMoments[] = [];
   let stats: tf.Tensor | undefined;
   tf.tidy(() => {
-    const x = tf.tensor2d(real, [n, gan.pixels]);
     const fake = forward(gan.generator, tf.tensor2d(noise, [n, gan.noiseDim]), { training: true });
-    const { grads } = tf.variableGrads(() => {
-      const outReal = forward(gan.discriminator, x, { training: true, dropoutSeed: o.dropoutSeed, moments });
-      const outFake = forward(gan.discriminator, fake, { training: true, dropoutSeed: o.dropoutSeed + 1, moments });
-      const loss = discriminatorLosses(o.loss, outReal, outFake, o.labelSmoothing);
-      stats = tf.keep(tf.stack([
-        loss.real, loss.fake,
-        shareJudgedReal(o.loss, outReal), tf.sub(1, shareJudgedReal(o.loss, outFake)),
-        tf.mean(realness(o.loss, outReal)), tf.mean(realness(o.loss, outFake)),
-      ]));
-      return tf.add(loss.real, loss.fake) as tf.Scalar;
-    }, trainableVariables(gan.discriminator));
-    gan.dOptimizer.applyGradients(grads);
+    const both = tf.concat([tf.tensor2d(real, [n, gan.pixels]), fake], 0);
+    const pass = forwardForTraining(gan.discriminator, both, { groups: 2, dropoutSeed: o.dropoutSeed, moments });
+    const [outReal, outFake] = tf.split(pass.output, 2, 0);
+    const realTarget = 1 - o.labelSmoothing;
+    const loss = { real: towards(o.loss, outReal, realTarget), fake: towards(o.loss, outFake, 0) };
+    stats = tf.keep(tf.stack([
+      loss.real, loss.fake,
+      shareJudgedReal(o.loss, outReal), tf.sub(1, shareJudgedReal(o.loss, outFake)),
+      tf.mean(realness(o.loss, outReal)), tf.mean(realness(o.loss, outFake)),
+    ]));
+    const dOutput = tf.concat([towardsGradient(o.loss, outReal, realTarget), towardsGradient(o.loss, outFake, 0)], 0) as tf.Tensor2D;
+    gan.dOptimizer.applyGradients(backward(gan.discriminator, pass, dOutput, { params: true, input: false }).params);
   });
   updateMovingStatistics(gan.discriminator, moments);
   const [dLossReal, dLossFake, dAccReal, dAccFake, dReal, dFake] = readAndFree(stats!);
@@ -78,15 +81,11 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions): GMetrics {
   const moments: BatchMoments[] = [];
   let stats: tf.Tensor | undefined;
   tf.tidy(() => {
-    const z = tf.tensor2d(noise, [n, gan.noiseDim]);
-    const { grads } = tf.variableGrads(() => {
-      const fake = forward(gan.generator, z, { training: true, moments });
-      const out = forward(gan.discriminator, fake, { training: true, dropoutSeed: o.dropoutSeed + 2 });
-      const loss = generatorLoss(o.loss, out);
-      stats = tf.keep(tf.stack([loss, tf.mean(realness(o.loss, out))]));
-      return loss;
-    }, trainableVariables(gan.generator));
-    gan.gOptimizer.applyGradients(grads);
+    const generated = forwardForTraining(gan.generator, tf.tensor2d(noise, [n, gan.noiseDim]), { moments });
+    const judged = forwardForTraining(gan.discriminator, generated.output, { dropoutSeed: o.dropoutSeed + 2 });
+    stats = tf.keep(tf.stack([towards(o.loss, judged.output, 1), tf.mean(realness(o.loss, judged.output))]));
+    const dImages = backward(gan.discriminator, judged, towardsGradient(o.loss, judged.output, 1) as tf.Tensor2D, { params: false, input: true }).input!;
+    gan.gOptimizer.applyGradients(backward(gan.generator, generated, dImages, { params: true, input: false }).params);
   });
   updateMovingStatistics(gan.generator, moments);
   if (gan.generatorAverage) updateAverage(gan.generatorAverage, gan.generator);

@@ -1,0 +1,164 @@
+/**
+ * The training pass of a network, written out by hand: a forward pass that keeps what its
+ * backward pass needs, and the backward pass itself. Same numbers as tfjs's automatic
+ * differentiation of `forward` (tests/backprop.test.ts), but with the work a GAN step needs and no
+ * more: no tape, no copies of saved tensors, no input gradient for a batch of data, no parameter
+ * gradients for the network that is not being trained.
+ *
+ * `groups` splits the batch into equal row blocks that BatchNorm normalises separately: D sees
+ * the real and the generated batch in one pass (bigger, faster matrix products) while each keeps
+ * its own batch statistics, exactly as two separate passes would.
+ *
+ * Call both inside tf.tidy.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_EPSILON, type BatchMoments, type BatchNormParams, type DenseParams, type Network } from './network.ts';
+
+type Saved =
+  | { readonly kind: 'dense'; readonly input: tf.Tensor2D }
+  | { readonly kind: 'leakyRelu' | 'relu'; readonly output: tf.Tensor; readonly alpha: number }
+  | { readonly kind: 'tanh'; readonly output: tf.Tensor }
+  | { readonly kind: 'dropout'; readonly mask: tf.Tensor | null }
+  | { readonly kind: 'batchNorm'; readonly normalized: tf.Tensor3D; readonly invStd: tf.Tensor3D };
+
+export interface TrainingPass {
+  readonly output: tf.Tensor2D;
+  readonly saved: readonly Saved[];
+  readonly groups: number;
+}
+
+export interface TrainingPassOptions {
+  /** Equal row blocks with their own BatchNorm statistics (default 1). */
+  readonly groups?: number;
+  /** Seed for this pass's dropout masks. */
+  readonly dropoutSeed?: number;
+  /** When given, BatchNorm layers push their batch moments here (one per group, in order), kept out of tidy. */
+  readonly moments?: BatchMoments[];
+}
+
+/** Keeps each element with probability 1 - rate, scaled by 1 / (1 - rate). */
+function dropoutMask(shape: number[], rate: number, seed: number): tf.Tensor {
+  return tf.mul(tf.step(tf.sub(tf.randomUniform(shape, 0, 1, 'float32', seed), rate)), 1 / (1 - rate));
+}
+
+/** Runs the network in training mode on [n, inputSize] and keeps what `backward` needs. */
+export function forwardForTraining(net: Network, input: tf.Tensor2D, o: TrainingPassOptions = {}): TrainingPass {
+  const groups = o.groups ?? 1;
+  const [rows] = input.shape;
+  if (rows % groups !== 0) throw new Error(`batch of ${rows} rows cannot be split into ${groups} equal groups`);
+  const saved: Saved[] = [];
+  let x: tf.Tensor = input;
+  // A dense layer followed by (leaky) ReLU runs both in one fused kernel; the activation layer then only records its output.
+  let activated = false;
+  net.layers.forEach((layer, i) => {
+    switch (layer.spec.kind) {
+      case 'dense': {
+        const p = layer.params as DenseParams;
+        saved.push({ kind: 'dense', input: x as tf.Tensor2D });
+        const next = net.layers[i + 1]?.spec;
+        const activation = next?.kind === 'leakyRelu' ? { activation: 'leakyrelu' as const, leakyreluAlpha: next.alpha } : next?.kind === 'relu' ? { activation: 'relu' as const } : {};
+        x = tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias, ...activation });
+        activated = 'activation' in activation;
+        break;
+      }
+      case 'leakyRelu':
+        if (!activated) x = tf.leakyRelu(x, layer.spec.alpha);
+        activated = false;
+        saved.push({ kind: 'leakyRelu', output: x, alpha: layer.spec.alpha });
+        break;
+      case 'relu':
+        if (!activated) x = tf.relu(x);
+        activated = false;
+        saved.push({ kind: 'relu', output: x, alpha: 0 });
+        break;
+      case 'tanh':
+        x = tf.tanh(x);
+        saved.push({ kind: 'tanh', output: x });
+        break;
+      case 'dropout': {
+        const mask = layer.spec.rate > 0 ? dropoutMask(x.shape, layer.spec.rate, (o.dropoutSeed ?? 0) * 31 + i) : null;
+        if (mask) x = tf.mul(x, mask);
+        saved.push({ kind: 'dropout', mask });
+        break;
+      }
+      case 'batchNorm': {
+        const p = layer.params as BatchNormParams;
+        const width = layer.units;
+        const blocks = tf.reshape(x, [groups, rows / groups, width]) as tf.Tensor3D;
+        const { mean, variance } = tf.moments(blocks, 1, true);
+        if (o.moments) {
+          const means = tf.unstack(tf.reshape(mean, [groups, width]));
+          const variances = tf.unstack(tf.reshape(variance, [groups, width]));
+          means.forEach((m, g) => o.moments!.push({ layer: i, mean: tf.keep(m), variance: tf.keep(variances[g]) }));
+        }
+        const invStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)) as tf.Tensor3D;
+        const normalized = tf.mul(tf.sub(blocks, mean), invStd) as tf.Tensor3D;
+        saved.push({ kind: 'batchNorm', normalized, invStd });
+        x = tf.reshape(tf.add(tf.mul(normalized, p.gamma), p.beta), [rows, width]);
+        break;
+      }
+    }
+  });
+  return { output: x as tf.Tensor2D, saved, groups };
+}
+
+export interface BackwardOptions {
+  /** Gradients of the network's trainable variables (false: only pass the gradient on). */
+  readonly params: boolean;
+  /** The gradient with respect to the input batch. */
+  readonly input: boolean;
+}
+
+export interface Gradients {
+  /** By variable name, as tf.Optimizer.applyGradients takes them; empty unless asked for. */
+  readonly params: tf.NamedTensorMap;
+  readonly input: tf.Tensor2D | null;
+}
+
+/** Back-propagates dOutput (the loss gradient at the pass's output) through the pass. */
+export function backward(net: Network, pass: TrainingPass, dOutput: tf.Tensor2D, o: BackwardOptions): Gradients {
+  const params: tf.NamedTensorMap = {};
+  let dy: tf.Tensor = dOutput;
+  for (let i = net.layers.length - 1; i >= 0; i--) {
+    const layer = net.layers[i];
+    const s = pass.saved[i];
+    const first = i === 0;
+    switch (s.kind) {
+      case 'dense': {
+        const p = layer.params as DenseParams;
+        if (o.params) {
+          params[p.kernel.name] = tf.matMul(s.input, dy as tf.Tensor2D, true, false);
+          params[p.bias.name] = tf.sum(dy, 0);
+        }
+        if (!first || o.input) dy = tf.matMul(dy as tf.Tensor2D, p.kernel as tf.Tensor2D, false, true);
+        break;
+      }
+      case 'leakyRelu':
+      case 'relu':
+        // The output has the sign of the input, so it tells which slope applied.
+        dy = tf.mul(dy, tf.step(s.output, s.alpha));
+        break;
+      case 'tanh':
+        dy = tf.mul(dy, tf.sub(1, tf.square(s.output)));
+        break;
+      case 'dropout':
+        if (s.mask) dy = tf.mul(dy, s.mask);
+        break;
+      case 'batchNorm': {
+        const p = layer.params as BatchNormParams;
+        const [groups, rows, width] = s.normalized.shape;
+        const d = tf.reshape(dy, [groups, rows, width]);
+        const dTimesNormalized = tf.mul(d, s.normalized);
+        if (o.params) {
+          params[p.gamma.name] = tf.sum(dTimesNormalized, [0, 1]);
+          params[p.beta.name] = tf.sum(d, [0, 1]);
+        }
+        // dx = gamma / sigma * (d - mean(d) - normalized * mean(d * normalized)), per group.
+        const centred = tf.sub(tf.sub(d, tf.mean(d, 1, true)), tf.mul(s.normalized, tf.mean(dTimesNormalized, 1, true)));
+        dy = tf.reshape(tf.mul(centred, tf.mul(s.invStd, p.gamma)), [groups * rows, width]);
+        break;
+      }
+    }
+  }
+  return { params, input: o.input ? (dy as tf.Tensor2D) : null };
+}

@@ -1,0 +1,79 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { seeded } from '../src/data/random.ts';
+import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
+import { backward, forwardForTraining } from '../src/model/backprop.ts';
+import { towards, towardsGradient, LOSSES } from '../src/model/losses.ts';
+import { buildNetwork, forward, trainableVariables, type BatchMoments, type Network } from '../src/model/network.ts';
+import { useWasm } from './helpers/tf.ts';
+
+await useWasm();
+
+const rng = seeded(21);
+const batch = (rows: number, width: number) => tf.tensor2d(Float32Array.from({ length: rows * width }, () => rng.uniform() * 2 - 1), [rows, width]);
+const maxRelDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(1e-6, tf.max(tf.abs(b)).dataSync()[0]));
+
+/** The discriminator's gradients from the hand-written backward pass and from tfjs's autodiff of the same pass. */
+function compare(net: Network, input: tf.Tensor2D, loss: (typeof LOSSES)[number], groups: number) {
+  const target = 0.9;
+  const pass = forwardForTraining(net, input, { groups, dropoutSeed: 3 });
+  const ours = backward(net, pass, towardsGradient(loss, pass.output, target) as tf.Tensor2D, { params: true, input: true });
+  const auto = tf.variableGrads(() => towards(loss, forwardForTraining(net, input, { groups, dropoutSeed: 3 }).output, target), trainableVariables(net));
+  const dInput = tf.grad((x: tf.Tensor) => towards(loss, forwardForTraining(net, x as tf.Tensor2D, { groups, dropoutSeed: 3 }).output, target))(input);
+  return { ours, auto: auto.grads, dInput };
+}
+
+for (const name of ARCHITECTURE_NAMES) {
+  for (const loss of LOSSES) {
+    test(`${name}, ${loss}: hand-written gradients equal tfjs autodiff (D parameters and input, G parameters)`, () => {
+      tf.tidy(() => {
+        const arch = ARCHITECTURES[name];
+        const d = buildNetwork('d', arch.discriminator, 784, 784, seeded(1));
+        const { ours, auto, dInput } = compare(d, batch(16, 784), loss, 2);
+        assert.equal(Object.keys(ours.params).sort(), Object.keys(auto).sort());
+        for (const k of Object.keys(auto)) assert.ok(maxRelDiff(ours.params[k], auto[k]) < 1e-4, `${k}: ${maxRelDiff(ours.params[k], auto[k])}`);
+        assert.ok(maxRelDiff(ours.input!, dInput) < 1e-4, `input: ${maxRelDiff(ours.input!, dInput)}`);
+        const g = buildNetwork('g', arch.generator, arch.noiseDim, 784, seeded(2));
+        const gg = compare(g, batch(8, arch.noiseDim), loss, 1);
+        for (const k of Object.keys(gg.auto)) assert.ok(maxRelDiff(gg.ours.params[k], gg.auto[k]) < 1e-4, `${k}: ${maxRelDiff(gg.ours.params[k], gg.auto[k])}`);
+      });
+    });
+  }
+}
+
+test('two groups in one pass are two separate passes: same outputs and BatchNorm moments', () => {
+  tf.tidy(() => {
+    const d = buildNetwork('d', ARCHITECTURES['mlp-bn'].discriminator, 784, 784, seeded(4));
+    const [a, b] = [batch(8, 784), batch(8, 784)];
+    const joint: BatchMoments[] = [], separate: BatchMoments[] = [];
+    const together = forwardForTraining(d, tf.concat([a, b], 0), { groups: 2, moments: joint }).output;
+    const apart = tf.concat([forward(d, a, { training: true, moments: separate }), forward(d, b, { training: true, moments: separate })], 0);
+    assert.ok(maxRelDiff(together, apart) < 1e-5);
+    // Per layer, the real half's moments come before the generated half's, as with two passes.
+    const byLayer = (ms: BatchMoments[]) => ms.map((m) => m.layer).join();
+    assert.is(byLayer(joint), '2,2,5,5,8,8');
+    const order = [0, 3, 1, 4, 2, 5];
+    joint.forEach((m, i) => assert.ok(maxRelDiff(m.variance, separate[order[i]].variance) < 1e-5));
+    [...joint, ...separate].forEach((m) => { m.mean.dispose(); m.variance.dispose(); });
+  });
+});
+
+test('the first layer computes no input gradient unless asked, and no parameter gradients when told not to', () => {
+  tf.tidy(() => {
+    const d = buildNetwork('d', ARCHITECTURES.mlp.discriminator, 784, 784, seeded(5));
+    const pass = forwardForTraining(d, batch(4, 784));
+    const dOut = tf.onesLike(pass.output) as tf.Tensor2D;
+    assert.is(backward(d, pass, dOut, { params: true, input: false }).input, null);
+    const passOn = backward(d, pass, dOut, { params: false, input: true });
+    assert.equal(Object.keys(passOn.params), []);
+    assert.equal(passOn.input!.shape, [4, 784]);
+  });
+});
+
+test('a batch that does not split into equal groups is refused', () => {
+  const d = buildNetwork('d', ARCHITECTURES['mlp-bn'].discriminator, 784, 784, seeded(6));
+  assert.throws(() => tf.tidy(() => { forwardForTraining(d, batch(5, 784), { groups: 2 }); }), /5 rows cannot be split into 2 equal groups/);
+});
+
+test.run();
