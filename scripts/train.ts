@@ -3,11 +3,17 @@
  * Trains a GAN and writes a run folder. `npm run train -- --help` lists the flags.
  * Runs under Node (tsx) and Deno from the same source.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectable, lastValueFrom } from 'rxjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { prepareDataset } from '../src/cli/prepare.ts';
+import { loadResumePoint, resumedConfig } from '../src/cli/resume.ts';
+import { restore } from '../src/model/checkpoint.ts';
+import { CHECKPOINT_FILE } from '../src/streams/checkpoint-run.ts';
+import type { RunStarted } from '../src/streams/events.ts';
+import { checkpointSink } from '../src/streams/sinks/checkpoint.ts';
+import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { decodeTrainArgs, HELP } from '../src/cli/train-options.ts';
 import { pixelsOf } from '../src/data/dataset.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
@@ -17,7 +23,7 @@ import { modelFiles } from '../src/model/persistence.ts';
 import { training$ } from '../src/streams/training.ts';
 import { canvasSink } from '../src/streams/sinks/canvas.ts';
 import { consoleSink } from '../src/streams/sinks/console.ts';
-import { fileSink } from '../src/streams/sinks/file.ts';
+import { fileSink, METRICS_FILE } from '../src/streams/sinks/file.ts';
 import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
 import { canvasKind } from '../src/render/node-canvas.ts';
 
@@ -35,32 +41,80 @@ if (args.right.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-const config = args.right.config;
-const dataset = prepareDataset(config);
+const { resume: resumeDir, given, force } = args.right;
+
+// Everything a user can get wrong is checked here, before anything is written.
+const resumePoint = resumeDir === null ? null : loadResumePoint(resumeDir);
+if (resumePoint && E.isLeft(resumePoint)) fail(resumePoint.left);
+const resumed = resumePoint && E.isRight(resumePoint) ? resumePoint.right : null;
+const configChoice = resumed === null
+  ? E.right(args.right.config)
+  : resumedConfig(resumed.run.config, { ...given, out: resumeDir! }, resumed.run.step, (resumed.history[0] as RunStarted).stepsPerEpoch);
+if (E.isLeft(configChoice)) fail(configChoice.left);
+const config = configChoice.right;
+const dataset = prepareDataset(config, resumed === null && !force);
 if (E.isLeft(dataset)) fail(dataset.left);
+const data = dataset.right;
+if (resumed) {
+  const was = resumed.run.dataset;
+  if (was.name !== data.name || was.count !== data.count || was.rows !== data.rows || was.cols !== data.cols) {
+    fail(`--resume: the dataset is now ${data.name} (${data.count} images of ${data.rows}x${data.cols}), expected the run's ${was.name} (${was.count} images of ${was.rows}x${was.cols})`);
+  }
+}
 const backend = await selectBackend(config.backend);
 if (E.isLeft(backend)) fail(backend.left);
 
-const data = dataset.right;
+const gan = createGan(ARCHITECTURES[config.arch], { pixels: pixelsOf(data), seed: config.seed, lr: config.lr, beta1: config.beta1, noiseDim: config.noiseDim, ema: config.ema });
+if (resumed) {
+  const loaded = restore(gan, resumed.checkpoint);
+  if (E.isLeft(loaded)) fail(`--resume: ${loaded.left}`);
+}
+
 const dir = config.out;
 try {
   mkdirSync(dir, { recursive: true });
+  if (resumed) writeFileAtomic(join(dir, METRICS_FILE), resumed.keptLines.map((l) => l + '\n').join(''));
+  else if (force) for (const f of [METRICS_FILE, CHECKPOINT_FILE]) rmSync(join(dir, f), { force: true });
 } catch (e) {
-  fail(`--out: cannot create folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  fail(`--out: cannot write to folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
 }
 
-const gan = createGan(ARCHITECTURES[config.arch], { pixels: pixelsOf(data), seed: config.seed, lr: config.lr, beta1: config.beta1, noiseDim: config.noiseDim, ema: config.ema });
-const events$ = connectable(training$(gan, data, config, backend.right));
-consoleSink(events$, { write: (s) => process.stdout.write(s), live: Boolean(process.stdout.isTTY) });
-fileSink(events$, dir);
+// Ctrl-C or SIGTERM: stop after the current step with a checkpoint; the same signal again quits at once.
+let stopSignal: NodeJS.Signals | null = null;
+const exitCodeOf = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? 143 : 130);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopSignal !== null) process.exit(exitCodeOf(signal));
+    stopSignal = signal;
+    process.stdout.write(`\n${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again quits at once)\n`);
+  });
+}
+
+const events$ = connectable(training$(gan, data, config, backend.right, {
+  stop: () => stopSignal !== null,
+  resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
+}));
+consoleSink(events$, { write: (s) => process.stdout.write(s), live: Boolean(process.stdout.isTTY), resumed: resumed !== null });
+fileSink(events$, dir, { recorded: resumed?.history.length ?? 0 });
 canvasSink(events$, dir);
+checkpointSink(events$, dir);
 const done = lastValueFrom(events$);
 events$.connect();
-await done;
+const ended = await done;
+const status = ended.type === 'run-ended' ? ended.status : 'completed';
 
+if (status === 'diverged') {
+  process.stdout.write(`diverged: a loss became NaN or infinite at step ${'step' in ended ? ended.step : '?'}; the networks were not saved, and ${join(dir, CHECKPOINT_FILE)} still holds the last good state.\n` +
+    `  try a lower --lr (now ${config.lr}), --label-smoothing 0.1, or --loss lsgan; the checkpoint can be resumed with --resume ${dir}\n`);
+  process.exit(3);
+}
 for (const role of ['generator', 'discriminator'] as const) {
   writeModelFolder(join(dir, role), await modelFiles(gan, role, data.rows, data.cols, config.loss));
 }
 const canvas = canvasKind();
 if (canvas.name === 'raster') process.stdout.write(`note: image grids drawn with ganstream's raster fallback, plots skipped (node-canvas-webgl did not load: ${canvas.why})\n`);
-process.stdout.write(`run folder: ${resolve(dir)}\n  metrics.ndjson summary.json final_results.png epoch_<N>.png progress.png real_vs_fake.png training_history.png generator/ discriminator/\n`);
+process.stdout.write(`run folder: ${resolve(dir)}\n  metrics.ndjson summary.json final_results.png epoch_<N>.png progress.png real_vs_fake.png training_history.png checkpoint.bin generator/ discriminator/\n`);
+if (status === 'interrupted') {
+  process.stdout.write(`interrupted after step ${'step' in ended ? ended.step : '?'}; continue with: npm run train -- --resume ${dir}\n`);
+  process.exit(exitCodeOf(stopSignal ?? 'SIGINT'));
+}

@@ -6,13 +6,14 @@ import { loadDataset } from '../data/load.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { checkRunFolder } from './run-folder.ts';
 
-export function prepareDataset(config: TrainConfig): E.Either<string, Dataset> {
+/** The dataset of a run, checked against its batch size; with `checkFolder`, also that --out can take a new run. */
+export function prepareDataset(config: TrainConfig, checkFolder = true): E.Either<string, Dataset> {
   return pipe(
     loadDataset(config.dataset),
     E.map((d) => (config.limit === null ? d : limitDataset(d, config.limit))),
     E.chain((d) => config.batchSize <= d.count
       ? E.right(d)
       : E.left(`--batch-size ${config.batchSize} is larger than the ${d.count} images of the dataset${config.limit !== null ? ` (--limit ${config.limit})` : ''}: expected at most ${d.count}`)),
-    E.chainFirst(() => checkRunFolder(config.out)),
+    E.chainFirst(() => (checkFolder ? checkRunFolder(config.out) : E.right(config.out))),
   );
 }

@@ -6,5 +6,5 @@ export function checkRunFolder(dir: string): E.Either<string, string> {
   if (!existsSync(dir)) return E.right(dir);
   if (!statSync(dir).isDirectory()) return E.left(`--out: ${dir} exists and is not a folder`);
   const entries = readdirSync(dir);
-  return entries.length === 0 ? E.right(dir) : E.left(`--out: folder ${dir} exists and is not empty (${entries.length} entries); choose another --out`);
+  return entries.length === 0 ? E.right(dir) : E.left(`--out: folder ${dir} exists and is not empty (${entries.length} entries); choose another --out, --force to write into it, or --resume ${dir} to continue it`);
 }

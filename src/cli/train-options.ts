@@ -29,7 +29,16 @@ const FLAGS = {
   milestones: intList(1),
   out: nonEmptyString,
   backend: oneOf(BACKENDS),
+  'checkpoint-every': intAtLeast(1),
+  resume: nonEmptyString,
 } as const;
+
+/** The TrainConfig field each flag sets. */
+const FIELD: Readonly<Record<Exclude<FlagName, 'resume'>, keyof TrainConfig>> = {
+  epochs: 'epochs', 'batch-size': 'batchSize', lr: 'lr', beta1: 'beta1', 'noise-dim': 'noiseDim', arch: 'arch', loss: 'loss',
+  'label-smoothing': 'labelSmoothing', ema: 'ema', seed: 'seed', dataset: 'dataset', limit: 'limit', milestones: 'milestones',
+  out: 'out', backend: 'backend', 'checkpoint-every': 'checkpointEvery',
+};
 type FlagName = keyof typeof FLAGS;
 type Decoded = { [K in FlagName]?: t.TypeOf<(typeof FLAGS)[K]> };
 
@@ -56,7 +65,13 @@ ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES
   --milestones LIST     epochs with an image grid (default ${DEFAULT_MILESTONES.join(',')}, plus the last epoch)
   --out DIR             run folder (default runs/<date>T<time>); must not exist or be empty
   --backend NAME        auto | tensorflow | wasm | cpu (default auto: tfjs-node if installed, else wasm, else cpu)
+  --checkpoint-every N  also write a checkpoint every N steps (one is written at every epoch end)
+  --resume DIR          continue the run in DIR from its checkpoint, appending to its record; only
+                        --epochs (to extend it), --backend and --checkpoint-every may change
+  --force               write into an --out folder that is not empty
   --help                this text
+
+Ctrl-C (or SIGTERM) stops after the current step with a checkpoint; a second Ctrl-C quits at once.
 `;
 
 function decodeFlag<K extends FlagName>(name: K, raw: string): E.Either<string, t.TypeOf<(typeof FLAGS)[K]>> {
@@ -75,11 +90,20 @@ export function trainConfig(overrides: Partial<TrainConfig> = {}, now = new Date
   return { ...defaults.right.config, ...overrides };
 }
 
-export type TrainArgs = { readonly help: true } | { readonly help: false; readonly config: TrainConfig };
+export type TrainArgs =
+  | { readonly help: true }
+  | {
+      readonly help: false;
+      readonly config: TrainConfig;
+      /** Only the settings given on the command line. */
+      readonly given: Partial<TrainConfig>;
+      readonly resume: string | null;
+      readonly force: boolean;
+    };
 
 export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Either<string, TrainArgs> {
   return pipe(
-    parseFlags(argv, Object.keys(FLAGS), ['help']),
+    parseFlags(argv, Object.keys(FLAGS), ['help', 'force']),
     E.chain((raw): E.Either<string, TrainArgs> => {
       if (raw.help === true) return E.right({ help: true });
       const decoded: Decoded = {};
@@ -89,8 +113,12 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
         (decoded as Record<string, unknown>)[name] = r.right;
       }
       const arch = ARCHITECTURES[decoded.arch ?? DEFAULT_ARCHITECTURE];
+      const given = Object.fromEntries(Object.entries(decoded).filter(([k]) => k !== 'resume').map(([k, v]) => [FIELD[k as Exclude<FlagName, 'resume'>], v])) as Partial<TrainConfig>;
       return E.right({
         help: false,
+        given,
+        resume: decoded.resume ?? null,
+        force: raw.force === true,
         config: {
           epochs: decoded.epochs ?? TRAIN_DEFAULTS.epochs,
           batchSize: decoded['batch-size'] ?? TRAIN_DEFAULTS.batchSize,
@@ -107,6 +135,7 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
           milestones: decoded.milestones ?? DEFAULT_MILESTONES,
           out: decoded.out ?? defaultOutDir(now),
           backend: decoded.backend ?? 'auto',
+          checkpointEvery: decoded['checkpoint-every'] ?? null,
         },
       });
     }),

@@ -5,7 +5,7 @@
  */
 
 export interface RandomState {
-  readonly words: readonly [number, number, number, number];
+  readonly words: [number, number, number, number];
   readonly spareNormal: number | null;
 }
 

@@ -2,8 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { seeded, Streams } from '../data/random.ts';
 import type { Architecture } from './architectures.ts';
+import { createAdam, disposeAdam, type Adam } from './adam.ts';
 import { createAverage, type Average } from './average.ts';
-import { buildNetwork, type Network } from './network.ts';
+import { buildNetwork, trainableVariables, type Network } from './network.ts';
 
 export interface Gan {
   readonly arch: Architecture;
@@ -11,8 +12,8 @@ export interface Gan {
   readonly noiseDim: number;
   readonly generator: Network;
   readonly discriminator: Network;
-  readonly gOptimizer: tf.Optimizer;
-  readonly dOptimizer: tf.Optimizer;
+  readonly gOptimizer: Adam;
+  readonly dOptimizer: Adam;
   /** The generator's weight average, when --ema is on: it draws the milestones and is saved. */
   readonly generatorAverage: Average | null;
 }
@@ -35,22 +36,24 @@ export function createGan(arch: Architecture, o: GanOptions): Gan {
   const rng = seeded(o.seed, Streams.init);
   const noiseDim = o.noiseDim ?? arch.noiseDim;
   const generator = buildNetwork('generator', arch.generator, noiseDim, o.pixels, rng);
+  const discriminator = buildNetwork('discriminator', arch.discriminator, o.pixels, o.pixels, rng);
+  const adam = { lr: o.lr, beta1: o.beta1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON };
   return {
     arch,
     pixels: o.pixels,
     noiseDim,
     generator,
-    discriminator: buildNetwork('discriminator', arch.discriminator, o.pixels, o.pixels, rng),
-    gOptimizer: tf.train.adam(o.lr, o.beta1, ADAM_BETA2, ADAM_EPSILON),
-    dOptimizer: tf.train.adam(o.lr, o.beta1, ADAM_BETA2, ADAM_EPSILON),
+    discriminator,
+    gOptimizer: createAdam(trainableVariables(generator), adam),
+    dOptimizer: createAdam(trainableVariables(discriminator), adam),
     generatorAverage: o.ema ? createAverage(generator, o.ema) : null,
   };
 }
 
 /** Frees every variable of the GAN, optimizer state included. */
 export function disposeGan(gan: Gan): void {
-  gan.gOptimizer.dispose();
-  gan.dOptimizer.dispose();
+  disposeAdam(gan.gOptimizer);
+  disposeAdam(gan.dOptimizer);
   const nets = [gan.generator, gan.discriminator, ...(gan.generatorAverage ? [gan.generatorAverage.network] : [])];
   for (const net of nets) {
     for (const l of net.layers) if (l.params) Object.values(l.params).forEach((v: tf.Variable) => v.dispose());

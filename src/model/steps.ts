@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { drawingGenerator, type Gan } from './gan.ts';
 import { updateAverage } from './average.ts';
+import { applyAdam } from './adam.ts';
 import { backward, forwardForTraining } from './backprop.ts';
 import { realness, shareJudgedReal, towards, towardsGradient, type LossName } from './losses.ts';
 import { forward, updateMovingStatistics, type BatchMoments } from './network.ts';
@@ -68,7 +69,7 @@ export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: Step
       tf.mean(realness(o.loss, outReal)), tf.mean(realness(o.loss, outFake)),
     ]));
     const dOutput = tf.concat([towardsGradient(o.loss, outReal, realTarget), towardsGradient(o.loss, outFake, 0)], 0) as tf.Tensor2D;
-    gan.dOptimizer.applyGradients(backward(gan.discriminator, pass, dOutput, { params: true, input: false }).params);
+    applyAdam(gan.dOptimizer, backward(gan.discriminator, pass, dOutput, { params: true, input: false }).params);
   });
   updateMovingStatistics(gan.discriminator, moments);
   const [dLossReal, dLossFake, dAccReal, dAccFake, dReal, dFake] = readAndFree(stats!);
@@ -85,7 +86,7 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions): GMetrics {
     const judged = forwardForTraining(gan.discriminator, generated.output, { dropoutSeed: o.dropoutSeed + 2 });
     stats = tf.keep(tf.stack([towards(o.loss, judged.output, 1), tf.mean(realness(o.loss, judged.output))]));
     const dImages = backward(gan.discriminator, judged, towardsGradient(o.loss, judged.output, 1) as tf.Tensor2D, { params: false, input: true }).input!;
-    gan.gOptimizer.applyGradients(backward(gan.generator, generated, dImages, { params: true, input: false }).params);
+    applyAdam(gan.gOptimizer, backward(gan.generator, generated, dImages, { params: true, input: false }).params);
   });
   updateMovingStatistics(gan.generator, moments);
   if (gan.generatorAverage) updateAverage(gan.generatorAverage, gan.generator);

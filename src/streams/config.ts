@@ -1,7 +1,7 @@
 /** The configuration of a training run: one io-ts codec, used by the CLI and recorded in the run's first event. */
 import * as t from 'io-ts';
 
-export const TrainConfig = t.type({
+export const TrainConfig = t.intersection([t.type({
   epochs: t.number,
   batchSize: t.number,
   lr: t.number,
@@ -17,7 +17,10 @@ export const TrainConfig = t.type({
   milestones: t.array(t.number),
   out: t.string,
   backend: t.keyof({ auto: null, tensorflow: null, wasm: null, cpu: null }),
-});
+}), t.partial({
+  /** Also checkpoint every N steps (null: at epoch ends only). */
+  checkpointEvery: t.union([t.number, t.null]),
+})]);
 export type TrainConfig = t.TypeOf<typeof TrainConfig>;
 
 /** Milestone epochs of the references, within the run, plus its last epoch. */

@@ -112,7 +112,27 @@ export const RunEnded = t.type({
   time: t.number,
 });
 
-export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Comparison, Warning, RunEnded]);
+/** A checkpoint of the run after `step` was written to `file` (in the run folder). */
+export const CheckpointSaved = t.type({
+  type: t.literal('checkpoint'),
+  step: t.number,
+  epoch: t.number,
+  time: t.number,
+  file: t.string,
+  bytes: t.number,
+});
+
+/** The run continues from the checkpoint after `step`; it now runs to `epochs` (`totalSteps`). */
+export const RunResumed = t.type({
+  type: t.literal('run-resumed'),
+  step: t.number,
+  epoch: t.number,
+  time: t.number,
+  epochs: t.number,
+  totalSteps: t.number,
+});
+
+export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Comparison, Warning, CheckpointSaved, RunResumed, RunEnded]);
 
 export type RunStarted = t.TypeOf<typeof RunStarted>;
 export type Step = t.TypeOf<typeof Step>;
@@ -122,10 +142,22 @@ export type Comparison = t.TypeOf<typeof Comparison>;
 export type Warning = t.TypeOf<typeof Warning>;
 export type WarningKind = Warning['kind'];
 export type RunEnded = t.TypeOf<typeof RunEnded>;
+export type CheckpointSaved = t.TypeOf<typeof CheckpointSaved>;
+export type RunResumed = t.TypeOf<typeof RunResumed>;
+
+/** A checkpoint event in the live stream carries the checkpoint's bytes for the sink that writes them; they are never encoded. */
+export type CheckpointTaken = CheckpointSaved & { readonly snapshot: Uint8Array };
+export const isCheckpointTaken = (e: TrainingEvent): e is CheckpointTaken => e.type === 'checkpoint' && 'snapshot' in e;
 export type TrainingEvent = t.TypeOf<typeof TrainingEvent>;
 
 /** One NDJSON line (no newline). */
-export const encodeEvent = (e: TrainingEvent): string => JSON.stringify(TrainingEvent.encode(e));
+export function encodeEvent(e: TrainingEvent): string {
+  if (isCheckpointTaken(e)) {
+    const { snapshot: _bytes, ...saved } = e;
+    return JSON.stringify(TrainingEvent.encode(saved));
+  }
+  return JSON.stringify(TrainingEvent.encode(e));
+}
 
 /** Image and score arrays must hold count x rows x cols pixels and count scores. */
 function sizeMismatch(e: TrainingEvent): string | null {
@@ -144,7 +176,8 @@ function sizeMismatch(e: TrainingEvent): string | null {
 }
 
 const CODECS: Readonly<Record<string, t.Mixed>> = {
-  'run-started': RunStarted, step: Step, epoch: EpochEnd, milestone: Milestone, comparison: Comparison, warning: Warning, 'run-ended': RunEnded,
+  'run-started': RunStarted, step: Step, epoch: EpochEnd, milestone: Milestone, comparison: Comparison, warning: Warning,
+  checkpoint: CheckpointSaved, 'run-resumed': RunResumed, 'run-ended': RunEnded,
 };
 
 const brief = (v: unknown) => {
@@ -190,3 +223,6 @@ export function toGreyLevels(images: Float32Array): Uint8Array {
 
 export const packPixels = (grey: Uint8Array): string => Buffer.from(grey.buffer, grey.byteOffset, grey.byteLength).toString('base64');
 export const unpackPixels = (m: Pick<Milestone, 'pixels'>): Uint8Array => new Uint8Array(Buffer.from(m.pixels, 'base64'));
+
+/** The step an event belongs to (0 for the run's start). */
+export const stepOf = (e: TrainingEvent): number => ('step' in e ? e.step : 0);

@@ -3,13 +3,16 @@
  * pair a D step and a G step, epoch summaries, milestone grids and warnings, then run ended.
  * Cold: nothing happens until it is subscribed; share it to feed several sinks.
  */
-import { concat, defer, Observable, of } from 'rxjs';
+import { concat, defer, filter, from, Observable, of, takeWhile, tap } from 'rxjs';
 import type { Dataset } from '../data/dataset.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import type { Gan } from '../model/gan.ts';
 import { countParams } from '../model/network.ts';
 import { milestoneEpochs, type TrainConfig } from './config.ts';
-import type { RunStarted, Step, TrainingEvent } from './events.ts';
+import { stepOf, type RunStarted, type Step, type TrainingEvent } from './events.ts';
+import { packFloats, unpackFloats, type CheckpointRun } from './checkpoint-run.ts';
+import { snapshot } from '../model/checkpoint.ts';
+import { checkpoints } from './operators/checkpoints.ts';
 import { epochSummaries } from './operators/epoch-summaries.ts';
 import { milestones } from './operators/milestones.ts';
 import { comparison, sampleImages } from './operators/comparison.ts';
@@ -17,8 +20,8 @@ import { pairwiseDiversity } from './analysis/diversity.ts';
 import { toGreyLevels } from './events.ts';
 import { trainStep } from './operators/train-step.ts';
 import { warnings } from './operators/warnings.ts';
-import { batches, stepsPerEpoch } from './sources/batches.ts';
-import { milestoneNoise, noise } from './sources/noise.ts';
+import { batches, startAfter, stepsPerEpoch, type Batch } from './sources/batches.ts';
+import { milestoneNoise, noise, type NoiseBatch } from './sources/noise.ts';
 import { zipPaced } from './sources/paced.ts';
 
 /** Images in each milestone grid (8 x 8). */
@@ -44,18 +47,53 @@ export function runStartedEvent(gan: Gan, dataset: Dataset, config: TrainConfig,
   };
 }
 
-export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backend: BackendInfo): Observable<TrainingEvent> {
+/** A run that continues from a checkpoint: its position and the record up to it. */
+export interface Resume {
+  readonly run: CheckpointRun;
+  /** The recorded events up to the checkpoint's step (no run-ended). */
+  readonly history: readonly TrainingEvent[];
+}
+
+export interface TrainingOptions {
+  /** Polled between steps: true stops the run after the current step, with a checkpoint. */
+  readonly stop?: () => boolean;
+  readonly resume?: Resume;
+}
+
+export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backend: BackendInfo, options: TrainingOptions = {}): Observable<TrainingEvent> {
   return defer(() => {
-    const startedAt = performance.now();
+    const resume = options.resume;
+    const done = resume?.run.step ?? 0;
+    const startedAt = performance.now() - (resume?.run.time ?? 0) * 1000;
     const started = runStartedEvent(gan, dataset, config, backend);
     let last: Step | null = null;
-    const steps$ = zipPaced(
-      batches(dataset, { batchSize: config.batchSize, epochs: config.epochs, seed: config.seed }),
-      noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed }),
-    ).pipe(trainStep(gan, { loss: config.loss, labelSmoothing: config.labelSmoothing, seed: config.seed, startedAt }));
-    const fixedNoise = milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim);
+    let stopped = false;
+    let cursor: [Batch, NoiseBatch] | null = null;
+    const fixedNoise = resume ? unpackFloats(resume.run.milestoneNoise) : milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim);
+    const dataIdentity = { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols };
+    const live$ = zipPaced(
+      batches(dataset, { batchSize: config.batchSize, epochs: config.epochs, seed: config.seed, start: resume?.run.batches }),
+      noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed }, resume?.run.noise),
+    ).pipe(
+      takeWhile(() => !(stopped = stopped || (options.stop?.() ?? false))),
+      tap((pair) => { cursor = pair; }),
+      trainStep(gan, { loss: config.loss, labelSmoothing: config.labelSmoothing, seed: config.seed, startedAt }),
+      takeWhile((s) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss), true),
+    );
+    // A resumed run's recorded steps go through the stateful operators first (epoch means, warning
+    // windows), and what those operators make of them again is dropped: it is already recorded.
+    const recorded$ = from((resume?.history ?? []).filter((e): e is Step => e.type === 'step'));
+    const take = (s: Step): Uint8Array => {
+      const [batch, pair] = cursor!;
+      const run: CheckpointRun = {
+        step: s.step, epoch: s.epoch, time: s.time,
+        batches: startAfter(batch, started.stepsPerEpoch), noise: pair.after,
+        config, dataset: dataIdentity, milestoneNoise: packFloats(fixedNoise),
+      };
+      return snapshot(gan, run);
+    };
     const realSample = toGreyLevels(sampleImages(dataset, Math.min(MILESTONE_COUNT, dataset.count), config.seed));
-    const body$ = steps$.pipe(
+    const body$ = concat(recorded$, live$).pipe(
       epochSummaries(started.stepsPerEpoch, config.batchSize),
       milestones(gan, {
         epochs: milestoneEpochs(config.milestones, config.epochs),
@@ -72,12 +110,14 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
         seed: config.seed,
       }),
       warnings({ window: warningWindow(started.stepsPerEpoch) }),
+      filter((e) => stepOf(e) > done),
+      checkpoints({ every: config.checkpointEvery ?? null, take, final: () => stopped, after: done }),
     );
     const ended$ = defer(() => of<TrainingEvent>({
       type: 'run-ended',
-      status: 'completed',
-      step: last?.step ?? 0,
-      epoch: last?.epoch ?? 0,
+      status: last && !(Number.isFinite(last.dLoss) && Number.isFinite(last.gLoss)) ? 'diverged' : stopped ? 'interrupted' : 'completed',
+      step: last?.step ?? done,
+      epoch: last?.epoch ?? resume?.run.epoch ?? 0,
       time: (performance.now() - startedAt) / 1000,
     }));
     const tracked$ = new Observable<TrainingEvent>((s) => body$.subscribe({
@@ -85,6 +125,11 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
       error: (err) => s.error(err),
       complete: () => s.complete(),
     }));
-    return concat(of<TrainingEvent>(started), tracked$, ended$);
+    const opening$ = resume
+      ? from<TrainingEvent[]>([...resume.history, {
+          type: 'run-resumed', step: done, epoch: resume.run.epoch, time: resume.run.time, epochs: config.epochs, totalSteps: started.totalSteps,
+        }])
+      : of<TrainingEvent>(started);
+    return concat(opening$, tracked$, ended$);
   });
 }

@@ -51,7 +51,7 @@ export class SummaryAccumulator {
   private trainingMs = 0;
   private warnings = 0;
   private readonly all = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<SummaryMetric, Running>;
-  private readonly tail = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<SummaryMetric, Running>;
+  private tail = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<SummaryMetric, Running>;
 
   add(e: TrainingEvent): this {
     switch (e.type) {
@@ -72,6 +72,13 @@ export class SummaryAccumulator {
         }
         break;
       }
+      case 'run-resumed':
+        // An extended run has a later last 10%: when it starts after the resume point, none of it is counted yet.
+        if (e.totalSteps !== this.totalSteps && e.step <= e.totalSteps - Math.max(1, Math.ceil(e.totalSteps * 0.1))) {
+          for (const k of SUMMARISED) this.tail[k] = new Running();
+        }
+        this.totalSteps = e.totalSteps;
+        break;
       case 'epoch': this.epochs = Math.max(this.epochs, e.epoch); break;
       case 'warning': this.warnings++; break;
       case 'run-ended': this.status = e.status; this.seconds = e.time; break;

@@ -4,14 +4,19 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import { SummaryAccumulator, type Stats, type Summary } from '../analysis/summary.ts';
-import type { EpochEnd, RunStarted, Step, TrainingEvent } from '../events.ts';
+import type { EpochEnd, RunResumed, RunStarted, Step, TrainingEvent } from '../events.ts';
 
 export interface ConsoleOptions {
   readonly write: (text: string) => void;
   /** Redraw a progress line in place (a terminal), at most every `refreshMs`. */
   readonly live: boolean;
   readonly refreshMs?: number;
+  /** The stream starts with a resumed run's record: show its header, then nothing until run-resumed. */
+  readonly resumed?: boolean;
 }
+
+export const describeResume = (e: RunResumed): string =>
+  `resumed after step ${thousands(e.step)} (epoch ${e.epoch}) of ${thousands(e.totalSteps)} (${e.epochs} epochs), ${duration(e.time)} of training so far\n`;
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const n3 = (x: number) => x.toFixed(3);
@@ -72,11 +77,19 @@ export function consoleSink(events$: Observable<TrainingEvent>, o: ConsoleOption
   let lastDraw = 0;
   let lineOpen = false;
   const summary = new SummaryAccumulator();
+  // A resumed run replays its record first: the header is shown again, the rest waits for run-resumed.
+  let replaying = false;
   const clearLine = () => { if (lineOpen) { o.write('\r\x1b[2K'); lineOpen = false; } };
   return events$.subscribe((e) => {
     summary.add(e);
+    if (replaying && e.type !== 'run-resumed') return;
     switch (e.type) {
-      case 'run-started': run = e; o.write(describeRun(e)); break;
+      case 'run-started': run = e; replaying = o.resumed ?? false; o.write(describeRun(e)); break;
+      case 'run-resumed':
+        if (run) run = { ...run, config: { ...run.config, epochs: e.epochs }, totalSteps: e.totalSteps };
+        replaying = false;
+        o.write(describeResume(e));
+        break;
       case 'step': {
         const now = Date.now();
         if (!o.live || !run || now - lastDraw < (o.refreshMs ?? 250)) break;

@@ -16,14 +16,20 @@ export const SUMMARY_FILE = 'summary.json';
 export const toJson = (value: unknown): string =>
   JSON.stringify(value, (_k, v) => (typeof v === 'number' ? JsonNumber.encode(v) : v), 2) + '\n';
 
-export function fileSink(events$: Observable<TrainingEvent>, dir: string): Subscription {
+export interface FileSinkOptions {
+  /** Events at the head of the stream that are already in metrics.ndjson (a resumed run's record): counted in the summary, not written again. */
+  readonly recorded?: number;
+}
+
+export function fileSink(events$: Observable<TrainingEvent>, dir: string, o: FileSinkOptions = {}): Subscription {
   const fd = openSync(join(dir, METRICS_FILE), 'a');
   const summary = new SummaryAccumulator();
   let open = true;
+  let seen = 0;
   const close = () => { if (open) { closeSync(fd); open = false; } };
   const subscription = events$.subscribe({
     next(e) {
-      writeSync(fd, encodeEvent(e) + '\n');
+      if (++seen > (o.recorded ?? 0)) writeSync(fd, encodeEvent(e) + '\n');
       summary.add(e);
       if (e.type === 'run-ended') writeFileAtomic(join(dir, SUMMARY_FILE), toJson(summary.result()));
     },

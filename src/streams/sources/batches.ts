@@ -4,7 +4,7 @@
  */
 import type { Observable } from 'rxjs';
 import { pixelsOf, type Dataset } from '../../data/dataset.ts';
-import { permutation, seeded, Streams } from '../../data/random.ts';
+import { fromState, permutation, seeded, Streams, type RandomState } from '../../data/random.ts';
 import { paced } from './paced.ts';
 
 export interface Batch {
@@ -15,12 +15,26 @@ export interface Batch {
   readonly images: Float32Array;
   /** Their labels, when the dataset has labels. */
   readonly labels: Uint8Array | null;
+  /** The shuffling generator's state before this epoch's shuffle, and after it (= before the next epoch's). */
+  readonly shuffle: { readonly before: RandomState; readonly after: RandomState };
 }
+
+/** Where a batch stream starts again: after `step` steps, with the shuffling state before the epoch of step + 1. */
+export interface BatchStart {
+  readonly step: number;
+  readonly shuffle: RandomState;
+}
+
+/** The BatchStart that continues after a batch: its epoch's shuffle again, or the next epoch's. */
+export const startAfter = (b: Batch, perEpoch: number): BatchStart =>
+  ({ step: b.step, shuffle: b.step % perEpoch === 0 ? b.shuffle.after : b.shuffle.before });
 
 export interface BatchOptions {
   readonly batchSize: number;
   readonly epochs: number;
   readonly seed: number;
+  /** Continue a stream from here (default: its beginning). */
+  readonly start?: BatchStart;
 }
 
 export const stepsPerEpoch = (d: Pick<Dataset, 'count'>, batchSize: number): number => Math.floor(d.count / batchSize);
@@ -28,10 +42,13 @@ export const stepsPerEpoch = (d: Pick<Dataset, 'count'>, batchSize: number): num
 export function* batches(d: Dataset, o: BatchOptions): Generator<Batch> {
   const p = pixelsOf(d);
   const perEpoch = stepsPerEpoch(d, o.batchSize);
-  const rng = seeded(o.seed, Streams.shuffle);
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  const done = o.start?.step ?? 0;
+  const rng = o.start ? fromState(o.start.shuffle) : seeded(o.seed, Streams.shuffle);
+  for (let epoch = Math.floor(done / perEpoch) + 1; epoch <= o.epochs; epoch++) {
+    const before = rng.state();
     const order = permutation(rng, d.count);
-    for (let b = 0; b < perEpoch; b++) {
+    const shuffle = { before, after: rng.state() };
+    for (let b = epoch === Math.floor(done / perEpoch) + 1 ? done % perEpoch : 0; b < perEpoch; b++) {
       const images = new Float32Array(o.batchSize * p);
       const labels = d.labels ? new Uint8Array(o.batchSize) : null;
       for (let i = 0; i < o.batchSize; i++) {
@@ -39,7 +56,7 @@ export function* batches(d: Dataset, o: BatchOptions): Generator<Batch> {
         images.set(d.images.subarray(index * p, (index + 1) * p), i * p);
         if (labels && d.labels) labels[i] = d.labels[index];
       }
-      yield { epoch, step: (epoch - 1) * perEpoch + b + 1, images, labels };
+      yield { epoch, step: (epoch - 1) * perEpoch + b + 1, images, labels, shuffle };
     }
   }
 }

@@ -3,7 +3,7 @@
  * the D step, one for the G step), without end.
  */
 import type { Observable } from 'rxjs';
-import { normals, seeded, Streams } from '../../data/random.ts';
+import { fromState, normals, seeded, Streams, type RandomState } from '../../data/random.ts';
 import { paced } from './paced.ts';
 
 export interface NoiseBatch {
@@ -11,6 +11,8 @@ export interface NoiseBatch {
   readonly forD: Float32Array;
   /** batchSize x noiseDim values for the G step. */
   readonly forG: Float32Array;
+  /** The generator's state after this pair: where the stream continues. */
+  readonly after: RandomState;
 }
 
 export interface NoiseOptions {
@@ -19,10 +21,15 @@ export interface NoiseOptions {
   readonly seed: number;
 }
 
-export function* noise(o: NoiseOptions): Generator<NoiseBatch> {
-  const rng = seeded(o.seed, Streams.noise);
+/** From the seed, or continuing from a saved state. */
+export function* noise(o: NoiseOptions, start?: RandomState): Generator<NoiseBatch> {
+  const rng = start ? fromState(start) : seeded(o.seed, Streams.noise);
   const size = o.batchSize * o.noiseDim;
-  for (;;) yield { forD: normals(rng, size), forG: normals(rng, size) };
+  for (;;) {
+    const forD = normals(rng, size);
+    const forG = normals(rng, size);
+    yield { forD, forG, after: rng.state() };
+  }
 }
 
 /** The fixed noise of the milestone grids: the same latent points at every milestone. */

@@ -1,0 +1,84 @@
+/**
+ * Reading a run folder back for --resume: its checkpoint, and its record cut at the checkpoint
+ * (events after it dropped, a torn last line cut), all checked before anything is written.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { parseCheckpoint, type Checkpoint } from '../model/checkpoint.ts';
+import { CHECKPOINT_FILE, CheckpointRun } from '../streams/checkpoint-run.ts';
+import { decodeEvent, stepOf, type TrainingEvent } from '../streams/events.ts';
+import { METRICS_FILE } from '../streams/sinks/file.ts';
+import type { TrainConfig } from '../streams/config.ts';
+
+export interface ResumePoint {
+  readonly checkpoint: Checkpoint<unknown>;
+  readonly run: CheckpointRun;
+  readonly history: readonly TrainingEvent[];
+  /** The record's lines to keep, as they were written. */
+  readonly keptLines: readonly string[];
+  /** Lines dropped: after the checkpoint, run-ended, or a torn last line. */
+  readonly dropped: number;
+}
+
+/** The record up to `step`: valid events, a torn last line cut, anything else bad refused. */
+export function cutRecord(text: string, step: number): E.Either<string, Pick<ResumePoint, 'history' | 'keptLines' | 'dropped'>> {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const history: TrainingEvent[] = [];
+  const keptLines: string[] = [];
+  let dropped = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const decoded = decodeEvent(lines[i]);
+    if (E.isLeft(decoded)) {
+      if (i === lines.length - 1) { dropped++; continue; }
+      return E.left(`${METRICS_FILE} line ${i + 1} is not a valid event (${decoded.left}); only a torn last line can be cut`);
+    }
+    const e = decoded.right;
+    if (e.type === 'run-ended' || stepOf(e) > step) { dropped++; continue; }
+    history.push(e);
+    keptLines.push(lines[i]);
+  }
+  if (history[0]?.type !== 'run-started') return E.left(`${METRICS_FILE} does not begin with a run-started event`);
+  return E.right({ history, keptLines, dropped });
+}
+
+export function loadResumePoint(dir: string): E.Either<string, ResumePoint> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return E.left(`--resume: no run folder at ${dir}`);
+  const file = join(dir, CHECKPOINT_FILE);
+  if (!existsSync(file)) return E.left(`--resume: ${dir} holds no ${CHECKPOINT_FILE} (checkpoints are written at each epoch end): nothing to resume from`);
+  const metrics = join(dir, METRICS_FILE);
+  if (!existsSync(metrics)) return E.left(`--resume: ${dir} holds no ${METRICS_FILE}`);
+  return pipe(
+    parseCheckpoint(readFileSync(file)),
+    E.mapLeft((why) => `--resume: ${file}: ${why}`),
+    E.chain((checkpoint) => pipe(
+      CheckpointRun.decode(checkpoint.header.run),
+      E.mapLeft(() => `--resume: ${file}: the run state in it is not valid (written by another version?)`),
+      E.map((run) => ({ checkpoint, run })),
+    )),
+    E.chain(({ checkpoint, run }) => pipe(
+      cutRecord(readFileSync(metrics, 'utf8'), run.step),
+      E.mapLeft((why) => `--resume: ${why}`),
+      E.map((cut) => ({ checkpoint, run, ...cut })),
+    )),
+  );
+}
+
+/** Settings a resumed run may change; every other flag must repeat the recorded value or be left out. */
+export const CHANGEABLE_ON_RESUME = ['epochs', 'backend', 'checkpointEvery', 'out'] as const;
+
+/** The recorded configuration with the given changes, or the first flag that contradicts the record. */
+export function resumedConfig(recorded: TrainConfig, given: Partial<TrainConfig>, stepsDone: number, stepsPerEpoch: number): E.Either<string, TrainConfig> {
+  for (const [key, value] of Object.entries(given)) {
+    if ((CHANGEABLE_ON_RESUME as readonly string[]).includes(key)) continue;
+    const was = (recorded as Record<string, unknown>)[key];
+    if (JSON.stringify(value) !== JSON.stringify(was)) {
+      return E.left(`--resume: ${key} ${JSON.stringify(value)} does not match the run being resumed (${JSON.stringify(was)}); leave it out to keep the recorded value`);
+    }
+  }
+  const config = { ...recorded, ...given };
+  if (config.epochs * stepsPerEpoch < stepsDone) return E.left(`--epochs ${config.epochs} is fewer than the run has done (${Math.ceil(stepsDone / stepsPerEpoch)}): expected at least ${Math.ceil(stepsDone / stepsPerEpoch)}`);
+  return E.right(config);
+}

@@ -1,0 +1,53 @@
+/**
+ * Checkpoints in the event stream. After the last step of every epoch (and every `every` steps)
+ * the operator takes a snapshot of the training state at once, while it is the state after that
+ * step, and emits it as a checkpoint event once every other event of that step has passed, so
+ * that a checkpoint on disk never runs ahead of the record. When the stream ends early (an
+ * interruption) it takes one more after the last step. Steps with non-finite losses are never
+ * checkpointed: the last good checkpoint stays.
+ */
+import { Observable, type OperatorFunction } from 'rxjs';
+import { CHECKPOINT_FILE } from '../checkpoint-run.ts';
+import { stepOf, type CheckpointTaken, type Step, type TrainingEvent } from '../events.ts';
+
+export interface CheckpointOptions {
+  /** Also every N steps (null: epoch ends only). */
+  readonly every: number | null;
+  /** The training state after `step`, as checkpoint bytes. */
+  readonly take: (step: Step) => Uint8Array;
+  /** True when the run is stopping early and wants a checkpoint of its last step. */
+  readonly final: () => boolean;
+  /** Steps already checkpointed (a resumed run's start). */
+  readonly after: number;
+}
+
+const finite = (s: Step) => [s.dLoss, s.gLoss].every(Number.isFinite);
+
+export function checkpoints(o: CheckpointOptions): OperatorFunction<TrainingEvent, TrainingEvent> {
+  return (source) => new Observable<TrainingEvent>((subscriber) => {
+    let pending: CheckpointTaken | null = null;
+    let lastStep: Step | null = null;
+    let taken = o.after;
+    const take = (s: Step): CheckpointTaken => {
+      taken = s.step;
+      const snapshot = o.take(s);
+      return { type: 'checkpoint', step: s.step, epoch: s.epoch, time: s.time, file: CHECKPOINT_FILE, bytes: snapshot.length, snapshot };
+    };
+    const flush = () => { if (pending) { const p = pending; pending = null; subscriber.next(p); } };
+    return source.subscribe({
+      next(e) {
+        if (pending && stepOf(e) > pending.step) flush();
+        subscriber.next(e);
+        if (e.type === 'step') lastStep = e;
+        const due = e.type === 'epoch' || (e.type === 'step' && o.every !== null && e.step % o.every === 0);
+        if (due && lastStep && lastStep.step === e.step && e.step > taken && finite(lastStep)) pending = take(lastStep);
+      },
+      error: (err) => subscriber.error(err),
+      complete() {
+        flush();
+        if (o.final() && lastStep && lastStep.step > taken && finite(lastStep)) subscriber.next(take(lastStep));
+        subscriber.complete();
+      },
+    });
+  });
+}
