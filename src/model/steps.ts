@@ -8,7 +8,7 @@ import { drawingGenerator, type Gan } from './gan.ts';
 import { updateAverage } from './average.ts';
 import { applyAdam } from './adam.ts';
 import { backward, forwardForTraining } from './backprop.ts';
-import { realness, shareJudgedReal, towards, towardsGradient, type LossName } from './losses.ts';
+import { discriminatorLosses, generatorLoss, realness, shareJudgedReal, towardsGradient, type LossName } from './losses.ts';
 import { forward, updateMovingStatistics, type BatchMoments } from './network.ts';
 
 export interface StepOptions {
@@ -62,7 +62,7 @@ export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: Step
     const pass = forwardForTraining(gan.discriminator, both, { groups: 2, dropoutSeed: o.dropoutSeed, moments });
     const [outReal, outFake] = tf.split(pass.output, 2, 0);
     const realTarget = 1 - o.labelSmoothing;
-    const loss = { real: towards(o.loss, outReal, realTarget), fake: towards(o.loss, outFake, 0) };
+    const loss = discriminatorLosses(o.loss, outReal, outFake, o.labelSmoothing);
     stats = tf.keep(tf.stack([
       loss.real, loss.fake,
       shareJudgedReal(o.loss, outReal), tf.sub(1, shareJudgedReal(o.loss, outFake)),
@@ -84,7 +84,7 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions): GMetrics {
   tf.tidy(() => {
     const generated = forwardForTraining(gan.generator, tf.tensor2d(noise, [n, gan.noiseDim]), { moments });
     const judged = forwardForTraining(gan.discriminator, generated.output, { dropoutSeed: o.dropoutSeed + 2 });
-    stats = tf.keep(tf.stack([towards(o.loss, judged.output, 1), tf.mean(realness(o.loss, judged.output))]));
+    stats = tf.keep(tf.stack([generatorLoss(o.loss, judged.output), tf.mean(realness(o.loss, judged.output))]));
     const dImages = backward(gan.discriminator, judged, towardsGradient(o.loss, judged.output, 1) as tf.Tensor2D, { params: false, input: true }).input!;
     applyAdam(gan.gOptimizer, backward(gan.generator, generated, dImages, { params: true, input: false }).params);
   });
