@@ -46,6 +46,14 @@ test('flags in both spellings; the architecture brings its noise size and learni
   assert.ok(unwrap(decodeTrainArgs(['--help'])).help);
 });
 
+test('bare switches: --force and --resume decode beside valued flags', () => {
+  const r = unwrap(decodeTrainArgs(['--force', '--epochs', '2', '--out', 'x']));
+  assert.ok(!r.help && r.force && r.resume === null && r.config.epochs === 2);
+  assert.equal(!r.help && r.given, { epochs: 2, out: 'x' });
+  const s = unwrap(decodeTrainArgs(['--resume', 'runs/a', '--epochs=9']));
+  assert.ok(!s.help && !s.force && s.resume === 'runs/a');
+});
+
 const badInput: [string[], RegExp][] = [
   [['--epochs', '-3'], /^--epochs: expected an integer >= 1, got '-3'$/],
   [['--epochs', '0'], /^--epochs: expected an integer >= 1, got '0'$/],
@@ -88,6 +96,15 @@ test('the script: a bad flag, a missing dataset, a too-large batch, a non-empty 
     assert.is(r.stdout, '');
     if (!argv.includes('--out')) assert.not.ok(existsSync(out), `${out} must not be created`);
   }
+});
+
+test('--force writes into a non-empty --out and keeps files that are not the run\'s', () => {
+  const dir = join(tmp, 'forced');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'keep.txt'), 'mine');
+  const r = runScript('scripts/train.ts', ['--force', '--out', dir, '--epochs', '1', '--limit', '64', '--batch-size', '32', '--milestones', '1', '--backend', 'wasm']);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(dir, 'keep.txt')) && existsSync(join(dir, 'metrics.ndjson')) && existsSync(join(dir, 'generator', 'model.json')));
 });
 
 test('--help prints the flags and exits 0', () => {

@@ -108,7 +108,8 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
       if (raw.help === true) return E.right({ help: true });
       const decoded: Decoded = {};
       for (const [name, value] of Object.entries(raw)) {
-        const r = decodeFlag(name as FlagName, value as string);
+        if (!(name in FLAGS) || typeof value !== 'string') continue; // --help, --force: bare switches, read below
+        const r = decodeFlag(name as FlagName, value);
         if (E.isLeft(r)) return r;
         (decoded as Record<string, unknown>)[name] = r.right;
       }
