@@ -76,7 +76,7 @@ try {
   if (resumed) writeFileAtomic(join(dir, METRICS_FILE), resumed.keptLines.map((l) => l + '\n').join(''));
   else if (force) for (const f of [METRICS_FILE, CHECKPOINT_FILE]) rmSync(join(dir, f), { force: true });
 } catch (e) {
-  fail(`--out: cannot write to folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  fail(`--out: cannot create or write folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a folder this user can write`);
 }
 
 // Ctrl-C or SIGTERM: stop after the current step with a checkpoint; the same signal again quits at once.
@@ -98,14 +98,17 @@ consoleSink(events$, { write: (s) => process.stdout.write(s), live: Boolean(proc
 fileSink(events$, dir, { recorded: resumed?.history.length ?? 0 });
 canvasSink(events$, dir);
 checkpointSink(events$, dir);
+let rollbacks = 0;
+events$.subscribe((e) => { if (e.type === 'rolled-back') rollbacks++; });
 const done = lastValueFrom(events$);
 events$.connect();
 const ended = await done;
 const status = ended.type === 'run-ended' ? ended.status : 'completed';
 
 if (status === 'diverged') {
-  process.stdout.write(`diverged: a loss became NaN or infinite at step ${'step' in ended ? ended.step : '?'}; the networks were not saved, and ${join(dir, CHECKPOINT_FILE)} still holds the last good state.\n` +
-    `  try a lower --lr (now ${config.lr}), --label-smoothing 0.1, or --loss lsgan; the checkpoint can be resumed with --resume ${dir}\n`);
+  const tried = rollbacks > 0 ? ` after ${rollbacks} rollback${rollbacks === 1 ? '' : 's'} with halved learning rates` : '';
+  process.stdout.write(`diverged: a loss became NaN or infinite at step ${'step' in ended ? ended.step : '?'}${tried}; the networks were not saved, and ${join(dir, CHECKPOINT_FILE)} still holds the last good state.\n` +
+    `  try a lower --lr (now ${config.lr}), --label-smoothing 0.1, --loss ${config.loss === 'bce' ? 'lsgan' : 'bce'}${config.onNan === 'rollback' ? '' : ' or --on-nan rollback'}; the checkpoint can be resumed with --resume ${dir}\n`);
   process.exit(3);
 }
 for (const role of ['generator', 'discriminator'] as const) {

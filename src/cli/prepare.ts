@@ -10,6 +10,7 @@ import { checkRunFolder } from './run-folder.ts';
 export function prepareDataset(config: TrainConfig, checkFolder = true): E.Either<string, Dataset> {
   return pipe(
     loadDataset(config.dataset),
+    E.mapLeft((why) => (why.startsWith('--dataset') ? why : `--dataset: ${why}`)),
     E.map((d) => (config.limit === null ? d : limitDataset(d, config.limit))),
     E.chain((d) => config.batchSize <= d.count
       ? E.right(d)

@@ -55,6 +55,7 @@ export async function replayRecording(path: string, speed: number | null, hooks:
       events++;
       summary.add(e);
       if (e.type === 'step') history.add(e);
+      if (e.type === 'rolled-back') history.rollBack(e.step);
       if (e.type === 'epoch' && stepsPerEpoch === 0) stepsPerEpoch = e.step / e.epoch;
       if (e.type === 'warning') { found.push(e); hooks.onWarning?.(e); }
       hooks.onEvent?.(e);

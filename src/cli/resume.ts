@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { parseCheckpoint, type Checkpoint } from '../model/checkpoint.ts';
 import { CHECKPOINT_FILE, CheckpointRun } from '../streams/checkpoint-run.ts';
-import { decodeEvent, stepOf, type TrainingEvent } from '../streams/events.ts';
+import { decodeEvent, effectiveEvents, stepOf, type RunStarted, type TrainingEvent } from '../streams/events.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
 import type { TrainConfig } from '../streams/config.ts';
 
@@ -41,7 +41,8 @@ export function cutRecord(text: string, step: number): E.Either<string, Pick<Res
     keptLines.push(lines[i]);
   }
   if (history[0]?.type !== 'run-started') return E.left(`${METRICS_FILE} does not begin with a run-started event`);
-  return E.right({ history, keptLines, dropped });
+  // Attempts abandoned by a rollback stay in the file but not in the history the run continues from.
+  return E.right({ history: effectiveEvents(history), keptLines, dropped });
 }
 
 export function loadResumePoint(dir: string): E.Either<string, ResumePoint> {
@@ -63,11 +64,23 @@ export function loadResumePoint(dir: string): E.Either<string, ResumePoint> {
       E.mapLeft((why) => `--resume: ${why}`),
       E.map((cut) => ({ checkpoint, run, ...cut })),
     )),
+    E.chain((point) => {
+      // A checkpoint copied in from another run: its architecture or seed differs from the record's.
+      const recorded = (point.history[0] as RunStarted).config;
+      const header = point.checkpoint.header.arch;
+      if (header !== point.run.config.arch || recorded.arch !== header) {
+        return E.left(`--resume: ${file} is of architecture ${header}, but ${METRICS_FILE} records a run of ${recorded.arch}: expected the checkpoint of this run`);
+      }
+      if (recorded.seed !== point.run.config.seed || recorded.dataset !== point.run.config.dataset) {
+        return E.left(`--resume: ${file} belongs to another run (seed ${point.run.config.seed}, dataset ${point.run.config.dataset}) than ${METRICS_FILE} (seed ${recorded.seed}, dataset ${recorded.dataset}): expected the checkpoint of this run`);
+      }
+      return E.right(point);
+    }),
   );
 }
 
 /** Settings a resumed run may change; every other flag must repeat the recorded value or be left out. */
-export const CHANGEABLE_ON_RESUME = ['epochs', 'backend', 'checkpointEvery', 'out'] as const;
+export const CHANGEABLE_ON_RESUME = ['epochs', 'backend', 'checkpointEvery', 'onNan', 'out'] as const;
 
 /** The recorded configuration with the given changes, or the first flag that contradicts the record. */
 export function resumedConfig(recorded: TrainConfig, given: Partial<TrainConfig>, stepsDone: number, stepsPerEpoch: number): E.Either<string, TrainConfig> {

@@ -30,6 +30,7 @@ const FLAGS = {
   out: nonEmptyString,
   backend: oneOf(BACKENDS),
   'checkpoint-every': intAtLeast(1),
+  'on-nan': oneOf(['stop', 'rollback'] as const),
   resume: nonEmptyString,
 } as const;
 
@@ -37,7 +38,7 @@ const FLAGS = {
 const FIELD: Readonly<Record<Exclude<FlagName, 'resume'>, keyof TrainConfig>> = {
   epochs: 'epochs', 'batch-size': 'batchSize', lr: 'lr', beta1: 'beta1', 'noise-dim': 'noiseDim', arch: 'arch', loss: 'loss',
   'label-smoothing': 'labelSmoothing', ema: 'ema', seed: 'seed', dataset: 'dataset', limit: 'limit', milestones: 'milestones',
-  out: 'out', backend: 'backend', 'checkpoint-every': 'checkpointEvery',
+  out: 'out', backend: 'backend', 'checkpoint-every': 'checkpointEvery', 'on-nan': 'onNan',
 };
 type FlagName = keyof typeof FLAGS;
 type Decoded = { [K in FlagName]?: t.TypeOf<(typeof FLAGS)[K]> };
@@ -66,8 +67,10 @@ ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES
   --out DIR             run folder (default runs/<date>T<time>); must not exist or be empty
   --backend NAME        auto | tensorflow | wasm | cpu (default auto: tfjs-node if installed, else wasm, else cpu)
   --checkpoint-every N  also write a checkpoint every N steps (one is written at every epoch end)
+  --on-nan WHAT         stop (default): a NaN or infinite loss ends the run as diverged | rollback: go back
+                        to the last checkpoint with half the learning rate, at most 3 times
   --resume DIR          continue the run in DIR from its checkpoint, appending to its record; only
-                        --epochs (to extend it), --backend and --checkpoint-every may change
+                        --epochs (to extend it), --backend, --checkpoint-every and --on-nan may change
   --force               write into an --out folder that is not empty
   --help                this text
 
@@ -137,6 +140,7 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
           out: decoded.out ?? defaultOutDir(now),
           backend: decoded.backend ?? 'auto',
           checkpointEvery: decoded['checkpoint-every'] ?? null,
+          onNan: decoded['on-nan'] ?? 'stop',
         },
       });
     }),

@@ -14,7 +14,7 @@ const RandomState = t.type({
 export const DatasetIdentity = t.type({ name: t.string, count: t.number, rows: t.number, cols: t.number });
 export type DatasetIdentity = t.TypeOf<typeof DatasetIdentity>;
 
-export const CheckpointRun = t.type({
+export const CheckpointRun = t.intersection([t.type({
   /** Steps done; the run continues with step + 1. */
   step: t.number,
   epoch: t.number,
@@ -26,7 +26,10 @@ export const CheckpointRun = t.type({
   dataset: DatasetIdentity,
   /** The milestone grids' fixed noise, float32 little-endian, base64. */
   milestoneNoise: t.string,
-});
+}), t.partial({
+  /** Rollbacks after NaN losses so far (--on-nan rollback). */
+  rollbacks: t.number,
+})]);
 export type CheckpointRun = t.TypeOf<typeof CheckpointRun>;
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';

@@ -20,6 +20,8 @@ export const TrainConfig = t.intersection([t.type({
 }), t.partial({
   /** Also checkpoint every N steps (null: at epoch ends only). */
   checkpointEvery: t.union([t.number, t.null]),
+  /** What a NaN or infinite loss does: end the run (stop), or go back to the last checkpoint with half the learning rate (rollback). */
+  onNan: t.keyof({ stop: null, rollback: null }),
 })]);
 export type TrainConfig = t.TypeOf<typeof TrainConfig>;
 

@@ -132,7 +132,23 @@ export const RunResumed = t.type({
   totalSteps: t.number,
 });
 
-export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Comparison, Warning, CheckpointSaved, RunResumed, RunEnded]);
+/**
+ * Losses became NaN or infinite at step `diverged`; the run went back to its checkpoint after
+ * `step` and continues from there with the learning rate halved to `lr` (rollback `rollback` of
+ * `of`). Steps after `step` recorded before this event are abandoned: the record has them again.
+ */
+export const RolledBack = t.type({
+  type: t.literal('rolled-back'),
+  step: t.number,
+  epoch: t.number,
+  time: t.number,
+  diverged: t.number,
+  lr: t.number,
+  rollback: t.number,
+  of: t.number,
+});
+
+export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Comparison, Warning, CheckpointSaved, RunResumed, RolledBack, RunEnded]);
 
 export type RunStarted = t.TypeOf<typeof RunStarted>;
 export type Step = t.TypeOf<typeof Step>;
@@ -144,6 +160,7 @@ export type WarningKind = Warning['kind'];
 export type RunEnded = t.TypeOf<typeof RunEnded>;
 export type CheckpointSaved = t.TypeOf<typeof CheckpointSaved>;
 export type RunResumed = t.TypeOf<typeof RunResumed>;
+export type RolledBack = t.TypeOf<typeof RolledBack>;
 
 /** A checkpoint event in the live stream carries the checkpoint's bytes for the sink that writes them; they are never encoded. */
 export type CheckpointTaken = CheckpointSaved & { readonly snapshot: Uint8Array };
@@ -177,7 +194,7 @@ function sizeMismatch(e: TrainingEvent): string | null {
 
 const CODECS: Readonly<Record<string, t.Mixed>> = {
   'run-started': RunStarted, step: Step, epoch: EpochEnd, milestone: Milestone, comparison: Comparison, warning: Warning,
-  checkpoint: CheckpointSaved, 'run-resumed': RunResumed, 'run-ended': RunEnded,
+  checkpoint: CheckpointSaved, 'run-resumed': RunResumed, 'rolled-back': RolledBack, 'run-ended': RunEnded,
 };
 
 const brief = (v: unknown) => {
@@ -223,6 +240,23 @@ export function toGreyLevels(images: Float32Array): Uint8Array {
 
 export const packPixels = (grey: Uint8Array): string => Buffer.from(grey.buffer, grey.byteOffset, grey.byteLength).toString('base64');
 export const unpackPixels = (m: Pick<Milestone, 'pixels'>): Uint8Array => new Uint8Array(Buffer.from(m.pixels, 'base64'));
+
+/**
+ * The events that stand after rollbacks: each rolled-back event removes the events after its
+ * step that came before it (the abandoned attempt). The rolled-back events themselves stay.
+ */
+export function effectiveEvents<E extends TrainingEvent>(events: readonly E[]): E[] {
+  const out: E[] = [];
+  for (const e of events) {
+    if (e.type === 'rolled-back') {
+      let keep = out.length;
+      while (keep > 0 && stepOf(out[keep - 1]) > e.step && out[keep - 1].type !== 'rolled-back') keep--;
+      out.length = keep;
+    }
+    out.push(e);
+  }
+  return out;
+}
 
 /** The step an event belongs to (0 for the run's start). */
 export const stepOf = (e: TrainingEvent): number => ('step' in e ? e.step : 0);

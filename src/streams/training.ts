@@ -3,15 +3,17 @@
  * pair a D step and a G step, epoch summaries, milestone grids and warnings, then run ended.
  * Cold: nothing happens until it is subscribed; share it to feed several sinks.
  */
-import { concat, defer, filter, from, Observable, of, takeWhile, tap } from 'rxjs';
+import { concat, defer, filter, from as from$, Observable, of, takeWhile, tap } from 'rxjs';
+import * as E from 'fp-ts/lib/Either.js';
 import type { Dataset } from '../data/dataset.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import type { Gan } from '../model/gan.ts';
 import { countParams } from '../model/network.ts';
 import { milestoneEpochs, type TrainConfig } from './config.ts';
-import { stepOf, type RunStarted, type Step, type TrainingEvent } from './events.ts';
-import { packFloats, unpackFloats, type CheckpointRun } from './checkpoint-run.ts';
-import { snapshot } from '../model/checkpoint.ts';
+import { stepOf, type CheckpointTaken, type RunStarted, type Step, type TrainingEvent } from './events.ts';
+import { CHECKPOINT_FILE, packFloats, unpackFloats, type CheckpointRun } from './checkpoint-run.ts';
+import { parseCheckpoint, restore, snapshot } from '../model/checkpoint.ts';
+import { seeded, Streams } from '../data/random.ts';
 import { checkpoints } from './operators/checkpoints.ts';
 import { epochSummaries } from './operators/epoch-summaries.ts';
 import { milestones } from './operators/milestones.ts';
@@ -60,76 +62,123 @@ export interface TrainingOptions {
   readonly resume?: Resume;
 }
 
+/** Rollbacks a run with `onNan: 'rollback'` makes before it ends as diverged. */
+export const MAX_ROLLBACKS = 3;
+
+const finiteStep = (s: Step) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss);
+
 export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backend: BackendInfo, options: TrainingOptions = {}): Observable<TrainingEvent> {
   return defer(() => {
     const resume = options.resume;
-    const done = resume?.run.step ?? 0;
     const startedAt = performance.now() - (resume?.run.time ?? 0) * 1000;
+    const elapsed = () => (performance.now() - startedAt) / 1000;
     const started = runStartedEvent(gan, dataset, config, backend);
-    let last: Step | null = null;
-    let stopped = false;
-    let cursor: [Batch, NoiseBatch] | null = null;
     const fixedNoise = resume ? unpackFloats(resume.run.milestoneNoise) : milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim);
     const dataIdentity = { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols };
-    const live$ = zipPaced(
-      batches(dataset, { batchSize: config.batchSize, epochs: config.epochs, seed: config.seed, start: resume?.run.batches }),
-      noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed }, resume?.run.noise),
-    ).pipe(
-      takeWhile(() => !(stopped = stopped || (options.stop?.() ?? false))),
-      tap((pair) => { cursor = pair; }),
-      trainStep(gan, { loss: config.loss, labelSmoothing: config.labelSmoothing, seed: config.seed, startedAt }),
-      takeWhile((s) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss), true),
-    );
-    // A resumed run's recorded steps go through the stateful operators first (epoch means, warning
-    // windows), and what those operators make of them again is dropped: it is already recorded.
-    const recorded$ = from((resume?.history ?? []).filter((e): e is Step => e.type === 'step'));
-    const take = (s: Step): Uint8Array => {
-      const [batch, pair] = cursor!;
-      const run: CheckpointRun = {
-        step: s.step, epoch: s.epoch, time: s.time,
-        batches: startAfter(batch, started.stepsPerEpoch), noise: pair.after,
-        config, dataset: dataIdentity, milestoneNoise: packFloats(fixedNoise),
-      };
-      return snapshot(gan, run);
-    };
     const realSample = toGreyLevels(sampleImages(dataset, Math.min(MILESTONE_COUNT, dataset.count), config.seed));
-    const body$ = concat(recorded$, live$).pipe(
-      epochSummaries(started.stepsPerEpoch, config.batchSize),
-      milestones(gan, {
-        epochs: milestoneEpochs(config.milestones, config.epochs),
-        noise: fixedNoise,
-        rows: dataset.rows,
-        cols: dataset.cols,
-        realDiversity: pairwiseDiversity(realSample, Math.min(MILESTONE_COUNT, dataset.count)),
-      }),
-      comparison(gan, dataset, {
-        epoch: config.epochs,
-        count: COMPARISON_COUNT,
-        noise: fixedNoise.subarray(0, COMPARISON_COUNT * gan.noiseDim),
-        loss: config.loss,
-        seed: config.seed,
-      }),
-      warnings({ window: warningWindow(started.stepsPerEpoch) }),
-      filter((e) => stepOf(e) > done),
-      checkpoints({ every: config.checkpointEvery ?? null, take, final: () => stopped, after: done }),
-    );
-    const ended$ = defer(() => of<TrainingEvent>({
-      type: 'run-ended',
-      status: last && !(Number.isFinite(last.dLoss) && Number.isFinite(last.gLoss)) ? 'diverged' : stopped ? 'interrupted' : 'completed',
-      step: last?.step ?? done,
-      epoch: last?.epoch ?? resume?.run.epoch ?? 0,
-      time: (performance.now() - startedAt) / 1000,
-    }));
-    const tracked$ = new Observable<TrainingEvent>((s) => body$.subscribe({
-      next: (e) => { if (e.type === 'step') last = e; s.next(e); },
-      error: (err) => s.error(err),
-      complete: () => s.complete(),
-    }));
+    const rollbackOnNan = config.onNan === 'rollback';
+    let rollbacks = resume?.run.rollbacks ?? 0;
+    let stopped = false;
+    let last: Step | null = null;
+    // The steps that stand (abandoned attempts removed): a segment after a rollback replays them through the operators.
+    const steps: Step[] = (resume?.history ?? []).filter((e): e is Step => e.type === 'step');
+    const runAfter = (s: Step, batch: Batch, pair: NoiseBatch): CheckpointRun => ({
+      step: s.step, epoch: s.epoch, time: s.time,
+      batches: startAfter(batch, started.stepsPerEpoch), noise: pair.after,
+      config, dataset: dataIdentity, milestoneNoise: packFloats(fixedNoise), rollbacks,
+    });
+    const initialRun = (): CheckpointRun => resume?.run ?? {
+      step: 0, epoch: 0, time: 0,
+      batches: { step: 0, shuffle: seeded(config.seed, Streams.shuffle).state() }, noise: seeded(config.seed, Streams.noise).state(),
+      config, dataset: dataIdentity, milestoneNoise: packFloats(fixedNoise), rollbacks,
+    };
+    // The last good state, in memory, for a rollback: the start, then every checkpoint taken.
+    let good: { run: CheckpointRun; bytes: Uint8Array } | null = null;
+    if (rollbackOnNan) { const run = initialRun(); good = { run, bytes: snapshot(gan, run) }; }
+
+    /** Training from a checkpoint's position (null: the run's start) until the data ends, a stop or a NaN. */
+    const segment = (from: CheckpointRun | null): Observable<TrainingEvent> => defer(() => {
+      const done = from?.step ?? 0;
+      let cursor: [Batch, NoiseBatch] | null = null;
+      const live$ = zipPaced(
+        batches(dataset, { batchSize: config.batchSize, epochs: config.epochs, seed: config.seed, start: from?.batches }),
+        noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed }, from?.noise),
+      ).pipe(
+        takeWhile(() => !(stopped = stopped || (options.stop?.() ?? false))),
+        tap((pair) => { cursor = pair; }),
+        trainStep(gan, { loss: config.loss, labelSmoothing: config.labelSmoothing, seed: config.seed, startedAt }),
+        takeWhile(finiteStep, true),
+      );
+      // Steps already done (recorded before a resume, or kept by a rollback) go through the stateful
+      // operators first (epoch means, warning windows); what those operators make of them again is dropped.
+      const recorded$ = from$(steps.filter((s) => s.step <= done));
+      const take = (s: Step): Uint8Array => {
+        const run = runAfter(s, ...cursor!);
+        const bytes = snapshot(gan, run);
+        if (rollbackOnNan) good = { run, bytes };
+        return bytes;
+      };
+      return concat(recorded$, live$.pipe(tap((s) => { last = s; if (finiteStep(s)) steps.push(s); }))).pipe(
+        epochSummaries(started.stepsPerEpoch, config.batchSize),
+        milestones(gan, {
+          epochs: milestoneEpochs(config.milestones, config.epochs),
+          noise: fixedNoise,
+          rows: dataset.rows,
+          cols: dataset.cols,
+          realDiversity: pairwiseDiversity(realSample, Math.min(MILESTONE_COUNT, dataset.count)),
+        }),
+        comparison(gan, dataset, {
+          epoch: config.epochs,
+          count: COMPARISON_COUNT,
+          noise: fixedNoise.subarray(0, COMPARISON_COUNT * gan.noiseDim),
+          loss: config.loss,
+          seed: config.seed,
+        }),
+        warnings({ window: warningWindow(started.stepsPerEpoch) }),
+        filter((e) => stepOf(e) > done),
+        checkpoints({ every: config.checkpointEvery ?? null, take, final: () => stopped, after: done }),
+      );
+    });
+
+    /** After a segment: a rollback and the next segment, or the end of the run. */
+    const afterSegment = (): Observable<TrainingEvent> => defer(() => {
+      const diverged = last !== null && !finiteStep(last);
+      if (diverged && rollbackOnNan && good && rollbacks < MAX_ROLLBACKS && !stopped) {
+        const to = good.run;
+        const loaded = parseCheckpoint(good.bytes);
+        if (E.isLeft(loaded)) throw new Error(`rollback: the in-memory checkpoint does not parse (${loaded.left})`);
+        const restored = restore(gan, loaded.right);
+        if (E.isLeft(restored)) throw new Error(`rollback: ${restored.left}`);
+        rollbacks++;
+        gan.gOptimizer.lr /= 2;
+        gan.dOptimizer.lr /= 2;
+        const time = elapsed();
+        const rolledBack: TrainingEvent = {
+          type: 'rolled-back', step: to.step, epoch: to.epoch, time, diverged: last!.step, lr: gan.dOptimizer.lr, rollback: rollbacks, of: MAX_ROLLBACKS,
+        };
+        steps.length = steps.filter((s) => s.step <= to.step).length;
+        // The halved rate and the rollback count are state too: a checkpoint of the same step records them.
+        const run: CheckpointRun = { ...to, time, rollbacks };
+        const bytes = snapshot(gan, run);
+        good = { run, bytes };
+        last = null;
+        const saved: CheckpointTaken = { type: 'checkpoint', step: to.step, epoch: to.epoch, time, file: CHECKPOINT_FILE, bytes: bytes.length, snapshot: bytes };
+        return concat(from$<TrainingEvent[]>([rolledBack, saved]), segment(run), afterSegment());
+      }
+      return of<TrainingEvent>({
+        type: 'run-ended',
+        status: diverged ? 'diverged' : stopped ? 'interrupted' : 'completed',
+        step: last?.step ?? steps.at(-1)?.step ?? resume?.run.step ?? 0,
+        epoch: last?.epoch ?? steps.at(-1)?.epoch ?? resume?.run.epoch ?? 0,
+        time: elapsed(),
+      });
+    });
+
     const opening$ = resume
-      ? from<TrainingEvent[]>([...resume.history, {
-          type: 'run-resumed', step: done, epoch: resume.run.epoch, time: resume.run.time, epochs: config.epochs, totalSteps: started.totalSteps,
+      ? from$<TrainingEvent[]>([...resume.history, {
+          type: 'run-resumed', step: resume.run.step, epoch: resume.run.epoch, time: resume.run.time, epochs: config.epochs, totalSteps: started.totalSteps,
         }])
       : of<TrainingEvent>(started);
-    return concat(opening$, tracked$, ended$);
+    return concat(opening$, segment(resume?.run ?? null), afterSegment());
   });
 }

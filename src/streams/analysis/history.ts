@@ -36,6 +36,13 @@ export class History {
     for (const k of CURVES) last.sums[k] += s[k];
   }
 
+  /** Forgets the steps after `step` (a rollback abandoned them); a bin that straddles it goes whole. */
+  rollBack(step: number): void {
+    // A bin holds consecutive steps, so its last one is its mean step plus half its count less one.
+    const lastStep = (b: Bin) => b.step / b.count + (b.count - 1) / 2;
+    while (this.bins.length > 0 && lastStep(this.bins[this.bins.length - 1]) > step + 1e-9) this.bins.pop();
+  }
+
   private merge(): void {
     const merged: Bin[] = [];
     for (let i = 0; i < this.bins.length; i += 2) {

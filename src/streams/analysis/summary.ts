@@ -1,7 +1,9 @@
 /**
  * The summary report of a run, from its events alone (live or replayed): for D loss, D accuracy
  * and G loss, mean, std, min and max over the whole run and over its last 10% of steps.
- * Streaming: constant memory however long the run.
+ * Streaming: memory bounded by the steps since the last checkpoint, however long the run. Those
+ * steps wait in `pending` until a checkpoint confirms them, because a rollback (--on-nan rollback)
+ * abandons them; the result counts them as they stand.
  */
 import { defer, map, reduce, type OperatorFunction } from 'rxjs';
 import type { RunEnded, TrainingEvent } from '../events.ts';
@@ -25,6 +27,9 @@ export interface Summary {
 /** Welford's running mean and variance, with min and max. */
 class Running {
   n = 0; mean = 0; m2 = 0; min = Infinity; max = -Infinity;
+  copy(): Running {
+    return Object.assign(new Running(), this);
+  }
   add(x: number) {
     this.n++;
     const d = x - this.mean;
@@ -49,9 +54,22 @@ export class SummaryAccumulator {
   private epochs = 0;
   private seconds = 0;
   private trainingMs = 0;
+  /** Steps trained, abandoned ones included (they took time too). */
+  private trained = 0;
   private warnings = 0;
   private readonly all = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<SummaryMetric, Running>;
   private tail = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<SummaryMetric, Running>;
+  /** Steps after the last checkpoint: their metric values, and whether they fall in the last 10%. */
+  private pending: { step: number; values: Record<SummaryMetric, number>; inTail: boolean }[] = [];
+
+  private commit(into: { all: Record<SummaryMetric, Running>; tail: Record<SummaryMetric, Running> }): void {
+    for (const p of this.pending) {
+      for (const k of SUMMARISED) {
+        into.all[k].add(p.values[k]);
+        if (p.inTail) into.tail[k].add(p.values[k]);
+      }
+    }
+  }
 
   add(e: TrainingEvent): this {
     switch (e.type) {
@@ -64,15 +82,23 @@ export class SummaryAccumulator {
         this.steps = Math.max(this.steps, e.step);
         this.seconds = e.time;
         this.trainingMs += e.ms;
+        this.trained++;
         const values: Record<SummaryMetric, number> = { dLoss: e.dLoss, dAcc: (e.dAccReal + e.dAccFake) / 2, gLoss: e.gLoss };
         const inTail = e.step > this.totalSteps - Math.max(1, Math.ceil(this.totalSteps * 0.1));
-        for (const k of SUMMARISED) {
-          this.all[k].add(values[k]);
-          if (inTail) this.tail[k].add(values[k]);
-        }
+        this.pending.push({ step: e.step, values, inTail });
         break;
       }
+      case 'checkpoint':
+        this.commit({ all: this.all, tail: this.tail });
+        this.pending = [];
+        break;
+      case 'rolled-back':
+        this.pending = this.pending.filter((p) => p.step <= e.step);
+        this.steps = e.step;
+        break;
       case 'run-resumed':
+        this.commit({ all: this.all, tail: this.tail });
+        this.pending = [];
         // An extended run has a later last 10%: when it starts after the resume point, none of it is counted yet.
         if (e.totalSteps !== this.totalSteps && e.step <= e.totalSteps - Math.max(1, Math.ceil(e.totalSteps * 0.1))) {
           for (const k of SUMMARISED) this.tail[k] = new Running();
@@ -88,6 +114,9 @@ export class SummaryAccumulator {
   }
 
   result(): Summary {
+    const copy = (r: Record<SummaryMetric, Running>) => Object.fromEntries(SUMMARISED.map((k) => [k, r[k].copy()])) as Record<SummaryMetric, Running>;
+    const standing = { all: copy(this.all), tail: copy(this.tail) };
+    this.commit(standing);
     const of = (r: Record<SummaryMetric, Running>) => Object.fromEntries(SUMMARISED.map((k) => [k, r[k].stats()])) as Record<SummaryMetric, Stats>;
     return {
       arch: this.arch,
@@ -95,10 +124,10 @@ export class SummaryAccumulator {
       steps: this.steps,
       epochs: this.epochs,
       seconds: this.seconds,
-      samplesPerSec: this.trainingMs > 0 ? (this.all.dLoss.n * this.batchSize) / (this.trainingMs / 1000) : 0,
+      samplesPerSec: this.trainingMs > 0 ? (this.trained * this.batchSize) / (this.trainingMs / 1000) : 0,
       warnings: this.warnings,
-      run: of(this.all),
-      last10: of(this.tail),
+      run: of(standing.all),
+      last10: of(standing.tail),
     };
   }
 }

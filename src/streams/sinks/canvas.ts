@@ -73,6 +73,7 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
     switch (e.type) {
       case 'run-started': run = e; break;
       case 'step': history.add(e); break;
+      case 'rolled-back': history.rollBack(e.step); break;
       case 'epoch':
         if (run && canWrite()) write(HISTORY_FILE, () => historyPng(history, run!));
         break;
