@@ -12,7 +12,7 @@ test('npm run bench prints, last, one JSON line with the PyTorch reference\'s ke
     assert.ok(key in j, key);
   }
   assert.equal([j.impl, j.backend, j.arch, j.batchSize, j.steps], ['ganstream', 'wasm', 'mlp-small', 16, 3]);
-  assert.equal(j.kernels, ['BatchMatMul', '_FusedMatMul']);
+  assert.equal(j.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter']);
   assert.is(j.numTensorsAfter, j.numTensorsBefore);
   assert.ok(Math.abs(j.samplesPerSec - (16 * 1000) / j.msPerStep) < 1);
 });

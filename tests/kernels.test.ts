@@ -71,4 +71,30 @@ test('gradients through the kernels match the analytic ones and leak nothing', (
   assert.is(tf.memory().numTensors, before);
 });
 
+for (const [strides, pad] of [[1, 'valid'], [1, 'same']] as const) {
+  test(`conv2d filter gradient on wasm (strides ${strides}, ${pad}) equals the cpu backend's`, async () => {
+    const xv = rand(2 * 9 * 8 * 3), fv = rand(3 * 3 * 3 * 4);
+    const gradOn = async (backend: string) => {
+      await tf.setBackend(backend);
+      const x = tf.tensor4d(xv, [2, 9, 8, 3]);
+      const f = tf.tensor4d(fv, [3, 3, 3, 4]);
+      const g = tf.grad((w: tf.Tensor) => tf.conv2d(x, w as tf.Tensor4D, strides, pad).square().sum())(f);
+      const out = g.dataSync().slice();
+      tf.dispose([x, f, g]);
+      return out;
+    };
+    const onCpu = await gradOn('cpu');
+    const onWasm = await gradOn('wasm');
+    assert.ok(maxDiff(onWasm, onCpu) < 1e-3, `max difference ${maxDiff(onWasm, onCpu)}`);
+    assert.ok(onCpu.some((v) => Math.abs(v) > 0.1), 'a gradient worth comparing');
+  });
+}
+
+test('conv2d filter gradient on wasm with strides 2: a clear error, not a wrong result', () => {
+  const x = tf.ones([1, 6, 6, 1]) as tf.Tensor4D;
+  const f = tf.ones([3, 3, 1, 1]);
+  assert.throws(() => tf.grad((w: tf.Tensor) => tf.conv2d(x, w as tf.Tensor4D, 2, 'valid').sum())(f), /strides 2x2, expected 1x1/);
+  tf.dispose([x, f]);
+});
+
 test.run();

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { cpus } from 'node:os';
 import { installUntransposedMatMul } from './kernels/untransposed-matmul.ts';
+import { installConv2dFilterGrad } from './kernels/conv2d-filter-grad.ts';
 import { initThreadedWasm } from './wasm-threads.ts';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -47,7 +48,7 @@ async function tryWasm(o: BackendOptions): Promise<E.Either<string, BackendInfo>
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       if (!(await tf.setBackend('wasm'))) return E.left('the wasm backend did not initialise');
     }
-    const kernels = o.kernels === false ? [] : installUntransposedMatMul('wasm');
+    const kernels = o.kernels === false ? [] : [...installUntransposedMatMul('wasm'), ...installConv2dFilterGrad('wasm')];
     return E.right({ name: 'wasm', threads: wasm.getThreadsCount(), kernels });
   } catch (e) {
     return E.left(`@tensorflow/tfjs-backend-wasm did not load (${(e as Error).message.split('\n')[0]})`);

@@ -1,0 +1,98 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Trains the evaluator's classifier and writes models/classifier-<set>/ (model.json, weights.bin,
+ * about.json with the test accuracy and this command).
+ *
+ *   npm run train-classifier -- --set digits   embedded digits: first 8,000 to train, last 2,000 held out
+ *   npm run train-classifier -- --set fashion  Fashion-MNIST: train-* to train, t10k-* to test
+ *
+ * Trains on the wasm backend (with ganstream's Conv2DBackpropFilter kernel, which the backend
+ * lacks); the trained weights run on any backend.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import * as E from 'fp-ts/lib/Either.js';
+import { parseFlags } from '../src/cli/flags.ts';
+import { permutation, seeded } from '../src/data/random.ts';
+import { selectBackend } from '../src/model/backend.ts';
+import { buildClassifier, CLASSES, type ClassifierAbout } from '../src/quality/classifier.ts';
+import { classifierData } from '../src/quality/real-sets.ts';
+import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
+const flags = parseFlags(process.argv.slice(2), ['set', 'epochs', 'seed', 'backend', 'out'], []);
+if (E.isLeft(flags)) fail(flags.left);
+const f = flags.right as Record<string, string>;
+const set = f.set ?? 'digits';
+if (set !== 'digits' && set !== 'fashion') fail(`--set: expected digits or fashion, got '${set}'`);
+const epochs = Number(f.epochs ?? (set === 'digits' ? 12 : 4));
+const seed = Number(f.seed ?? 1);
+if (!Number.isInteger(epochs) || epochs < 1) fail(`--epochs: expected an integer >= 1, got '${f.epochs}'`);
+if (!Number.isInteger(seed) || seed < 0) fail(`--seed: expected an integer >= 0, got '${f.seed}'`);
+const data = classifierData(set);
+if (E.isLeft(data)) fail(data.left);
+const { train, test } = data.right;
+const backend = await selectBackend((f.backend ?? 'wasm') as 'wasm');
+if (E.isLeft(backend)) fail(backend.left);
+const out = f.out ?? join('models', `classifier-${set}`);
+
+const model = buildClassifier(seed);
+model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+const batchSize = 64;
+const rng = seeded(seed, 11);
+const oneHot = (labels: Uint8Array) => tf.oneHot(tf.tensor1d(labels, 'int32'), CLASSES);
+
+function accuracy(images: Float32Array, labels: Uint8Array): number {
+  let right = 0;
+  for (let s = 0; s < labels.length; s += 500) {
+    const n = Math.min(500, labels.length - s);
+    const predicted = tf.tidy(() => (model.predict(tf.tensor4d(images.subarray(s * 784, (s + n) * 784), [n, 28, 28, 1])) as tf.Tensor).argMax(1).dataSync());
+    for (let i = 0; i < n; i++) if (predicted[i] === labels[s + i]) right++;
+  }
+  return right / labels.length;
+}
+
+const started = performance.now();
+for (let epoch = 1; epoch <= epochs; epoch++) {
+  const order = permutation(rng, train.count);
+  let loss = 0;
+  const steps = Math.floor(train.count / batchSize);
+  for (let b = 0; b < steps; b++) {
+    const x = new Float32Array(batchSize * 784);
+    const y = new Uint8Array(batchSize);
+    for (let i = 0; i < batchSize; i++) {
+      const k = order[b * batchSize + i];
+      x.set(train.images.subarray(k * 784, (k + 1) * 784), i * 784);
+      y[i] = train.labels![k];
+    }
+    const xs = tf.tensor4d(x, [batchSize, 28, 28, 1]);
+    const ys = oneHot(y);
+    const r = await model.trainOnBatch(xs, ys) as number[];
+    loss += r[0];
+    tf.dispose([xs, ys]);
+  }
+  process.stdout.write(`epoch ${epoch}/${epochs}  loss ${(loss / steps).toFixed(4)}  test accuracy ${(accuracy(test.images, test.labels!) * 100).toFixed(2)}%  ${((performance.now() - started) / 1000).toFixed(0)}s\n`);
+}
+
+const testAccuracy = accuracy(test.images, test.labels!);
+const about: ClassifierAbout = {
+  dataset: set === 'digits' ? 'embedded digits 0-7999 (test: 8000-9999)' : 'Fashion-MNIST train-* (test: t10k-*)',
+  testAccuracy,
+  testCount: test.count,
+  command: `npm run train-classifier -- --set ${set} --epochs ${epochs} --seed ${seed}`,
+  seed,
+};
+mkdirSync(out, { recursive: true });
+await model.save(tf.io.withSaveHandler(async (artifacts) => {
+  writeFileAtomic(join(out, 'weights.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer));
+  const { weightData: _w, weightSpecs, ...topology } = artifacts;
+  writeFileAtomic(join(out, 'model.json'), JSON.stringify({ ...topology, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] }));
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+}));
+writeFileSync(join(out, 'about.json'), JSON.stringify(about, null, 2) + '\n');
+process.stdout.write(`test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.count} held-out images; written to ${out}\n`);

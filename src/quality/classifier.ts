@@ -1,0 +1,90 @@
+/**
+ * The evaluator's classifier: a small convolutional network (LeNet-like) for 28x28 grey images in
+ * [-1, 1]. Its penultimate layer ('features') gives the feature space of the Fréchet distance and
+ * of precision/recall; its softmax gives the class probabilities. Trained by
+ * scripts/train-classifier.ts; the trained weights live in models/classifier-<set>/.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import * as E from 'fp-ts/lib/Either.js';
+
+export const CLASSES = 10;
+export const FEATURES = 64;
+export const FEATURE_LAYER = 'features';
+
+/** The network, untrained, seeded. */
+export function buildClassifier(seed: number): tf.Sequential {
+  const init = (k: number) => tf.initializers.heNormal({ seed: seed * 16 + k });
+  const m = tf.sequential({ name: 'classifier' });
+  m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 5, activation: 'relu', kernelInitializer: init(1) }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  m.add(tf.layers.conv2d({ filters: 32, kernelSize: 5, activation: 'relu', kernelInitializer: init(2) }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dropout({ rate: 0.3, seed }));
+  m.add(tf.layers.dense({ units: FEATURES, activation: 'relu', kernelInitializer: init(3), name: FEATURE_LAYER }));
+  m.add(tf.layers.dense({ units: CLASSES, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 16 + 4 }) }));
+  return m;
+}
+
+/** A loaded classifier, as the evaluator uses it. */
+export interface Classifier {
+  readonly name: string;
+  /** Images [n, 28, 28, 1] in [-1, 1] to [features [n, FEATURES], probabilities [n, CLASSES]]. */
+  readonly model: tf.LayersModel;
+  /** What models/<name>/about.json says: how it was trained and its test accuracy. */
+  readonly about: ClassifierAbout;
+}
+
+export interface ClassifierAbout {
+  readonly dataset: string;
+  readonly testAccuracy: number;
+  readonly testCount: number;
+  readonly command: string;
+  readonly seed: number;
+}
+
+/** Features and probabilities of a trained classifier, from one forward pass. */
+export function withFeatures(m: tf.LayersModel): tf.LayersModel {
+  return tf.model({ inputs: m.inputs, outputs: [m.getLayer(FEATURE_LAYER).output as tf.SymbolicTensor, m.outputs[0]] });
+}
+
+export const CLASSIFIERS_DIR = new URL('../../models/', import.meta.url).pathname;
+export const classifierDir = (set: 'digits' | 'fashion') => join(CLASSIFIERS_DIR, `classifier-${set}`);
+
+/** Reads model.json, weights.bin and about.json from a folder. */
+export async function loadClassifier(dir: string): Promise<E.Either<string, Classifier>> {
+  const json = join(dir, 'model.json');
+  if (!existsSync(json)) return E.left(`no classifier at ${dir} (expected ${json}; train one with scripts/train-classifier.ts)`);
+  try {
+    const spec = JSON.parse(readFileSync(json, 'utf8'));
+    const manifest = spec.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+    const buffers = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
+    const weightData = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
+    let o = 0;
+    for (const b of buffers) { weightData.set(b, o); o += b.length; }
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: spec.modelTopology, weightSpecs: manifest.flatMap((g) => g.weights), weightData: weightData.buffer }));
+    const about = JSON.parse(readFileSync(join(dir, 'about.json'), 'utf8')) as ClassifierAbout;
+    return E.right({ name: dir, model: withFeatures(model), about });
+  } catch (e) {
+    return E.left(`classifier at ${dir} does not load: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Features and class probabilities of images ([n * 784] in [-1, 1]), in batches. */
+export function classify(c: Classifier, images: Float32Array, count: number, batch = 500): { features: Float32Array; probs: Float32Array } {
+  const features = new Float32Array(count * FEATURES);
+  const probs = new Float32Array(count * CLASSES);
+  for (let start = 0; start < count; start += batch) {
+    const n = Math.min(batch, count - start);
+    const [f, p] = tf.tidy(() => {
+      const x = tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1]);
+      const [fe, pr] = c.model.predict(x) as tf.Tensor[];
+      return [fe.dataSync(), pr.dataSync()];
+    });
+    features.set(f, start * FEATURES);
+    probs.set(p, start * CLASSES);
+  }
+  return { features, probs };
+}
