@@ -79,7 +79,7 @@ for (const [strides, pad] of [[1, 'valid'], [1, 'same']] as const) {
       const x = tf.tensor4d(xv, [2, 9, 8, 3]);
       const f = tf.tensor4d(fv, [3, 3, 3, 4]);
       const g = tf.grad((w: tf.Tensor) => tf.conv2d(x, w as tf.Tensor4D, strides, pad).square().sum())(f);
-      const out = g.dataSync().slice();
+      const out = Float32Array.from(g.dataSync());
       tf.dispose([x, f, g]);
       return out;
     };

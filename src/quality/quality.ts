@@ -1,0 +1,52 @@
+/**
+ * The quality of a set of images, judged against held-out real images by the classifier: Fréchet
+ * distance of features, classifier score, class coverage, recognisability, precision and recall.
+ */
+import type { Matrix } from 'ml-matrix';
+import { classify, CLASSES, FEATURES, type Classifier } from './classifier.ts';
+import { classifierScore, coverage, frechetDistance, moments, precisionRecall, recognisable, type Coverage } from './metrics.ts';
+
+/** The real side of every comparison, computed once. */
+export interface Reference {
+  readonly n: number;
+  readonly features: Float32Array;
+  readonly moments: { mean: Float64Array; cov: Matrix };
+}
+
+export function reference(c: Classifier, images: Float32Array, n: number): Reference {
+  const { features } = classify(c, images, n);
+  return { n, features, moments: moments(features, n, FEATURES) };
+}
+
+export interface Quality {
+  readonly samples: number;
+  readonly realSamples: number;
+  /** Fréchet distance in the classifier's feature space (0: same distribution). */
+  readonly fid: number;
+  /** exp(E KL(p(y|x) || p(y))), 1 to 10. */
+  readonly classifierScore: number;
+  readonly coverage: Coverage;
+  /** Share of samples classified with confidence >= 0.9. */
+  readonly recognisable: number;
+  readonly precision: number;
+  readonly recall: number;
+}
+
+export interface QualityOptions {
+  /** Skip precision and recall (k-NN over all pairs): for quick checks during training. */
+  readonly withPrecisionRecall?: boolean;
+}
+
+export function quality(c: Classifier, ref: Reference, images: Float32Array, n: number, o: QualityOptions = {}): Quality {
+  const { features, probs } = classify(c, images, n);
+  const pr = o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : precisionRecall(ref.features, ref.n, features, n, FEATURES, 3);
+  return {
+    samples: n,
+    realSamples: ref.n,
+    fid: frechetDistance(ref.moments, moments(features, n, FEATURES)),
+    classifierScore: classifierScore(probs, n, CLASSES),
+    coverage: coverage(probs, n, CLASSES),
+    recognisable: recognisable(probs, n, CLASSES, 0.9),
+    ...pr,
+  };
+}

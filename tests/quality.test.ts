@@ -1,0 +1,114 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Matrix } from 'ml-matrix';
+import * as E from 'fp-ts/lib/Either.js';
+import { seeded } from '../src/data/random.ts';
+import { loadDataset } from '../src/data/load.ts';
+import { argmaxes, classifierScore, coverage, frechetDistance, moments, precisionRecall, recognisable } from '../src/quality/metrics.ts';
+import { classifierDir, classify, CLASSES, loadClassifier } from '../src/quality/classifier.ts';
+import { quality, reference } from '../src/quality/quality.ts';
+import { unwrap } from './helpers/either.ts';
+import { useWasm } from './helpers/tf.ts';
+
+await useWasm();
+
+const rng = seeded(3);
+const gaussian = (n: number, d: number, shift: (j: number) => number = () => 0, scale: (j: number) => number = () => 1) => {
+  const out = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[i * d + j] = rng.normal() * scale(j) + shift(j);
+  return out;
+};
+const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a}, expected ${b} ± ${tol}`);
+
+test('Fréchet distance: 0 for identical sets; |shift|^2 for a shifted copy', () => {
+  const x = gaussian(2000, 8);
+  const mx = moments(x, 2000, 8);
+  close(frechetDistance(mx, mx), 0, 1e-6, 'identical');
+  const shifted = x.map((v, i) => v + (i % 8 === 2 ? 3 : i % 8 === 5 ? -4 : 0));
+  close(frechetDistance(mx, moments(shifted, 2000, 8)), 25, 1e-3, 'shifted by (3, -4)');
+});
+
+test('Fréchet distance of given Gaussians: the analytic value, also after a common rotation', () => {
+  const a = { mean: Float64Array.from([0, 0, 0]), cov: Matrix.diag([1, 4, 9]) };
+  const b = { mean: Float64Array.from([1, 0, 2]), cov: Matrix.diag([4, 4, 1]) };
+  // |mu|^2 = 5; sum (sigma_a - sigma_b)^2 = (1-2)^2 + 0 + (3-1)^2 = 5.
+  close(frechetDistance(a, b), 10, 1e-9, 'diagonal');
+  const c = Math.cos(0.7), s = Math.sin(0.7);
+  const r = new Matrix([[c, -s, 0], [s, c, 0], [0, 0, 1]]);
+  const rot = (m: { mean: Float64Array; cov: Matrix }) => ({ mean: Float64Array.from(r.mmul(Matrix.columnVector(Array.from(m.mean))).to1DArray()), cov: r.mmul(m.cov).mmul(r.transpose()) });
+  close(frechetDistance(rot(a), rot(b)), 10, 1e-9, 'rotated');
+  // Sampled: N(0, I) against N(1, 4I) in 4 dimensions: 4 * 1 + 4 * (2 - 1)^2 = 8.
+  const fid = frechetDistance(moments(gaussian(20000, 4), 20000, 4), moments(gaussian(20000, 4, () => 1, () => 2), 20000, 4));
+  close(fid, 8, 0.25, 'sampled');
+});
+
+test('classifier score, coverage and recognisability on known class probabilities', () => {
+  const n = 1000;
+  const oneHot = (cls: (i: number) => number, sure = 1) => {
+    const p = new Float32Array(n * CLASSES);
+    for (let i = 0; i < n; i++) for (let c = 0; c < CLASSES; c++) p[i * CLASSES + c] = c === cls(i) ? sure : (1 - sure) / (CLASSES - 1);
+    return p;
+  };
+  const even = oneHot((i) => i % 10);
+  close(classifierScore(even, n, CLASSES), 10, 1e-6, 'ten classes, certain');
+  const cov = coverage(even, n, CLASSES);
+  assert.is(cov.covered, 10);
+  close(cov.klFromUniform, 0, 1e-9, 'even');
+  assert.equal(cov.histogram, new Array(10).fill(100));
+  const ones = oneHot(() => 1);
+  close(classifierScore(ones, n, CLASSES), 1, 1e-6, 'one class');
+  const collapsed = coverage(ones, n, CLASSES);
+  assert.is(collapsed.covered, 1, 'a generator of ones covers 1 class of 10');
+  close(collapsed.klFromUniform, Math.log(10), 1e-9, 'one class: ln 10');
+  assert.is(collapsed.topShare, 1);
+  assert.is(recognisable(oneHot((i) => i % 10, 0.95), n, CLASSES), 1);
+  assert.is(recognisable(oneHot((i) => i % 10, 0.5), n, CLASSES), 0);
+  assert.equal(Array.from(argmaxes(even, 12, CLASSES)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+});
+
+test('precision and recall: 1 and 1 for the same set, 0 and 0 for far-apart sets, precision 1 and low recall for a tight subset', () => {
+  const real = gaussian(600, 6);
+  const same = precisionRecall(real, 600, real, 600, 6);
+  assert.equal(same, { precision: 1, recall: 1 });
+  const far = precisionRecall(real, 600, gaussian(600, 6, () => 50), 600, 6);
+  assert.equal(far, { precision: 0, recall: 0 });
+  // Generated samples all near one real point: inside the real manifold, but covering little of it.
+  const collapsed = gaussian(600, 6, (j) => real[j], () => 0.01);
+  const pr = precisionRecall(real, 600, collapsed, 600, 6);
+  assert.is(pr.precision, 1);
+  assert.ok(pr.recall < 0.05, `recall ${pr.recall}`);
+});
+
+const digits = await loadClassifier(classifierDir('digits'));
+
+test('the committed digits classifier loads and classifies the 32 fixture digits', () => {
+  const c = unwrap(digits);
+  assert.ok(c.about.testAccuracy >= 0.98, `recorded test accuracy ${c.about.testAccuracy}`);
+  const d = unwrap(loadDataset('fixtures/idx-gz'));
+  const { probs } = classify(c, d.images, d.count);
+  const predicted = argmaxes(probs, d.count, CLASSES);
+  const right = predicted.filter((p, i) => p === d.labels![i]).length;
+  assert.ok(right >= 31, `${right} of 32 right: ${Array.from(predicted).join('')} vs ${Array.from(d.labels!).join('')}`);
+});
+
+test('quality of real digits against real digits: FID near 0, all classes, precision and recall near 1; noise images score far worse', () => {
+  const c = unwrap(digits);
+  const d = unwrap(loadDataset('mnist'));
+  const a = d.images.subarray(8000 * 784, 9000 * 784), b = d.images.subarray(9000 * 784, 10000 * 784);
+  const ref = reference(c, a, 1000);
+  const real = quality(c, ref, b, 1000);
+  assert.ok(real.fid < 5, `real vs real FID ${real.fid}`);
+  assert.is(real.coverage.covered, 10);
+  assert.ok(real.precision > 0.7 && real.recall > 0.7, `precision ${real.precision}, recall ${real.recall}`);
+  const noise = Float32Array.from({ length: 1000 * 784 }, () => rng.uniform() * 2 - 1);
+  const bad = quality(c, ref, noise, 1000);
+  assert.ok(bad.fid > 20 * Math.max(1, real.fid), `noise FID ${bad.fid} vs real ${real.fid}`);
+  assert.ok(bad.precision < 0.1, `noise precision ${bad.precision}`);
+});
+
+test('a missing classifier folder is a one-line error naming it', async () => {
+  const r = await loadClassifier('/nonexistent/classifier');
+  assert.ok(E.isLeft(r) && /^no classifier at \/nonexistent\/classifier \(expected .*model\.json; train one with scripts\/train-classifier\.ts\)$/.test(r.left));
+});
+
+test.run();
