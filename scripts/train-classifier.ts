@@ -30,7 +30,7 @@ if (E.isLeft(flags)) fail(flags.left);
 const f = flags.right as Record<string, string>;
 const set = f.set ?? 'digits';
 if (set !== 'digits' && set !== 'fashion') fail(`--set: expected digits or fashion, got '${set}'`);
-const epochs = Number(f.epochs ?? (set === 'digits' ? 12 : 4));
+const epochs = Number(f.epochs ?? (set === 'digits' ? 20 : 4));
 const seed = Number(f.seed ?? 1);
 if (!Number.isInteger(epochs) || epochs < 1) fail(`--epochs: expected an integer >= 1, got '${f.epochs}'`);
 if (!Number.isInteger(seed) || seed < 0) fail(`--seed: expected an integer >= 0, got '${f.seed}'`);
@@ -42,7 +42,8 @@ if (E.isLeft(backend)) fail(backend.left);
 const out = f.out ?? join('models', `classifier-${set}`);
 
 const model = buildClassifier(seed);
-model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+const optimizer = tf.train.adam(1e-3);
+model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 const batchSize = 64;
 const rng = seeded(seed, 11);
 const oneHot = (labels: Uint8Array) => tf.oneHot(tf.tensor1d(labels, 'int32'), CLASSES);
@@ -57,8 +58,20 @@ function accuracy(images: Float32Array, labels: Uint8Array): number {
   return right / labels.length;
 }
 
+/** An image moved by (dx, dy) pixels, the background (-1) filling in: the augmentation that makes 8,000 digits go further. */
+function shifted(src: Float32Array, dst: Float32Array, dx: number, dy: number): void {
+  dst.fill(-1);
+  for (let r = Math.max(0, dy); r < Math.min(28, 28 + dy); r++) {
+    for (let c = Math.max(0, dx); c < Math.min(28, 28 + dx); c++) dst[r * 28 + c] = src[(r - dy) * 28 + c - dx];
+  }
+}
+
+/** Learning rate: 1e-3, then 3e-4 from 60% of the epochs, 1e-4 from 85%. */
+const rateAt = (epoch: number) => (epoch > 0.85 * epochs ? 1e-4 : epoch > 0.6 * epochs ? 3e-4 : 1e-3);
+
 const started = performance.now();
 for (let epoch = 1; epoch <= epochs; epoch++) {
+  (optimizer as unknown as { learningRate: number }).learningRate = rateAt(epoch);
   const order = permutation(rng, train.count);
   let loss = 0;
   const steps = Math.floor(train.count / batchSize);
@@ -67,7 +80,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     const y = new Uint8Array(batchSize);
     for (let i = 0; i < batchSize; i++) {
       const k = order[b * batchSize + i];
-      x.set(train.images.subarray(k * 784, (k + 1) * 784), i * 784);
+      shifted(train.images.subarray(k * 784, (k + 1) * 784), x.subarray(i * 784, (i + 1) * 784), rng.int(5) - 2, rng.int(5) - 2);
       y[i] = train.labels![k];
     }
     const xs = tf.tensor4d(x, [batchSize, 28, 28, 1]);

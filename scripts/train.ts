@@ -21,6 +21,8 @@ import { selectBackend } from '../src/model/backend.ts';
 import { createGan } from '../src/model/gan.ts';
 import { modelFiles } from '../src/model/persistence.ts';
 import { training$ } from '../src/streams/training.ts';
+import { qualityEpochs } from '../src/streams/config.ts';
+import { loadJudge } from '../src/quality/judge.ts';
 import { canvasSink } from '../src/streams/sinks/canvas.ts';
 import { consoleSink } from '../src/streams/sinks/console.ts';
 import { fileSink, METRICS_FILE } from '../src/streams/sinks/file.ts';
@@ -90,7 +92,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// Quality events need the evaluator's classifier; without it the run trains on and says why.
+const judge = qualityEpochs(config).length > 0 ? await loadJudge(data) : null;
+if (judge && E.isLeft(judge)) process.stdout.write(`note: no quality checks (${judge.left})\n`);
+
 const events$ = connectable(training$(gan, data, config, backend.right, {
+  judge: judge && E.isRight(judge) ? judge.right : undefined,
   stop: () => stopSignal !== null,
   resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
 }));
@@ -116,7 +123,7 @@ for (const role of ['generator', 'discriminator'] as const) {
 }
 const canvas = canvasKind();
 if (canvas.name === 'raster') process.stdout.write(`note: image grids drawn with ganstream's raster fallback, plots skipped (node-canvas-webgl did not load: ${canvas.why})\n`);
-process.stdout.write(`run folder: ${resolve(dir)}\n  metrics.ndjson summary.json final_results.png epoch_<N>.png progress.png real_vs_fake.png training_history.png checkpoint.bin generator/ discriminator/\n`);
+process.stdout.write(`run folder: ${resolve(dir)}\n  metrics.ndjson summary.json final_results.png epoch_<N>.png progress.png real_vs_fake.png training_history.png${judge && E.isRight(judge) ? " quality_history.png" : ""} checkpoint.bin generator/ discriminator/\n`);
 if (status === 'interrupted') {
   process.stdout.write(`interrupted after step ${'step' in ended ? ended.step : '?'}; continue with: npm run train -- --resume ${dir}\n`);
   process.exit(exitCodeOf(stopSignal ?? 'SIGINT'));

@@ -7,6 +7,16 @@ import { loadDataset } from '../src/data/load.ts';
 import { argmaxes, classifierScore, coverage, frechetDistance, moments, precisionRecall, recognisable } from '../src/quality/metrics.ts';
 import { classifierDir, classify, CLASSES, loadClassifier } from '../src/quality/classifier.ts';
 import { quality, reference } from '../src/quality/quality.ts';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { decodeEvent, encodeEvent, type QualityChecked, type TrainingEvent } from '../src/streams/events.ts';
+import { qualityEpochs } from '../src/streams/config.ts';
+import { QUALITY_SAMPLES, training$ } from '../src/streams/training.ts';
+import { loadJudge } from '../src/quality/judge.ts';
+import { limitDataset } from '../src/data/dataset.ts';
+import { trainConfig } from '../src/cli/train-options.ts';
+import { ARCHITECTURES } from '../src/model/architectures.ts';
+import { createGan, disposeGan } from '../src/model/gan.ts';
+import { coverageMessage, warnings } from '../src/streams/operators/warnings.ts';
 import { unwrap } from './helpers/either.ts';
 import { useWasm } from './helpers/tf.ts';
 
@@ -104,6 +114,53 @@ test('quality of real digits against real digits: FID near 0, all classes, preci
   const bad = quality(c, ref, noise, 1000);
   assert.ok(bad.fid > 20 * Math.max(1, real.fid), `noise FID ${bad.fid} vs real ${real.fid}`);
   assert.ok(bad.precision < 0.1, `noise precision ${bad.precision}`);
+});
+
+test('a generator that only ever draws one digit: coverage 1 of 10, and the warnings say mode collapse', async () => {
+  const c = unwrap(digits);
+  const d = unwrap(loadDataset('fixtures/idx-gz'));
+  const one = d.labels!.indexOf(1);
+  const images = new Float32Array(500 * 784);
+  for (let i = 0; i < 500; i++) images.set(d.images.subarray(one * 784, (one + 1) * 784), i * 784);
+  const d2 = unwrap(loadDataset('mnist'));
+  const ref = reference(c, d2.images.subarray(8000 * 784, 9000 * 784), 1000);
+  const q = quality(c, ref, images, 500);
+  assert.is(q.coverage.covered, 1);
+  assert.is(q.coverage.topShare, 1);
+  assert.ok(q.recall < 0.1, `recall ${q.recall}`);
+  const event: QualityChecked = {
+    type: 'quality', step: 100, epoch: 3, samples: 500, realSamples: 1000, classifier: 'digits', fid: q.fid, classifierScore: q.classifierScore,
+    covered: q.coverage.covered, klFromUniform: q.coverage.klFromUniform, topShare: q.coverage.topShare, recognisable: q.recognisable, histogram: q.coverage.histogram,
+  };
+  assert.match(coverageMessage(event)!, /^mode collapse at epoch 3: the classifier finds only 1 of 10 classes in 500 samples \(class 1 takes 100%\)/);
+  const out = await lastValueFrom(from([event] as TrainingEvent[]).pipe(warnings({ window: 20, collapseBy: 'coverage' }), toArray()));
+  assert.equal(out.map((e) => e.type), ['quality', 'warning']);
+  assert.is(coverageMessage({ ...event, covered: 10 }), null, 'ten classes: no warning');
+  assert.is(coverageMessage({ ...event, recognisable: 0 }), null, 'nothing recognisable yet: untrained, not collapsed');
+});
+
+test('quality epochs: the milestones by default, every N epochs and the last, or none', () => {
+  assert.equal(qualityEpochs({ evalEvery: null, milestones: [1, 30], epochs: 15 }), [1, 15]);
+  assert.equal(qualityEpochs({ evalEvery: 4, milestones: [1], epochs: 10 }), [4, 8, 10]);
+  assert.equal(qualityEpochs({ evalEvery: 0, milestones: [1], epochs: 10 }), []);
+});
+
+test('in training: quality events at the quality epochs, judged by the committed classifier, recorded and decodable', async () => {
+  const data = limitDataset(unwrap(loadDataset('mnist')), 256);
+  const config = trainConfig({ epochs: 2, batchSize: 64, limit: 256, milestones: [1], out: 'unused', evalEvery: 1 });
+  const gan = createGan(ARCHITECTURES[config.arch], { pixels: 784, seed: config.seed, lr: config.lr, beta1: config.beta1, ema: config.ema });
+  const judge = unwrap(await loadJudge(data));
+  const events = await lastValueFrom(training$(gan, data, config, { name: 'wasm', threads: 1, kernels: [] }, { judge }).pipe(toArray()));
+  const checks = events.filter((e): e is QualityChecked => e.type === 'quality');
+  assert.equal(checks.map((q) => q.epoch), [1, 2]);
+  for (const q of checks) {
+    assert.is(q.samples, QUALITY_SAMPLES);
+    assert.is(q.realSamples, 1000);
+    assert.is(q.histogram.reduce((a, b) => a + b, 0), QUALITY_SAMPLES);
+    assert.ok(Number.isFinite(q.fid) && q.fid > 0);
+    assert.equal(unwrap(decodeEvent(encodeEvent(q))), q);
+  }
+  disposeGan(gan);
 });
 
 test('a missing classifier folder is a one-line error naming it', async () => {

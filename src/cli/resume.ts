@@ -80,7 +80,7 @@ export function loadResumePoint(dir: string): E.Either<string, ResumePoint> {
 }
 
 /** Settings a resumed run may change; every other flag must repeat the recorded value or be left out. */
-export const CHANGEABLE_ON_RESUME = ['epochs', 'backend', 'checkpointEvery', 'onNan', 'out'] as const;
+export const CHANGEABLE_ON_RESUME = ['epochs', 'backend', 'checkpointEvery', 'onNan', 'evalEvery', 'out'] as const;
 
 /** The recorded configuration with the given changes, or the first flag that contradicts the record. */
 export function resumedConfig(recorded: TrainConfig, given: Partial<TrainConfig>, stepsDone: number, stepsPerEpoch: number): E.Either<string, TrainConfig> {

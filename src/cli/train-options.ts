@@ -31,6 +31,7 @@ const FLAGS = {
   backend: oneOf(BACKENDS),
   'checkpoint-every': intAtLeast(1),
   'on-nan': oneOf(['stop', 'rollback'] as const),
+  'eval-every': intAtLeast(0),
   resume: nonEmptyString,
 } as const;
 
@@ -38,7 +39,7 @@ const FLAGS = {
 const FIELD: Readonly<Record<Exclude<FlagName, 'resume'>, keyof TrainConfig>> = {
   epochs: 'epochs', 'batch-size': 'batchSize', lr: 'lr', beta1: 'beta1', 'noise-dim': 'noiseDim', arch: 'arch', loss: 'loss',
   'label-smoothing': 'labelSmoothing', ema: 'ema', seed: 'seed', dataset: 'dataset', limit: 'limit', milestones: 'milestones',
-  out: 'out', backend: 'backend', 'checkpoint-every': 'checkpointEvery', 'on-nan': 'onNan',
+  out: 'out', backend: 'backend', 'checkpoint-every': 'checkpointEvery', 'on-nan': 'onNan', 'eval-every': 'evalEvery',
 };
 type FlagName = keyof typeof FLAGS;
 type Decoded = { [K in FlagName]?: t.TypeOf<(typeof FLAGS)[K]> };
@@ -67,10 +68,13 @@ ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES
   --out DIR             run folder (default runs/<date>T<time>); must not exist or be empty
   --backend NAME        auto | tensorflow | wasm | cpu (default auto: tfjs-node if installed, else wasm, else cpu)
   --checkpoint-every N  also write a checkpoint every N steps (one is written at every epoch end)
+  --eval-every N        check sample quality (FID, class coverage, recognisable share of 1,000 samples,
+                        by the evaluator's classifier) every N epochs and at the last (default: at the
+                        milestones; 0: never)
   --on-nan WHAT         stop (default): a NaN or infinite loss ends the run as diverged | rollback: go back
                         to the last checkpoint with half the learning rate, at most 3 times
   --resume DIR          continue the run in DIR from its checkpoint, appending to its record; only
-                        --epochs (to extend it), --backend, --checkpoint-every and --on-nan may change
+                        --epochs (to extend it), --backend, --checkpoint-every, --on-nan and --eval-every may change
   --force               write into an --out folder that is not empty
   --help                this text
 
@@ -141,6 +145,7 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
           backend: decoded.backend ?? 'auto',
           checkpointEvery: decoded['checkpoint-every'] ?? null,
           onNan: decoded['on-nan'] ?? 'stop',
+          evalEvery: decoded['eval-every'] ?? null,
         },
       });
     }),

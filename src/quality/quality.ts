@@ -28,6 +28,7 @@ export interface Quality {
   readonly coverage: Coverage;
   /** Share of samples classified with confidence >= 0.9. */
   readonly recognisable: number;
+  /** Over the first min(samples, realSamples) samples. */
   readonly precision: number;
   readonly recall: number;
 }
@@ -39,7 +40,9 @@ export interface QualityOptions {
 
 export function quality(c: Classifier, ref: Reference, images: Float32Array, n: number, o: QualityOptions = {}): Quality {
   const { features, probs } = classify(c, images, n);
-  const pr = o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : precisionRecall(ref.features, ref.n, features, n, FEATURES, 3);
+  // k-NN radii depend on the set sizes: precision and recall compare equal numbers of images.
+  const m = Math.min(n, ref.n);
+  const pr = o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : precisionRecall(ref.features, ref.n, features.subarray(0, m * FEATURES), m, FEATURES, 3);
   return {
     samples: n,
     realSamples: ref.n,

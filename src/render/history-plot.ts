@@ -13,7 +13,7 @@ export interface HistoryPlotOptions {
 }
 
 /** A curve to draw: x in epochs, raw values (drawn as faint points) and a line (smoothed). */
-export interface PlotSeries { readonly name: string; readonly color: string; readonly dashed?: boolean; readonly x: readonly number[]; readonly y: readonly number[] }
+export interface PlotSeries { readonly name: string; readonly color: string; readonly dashed?: boolean; readonly x: readonly number[]; readonly y: readonly number[]; /** Few points: a line through them as they are, and large dots. */ readonly sparse?: boolean }
 interface Series { readonly name: string; readonly curve: Curve | 'dAcc'; readonly color: string }
 interface Box { x: number; y: number; w: number; h: number }
 
@@ -91,14 +91,15 @@ function panel(ctx: CanvasRenderingContext2D, box: Box, series: readonly PlotSer
   ctx.beginPath(); ctx.rect(box.x, box.y, box.w, box.h); ctx.clip();
   for (const s of series) {
     ctx.fillStyle = s.color;
-    ctx.globalAlpha = 0.25;
-    s.y.forEach((y, i) => { if (Number.isFinite(y)) ctx.fillRect(X(s.x[i]) - 1, Y(y) - 1, 2, 2); });
+    ctx.globalAlpha = s.sparse ? 1 : 0.25;
+    const dot = s.sparse ? 3 : 1;
+    s.y.forEach((y, i) => { if (Number.isFinite(y)) ctx.fillRect(X(s.x[i]) - dot, Y(y) - dot, 2 * dot, 2 * dot); });
     ctx.globalAlpha = 1;
     ctx.strokeStyle = s.color;
     ctx.lineWidth = 2;
     ctx.setLineDash(s.dashed ? [7, 4] : []);
     ctx.beginPath();
-    smooth(s.y, 0.9).forEach((y, i) => (i === 0 ? ctx.moveTo(X(s.x[i]), Y(y)) : ctx.lineTo(X(s.x[i]), Y(y))));
+    (s.sparse ? s.y : smooth(s.y, 0.9)).forEach((y, i) => (i === 0 ? ctx.moveTo(X(s.x[i]), Y(y)) : ctx.lineTo(X(s.x[i]), Y(y))));
     ctx.stroke();
     ctx.setLineDash([]);
   }
@@ -126,7 +127,7 @@ function panel(ctx: CanvasRenderingContext2D, box: Box, series: readonly PlotSer
 }
 
 /** Title, a loss panel over an accuracy panel, and the x axis label. */
-function drawTwoPanels(ctx: CanvasRenderingContext2D, o: Pick<HistoryPlotOptions, 'width' | 'height' | 'title' | 'milestones'>, losses: PlotSeries[], accuracy: PlotSeries[]) {
+function drawTwoPanels(ctx: CanvasRenderingContext2D, o: Pick<HistoryPlotOptions, 'width' | 'height' | 'title' | 'milestones'>, losses: PlotSeries[], accuracy: PlotSeries[], labels = ['loss', 'D accuracy']) {
   ctx.fillStyle = COLORS.background;
   ctx.fillRect(0, 0, o.width, o.height);
   ctx.fillStyle = COLORS.text;
@@ -135,8 +136,8 @@ function drawTwoPanels(ctx: CanvasRenderingContext2D, o: Pick<HistoryPlotOptions
   const left = 60, right = 20, top = 50, gap = 60, bottom = 40;
   const h = (o.height - top - gap - bottom) / 2;
   const w = o.width - left - right;
-  panel(ctx, { x: left, y: top, w, h }, losses, o.milestones, null, 'loss');
-  panel(ctx, { x: left, y: top + h + gap, w, h }, accuracy, o.milestones, [0, 1], 'D accuracy');
+  panel(ctx, { x: left, y: top, w, h }, losses, o.milestones, null, labels[0]);
+  panel(ctx, { x: left, y: top + h + gap, w, h }, accuracy, o.milestones, [0, 1], labels[1]);
   ctx.fillStyle = COLORS.text; ctx.font = '12px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'bottom';
   ctx.fillText('epoch', left + w / 2, o.height - 4);
 }
@@ -163,4 +164,19 @@ export function drawComparison(ctx: CanvasRenderingContext2D, runs: readonly Run
     accuracy.push(of({ ...ACCURACY[0], color }, r.name));
   });
   drawTwoPanels(ctx, { ...o, milestones: [] }, losses, accuracy);
+}
+
+/** One quality check: its epoch and what the classifier found. */
+export interface QualityPoint { readonly epoch: number; readonly fid: number; readonly recognisable: number; readonly covered: number }
+
+/** quality_history.png: FID (top) and the recognisable share and class coverage (bottom) at each quality check. */
+export function drawQualityHistory(ctx: CanvasRenderingContext2D, points: readonly QualityPoint[], o: Pick<HistoryPlotOptions, 'width' | 'height' | 'title'>): void {
+  const x = points.map((p) => p.epoch);
+  drawTwoPanels(ctx, { ...o, milestones: [] },
+    [{ name: 'FID (classifier features)', color: '#1f77b4', x, y: points.map((p) => p.fid), sparse: true }],
+    [
+      { name: 'recognisable', color: '#2ca02c', x, y: points.map((p) => p.recognisable), sparse: true },
+      { name: 'classes covered / 10', color: '#ff7f0e', dashed: true, x, y: points.map((p) => p.covered / 10), sparse: true },
+    ],
+    ['FID', 'share']);
 }

@@ -22,11 +22,21 @@ export const TrainConfig = t.intersection([t.type({
   checkpointEvery: t.union([t.number, t.null]),
   /** What a NaN or infinite loss does: end the run (stop), or go back to the last checkpoint with half the learning rate (rollback). */
   onNan: t.keyof({ stop: null, rollback: null }),
+  /** Check sample quality every N epochs (null: at the milestones; 0: never). */
+  evalEvery: t.union([t.number, t.null]),
 })]);
 export type TrainConfig = t.TypeOf<typeof TrainConfig>;
 
 /** Milestone epochs of the references, within the run, plus its last epoch. */
 export const DEFAULT_MILESTONES = [1, 30, 100, 200, 400];
+
+/** Epochs whose end checks sample quality: every `every` epochs and the last, or the milestones (null), or none (0). */
+export function qualityEpochs(config: Pick<TrainConfig, 'evalEvery' | 'milestones' | 'epochs'>): number[] {
+  const every = config.evalEvery ?? null;
+  if (every === 0) return [];
+  if (every === null) return milestoneEpochs(config.milestones, config.epochs);
+  return [...new Set([...Array.from({ length: Math.floor(config.epochs / every) }, (_, i) => (i + 1) * every), config.epochs])];
+}
 
 export function milestoneEpochs(requested: readonly number[], epochs: number): number[] {
   return [...new Set([...requested.filter((e) => e >= 1 && e <= epochs), epochs])].sort((a, b) => a - b);

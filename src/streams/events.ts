@@ -133,6 +133,28 @@ export const RunResumed = t.type({
 });
 
 /**
+ * The quality of `samples` generated images at an epoch's end, judged by the evaluator's
+ * classifier against `realSamples` held-out real images (see src/quality).
+ */
+export const QualityChecked = t.type({
+  type: t.literal('quality'),
+  step: t.number,
+  epoch: t.number,
+  samples: t.number,
+  realSamples: t.number,
+  classifier: t.string,
+  fid: JsonNumber,
+  classifierScore: JsonNumber,
+  /** Classes holding at least half their uniform share of the samples. */
+  covered: t.number,
+  klFromUniform: JsonNumber,
+  topShare: JsonNumber,
+  recognisable: JsonNumber,
+  /** Samples predicted as each class. */
+  histogram: t.array(t.number),
+});
+
+/**
  * Losses became NaN or infinite at step `diverged`; the run went back to its checkpoint after
  * `step` and continues from there with the learning rate halved to `lr` (rollback `rollback` of
  * `of`). Steps after `step` recorded before this event are abandoned: the record has them again.
@@ -148,7 +170,7 @@ export const RolledBack = t.type({
   of: t.number,
 });
 
-export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Comparison, Warning, CheckpointSaved, RunResumed, RolledBack, RunEnded]);
+export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Comparison, Warning, CheckpointSaved, RunResumed, RolledBack, QualityChecked, RunEnded]);
 
 export type RunStarted = t.TypeOf<typeof RunStarted>;
 export type Step = t.TypeOf<typeof Step>;
@@ -161,6 +183,7 @@ export type RunEnded = t.TypeOf<typeof RunEnded>;
 export type CheckpointSaved = t.TypeOf<typeof CheckpointSaved>;
 export type RunResumed = t.TypeOf<typeof RunResumed>;
 export type RolledBack = t.TypeOf<typeof RolledBack>;
+export type QualityChecked = t.TypeOf<typeof QualityChecked>;
 
 /** A checkpoint event in the live stream carries the checkpoint's bytes for the sink that writes them; they are never encoded. */
 export type CheckpointTaken = CheckpointSaved & { readonly snapshot: Uint8Array };
@@ -194,7 +217,7 @@ function sizeMismatch(e: TrainingEvent): string | null {
 
 const CODECS: Readonly<Record<string, t.Mixed>> = {
   'run-started': RunStarted, step: Step, epoch: EpochEnd, milestone: Milestone, comparison: Comparison, warning: Warning,
-  checkpoint: CheckpointSaved, 'run-resumed': RunResumed, 'rolled-back': RolledBack, 'run-ended': RunEnded,
+  checkpoint: CheckpointSaved, 'run-resumed': RunResumed, 'rolled-back': RolledBack, quality: QualityChecked, 'run-ended': RunEnded,
 };
 
 const brief = (v: unknown) => {

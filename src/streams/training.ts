@@ -9,11 +9,12 @@ import type { Dataset } from '../data/dataset.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import type { Gan } from '../model/gan.ts';
 import { countParams } from '../model/network.ts';
-import { milestoneEpochs, type TrainConfig } from './config.ts';
+import { milestoneEpochs, qualityEpochs, type TrainConfig } from './config.ts';
+import { qualityChecks, type Judge } from './operators/quality-checks.ts';
 import { stepOf, type CheckpointTaken, type RunStarted, type Step, type TrainingEvent } from './events.ts';
 import { CHECKPOINT_FILE, packFloats, unpackFloats, type CheckpointRun } from './checkpoint-run.ts';
 import { parseCheckpoint, restore, snapshot } from '../model/checkpoint.ts';
-import { seeded, Streams } from '../data/random.ts';
+import { normals, seeded, Streams } from '../data/random.ts';
 import { checkpoints } from './operators/checkpoints.ts';
 import { epochSummaries } from './operators/epoch-summaries.ts';
 import { milestones } from './operators/milestones.ts';
@@ -60,7 +61,12 @@ export interface TrainingOptions {
   /** Polled between steps: true stops the run after the current step, with a checkpoint. */
   readonly stop?: () => boolean;
   readonly resume?: Resume;
+  /** Scores generated images (the evaluator's classifier): quality events at the config's quality epochs. */
+  readonly judge?: Judge;
 }
+
+/** Images each quality check draws from its fixed noise. */
+export const QUALITY_SAMPLES = 1000;
 
 /** Rollbacks a run with `onNan: 'rollback'` makes before it ends as diverged. */
 export const MAX_ROLLBACKS = 3;
@@ -77,6 +83,8 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
     const dataIdentity = { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols };
     const realSample = toGreyLevels(sampleImages(dataset, Math.min(MILESTONE_COUNT, dataset.count), config.seed));
     const rollbackOnNan = config.onNan === 'rollback';
+    const qualityAt = qualityEpochs(config);
+    const qualityNoise = options.judge ? normals(seeded(config.seed, Streams.qualityNoise), QUALITY_SAMPLES * gan.noiseDim) : null;
     let rollbacks = resume?.run.rollbacks ?? 0;
     let stopped = false;
     let last: Step | null = null;
@@ -127,6 +135,9 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
           cols: dataset.cols,
           realDiversity: pairwiseDiversity(realSample, Math.min(MILESTONE_COUNT, dataset.count)),
         }),
+        options.judge && qualityAt.length > 0
+          ? qualityChecks(gan, { epochs: qualityAt, noise: qualityNoise!, judge: options.judge, after: done })
+          : (x: Observable<TrainingEvent>) => x,
         comparison(gan, dataset, {
           epoch: config.epochs,
           count: COMPARISON_COUNT,
@@ -134,7 +145,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
           loss: config.loss,
           seed: config.seed,
         }),
-        warnings({ window: warningWindow(started.stepsPerEpoch) }),
+        warnings({ window: warningWindow(started.stepsPerEpoch), collapseBy: options.judge && qualityAt.length > 0 ? 'coverage' : 'diversity' }),
         filter((e) => stepOf(e) > done),
         checkpoints({ every: config.checkpointEvery ?? null, take, final: () => stopped, after: done }),
       );

@@ -5,11 +5,16 @@
  * fires again only after the condition has cleared.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { Milestone, Step, TrainingEvent, Warning, WarningKind } from '../events.ts';
+import type { Milestone, QualityChecked, Step, TrainingEvent, Warning, WarningKind } from '../events.ts';
 
 export interface WarningOptions {
   /** Steps a condition must hold (as a mean over the window) before it is reported. */
   readonly window: number;
+  /**
+   * How mode collapse is found: from the classifier's class coverage in quality events, when the
+   * run has them, or else from how little the milestone samples differ from each other (default).
+   */
+  readonly collapseBy?: 'coverage' | 'diversity';
 }
 
 const dAcc = (s: Step) => (s.dAccReal + s.dAccFake) / 2;
@@ -84,6 +89,20 @@ export function collapseMessage(m: Milestone): string | null {
     : null;
 }
 
+/** Fewer classes than this holding half their share of the samples counts as collapsed. */
+export const COLLAPSE_CLASSES = 8;
+
+/** Below this share of recognisable samples the generator is still learning to draw, not collapsed. */
+export const RECOGNISABLE_TO_JUDGE = 0.1;
+
+/** The classifier's view: recognisable samples that fall into a few classes only. */
+export function coverageMessage(q: QualityChecked): string | null {
+  if (q.covered >= COLLAPSE_CLASSES || q.recognisable < RECOGNISABLE_TO_JUDGE) return null;
+  const top = q.histogram.indexOf(Math.max(...q.histogram));
+  return `mode collapse at epoch ${q.epoch}: the classifier finds only ${q.covered} of 10 classes in ${q.samples} samples (class ${top} takes ${fmt(q.topShare * 100, 0)}%). ` +
+    `Look at epoch_${q.epoch}.png; try --label-smoothing 0.1, --ema 0.999, --loss lsgan, or a lower --lr.`;
+}
+
 const KINDS: readonly StepKind[] = ['not-finite', 'diverging', 'd-stuck-at-chance', 'd-too-strong', 'g-winning', 'losses-flat'];
 
 /** The earliest step that shows the condition itself and from which it holds over the rest of the window. */
@@ -101,7 +120,12 @@ export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFu
     return source.subscribe({
       next(e) {
         subscriber.next(e);
-        if (e.type === 'milestone') {
+        if (e.type === 'quality' && o.collapseBy === 'coverage') {
+          const message = e.step >= o.window ? coverageMessage(e) : null;
+          if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
+          return;
+        }
+        if (e.type === 'milestone' && o.collapseBy !== 'coverage') {
           // Before a window of steps the generator is untrained, not collapsed.
           const message = e.step >= o.window ? collapseMessage(e) : null;
           if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import { drawGrid, gridSize, type GridLayout } from '../../render/grid.ts';
-import { drawHistory } from '../../render/history-plot.ts';
+import { drawHistory, drawQualityHistory, type QualityPoint } from '../../render/history-plot.ts';
 import { drawProgress, drawScoredRows, progressSize, scoredRowsSize } from '../../render/labelled-grids.ts';
 import { canvasKind, createNodeCanvas, type NodeCanvas } from '../../render/node-canvas.ts';
 import { History } from '../analysis/history.ts';
@@ -23,6 +23,7 @@ export const HISTORY_FILE = 'training_history.png';
 export const PROGRESS_FILE = 'progress.png';
 export const COMPARISON_FILE = 'real_vs_fake.png';
 export const HISTORY_SIZE = { width: 960, height: 640 } as const;
+export const QUALITY_FILE = 'quality_history.png';
 
 /** Draws on a new canvas of the given size and returns the PNG. */
 export function renderPng(width: number, height: number, draw: (ctx: CanvasRenderingContext2D, canvas: NodeCanvas) => void): Uint8Array {
@@ -67,6 +68,7 @@ export function comparisonPng(c: Comparison): Uint8Array {
 export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Subscription {
   const milestones: Milestone[] = [];
   const history = new History();
+  const quality: QualityPoint[] = [];
   let run: RunStarted | null = null;
   const write = (file: string, png: () => Uint8Array) => writeFileAtomic(join(dir, file), png());
   return events$.subscribe((e) => {
@@ -74,6 +76,12 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
       case 'run-started': run = e; break;
       case 'step': history.add(e); break;
       case 'rolled-back': history.rollBack(e.step); break;
+      case 'quality':
+        quality.push({ epoch: e.epoch, fid: e.fid, recognisable: e.recognisable, covered: e.covered });
+        if (run && canWrite()) write(QUALITY_FILE, () => renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) => drawQualityHistory(ctx, quality, {
+          ...HISTORY_SIZE, title: `${run!.config.arch} on ${run!.dataset.name}: sample quality by the ${e.classifier} classifier (${e.samples} samples)`,
+        })));
+        break;
       case 'epoch':
         if (run && canWrite()) write(HISTORY_FILE, () => historyPng(history, run!));
         break;

@@ -4,7 +4,7 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import { SummaryAccumulator, type Stats, type Summary } from '../analysis/summary.ts';
-import type { EpochEnd, RolledBack, RunResumed, RunStarted, Step, TrainingEvent } from '../events.ts';
+import type { EpochEnd, QualityChecked, RolledBack, RunResumed, RunStarted, Step, TrainingEvent } from '../events.ts';
 
 export interface ConsoleOptions {
   readonly write: (text: string) => void;
@@ -17,6 +17,9 @@ export interface ConsoleOptions {
 
 export const describeResume = (e: RunResumed): string =>
   `resumed after step ${thousands(e.step)} (epoch ${e.epoch}) of ${thousands(e.totalSteps)} (${e.epochs} epochs), ${duration(e.time)} of training so far\n`;
+
+export const describeQuality = (e: QualityChecked): string =>
+  `  quality at epoch ${e.epoch}: FID ${e.fid.toFixed(2)}, ${e.covered}/10 classes (largest ${pct(e.topShare)}), ${pct(e.recognisable)} recognisable, classifier score ${e.classifierScore.toFixed(2)} (${e.samples} samples)\n`;
 
 export const describeRollback = (e: RolledBack): string =>
   `step ${thousands(e.diverged)}: a loss became NaN or infinite; rolled back to the checkpoint after step ${thousands(e.step)} (epoch ${e.epoch}), learning rate halved to ${e.lr} (rollback ${e.rollback} of ${e.of})\n`;
@@ -104,6 +107,7 @@ export function consoleSink(events$: Observable<TrainingEvent>, o: ConsoleOption
       case 'epoch': clearLine(); o.write(describeEpoch(e, run?.config.epochs ?? e.epoch)); break;
       case 'milestone': clearLine(); o.write(`  milestone: ${e.count} samples from the fixed noise at epoch ${e.epoch}\n`); break;
       case 'rolled-back': clearLine(); o.write(describeRollback(e)); break;
+      case 'quality': clearLine(); o.write(describeQuality(e)); break;
       case 'warning': clearLine(); o.write(`warning (step ${e.step}, ${e.kind}): ${e.message}\n`); break;
       case 'run-ended': clearLine(); o.write(formatSummary(summary.result())); break;
     }

@@ -1,0 +1,127 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Scores generated images with the evaluator's classifier against held-out real images.
+ *
+ *   npm run evaluate -- --model runs/<run> [--n 5000]      a run folder or a saved generator
+ *   npm run evaluate -- --samples images-idx3-ubyte        images from any GAN (IDX, or a PNG grid)
+ *   npm run evaluate -- --real                             held-out real against held-out real: the floor
+ *   [--dataset mnist | fashion-mnist | <IDX images file>]  the real images (and so the classifier)
+ *   [--json]                                               one JSON line instead of the table
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import * as E from 'fp-ts/lib/Either.js';
+import { parseFlags } from '../src/cli/flags.ts';
+import { loadGenerator } from '../src/cli/saved-generator.ts';
+import { EMBEDDED, FASHION_MNIST_DIR, loadIdxDataset } from '../src/data/load.ts';
+import { normals, seeded } from '../src/data/random.ts';
+import { selectBackend } from '../src/model/backend.ts';
+import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
+import { formatQuality } from '../src/quality/format.ts';
+import { quality, reference } from '../src/quality/quality.ts';
+import { classifierSetFor, heldOut, slice } from '../src/quality/real-sets.ts';
+import { referenceHalf } from '../src/quality/judge.ts';
+import { readSamples } from '../src/quality/samples.ts';
+import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+process.on('uncaughtException', (e) => { process.stderr.write(`error: internal: ${e.stack ?? e.message}\n`); process.exit(1); });
+
+const HELP = `Usage: npm run evaluate -- (--model PATH | --samples FILE | --real) [--n 5000] [--dataset SPEC] [--seed N] [--json]
+
+Scores images with ganstream's digit (or Fashion-MNIST) classifier against held-out real images:
+Fréchet distance of its features (FID), classifier score, class coverage, recognisable share,
+precision and recall (k = 3). Writes the JSON beside the samples (quality.json in a run folder,
+<file>.quality.json for --samples).
+
+  --model PATH     a run folder, a generator folder or its model.json: draws --n samples
+  --samples FILE   an IDX images file (gzipped or not) or a PNG grid of 28x28 cells
+  --real           half of the held-out real images against the other half (the floor)
+  --n N            samples to draw from --model (default 5000)
+  --dataset SPEC   mnist (default; embedded digits 8,000-9,999, never seen by the classifier) |
+                   fashion-mnist (t10k) | an IDX images file of real 28x28 images
+  --seed N         seeds the generator's noise (default 1)
+  --json           print one JSON line instead of the table
+`;
+
+const flags = parseFlags(process.argv.slice(2), ['model', 'samples', 'n', 'dataset', 'seed'], ['real', 'json', 'help']);
+if (E.isLeft(flags)) fail(flags.left);
+const f = flags.right;
+if (f.help) { process.stdout.write(HELP); process.exit(0); }
+const sources = (['model', 'samples', 'real'] as const).filter((k) => f[k] !== undefined);
+if (sources.length !== 1) fail(`expected exactly one of --model, --samples, --real, got ${sources.length ? sources.map((s) => `--${s}`).join(' and ') : 'none'} (see --help)`);
+const intFlag = (name: string, fallback: number, min: number): number => {
+  const raw = f[name];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(v) || v < min) fail(`--${name}: expected an integer >= ${min}, got '${raw}'`);
+  return v;
+};
+const n = intFlag('n', 5000, 10);
+const seed = intFlag('seed', 1, 0);
+
+/** The dataset a run folder trained on, from its record's first line. */
+function runDataset(path: string): string | null {
+  const metrics = join(statSync(path).isDirectory() ? path : dirname(dirname(path)), 'metrics.ndjson');
+  if (!existsSync(metrics)) return null;
+  try { return JSON.parse(readFileSync(metrics, 'utf8').split('\n')[0]).config.dataset ?? null; } catch { return null; }
+}
+
+const datasetSpec = (f.dataset as string | undefined) ?? (typeof f.model === 'string' && existsSync(f.model) ? runDataset(f.model) : null) ?? EMBEDDED;
+const set = classifierSetFor(datasetSpec === EMBEDDED ? 'mnist' : datasetSpec);
+const realSet = datasetSpec === EMBEDDED || datasetSpec === 'fashion-mnist' || datasetSpec === FASHION_MNIST_DIR
+  ? heldOut(set)
+  : E.mapLeft((why: string) => `--dataset: ${why}`)(loadIdxDataset(datasetSpec));
+if (E.isLeft(realSet)) fail(realSet.left);
+const real = realSet.right;
+if (real.rows !== 28 || real.cols !== 28) fail(`--dataset: images of ${real.rows}x${real.cols}, expected 28x28`);
+
+const backend = await selectBackend('auto');
+if (E.isLeft(backend)) fail(backend.left);
+const classifier = await loadClassifier(classifierDir(set));
+if (E.isLeft(classifier)) fail(classifier.left);
+
+let images: Float32Array, count: number, out: string | null, what: string;
+// Generated images are compared with the first half of the held-out images; --real compares the second half with it.
+const ref = referenceHalf(real);
+if (f.real) {
+  const half = ref.count;
+  images = slice(real, half, 2 * half).images;
+  count = half;
+  out = null;
+  what = `held-out real images ${half}-${2 * half - 1} of ${real.name}`;
+} else if (typeof f.samples === 'string') {
+  const s = await readSamples(f.samples);
+  if (E.isLeft(s)) fail(s.left);
+  ({ images, count } = s.right);
+  out = `${f.samples}.quality.json`;
+  what = f.samples;
+} else {
+  const model = f.model as string;
+  const g = await loadGenerator(model);
+  if (E.isLeft(g)) fail(g.left);
+  const { model: generator, noiseDim, rows, cols } = g.right;
+  if (rows !== 28 || cols !== 28) fail(`--model: the generator draws ${rows}x${cols} images, expected 28x28`);
+  images = new Float32Array(n * 784);
+  const rng = seeded(seed, 21);
+  for (let start = 0; start < n; start += 500) {
+    const m = Math.min(500, n - start);
+    const drawn = tf.tidy(() => (generator.predict(tf.tensor2d(normals(rng, m * noiseDim), [m, noiseDim])) as tf.Tensor).dataSync());
+    images.set(drawn, start * 784);
+  }
+  count = n;
+  out = join(statSync(model).isDirectory() ? model : dirname(model), 'quality.json');
+  what = `${n} samples of ${model}`;
+}
+
+const started = performance.now();
+const q = quality(classifier.right, reference(classifier.right, ref.images, ref.count), images, count);
+const seconds = (performance.now() - started) / 1000;
+const record = { what, classifier: set, real: ref.name, ...q, seconds };
+if (out) writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n');
+if (f.json) process.stdout.write(JSON.stringify(record) + '\n');
+else process.stdout.write(formatQuality(what, ref.name, ref.count, q) + (out ? `written to ${out}\n` : '') + `(${seconds.toFixed(1)}s on ${backend.right.name})\n`);

@@ -1,0 +1,21 @@
+/** A quality report as a small table for the console. */
+import type { Quality } from './quality.ts';
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
+const n2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
+
+export function formatQuality(what: string, realName: string, realCount: number, q: Quality): string {
+  const rows: [string, string, string][] = [
+    ['FID (classifier features)', n2(q.fid), 'lower is better; real vs real is the floor'],
+    ['classifier score', n2(q.classifierScore), 'at most 10'],
+    ['classes covered', `${q.coverage.covered}/10`, `KL from uniform ${q.coverage.klFromUniform.toFixed(3)}, largest class ${pct(q.coverage.topShare)}`],
+    ['recognisable (p >= 0.9)', pct(q.recognisable), ''],
+    ['precision (k = 3)', pct(q.precision), 'samples inside the real manifold'],
+    ['recall (k = 3)', pct(q.recall), 'real images inside the samples\' manifold'],
+  ];
+  return [
+    `quality of ${what} (${q.samples} images) against ${realCount} held-out real images of ${realName}`,
+    ...rows.map(([k, v, note]) => `  ${k.padEnd(26)} ${v.padStart(8)}  ${note}`),
+    `  predicted classes          ${q.coverage.histogram.join(' ')}`,
+  ].join('\n') + '\n';
+}

@@ -1,0 +1,30 @@
+/** The judge a training run uses for its quality events: a classifier and its held-out real images, loaded once. */
+import * as E from 'fp-ts/lib/Either.js';
+import type { Judge } from '../streams/operators/quality-checks.ts';
+import { classifierDir, loadClassifier } from './classifier.ts';
+import { quality, reference } from './quality.ts';
+import { classifierSetFor, heldOut, slice } from './real-sets.ts';
+
+/** Held-out real images a generator is compared with: the first half of the classifier's test set (the second half is the real-vs-real floor). */
+export function referenceHalf<T extends { count: number }>(test: T & Parameters<typeof slice>[0]) {
+  return slice(test, 0, Math.floor(test.count / 2));
+}
+
+export async function loadJudge(dataset: { name: string; rows: number; cols: number }): Promise<E.Either<string, Judge>> {
+  if (dataset.rows !== 28 || dataset.cols !== 28) return E.left(`images of ${dataset.rows}x${dataset.cols}: the classifier judges 28x28`);
+  const set = classifierSetFor(dataset.name);
+  const c = await loadClassifier(classifierDir(set));
+  if (E.isLeft(c)) return c;
+  const real = heldOut(set);
+  if (E.isLeft(real)) return real;
+  const ref = referenceHalf(real.right);
+  const r = reference(c.right, ref.images, ref.count);
+  return E.right((images, n) => {
+    const q = quality(c.right, r, images, n, { withPrecisionRecall: false });
+    return {
+      samples: n, realSamples: r.n, classifier: set, fid: q.fid, classifierScore: q.classifierScore,
+      covered: q.coverage.covered, klFromUniform: q.coverage.klFromUniform, topShare: q.coverage.topShare,
+      recognisable: q.recognisable, histogram: q.coverage.histogram,
+    };
+  });
+}
