@@ -1,8 +1,9 @@
 /** Loading a saved generator (layers format: model.json + weights) from a run folder or a model folder. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
+import { readModelArtifacts } from '../model/persistence.ts';
 
 export interface SavedGenerator {
   readonly model: tf.LayersModel;
@@ -23,17 +24,7 @@ export async function loadGenerator(path: string): Promise<E.Either<string, Save
   const json = generatorJson(path);
   if (E.isLeft(json)) return json;
   try {
-    const spec = JSON.parse(readFileSync(json.right, 'utf8'));
-    const manifest = spec.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-    const buffers = manifest.flatMap((group) => group.paths.map((p) => readFileSync(join(dirname(json.right), p))));
-    const weightData = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
-    let o = 0;
-    for (const b of buffers) { weightData.set(b, o); o += b.length; }
-    const model = await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: spec.modelTopology,
-      weightSpecs: manifest.flatMap((g) => g.weights),
-      weightData: weightData.buffer,
-    }));
+    const model = await tf.loadLayersModel(tf.io.fromMemory(readModelArtifacts(json.right)));
     const input = model.inputs[0].shape;
     const output = model.outputs[0].shape;
     if (input.length !== 2 || output.length !== 4 || output[3] !== 1) {

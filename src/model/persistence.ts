@@ -4,6 +4,8 @@
  * mirrored as a tf.layers Sequential model with the same weights; this module returns the two
  * files' contents and writes nothing.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSpec } from './architectures.ts';
 import { drawingGenerator, type Gan } from './gan.ts';
@@ -67,4 +69,15 @@ export async function modelFiles(gan: Gan, role: 'generator' | 'discriminator', 
   }));
   model.dispose();
   return files!;
+}
+
+/** A layers-format model.json and the weight files it names, read into memory for tf.loadLayersModel(tf.io.fromMemory(...)). Throws on unreadable files. */
+export function readModelArtifacts(jsonPath: string): tf.io.ModelArtifacts {
+  const spec = JSON.parse(readFileSync(jsonPath, 'utf8'));
+  const manifest = spec.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  const buffers = manifest.flatMap((group) => group.paths.map((p) => readFileSync(join(dirname(jsonPath), p))));
+  const weightData = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
+  let o = 0;
+  for (const b of buffers) { weightData.set(b, o); o += b.length; }
+  return { modelTopology: spec.modelTopology, weightSpecs: manifest.flatMap((g) => g.weights), weightData: weightData.buffer };
 }

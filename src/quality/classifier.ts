@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
+import { readModelArtifacts } from '../model/persistence.ts';
 
 export const CLASSES = 10;
 export const FEATURES = 64;
@@ -58,13 +59,7 @@ export async function loadClassifier(dir: string): Promise<E.Either<string, Clas
   const json = join(dir, 'model.json');
   if (!existsSync(json)) return E.left(`no classifier at ${dir} (expected ${json}; train one with scripts/train-classifier.ts)`);
   try {
-    const spec = JSON.parse(readFileSync(json, 'utf8'));
-    const manifest = spec.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-    const buffers = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
-    const weightData = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
-    let o = 0;
-    for (const b of buffers) { weightData.set(b, o); o += b.length; }
-    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: spec.modelTopology, weightSpecs: manifest.flatMap((g) => g.weights), weightData: weightData.buffer }));
+    const model = await tf.loadLayersModel(tf.io.fromMemory(readModelArtifacts(json)));
     const about = JSON.parse(readFileSync(join(dir, 'about.json'), 'utf8')) as ClassifierAbout;
     return E.right({ name: dir, model: withFeatures(model), about });
   } catch (e) {
