@@ -42,7 +42,7 @@ precision and recall (k = 3). Writes the JSON beside the samples (quality.json i
   --samples FILE   an IDX images file (gzipped or not) or a PNG grid of 28x28 cells
   --real           half of the held-out real images against the other half (the floor)
   --n N            samples to draw from --model (default 5000)
-  --dataset SPEC   mnist (default; embedded digits 8,000-9,999, never seen by the classifier) |
+  --dataset SPEC   mnist (default; the 2,000 embedded digits the classifier never saw) |
                    fashion-mnist (t10k) | an IDX images file of real 28x28 images
   --seed N         seeds the generator's noise (default 1)
   --json           print one JSON line instead of the table

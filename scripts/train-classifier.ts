@@ -3,7 +3,7 @@
  * Trains the evaluator's classifier and writes models/classifier-<set>/ (model.json, weights.bin,
  * about.json with the test accuracy and this command).
  *
- *   npm run train-classifier -- --set digits   embedded digits: first 8,000 to train, last 2,000 held out
+ *   npm run train-classifier -- --set digits   embedded digits: the last 20% of each digit held out
  *   npm run train-classifier -- --set fashion  Fashion-MNIST: train-* to train, t10k-* to test
  *
  * Trains on the wasm backend (with ganstream's Conv2DBackpropFilter kernel, which the backend
@@ -94,7 +94,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
 
 const testAccuracy = accuracy(test.images, test.labels!);
 const about: ClassifierAbout = {
-  dataset: set === 'digits' ? 'embedded digits 0-7999 (test: 8000-9999)' : 'Fashion-MNIST train-* (test: t10k-*)',
+  dataset: set === 'digits' ? `embedded digits: the first 80% of each digit (${train.count}); test: the last 20% (${test.count})` : 'Fashion-MNIST train-* (test: t10k-*)',
   testAccuracy,
   testCount: test.count,
   command: `npm run train-classifier -- --set ${set} --epochs ${epochs} --seed ${seed}`,

@@ -7,6 +7,7 @@ import { loadDataset } from '../src/data/load.ts';
 import { argmaxes, classifierScore, coverage, frechetDistance, moments, precisionRecall, recognisable } from '../src/quality/metrics.ts';
 import { classifierDir, classify, CLASSES, loadClassifier } from '../src/quality/classifier.ts';
 import { quality, reference } from '../src/quality/quality.ts';
+import { heldOut, splitDigits } from '../src/quality/real-sets.ts';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { decodeEvent, encodeEvent, type QualityChecked, type TrainingEvent } from '../src/streams/events.ts';
 import { qualityEpochs } from '../src/streams/config.ts';
@@ -103,10 +104,10 @@ test('the committed digits classifier loads and classifies the 32 fixture digits
 
 test('quality of real digits against real digits: FID near 0, all classes, precision and recall near 1; noise images score far worse', () => {
   const c = unwrap(digits);
-  const d = unwrap(loadDataset('mnist'));
-  const a = d.images.subarray(8000 * 784, 9000 * 784), b = d.images.subarray(9000 * 784, 10000 * 784);
-  const ref = reference(c, a, 1000);
-  const real = quality(c, ref, b, 1000);
+  const held = unwrap(heldOut('digits'));
+  assert.is(held.count, 2000);
+  const ref = reference(c, held.images.subarray(0, 1000 * 784), 1000);
+  const real = quality(c, ref, held.images.subarray(1000 * 784), 1000);
   assert.ok(real.fid < 5, `real vs real FID ${real.fid}`);
   assert.is(real.coverage.covered, 10);
   assert.ok(real.precision > 0.7 && real.recall > 0.7, `precision ${real.precision}, recall ${real.recall}`);
@@ -122,8 +123,7 @@ test('a generator that only ever draws one digit: coverage 1 of 10, and the warn
   const one = d.labels!.indexOf(1);
   const images = new Float32Array(500 * 784);
   for (let i = 0; i < 500; i++) images.set(d.images.subarray(one * 784, (one + 1) * 784), i * 784);
-  const d2 = unwrap(loadDataset('mnist'));
-  const ref = reference(c, d2.images.subarray(8000 * 784, 9000 * 784), 1000);
+  const ref = reference(c, unwrap(heldOut('digits')).images.subarray(0, 1000 * 784), 1000);
   const q = quality(c, ref, images, 500);
   assert.is(q.coverage.covered, 1);
   assert.is(q.coverage.topShare, 1);
@@ -137,6 +137,21 @@ test('a generator that only ever draws one digit: coverage 1 of 10, and the warn
   assert.equal(out.map((e) => e.type), ['quality', 'warning']);
   assert.is(coverageMessage({ ...event, covered: 10 }), null, 'ten classes: no warning');
   assert.is(coverageMessage({ ...event, recognisable: 0 }), null, 'nothing recognisable yet: untrained, not collapsed');
+});
+
+test('the digits split: disjoint, 20% of every class held out, both halves of the held-out set in proportion', () => {
+  const all = unwrap(loadDataset('mnist'));
+  const { train, test } = splitDigits(all);
+  assert.is(train.count + test.count, all.count);
+  const hist = (labels: Uint8Array) => labels.reduce((h, l) => { h[l]++; return h; }, new Array<number>(10).fill(0));
+  const total = hist(all.labels!), held = hist(test.labels!);
+  held.forEach((h, c) => assert.ok(Math.abs(h - 0.2 * total[c]) <= 1, `class ${c}: ${h} of ${total[c]}`));
+  const a = hist(test.labels!.subarray(0, 1000)), b = hist(test.labels!.subarray(1000));
+  a.forEach((h, c) => assert.ok(Math.abs(h - b[c]) <= 1, `class ${c}: ${h} vs ${b[c]}`));
+  // No held-out image is among the training images.
+  const key = (d: typeof all, i: number) => d.images.subarray(i * 784, (i + 1) * 784).join(',');
+  const seen = new Set(Array.from({ length: train.count }, (_, i) => key(train, i)));
+  assert.ok(Array.from({ length: test.count }, (_, i) => key(test, i)).every((k) => !seen.has(k)));
 });
 
 test('quality epochs: the milestones by default, every N epochs and the last, or none', () => {

@@ -16,14 +16,40 @@ export function slice(d: Dataset, from: number, to: number): Dataset {
   return { ...d, count: to - from, images: d.images.subarray(from * p, to * p), labels: d.labels ? d.labels.subarray(from, to) : null };
 }
 
-/** Embedded digits: 0-7,999 train, 8,000-9,999 test. */
-export const DIGITS_SPLIT = 8000;
+/** Chosen images of a dataset, copied, in the order given. */
+export function pick(d: Dataset, indices: readonly number[]): Dataset {
+  const p = d.rows * d.cols;
+  const images = new Float32Array(indices.length * p);
+  indices.forEach((k, i) => images.set(d.images.subarray(k * p, (k + 1) * p), i * p));
+  return { ...d, count: indices.length, images, labels: d.labels ? Uint8Array.from(indices, (k) => d.labels![k]) : null };
+}
+
+/** Share of each class the digits classifier never sees. */
+export const HELD_OUT_SHARE = 0.2;
+
+/**
+ * The embedded digits split by class: the last 20% of each digit's images are held out. The
+ * package holds unequal numbers of each digit, so a split by position would leave some classes
+ * out of the test set. The held-out images are ordered by their rank within their class, so that
+ * any first part of them (the reference half) holds every class in proportion.
+ */
+export function splitDigits(all: Dataset): { train: Dataset; test: Dataset } {
+  const byClass: number[][] = Array.from({ length: 10 }, () => []);
+  for (let i = 0; i < all.count; i++) byClass[all.labels![i]].push(i);
+  const train: number[] = [];
+  const test: { index: number; at: number; cls: number }[] = [];
+  byClass.forEach((indices, cls) => {
+    const kept = indices.length - Math.round(indices.length * HELD_OUT_SHARE);
+    train.push(...indices.slice(0, kept));
+    const held = indices.slice(kept);
+    held.forEach((index, r) => test.push({ index, at: r / held.length, cls }));
+  });
+  test.sort((a, b) => a.at - b.at || a.cls - b.cls);
+  return { train: pick(all, train.sort((a, b) => a - b)), test: { ...pick(all, test.map((t) => t.index)), name: `${all.name}, held out` } };
+}
 
 export function classifierData(set: ClassifierSet): E.Either<string, { train: Dataset; test: Dataset }> {
-  if (set === 'digits') {
-    const all = embeddedDigits();
-    return E.right({ train: slice(all, 0, DIGITS_SPLIT), test: slice(all, DIGITS_SPLIT, all.count) });
-  }
+  if (set === 'digits') return E.right(splitDigits(embeddedDigits()));
   const train = loadIdxDataset(join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz'), 'fashion-mnist');
   if (E.isLeft(train)) return E.left(`${train.left} (install the Debian package dataset-fashion-mnist)`);
   const test = loadIdxDataset(join(FASHION_MNIST_DIR, 't10k-images-idx3-ubyte.gz'), 'fashion-mnist t10k');
