@@ -17,6 +17,9 @@ import { loadGenerator } from '../src/cli/saved-generator.ts';
 import { EMBEDDED, FASHION_MNIST_DIR, loadIdxDataset } from '../src/data/load.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { selectBackend } from '../src/model/backend.ts';
+import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
+import { createGan, disposeGan } from '../src/model/gan.ts';
+import { generate } from '../src/model/steps.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
 import { formatQuality } from '../src/quality/format.ts';
 import { quality, reference } from '../src/quality/quality.ts';
@@ -41,6 +44,7 @@ precision and recall (k = 3). Writes the JSON beside the samples (quality.json i
   --model PATH     a run folder, a generator folder or its model.json: draws --n samples
   --samples FILE   an IDX images file (gzipped or not) or a PNG grid of 28x28 cells
   --real           half of the held-out real images against the other half (the floor)
+  --untrained ARCH a freshly initialised generator of an architecture (seeded by --seed): the ceiling
   --n N            samples to draw from --model (default 5000)
   --dataset SPEC   mnist (default; the 2,000 embedded digits the classifier never saw) |
                    fashion-mnist (t10k) | an IDX images file of real 28x28 images
@@ -48,12 +52,12 @@ precision and recall (k = 3). Writes the JSON beside the samples (quality.json i
   --json           print one JSON line instead of the table
 `;
 
-const flags = parseFlags(process.argv.slice(2), ['model', 'samples', 'n', 'dataset', 'seed'], ['real', 'json', 'help']);
+const flags = parseFlags(process.argv.slice(2), ['model', 'samples', 'n', 'dataset', 'seed', 'untrained'], ['real', 'json', 'help']);
 if (E.isLeft(flags)) fail(flags.left);
 const f = flags.right;
 if (f.help) { process.stdout.write(HELP); process.exit(0); }
-const sources = (['model', 'samples', 'real'] as const).filter((k) => f[k] !== undefined);
-if (sources.length !== 1) fail(`expected exactly one of --model, --samples, --real, got ${sources.length ? sources.map((s) => `--${s}`).join(' and ') : 'none'} (see --help)`);
+const sources = (['model', 'samples', 'real', 'untrained'] as const).filter((k) => f[k] !== undefined);
+if (sources.length !== 1) fail(`expected exactly one of --model, --samples, --real, --untrained, got ${sources.length ? sources.map((s) => `--${s}`).join(' and ') : 'none'} (see --help)`);
 const intFlag = (name: string, fallback: number, min: number): number => {
   const raw = f[name];
   if (raw === undefined) return fallback;
@@ -94,6 +98,15 @@ if (f.real) {
   count = half;
   out = null;
   what = `held-out real images ${half}-${2 * half - 1} of ${real.name}`;
+} else if (typeof f.untrained === 'string') {
+  const arch = ARCHITECTURES[f.untrained];
+  if (!arch) fail(`--untrained: expected one of ${ARCHITECTURE_NAMES.join(', ')}, got '${f.untrained}'`);
+  const gan = createGan(arch, { pixels: 784, seed, lr: arch.lr, beta1: 0.5, noiseDim: arch.noiseDim, ema: 0 });
+  images = generate(gan, normals(seeded(seed, 21), n * gan.noiseDim));
+  disposeGan(gan);
+  count = n;
+  out = null;
+  what = `${n} samples of an untrained ${arch.name} generator (seed ${seed})`;
 } else if (typeof f.samples === 'string') {
   const s = await readSamples(f.samples);
   if (E.isLeft(s)) fail(s.left);

@@ -45,10 +45,11 @@ test('scripts/evaluate.ts: scores IDX samples, prints one JSON line with --json 
 
 test('scripts/evaluate.ts: bad input is one line and exit 2, nothing written', () => {
   const cases: [string[], string][] = [
-    [[], 'expected exactly one of --model, --samples, --real, got none (see --help)'],
-    [['--real', '--samples', 'x'], 'expected exactly one of --model, --samples, --real, got --samples and --real (see --help)'],
+    [[], 'expected exactly one of --model, --samples, --real, --untrained, got none (see --help)'],
+    [['--real', '--samples', 'x'], 'expected exactly one of --model, --samples, --real, --untrained, got --samples and --real (see --help)'],
     [['--real', '--n', 'many'], "--n: expected an integer >= 10, got 'many'"],
     [['--samples', join(tmp, 'none.idx')], `--samples: no such file: ${join(tmp, 'none.idx')} (expected an IDX images file or a PNG grid)`],
+    [['--untrained', 'dcgan'], "--untrained: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, got 'dcgan'"],
     [['--model', join(tmp, 'nothing')], `--model: no such file or folder: ${join(tmp, 'nothing')}`],
   ];
   for (const [argv, message] of cases) {
