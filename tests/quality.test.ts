@@ -108,7 +108,7 @@ test('quality of real digits against real digits: FID near 0, all classes, preci
   assert.is(held.count, 2000);
   const ref = reference(c, held.images.subarray(0, 1000 * 784), 1000);
   const real = quality(c, ref, held.images.subarray(1000 * 784), 1000);
-  assert.ok(real.fid < 5, `real vs real FID ${real.fid}`);
+  assert.ok(real.fid < 10, `real vs real FID ${real.fid}`);
   assert.is(real.coverage.covered, 10);
   assert.ok(real.precision > 0.7 && real.recall > 0.7, `precision ${real.precision}, recall ${real.recall}`);
   const noise = Float32Array.from({ length: 1000 * 784 }, () => rng.uniform() * 2 - 1);

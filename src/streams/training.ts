@@ -145,7 +145,12 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
           loss: config.loss,
           seed: config.seed,
         }),
-        warnings({ window: warningWindow(started.stepsPerEpoch), collapseBy: options.judge && qualityAt.length > 0 ? 'coverage' : 'diversity' }),
+        warnings({
+          window: warningWindow(started.stepsPerEpoch),
+          collapseBy: options.judge && qualityAt.length > 0 ? 'coverage' : 'diversity',
+          // The weight average's time constant, 1 / (1 - decay) steps: before it the average is mostly the initial weights.
+          collapseAfter: Math.max(warningWindow(started.stepsPerEpoch), config.ema > 0 ? Math.ceil(1 / (1 - config.ema)) : 0),
+        }),
         filter((e) => stepOf(e) > done),
         checkpoints({ every: config.checkpointEvery ?? null, take, final: () => stopped, after: done }),
       );

@@ -15,6 +15,11 @@ export interface WarningOptions {
    * run has them, or else from how little the milestone samples differ from each other (default).
    */
   readonly collapseBy?: 'coverage' | 'diversity';
+  /**
+   * Steps before which samples are not judged for collapse (default: the window): a generator
+   * drawn through a slow weight average still looks like its untrained self for a while.
+   */
+  readonly collapseAfter?: number;
 }
 
 const dAcc = (s: Step) => (s.dAccReal + s.dAccFake) / 2;
@@ -121,13 +126,13 @@ export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFu
       next(e) {
         subscriber.next(e);
         if (e.type === 'quality' && o.collapseBy === 'coverage') {
-          const message = e.step >= o.window ? coverageMessage(e) : null;
+          const message = e.step >= (o.collapseAfter ?? o.window) ? coverageMessage(e) : null;
           if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
           return;
         }
         if (e.type === 'milestone' && o.collapseBy !== 'coverage') {
           // Before a window of steps the generator is untrained, not collapsed.
-          const message = e.step >= o.window ? collapseMessage(e) : null;
+          const message = e.step >= (o.collapseAfter ?? o.window) ? collapseMessage(e) : null;
           if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
           return;
         }
