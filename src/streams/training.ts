@@ -118,7 +118,8 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
         takeWhile(finiteStep, true),
       );
       // Steps already done (recorded before a resume, or kept by a rollback) go through the stateful
-      // operators first (epoch means, warning windows); what those operators make of them again is dropped.
+      // operators first (epoch means, warning windows); what those operators make of them again is
+      // dropped, and the image-making operators skip them.
       const recorded$ = from$(steps.filter((s) => s.step <= done));
       const take = (s: Step): Uint8Array => {
         const run = runAfter(s, ...cursor!);
@@ -134,6 +135,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
           rows: dataset.rows,
           cols: dataset.cols,
           realDiversity: pairwiseDiversity(realSample, Math.min(MILESTONE_COUNT, dataset.count)),
+          after: done,
         }),
         options.judge && qualityAt.length > 0
           ? qualityChecks(gan, { epochs: qualityAt, noise: qualityNoise!, judge: options.judge, after: done })

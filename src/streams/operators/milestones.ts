@@ -15,13 +15,15 @@ export interface MilestoneOptions {
   readonly cols: number;
   /** pairwiseDiversity of as many real images, for comparison. */
   readonly realDiversity: number;
+  /** Epochs ending at or before this step had their grid before (a resumed run's replayed record): not again. */
+  readonly after?: number;
 }
 
 export function milestones<T extends TrainingEvent>(gan: Gan, o: MilestoneOptions): OperatorFunction<T, T | Milestone> {
   const wanted = new Set(o.epochs);
   const count = o.noise.length / gan.noiseDim;
   return mergeMap((e: T): (T | Milestone)[] => {
-    if (e.type !== 'epoch' || !wanted.has(e.epoch)) return [e];
+    if (e.type !== 'epoch' || !wanted.has(e.epoch) || e.step <= (o.after ?? 0)) return [e];
     const grey = toGreyLevels(generate(gan, o.noise));
     return [e, {
       type: 'milestone', epoch: e.epoch, step: e.step, rows: o.rows, cols: o.cols, count,
