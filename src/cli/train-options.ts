@@ -10,7 +10,7 @@ import { DEFAULT_MILESTONES, type TrainConfig } from '../streams/config.ts';
 import { parseFlags } from './flags.ts';
 import { intAtLeast, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
 
-export const TRAIN_DEFAULTS = { epochs: 15, batchSize: 64, seed: 42, beta1: 0.5, ema: 0.999 } as const;
+export const TRAIN_DEFAULTS = { epochs: 30, batchSize: 64, seed: 42, beta1: 0.5, ema: 0.999 } as const;
 
 /** Every flag that takes a value, with the codec that reads it. */
 const FLAGS = {
