@@ -1,4 +1,5 @@
 /** A quality report as a small table for the console. */
+import { FEATURES } from './classifier.ts';
 import type { Quality } from './quality.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
@@ -17,5 +18,6 @@ export function formatQuality(what: string, realName: string, realCount: number,
     `quality of ${what} (${q.samples} images) against ${realCount} held-out real images of ${realName}`,
     ...rows.map(([k, v, note]) => `  ${k.padEnd(26)} ${v.padStart(8)}  ${note}`),
     `  predicted classes          ${q.coverage.histogram.join(' ')}`,
+    ...(q.samples < 2 * FEATURES ? [`  note: ${q.samples} images are few for FID over ${FEATURES} features (its covariance needs more than ${FEATURES}); use at least 1,000 to compare`] : []),
   ].join('\n') + '\n';
 }
