@@ -23,7 +23,8 @@ import { generate } from '../src/model/steps.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
 import { formatQuality } from '../src/quality/format.ts';
 import { quality, reference } from '../src/quality/quality.ts';
-import { classifierSetFor, heldOut, slice } from '../src/quality/real-sets.ts';
+import { sliceDataset } from '../src/data/dataset.ts';
+import { classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
 import { referenceHalf } from '../src/quality/judge.ts';
 import { readSamples } from '../src/quality/samples.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
@@ -94,7 +95,7 @@ let images: Float32Array, count: number, out: string | null, what: string;
 const ref = referenceHalf(real);
 if (f.real) {
   const half = ref.count;
-  images = slice(real, half, 2 * half).images;
+  images = sliceDataset(real, half, 2 * half).images;
   count = half;
   out = null;
   what = `held-out real images ${half}-${2 * half - 1} of ${real.name}`;

@@ -12,14 +12,18 @@ export interface Dataset {
 
 export const pixelsOf = (d: Pick<Dataset, 'rows' | 'cols'>): number => d.rows * d.cols;
 
-/** The first n images of a dataset (n <= count): a view, no copy. */
-export function limitDataset(d: Dataset, n: number): Dataset {
-  if (n >= d.count) return d;
+/** Images from..to of a dataset (0 <= from <= to <= count): a view, no copy. */
+export function sliceDataset(d: Dataset, from: number, to: number): Dataset {
   const p = pixelsOf(d);
   return {
     ...d,
-    count: n,
-    images: d.images.subarray(0, n * p),
-    labels: d.labels ? d.labels.subarray(0, n) : null,
+    count: to - from,
+    images: d.images.subarray(from * p, to * p),
+    labels: d.labels ? d.labels.subarray(from, to) : null,
   };
+}
+
+/** The first n images of a dataset (n <= count): a view, no copy. */
+export function limitDataset(d: Dataset, n: number): Dataset {
+  return n >= d.count ? d : sliceDataset(d, 0, n);
 }

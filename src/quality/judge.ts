@@ -3,11 +3,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Judge } from '../streams/operators/quality-checks.ts';
 import { classifierDir, loadClassifier } from './classifier.ts';
 import { quality, reference } from './quality.ts';
-import { classifierSetFor, heldOut, slice } from './real-sets.ts';
+import { sliceDataset, type Dataset } from '../data/dataset.ts';
+import { classifierSetFor, heldOut } from './real-sets.ts';
 
 /** Held-out real images a generator is compared with: the first half of the classifier's test set (the second half is the real-vs-real floor). */
-export function referenceHalf<T extends { count: number }>(test: T & Parameters<typeof slice>[0]) {
-  return slice(test, 0, Math.floor(test.count / 2));
+export function referenceHalf(test: Dataset): Dataset {
+  return sliceDataset(test, 0, Math.floor(test.count / 2));
 }
 
 export async function loadJudge(dataset: { name: string; rows: number; cols: number }): Promise<E.Either<string, Judge>> {

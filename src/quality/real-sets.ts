@@ -4,21 +4,15 @@
  */
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Dataset } from '../data/dataset.ts';
+import { pixelsOf, type Dataset } from '../data/dataset.ts';
 import { embeddedDigits } from '../data/embedded.ts';
 import { FASHION_MNIST_DIR, loadIdxDataset } from '../data/load.ts';
 
 export type ClassifierSet = 'digits' | 'fashion';
 
-/** Images from..to of a dataset, as a dataset. */
-export function slice(d: Dataset, from: number, to: number): Dataset {
-  const p = d.rows * d.cols;
-  return { ...d, count: to - from, images: d.images.subarray(from * p, to * p), labels: d.labels ? d.labels.subarray(from, to) : null };
-}
-
 /** Chosen images of a dataset, copied, in the order given. */
 export function pick(d: Dataset, indices: readonly number[]): Dataset {
-  const p = d.rows * d.cols;
+  const p = pixelsOf(d);
   const images = new Float32Array(indices.length * p);
   indices.forEach((k, i) => images.set(d.images.subarray(k * p, (k + 1) * p), i * p));
   return { ...d, count: indices.length, images, labels: d.labels ? Uint8Array.from(indices, (k) => d.labels![k]) : null };
