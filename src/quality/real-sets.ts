@@ -42,17 +42,21 @@ export function splitDigits(all: Dataset): { train: Dataset; test: Dataset } {
   return { train: pick(all, train.sort((a, b) => a - b)), test: { ...pick(all, test.map((t) => t.index)), name: `${all.name}, held out` } };
 }
 
+const fashionFile = (name: string, file: string) =>
+  E.mapLeft((why: string) => `${why} (install the Debian package dataset-fashion-mnist)`)(loadIdxDataset(join(FASHION_MNIST_DIR, file), name));
+
 export function classifierData(set: ClassifierSet): E.Either<string, { train: Dataset; test: Dataset }> {
   if (set === 'digits') return E.right(splitDigits(embeddedDigits()));
-  const train = loadIdxDataset(join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz'), 'fashion-mnist');
-  if (E.isLeft(train)) return E.left(`${train.left} (install the Debian package dataset-fashion-mnist)`);
-  const test = loadIdxDataset(join(FASHION_MNIST_DIR, 't10k-images-idx3-ubyte.gz'), 'fashion-mnist t10k');
+  const train = fashionFile('fashion-mnist', 'train-images-idx3-ubyte.gz');
+  if (E.isLeft(train)) return train;
+  const test = heldOut(set);
   if (E.isLeft(test)) return test;
   return E.right({ train: train.right, test: test.right });
 }
 
-/** The held-out real images of a classifier's set. */
-export const heldOut = (set: ClassifierSet): E.Either<string, Dataset> => E.map((d: { test: Dataset }) => d.test)(classifierData(set));
+/** The held-out real images of a classifier's set (for Fashion-MNIST, t10k alone: the 60,000 training images are not read). */
+export const heldOut = (set: ClassifierSet): E.Either<string, Dataset> =>
+  set === 'digits' ? E.right(splitDigits(embeddedDigits()).test) : fashionFile('fashion-mnist t10k', 't10k-images-idx3-ubyte.gz');
 
 /** Which classifier judges a training dataset: Fashion-MNIST's for fashion, the digits' for the rest. */
 export const classifierSetFor = (datasetName: string): ClassifierSet => (/fashion/i.test(datasetName) ? 'fashion' : 'digits');
