@@ -9,7 +9,7 @@
  * Trains on the wasm backend (with ganstream's Conv2DBackpropFilter kernel, which the backend
  * lacks); the trained weights run on any backend.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
@@ -18,7 +18,8 @@ import { permutation, seeded } from '../src/data/random.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { buildClassifier, CLASSES, type ClassifierAbout } from '../src/quality/classifier.ts';
 import { classifierData } from '../src/quality/real-sets.ts';
-import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
+import { layersModelFiles } from '../src/model/persistence.ts';
+import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
@@ -100,12 +101,6 @@ const about: ClassifierAbout = {
   command: `npm run train-classifier -- --set ${set} --epochs ${epochs} --seed ${seed}`,
   seed,
 };
-mkdirSync(out, { recursive: true });
-await model.save(tf.io.withSaveHandler(async (artifacts) => {
-  writeFileAtomic(join(out, 'weights.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer));
-  const { weightData: _w, weightSpecs, ...topology } = artifacts;
-  writeFileAtomic(join(out, 'model.json'), JSON.stringify({ ...topology, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] }));
-  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-}));
+writeModelFolder(out, await layersModelFiles(model));
 writeFileSync(join(out, 'about.json'), JSON.stringify(about, null, 2) + '\n');
 process.stdout.write(`test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.count} held-out images; written to ${out}\n`);

@@ -53,6 +53,15 @@ function mirror(net: Network, role: 'generator' | 'discriminator', rows: number,
 
 export async function modelFiles(gan: Gan, role: 'generator' | 'discriminator', rows: number, cols: number, loss: LossName): Promise<ModelFiles> {
   const model = mirror(role === 'generator' ? drawingGenerator(gan) : gan.discriminator, role, rows, cols, loss);
+  try {
+    return await layersModelFiles(model);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Any layers model as model.json + weights.bin, in memory. */
+export async function layersModelFiles(model: tf.LayersModel): Promise<ModelFiles> {
   let files: ModelFiles | null = null;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     files = {
@@ -67,7 +76,6 @@ export async function modelFiles(gan: Gan, role: 'generator' | 'discriminator', 
     };
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
-  model.dispose();
   return files!;
 }
 
