@@ -11,11 +11,11 @@ import type { Gan } from '../model/gan.ts';
 import { countParams } from '../model/network.ts';
 import { milestoneEpochs, qualityEpochs, type TrainConfig } from './config.ts';
 import { qualityChecks, type Judge } from './operators/quality-checks.ts';
-import { stepOf, type CheckpointTaken, type RunStarted, type Step, type TrainingEvent } from './events.ts';
-import { CHECKPOINT_FILE, packFloats, unpackFloats, type CheckpointRun } from './checkpoint-run.ts';
+import { stepOf, type RunStarted, type Step, type TrainingEvent } from './events.ts';
+import { packFloats, unpackFloats, type CheckpointRun } from './checkpoint-run.ts';
 import { parseCheckpoint, restore, snapshot } from '../model/checkpoint.ts';
 import { normals, seeded, Streams } from '../data/random.ts';
-import { checkpoints } from './operators/checkpoints.ts';
+import { checkpoints, checkpointTaken } from './operators/checkpoints.ts';
 import { epochSummaries } from './operators/epoch-summaries.ts';
 import { milestones } from './operators/milestones.ts';
 import { comparison, sampleImages } from './operators/comparison.ts';
@@ -81,24 +81,28 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
     const started = runStartedEvent(gan, dataset, config, backend);
     const fixedNoise = resume ? unpackFloats(resume.run.milestoneNoise) : milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim);
     const dataIdentity = { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols };
-    const realSample = toGreyLevels(sampleImages(dataset, Math.min(MILESTONE_COUNT, dataset.count), config.seed));
+    const realCount = Math.min(MILESTONE_COUNT, dataset.count);
+    const realDiversity = pairwiseDiversity(toGreyLevels(sampleImages(dataset, realCount, config.seed)), realCount);
     const rollbackOnNan = config.onNan === 'rollback';
     const qualityAt = qualityEpochs(config);
-    const qualityNoise = options.judge ? normals(seeded(config.seed, Streams.qualityNoise), QUALITY_SAMPLES * gan.noiseDim) : null;
+    const judge = options.judge && qualityAt.length > 0 ? options.judge : null;
+    const qualityNoise = judge ? normals(seeded(config.seed, Streams.qualityNoise), QUALITY_SAMPLES * gan.noiseDim) : null;
     let rollbacks = resume?.run.rollbacks ?? 0;
     let stopped = false;
     let last: Step | null = null;
     // The steps that stand (abandoned attempts removed): a segment after a rollback replays them through the operators.
     const steps: Step[] = (resume?.history ?? []).filter((e): e is Step => e.type === 'step');
+    // What every checkpoint of this run records besides its position.
+    const fixed = { config, dataset: dataIdentity, milestoneNoise: packFloats(fixedNoise) };
     const runAfter = (s: Step, batch: Batch, pair: NoiseBatch): CheckpointRun => ({
       step: s.step, epoch: s.epoch, time: s.time,
       batches: startAfter(batch, started.stepsPerEpoch), noise: pair.after,
-      config, dataset: dataIdentity, milestoneNoise: packFloats(fixedNoise), rollbacks,
+      ...fixed, rollbacks,
     });
     const initialRun = (): CheckpointRun => resume?.run ?? {
       step: 0, epoch: 0, time: 0,
       batches: { step: 0, shuffle: seeded(config.seed, Streams.shuffle).state() }, noise: seeded(config.seed, Streams.noise).state(),
-      config, dataset: dataIdentity, milestoneNoise: packFloats(fixedNoise), rollbacks,
+      ...fixed, rollbacks,
     };
     // The last good state, in memory, for a rollback: the start, then every checkpoint taken.
     let good: { run: CheckpointRun; bytes: Uint8Array } | null = null;
@@ -134,11 +138,11 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
           noise: fixedNoise,
           rows: dataset.rows,
           cols: dataset.cols,
-          realDiversity: pairwiseDiversity(realSample, Math.min(MILESTONE_COUNT, dataset.count)),
+          realDiversity,
           after: done,
         }),
-        options.judge && qualityAt.length > 0
-          ? qualityChecks(gan, { epochs: qualityAt, noise: qualityNoise!, judge: options.judge, after: done })
+        judge
+          ? qualityChecks(gan, { epochs: qualityAt, noise: qualityNoise!, judge, after: done })
           : (x: Observable<TrainingEvent>) => x,
         comparison(gan, dataset, {
           epoch: config.epochs,
@@ -149,7 +153,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
         }),
         warnings({
           window: warningWindow(started.stepsPerEpoch),
-          collapseBy: options.judge && qualityAt.length > 0 ? 'coverage' : 'diversity',
+          collapseBy: judge ? 'coverage' : 'diversity',
           // The weight average's time constant, 1 / (1 - decay) steps: before it the average is mostly the initial weights.
           collapseAfter: Math.max(warningWindow(started.stepsPerEpoch), config.ema > 0 ? Math.ceil(1 / (1 - config.ema)) : 0),
         }),
@@ -180,7 +184,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
         const bytes = snapshot(gan, run);
         good = { run, bytes };
         last = null;
-        const saved: CheckpointTaken = { type: 'checkpoint', step: to.step, epoch: to.epoch, time, file: CHECKPOINT_FILE, bytes: bytes.length, snapshot: bytes };
+        const saved = checkpointTaken({ step: to.step, epoch: to.epoch, time }, bytes);
         return concat(from$<TrainingEvent[]>([rolledBack, saved]), segment(run), afterSegment());
       }
       return of<TrainingEvent>({

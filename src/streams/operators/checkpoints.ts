@@ -21,6 +21,10 @@ export interface CheckpointOptions {
   readonly after: number;
 }
 
+/** The event of a checkpoint of the state after a step, carrying its bytes for the sink. */
+export const checkpointTaken = (at: Pick<Step, 'step' | 'epoch' | 'time'>, snapshot: Uint8Array): CheckpointTaken =>
+  ({ type: 'checkpoint', step: at.step, epoch: at.epoch, time: at.time, file: CHECKPOINT_FILE, bytes: snapshot.length, snapshot });
+
 const finite = (s: Step) => [s.dLoss, s.gLoss].every(Number.isFinite);
 
 export function checkpoints(o: CheckpointOptions): OperatorFunction<TrainingEvent, TrainingEvent> {
@@ -30,8 +34,7 @@ export function checkpoints(o: CheckpointOptions): OperatorFunction<TrainingEven
     let taken = o.after;
     const take = (s: Step): CheckpointTaken => {
       taken = s.step;
-      const snapshot = o.take(s);
-      return { type: 'checkpoint', step: s.step, epoch: s.epoch, time: s.time, file: CHECKPOINT_FILE, bytes: snapshot.length, snapshot };
+      return checkpointTaken(s, o.take(s));
     };
     const flush = () => { if (pending) { const p = pending; pending = null; subscriber.next(p); } };
     return source.subscribe({
