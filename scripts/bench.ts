@@ -12,12 +12,12 @@ import { parseFlags } from '../src/cli/flags.ts';
 import { intAtLeast, oneOf } from '../src/cli/values.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
-import { BACKENDS, selectBackend } from '../src/model/backend.ts';
-import { installUntransposedMatMul } from '../src/model/kernels/untransposed-matmul.ts';
+import { BACKENDS, installKernels, selectBackend } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { dStep, gStep } from '../src/model/steps.ts';
 import { naiveGan } from '../src/bench/naive-step.ts';
 import { timeSteps } from '../src/bench/measure.ts';
+import { productsOf, timeProducts } from '../src/bench/matmul-floor.ts';
 
 const FLAGS = { arch: oneOf(ARCHITECTURE_NAMES), 'batch-size': intAtLeast(1), steps: intAtLeast(1), warmup: intAtLeast(0), backend: oneOf(BACKENDS), threads: intAtLeast(1) };
 function fail(message: string): never {
@@ -55,15 +55,19 @@ if (naive) {
   lines.push(report('tfjs-naive', naiveTiming, []));
   console.log(`naive tfjs (tf.layers + minimize, default kernels): ${naiveTiming.msPerStep} ms/step`);
 }
-const kernels = backend.right.name === 'wasm' ? [...backend.right.kernels, ...installUntransposedMatMul('wasm')] : backend.right.kernels;
+const kernels = [...backend.right.kernels, ...installKernels(backend.right.name)];
 const gan = createGan(arch, { pixels: 784, seed: 0, lr: 2e-4, beta1: 0.5 });
 const stepOptions = (i: number) => ({ loss: 'bce' as const, labelSmoothing: 0, dropoutSeed: i });
-const ours = timeSteps((i) => { dStep(gan, real, noise(), stepOptions(i)); gStep(gan, noise(), stepOptions(i)); }, o);
+const step = (i: number) => { dStep(gan, real, noise(), stepOptions(i)); gStep(gan, noise(), stepOptions(i)); };
+const ours = timeSteps(step, o);
+// The same step's matrix products alone: the part of it that no elementwise work can remove.
+const productsMs = timeProducts(await productsOf(() => step(0)), o);
 disposeGan(gan);
 console.log(`ganstream (functional steps${kernels.length ? `, kernels ${kernels.join(', ')}` : ''}): ${ours.msPerStep} ms/step`);
+console.log(`  of which matrix products (the step's ${arch.name} products alone, same shapes): ${productsMs} ms`);
 if (naive) {
   const n = lines[0] as { msPerStep: number };
   console.log(`speed-up over naive tfjs: ${(n.msPerStep / ours.msPerStep).toFixed(1)}x`);
   console.log(JSON.stringify(lines[0]));
 }
-console.log(JSON.stringify(report('ganstream', ours, kernels)));
+console.log(JSON.stringify({ ...report('ganstream', ours, kernels), matMulMsPerStep: productsMs }));

@@ -1,0 +1,45 @@
+/**
+ * tanh(x) = 2 sigmoid(2x) - 1. tfjs-backend-wasm's Tanh calls the scalar C library function for
+ * every element (about 20 ns each here), while its Sigmoid, Multiply and Sub are vectorised: the
+ * generator's output layer (a batch of images) gets 2-3x faster this way. Agrees with the plain
+ * kernel to within 2e-7 (tests/kernels.test.ts). Installed through tfjs's public kernel registry.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type Backend = Parameters<tf.KernelFunc>[0]['backend'] & {
+  disposeData(id: object): boolean;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+};
+
+const installed = new Set<string>();
+
+/** Replaces the wasm backend's Tanh; the names replaced. Idempotent. */
+export function installTanhFromSigmoid(backendName: string): string[] {
+  const kernel = tf.getKernel('Tanh', backendName);
+  const sigmoid = tf.getKernel('Sigmoid', backendName)?.kernelFunc;
+  const multiply = tf.getKernel('Multiply', backendName)?.kernelFunc;
+  const sub = tf.getKernel('Sub', backendName)?.kernelFunc;
+  if (backendName !== 'wasm' || !kernel || !sigmoid || !multiply || !sub || installed.has(backendName)) return [];
+  tf.unregisterKernel('Tanh', backendName);
+  tf.registerKernel({
+    ...kernel,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as Record<string, tf.TensorInfo>;
+      if (x.dtype !== 'float32') return kernel.kernelFunc(args);
+      const backend = args.backend as Backend;
+      const scalar = (v: number) => { const s = backend.makeOutput([], 'float32'); backend.typedArrayFromHeap(s)[0] = v; return s; };
+      const two = scalar(2), one = scalar(1);
+      const made = [two, one];
+      const keep = (t: tf.TensorInfo | tf.TensorInfo[]) => { made.push(t as tf.TensorInfo); return t as tf.TensorInfo; };
+      try {
+        const s = keep(sigmoid({ inputs: { x: keep(multiply({ inputs: { a: x, b: two }, backend, attrs: {} })) }, backend, attrs: {} }));
+        return sub({ inputs: { a: keep(multiply({ inputs: { a: s, b: two }, backend, attrs: {} })), b: one }, backend, attrs: {} });
+      } finally {
+        for (const t of made) backend.disposeData(t.dataId);
+      }
+    },
+  });
+  installed.add(backendName);
+  return ['Tanh'];
+}
