@@ -3,8 +3,6 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { seeded } from '../src/data/random.ts';
 import { installUntransposedMatMul } from '../src/model/kernels/untransposed-matmul.ts';
-import { leadingBlock } from '../src/model/kernels/leading-reductions.ts';
-import { adamUpdate, adamUpdateAsOps, FUSED_ADAM, installFusedAdam } from '../src/model/kernels/fused-adam.ts';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
@@ -97,77 +95,6 @@ test('conv2d filter gradient on wasm with strides 2: a clear error, not a wrong 
   const f = tf.ones([3, 3, 1, 1]);
   assert.throws(() => tf.grad((w: tf.Tensor) => tf.conv2d(x, w as tf.Tensor4D, 2, 'valid').sum())(f), /strides 2x2, expected 1x1/);
   tf.dispose([x, f]);
-});
-
-test('leadingBlock: consecutive axes before the last one, else the plain kernel', () => {
-  assert.equal(leadingBlock([256, 1024], 0), { pre: 1, red: 256, post: 1024 });
-  assert.equal(leadingBlock([2, 128, 1024], [1]), { pre: 2, red: 128, post: 1024 });
-  assert.equal(leadingBlock([2, 128, 1024], [0, 1]), { pre: 1, red: 256, post: 1024 });
-  assert.equal(leadingBlock([2, 3, 4, 5], [-3, -2]), { pre: 2, red: 12, post: 5 });
-  assert.is(leadingBlock([2, 128, 1024], 2), null, 'the last axis: the backend reduces it without a transpose');
-  assert.is(leadingBlock([2, 128, 1024], [0, 2]), null, 'not consecutive');
-  assert.is(leadingBlock([5], 0), null);
-  assert.is(leadingBlock([4, 5], null), null, 'all axes');
-});
-
-test('sum and mean over leading axes on wasm equal plain sums (and leave other axes alone)', () => {
-  const before = tf.memory().numTensors;
-  const [g, r, w] = [3, 17, 10];
-  const xv = rand(g * r * w);
-  const want = (axes: 'rows' | 'all' | 'cols') => {
-    const out = new Float64Array(axes === 'rows' ? g * w : axes === 'all' ? w : g * r);
-    for (let a = 0; a < g; a++) for (let i = 0; i < r; i++) for (let j = 0; j < w; j++) {
-      const v = xv[(a * r + i) * w + j];
-      if (axes === 'rows') out[a * w + j] += v;
-      else if (axes === 'all') out[j] += v;
-      else out[a * r + i] += v;
-    }
-    return out;
-  };
-  const close = (got: tf.Tensor, shape: number[], expected: Float64Array, scale: number) => {
-    assert.equal(got.shape, shape);
-    const values = got.dataSync();
-    expected.forEach((v, i) => assert.ok(Math.abs(values[i] - v * scale) < 1e-5, `${values[i]} vs ${v * scale}`));
-  };
-  tf.tidy(() => {
-    const x = tf.tensor3d(xv, [g, r, w]);
-    close(tf.sum(x, 1), [g, w], want('rows'), 1);
-    close(tf.sum(x, 1, true), [g, 1, w], want('rows'), 1);
-    close(tf.mean(x, 1, true), [g, 1, w], want('rows'), 1 / r);
-    close(tf.mean(x, [0, 1]), [w], want('all'), 1 / (g * r));
-    close(tf.sum(tf.reshape(x, [g * r, w]), 0), [w], want('all'), 1);
-    close(tf.sum(x, 2), [g, r], want('cols'), 1);
-    const { mean, variance } = tf.moments(x, 1, true);
-    const m = want('rows').map((v) => v / r);
-    close(mean, [g, 1, w], m, 1);
-    const vr = new Float64Array(g * w);
-    for (let a = 0; a < g; a++) for (let i = 0; i < r; i++) for (let j = 0; j < w; j++) vr[a * w + j] += (xv[(a * r + i) * w + j] - m[a * w + j]) ** 2 / r;
-    close(variance, [g, 1, w], vr, 1);
-  });
-  assert.is(tf.memory().numTensors, before);
-});
-
-test('the fused Adam kernel equals the update written as tfjs ops, on wasm and on cpu', async () => {
-  const shape = [37, 11];
-  const n = 37 * 11;
-  const [p, m, v, g] = [rand(n), rand(n), rand(n).map(Math.abs), rand(n)];
-  const c = { beta1: 0.5, beta2: 0.999, stepSize: 2e-4 / (1 - 0.5 ** 3), secondCorrection: 1 / (1 - 0.999 ** 3), epsilon: 1e-7 };
-  installFusedAdam('cpu');
-  for (const backend of ['wasm', 'cpu']) {
-    await tf.setBackend(backend);
-    assert.ok(tf.getKernel(FUSED_ADAM, backend), `registered for ${backend}`);
-    const before = tf.memory().numTensors;
-    const [fused, ops] = tf.tidy(() => {
-      const ins = [p, m, v, g].map((a) => tf.tensor2d(a, shape as [number, number]));
-      const f = adamUpdate(ins[0], ins[1], ins[2], ins[3], c);
-      const o = adamUpdateAsOps(ins[0], ins[1], ins[2], ins[3], c);
-      return [f.map((t) => Float32Array.from(t.dataSync())), o.map((t) => Float32Array.from(t.dataSync()))];
-    });
-    fused.forEach((f, i) => assert.ok(maxDiff(f, ops[i]) < 1e-6, `${backend} output ${i}: max difference ${maxDiff(f, ops[i])}`));
-    assert.ok(maxDiff(fused[0], p) > 1e-5, 'the variable moved');
-    assert.is(tf.memory().numTensors, before);
-  }
-  await tf.setBackend('wasm');
 });
 
 test('tanh on wasm (2 sigmoid(2x) - 1) equals Math.tanh, saturation included', () => {

@@ -5,7 +5,6 @@
  *   m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g²,  p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  */
 import * as tf from '@tensorflow/tfjs';
-import { adamUpdate } from './kernels/fused-adam.ts';
 
 export interface AdamSlot {
   readonly variable: tf.Variable;
@@ -39,15 +38,18 @@ export function createAdam(variables: readonly tf.Variable[], o: AdamOptions): A
 /** One update from gradients named by variable; variables without a gradient are left alone. */
 export function applyAdam(adam: Adam, grads: tf.NamedTensorMap): void {
   const t = adam.iterations + 1;
-  const constants = { beta1: adam.beta1, beta2: adam.beta2, stepSize: adam.lr / (1 - adam.beta1 ** t), secondCorrection: 1 / (1 - adam.beta2 ** t), epsilon: adam.epsilon };
+  const stepSize = adam.lr / (1 - adam.beta1 ** t);
+  const secondCorrection = 1 / (1 - adam.beta2 ** t);
   tf.tidy(() => {
     for (const [name, g] of Object.entries(grads)) {
       const slot = adam.slots.get(name);
       if (!slot) throw new Error(`Adam: no variable named ${name}`);
-      const [p, m, v] = adamUpdate(slot.variable, slot.m, slot.v, g, constants);
+      const m = tf.add(tf.mul(slot.m, adam.beta1), tf.mul(g, 1 - adam.beta1));
+      const v = tf.add(tf.mul(slot.v, adam.beta2), tf.mul(tf.square(g), 1 - adam.beta2));
+      const update = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, secondCorrection)), adam.epsilon));
       slot.m.assign(m);
       slot.v.assign(v);
-      slot.variable.assign(p);
+      slot.variable.assign(tf.sub(slot.variable, update));
     }
   });
   adam.iterations = t;

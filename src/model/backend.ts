@@ -7,8 +7,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import { cpus } from 'node:os';
 import { installUntransposedMatMul } from './kernels/untransposed-matmul.ts';
 import { installConv2dFilterGrad } from './kernels/conv2d-filter-grad.ts';
-import { installFusedAdam } from './kernels/fused-adam.ts';
-import { installLeadingReductions } from './kernels/leading-reductions.ts';
 import { installTanhFromSigmoid } from './kernels/tanh-from-sigmoid.ts';
 import { initThreadedWasm } from './wasm-threads.ts';
 
@@ -59,24 +57,17 @@ async function tryWasm(o: BackendOptions): Promise<E.Either<string, BackendInfo>
 }
 
 /**
- * Installs ganstream's kernels for a backend (wasm: all of them; cpu: the fused Adam); the names
- * installed now. Idempotent. Each kernel's file says what it replaces and why.
+ * Installs ganstream's kernels for the wasm backend (none elsewhere); the names installed now.
+ * Idempotent. Each kernel's file says what it replaces and why.
  */
 export function installKernels(backendName: string): string[] {
-  if (backendName === 'cpu') return installFusedAdam('cpu');
   if (backendName !== 'wasm') return [];
-  return [
-    ...installUntransposedMatMul('wasm'),
-    ...installConv2dFilterGrad('wasm'),
-    ...installFusedAdam('wasm'),
-    ...installLeadingReductions('wasm'),
-    ...installTanhFromSigmoid('wasm'),
-  ];
+  return [...installUntransposedMatMul('wasm'), ...installConv2dFilterGrad('wasm'), ...installTanhFromSigmoid('wasm')];
 }
 
-async function useCpu(o: BackendOptions): Promise<E.Either<string, BackendInfo>> {
+async function useCpu(): Promise<E.Either<string, BackendInfo>> {
   await tf.setBackend('cpu');
-  return E.right({ name: 'cpu', threads: 1, kernels: o.kernels === false ? [] : installKernels('cpu') });
+  return E.right({ name: 'cpu', threads: 1, kernels: [] });
 }
 
 /** Sets the tfjs backend. `auto` tries tensorflow, then wasm, then cpu. */
@@ -85,12 +76,12 @@ export async function selectBackend(choice: BackendChoice, o: BackendOptions = {
     switch (choice) {
       case 'tensorflow': return tryTensorflow();
       case 'wasm': return tryWasm(o);
-      case 'cpu': return useCpu(o);
+      case 'cpu': return useCpu();
       case 'auto': {
         const tfn = await tryTensorflow();
         if (E.isRight(tfn)) return tfn;
         const wasm = await tryWasm(o);
-        return E.isRight(wasm) ? wasm : useCpu(o);
+        return E.isRight(wasm) ? wasm : useCpu();
       }
     }
   })();
