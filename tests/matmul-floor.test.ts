@@ -1,0 +1,33 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { productsOf, timeProducts, transposesFor } from '../src/bench/matmul-floor.ts';
+import { useWasm } from './helpers/tf.ts';
+
+await useWasm();
+
+test('transposesFor recovers the transposes from the shapes alone', () => {
+  assert.equal(transposesFor([3, 5], [5, 7], [3, 7]), { transposeA: false, transposeB: false });
+  assert.equal(transposesFor([5, 3], [5, 7], [3, 7]), { transposeA: true, transposeB: false });
+  assert.equal(transposesFor([3, 5], [7, 5], [3, 7]), { transposeA: false, transposeB: true });
+  assert.equal(transposesFor([1, 5, 3], [1, 7, 5], [1, 3, 7]), { transposeA: true, transposeB: true });
+  assert.is(transposesFor([3, 5], [6, 7], [3, 7]), null);
+});
+
+test('productsOf lists the products a function runs, and timeProducts runs them without leaking', async () => {
+  const x = tf.ones([4, 6]) as tf.Tensor2D, w = tf.ones([6, 8]) as tf.Tensor2D;
+  const products = await productsOf(() => tf.tidy(() => {
+    const y = tf.relu(tf.matMul(x, w));
+    tf.matMul(y, w, false, true);
+  }));
+  assert.equal(products, [
+    { a: [4, 6], b: [6, 8], transposeA: false, transposeB: false },
+    { a: [4, 8], b: [6, 8], transposeA: false, transposeB: true },
+  ]);
+  const before = tf.memory().numTensors;
+  assert.ok(timeProducts(products, { steps: 2, warmup: 1 }) >= 0);
+  assert.is(tf.memory().numTensors, before);
+  tf.dispose([x, w]);
+});
+
+test.run();
