@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env -S node --import tsx
 /**
  * Times ganstream's D step + G step on a fixed synthetic batch (the functions the trainer uses) and
  * prints, last, one JSON line with the keys of ../shared/bench/torch_reference.py.

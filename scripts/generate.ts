@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env -S node --import tsx
 /**
  * New digits from a saved generator: a PNG grid, or raw samples as an IDX file for other tools.
  *   generate.ts --model <run folder | generator folder> [--count 32] [--cols 8] [--seed N] [--out FILE] [--format png|idx]

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env -S node --import tsx
 /**
  * Writes the small fixtures in fixtures/ (run once; the files are committed):
  * - idx-gz/, idx-raw/: the first 32 embedded digits as IDX files, gzipped and raw;

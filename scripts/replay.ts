@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env -S node --import tsx
 /**
  * Replays recorded runs through the same analysis and sinks as a live run.
  *   replay.ts <run folder | metrics.ndjson> [--out DIR] [--speed X]

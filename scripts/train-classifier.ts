@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env -S node --import tsx
 /**
  * Trains the evaluator's classifier and writes models/classifier-<set>/ (model.json, weights.bin,
  * about.json with the test accuracy and this command).

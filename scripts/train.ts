@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env -S node --import tsx
 /**
  * Trains a GAN and writes a run folder. `npm run train -- --help` lists the flags.
  * Runs under Node (tsx) and Deno from the same source.
@@ -28,6 +28,7 @@ import { consoleSink } from '../src/streams/sinks/console.ts';
 import { fileSink, METRICS_FILE } from '../src/streams/sinks/file.ts';
 import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
 import { canvasKind } from '../src/render/node-canvas.ts';
+import { decideSignal, type FirstSignal } from '../src/cli/stop-signals.ts';
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`error: ${message}\n`);
@@ -81,13 +82,18 @@ try {
   fail(`--out: cannot create or write folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a folder this user can write`);
 }
 
-// Ctrl-C or SIGTERM: stop after the current step with a checkpoint; the same signal again quits at once.
-let stopSignal: NodeJS.Signals | null = null;
+// Ctrl-C or SIGTERM: stop after the current step with a checkpoint; the same signal again quits at
+// once (the copies that npm and tsx relay within a second of the first are not a second press).
+let first: FirstSignal | null = null;
+const stopSignal = () => first?.signal ?? null;
 const exitCodeOf = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? 143 : 130);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopSignal !== null) process.exit(exitCodeOf(signal));
-    stopSignal = signal;
+    const now = performance.now();
+    const decision = decideSignal(first, now);
+    if (decision === 'quit') process.exit(exitCodeOf(signal));
+    if (decision === 'echo') return;
+    first = { signal, at: now };
     process.stdout.write(`\n${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again quits at once)\n`);
   });
 }
@@ -98,7 +104,7 @@ if (judge && E.isLeft(judge)) process.stdout.write(`note: no quality checks (${j
 
 const events$ = connectable(training$(gan, data, config, backend.right, {
   judge: judge && E.isRight(judge) ? judge.right : undefined,
-  stop: () => stopSignal !== null,
+  stop: () => stopSignal() !== null,
   resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
 }));
 consoleSink(events$, { write: (s) => process.stdout.write(s), live: Boolean(process.stdout.isTTY), resumed: resumed !== null });
@@ -126,5 +132,5 @@ if (canvas.name === 'raster') process.stdout.write(`note: image grids drawn with
 process.stdout.write(`run folder: ${resolve(dir)}\n  metrics.ndjson summary.json final_results.png epoch_<N>.png progress.png real_vs_fake.png training_history.png${judge && E.isRight(judge) ? " quality_history.png" : ""} checkpoint.bin generator/ discriminator/\n`);
 if (status === 'interrupted') {
   process.stdout.write(`interrupted after step ${'step' in ended ? ended.step : '?'}; continue with: npm run train -- --resume ${dir}\n`);
-  process.exit(exitCodeOf(stopSignal ?? 'SIGINT'));
+  process.exit(exitCodeOf(stopSignal() ?? 'SIGINT'));
 }
