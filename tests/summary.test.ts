@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { firstValueFrom, from } from 'rxjs';
 import { summarize, summary } from '../src/streams/analysis/summary.ts';
+import { formatSummary } from '../src/streams/sinks/console.ts';
+import { summariesSideBySide } from '../src/cli/replay-run.ts';
 import type { TrainingEvent } from '../src/streams/events.ts';
 import { runStarted, step } from './helpers/events.ts';
 
@@ -41,6 +43,15 @@ test('the summary operator gives the same report from a stream', async () => {
 
 test('a run without its end is reported unfinished', () => {
   assert.is(summarize(events.slice(0, 5)).status, 'unfinished');
+});
+
+test('a run stopped before its last 10% says so instead of printing NaN', () => {
+  const stopped = summarize([...events.slice(0, 6), { type: 'run-ended', status: 'interrupted', step: 5, epoch: 1, time: 0.5 }]);
+  assert.is(stopped.last10.dLoss.count, 0);
+  const text = formatSummary(stopped) + summariesSideBySide(['run'], [stopped]);
+  assert.not.match(text, /NaN/);
+  assert.is(text.match(/not reached/g)?.length, 6, text);
+  assert.match(formatSummary(summarize(events)), /\|\s+0\.\d{3}/, 'a finished run shows its last 10%');
 });
 
 test.run();

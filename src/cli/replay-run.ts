@@ -71,7 +71,8 @@ export async function replayRecording(path: string, speed: number | null, hooks:
 }
 
 const n3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
-const stat = (s: Stats) => `${n3(s.mean)} ± ${n3(s.std)}`;
+/** Mean ± std; a run stopped before its last 10% of steps has none there. */
+const stat = (s: Stats) => (s.count > 0 ? `${n3(s.mean)} ± ${n3(s.std)}` : 'not reached');
 
 /** Several runs' summaries as a table, one column per run. */
 export function summariesSideBySide(names: readonly string[], summaries: readonly Summary[]): string {

@@ -73,7 +73,8 @@ export function formatSummary(s: Summary): string {
     `  ${'metric'.padEnd(8)} ${'mean'.padStart(8)} ${'std'.padStart(8)} ${'min'.padStart(8)} ${'max'.padStart(8)}   (whole run | last 10% of steps)`,
   ];
   for (const k of ['dLoss', 'dAcc', 'gLoss'] as const) {
-    lines.push(`${statsRow(k, s.run[k])}   |${statsRow('', s.last10[k]).slice(10)}`);
+    const last = s.last10[k].count > 0 ? statsRow('', s.last10[k]).slice(10) : `  ${'not reached'.padStart(17)}`;
+    lines.push(`${statsRow(k, s.run[k])}   |${last}`);
   }
   return lines.join('\n') + '\n';
 }
