@@ -83,7 +83,7 @@ try {
 }
 
 // Ctrl-C or SIGTERM: stop after the current step with a checkpoint; the same signal again quits at
-// once (the copies that npm and tsx relay within a second of the first are not a second press).
+// once (copies that a wrapper such as npm relays within a second of the first are not a second press).
 let first: FirstSignal | null = null;
 const stopSignal = () => first?.signal ?? null;
 const exitCodeOf = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? 143 : 130);

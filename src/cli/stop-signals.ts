@@ -2,7 +2,7 @@
  * What a Ctrl-C (SIGINT) or SIGTERM means to a training script. The first asks it to stop after
  * the current step with a checkpoint; a second one quits at once. But one press of Ctrl-C often
  * arrives twice: the terminal signals the whole process group, and the wrappers between the shell
- * and the script (npm run, tsx) relay the signal to their child as well. A repeat within
+ * and the script (npm run) may relay the signal to their child as well. A repeat within
  * RELAY_WINDOW_MS of the first is that echo, not a second press, and is ignored.
  */
 export const RELAY_WINDOW_MS = 1000;

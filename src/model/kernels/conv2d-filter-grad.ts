@@ -7,8 +7,8 @@
  * tfjs's public kernel registry; results equal the cpu backend's (tests/kernels.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { withIntermediates, type KernelBackend } from './intermediates.ts';
 
-type Backend = Parameters<tf.KernelFunc>[0]['backend'] & { disposeData(id: object): boolean };
 interface Attrs { strides: number | [number, number]; pad: 'valid' | 'same' | number; dataFormat?: string; dilations?: number | [number, number]; filterShape: [number, number, number, number] }
 
 export function installConv2dFilterGrad(backendName: string): string[] {
@@ -24,23 +24,17 @@ export function installConv2dFilterGrad(backendName: string): string[] {
       const a = args.attrs as unknown as Attrs;
       if ((a.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error(`Conv2DBackpropFilter on ${backendName}: dataFormat ${a.dataFormat}, expected NHWC`);
       if (typeof a.pad === 'number') throw new Error(`Conv2DBackpropFilter on ${backendName}: explicit padding ${a.pad}, expected 'valid' or 'same'`);
-      const backend = args.backend as Backend;
+      const backend = args.backend as KernelBackend;
       const [sh, sw] = typeof a.strides === 'number' ? [a.strides, a.strides] : a.strides;
       // The 3D kernel's results with strides above 1 differ from the cpu backend's: refuse rather than be wrong.
       if (sh !== 1 || sw !== 1) throw new Error(`Conv2DBackpropFilter on ${backendName}: strides ${sh}x${sw}, expected 1x1 (use pooling layers, or the cpu backend)`);
       const dil = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : a.dilations ?? [1, 1];
       if (dil[0] !== 1 || dil[1] !== 1) throw new Error(`Conv2DBackpropFilter on ${backendName}: dilations ${dil.join('x')}, expected 1x1`);
-      const as5 = (t: tf.TensorInfo) => reshape({ inputs: { x: t }, backend, attrs: { shape: [t.shape[0], 1, ...t.shape.slice(1)] } }) as tf.TensorInfo;
-      const x5 = as5(x), dy5 = as5(dy);
-      try {
-        const g = conv3d({ inputs: { x: x5, dy: dy5 }, backend, attrs: { strides: [1, sh, sw], pad: a.pad, filterShape: [1, ...a.filterShape] } }) as tf.TensorInfo;
-        const out = reshape({ inputs: { x: g }, backend, attrs: { shape: a.filterShape } }) as tf.TensorInfo;
-        backend.disposeData(g.dataId);
-        return out;
-      } finally {
-        backend.disposeData(x5.dataId);
-        backend.disposeData(dy5.dataId);
-      }
+      return withIntermediates(backend, (temp) => {
+        const as5 = (t: tf.TensorInfo) => temp(reshape({ inputs: { x: t }, backend, attrs: { shape: [t.shape[0], 1, ...t.shape.slice(1)] } }));
+        const g = temp(conv3d({ inputs: { x: as5(x), dy: as5(dy) }, backend, attrs: { strides: [1, sh, sw], pad: a.pad, filterShape: [1, ...a.filterShape] } }));
+        return reshape({ inputs: { x: g }, backend, attrs: { shape: a.filterShape } });
+      });
     },
   });
   return ['Conv2DBackpropFilter'];

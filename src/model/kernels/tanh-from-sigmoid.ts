@@ -5,9 +5,9 @@
  * kernel to within 2e-7 (tests/kernels.test.ts). Installed through tfjs's public kernel registry.
  */
 import * as tf from '@tensorflow/tfjs';
+import { withIntermediates, type KernelBackend } from './intermediates.ts';
 
-type Backend = Parameters<tf.KernelFunc>[0]['backend'] & {
-  disposeData(id: object): boolean;
+type Backend = KernelBackend & {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 };
@@ -28,16 +28,12 @@ export function installTanhFromSigmoid(backendName: string): string[] {
       const { x } = args.inputs as Record<string, tf.TensorInfo>;
       if (x.dtype !== 'float32') return kernel.kernelFunc(args);
       const backend = args.backend as Backend;
-      const scalar = (v: number) => { const s = backend.makeOutput([], 'float32'); backend.typedArrayFromHeap(s)[0] = v; return s; };
-      const two = scalar(2), one = scalar(1);
-      const made = [two, one];
-      const keep = (t: tf.TensorInfo | tf.TensorInfo[]) => { made.push(t as tf.TensorInfo); return t as tf.TensorInfo; };
-      try {
-        const s = keep(sigmoid({ inputs: { x: keep(multiply({ inputs: { a: x, b: two }, backend, attrs: {} })) }, backend, attrs: {} }));
-        return sub({ inputs: { a: keep(multiply({ inputs: { a: s, b: two }, backend, attrs: {} })), b: one }, backend, attrs: {} });
-      } finally {
-        for (const t of made) backend.disposeData(t.dataId);
-      }
+      return withIntermediates(backend, (temp) => {
+        const scalar = (v: number) => { const s = temp(backend.makeOutput([], 'float32')); backend.typedArrayFromHeap(s)[0] = v; return s; };
+        const two = scalar(2), one = scalar(1);
+        const s = temp(sigmoid({ inputs: { x: temp(multiply({ inputs: { a: x, b: two }, backend, attrs: {} })) }, backend, attrs: {} }));
+        return sub({ inputs: { a: temp(multiply({ inputs: { a: s, b: two }, backend, attrs: {} })), b: one }, backend, attrs: {} });
+      });
     },
   });
   installed.add(backendName);

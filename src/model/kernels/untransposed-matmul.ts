@@ -13,9 +13,8 @@
  * registry; results are those of the plain kernel (tests/kernels.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { withIntermediates, type KernelBackend } from './intermediates.ts';
 
-type KernelArgs = Parameters<tf.KernelFunc>[0];
-type Backend = KernelArgs['backend'] & { disposeData(id: object): boolean };
 interface MatMulAttrs { transposeA?: boolean; transposeB?: boolean; activation?: string }
 
 const swapLastTwo = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
@@ -46,25 +45,17 @@ function wrap(name: string, original: tf.KernelFunc, transpose: tf.KernelFunc): 
     const simple = name === 'BatchMatMul' || (!inputs.bias && !inputs.preluActivationWeights && (attrs.activation ?? 'linear') === 'linear');
     const plan = choosePlan(lastTwo(a), lastTwo(b), m * n, ta, tb, simple);
     if (plan === 'none') return original(args);
-    const backend = args.backend as Backend;
-    const made: tf.TensorInfo[] = [];
-    const t = (x: tf.TensorInfo): tf.TensorInfo => {
-      const y = transpose({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } }) as tf.TensorInfo;
-      made.push(y);
-      return y;
-    };
+    const backend = args.backend as KernelBackend;
     const plain = { ...args.attrs, transposeA: false, transposeB: false };
-    try {
+    return withIntermediates(backend, (temp) => {
+      const t = (x: tf.TensorInfo) => temp(transpose({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } }));
       if (plan === 'operands') {
         return original({ ...args, inputs: { ...inputs, a: ta ? t(a) : a, b: tb ? t(b) : b }, attrs: plain });
       }
       // (op(B)ᵀ · op(A)ᵀ)ᵀ: op(B)ᵀ is B itself when B was flagged, else Bᵀ; likewise A.
-      const swapped = original({ ...args, inputs: { ...inputs, a: tb ? b : t(b), b: ta ? a : t(a) }, attrs: plain }) as tf.TensorInfo;
-      made.push(swapped);
+      const swapped = temp(original({ ...args, inputs: { ...inputs, a: tb ? b : t(b), b: ta ? a : t(a) }, attrs: plain }));
       return transpose({ inputs: { x: swapped }, backend, attrs: { perm: swapLastTwo(swapped.shape.length) } });
-    } finally {
-      for (const x of made) backend.disposeData(x.dataId);
-    }
+    });
   };
 }
 

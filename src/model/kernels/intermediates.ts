@@ -1,0 +1,24 @@
+/**
+ * What ganstream's kernels share: the backend they run on (tfjs's kernel backend, which frees
+ * tensor data by id) and the freeing of the intermediate tensors a kernel makes by calling the
+ * backend's own kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type KernelBackend = Parameters<tf.KernelFunc>[0]['backend'] & { disposeData(id: object): boolean };
+
+/** A kernel's result as a single tensor (the kernels composed here each return one). */
+const one = (t: tf.TensorInfo | tf.TensorInfo[]): tf.TensorInfo => (Array.isArray(t) ? t[0] : t);
+
+/**
+ * Runs a kernel's body; every tensor it passes to `temp` is freed when the body returns or throws.
+ * The body's result is not freed: it is the kernel's output.
+ */
+export function withIntermediates<R>(backend: KernelBackend, body: (temp: (t: tf.TensorInfo | tf.TensorInfo[]) => tf.TensorInfo) => R): R {
+  const made: tf.TensorInfo[] = [];
+  try {
+    return body((t) => { const x = one(t); made.push(x); return x; });
+  } finally {
+    for (const x of made) backend.disposeData(x.dataId);
+  }
+}
