@@ -67,7 +67,13 @@ if (resumed) {
 const backend = await selectBackend(config.backend);
 if (E.isLeft(backend)) fail(backend.left);
 
-const gan = createGan(ARCHITECTURES[config.arch], { pixels: pixelsOf(data), seed: config.seed, lr: config.lr, beta1: config.beta1, noiseDim: config.noiseDim, ema: config.ema });
+const gan = (() => {
+  try {
+    return createGan(ARCHITECTURES[config.arch], { pixels: pixelsOf(data), seed: config.seed, lr: config.lr, beta1: config.beta1, noiseDim: config.noiseDim, ema: config.ema });
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+})();
 if (resumed) {
   const loaded = restore(gan, resumed.checkpoint);
   if (E.isLeft(loaded)) fail(`--resume: ${loaded.left}`);

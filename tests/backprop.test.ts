@@ -12,7 +12,9 @@ await useWasm();
 
 const rng = seeded(21);
 const batch = (rows: number, width: number) => tf.tensor2d(Float32Array.from({ length: rows * width }, () => rng.uniform() * 2 - 1), [rows, width]);
-const maxRelDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(1e-6, tf.max(tf.abs(b)).dataSync()[0]));
+const maxAbs = (t: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(t)).dataSync()[0]);
+/** Largest difference relative to b's largest value, or to `floor` when b is (nearly) all zero. */
+const maxRelDiff = (a: tf.Tensor, b: tf.Tensor, floor = 1e-6) => tf.tidy(() => maxAbs(tf.sub(a, b)) / Math.max(floor, maxAbs(b)));
 
 /** The discriminator's gradients from the hand-written backward pass and from tfjs's autodiff of the same pass. */
 function compare(net: Network, input: tf.Tensor2D, loss: (typeof LOSSES)[number], groups: number) {
@@ -36,7 +38,9 @@ for (const name of ARCHITECTURE_NAMES) {
         assert.ok(maxRelDiff(ours.input!, dInput) < 1e-4, `input: ${maxRelDiff(ours.input!, dInput)}`);
         const g = buildNetwork('g', arch.generator, arch.noiseDim, 784, seeded(2));
         const gg = compare(g, batch(8, arch.noiseDim), loss, 1);
-        for (const k of Object.keys(gg.auto)) assert.ok(maxRelDiff(gg.ours.params[k], gg.auto[k]) < 1e-4, `${k}: ${maxRelDiff(gg.ours.params[k], gg.auto[k])}`);
+        // A bias that feeds BatchNorm directly (dcgan: layers 0 and 5) has a gradient of zero up to rounding: compare it on the scale of the others.
+        const scale = Math.max(...Object.values(gg.auto).map(maxAbs)) * 1e-2;
+        for (const k of Object.keys(gg.auto)) assert.ok(maxRelDiff(gg.ours.params[k], gg.auto[k], scale) < 1e-4, `${k}: ${maxRelDiff(gg.ours.params[k], gg.auto[k], scale)}`);
       });
     });
   }

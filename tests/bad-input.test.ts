@@ -44,6 +44,7 @@ write('mismatch/train-labels-idx1-ubyte', encodeIdx([31], labels.subarray(8, 8 +
 mkdirSync(join(cwd, 'full'));
 write('full/notes.txt', 'mine');
 write('afile', 'not a folder');
+write('small-images-idx3-ubyte', encodeIdx([32, 16, 16], new Uint8Array(32 * 16 * 16)));
 mkdirSync(join(cwd, 'empty-run'));
 write('empty-run/metrics.ndjson', '');
 
@@ -66,7 +67,8 @@ export const BAD_INPUT: readonly (readonly [string, readonly string[], string])[
   ['epochs 0', ['--epochs', '0'], "--epochs: expected an integer >= 1, got '0'"],
   ['negative rate', ['--lr', '-0.001'], "--lr: expected a number > 0 and <= 1, got '-0.001'"],
   ['smoothing out of range', ['--label-smoothing', '1.5'], "--label-smoothing: expected a number >= 0 and < 1, got '1.5'"],
-  ['unknown architecture', ['--arch', 'dcgan'], "--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, got 'dcgan'"],
+  ['unknown architecture', ['--arch', 'wgan'], "--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, got 'wgan'"],
+  ['architecture for another image size', ['--arch', 'dcgan', '--dataset', 'small-images-idx3-ubyte', '--batch-size', '16'], '--arch dcgan: its generator draws 784 pixels per image, the data has 256: expected images of 784 pixels, or an mlp architecture'],
   ['unknown --on-nan', ['--on-nan', 'ignore'], "--on-nan: expected one of stop, rollback, got 'ignore'"],
   ['stray word', ['mnist'], "unexpected argument 'mnist': flags start with -- (see --help)"],
   ['batch larger than the data', ['--limit', '100', '--batch-size', '128'], '--batch-size 128 is larger than the 100 images of the dataset (--limit 100): expected at most 100'],

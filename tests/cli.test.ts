@@ -58,7 +58,7 @@ const badInput: [string[], RegExp][] = [
   [['--epochs', '-3'], /^--epochs: expected an integer >= 1, got '-3'$/],
   [['--epochs', '0'], /^--epochs: expected an integer >= 1, got '0'$/],
   [['--epochs', '2.5'], /^--epochs: expected an integer >= 1, got '2.5'$/],
-  [['--arch', 'foo'], /^--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, got 'foo'$/],
+  [['--arch', 'foo'], /^--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, got 'foo'$/],
   [['--lr', 'abc'], /^--lr: expected a number > 0 and <= 1, got 'abc'$/],
   [['--lr', '-0.1'], /^--lr: expected a number > 0 and <= 1, got '-0.1'$/],
   [['--loss', 'wgan'], /^--loss: expected one of bce, lsgan, got 'wgan'$/],

@@ -3,23 +3,18 @@
  * models and optimizer.minimize, with tfjs's default kernels. Not used for training.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Architecture, LayerSpec } from '../model/architectures.ts';
+import type { Architecture } from '../model/architectures.ts';
+import { seeded } from '../data/random.ts';
+import { buildNetwork } from '../model/network.ts';
+import { addMirroredLayers } from '../model/persistence.ts';
 
-function layerFor(l: LayerSpec, pixels: number): tf.layers.Layer {
-  switch (l.kind) {
-    case 'dense': return tf.layers.dense({ units: l.units === 'pixels' ? pixels : l.units });
-    case 'leakyRelu': return tf.layers.leakyReLU({ alpha: l.alpha });
-    case 'relu': return tf.layers.activation({ activation: 'relu' });
-    case 'tanh': return tf.layers.activation({ activation: 'tanh' });
-    case 'batchNorm': return tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3 });
-    case 'dropout': return tf.layers.dropout({ rate: l.rate });
-  }
-}
-
-function model(specs: readonly LayerSpec[], inputSize: number, pixels: number): tf.Sequential {
+/** A tf.layers model of the specs (the layers persistence.ts saves), with tf.layers' own initial weights. */
+function model(specs: Architecture['generator'], inputSize: number, pixels: number): tf.Sequential {
   const m = tf.sequential();
   m.add(tf.layers.inputLayer({ inputShape: [inputSize] }));
-  for (const l of specs) m.add(layerFor(l, pixels));
+  const net = buildNetwork('naive', specs, inputSize, pixels, seeded(0));
+  addMirroredLayers(m, net, false);
+  for (const l of net.layers) if (l.params) Object.values(l.params).forEach((v: tf.Variable) => v.dispose());
   return m;
 }
 

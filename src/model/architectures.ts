@@ -10,7 +10,18 @@ export type LayerSpec =
   | { readonly kind: 'relu' }
   | { readonly kind: 'tanh' }
   | { readonly kind: 'batchNorm' }
-  | { readonly kind: 'dropout'; readonly rate: number };
+  | { readonly kind: 'dropout'; readonly rate: number }
+  /** From here on the flat width is an image [height, width, channels] ('image': the data's [side, side, 1]). */
+  | { readonly kind: 'reshape'; readonly shape: ImageShape | 'image' }
+  /** 'same' convolution with stride 1 over the current image (conv.ts). */
+  | { readonly kind: 'conv'; readonly filters: number; readonly kernel: number }
+  /** Nearest-neighbour upsampling by 2 in height and width. */
+  | { readonly kind: 'upsample' }
+  /** Mean of each 2x2 block: half the height and width. */
+  | { readonly kind: 'avgPool' };
+
+/** [height, width, channels], stored row-major per sample as a flat vector of h*w*c. */
+export type ImageShape = readonly [number, number, number];
 
 export interface Architecture {
   readonly name: string;
@@ -20,7 +31,7 @@ export interface Architecture {
   readonly lr: number;
   /** One-sided label smoothing by default (0 for the references, which do not smooth); --label-smoothing overrides it. */
   readonly labelSmoothing: number;
-  /** Ends with a dense layer of `pixels` units and tanh: images in [-1, 1]. */
+  /** Ends with `pixels` units (a dense layer, or a one-filter convolution of the full-size image) and tanh: images in [-1, 1]. */
   readonly generator: readonly LayerSpec[];
   /** Ends with a dense layer of one unit: a logit (bce) or a score (lsgan). */
   readonly discriminator: readonly LayerSpec[];
@@ -32,9 +43,25 @@ const bn: LayerSpec = { kind: 'batchNorm' };
 const relu: LayerSpec = { kind: 'relu' };
 const dropout = (rate: number): LayerSpec => ({ kind: 'dropout', rate });
 const tanhOut: readonly LayerSpec[] = [dense('pixels'), { kind: 'tanh' }];
+const conv = (filters: number, kernel: number): LayerSpec => ({ kind: 'conv', filters, kernel });
+const reshape = (shape: ImageShape | 'image'): LayerSpec => ({ kind: 'reshape', shape });
+const upsample: LayerSpec = { kind: 'upsample' };
+const avgPool: LayerSpec = { kind: 'avgPool' };
 
 /** Dense, then each of `after`, for every width. */
 const blocks = (widths: number[], ...after: LayerSpec[]): LayerSpec[] => widths.flatMap((w) => [dense(w), ...after]);
+
+/**
+ * A small DCGAN-style pair (Radford et al. 2015) for 28x28 images, `c` filters at 28x28: G
+ * upsamples 7x7 -> 14x14 -> 28x28 with 3x3 convolutions, BatchNorm and ReLU; D mirrors it with
+ * average pooling and LeakyReLU, then a dense layer of 512 (without it D was too weak to teach G:
+ * it judged most real images fake). Stride-1 convolutions only: their gradients are
+ * convolutions, which the wasm backend runs fast (conv.ts).
+ */
+const dcgan = (c: number): Pick<Architecture, 'generator' | 'discriminator'> => ({
+  generator: [dense(7 * 7 * 2 * c), bn, relu, reshape([7, 7, 2 * c]), upsample, conv(c, 3), bn, relu, upsample, conv(1, 3), { kind: 'tanh' }],
+  discriminator: [reshape('image'), conv(c, 3), leaky(0.2), avgPool, conv(2 * c, 3), leaky(0.2), avgPool, dense(512), leaky(0.2), dense(1)],
+});
 
 /** Reference 000's generator: 100-256-512-1024-pixels, LeakyReLU 0.2 then BatchNorm. */
 const generatorWithBatchNorm = [...blocks([256, 512, 1024], leaky(0.2), bn), ...tanhOut];
@@ -84,6 +111,14 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
     labelSmoothing: 0,
     generator: [...blocks([256, 512, 1024], leaky(0.2)), ...tanhOut],
     discriminator: [...blocks([1024, 512, 256], leaky(0.2), dropout(0.3)), dense(1)],
+  },
+  dcgan: {
+    name: 'dcgan',
+    summary: 'convolutional, 28x28 images only: G dense 7x7x32, upsample + 3x3 conv to 14x14x16, upsample + 3x3 conv to 28x28x1 (BatchNorm, ReLU); D 3x3 convs of 16 and 32 filters with average pooling, dense 512, LeakyReLU 0.2',
+    noiseDim: 100,
+    lr: 2e-4,
+    labelSmoothing: 0.1,
+    ...dcgan(16),
   },
 };
 

@@ -12,10 +12,12 @@
  * Call both inside tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs';
+import { type Activation, avgPoolBackward, avgPoolForward, convBackward, convForward, upsampleBackward, upsampleForward } from './conv.ts';
 import { BATCH_NORM_EPSILON, type BatchMoments, type BatchNormParams, type DenseParams, type Network } from './network.ts';
 
 type Saved =
-  | { readonly kind: 'dense'; readonly input: tf.Tensor2D }
+  | { readonly kind: 'dense' | 'conv'; readonly input: tf.Tensor2D }
+  | { readonly kind: 'reshape' | 'upsample' | 'avgPool' }
   | { readonly kind: 'leakyRelu' | 'relu'; readonly output: tf.Tensor; readonly alpha: number }
   | { readonly kind: 'tanh'; readonly output: tf.Tensor }
   | { readonly kind: 'dropout'; readonly mask: tf.Tensor | null }
@@ -48,19 +50,41 @@ export function forwardForTraining(net: Network, input: tf.Tensor2D, o: Training
   if (rows % groups !== 0) throw new Error(`batch of ${rows} rows cannot be split into ${groups} equal groups`);
   const saved: Saved[] = [];
   let x: tf.Tensor = input;
-  // A dense layer followed by (leaky) ReLU runs both in one fused kernel; the activation layer then only records its output.
+  // A dense or conv layer followed by (leaky) ReLU runs both in one fused kernel; the activation layer then only records its output.
   let activated = false;
+  const activationAfter = (i: number): Activation => {
+    const next = net.layers[i + 1]?.spec;
+    return next?.kind === 'leakyRelu' ? { activation: 'leakyrelu', leakyreluAlpha: next.alpha } : next?.kind === 'relu' ? { activation: 'relu' } : {};
+  };
   net.layers.forEach((layer, i) => {
     switch (layer.spec.kind) {
       case 'dense': {
         const p = layer.params as DenseParams;
         saved.push({ kind: 'dense', input: x as tf.Tensor2D });
-        const next = net.layers[i + 1]?.spec;
-        const activation = next?.kind === 'leakyRelu' ? { activation: 'leakyrelu' as const, leakyreluAlpha: next.alpha } : next?.kind === 'relu' ? { activation: 'relu' as const } : {};
+        const activation = activationAfter(i);
         x = tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias, ...activation });
         activated = 'activation' in activation;
         break;
       }
+      case 'conv': {
+        const p = layer.params as DenseParams;
+        saved.push({ kind: 'conv', input: x as tf.Tensor2D });
+        const activation = activationAfter(i);
+        x = convForward(x as tf.Tensor2D, layer.imageIn!, p.kernel, p.bias, activation);
+        activated = 'activation' in activation;
+        break;
+      }
+      case 'reshape':
+        saved.push({ kind: 'reshape' });
+        break;
+      case 'upsample':
+        x = upsampleForward(x as tf.Tensor2D, layer.imageIn!);
+        saved.push({ kind: 'upsample' });
+        break;
+      case 'avgPool':
+        x = avgPoolForward(x as tf.Tensor2D, layer.imageIn!);
+        saved.push({ kind: 'avgPool' });
+        break;
       case 'leakyRelu':
         if (!activated) x = tf.leakyRelu(x, layer.spec.alpha);
         activated = false;
@@ -83,8 +107,9 @@ export function forwardForTraining(net: Network, input: tf.Tensor2D, o: Training
       }
       case 'batchNorm': {
         const p = layer.params as BatchNormParams;
-        const width = layer.units;
-        const blocks = tf.reshape(x, [groups, rows / groups, width]) as tf.Tensor3D;
+        // Per feature; on an image per channel, every pixel of every image in the group a row.
+        const width = p.gamma.size;
+        const blocks = tf.reshape(x, [groups, (rows * layer.units) / width / groups, width]) as tf.Tensor3D;
         const { mean, variance } = tf.moments(blocks, 1, true);
         if (o.moments) {
           const means = tf.unstack(tf.reshape(mean, [groups, width]));
@@ -94,7 +119,7 @@ export function forwardForTraining(net: Network, input: tf.Tensor2D, o: Training
         const invStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)) as tf.Tensor3D;
         const normalized = tf.mul(tf.sub(blocks, mean), invStd) as tf.Tensor3D;
         saved.push({ kind: 'batchNorm', normalized, invStd });
-        x = tf.reshape(tf.add(tf.mul(normalized, p.gamma), p.beta), [rows, width]);
+        x = tf.reshape(tf.add(tf.mul(normalized, p.gamma), p.beta), [rows, layer.units]);
         break;
       }
     }
@@ -119,10 +144,12 @@ export interface Gradients {
 export function backward(net: Network, pass: TrainingPass, dOutput: tf.Tensor2D, o: BackwardOptions): Gradients {
   const params: tf.NamedTensorMap = {};
   let dy: tf.Tensor = dOutput;
-  for (let i = net.layers.length - 1; i >= 0; i--) {
+  // Below the first layer with parameters the gradient is only needed when asked for.
+  const lowest = o.input ? 0 : Math.max(0, net.layers.findIndex((l) => l.params !== null));
+  for (let i = net.layers.length - 1; i >= lowest; i--) {
     const layer = net.layers[i];
     const s = pass.saved[i];
-    const first = i === 0;
+    const first = i === lowest;
     switch (s.kind) {
       case 'dense': {
         const p = layer.params as DenseParams;
@@ -133,6 +160,24 @@ export function backward(net: Network, pass: TrainingPass, dOutput: tf.Tensor2D,
         if (!first || o.input) dy = tf.matMul(dy as tf.Tensor2D, p.kernel as tf.Tensor2D, false, true);
         break;
       }
+      case 'conv': {
+        const p = layer.params as DenseParams;
+        const g = convBackward(s.input, layer.imageIn!, p.kernel, dy as tf.Tensor2D, { params: o.params, input: !first || o.input });
+        if (o.params) {
+          params[p.kernel.name] = g.kernel!;
+          params[p.bias.name] = g.bias!;
+        }
+        if (g.input) dy = g.input;
+        break;
+      }
+      case 'reshape':
+        break;
+      case 'upsample':
+        dy = upsampleBackward(dy as tf.Tensor2D, layer.imageIn!);
+        break;
+      case 'avgPool':
+        dy = avgPoolBackward(dy as tf.Tensor2D, layer.imageIn!);
+        break;
       case 'leakyRelu':
       case 'relu':
         // The output has the sign of the input, so it tells which slope applied.
@@ -155,7 +200,7 @@ export function backward(net: Network, pass: TrainingPass, dOutput: tf.Tensor2D,
         }
         // dx = gamma / sigma * (d - mean(d) - normalized * mean(d * normalized)), per group.
         const centred = tf.sub(tf.sub(d, tf.mean(d, 1, true)), tf.mul(s.normalized, tf.mean(dTimesNormalized, 1, true)));
-        dy = tf.reshape(tf.mul(centred, tf.mul(s.invStd, p.gamma)), [groups * rows, width]);
+        dy = tf.reshape(tf.mul(centred, tf.mul(s.invStd, p.gamma)), dy.shape);
         break;
       }
     }

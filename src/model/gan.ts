@@ -4,7 +4,7 @@ import { seeded, Streams } from '../data/random.ts';
 import type { Architecture } from './architectures.ts';
 import { createAdam, disposeAdam, type Adam } from './adam.ts';
 import { createAverage, type Average } from './average.ts';
-import { buildNetwork, trainableVariables, type Network } from './network.ts';
+import { buildNetwork, outputWidth, trainableVariables, type Network } from './network.ts';
 
 export interface Gan {
   readonly arch: Architecture;
@@ -32,11 +32,22 @@ export interface GanOptions {
 export const ADAM_BETA2 = 0.999;
 export const ADAM_EPSILON = 1e-8;
 
+/** Throws, with a one-line message naming the architecture, when its networks do not fit images of `pixels`. */
 export function createGan(arch: Architecture, o: GanOptions): Gan {
   const rng = seeded(o.seed, Streams.init);
   const noiseDim = o.noiseDim ?? arch.noiseDim;
-  const generator = buildNetwork('generator', arch.generator, noiseDim, o.pixels, rng);
-  const discriminator = buildNetwork('discriminator', arch.discriminator, o.pixels, o.pixels, rng);
+  const build = (role: string, specs: Architecture['generator'], inputSize: number): Network => {
+    try {
+      return buildNetwork(role, specs, inputSize, o.pixels, rng);
+    } catch (e) {
+      throw new Error(`--arch ${arch.name}: ${(e as Error).message}`);
+    }
+  };
+  const generator = build('generator', arch.generator, noiseDim);
+  const discriminator = build('discriminator', arch.discriminator, o.pixels);
+  if (outputWidth(generator) !== o.pixels) {
+    throw new Error(`--arch ${arch.name}: its generator draws ${outputWidth(generator)} pixels per image, the data has ${o.pixels}: expected images of ${outputWidth(generator)} pixels, or an mlp architecture`);
+  }
   const adam = { lr: o.lr, beta1: o.beta1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON };
   return {
     arch,

@@ -5,11 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../data/random.ts';
-import type { LayerSpec } from './architectures.ts';
+import type { ImageShape, LayerSpec } from './architectures.ts';
+import { avgPoolForward, convForward, upsampleForward } from './conv.ts';
 
 export const BATCH_NORM_MOMENTUM = 0.99;
 export const BATCH_NORM_EPSILON = 1e-3;
 
+/** A dense layer's kernel is [in, out]; a convolution's [k, k, channels, filters]. */
 export interface DenseParams { readonly kernel: tf.Variable; readonly bias: tf.Variable }
 export interface BatchNormParams {
   readonly gamma: tf.Variable;
@@ -18,10 +20,11 @@ export interface BatchNormParams {
   readonly movingVariance: tf.Variable;
 }
 
-export type Layer =
-  | { readonly spec: Extract<LayerSpec, { kind: 'dense' }>; readonly units: number; readonly params: DenseParams }
-  | { readonly spec: Extract<LayerSpec, { kind: 'batchNorm' }>; readonly units: number; readonly params: BatchNormParams }
-  | { readonly spec: Exclude<LayerSpec, { kind: 'dense' | 'batchNorm' }>; readonly units: number; readonly params: null };
+/** `units`: the layer's output width; `imageIn` / `imageOut`: the shape of its input / output when that is an image, else null. */
+export type Layer = { readonly units: number; readonly imageIn: ImageShape | null; readonly imageOut: ImageShape | null } & (
+  | { readonly spec: Extract<LayerSpec, { kind: 'dense' | 'conv' }>; readonly params: DenseParams }
+  | { readonly spec: Extract<LayerSpec, { kind: 'batchNorm' }>; readonly params: BatchNormParams }
+  | { readonly spec: Exclude<LayerSpec, { kind: 'dense' | 'conv' | 'batchNorm' }>; readonly params: null });
 
 export interface Network {
   readonly name: string;
@@ -46,34 +49,86 @@ let built = 0;
 export function buildNetwork(name: string, specs: readonly LayerSpec[], inputSize: number, pixels: number, rng: Random): Network {
   const id = `${name}${built++}`;
   let width = inputSize;
+  let image: ImageShape | null = null;
+  const glorot = (shape: number[], fanIn: number, fanOut: number) => {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    for (let k = 0; k < values.length; k++) values[k] = (rng.uniform() * 2 - 1) * limit;
+    return tf.tensor(values, shape);
+  };
   const layers = specs.map((spec, i): Layer => {
-    const v = (init: tf.Tensor, param: string, trainable = true) => tf.variable(init, trainable, `${id}/${i}_${spec.kind}/${param}`);
-    if (spec.kind === 'dense') {
-      const units = spec.units === 'pixels' ? pixels : spec.units;
-      const limit = Math.sqrt(6 / (width + units));
-      const values = new Float32Array(width * units);
-      for (let k = 0; k < values.length; k++) values[k] = (rng.uniform() * 2 - 1) * limit;
-      const params = { kernel: v(tf.tensor2d(values, [width, units]), 'kernel'), bias: v(tf.zeros([units]), 'bias') };
-      width = units;
-      return { spec, units, params };
-    }
-    if (spec.kind === 'batchNorm') {
-      const params = {
-        gamma: v(tf.ones([width]), 'gamma'),
-        beta: v(tf.zeros([width]), 'beta'),
-        movingMean: v(tf.zeros([width]), 'moving_mean', false),
-        movingVariance: v(tf.ones([width]), 'moving_variance', false),
-      };
-      return { spec, units: width, params };
-    }
-    return { spec, units: width, params: null };
+    const layer = describe(spec, i);
+    return { ...layer, imageOut: image } as Layer;
   });
+  function describe(spec: LayerSpec, i: number): Omit<Layer, 'imageOut'> {
+    const v = (init: tf.Tensor, param: string, trainable = true) => tf.variable(init, trainable, `${id}/${i}_${spec.kind}/${param}`);
+    const fail = (why: string) => new Error(`${name} layer ${i} (${spec.kind}): ${why}`);
+    const input = image;
+    const needImage = (): ImageShape => {
+      if (!input) throw fail('needs an image input; put a reshape layer before it');
+      return input;
+    };
+    switch (spec.kind) {
+      case 'dense': {
+        const units = spec.units === 'pixels' ? pixels : spec.units;
+        const params = { kernel: v(glorot([width, units], width, units), 'kernel'), bias: v(tf.zeros([units]), 'bias') };
+        width = units;
+        image = null;
+        return { spec, units, imageIn: input, params };
+      }
+      case 'conv': {
+        const [h, w, c] = needImage();
+        const k = spec.kernel;
+        if (k % 2 !== 1) throw fail(`kernel ${k}, expected an odd size ('same' padding with stride 1)`);
+        const params = { kernel: v(glorot([k, k, c, spec.filters], k * k * c, k * k * spec.filters), 'kernel'), bias: v(tf.zeros([spec.filters]), 'bias') };
+        image = [h, w, spec.filters];
+        width = h * w * spec.filters;
+        return { spec, units: width, imageIn: input, params };
+      }
+      case 'reshape': {
+        const side = Math.round(Math.sqrt(width));
+        const shape: ImageShape = spec.shape === 'image' ? [side, side, 1] : spec.shape;
+        if (shape[0] * shape[1] * shape[2] !== width) throw fail(`${width} values cannot be an image of ${shape.join('x')}${spec.shape === 'image' ? ' (square images only)' : ''}`);
+        image = shape;
+        return { spec, units: width, imageIn: input, params: null };
+      }
+      case 'upsample': {
+        const [h, w, c] = needImage();
+        image = [2 * h, 2 * w, c];
+        width *= 4;
+        return { spec, units: width, imageIn: input, params: null };
+      }
+      case 'avgPool': {
+        const [h, w, c] = needImage();
+        if (h % 2 || w % 2) throw fail(`image ${h}x${w}, expected an even height and width`);
+        image = [h / 2, w / 2, c];
+        width /= 4;
+        return { spec, units: width, imageIn: input, params: null };
+      }
+      case 'batchNorm': {
+        // Per feature; on an image, per channel over every pixel (as Keras on NHWC).
+        const size = input ? input[2] : width;
+        const params = {
+          gamma: v(tf.ones([size]), 'gamma'),
+          beta: v(tf.zeros([size]), 'beta'),
+          movingMean: v(tf.zeros([size]), 'moving_mean', false),
+          movingVariance: v(tf.ones([size]), 'moving_variance', false),
+        };
+        return { spec, units: width, imageIn: input, params };
+      }
+      default:
+        return { spec, units: width, imageIn: input, params: null };
+    }
+  }
   return { name, inputSize, layers };
 }
 
+/** Values per sample that the network outputs. */
+export const outputWidth = (net: Network): number => net.layers.at(-1)?.units ?? net.inputSize;
+
 /** A layer's variables in the order a Keras/tfjs layer lists its weights. */
 export function layerVariables(l: Layer): tf.Variable[] {
-  if (l.spec.kind === 'dense') { const p = l.params as DenseParams; return [p.kernel, p.bias]; }
+  if (l.spec.kind === 'dense' || l.spec.kind === 'conv') { const p = l.params as DenseParams; return [p.kernel, p.bias]; }
   if (l.spec.kind === 'batchNorm') { const p = l.params as BatchNormParams; return [p.gamma, p.beta, p.movingMean, p.movingVariance]; }
   return [];
 }
@@ -103,9 +158,17 @@ export function forward(net: Network, input: tf.Tensor2D, options: ForwardOption
     switch (layer.spec.kind) {
       case 'dense': {
         const p = layer.params as DenseParams;
-        x = tf.fused.matMul({ a: x, b: p.kernel as tf.Tensor2D, bias: p.bias });
+        x = tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias });
         break;
       }
+      case 'conv': {
+        const p = layer.params as DenseParams;
+        x = convForward(x as tf.Tensor2D, layer.imageIn!, p.kernel, p.bias);
+        break;
+      }
+      case 'reshape': break;
+      case 'upsample': x = upsampleForward(x as tf.Tensor2D, layer.imageIn!); break;
+      case 'avgPool': x = avgPoolForward(x as tf.Tensor2D, layer.imageIn!); break;
       case 'leakyRelu': x = tf.leakyRelu(x, layer.spec.alpha); break;
       case 'relu': x = tf.relu(x); break;
       case 'tanh': x = tf.tanh(x); break;
@@ -114,13 +177,18 @@ export function forward(net: Network, input: tf.Tensor2D, options: ForwardOption
         break;
       case 'batchNorm': {
         const p = layer.params as BatchNormParams;
+        const [rows] = x.shape;
+        // On an image: one row per pixel, one column per channel.
+        const features = tf.reshape(x, [-1, p.gamma.size]);
+        let normalized: tf.Tensor;
         if (options.training) {
-          const { mean, variance } = tf.moments(x, 0);
+          const { mean, variance } = tf.moments(features, 0);
           if (options.moments) options.moments.push({ layer: i, mean: tf.keep(mean), variance: tf.keep(variance) });
-          x = normalize(x, mean, variance, p);
+          normalized = normalize(features, mean, variance, p);
         } else {
-          x = normalize(x, p.movingMean, p.movingVariance, p);
+          normalized = normalize(features, p.movingMean, p.movingVariance, p);
         }
+        x = tf.reshape(normalized, [rows, layer.units]);
         break;
       }
     }

@@ -7,10 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { LayerSpec } from './architectures.ts';
 import { drawingGenerator, type Gan } from './gan.ts';
 import type { LossName } from './losses.ts';
-import { layerVariables, BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, type Network } from './network.ts';
+import { layerVariables, BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, type Layer, type Network } from './network.ts';
 
 export interface ModelFiles {
   /** model.json, as an object. */
@@ -21,14 +20,30 @@ export interface ModelFiles {
 
 export const WEIGHTS_FILE = 'weights.bin';
 
-function mirrorLayer(l: LayerSpec, units: number): tf.layers.Layer {
+/** A stock tfjs layer computing what `layer` computes (a Flatten first where a dense layer follows an image). */
+function mirrorLayer(layer: Layer): tf.layers.Layer[] {
+  const l = layer.spec;
   switch (l.kind) {
-    case 'dense': return tf.layers.dense({ units });
-    case 'leakyRelu': return tf.layers.leakyReLU({ alpha: l.alpha });
-    case 'relu': return tf.layers.activation({ activation: 'relu' });
-    case 'tanh': return tf.layers.activation({ activation: 'tanh' });
-    case 'batchNorm': return tf.layers.batchNormalization({ momentum: BATCH_NORM_MOMENTUM, epsilon: BATCH_NORM_EPSILON });
-    case 'dropout': return tf.layers.dropout({ rate: l.rate });
+    case 'dense': return [...(layer.imageIn ? [tf.layers.flatten()] : []), tf.layers.dense({ units: layer.units })];
+    case 'conv': return [tf.layers.conv2d({ filters: l.filters, kernelSize: l.kernel, padding: 'same' })];
+    case 'reshape': return [tf.layers.reshape({ targetShape: [...layer.imageOut!] })];
+    case 'upsample': return [tf.layers.upSampling2d({ size: [2, 2] })];
+    case 'avgPool': return [tf.layers.averagePooling2d({ poolSize: 2, strides: 2 })];
+    case 'leakyRelu': return [tf.layers.leakyReLU({ alpha: l.alpha })];
+    case 'relu': return [tf.layers.activation({ activation: 'relu' })];
+    case 'tanh': return [tf.layers.activation({ activation: 'tanh' })];
+    case 'batchNorm': return [tf.layers.batchNormalization({ momentum: BATCH_NORM_MOMENTUM, epsilon: BATCH_NORM_EPSILON })];
+    case 'dropout': return [tf.layers.dropout({ rate: l.rate })];
+  }
+}
+
+/** The network's layers as stock tfjs layers, in order; with `weights`, holding the network's values once built. */
+export function addMirroredLayers(model: tf.Sequential, net: Network, weights: boolean): void {
+  for (const layer of net.layers) {
+    const mirrored = mirrorLayer(layer);
+    mirrored.forEach((m) => model.add(m));
+    // Per layer: a model lists all trainable weights before the non-trainable ones.
+    if (weights && layer.params) mirrored.at(-1)!.setWeights(layerVariables(layer));
   }
 }
 
@@ -40,12 +55,7 @@ function mirror(net: Network, role: 'generator' | 'discriminator', rows: number,
   const model = tf.sequential({ name: role });
   if (role === 'discriminator') model.add(tf.layers.flatten({ inputShape: [rows, cols, 1] }));
   else model.add(tf.layers.inputLayer({ inputShape: [net.inputSize] }));
-  for (const layer of net.layers) {
-    const mirrored = mirrorLayer(layer.spec, layer.units);
-    model.add(mirrored);
-    // Per layer: a model lists all trainable weights before the non-trainable ones.
-    if (layer.params) mirrored.setWeights(layerVariables(layer));
-  }
+  addMirroredLayers(model, net, true);
   if (role === 'generator') model.add(tf.layers.reshape({ targetShape: [rows, cols, 1] }));
   else if (loss === 'bce') model.add(tf.layers.activation({ activation: 'sigmoid' }));
   return model;

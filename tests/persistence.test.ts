@@ -1,0 +1,47 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { normals, seeded } from '../src/data/random.ts';
+import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
+import { createGan, disposeGan } from '../src/model/gan.ts';
+import { modelFiles, WEIGHTS_FILE } from '../src/model/persistence.ts';
+import { dStep, generate, gStep, judge } from '../src/model/steps.ts';
+import { useWasm } from './helpers/tf.ts';
+
+await useWasm();
+
+async function load(files: Awaited<ReturnType<typeof modelFiles>>): Promise<tf.LayersModel> {
+  const manifest = files.modelJson.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  assert.equal(manifest[0].paths, [WEIGHTS_FILE]);
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: files.modelJson.modelTopology as object, weightSpecs: manifest[0].weights, weightData: files.weights.slice().buffer }));
+}
+
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+for (const name of ARCHITECTURE_NAMES) {
+  test(`${name}: the saved layers models compute what the networks compute (after two training steps)`, async () => {
+    const gan = createGan(ARCHITECTURES[name], { pixels: 784, seed: 3, lr: 1e-3, beta1: 0.5, ema: 0.9 });
+    const rng = seeded(5);
+    const real = Float32Array.from({ length: 16 * 784 }, () => rng.uniform() * 2 - 1);
+    const o = { loss: 'bce' as const, labelSmoothing: 0, dropoutSeed: 1 };
+    for (let i = 0; i < 2; i++) { dStep(gan, real, normals(rng, 16 * gan.noiseDim), o); gStep(gan, normals(rng, 16 * gan.noiseDim), o); }
+    const noise = normals(rng, 8 * gan.noiseDim);
+    const g = await load(await modelFiles(gan, 'generator', 28, 28, 'bce'));
+    const d = await load(await modelFiles(gan, 'discriminator', 28, 28, 'bce'));
+    try {
+      const images = generate(gan, noise);
+      const saved = tf.tidy(() => (g.predict(tf.tensor2d(noise, [8, gan.noiseDim])) as tf.Tensor).dataSync() as Float32Array);
+      assert.equal(g.outputs[0].shape, [null, 28, 28, 1]);
+      assert.ok(maxDiff(saved, images) < 1e-4, `generator differs by ${maxDiff(saved, images)}`);
+      const beliefs = judge(gan, images, 'bce');
+      const savedBeliefs = tf.tidy(() => (d.predict(tf.tensor4d(images, [8, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
+      assert.ok(maxDiff(savedBeliefs, beliefs) < 1e-4, `discriminator differs by ${maxDiff(savedBeliefs, beliefs)}`);
+    } finally {
+      g.dispose();
+      d.dispose();
+      disposeGan(gan);
+    }
+  });
+}
+
+test.run();
