@@ -3,6 +3,9 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { seeded } from '../src/data/random.ts';
 import { installUntransposedMatMul } from '../src/model/kernels/untransposed-matmul.ts';
+import { FUSED_ADAM } from '../src/model/kernels/fused-adam.ts';
+import { sleb, uleb } from '../src/model/kernels/simd-module.ts';
+import { opByOp, type AdamSlot } from '../src/model/adam.ts';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
@@ -103,6 +106,47 @@ test('tanh on wasm (2 sigmoid(2x) - 1) equals Math.tanh, saturation included', (
   const got = tf.tidy(() => tf.tanh(tf.tensor1d(xv)).dataSync() as Float32Array);
   xv.forEach((v, i) => assert.ok(Math.abs(got[i] - Math.tanh(v)) < 3e-7, `tanh(${v}) = ${got[i]}, expected ${Math.tanh(v)}`));
   assert.is(tf.memory().numTensors, before);
+});
+
+
+test('uleb / sleb128 encode known values (the wasm module assembler)', () => {
+  assert.equal(uleb(0), [0]);
+  assert.equal(uleb(127), [0x7f]);
+  assert.equal(uleb(128), [0x80, 0x01]);
+  assert.equal(uleb(65536), [0x80, 0x80, 0x04]);
+  assert.equal(sleb(16), [16]);
+  assert.equal(sleb(64), [0xc0, 0x00]);
+  assert.equal(sleb(-1), [0x7f]);
+  assert.equal(sleb(-129), [0xff, 0x7e]);
+});
+
+test('fused Adam on wasm: installed, and the same numbers as the op-by-op update (every size, tails of 1-3 values included), nothing leaked', () => {
+  assert.ok(tf.getKernel(FUSED_ADAM, 'wasm'), 'registered by selectBackend (WebAssembly SIMD assembled and validated)');
+  const attrs = { beta1: 0.5, beta2: 0.999, stepSize: 2e-4 / (1 - 0.5 ** 3), secondCorrection: 1 / (1 - 0.999 ** 3), epsilon: 1e-8 };
+  for (const n of [1, 2, 3, 4, 5, 7, 64, 1001, 131075]) {
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const g = tf.tensor1d(rand(n));
+      const slot = { m: tf.mul(tf.tensor1d(rand(n)), 0.1), v: tf.mul(tf.square(tf.tensor1d(rand(n))), 0.01), variable: tf.tensor1d(rand(n)) };
+      const fused = tf.engine().runKernel(FUSED_ADAM, { g, m: slot.m, v: slot.v, w: slot.variable }, { ...attrs }) as tf.Tensor[];
+      const reference = opByOp(slot as unknown as AdamSlot, g, attrs);
+      ['m', 'v', 'w'].forEach((what, i) => {
+        const [a, b] = [fused[i].dataSync() as Float32Array, reference[i].dataSync() as Float32Array];
+        assert.is(maxDiff(a, b), 0, `${what}, ${n} values`);
+      });
+      // The update moved every weight (a kernel that wrote nothing would leave zeros, not w).
+      assert.ok(maxDiff(fused[2].dataSync() as Float32Array, slot.variable.dataSync() as Float32Array) > 0);
+    });
+    assert.is(tf.memory().numTensors, before);
+  }
+});
+
+test('fused Adam refuses mismatched inputs with a clear error', () => {
+  tf.tidy(() => {
+    const attrs = { beta1: 0.5, beta2: 0.999, stepSize: 1e-3, secondCorrection: 1, epsilon: 1e-8 };
+    const [a, b] = [tf.zeros([4]), tf.zeros([5])];
+    assert.throws(() => tf.engine().runKernel(FUSED_ADAM, { g: b, m: a, v: a, w: a }, attrs), /GanstreamAdam: inputs of dtype float32 and shape \[5\], expected float32 \[4\]/);
+  });
 });
 
 test.run();

@@ -5,6 +5,7 @@
  *   m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g²,  p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  */
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_ADAM, type FusedAdamAttrs } from './kernels/fused-adam.ts';
 
 export interface AdamSlot {
   readonly variable: tf.Variable;
@@ -35,21 +36,32 @@ export function createAdam(variables: readonly tf.Variable[], o: AdamOptions): A
   return { ...o, iterations: 0, slots };
 }
 
+/** m', v' and w' by tfjs operations. */
+export function opByOp(slot: AdamSlot, g: tf.Tensor, a: FusedAdamAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const m = tf.add(tf.mul(slot.m, a.beta1), tf.mul(g, 1 - a.beta1));
+  const v = tf.add(tf.mul(slot.v, a.beta2), tf.mul(tf.square(g), 1 - a.beta2));
+  const update = tf.div(tf.mul(m, a.stepSize), tf.add(tf.sqrt(tf.mul(v, a.secondCorrection)), a.epsilon));
+  return [m, v, tf.sub(slot.variable, update)];
+}
+
 /** One update from gradients named by variable; variables without a gradient are left alone. */
 export function applyAdam(adam: Adam, grads: tf.NamedTensorMap): void {
   const t = adam.iterations + 1;
   const stepSize = adam.lr / (1 - adam.beta1 ** t);
   const secondCorrection = 1 / (1 - adam.beta2 ** t);
+  const attrs: FusedAdamAttrs = { beta1: adam.beta1, beta2: adam.beta2, stepSize, secondCorrection, epsilon: adam.epsilon };
+  // One pass over memory where the backend has ganstream's fused kernel (wasm), else op by op: same numbers.
+  const fused = tf.getKernel(FUSED_ADAM, tf.getBackend()) !== undefined;
   tf.tidy(() => {
     for (const [name, g] of Object.entries(grads)) {
       const slot = adam.slots.get(name);
       if (!slot) throw new Error(`Adam: no variable named ${name}`);
-      const m = tf.add(tf.mul(slot.m, adam.beta1), tf.mul(g, 1 - adam.beta1));
-      const v = tf.add(tf.mul(slot.v, adam.beta2), tf.mul(tf.square(g), 1 - adam.beta2));
-      const update = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, secondCorrection)), adam.epsilon));
+      const [m, v, w] = fused
+        ? tf.engine().runKernel(FUSED_ADAM, { g, m: slot.m, v: slot.v, w: slot.variable }, { ...attrs }) as tf.Tensor[]
+        : opByOp(slot, g, attrs);
       slot.m.assign(m);
       slot.v.assign(v);
-      slot.variable.assign(tf.sub(slot.variable, update));
+      slot.variable.assign(w);
     }
   });
   adam.iterations = t;

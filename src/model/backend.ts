@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { installUntransposedMatMul } from './kernels/untransposed-matmul.ts';
 import { installConv2dFilterGrad } from './kernels/conv2d-filter-grad.ts';
 import { installTanhFromSigmoid } from './kernels/tanh-from-sigmoid.ts';
+import { installFusedAdam } from './kernels/fused-adam.ts';
 import { initThreadedWasm } from './wasm-threads.ts';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -62,7 +63,7 @@ async function tryWasm(o: BackendOptions): Promise<E.Either<string, BackendInfo>
  */
 export function installKernels(backendName: string): string[] {
   if (backendName !== 'wasm') return [];
-  return [...installUntransposedMatMul('wasm'), ...installConv2dFilterGrad('wasm'), ...installTanhFromSigmoid('wasm')];
+  return [...installUntransposedMatMul('wasm'), ...installConv2dFilterGrad('wasm'), ...installTanhFromSigmoid('wasm'), ...installFusedAdam('wasm')];
 }
 
 async function useCpu(): Promise<E.Either<string, BackendInfo>> {
