@@ -5,6 +5,7 @@ import { seeded } from '../src/data/random.ts';
 import { installUntransposedMatMul } from '../src/model/kernels/untransposed-matmul.ts';
 import { FUSED_ADAM } from '../src/model/kernels/fused-adam.ts';
 import { sleb, uleb } from '../src/model/kernels/simd-module.ts';
+import { LEADING_AXIS_KERNELS, middleView } from '../src/model/kernels/leading-axis-sums.ts';
 import { opByOp, type AdamSlot } from '../src/model/adam.ts';
 import { useWasm } from './helpers/tf.ts';
 
@@ -147,6 +148,39 @@ test('fused Adam refuses mismatched inputs with a clear error', () => {
     const [a, b] = [tf.zeros([4]), tf.zeros([5])];
     assert.throws(() => tf.engine().runKernel(FUSED_ADAM, { g: b, m: a, v: a, w: a }, attrs), /GanstreamAdam: inputs of dtype float32 and shape \[5\], expected float32 \[4\]/);
   });
+});
+
+
+test('middleView: [outer, reduced, inner] for one run of adjacent axes short of the last; null otherwise', () => {
+  assert.equal(middleView([256, 1024], 0), [1, 256, 1024]);
+  assert.equal(middleView([2, 128, 512], [1]), [2, 128, 512]);
+  assert.equal(middleView([2, 128, 512], [0, 1]), [1, 256, 512]);
+  assert.equal(middleView([2, 3, 4, 5], [-3, -2]), [2, 12, 5]);
+  assert.is(middleView([2, 128, 512], [2]), null, 'innermost: the backend does it without a transpose');
+  assert.is(middleView([2, 128, 512], [0, 2]), null, 'not adjacent');
+  assert.is(middleView([2, 128, 512], []), null);
+  assert.is(middleView([2, 128, 512], null), null, 'null: every axis');
+});
+
+test('sums and means over leading and middle axes on wasm: the same numbers as the backend reducing the innermost axes', () => {
+  assert.ok(LEADING_AXIS_KERNELS.every((k) => tf.getKernel(k, 'wasm')));
+  const cases: [number[], number[]][] = [[[256, 1024], [0]], [[256, 1], [0]], [[7, 3], [0]], [[2, 128, 515], [1]], [[2, 64, 12], [0, 1]], [[3, 5, 6, 9], [1, 2]], [[6272, 16], [0]]];
+  for (const [shape, axes] of cases) {
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const x = tf.tensor(rand(shape.reduce((a, b) => a * b, 1)), shape);
+      // Moving the reduced axes last sends the same reduction down the backend's own path.
+      const rest = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+      const moved = tf.transpose(x, [...rest, ...axes]);
+      const innermost = axes.map((_, i) => rest.length + i);
+      for (const [name, ours, theirs] of [['sum', tf.sum(x, axes), tf.sum(moved, innermost)], ['mean', tf.mean(x, axes), tf.mean(moved, innermost)]] as const) {
+        assert.equal(ours.shape, theirs.shape, `${name} [${shape}] over ${axes}`);
+        assert.is(maxDiff(ours.dataSync() as Float32Array, theirs.dataSync() as Float32Array), 0, `${name} [${shape}] over ${axes}`);
+      }
+      assert.equal(tf.sum(x, axes, true).shape, shape.map((d, i) => (axes.includes(i) ? 1 : d)), 'keepDims');
+    });
+    assert.is(tf.memory().numTensors, before);
+  }
 });
 
 test.run();

@@ -47,6 +47,7 @@ export const op = {
   localTee: (i: number) => [0x22, ...uleb(i)],
   i32Const: (n: number) => [0x41, ...sleb(n)],
   i32Add: [0x6a],
+  i32Mul: [0x6c],
   i32GeU: [0x4f],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
