@@ -6,6 +6,7 @@ import { installUntransposedMatMul } from '../src/model/kernels/untransposed-mat
 import { FUSED_ADAM } from '../src/model/kernels/fused-adam.ts';
 import { sleb, uleb } from '../src/model/kernels/simd-module.ts';
 import { LEADING_AXIS_KERNELS, middleView } from '../src/model/kernels/leading-axis-sums.ts';
+import { BATCH_NORM_APPLY, BATCH_NORM_BACKWARD } from '../src/model/kernels/batch-norm-passes.ts';
 import { opByOp, type AdamSlot } from '../src/model/adam.ts';
 import { useWasm } from './helpers/tf.ts';
 
@@ -181,6 +182,45 @@ test('sums and means over leading and middle axes on wasm: the same numbers as t
     });
     assert.is(tf.memory().numTensors, before);
   }
+});
+
+
+test('fused BatchNorm passes on wasm: the same numbers as the tfjs operations (features not a multiple of 4 included), nothing leaked', () => {
+  assert.ok(tf.getKernel(BATCH_NORM_APPLY, 'wasm') && tf.getKernel(BATCH_NORM_BACKWARD, 'wasm'));
+  for (const [groups, rows, features] of [[2, 128, 1024], [1, 8, 3], [2, 5, 7], [1, 3136, 16]]) {
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const t = (shape: number[]) => tf.tensor(rand(shape.reduce((a, b) => a * b, 1)), shape);
+      const [x, d] = [t([groups, rows, features]), t([groups, rows, features])];
+      const [mean, invStd, meanD, meanDN, scale] = Array.from({ length: 5 }, () => t([groups, 1, features]));
+      const [gamma, beta] = [t([features]), t([features])];
+      const [normalized, out] = tf.engine().runKernel(BATCH_NORM_APPLY, { x, mean, invStd, gamma, beta }) as tf.Tensor[];
+      const refNormalized = tf.mul(tf.sub(x, mean), invStd);
+      const same = (a: tf.Tensor, b: tf.Tensor, what: string) => assert.is(maxDiff(a.dataSync() as Float32Array, b.dataSync() as Float32Array), 0, `${what} [${groups}, ${rows}, ${features}]`);
+      same(normalized, refNormalized, 'normalized');
+      same(out, tf.add(tf.mul(refNormalized, gamma), beta), 'out');
+      const dx = tf.engine().runKernel(BATCH_NORM_BACKWARD, { d, normalized, meanD, meanDN, scale }) as tf.Tensor;
+      same(dx, tf.mul(tf.sub(tf.sub(d, meanD), tf.mul(normalized, meanDN)), scale), 'dx');
+    });
+    assert.is(tf.memory().numTensors, before);
+  }
+  tf.tidy(() => {
+    const [a, b] = [tf.zeros([1, 4, 4]), tf.zeros([1, 1, 5])];
+    assert.throws(() => tf.engine().runKernel(BATCH_NORM_APPLY, { x: a, mean: b, invStd: b, gamma: tf.zeros([4]), beta: tf.zeros([4]) }), /GanstreamBatchNormApply: inputs float32\[1,4,4\], float32\[1,1,5\]/);
+  });
+});
+
+test('autodiff runs through the fused BatchNorm kernel: its gradient equals that of the tfjs operations', () => {
+  tf.tidy(() => {
+    const t = (shape: number[]) => tf.tensor(rand(shape.reduce((a, b) => a * b, 1)), shape);
+    const [x, mean, invStd, gamma, beta] = [t([2, 6, 5]), t([2, 1, 5]), t([2, 1, 5]), t([5]), t([5])];
+    const [w1, w2] = [t([2, 6, 5]), t([2, 6, 5])];
+    const loss = (f: (...a: tf.Tensor[]) => tf.Tensor[]) => (...a: tf.Tensor[]) => { const [n, o] = f(...a); return tf.add(tf.sum(tf.mul(n, w1)), tf.sum(tf.mul(o, w2))) as tf.Scalar; };
+    const fused = tf.grads(loss((...a) => tf.engine().runKernel(BATCH_NORM_APPLY, { x: a[0], mean: a[1], invStd: a[2], gamma: a[3], beta: a[4] }) as tf.Tensor[]));
+    const plain = tf.grads(loss((xx, m, s, g, b) => { const n = tf.mul(tf.sub(xx, m), s); return [n, tf.add(tf.mul(n, g), b)]; }));
+    const [ours, theirs] = [fused([x, mean, invStd, gamma, beta]), plain([x, mean, invStd, gamma, beta])];
+    ours.forEach((g, i) => assert.ok(maxDiff(g.dataSync() as Float32Array, theirs[i].dataSync() as Float32Array) < 1e-5, `input ${i}`));
+  });
 });
 
 test.run();

@@ -10,6 +10,7 @@ import { installConv2dFilterGrad } from './kernels/conv2d-filter-grad.ts';
 import { installTanhFromSigmoid } from './kernels/tanh-from-sigmoid.ts';
 import { installFusedAdam } from './kernels/fused-adam.ts';
 import { installLeadingAxisSums } from './kernels/leading-axis-sums.ts';
+import { installBatchNormPasses } from './kernels/batch-norm-passes.ts';
 import { initThreadedWasm } from './wasm-threads.ts';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -64,7 +65,7 @@ async function tryWasm(o: BackendOptions): Promise<E.Either<string, BackendInfo>
  */
 export function installKernels(backendName: string): string[] {
   if (backendName !== 'wasm') return [];
-  return [...installUntransposedMatMul('wasm'), ...installConv2dFilterGrad('wasm'), ...installTanhFromSigmoid('wasm'), ...installFusedAdam('wasm'), ...installLeadingAxisSums('wasm')];
+  return [...installUntransposedMatMul('wasm'), ...installConv2dFilterGrad('wasm'), ...installTanhFromSigmoid('wasm'), ...installFusedAdam('wasm'), ...installLeadingAxisSums('wasm'), ...installBatchNormPasses('wasm')];
 }
 
 async function useCpu(): Promise<E.Either<string, BackendInfo>> {

@@ -12,8 +12,12 @@
  * Call both inside tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Activation, avgPoolBackward, avgPoolForward, convBackward, convForward, upsampleBackward, upsampleForward } from './conv.ts';
-import { BATCH_NORM_EPSILON, type BatchMoments, type BatchNormParams, type DenseParams, type Network } from './network.ts';
+import { BATCH_NORM_APPLY, BATCH_NORM_BACKWARD } from './kernels/batch-norm-passes.ts';
+import { avgPoolBackward, avgPoolForward, convBackward, convForward, upsampleBackward, upsampleForward } from './conv.ts';
+import { activationAfter, BATCH_NORM_EPSILON, type BatchMoments, type BatchNormParams, type DenseParams, type Network } from './network.ts';
+
+/** Whether the current backend has one of ganstream's fused kernels (kernels/batch-norm-passes.ts). */
+const has = (kernel: string) => tf.getKernel(kernel, tf.getBackend()) !== undefined;
 
 type Saved =
   | { readonly kind: 'dense' | 'conv'; readonly input: tf.Tensor2D }
@@ -52,16 +56,12 @@ export function forwardForTraining(net: Network, input: tf.Tensor2D, o: Training
   let x: tf.Tensor = input;
   // A dense or conv layer followed by (leaky) ReLU runs both in one fused kernel; the activation layer then only records its output.
   let activated = false;
-  const activationAfter = (i: number): Activation => {
-    const next = net.layers[i + 1]?.spec;
-    return next?.kind === 'leakyRelu' ? { activation: 'leakyrelu', leakyreluAlpha: next.alpha } : next?.kind === 'relu' ? { activation: 'relu' } : {};
-  };
   net.layers.forEach((layer, i) => {
     switch (layer.spec.kind) {
       case 'dense': {
         const p = layer.params as DenseParams;
         saved.push({ kind: 'dense', input: x as tf.Tensor2D });
-        const activation = activationAfter(i);
+        const activation = activationAfter(net, i);
         x = tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias, ...activation });
         activated = 'activation' in activation;
         break;
@@ -69,7 +69,7 @@ export function forwardForTraining(net: Network, input: tf.Tensor2D, o: Training
       case 'conv': {
         const p = layer.params as DenseParams;
         saved.push({ kind: 'conv', input: x as tf.Tensor2D });
-        const activation = activationAfter(i);
+        const activation = activationAfter(net, i);
         x = convForward(x as tf.Tensor2D, layer.imageIn!, p.kernel, p.bias, activation);
         activated = 'activation' in activation;
         break;
@@ -117,9 +117,12 @@ export function forwardForTraining(net: Network, input: tf.Tensor2D, o: Training
           means.forEach((m, g) => o.moments!.push({ layer: i, mean: tf.keep(m), variance: tf.keep(variances[g]) }));
         }
         const invStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)) as tf.Tensor3D;
-        const normalized = tf.mul(tf.sub(blocks, mean), invStd) as tf.Tensor3D;
+        // normalized = (x - mean) invStd; out = normalized gamma + beta: one pass where the backend has the fused kernel.
+        const [normalized, out] = has(BATCH_NORM_APPLY)
+          ? tf.engine().runKernel(BATCH_NORM_APPLY, { x: blocks, mean, invStd, gamma: p.gamma, beta: p.beta }) as tf.Tensor3D[]
+          : ((n: tf.Tensor3D) => [n, tf.add(tf.mul(n, p.gamma), p.beta)])(tf.mul(tf.sub(blocks, mean), invStd) as tf.Tensor3D);
         saved.push({ kind: 'batchNorm', normalized, invStd });
-        x = tf.reshape(tf.add(tf.mul(normalized, p.gamma), p.beta), [rows, layer.units]);
+        x = tf.reshape(out, [rows, layer.units]);
         break;
       }
     }
@@ -199,8 +202,11 @@ export function backward(net: Network, pass: TrainingPass, dOutput: tf.Tensor2D,
           params[p.beta.name] = tf.sum(d, [0, 1]);
         }
         // dx = gamma / sigma * (d - mean(d) - normalized * mean(d * normalized)), per group.
-        const centred = tf.sub(tf.sub(d, tf.mean(d, 1, true)), tf.mul(s.normalized, tf.mean(dTimesNormalized, 1, true)));
-        dy = tf.reshape(tf.mul(centred, tf.mul(s.invStd, p.gamma)), dy.shape);
+        const [meanD, meanDN, scale] = [tf.mean(d, 1, true), tf.mean(dTimesNormalized, 1, true), tf.mul(s.invStd, p.gamma)];
+        const dx = has(BATCH_NORM_BACKWARD)
+          ? tf.engine().runKernel(BATCH_NORM_BACKWARD, { d, normalized: s.normalized, meanD, meanDN, scale }) as tf.Tensor
+          : tf.mul(tf.sub(tf.sub(d, meanD), tf.mul(s.normalized, meanDN)), scale);
+        dy = tf.reshape(dx, dy.shape);
         break;
       }
     }

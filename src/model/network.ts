@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../data/random.ts';
 import type { ImageShape, LayerSpec } from './architectures.ts';
-import { avgPoolForward, convForward, upsampleForward } from './conv.ts';
+import { avgPoolForward, convForward, upsampleForward, type Activation } from './conv.ts';
 
 export const BATCH_NORM_MOMENTUM = 0.99;
 export const BATCH_NORM_EPSILON = 1e-3;
@@ -151,26 +151,38 @@ function normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, p: BatchN
   return tf.add(tf.mul(tf.sub(x, mean), scale), p.beta);
 }
 
+/** The activation of layer i + 1 when it is a (leaky) ReLU, as tf.fused.matMul and tf.fused.conv2d take it. */
+export function activationAfter(net: Network, i: number): Activation {
+  const next = net.layers[i + 1]?.spec;
+  return next?.kind === 'leakyRelu' ? { activation: 'leakyrelu', leakyreluAlpha: next.alpha } : next?.kind === 'relu' ? { activation: 'relu' } : {};
+}
+
 /** Runs the network on a batch [n, inputSize]. Call inside tf.tidy or a gradient function. */
 export function forward(net: Network, input: tf.Tensor2D, options: ForwardOptions): tf.Tensor2D {
   let x: tf.Tensor = input;
+  // A (leaky) ReLU right after a dense or conv layer runs in the same fused kernel.
+  let activated = false;
   net.layers.forEach((layer, i) => {
     switch (layer.spec.kind) {
       case 'dense': {
         const p = layer.params as DenseParams;
-        x = tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias });
+        const activation = activationAfter(net, i);
+        x = tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias, ...activation });
+        activated = 'activation' in activation;
         break;
       }
       case 'conv': {
         const p = layer.params as DenseParams;
-        x = convForward(x as tf.Tensor2D, layer.imageIn!, p.kernel, p.bias);
+        const activation = activationAfter(net, i);
+        x = convForward(x as tf.Tensor2D, layer.imageIn!, p.kernel, p.bias, activation);
+        activated = 'activation' in activation;
         break;
       }
       case 'reshape': break;
       case 'upsample': x = upsampleForward(x as tf.Tensor2D, layer.imageIn!); break;
       case 'avgPool': x = avgPoolForward(x as tf.Tensor2D, layer.imageIn!); break;
-      case 'leakyRelu': x = tf.leakyRelu(x, layer.spec.alpha); break;
-      case 'relu': x = tf.relu(x); break;
+      case 'leakyRelu': if (!activated) x = tf.leakyRelu(x, layer.spec.alpha); activated = false; break;
+      case 'relu': if (!activated) x = tf.relu(x); activated = false; break;
       case 'tanh': x = tf.tanh(x); break;
       case 'dropout':
         if (options.training && layer.spec.rate > 0) x = tf.dropout(x, layer.spec.rate, undefined, (options.dropoutSeed ?? 0) * 31 + i);
