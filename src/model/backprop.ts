@@ -13,8 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_NORM_APPLY, BATCH_NORM_BACKWARD } from './kernels/batch-norm-passes.ts';
-import { avgPoolBackward, avgPoolForward, convBackward, convForward, upsampleBackward, upsampleForward } from './conv.ts';
-import { activationAfter, BATCH_NORM_EPSILON, type BatchMoments, type BatchNormParams, type DenseParams, type Network } from './network.ts';
+import { avgPoolBackward, avgPoolForward, convBackward, upsampleBackward, upsampleForward } from './conv.ts';
+import { BATCH_NORM_EPSILON, linearForward, type BatchMoments, type BatchNormParams, type DenseParams, type Network } from './network.ts';
 
 /** Whether the current backend has one of ganstream's fused kernels (kernels/batch-norm-passes.ts). */
 const has = (kernel: string) => tf.getKernel(kernel, tf.getBackend()) !== undefined;
@@ -58,22 +58,11 @@ export function forwardForTraining(net: Network, input: tf.Tensor2D, o: Training
   let activated = false;
   net.layers.forEach((layer, i) => {
     switch (layer.spec.kind) {
-      case 'dense': {
-        const p = layer.params as DenseParams;
-        saved.push({ kind: 'dense', input: x as tf.Tensor2D });
-        const activation = activationAfter(net, i);
-        x = tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias, ...activation });
-        activated = 'activation' in activation;
+      case 'dense':
+      case 'conv':
+        saved.push({ kind: layer.spec.kind, input: x as tf.Tensor2D });
+        ({ output: x, activated } = linearForward(net, i, x as tf.Tensor2D));
         break;
-      }
-      case 'conv': {
-        const p = layer.params as DenseParams;
-        saved.push({ kind: 'conv', input: x as tf.Tensor2D });
-        const activation = activationAfter(net, i);
-        x = convForward(x as tf.Tensor2D, layer.imageIn!, p.kernel, p.bias, activation);
-        activated = 'activation' in activation;
-        break;
-      }
       case 'reshape':
         saved.push({ kind: 'reshape' });
         break;

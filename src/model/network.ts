@@ -157,6 +157,17 @@ export function activationAfter(net: Network, i: number): Activation {
   return next?.kind === 'leakyRelu' ? { activation: 'leakyrelu', leakyreluAlpha: next.alpha } : next?.kind === 'relu' ? { activation: 'relu' } : {};
 }
 
+/** Layer i, a dense or conv layer, with the (leaky) ReLU after it fused in; `activated` says whether it was. */
+export function linearForward(net: Network, i: number, x: tf.Tensor2D): { output: tf.Tensor2D; activated: boolean } {
+  const layer = net.layers[i];
+  const p = layer.params as DenseParams;
+  const activation = activationAfter(net, i);
+  const output = layer.spec.kind === 'conv'
+    ? convForward(x, layer.imageIn!, p.kernel, p.bias, activation)
+    : tf.fused.matMul({ a: x, b: p.kernel as tf.Tensor2D, bias: p.bias, ...activation }) as tf.Tensor2D;
+  return { output, activated: 'activation' in activation };
+}
+
 /** Runs the network on a batch [n, inputSize]. Call inside tf.tidy or a gradient function. */
 export function forward(net: Network, input: tf.Tensor2D, options: ForwardOptions): tf.Tensor2D {
   let x: tf.Tensor = input;
@@ -164,20 +175,10 @@ export function forward(net: Network, input: tf.Tensor2D, options: ForwardOption
   let activated = false;
   net.layers.forEach((layer, i) => {
     switch (layer.spec.kind) {
-      case 'dense': {
-        const p = layer.params as DenseParams;
-        const activation = activationAfter(net, i);
-        x = tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias, ...activation });
-        activated = 'activation' in activation;
+      case 'dense':
+      case 'conv':
+        ({ output: x, activated } = linearForward(net, i, x as tf.Tensor2D));
         break;
-      }
-      case 'conv': {
-        const p = layer.params as DenseParams;
-        const activation = activationAfter(net, i);
-        x = convForward(x as tf.Tensor2D, layer.imageIn!, p.kernel, p.bias, activation);
-        activated = 'activation' in activation;
-        break;
-      }
       case 'reshape': break;
       case 'upsample': x = upsampleForward(x as tf.Tensor2D, layer.imageIn!); break;
       case 'avgPool': x = avgPoolForward(x as tf.Tensor2D, layer.imageIn!); break;

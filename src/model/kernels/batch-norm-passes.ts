@@ -11,8 +11,7 @@
  * tests/kernels.test.ts compares both with the tfjs operations.
  */
 import * as tf from '@tensorflow/tfjs';
-import { backendMemory, I32, instantiate, op, V128, type FunctionDef } from './simd-module.ts';
-import type { KernelBackend } from './intermediates.ts';
+import { I32, instantiateOnBackend, offsetOf, op, V128, type FunctionDef, type WasmBackend } from './simd-module.ts';
 
 export const BATCH_NORM_APPLY = 'GanstreamBatchNormApply';
 export const BATCH_NORM_BACKWARD = 'GanstreamBatchNormBackward';
@@ -71,12 +70,6 @@ const backwardFunction = perChunk('backward', 3, 3, 0, [], (at) => [
   ...op.v128Store,
 ]);
 
-interface WasmBackend extends KernelBackend {
-  readonly wasm: unknown;
-  readonly dataIdMap: { get(id: unknown): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-}
-
 /** [groups, rows, features] of a batch and [groups, 1, features] of its vectors, or a clear error. */
 function shapesOf(kernel: string, batch: readonly tf.TensorInfo[], perGroup: readonly tf.TensorInfo[], perFeature: readonly tf.TensorInfo[]): [number, number, number] {
   const [groups, rows, features] = batch[0].shape;
@@ -120,11 +113,10 @@ const installed = new Set<string>();
 
 /** Registers both kernels for the wasm backend (needs WebAssembly SIMD); the names registered. Idempotent. */
 export function installBatchNormPasses(backendName: string): string[] {
-  if (backendName !== 'wasm' || installed.has(backendName)) return [];
-  const backend = tf.findBackend(backendName) as unknown as WasmBackend | null;
-  const memory = backend ? backendMemory(backend.wasm) : null;
-  const fns = memory ? instantiate([applyFunction, backwardFunction], memory) : null;
-  if (!fns || !memory) return [];
+  if (installed.has(backendName)) return [];
+  const simd = instantiateOnBackend(backendName, [applyFunction, backwardFunction]);
+  if (!simd) return [];
+  const { fns, memory } = simd;
   const f32 = () => new Float32Array(memory.buffer);
   const fround = Math.fround;
 
@@ -132,7 +124,7 @@ export function installBatchNormPasses(backendName: string): string[] {
   const run = (b: WasmBackend, inputs: tf.TensorInfo[], outputs: tf.TensorInfo[], [groups, rows, features]: [number, number, number], rowCount: number, groupCount: number,
     simd: (...args: number[]) => void, tail: (heap: Float32Array, at: (k: number) => number) => void) => {
     const all = [...inputs.slice(0, rowCount - outputs.length), ...outputs, ...inputs.slice(rowCount - outputs.length)];
-    const ptrs = all.map((t) => b.dataIdMap.get(t.dataId)!.memoryOffset);
+    const ptrs = all.map((t) => offsetOf(b, t));
     const vectorised = features - (features % 4);
     simd(...ptrs, groups, rows, vectorised * 4, features * 4);
     if (vectorised === features) return;
@@ -147,35 +139,25 @@ export function installBatchNormPasses(backendName: string): string[] {
     }
   };
 
-  tf.registerKernel({
-    kernelName: BATCH_NORM_APPLY,
-    backendName,
-    kernelFunc: (args) => {
-      const { x, mean, invStd, gamma, beta } = args.inputs as Record<string, tf.TensorInfo>;
-      const b = args.backend as unknown as WasmBackend;
-      const shape = shapesOf(BATCH_NORM_APPLY, [x], [mean, invStd], [gamma, beta]);
-      const outs = [b.makeOutput([...x.shape], 'float32'), b.makeOutput([...x.shape], 'float32')];
-      run(b, [x, mean, invStd, gamma, beta], outs, shape, 3, 2, fns.apply as (...a: number[]) => void, (h, at) => {
-        const n = fround(fround(h[at(0)] - h[at(3)]) * h[at(4)]);
-        h[at(1)] = n;
-        h[at(2)] = fround(fround(n * h[at(5)]) + h[at(6)]);
-      });
-      return outs;
-    },
+  const register = (kernelName: string, kernelFunc: (inputs: Record<string, tf.TensorInfo>, b: WasmBackend) => tf.TensorInfo | tf.TensorInfo[]) =>
+    tf.registerKernel({ kernelName, backendName, kernelFunc: (args) => kernelFunc(args.inputs as Record<string, tf.TensorInfo>, args.backend as unknown as WasmBackend) });
+  register(BATCH_NORM_APPLY, ({ x, mean, invStd, gamma, beta }, b) => {
+    const shape = shapesOf(BATCH_NORM_APPLY, [x], [mean, invStd], [gamma, beta]);
+    const outs = [b.makeOutput([...x.shape], 'float32'), b.makeOutput([...x.shape], 'float32')];
+    run(b, [x, mean, invStd, gamma, beta], outs, shape, 3, 2, fns.apply as (...a: number[]) => void, (h, at) => {
+      const n = fround(fround(h[at(0)] - h[at(3)]) * h[at(4)]);
+      h[at(1)] = n;
+      h[at(2)] = fround(fround(n * h[at(5)]) + h[at(6)]);
+    });
+    return outs;
   });
-  tf.registerKernel({
-    kernelName: BATCH_NORM_BACKWARD,
-    backendName,
-    kernelFunc: (args) => {
-      const { d, normalized, meanD, meanDN, scale } = args.inputs as Record<string, tf.TensorInfo>;
-      const b = args.backend as unknown as WasmBackend;
-      const shape = shapesOf(BATCH_NORM_BACKWARD, [d, normalized], [meanD, meanDN, scale], []);
-      const out = b.makeOutput([...d.shape], 'float32');
-      run(b, [d, normalized, meanD, meanDN, scale], [out], shape, 3, 3, fns.backward as (...a: number[]) => void, (h, at) => {
-        h[at(2)] = fround(fround(fround(h[at(0)] - h[at(3)]) - fround(h[at(1)] * h[at(4)])) * h[at(5)]);
-      });
-      return out;
-    },
+  register(BATCH_NORM_BACKWARD, ({ d, normalized, meanD, meanDN, scale }, b) => {
+    const shape = shapesOf(BATCH_NORM_BACKWARD, [d, normalized], [meanD, meanDN, scale], []);
+    const out = b.makeOutput([...d.shape], 'float32');
+    run(b, [d, normalized, meanD, meanDN, scale], [out], shape, 3, 3, fns.backward as (...a: number[]) => void, (h, at) => {
+      h[at(2)] = fround(fround(fround(h[at(0)] - h[at(3)]) - fround(h[at(1)] * h[at(4)])) * h[at(5)]);
+    });
+    return out;
   });
   if (!tf.getGradient(BATCH_NORM_APPLY)) tf.registerGradient(applyGradient);
   installed.add(backendName);

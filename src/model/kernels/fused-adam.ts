@@ -12,8 +12,7 @@
  * the op-by-op update.
  */
 import * as tf from '@tensorflow/tfjs';
-import { backendMemory, F32, I32, instantiate, op, V128 } from './simd-module.ts';
-import type { KernelBackend } from './intermediates.ts';
+import { F32, I32, instantiateOnBackend, offsetOf, op, V128, type WasmBackend } from './simd-module.ts';
 
 export const FUSED_ADAM = 'GanstreamAdam';
 
@@ -60,12 +59,6 @@ const adamFunction = {
   ],
 };
 
-interface WasmBackend extends KernelBackend {
-  readonly wasm: unknown;
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  readonly dataIdMap: { get(id: unknown): { memoryOffset: number } | undefined };
-}
-
 /** The same update for the last values (fewer than four), in f32 arithmetic like the SIMD lanes. */
 function adamTail(heap: Float32Array, p: readonly number[], from: number, n: number, a: readonly number[]): void {
   const f = Math.fround;
@@ -84,11 +77,10 @@ const installed = new Set<string>();
 
 /** Registers the fused Adam kernel for the wasm backend (needs WebAssembly SIMD); the names registered. Idempotent. */
 export function installFusedAdam(backendName: string): string[] {
-  if (backendName !== 'wasm' || installed.has(backendName) || tf.getKernel(FUSED_ADAM, backendName)) return [];
-  const backend = tf.findBackend(backendName) as unknown as WasmBackend | null;
-  const memory = backend ? backendMemory(backend.wasm) : null;
-  const fns = memory ? instantiate([adamFunction], memory) : null;
-  if (!fns || !memory) return [];
+  if (installed.has(backendName) || tf.getKernel(FUSED_ADAM, backendName)) return [];
+  const simd = instantiateOnBackend(backendName, [adamFunction]);
+  if (!simd) return [];
+  const { fns, memory } = simd;
   const adam = fns.adam as (...args: number[]) => void;
   tf.registerKernel({
     kernelName: FUSED_ADAM,
@@ -101,7 +93,7 @@ export function installFusedAdam(backendName: string): string[] {
         if (t.dtype !== 'float32' || t.shape.join() !== w.shape.join()) throw new Error(`${FUSED_ADAM}: inputs of dtype ${t.dtype} and shape [${t.shape}], expected float32 [${w.shape}]`);
       }
       const outs = [m, v, w].map((t) => b.makeOutput(t.shape, 'float32'));
-      const ptrs = [g, m, v, w, ...outs].map((t) => b.dataIdMap.get(t.dataId)!.memoryOffset);
+      const ptrs = [g, m, v, w, ...outs].map((t) => offsetOf(b, t));
       const n = tf.util.sizeFromShape(w.shape);
       const vectorised = n - (n % 4);
       const numbers = [a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.stepSize, a.secondCorrection, a.epsilon];

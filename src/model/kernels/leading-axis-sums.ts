@@ -11,8 +11,7 @@
  * tests/kernels.test.ts compares the results with the plain kernels'.
  */
 import * as tf from '@tensorflow/tfjs';
-import { backendMemory, F32, I32, instantiate, op, V128 } from './simd-module.ts';
-import type { KernelBackend } from './intermediates.ts';
+import { F32, I32, instantiateOnBackend, offsetOf, op, V128, type WasmBackend } from './simd-module.ts';
 
 // Parameters: 0 x, 1 out (byte offsets), 2 outer, 3 reduced, 4 bytes of inner values done by SIMD
 // (a multiple of 16), 5 bytes of a row (4 * inner), 6 divisor. Locals: 7 a, 8 r, 9 c, 10 the row
@@ -59,12 +58,6 @@ const sumFunction = {
   ],
 };
 
-interface WasmBackend extends KernelBackend {
-  readonly wasm: unknown;
-  readonly dataIdMap: { get(id: unknown): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-}
-
 interface ReduceAttrs { axis: number | number[] | null; keepDims?: boolean }
 
 /** The reduced axes, non-negative, sorted, once each (null or undefined: all of them, as tfjs reads it). */
@@ -88,11 +81,10 @@ const installed = new Set<string>();
 
 /** Wraps the wasm backend's Sum and Mean (needs WebAssembly SIMD); the names wrapped. Idempotent. */
 export function installLeadingAxisSums(backendName: string): string[] {
-  if (backendName !== 'wasm' || installed.has(backendName)) return [];
-  const backend = tf.findBackend(backendName) as unknown as WasmBackend | null;
-  const memory = backend ? backendMemory(backend.wasm) : null;
-  const fns = memory ? instantiate([sumFunction], memory) : null;
-  if (!fns || !memory) return [];
+  if (installed.has(backendName)) return [];
+  const simd = instantiateOnBackend(backendName, [sumFunction]);
+  if (!simd) return [];
+  const { fns, memory } = simd;
   const sumMiddle = fns.sumMiddle as (...args: number[]) => void;
   const done: string[] = [];
   for (const name of LEADING_AXIS_KERNELS) {
@@ -112,7 +104,7 @@ export function installLeadingAxisSums(backendName: string): string[] {
         const axes = reducedAxes(x.shape, axis);
         const outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepDims ? [1] : []) : [d]));
         const out = b.makeOutput(outShape, 'float32');
-        const [xp, op_] = [x, out].map((t) => b.dataIdMap.get(t.dataId)!.memoryOffset);
+        const [xp, op_] = [x, out].map((t) => offsetOf(b, t));
         const divisor = name === 'Mean' ? reduced : 1;
         const vectorised = inner - (inner % 4);
         sumMiddle(xp, op_, outer, reduced, vectorised * 4, inner * 4, divisor);

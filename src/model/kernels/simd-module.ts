@@ -7,6 +7,8 @@
  * Functions take byte offsets into that memory (i32) and numbers (f32) and use no memory of their
  * own (no stack, no data), so they cannot disturb the backend's heap.
  */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelBackend } from './intermediates.ts';
 
 export const I32 = 0x7f;
 export const F32 = 0x7d;
@@ -95,6 +97,25 @@ export function backendMemory(wasmModule: unknown): WebAssembly.Memory | null {
   if (m?.wasmMemory instanceof WebAssembly.Memory) return m.wasmMemory;
   const exported = Object.values(m?.asm ?? {}).find((v) => v instanceof WebAssembly.Memory);
   return (exported as WebAssembly.Memory | undefined) ?? null;
+}
+
+/** What ganstream's SIMD kernels use of tfjs-backend-wasm: its module, where tensors live, and new outputs. */
+export interface WasmBackend extends KernelBackend {
+  readonly wasm: unknown;
+  readonly dataIdMap: { get(id: unknown): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+}
+
+/** Byte offset of a tensor's values in the backend's memory. */
+export const offsetOf = (b: WasmBackend, t: tf.TensorInfo): number => b.dataIdMap.get(t.dataId)!.memoryOffset;
+
+/** The functions instantiated on the memory of the backend named; null where that is not tfjs-backend-wasm or SIMD is missing. */
+export function instantiateOnBackend(backendName: string, functions: readonly FunctionDef[]): { fns: Record<string, CallableFunction>; memory: WebAssembly.Memory } | null {
+  if (backendName !== 'wasm') return null;
+  const backend = tf.findBackend(backendName) as unknown as WasmBackend | null;
+  const memory = backend ? backendMemory(backend.wasm) : null;
+  const fns = memory ? instantiate(functions, memory) : null;
+  return fns && memory ? { fns, memory } : null;
 }
 
 /** Instantiates the functions on `memory`; null where WebAssembly SIMD is not available. */
