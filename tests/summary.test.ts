@@ -54,4 +54,28 @@ test('a run stopped before its last 10% says so instead of printing NaN', () => 
   assert.match(formatSummary(summarize(events)), /\|\s+0\.\d{3}/, 'a finished run shows its last 10%');
 });
 
+/** Steps from..to with D(x) = 0.5 + step / 100 (so each step's D loss is known), D(G(z)) 0.3. */
+const steps = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => step(from + i, 0.5 + (from + i) / 100, 0.3));
+const checkpoint = (n: number): TrainingEvent => ({ type: 'checkpoint', step: n, epoch: 1, time: n, file: 'checkpoint.bin', bytes: 1 });
+const resumed = (n: number, totalSteps: number): TrainingEvent => ({ type: 'run-resumed', step: n, epoch: 1, time: n, epochs: 1, totalSteps });
+const ended = (n: number): TrainingEvent => ({ type: 'run-ended', status: 'completed', step: n, epoch: 1, time: n });
+const dLossOf = (n: number) => -Math.log(0.5 + n / 100) - Math.log(0.7);
+const meanOf = (ns: number[]) => ns.reduce((a, n) => a + dLossOf(n), 0) / ns.length;
+
+test('a resumed run with another plan counts the last 10% of that plan, steps trained before the resume included', () => {
+  // Planned 20 steps, stopped at 12, finished there with a plan of 12: its last 10% is steps 11-12, trained before the resume.
+  const shorter = summarize([runStarted(20), ...steps(1, 12), checkpoint(12), resumed(12, 12), ended(12)]);
+  assert.is(shorter.last10.dLoss.count, 2);
+  assert.ok(Math.abs(shorter.last10.dLoss.mean - meanOf([11, 12])) < 1e-12);
+  // Planned 10, extended to 11: the last 10% is steps 10 (before the resume) and 11.
+  const longer = summarize([runStarted(10), ...steps(1, 10), checkpoint(10), resumed(10, 11), ...steps(11, 11), ended(11)]);
+  assert.is(longer.last10.dLoss.count, 2);
+  assert.ok(Math.abs(longer.last10.dLoss.mean - meanOf([10, 11])) < 1e-12);
+  // Planned 10, extended to 30: the last 10% (steps 28-30) all comes after the resume.
+  const muchLonger = summarize([runStarted(10), ...steps(1, 10), checkpoint(10), resumed(10, 30), ...steps(11, 30), ended(30)]);
+  assert.is(muchLonger.last10.dLoss.count, 3);
+  assert.ok(Math.abs(muchLonger.last10.dLoss.mean - meanOf([28, 29, 30])) < 1e-12);
+  assert.is(muchLonger.run.dLoss.count, 30);
+});
+
 test.run();

@@ -45,6 +45,9 @@ class Running {
   }
 }
 
+/** Steps in the last 10% of a plan of `total` steps (at least one). */
+const tailLength = (total: number): number => Math.max(1, Math.ceil(total * 0.1));
+
 export class SummaryAccumulator {
   private arch: string | null = null;
   private status: Summary['status'] = 'unfinished';
@@ -61,6 +64,12 @@ export class SummaryAccumulator {
   private tail = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<SummaryMetric, Running>;
   /** Steps after the last checkpoint: their metric values, and whether they fall in the last 10%. */
   private pending: { step: number; values: Record<SummaryMetric, number>; inTail: boolean }[] = [];
+  /**
+   * The last 10% (of the plan) of checkpointed steps, so that a resumed run with another plan can
+   * count its own last 10% from them: a shorter plan's falls entirely among them, a longer plan's
+   * partly.
+   */
+  private recent: { step: number; values: Record<SummaryMetric, number> }[] = [];
 
   private commit(into: { all: Record<SummaryMetric, Running>; tail: Record<SummaryMetric, Running> }): void {
     for (const p of this.pending) {
@@ -69,6 +78,14 @@ export class SummaryAccumulator {
         if (p.inTail) into.tail[k].add(p.values[k]);
       }
     }
+  }
+
+  /** commit() into the run's own totals, remembering the most recent steps. */
+  private checkpointed(): void {
+    this.commit({ all: this.all, tail: this.tail });
+    this.recent.push(...this.pending.map(({ step, values }) => ({ step, values })));
+    this.recent.splice(0, Math.max(0, this.recent.length - tailLength(this.totalSteps)));
+    this.pending = [];
   }
 
   add(e: TrainingEvent): this {
@@ -84,26 +101,26 @@ export class SummaryAccumulator {
         this.trainingMs += e.ms;
         this.trained++;
         const values: Record<SummaryMetric, number> = { dLoss: e.dLoss, dAcc: (e.dAccReal + e.dAccFake) / 2, gLoss: e.gLoss };
-        const inTail = e.step > this.totalSteps - Math.max(1, Math.ceil(this.totalSteps * 0.1));
+        const inTail = e.step > this.totalSteps - tailLength(this.totalSteps);
         this.pending.push({ step: e.step, values, inTail });
         break;
       }
       case 'checkpoint':
-        this.commit({ all: this.all, tail: this.tail });
-        this.pending = [];
+        this.checkpointed();
         break;
       case 'rolled-back':
         this.pending = this.pending.filter((p) => p.step <= e.step);
         this.steps = e.step;
         break;
       case 'run-resumed':
-        this.commit({ all: this.all, tail: this.tail });
-        this.pending = [];
-        // An extended run has a later last 10%: when it starts after the resume point, none of it is counted yet.
-        if (e.totalSteps !== this.totalSteps && e.step <= e.totalSteps - Math.max(1, Math.ceil(e.totalSteps * 0.1))) {
+        this.checkpointed();
+        if (e.totalSteps !== this.totalSteps) {
+          // Another plan, another last 10%: recounted from the steps already trained that fall in it.
+          this.totalSteps = e.totalSteps;
+          const from = e.totalSteps - tailLength(e.totalSteps);
           for (const k of SUMMARISED) this.tail[k] = new Running();
+          for (const r of this.recent) if (r.step > from) for (const k of SUMMARISED) this.tail[k].add(r.values[k]);
         }
-        this.totalSteps = e.totalSteps;
         break;
       case 'epoch': this.epochs = Math.max(this.epochs, e.epoch); break;
       case 'warning': this.warnings++; break;
