@@ -12,7 +12,7 @@ test('npm run bench prints, last, one JSON line with the PyTorch reference\'s ke
     assert.ok(key in j, key);
   }
   assert.equal([j.impl, j.backend, j.arch, j.batchSize, j.steps], ['ganstream', 'wasm', 'mlp-small', 16, 3]);
-  assert.equal(j.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Tanh', 'GanstreamAdam', 'Sum', 'Mean']);
+  assert.equal(j.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Tanh', 'GanstreamAdam', 'Sum', 'Mean', 'GanstreamBatchNormApply', 'GanstreamBatchNormBackward']);
   assert.ok(j.matMulMsPerStep > 0 && j.matMulMsPerStep < j.msPerStep, 'the products alone take part of the step');
   assert.is(j.numTensorsAfter, j.numTensorsBefore);
   assert.ok(Math.abs(j.samplesPerSec - (16 * 1000) / j.msPerStep) < 1);
@@ -23,7 +23,7 @@ test('--naive times the tf.layers step in the same run; the cpu backend still tr
   assert.is(naive.code, 0, naive.stderr);
   const lines = naive.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   assert.equal(lines.map((l) => l.impl), ['tfjs-naive', 'ganstream']);
-  assert.equal([lines[0].kernels, lines[1].kernels.length], [[], 7], 'naive without our kernels, ours with all of them');
+  assert.equal([lines[0].kernels, lines[1].kernels.length], [[], 9], 'naive without our kernels, ours with all of them');
   assert.match(naive.stdout, /speed-up over naive tfjs: \d+\.\dx/);
   const cpu = runScript('scripts/bench.ts', ['--arch', 'mlp-small', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'cpu']);
   assert.is(cpu.code, 0, cpu.stderr);
