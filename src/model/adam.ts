@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { FUSED_ADAM, type FusedAdamAttrs } from './kernels/fused-adam.ts';
+import { backendHas } from './kernels/intermediates.ts';
 
 export interface AdamSlot {
   readonly variable: tf.Variable;
@@ -51,7 +52,7 @@ export function applyAdam(adam: Adam, grads: tf.NamedTensorMap): void {
   const secondCorrection = 1 / (1 - adam.beta2 ** t);
   const attrs: FusedAdamAttrs = { beta1: adam.beta1, beta2: adam.beta2, stepSize, secondCorrection, epsilon: adam.epsilon };
   // One pass over memory where the backend has ganstream's fused kernel (wasm), else op by op: same numbers.
-  const fused = tf.getKernel(FUSED_ADAM, tf.getBackend()) !== undefined;
+  const fused = backendHas(FUSED_ADAM);
   tf.tidy(() => {
     for (const [name, g] of Object.entries(grads)) {
       const slot = adam.slots.get(name);

@@ -13,11 +13,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_NORM_APPLY, BATCH_NORM_BACKWARD } from './kernels/batch-norm-passes.ts';
+import { backendHas } from './kernels/intermediates.ts';
 import { avgPoolBackward, avgPoolForward, convBackward, upsampleBackward, upsampleForward } from './conv.ts';
 import { BATCH_NORM_EPSILON, linearForward, type BatchMoments, type BatchNormParams, type DenseParams, type Network } from './network.ts';
-
-/** Whether the current backend has one of ganstream's fused kernels (kernels/batch-norm-passes.ts). */
-const has = (kernel: string) => tf.getKernel(kernel, tf.getBackend()) !== undefined;
 
 type Saved =
   | { readonly kind: 'dense' | 'conv'; readonly input: tf.Tensor2D }
@@ -107,7 +105,7 @@ export function forwardForTraining(net: Network, input: tf.Tensor2D, o: Training
         }
         const invStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)) as tf.Tensor3D;
         // normalized = (x - mean) invStd; out = normalized gamma + beta: one pass where the backend has the fused kernel.
-        const [normalized, out] = has(BATCH_NORM_APPLY)
+        const [normalized, out] = backendHas(BATCH_NORM_APPLY)
           ? tf.engine().runKernel(BATCH_NORM_APPLY, { x: blocks, mean, invStd, gamma: p.gamma, beta: p.beta }) as tf.Tensor3D[]
           : ((n: tf.Tensor3D) => [n, tf.add(tf.mul(n, p.gamma), p.beta)])(tf.mul(tf.sub(blocks, mean), invStd) as tf.Tensor3D);
         saved.push({ kind: 'batchNorm', normalized, invStd });
@@ -192,7 +190,7 @@ export function backward(net: Network, pass: TrainingPass, dOutput: tf.Tensor2D,
         }
         // dx = gamma / sigma * (d - mean(d) - normalized * mean(d * normalized)), per group.
         const [meanD, meanDN, scale] = [tf.mean(d, 1, true), tf.mean(dTimesNormalized, 1, true), tf.mul(s.invStd, p.gamma)];
-        const dx = has(BATCH_NORM_BACKWARD)
+        const dx = backendHas(BATCH_NORM_BACKWARD)
           ? tf.engine().runKernel(BATCH_NORM_BACKWARD, { d, normalized: s.normalized, meanD, meanDN, scale }) as tf.Tensor
           : tf.mul(tf.sub(tf.sub(d, meanD), tf.mul(s.normalized, meanDN)), scale);
         dy = tf.reshape(dx, dy.shape);

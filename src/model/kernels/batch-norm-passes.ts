@@ -11,7 +11,7 @@
  * tests/kernels.test.ts compares both with the tfjs operations.
  */
 import * as tf from '@tensorflow/tfjs';
-import { I32, instantiateOnBackend, offsetOf, op, V128, type FunctionDef, type WasmBackend } from './simd-module.ts';
+import { countedLoop, I32, instantiateOnBackend, offsetOf, op, V128, type FunctionDef, type WasmBackend } from './simd-module.ts';
 
 export const BATCH_NORM_APPLY = 'GanstreamBatchNormApply';
 export const BATCH_NORM_BACKWARD = 'GanstreamBatchNormBackward';
@@ -30,23 +30,17 @@ function perChunk(name: string, rowPtrs: number, groupPtrs: number, fixedPtrs: n
   const at = (p: number) => [...op.localGet(p), ...op.localGet(C), ...op.i32Add];
   const advance = (from: number, count: number) =>
     Array.from({ length: count }, (_, i) => [...op.localGet(from + i), ...op.localGet(ROW), ...op.i32Add, ...op.localSet(from + i)]).flat();
-  const counted = (counter: number, limit: number, step: number[], inner: number[]) => [
-    ...op.i32Const(0), ...op.localSet(counter),
-    ...op.block, ...op.loop,
-    ...op.localGet(counter), ...op.localGet(limit), ...op.i32GeU, ...op.brIf(1),
-    ...inner,
-    ...step,
-    ...op.br(0),
-    ...op.end, ...op.end,
-  ];
-  const next = (counter: number, by: number[]) => [...op.localGet(counter), ...by, ...op.i32Add, ...op.localSet(counter)];
   return {
     name,
     params: [...Array(ptrs + 4).fill(I32)],
     locals: [I32, I32, I32, ...locals],
-    body: counted(G, GROUPS, [...next(G, op.i32Const(1)), ...advance(rowPtrs, groupPtrs)],
-      counted(R, ROWS, [...next(R, op.i32Const(1)), ...advance(0, rowPtrs)],
-        counted(C, VEC, next(C, op.i32Const(16)), body(at, local)))),
+    body: countedLoop(G, 0, GROUPS, 1, [
+      ...countedLoop(R, 0, ROWS, 1, [
+        ...countedLoop(C, 0, VEC, 16, body(at, local)),
+        ...advance(0, rowPtrs),
+      ]),
+      ...advance(rowPtrs, groupPtrs),
+    ]),
   };
 }
 

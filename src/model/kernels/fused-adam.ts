@@ -12,7 +12,7 @@
  * the op-by-op update.
  */
 import * as tf from '@tensorflow/tfjs';
-import { F32, I32, instantiateOnBackend, offsetOf, op, V128, type WasmBackend } from './simd-module.ts';
+import { countedLoop, F32, I32, instantiateOnBackend, offsetOf, op, V128, type WasmBackend } from './simd-module.ts';
 
 export const FUSED_ADAM = 'GanstreamAdam';
 
@@ -27,7 +27,7 @@ export interface FusedAdamAttrs {
 // Parameters: 0-6 byte offsets of g, m, v, w, m', v', w'; 7 bytes to do (a multiple of 16);
 // 8-14 b1, 1 - b1, b2, 1 - b2, stepSize, secondCorrection, epsilon. Locals: 15 i; 16-22 the seven
 // numbers splatted; 23 m'; 24 v'; 25 g.
-const [I, SPLAT, M1, V1, G] = [15, 16, 23, 24, 25];
+const [BYTES, I, SPLAT, M1, V1, G] = [7, 15, 16, 23, 24, 25];
 const at = (ptr: number) => [...op.localGet(ptr), ...op.localGet(I), ...op.i32Add];
 const load = (ptr: number) => [...at(ptr), ...op.v128Load];
 const k = (j: number) => op.localGet(SPLAT + j);
@@ -38,24 +38,21 @@ const adamFunction = {
   locals: [I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128],
   body: [
     ...[0, 1, 2, 3, 4, 5, 6].flatMap((j) => [...op.localGet(8 + j), ...op.f32x4Splat, ...op.localSet(SPLAT + j)]),
-    ...op.block, ...op.loop,
-    ...op.localGet(I), ...op.localGet(7), ...op.i32GeU, ...op.brIf(1),
-    ...load(0), ...op.localSet(G),
-    // m' = m b1 + g (1 - b1)
-    ...load(1), ...k(0), ...op.f32x4Mul, ...op.localGet(G), ...k(1), ...op.f32x4Mul, ...op.f32x4Add, ...op.localSet(M1),
-    ...at(4), ...op.localGet(M1), ...op.v128Store,
-    // v' = v b2 + g² (1 - b2)
-    ...load(2), ...k(2), ...op.f32x4Mul, ...op.localGet(G), ...op.localGet(G), ...op.f32x4Mul, ...k(3), ...op.f32x4Mul, ...op.f32x4Add, ...op.localSet(V1),
-    ...at(5), ...op.localGet(V1), ...op.v128Store,
-    // w' = w - (m' stepSize) / (sqrt(v' secondCorrection) + epsilon)
-    ...at(6),
-    ...load(3),
-    ...op.localGet(M1), ...k(4), ...op.f32x4Mul,
-    ...op.localGet(V1), ...k(5), ...op.f32x4Mul, ...op.f32x4Sqrt, ...k(6), ...op.f32x4Add,
-    ...op.f32x4Div, ...op.f32x4Sub, ...op.v128Store,
-    ...op.localGet(I), ...op.i32Const(16), ...op.i32Add, ...op.localSet(I),
-    ...op.br(0),
-    ...op.end, ...op.end,
+    ...countedLoop(I, 0, BYTES, 16, [
+      ...load(0), ...op.localSet(G),
+      // m' = m b1 + g (1 - b1)
+      ...load(1), ...k(0), ...op.f32x4Mul, ...op.localGet(G), ...k(1), ...op.f32x4Mul, ...op.f32x4Add, ...op.localSet(M1),
+      ...at(4), ...op.localGet(M1), ...op.v128Store,
+      // v' = v b2 + g² (1 - b2)
+      ...load(2), ...k(2), ...op.f32x4Mul, ...op.localGet(G), ...op.localGet(G), ...op.f32x4Mul, ...k(3), ...op.f32x4Mul, ...op.f32x4Add, ...op.localSet(V1),
+      ...at(5), ...op.localGet(V1), ...op.v128Store,
+      // w' = w - (m' stepSize) / (sqrt(v' secondCorrection) + epsilon)
+      ...at(6),
+      ...load(3),
+      ...op.localGet(M1), ...k(4), ...op.f32x4Mul,
+      ...op.localGet(V1), ...k(5), ...op.f32x4Mul, ...op.f32x4Sqrt, ...k(6), ...op.f32x4Add,
+      ...op.f32x4Div, ...op.f32x4Sub, ...op.v128Store,
+    ]),
   ],
 };
 

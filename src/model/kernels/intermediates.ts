@@ -1,11 +1,14 @@
 /**
  * What ganstream's kernels share: the backend they run on (tfjs's kernel backend, which frees
- * tensor data by id) and the freeing of the intermediate tensors a kernel makes by calling the
- * backend's own kernels.
+ * tensor data by id), the freeing of the intermediate tensors a kernel makes by calling the
+ * backend's own kernels, and the test callers use to choose a fused kernel where it is installed.
  */
 import * as tf from '@tensorflow/tfjs';
 
 export type KernelBackend = Parameters<tf.KernelFunc>[0]['backend'] & { disposeData(id: object): boolean };
+
+/** Whether the current backend has the kernel (ganstream's fused ones exist on wasm only). */
+export const backendHas = (kernelName: string): boolean => tf.getKernel(kernelName, tf.getBackend()) !== undefined;
 
 /** A kernel's result as a single tensor (the kernels composed here each return one). */
 const one = (t: tf.TensorInfo | tf.TensorInfo[]): tf.TensorInfo => (Array.isArray(t) ? t[0] : t);

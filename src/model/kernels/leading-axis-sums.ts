@@ -11,7 +11,7 @@
  * tests/kernels.test.ts compares the results with the plain kernels'.
  */
 import * as tf from '@tensorflow/tfjs';
-import { F32, I32, instantiateOnBackend, offsetOf, op, V128, type WasmBackend } from './simd-module.ts';
+import { countedLoop, F32, I32, instantiateOnBackend, offsetOf, op, V128, type WasmBackend } from './simd-module.ts';
 
 // Parameters: 0 x, 1 out (byte offsets), 2 outer, 3 reduced, 4 bytes of inner values done by SIMD
 // (a multiple of 16), 5 bytes of a row (4 * inner), 6 divisor. Locals: 7 a, 8 r, 9 c, 10 the row
@@ -19,15 +19,7 @@ import { F32, I32, instantiateOnBackend, offsetOf, op, V128, type WasmBackend } 
 const [X, OUT, OUTER, REDUCED, VEC, ROW, DIVISOR, A, R, C, XROW, OROW, D] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
 /** for (c = 0; c < VEC; c += 16) { body } */
-const overColumns = (body: number[]) => [
-  ...op.i32Const(0), ...op.localSet(C),
-  ...op.block, ...op.loop,
-  ...op.localGet(C), ...op.localGet(VEC), ...op.i32GeU, ...op.brIf(1),
-  ...body,
-  ...op.localGet(C), ...op.i32Const(16), ...op.i32Add, ...op.localSet(C),
-  ...op.br(0),
-  ...op.end, ...op.end,
-];
+const overColumns = (body: number[]) => countedLoop(C, 0, VEC, 16, body);
 const at = (row: number) => [...op.localGet(row), ...op.localGet(C), ...op.i32Add];
 
 const sumFunction = {
@@ -36,25 +28,18 @@ const sumFunction = {
   locals: [I32, I32, I32, I32, I32, V128],
   body: [
     ...op.localGet(DIVISOR), ...op.f32x4Splat, ...op.localSet(D),
-    ...op.block, ...op.loop,
-    ...op.localGet(A), ...op.localGet(OUTER), ...op.i32GeU, ...op.brIf(1),
-    // OROW = out + a * ROW; XROW = x + a * REDUCED * ROW
-    ...op.localGet(OUT), ...op.localGet(A), ...op.localGet(ROW), ...op.i32Mul, ...op.i32Add, ...op.localSet(OROW),
-    ...op.localGet(X), ...op.localGet(A), ...op.localGet(REDUCED), ...op.i32Mul, ...op.localGet(ROW), ...op.i32Mul, ...op.i32Add, ...op.localSet(XROW),
-    // out row = first x row; then each further x row added, in order
-    ...overColumns([...at(OROW), ...at(XROW), ...op.v128Load, ...op.v128Store]),
-    ...op.i32Const(1), ...op.localSet(R),
-    ...op.block, ...op.loop,
-    ...op.localGet(R), ...op.localGet(REDUCED), ...op.i32GeU, ...op.brIf(1),
-    ...op.localGet(XROW), ...op.localGet(ROW), ...op.i32Add, ...op.localSet(XROW),
-    ...overColumns([...at(OROW), ...at(OROW), ...op.v128Load, ...at(XROW), ...op.v128Load, ...op.f32x4Add, ...op.v128Store]),
-    ...op.localGet(R), ...op.i32Const(1), ...op.i32Add, ...op.localSet(R),
-    ...op.br(0),
-    ...op.end, ...op.end,
-    ...overColumns([...at(OROW), ...at(OROW), ...op.v128Load, ...op.localGet(D), ...op.f32x4Div, ...op.v128Store]),
-    ...op.localGet(A), ...op.i32Const(1), ...op.i32Add, ...op.localSet(A),
-    ...op.br(0),
-    ...op.end, ...op.end,
+    ...countedLoop(A, 0, OUTER, 1, [
+      // OROW = out + a * ROW; XROW = x + a * REDUCED * ROW
+      ...op.localGet(OUT), ...op.localGet(A), ...op.localGet(ROW), ...op.i32Mul, ...op.i32Add, ...op.localSet(OROW),
+      ...op.localGet(X), ...op.localGet(A), ...op.localGet(REDUCED), ...op.i32Mul, ...op.localGet(ROW), ...op.i32Mul, ...op.i32Add, ...op.localSet(XROW),
+      // out row = first x row; then each further x row added, in order
+      ...overColumns([...at(OROW), ...at(XROW), ...op.v128Load, ...op.v128Store]),
+      ...countedLoop(R, 1, REDUCED, 1, [
+        ...op.localGet(XROW), ...op.localGet(ROW), ...op.i32Add, ...op.localSet(XROW),
+        ...overColumns([...at(OROW), ...at(OROW), ...op.v128Load, ...at(XROW), ...op.v128Load, ...op.f32x4Add, ...op.v128Store]),
+      ]),
+      ...overColumns([...at(OROW), ...at(OROW), ...op.v128Load, ...op.localGet(D), ...op.f32x4Div, ...op.v128Store]),
+    ]),
   ],
 };
 

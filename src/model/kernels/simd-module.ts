@@ -67,6 +67,23 @@ export const op = {
   f32x4Div: [0xfd, ...uleb(0xe7)],
 } as const;
 
+/**
+ * for (counter = from; counter < limit; counter += by) body, with `counter` and `limit` locals
+ * (compared unsigned) and `by` a constant. Anything else a pass does each time round goes at the
+ * end of `body`.
+ */
+export function countedLoop(counter: number, from: number, limit: number, by: number, body: readonly number[]): number[] {
+  return [
+    ...op.i32Const(from), ...op.localSet(counter),
+    ...op.block, ...op.loop,
+    ...op.localGet(counter), ...op.localGet(limit), ...op.i32GeU, ...op.brIf(1),
+    ...body,
+    ...op.localGet(counter), ...op.i32Const(by), ...op.i32Add, ...op.localSet(counter),
+    ...op.br(0),
+    ...op.end, ...op.end,
+  ];
+}
+
 export interface FunctionDef {
   readonly name: string;
   readonly params: readonly number[];
