@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FUSED_ADAM, type FusedAdamAttrs } from './kernels/fused-adam.ts';
 import { backendHas } from './kernels/intermediates.ts';
+import { variableOf } from './network.ts';
 
 export interface AdamSlot {
   readonly variable: tf.Variable;
@@ -31,8 +32,8 @@ export interface AdamOptions { readonly lr: number; readonly beta1: number; read
 export function createAdam(variables: readonly tf.Variable[], o: AdamOptions): Adam {
   const slots = new Map(variables.map((variable) => [variable.name, {
     variable,
-    m: tf.variable(tf.zerosLike(variable), false),
-    v: tf.variable(tf.zerosLike(variable), false),
+    m: variableOf(tf.zerosLike(variable), false, `${variable.name}/adam_m`),
+    v: variableOf(tf.zerosLike(variable), false, `${variable.name}/adam_v`),
   }]));
   return { ...o, iterations: 0, slots };
 }

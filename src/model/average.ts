@@ -5,7 +5,7 @@
  * decay_t = min(decay, (1 + t) / (10 + t)) so that early averages do not drag the start along.
  */
 import * as tf from '@tensorflow/tfjs';
-import { allVariables, type Layer, type Network } from './network.ts';
+import { allVariables, variableOf, type Layer, type Network } from './network.ts';
 
 export interface Average {
   readonly network: Network;
@@ -19,7 +19,7 @@ let cloned = 0;
 /** A network with the same layers and new variables holding copies of the source's values. */
 export function cloneNetwork(source: Network, name: string): Network {
   const id = `${name}${cloned++}`;
-  const copy = (v: tf.Variable, path: string) => tf.variable(v.clone(), v.trainable, `${id}/${path}`);
+  const copy = (v: tf.Variable, path: string) => variableOf(v.clone(), v.trainable, `${id}/${path}`);
   const layers = source.layers.map((l, i): Layer => {
     if (!l.params) return l;
     const params = Object.fromEntries(Object.entries(l.params).map(([k, v]) => [k, copy(v as tf.Variable, `${i}/${k}`)]));

@@ -45,6 +45,17 @@ export interface ForwardOptions {
 
 let built = 0;
 
+/**
+ * A variable holding `init`'s values, with `init` itself freed: tf.variable shares the initial
+ * tensor's memory and leaves that tensor alive, so a GAN built and disposed would leave every
+ * initial tensor behind.
+ */
+export function variableOf(init: tf.Tensor, trainable: boolean, name: string): tf.Variable {
+  const variable = tf.variable(init, trainable, name);
+  init.dispose();
+  return variable;
+}
+
 /** Glorot-uniform kernels, zero biases, BatchNorm gamma 1 / beta 0 / mean 0 / variance 1 (Keras defaults). */
 export function buildNetwork(name: string, specs: readonly LayerSpec[], inputSize: number, pixels: number, rng: Random): Network {
   const id = `${name}${built++}`;
@@ -61,7 +72,7 @@ export function buildNetwork(name: string, specs: readonly LayerSpec[], inputSiz
     return { ...layer, imageOut: image } as Layer;
   });
   function describe(spec: LayerSpec, i: number): Omit<Layer, 'imageOut'> {
-    const v = (init: tf.Tensor, param: string, trainable = true) => tf.variable(init, trainable, `${id}/${i}_${spec.kind}/${param}`);
+    const v = (init: tf.Tensor, param: string, trainable = true) => variableOf(init, trainable, `${id}/${i}_${spec.kind}/${param}`);
     const fail = (why: string) => new Error(`${name} layer ${i} (${spec.kind}): ${why}`);
     const input = image;
     const needImage = (): ImageShape => {
