@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -125,7 +125,7 @@ test('fuzz: random bytes and mutations of valid records and checkpoints never cr
 });
 
 // The script under signals. Checkpoints appear at each epoch end (8 steps here).
-const scriptArgs = (out: string) => ['--epochs', '6', '--limit', '256', '--batch-size', '32', '--milestones', '1', '--seed', '5', '--backend', 'wasm', '--ema', '0', '--out', out];
+const scriptArgs = (out: string, epochs = 6) => ['--epochs', String(epochs), '--limit', '256', '--batch-size', '32', '--milestones', '1', '--seed', '5', '--backend', 'wasm', '--ema', '0', '--out', out];
 
 /**
  * Runs the script until `when`, then signals it. `asTerminal`: as `npm run train`, in a process
@@ -163,6 +163,31 @@ test('Ctrl-C on npm run train (SIGINT to the process group, relayed by npm as we
   assert.is(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /resumed after step \d+ \(epoch \d\) of 48 \(6 epochs\)/);
   assert.equal(stepsOf(dir), Array.from({ length: 48 }, (_, i) => i + 1));
+});
+
+test('exit codes of the script itself: 130 after SIGINT, 143 after SIGTERM, each with a checkpoint to resume', async () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    const dir = join(mkdtempSync(join(tmpdir(), `ganstream-${signal}-`)), 'run');
+    const r = await runUntil(scriptArgs(dir), (out) => /epoch 1\/6/.test(out), signal);
+    assert.equal([r.code, r.signal], [code, null], `${signal}: ${r.stdout.slice(-400)}`);
+    assert.match(r.stdout, new RegExp(`${signal}: stopping after this step`));
+    assert.ok(existsSync(join(dir, 'checkpoint.bin')), `${signal}: checkpoint written`);
+  }
+});
+
+test('exit code 3 when the run diverges: a resumed checkpoint whose first D layer overflows float32 makes the first loss NaN', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'ganstream-diverge-')), 'run');
+  const first = runScript('scripts/train.ts', scriptArgs(dir, 1), 120_000);
+  assert.is(first.code, 0, first.stderr);
+  const file = join(dir, 'checkpoint.bin');
+  const bytes = readFileSync(file);
+  const kernel = unwrap(parseCheckpoint(bytes)).tensors.get('discriminator/0/kernel');
+  assert.ok(kernel && kernel.buffer === bytes.buffer, 'the kernel is a view of the file bytes');
+  kernel.fill(3e38);
+  writeFileSync(file, bytes);
+  const r = runScript('scripts/train.ts', ['--resume', dir, '--epochs', '2'], 120_000);
+  assert.is(r.code, 3, r.stdout + r.stderr);
+  assert.match(r.stdout, /diverged: a loss became NaN or infinite at step 9/);
 });
 
 test('SIGKILL at seeded random moments, then --resume until done: the record holds every step exactly once', async () => {

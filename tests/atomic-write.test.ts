@@ -1,0 +1,52 @@
+// The checkpoint write itself under SIGKILL: a child rewrites a real checkpoint-sized file over and
+// over and is killed at seeded moments, most of them inside a write; the file must always hold the
+// previous or the new checkpoint, whole.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { seeded } from '../src/data/random.ts';
+import { ARCHITECTURES } from '../src/model/architectures.ts';
+import { parseCheckpoint, snapshot } from '../src/model/checkpoint.ts';
+import { createGan, disposeGan } from '../src/model/gan.ts';
+import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
+import { useWasm } from './helpers/tf.ts';
+
+await useWasm();
+
+const dir = mkdtempSync(join(tmpdir(), 'ganstream-atomic-'));
+const gan = createGan(ARCHITECTURES['mlp-gbn'], { pixels: 784, seed: 1, lr: 4e-4, beta1: 0.5, ema: 0.999 });
+const versions = [snapshot(gan, { step: 100 }), snapshot(gan, { step: 200 })];
+disposeGan(gan);
+versions.forEach((v, i) => writeFileSync(join(dir, `v${i}.bin`), v));
+
+/** Starts the rewriting child, waits for its first whole write, lets it run `ms` more, then SIGKILLs it. */
+function killWhileWriting(target: string, ms: number): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/rewrite-forever.ts', target, join(dir, 'v0.bin'), join(dir, 'v1.bin')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.once('data', () => setTimeout(() => child.kill('SIGKILL'), ms));
+    child.once('exit', (code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`child ended with ${code ?? signal} before the kill`))));
+  });
+}
+
+test('writeFileAtomic: a checkpoint of 2.9M parameters killed mid-rewrite 12 times at seeded moments is always the old or the new one, whole', async () => {
+  assert.ok(versions[0].length > 30e6, `checkpoint of ${versions[0].length} bytes`);
+  const rng = seeded(77);
+  const target = join(dir, 'checkpoint.bin');
+  const seen = new Set<number>();
+  for (let kill = 0; kill < 12; kill++) {
+    await killWhileWriting(target, 30 + rng.int(400));
+    const bytes = readFileSync(target);
+    const which = versions.findIndex((v) => v.length === bytes.length && Buffer.compare(Buffer.from(v), bytes) === 0);
+    assert.ok(which >= 0, `kill ${kill}: the file (${bytes.length} bytes) is neither checkpoint`);
+    const parsed = parseCheckpoint(bytes);
+    assert.ok(E.isRight(parsed) && (parsed.right.header.run as { step: number }).step === [100, 200][which], `kill ${kill}: not readable`);
+    seen.add(which);
+  }
+  assert.is(seen.size, 2, 'the kills found both versions, so they landed between different writes');
+});
+
+test.run();
