@@ -11,9 +11,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { parseArgs } from '../src/cli/flags.ts';
 import { replayRecording, summariesSideBySide, type ReplayResult } from '../src/cli/replay-run.ts';
 import { numberIn } from '../src/cli/values.ts';
-import { drawComparison } from '../src/render/history-plot.ts';
 import { formatSummary } from '../src/streams/sinks/console.ts';
-import { HISTORY_FILE, HISTORY_SIZE, historyPng, renderPng } from '../src/streams/sinks/canvas.ts';
+import { HISTORY_FILE, historyPng, runsComparisonPng } from '../src/streams/sinks/canvas.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { recordingPath } from '../src/streams/sources/recording.ts';
 
@@ -66,10 +65,7 @@ if (flags.compare) {
   process.stdout.write(summariesSideBySide(names, results.map((r) => r.summary)));
   const dir = ensureOut(out ?? '.');
   const file = join(dir, 'comparison.png');
-  writeFileAtomic(file, renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) => drawComparison(ctx, results.map((r, i) => ({ name: names[i], points: r.history.points(), stepsPerEpoch: r.stepsPerEpoch })), {
-    ...HISTORY_SIZE,
-    title: `${names.join(' vs ')}: D loss (solid), G loss (dashed), D accuracy`,
-  })));
+  writeFileAtomic(file, runsComparisonPng(results.map((r, i) => ({ name: names[i], points: r.history.points(), stepsPerEpoch: r.stepsPerEpoch }))));
   process.stdout.write(`wrote ${resolve(file)}\n`);
 } else {
   if (positional.length !== 1) fail(`expected one run folder or metrics file, got ${positional.length} (see --help)`);

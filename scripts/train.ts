@@ -28,6 +28,7 @@ import { consoleSink } from '../src/streams/sinks/console.ts';
 import { fileSink, METRICS_FILE } from '../src/streams/sinks/file.ts';
 import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
 import { canvasKind } from '../src/render/node-canvas.ts';
+import { runFolderContents } from '../src/cli/run-folder.ts';
 import { decideSignal, type FirstSignal } from '../src/cli/stop-signals.ts';
 
 function fail(message: string, code = 2): never {
@@ -45,6 +46,13 @@ if (args.right.help) {
   process.exit(0);
 }
 const { resume: resumeDir, given, force } = args.right;
+const canvas = (() => {
+  try {
+    return canvasKind();
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+})();
 
 // Everything a user can get wrong is checked here, before anything is written.
 const resumePoint = resumeDir === null ? null : loadResumePoint(resumeDir);
@@ -133,9 +141,9 @@ if (status === 'diverged') {
 for (const role of ['generator', 'discriminator'] as const) {
   writeModelFolder(join(dir, role), await modelFiles(gan, role, data.rows, data.cols, config.loss));
 }
-const canvas = canvasKind();
-if (canvas.name === 'raster') process.stdout.write(`note: image grids drawn with ganstream's raster fallback, plots skipped (node-canvas-webgl did not load: ${canvas.why})\n`);
-process.stdout.write(`run folder: ${resolve(dir)}\n  metrics.ndjson summary.json final_results.png epoch_<N>.png progress.png real_vs_fake.png training_history.png${judge && E.isRight(judge) ? " quality_history.png" : ""} checkpoint.bin generator/ discriminator/\n`);
+if (canvas.name === 'raster') process.stdout.write(`note: image grids drawn with ganstream's raster fallback, plots skipped (${canvas.skipped.join('; ')})\n`);
+else if (canvas.skipped.length > 0) process.stdout.write(`note: pictures drawn with ${canvas.name} (${canvas.skipped.join('; ')})\n`);
+process.stdout.write(`run folder: ${resolve(dir)}\n  ${runFolderContents(dir).join(' ')}\n`);
 if (status === 'interrupted') {
   process.stdout.write(`interrupted after step ${'step' in ended ? ended.step : '?'}; continue with: npm run train -- --resume ${dir}\n`);
   process.exit(exitCodeOf(stopSignal() ?? 'SIGINT'));

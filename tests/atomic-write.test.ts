@@ -12,7 +12,6 @@ import { seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { parseCheckpoint, snapshot } from '../src/model/checkpoint.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
-import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();

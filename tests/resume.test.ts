@@ -17,7 +17,7 @@ import { trainConfig } from '../src/cli/train-options.ts';
 import { CheckpointRun } from '../src/streams/checkpoint-run.ts';
 import { decodeEvent, encodeEvent, isCheckpointTaken, type Step, type TrainingEvent } from '../src/streams/events.ts';
 import { training$ } from '../src/streams/training.ts';
-import { runScript } from './helpers/cli.ts';
+import { listedFiles, runScript } from './helpers/cli.ts';
 import { unwrap } from './helpers/either.ts';
 import { useWasm } from './helpers/tf.ts';
 
@@ -159,6 +159,9 @@ test('Ctrl-C on npm run train (SIGINT to the process group, relayed by npm as we
   assert.match(r.stdout, /SIGINT: stopping after this step and writing a checkpoint/);
   assert.match(r.stdout, /interrupted after step \d+; continue with: npm run train -- --resume /, r.stdout.slice(-600));
   assert.ok(existsSync(join(dir, 'checkpoint.bin')) && existsSync(join(dir, 'generator', 'model.json')));
+  const listed = listedFiles(r.stdout);
+  assert.ok(listed.includes('checkpoint.bin') && !listed.includes('real_vs_fake.png'), `an interrupted run has no real_vs_fake.png: ${listed.join(' ')}`);
+  for (const f of listed) assert.ok(existsSync(join(dir, f)), `listed but missing: ${f}`);
   const resumed = runScript('scripts/train.ts', ['--resume', dir], 120_000);
   assert.is(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /resumed after step \d+ \(epoch \d\) of 48 \(6 epochs\)/);

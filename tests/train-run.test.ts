@@ -1,14 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { decodeEvent, toGreyLevels, unpackPixels, type Milestone, type TrainingEvent } from '../src/streams/events.ts';
 import { milestoneNoise } from '../src/streams/sources/noise.ts';
-import { pngSize, runScript } from './helpers/cli.ts';
+import { listedFiles, pngSize, runScript } from './helpers/cli.ts';
 import { parseIdx } from '../src/data/idx.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { useWasm } from './helpers/tf.ts';
@@ -26,6 +26,12 @@ test('a 2-epoch run on 512 images finishes and says where it wrote', () => {
   assert.match(ran.stdout, /epoch 1\/2 .*img\/s/);
   assert.match(ran.stdout, /summary: completed, 16 steps, 2 epochs/);
   assert.ok(ran.stdout.includes(`run folder: ${dir}`));
+});
+
+test('the last lines list exactly what the run folder holds', () => {
+  const listed = listedFiles(ran.stdout);
+  assert.equal([...listed].sort(), readdirSync(dir).map((f) => (statSync(join(dir, f)).isDirectory() ? `${f}/` : f)).sort());
+  for (const f of ['metrics.ndjson', 'epoch_1.png', 'epoch_2.png', 'training_history.png', 'quality_history.png', 'real_vs_fake.png', 'generator/']) assert.ok(listed.includes(f), f);
 });
 
 const events = () => readFileSync(join(dir, 'metrics.ndjson'), 'utf8').trimEnd().split('\n').map((l) => unwrap(decodeEvent(l)));

@@ -15,7 +15,7 @@ export interface HistoryPlotOptions {
 /** A curve to draw: x in epochs, raw values (drawn as faint points) and a line (smoothed). */
 export interface PlotSeries { readonly name: string; readonly color: string; readonly dashed?: boolean; readonly x: readonly number[]; readonly y: readonly number[]; /** Few points: a line through them as they are, and large dots. */ readonly sparse?: boolean }
 interface Series { readonly name: string; readonly curve: Curve | 'dAcc'; readonly color: string }
-interface Box { x: number; y: number; w: number; h: number }
+export interface Box { readonly x: number; readonly y: number; readonly w: number; readonly h: number }
 
 const COLORS = { background: '#ffffff', axis: '#333333', grid: '#e4e4e4', milestone: '#9a9a9a', text: '#222222' };
 const LOSSES: Series[] = [
@@ -126,6 +126,14 @@ function panel(ctx: CanvasRenderingContext2D, box: Box, series: readonly PlotSer
   ctx.restore();
 }
 
+/** Where the two panels of a plot of this size go: the top one (losses, FID) and the bottom one (accuracy, shares). */
+export function panelBoxes(width: number, height: number): [Box, Box] {
+  const left = 60, right = 20, top = 50, gap = 60, bottom = 40;
+  const h = (height - top - gap - bottom) / 2;
+  const w = width - left - right;
+  return [{ x: left, y: top, w, h }, { x: left, y: top + h + gap, w, h }];
+}
+
 /** Title, a loss panel over an accuracy panel, and the x axis label. */
 function drawTwoPanels(ctx: CanvasRenderingContext2D, o: Pick<HistoryPlotOptions, 'width' | 'height' | 'title' | 'milestones'>, losses: PlotSeries[], accuracy: PlotSeries[], labels = ['loss', 'D accuracy']) {
   ctx.fillStyle = COLORS.background;
@@ -133,13 +141,11 @@ function drawTwoPanels(ctx: CanvasRenderingContext2D, o: Pick<HistoryPlotOptions
   ctx.fillStyle = COLORS.text;
   ctx.font = 'bold 14px sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
   ctx.fillText(o.title, 60, 10);
-  const left = 60, right = 20, top = 50, gap = 60, bottom = 40;
-  const h = (o.height - top - gap - bottom) / 2;
-  const w = o.width - left - right;
-  panel(ctx, { x: left, y: top, w, h }, losses, o.milestones, null, labels[0]);
-  panel(ctx, { x: left, y: top + h + gap, w, h }, accuracy, o.milestones, [0, 1], labels[1]);
+  const [upper, lower] = panelBoxes(o.width, o.height);
+  panel(ctx, upper, losses, o.milestones, null, labels[0]);
+  panel(ctx, lower, accuracy, o.milestones, [0, 1], labels[1]);
   ctx.fillStyle = COLORS.text; ctx.font = '12px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'bottom';
-  ctx.fillText('epoch', left + w / 2, o.height - 4);
+  ctx.fillText('epoch', upper.x + upper.w / 2, o.height - 4);
 }
 
 const toSeries = (points: HistoryPoints, stepsPerEpoch: number) => (s: Series, name = s.name, dashed = false): PlotSeries =>

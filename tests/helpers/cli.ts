@@ -15,3 +15,10 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
+
+/** The names under the script's last "run folder:" line. */
+export function listedFiles(stdout: string): string[] {
+  const lines = stdout.split('\n');
+  const at = lines.map((l) => l.startsWith('run folder: ')).lastIndexOf(true);
+  return at < 0 ? [] : lines[at + 1].trim().split(' ');
+}

@@ -1,20 +1,21 @@
 /**
- * The canvas sink, drawing with node-canvas-webgl's canvas:
+ * The canvas sink, drawing on the canvas render/node-canvas.ts picks (node-canvas-webgl or @napi-rs/canvas):
  * - epoch_<N>.png: each milestone grid (8 x 8), and final_results.png (4 x 4) when the run ends;
  * - progress.png: every milestone grid so far, side by side, labelled with its epoch;
  * - real_vs_fake.png: real images beside generated ones with D's score under each;
  * - training_history.png: loss and accuracy curves, redrawn at every epoch end and at the end.
- * The three pictures with text need node-canvas; under the raster fallback (Deno) only the grids are drawn.
+ * - quality_history.png: FID, recognisable share and class coverage at each quality check.
+ * The pictures with text need a real canvas; under the raster fallback only the grids are drawn.
  */
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import { drawGrid, gridSize, type GridLayout } from '../../render/grid.ts';
-import { drawHistory, drawQualityHistory, type QualityPoint } from '../../render/history-plot.ts';
+import { drawComparison, drawHistory, drawQualityHistory, type QualityPoint, type RunCurves } from '../../render/history-plot.ts';
 import { drawProgress, drawScoredRows, progressSize, scoredRowsSize } from '../../render/labelled-grids.ts';
 import { canvasKind, createNodeCanvas, type NodeCanvas } from '../../render/node-canvas.ts';
 import { History } from '../analysis/history.ts';
 import { milestoneEpochs } from '../config.ts';
-import { unpackPixels, type Comparison, type Milestone, type RunStarted, type TrainingEvent } from '../events.ts';
+import { unpackPixels, type Comparison, type Milestone, type QualityChecked, type RunStarted, type TrainingEvent } from '../events.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 export const milestoneFile = (epoch: number) => `epoch_${epoch}.png`;
@@ -37,7 +38,7 @@ export const gridPng = (grey: Uint8Array, layout: GridLayout): Uint8Array => {
   return renderPng(width, height, (ctx) => drawGrid(ctx, grey, layout));
 };
 
-/** Text and lines need node-canvas; the raster fallback draws image grids only. */
+/** Text and lines need a real canvas (node-canvas-webgl or @napi-rs/canvas); the raster fallback draws image grids only. */
 const canWrite = () => canvasKind().name !== 'raster';
 
 export function historyPng(history: History, run: RunStarted): Uint8Array {
@@ -46,6 +47,20 @@ export function historyPng(history: History, run: RunStarted): Uint8Array {
     stepsPerEpoch: run.stepsPerEpoch,
     milestones: milestoneEpochs(run.config.milestones, run.config.epochs),
     title: `${run.config.arch} on ${run.dataset.name}: D and G losses, D accuracy`,
+  }));
+}
+
+export function qualityPng(points: readonly QualityPoint[], run: RunStarted, check: Pick<QualityChecked, 'classifier' | 'samples'>): Uint8Array {
+  return renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) => drawQualityHistory(ctx, points, {
+    ...HISTORY_SIZE, title: `${run.config.arch} on ${run.dataset.name}: sample quality by the ${check.classifier} classifier (${check.samples} samples)`,
+  }));
+}
+
+/** comparison.png of replay --compare: several runs' curves in one picture. */
+export function runsComparisonPng(runs: readonly RunCurves[]): Uint8Array {
+  return renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) => drawComparison(ctx, runs, {
+    ...HISTORY_SIZE,
+    title: `${runs.map((r) => r.name).join(' vs ')}: D loss (solid), G loss (dashed), D accuracy`,
   }));
 }
 
@@ -78,9 +93,7 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
       case 'rolled-back': history.rollBack(e.step); break;
       case 'quality':
         quality.push({ epoch: e.epoch, fid: e.fid, recognisable: e.recognisable, covered: e.covered });
-        if (run && canWrite()) write(QUALITY_FILE, () => renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) => drawQualityHistory(ctx, quality, {
-          ...HISTORY_SIZE, title: `${run!.config.arch} on ${run!.dataset.name}: sample quality by the ${e.classifier} classifier (${e.samples} samples)`,
-        })));
+        if (run && canWrite()) write(QUALITY_FILE, () => qualityPng(quality, run!, e));
         break;
       case 'epoch':
         if (run && canWrite()) write(HISTORY_FILE, () => historyPng(history, run!));
