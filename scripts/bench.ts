@@ -24,8 +24,23 @@ function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(2);
 }
-const raw = parseFlags(process.argv.slice(2), Object.keys(FLAGS), ['naive']);
+const HELP = `Usage: npm run bench -- [flags]
+
+Times ganstream's D step + G step on a fixed synthetic batch (the functions the trainer uses) and
+prints, last, one JSON line with the keys of ../shared/bench/torch_reference.py.
+
+  --arch NAME         ${ARCHITECTURE_NAMES.join(' | ')} (default mlp-bn)
+  --batch-size N      images per step (default 128)
+  --steps N           timed steps (default 30)
+  --warmup N          untimed steps before them (default 5)
+  --backend NAME      ${BACKENDS.join(' | ')} (default auto)
+  --threads N         threads of the wasm backend (default: the machine's cores)
+  --naive             also time the straightforward tf.layers + minimize step, without ganstream's kernels
+  --help              this text
+`;
+const raw = parseFlags(process.argv.slice(2), Object.keys(FLAGS), ['naive', 'help']);
 if (E.isLeft(raw)) fail(raw.left);
+if (raw.right.help) { process.stdout.write(HELP); process.exit(0); }
 const get = <K extends keyof typeof FLAGS>(k: K, fallback: t.TypeOf<(typeof FLAGS)[K]>): t.TypeOf<(typeof FLAGS)[K]> => {
   const v = raw.right[k];
   if (v === undefined) return fallback;

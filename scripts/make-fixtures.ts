@@ -13,6 +13,15 @@ import { encodeIdx } from '../src/data/idx.ts';
 import { encodeEvent, packPixels, type TrainingEvent } from '../src/streams/events.ts';
 import { syntheticRun } from '../src/streams/sources/synthetic.ts';
 
+const HELP = `Usage: node --import tsx scripts/make-fixtures.ts
+
+Writes the test fixtures again: fixtures/idx-gz and fixtures/idx-raw (the first 32 embedded digits
+as IDX files) and fixtures/streams/*.ndjson (synthetic recordings). Takes no flags but --help.
+`;
+const words = process.argv.slice(2);
+if (words[0] === '--help') { process.stdout.write(HELP); process.exit(0); }
+if (words.length > 0) { process.stderr.write(`error: unexpected argument '${words[0]}': make-fixtures takes no flags (see --help)\n`); process.exit(2); }
+
 const d = limitDataset(embeddedDigits(), 32);
 const grey = Uint8Array.from(d.images, (v) => Math.round((v + 1) * 127.5));
 const images = encodeIdx([d.count, d.rows, d.cols], grey);

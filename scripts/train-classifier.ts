@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseFlags } from '../src/cli/flags.ts';
 import { permutation, seeded } from '../src/data/random.ts';
-import { selectBackend } from '../src/model/backend.ts';
+import { BACKENDS, selectBackend, type BackendChoice } from '../src/model/backend.ts';
 import { buildClassifier, CLASSES, type ClassifierAbout } from '../src/quality/classifier.ts';
 import { classifierData } from '../src/quality/real-sets.ts';
 import { layersModelFiles } from '../src/model/persistence.ts';
@@ -26,8 +26,22 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const flags = parseFlags(process.argv.slice(2), ['set', 'epochs', 'seed', 'backend', 'out'], []);
+const HELP = `Usage: npm run train-classifier -- [flags]
+
+Trains the evaluator's digit (or Fashion-MNIST) classifier and writes its folder: model.json,
+weights.bin, and about.json with its test accuracy and the command that made it.
+
+  --set NAME      digits (the embedded digits, the last 20% of each digit held out) | fashion
+                  (Fashion-MNIST: train-* to train, t10k-* to test) (default digits)
+  --epochs N      passes over the training images (default 20 for digits, 4 for fashion)
+  --seed N        seeds the initial weights and the shuffling (default 1)
+  --backend NAME  auto | tensorflow | wasm | cpu (default wasm)
+  --out DIR       where to write (default models/classifier-<set>)
+  --help          this text
+`;
+const flags = parseFlags(process.argv.slice(2), ['set', 'epochs', 'seed', 'backend', 'out'], ['help']);
 if (E.isLeft(flags)) fail(flags.left);
+if (flags.right.help) { process.stdout.write(HELP); process.exit(0); }
 const f = flags.right as Record<string, string>;
 const set = f.set ?? 'digits';
 if (set !== 'digits' && set !== 'fashion') fail(`--set: expected digits or fashion, got '${set}'`);
@@ -38,7 +52,9 @@ if (!Number.isInteger(seed) || seed < 0) fail(`--seed: expected an integer >= 0,
 const data = classifierData(set);
 if (E.isLeft(data)) fail(data.left);
 const { train, test } = data.right;
-const backend = await selectBackend((f.backend ?? 'wasm') as 'wasm');
+const backendName = f.backend ?? 'wasm';
+if (!(BACKENDS as readonly string[]).includes(backendName)) fail(`--backend: expected one of ${BACKENDS.join(', ')}, got '${backendName}'`);
+const backend = await selectBackend(backendName as BackendChoice);
 if (E.isLeft(backend)) fail(backend.left);
 const out = f.out ?? join('models', `classifier-${set}`);
 

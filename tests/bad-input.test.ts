@@ -63,8 +63,11 @@ cpSync(join(cwd, 'small/checkpoint.bin'), join(cwd, 'other-arch/checkpoint.bin')
 export const BAD_INPUT: readonly (readonly [string, readonly string[], string])[] = [
   ['unknown flag', ['--epoch', '3'], 'unknown flag --epoch (see --help)'],
   ['flag without its value', ['--epochs'], '--epochs needs a value'],
-  ['malformed number', ['--epochs', 'ten'], "--epochs: expected an integer >= 1, got 'ten'"],
-  ['epochs 0', ['--epochs', '0'], "--epochs: expected an integer >= 1, got '0'"],
+  ['malformed number', ['--epochs', 'ten'], "--epochs: expected an integer from 1 to 100000, got 'ten'"],
+  ['epochs 0', ['--epochs', '0'], "--epochs: expected an integer from 1 to 100000, got '0'"],
+  ['a number beyond exact integers', ['--epochs', '99999999999999999999'], "--epochs: expected an integer from 1 to 100000, got '99999999999999999999'"],
+  ['a seed beyond 32 bits', ['--seed', '4294967296'], "--seed: expected an integer from 0 to 4294967295, got '4294967296'"],
+  ['an absurd plan', ['--epochs', '100000', '--batch-size', '1'], '--epochs 100000: a plan of 1,000,000,000 steps (10,000 per epoch), expected at most 100,000,000'],
   ['negative rate', ['--lr', '-0.001'], "--lr: expected a number > 0 and <= 1, got '-0.001'"],
   ['smoothing out of range', ['--label-smoothing', '1.5'], "--label-smoothing: expected a number >= 0 and < 1, got '1.5'"],
   ['unknown architecture', ['--arch', 'wgan'], "--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, got 'wgan'"],

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeTrainArgs } from '../src/cli/train-options.ts';
@@ -55,9 +55,9 @@ test('bare switches: --force and --resume decode beside valued flags', () => {
 });
 
 const badInput: [string[], RegExp][] = [
-  [['--epochs', '-3'], /^--epochs: expected an integer >= 1, got '-3'$/],
-  [['--epochs', '0'], /^--epochs: expected an integer >= 1, got '0'$/],
-  [['--epochs', '2.5'], /^--epochs: expected an integer >= 1, got '2.5'$/],
+  [['--epochs', '-3'], /^--epochs: expected an integer from 1 to 100000, got '-3'$/],
+  [['--epochs', '0'], /^--epochs: expected an integer from 1 to 100000, got '0'$/],
+  [['--epochs', '2.5'], /^--epochs: expected an integer from 1 to 100000, got '2.5'$/],
   [['--arch', 'foo'], /^--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, got 'foo'$/],
   [['--lr', 'abc'], /^--lr: expected a number > 0 and <= 1, got 'abc'$/],
   [['--lr', '-0.1'], /^--lr: expected a number > 0 and <= 1, got '-0.1'$/],
@@ -83,7 +83,7 @@ test('the script: a bad flag, a missing dataset, a too-large batch, a non-empty 
   mkdirSync(full);
   writeFileSync(join(full, 'keep.txt'), 'mine');
   const cases: [string[], RegExp][] = [
-    [['--epochs', '-3'], /^error: --epochs: expected an integer >= 1, got '-3'\n$/],
+    [['--epochs', '-3'], /^error: --epochs: expected an integer from 1 to 100000, got '-3'\n$/],
     [['--dataset', join(tmp, 'missing')], /^error: --dataset: path does not exist: .*missing \(expected mnist, fashion-mnist, a folder of IDX files or an IDX images file\)\n$/],
     [['--limit', '100', '--batch-size', '128'], /^error: --batch-size 128 is larger than the 100 images of the dataset \(--limit 100\): expected at most 100\n$/],
     [['--out', full], /^error: --out: folder .*full exists and is not empty \(1 entries\); choose another --out, --force to write into it, or --resume .*full to continue it\n$/],
@@ -113,6 +113,19 @@ test('--help prints the flags and exits 0', () => {
   for (const flag of ['--epochs', '--batch-size', '--lr', '--beta1', '--noise-dim', '--arch', '--loss', '--label-smoothing', '--seed', '--dataset', '--limit', '--milestones', '--out', '--backend']) {
     assert.ok(r.stdout.includes(flag), flag);
   }
+});
+
+test('every script answers --help: usage on stdout, exit 0, nothing on stderr, nothing written', () => {
+  const scripts = readdirSync('scripts').filter((f) => f.endsWith('.ts'));
+  assert.ok(scripts.length >= 7, scripts.join(' '));
+  const before = statSync('fixtures/streams/healthy.ndjson').mtimeMs;
+  for (const script of scripts) {
+    const r = runScript(join('scripts', script), ['--help']);
+    assert.is(r.code, 0, `${script}: ${r.stderr}`);
+    assert.is(r.stderr, '', script);
+    assert.match(r.stdout, /^Usage: /, script);
+  }
+  assert.is(statSync('fixtures/streams/healthy.ndjson').mtimeMs, before, 'make-fixtures --help wrote nothing');
 });
 
 test.run();

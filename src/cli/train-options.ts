@@ -8,22 +8,25 @@ import { BACKENDS } from '../model/backend.ts';
 import { LOSSES } from '../model/losses.ts';
 import { DEFAULT_MILESTONES, type TrainConfig } from '../streams/config.ts';
 import { parseFlags } from './flags.ts';
-import { intAtLeast, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
+import { intAtLeast, intIn, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
 
 export const TRAIN_DEFAULTS = { epochs: 30, batchSize: 64, seed: 42, beta1: 0.5, ema: 0.999 } as const;
 
+/** Bounds that no sensible run reaches, so that a typo is an error rather than a plan for centuries. */
+export const LIMITS = { epochs: 100_000, batchSize: 65_536, noiseDim: 10_000, seed: 0xffffffff, totalSteps: 100_000_000 } as const;
+
 /** Every flag that takes a value, with the codec that reads it. */
 const FLAGS = {
-  epochs: intAtLeast(1),
-  'batch-size': intAtLeast(1),
+  epochs: intIn(1, LIMITS.epochs),
+  'batch-size': intIn(1, LIMITS.batchSize),
   lr: numberIn('a number > 0 and <= 1', (n) => n > 0 && n <= 1),
   beta1: numberIn('a number >= 0 and < 1', (n) => n >= 0 && n < 1),
-  'noise-dim': intAtLeast(1),
+  'noise-dim': intIn(1, LIMITS.noiseDim),
   arch: oneOf(ARCHITECTURE_NAMES),
   loss: oneOf(LOSSES),
   'label-smoothing': numberIn('a number >= 0 and < 1', (n) => n >= 0 && n < 1),
   ema: numberIn('a number >= 0 and < 1', (n) => n >= 0 && n < 1),
-  seed: intAtLeast(0),
+  seed: intIn(0, LIMITS.seed),
   dataset: nonEmptyString,
   limit: intAtLeast(1),
   milestones: intList(1),
@@ -31,7 +34,7 @@ const FLAGS = {
   backend: oneOf(BACKENDS),
   'checkpoint-every': intAtLeast(1),
   'on-nan': oneOf(['stop', 'rollback'] as const),
-  'eval-every': intAtLeast(0),
+  'eval-every': intIn(0, LIMITS.epochs),
   resume: nonEmptyString,
 } as const;
 

@@ -16,7 +16,9 @@ export function numberFrom(what: string, ok: (n: number) => boolean, integer: bo
   );
 }
 
-export const intAtLeast = (min: number) => numberFrom(`an integer >= ${min}`, (n) => Number.isInteger(n) && n >= min, true);
+/** Integers only up to 2^53 (beyond, a number is no longer exact: 99999999999999999999 reads as 1e20). */
+export const intAtLeast = (min: number) => numberFrom(`an integer >= ${min}`, (n) => Number.isSafeInteger(n) && n >= min, true);
+export const intIn = (min: number, max: number) => numberFrom(`an integer from ${min} to ${max}`, (n) => Number.isSafeInteger(n) && n >= min && n <= max, true);
 export const numberIn = (what: string, ok: (n: number) => boolean) => numberFrom(what, ok, false);
 
 export function oneOf<K extends string>(names: readonly K[]): t.Type<K, string, unknown> {
@@ -35,7 +37,7 @@ export const intList = (min: number) => new t.Type<number[], string, unknown>(
   (u, c) => {
     if (typeof u !== 'string') return t.failure(u, c, `a comma-separated list of integers >= ${min}`);
     const parts = u.split(',').map((p) => p.trim());
-    const ok = parts.every((p) => /^\d+$/.test(p) && Number(p) >= min);
+    const ok = parts.every((p) => /^\d+$/.test(p) && Number.isSafeInteger(Number(p)) && Number(p) >= min);
     return ok ? t.success(parts.map(Number)) : t.failure(u, c, `a comma-separated list of integers >= ${min}`);
   },
   (ns) => ns.join(','),
