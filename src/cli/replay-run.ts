@@ -9,7 +9,7 @@ import { History } from '../streams/analysis/history.ts';
 import { SummaryAccumulator, type Stats, type Summary } from '../streams/analysis/summary.ts';
 import type { RunStarted, TrainingEvent, Warning } from '../streams/events.ts';
 import { warnings } from '../streams/operators/warnings.ts';
-import { isBad, records, recordingPath, replay$, type BadRecord, type Record } from '../streams/sources/recording.ts';
+import { checkNdjson, isBad, records, recordingPath, replay$, type BadRecord, type Record } from '../streams/sources/recording.ts';
 import { warningWindow } from '../streams/training.ts';
 
 export interface ReplayResult {
@@ -35,7 +35,7 @@ function firstRunStarted(file: string): RunStarted | null {
 
 /** Replays one recording; Left when the path is wrong or no line of it is a valid event. */
 export async function replayRecording(path: string, speed: number | null, hooks: ReplayHooks = {}): Promise<E.Either<string, ReplayResult>> {
-  const file = recordingPath(path);
+  const file = E.chain(checkNdjson)(recordingPath(path));
   if (E.isLeft(file)) return file;
   const run = firstRunStarted(file.right);
   const summary = new SummaryAccumulator();
@@ -46,7 +46,12 @@ export async function replayRecording(path: string, speed: number | null, hooks:
   let stepsPerEpoch = run?.stepsPerEpoch ?? 0;
   const all$: Observable<Record> = replay$(records(file.right), speed);
   const events$ = all$.pipe(
-    tap((r) => { if (isBad(r)) { bad.push(r); hooks.onBad?.(r); } }),
+    // Bad lines are reported once a valid event shows the file is a recording: a file with none is one error, not a list.
+    tap((r) => {
+      if (isBad(r)) bad.push(r);
+      if (isBad(r) && events > 0) hooks.onBad?.(r);
+      if (!isBad(r) && events === 0) bad.forEach((b) => hooks.onBad?.(b));
+    }),
     mergeMap((r) => (isBad(r) ? [] : of(r.event))),
     // Warnings are derived again from the steps, as in a live run; recorded ones would repeat them.
     filter((e) => e.type !== 'warning'),

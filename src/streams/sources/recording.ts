@@ -22,6 +22,25 @@ export function recordingPath(path: string): E.Either<string, string> {
   return existsSync(file) ? E.right(file) : E.left(`folder ${path} holds no ${METRICS_FILE}: expected a run folder or a metrics file`);
 }
 
+/**
+ * A recording's first line is a JSON event (the file sink writes whole lines, and only the last
+ * one can be torn by a kill); a file whose first line is not JSON at all (a PNG, a text file) is
+ * not NDJSON, and is refused whole rather than reported line by line.
+ */
+export function checkNdjson(file: string): E.Either<string, string> {
+  for (const text of lines(file)) {
+    if (text.trim() === '') continue;
+    try {
+      JSON.parse(text);
+      return E.right(file);
+    } catch {
+      const shown = JSON.stringify(text.slice(0, 24)).replace(/[^\x20-\x7e]/g, '?');
+      return E.left(`${file}: not NDJSON (its first line, ${shown}${text.length > 24 ? '...' : ''}, is not JSON): expected a metrics.ndjson written by ganstream`);
+    }
+  }
+  return E.right(file);
+}
+
 /** The lines of a file, read in 64 KiB chunks. */
 export function* lines(path: string): Generator<string> {
   const fd = openSync(path, 'r');
