@@ -63,6 +63,13 @@ const configChoice = resumed === null
   : resumedConfig(resumed.run.config, { ...given, out: resumeDir! }, resumed.run.step, (resumed.history[0] as RunStarted).stepsPerEpoch);
 if (E.isLeft(configChoice)) fail(configChoice.left);
 const config = configChoice.right;
+if (resumed?.completed) {
+  const total = (resumed.history[0] as RunStarted).stepsPerEpoch * config.epochs;
+  if (resumed.run.step >= total) {
+    process.stdout.write(`${resumeDir}: the run is already complete: all ${total.toLocaleString('en-US')} steps (${config.epochs} epochs) trained; nothing to do. To train on: --resume ${resumeDir} --epochs ${config.epochs * 2}\n`);
+    process.exit(0);
+  }
+}
 const dataset = prepareDataset(config, resumed === null && !force);
 if (E.isLeft(dataset)) fail(dataset.left);
 const data = dataset.right;
@@ -100,6 +107,13 @@ try {
 // once (copies that a wrapper such as npm relays within a second of the first are not a second press).
 let first: FirstSignal | null = null;
 const stopSignal = () => first?.signal ?? null;
+// A closed stdout (`npm run train | head`) stops the run the same way, with a checkpoint; what is left to say goes to stderr.
+let stdoutClosed = false;
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') fail(`stdout: ${e.message}`, 1);
+  stdoutClosed = true;
+});
+const say = (text: string) => (stdoutClosed ? process.stderr.write(text) : process.stdout.write(text));
 const exitCodeOf = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? 143 : 130);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -108,20 +122,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (decision === 'quit') process.exit(exitCodeOf(signal));
     if (decision === 'echo') return;
     first = { signal, at: now };
-    process.stdout.write(`\n${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again quits at once)\n`);
+    say(`\n${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again quits at once)\n`);
   });
 }
 
 // Quality events need the evaluator's classifier; without it the run trains on and says why.
 const judge = qualityEpochs(config).length > 0 ? await loadJudge(data) : null;
-if (judge && E.isLeft(judge)) process.stdout.write(`note: no quality checks (${judge.left})\n`);
+if (judge && E.isLeft(judge)) say(`note: no quality checks (${judge.left})\n`);
 
 const events$ = connectable(training$(gan, data, config, backend.right, {
   judge: judge && E.isRight(judge) ? judge.right : undefined,
-  stop: () => stopSignal() !== null,
+  stop: () => stopSignal() !== null || stdoutClosed,
   resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
 }));
-consoleSink(events$, { write: (s) => process.stdout.write(s), live: Boolean(process.stdout.isTTY), resumed: resumed !== null });
+consoleSink(events$, { write: (s) => { if (!stdoutClosed) process.stdout.write(s); }, live: Boolean(process.stdout.isTTY), recorded: resumed?.history.length ?? 0 });
 fileSink(events$, dir, { recorded: resumed?.history.length ?? 0 });
 canvasSink(events$, dir);
 checkpointSink(events$, dir);
@@ -134,17 +148,18 @@ const status = ended.type === 'run-ended' ? ended.status : 'completed';
 
 if (status === 'diverged') {
   const tried = rollbacks > 0 ? ` after ${rollbacks} rollback${rollbacks === 1 ? '' : 's'} with halved learning rates` : '';
-  process.stdout.write(`diverged: a loss became NaN or infinite at step ${'step' in ended ? ended.step : '?'}${tried}; the networks were not saved, and ${join(dir, CHECKPOINT_FILE)} still holds the last good state.\n` +
+  say(`diverged: a loss became NaN or infinite at step ${'step' in ended ? ended.step : '?'}${tried}; the networks were not saved, and ${join(dir, CHECKPOINT_FILE)} still holds the last good state.\n` +
     `  try a lower --lr (now ${config.lr}), --label-smoothing 0.1, --loss ${config.loss === 'bce' ? 'lsgan' : 'bce'}${config.onNan === 'rollback' ? '' : ' or --on-nan rollback'}; the checkpoint can be resumed with --resume ${dir}\n`);
   process.exit(3);
 }
 for (const role of ['generator', 'discriminator'] as const) {
   writeModelFolder(join(dir, role), await modelFiles(gan, role, data.rows, data.cols, config.loss));
 }
-if (canvas.name === 'raster') process.stdout.write(`note: image grids drawn with ganstream's raster fallback, plots skipped (${canvas.skipped.join('; ')})\n`);
-else if (canvas.skipped.length > 0) process.stdout.write(`note: pictures drawn with ${canvas.name} (${canvas.skipped.join('; ')})\n`);
-process.stdout.write(`run folder: ${resolve(dir)}\n  ${runFolderContents(dir).join(' ')}\n`);
+if (canvas.name === 'raster') say(`note: image grids drawn with ganstream's raster fallback, plots skipped (${canvas.skipped.join('; ')})\n`);
+else if (canvas.skipped.length > 0) say(`note: pictures drawn with ${canvas.name} (${canvas.skipped.join('; ')})\n`);
+say(`run folder: ${resolve(dir)}\n  ${runFolderContents(dir).join(' ')}\n`);
 if (status === 'interrupted') {
-  process.stdout.write(`interrupted after step ${'step' in ended ? ended.step : '?'}; continue with: npm run train -- --resume ${dir}\n`);
-  process.exit(exitCodeOf(stopSignal() ?? 'SIGINT'));
+  const why = stopSignal() ?? (stdoutClosed ? 'stdout closed' : 'stopped');
+  say(`${why}: interrupted after step ${'step' in ended ? ended.step : '?'}; continue with: npm run train -- --resume ${dir}\n`);
+  process.exit(stopSignal() ? exitCodeOf(stopSignal()!) : 141);
 }

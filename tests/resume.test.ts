@@ -168,6 +168,41 @@ test('Ctrl-C on npm run train (SIGINT to the process group, relayed by npm as we
   assert.equal(stepsOf(dir), Array.from({ length: 48 }, (_, i) => i + 1));
 });
 
+test('a resume with more --epochs shows the new plan and one resumed line; resuming the finished run says so, exits 0 and writes nothing', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'ganstream-extend-')), 'run');
+  assert.is(runScript('scripts/train.ts', scriptArgs(dir, 1), 120_000).code, 0);
+  const extended = runScript('scripts/train.ts', ['--resume', dir, '--epochs', '2'], 120_000);
+  assert.is(extended.code, 0, extended.stderr);
+  assert.match(extended.stdout, /^ganstream: mlp-gbn on .*\n  2 epochs x 8 steps of 32 = 16 steps;/);
+  assert.is(extended.stdout.match(/resumed after/g)?.length, 1, extended.stdout);
+  assert.match(extended.stdout, /resumed after step 8 \(epoch 1\) of 16 \(2 epochs\)/);
+  assert.match(extended.stdout, /summary: completed, 16 steps, 2 epochs/);
+  const record = readFileSync(join(dir, 'metrics.ndjson'));
+  const again = runScript('scripts/train.ts', ['--resume', dir], 120_000);
+  assert.is(again.code, 0, again.stderr);
+  assert.is(again.stdout, `${dir}: the run is already complete: all 16 steps (2 epochs) trained; nothing to do. To train on: --resume ${dir} --epochs 4\n`);
+  assert.ok(readFileSync(join(dir, 'metrics.ndjson')).equals(record), 'the record is untouched');
+});
+
+test('stdout closed mid-run (npm run train | head): the run stops after a step with a checkpoint, says so on stderr, exits 141; --resume finishes it', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'ganstream-epipe-')), 'run');
+  const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...scriptArgs(dir)], { env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; if (/epoch 1\/6/.test(stdout)) child.stdout.destroy(); });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => done({ code, stderr }));
+  });
+  assert.is(r.code, 141, r.stderr);
+  assert.match(r.stderr, /stdout closed: interrupted after step \d+; continue with: npm run train -- --resume /);
+  assert.not.match(r.stderr, /EPIPE|internal/);
+  const steps = stepsOf(dir);
+  assert.ok(steps.length >= 8 && steps.length < 48, `${steps.length} steps recorded`);
+  const resumed = runScript('scripts/train.ts', ['--resume', dir], 120_000);
+  assert.is(resumed.code, 0, resumed.stderr);
+  assert.equal(stepsOf(dir), Array.from({ length: 48 }, (_, i) => i + 1));
+});
+
 test('exit codes of the script itself: 130 after SIGINT, 143 after SIGTERM, each with a checkpoint to resume', async () => {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     const dir = join(mkdtempSync(join(tmpdir(), `ganstream-${signal}-`)), 'run');

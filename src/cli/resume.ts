@@ -20,15 +20,18 @@ export interface ResumePoint {
   readonly keptLines: readonly string[];
   /** Lines dropped: after the checkpoint, run-ended, or a torn last line. */
   readonly dropped: number;
+  /** Whether the record ends with the run completed at its checkpoint's step: nothing is left to train at this plan. */
+  readonly completed: boolean;
 }
 
 /** The record up to `step`: valid events, a torn last line cut, anything else bad refused. */
-export function cutRecord(text: string, step: number): E.Either<string, Pick<ResumePoint, 'history' | 'keptLines' | 'dropped'>> {
+export function cutRecord(text: string, step: number): E.Either<string, Pick<ResumePoint, 'history' | 'keptLines' | 'dropped' | 'completed'>> {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const history: TrainingEvent[] = [];
   const keptLines: string[] = [];
   let dropped = 0;
+  let completed = false;
   for (let i = 0; i < lines.length; i++) {
     const decoded = decodeEvent(lines[i]);
     if (E.isLeft(decoded)) {
@@ -36,13 +39,14 @@ export function cutRecord(text: string, step: number): E.Either<string, Pick<Res
       return E.left(`${METRICS_FILE} line ${i + 1} is not a valid event (${decoded.left}); only a torn last line can be cut`);
     }
     const e = decoded.right;
+    if (e.type === 'run-ended') completed = e.status === 'completed' && e.step === step;
     if (e.type === 'run-ended' || stepOf(e) > step) { dropped++; continue; }
     history.push(e);
     keptLines.push(lines[i]);
   }
   if (history[0]?.type !== 'run-started') return E.left(`${METRICS_FILE} does not begin with a run-started event`);
   // Attempts abandoned by a rollback stay in the file but not in the history the run continues from.
-  return E.right({ history: effectiveEvents(history), keptLines, dropped });
+  return E.right({ history: effectiveEvents(history), keptLines, dropped, completed });
 }
 
 export function loadResumePoint(dir: string): E.Either<string, ResumePoint> {

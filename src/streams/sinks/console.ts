@@ -11,8 +11,11 @@ export interface ConsoleOptions {
   /** Redraw a progress line in place (a terminal), at most every `refreshMs`. */
   readonly live: boolean;
   readonly refreshMs?: number;
-  /** The stream starts with a resumed run's record: show its header, then nothing until run-resumed. */
-  readonly resumed?: boolean;
+  /**
+   * A resumed run's stream starts with its record, this many events: they count in the summary but
+   * are not printed again; the header, with the plan as it is now, comes with the run-resumed after them.
+   */
+  readonly recorded?: number;
 }
 
 export const describeResume = (e: RunResumed): string =>
@@ -84,17 +87,18 @@ export function consoleSink(events$: Observable<TrainingEvent>, o: ConsoleOption
   let lastDraw = 0;
   let lineOpen = false;
   const summary = new SummaryAccumulator();
-  // A resumed run replays its record first: the header is shown again, the rest waits for run-resumed.
-  let replaying = false;
+  let seen = 0;
   const clearLine = () => { if (lineOpen) { o.write('\r\x1b[2K'); lineOpen = false; } };
   return events$.subscribe((e) => {
     summary.add(e);
-    if (replaying && e.type !== 'run-resumed') return;
+    const fromRecord = seen++ < (o.recorded ?? 0);
+    if (e.type === 'run-started') run = e;
+    if (e.type === 'run-resumed' && run) run = { ...run, config: { ...run.config, epochs: e.epochs }, totalSteps: e.totalSteps };
+    if (fromRecord) return;
     switch (e.type) {
-      case 'run-started': run = e; replaying = o.resumed ?? false; o.write(describeRun(e)); break;
+      case 'run-started': o.write(describeRun(e)); break;
       case 'run-resumed':
-        if (run) run = { ...run, config: { ...run.config, epochs: e.epochs }, totalSteps: e.totalSteps };
-        replaying = false;
+        if (run) o.write(describeRun(run));
         o.write(describeResume(e));
         break;
       case 'step': {
