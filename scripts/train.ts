@@ -29,6 +29,7 @@ import { fileSink, METRICS_FILE } from '../src/streams/sinks/file.ts';
 import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
 import { canvasKind } from '../src/render/node-canvas.ts';
 import { runFolderContents } from '../src/cli/run-folder.ts';
+import { advice } from '../src/streams/analysis/advice.ts';
 import { decideSignal, type FirstSignal } from '../src/cli/stop-signals.ts';
 
 function fail(message: string, code = 2): never {
@@ -149,7 +150,7 @@ const status = ended.type === 'run-ended' ? ended.status : 'completed';
 if (status === 'diverged') {
   const tried = rollbacks > 0 ? ` after ${rollbacks} rollback${rollbacks === 1 ? '' : 's'} with halved learning rates` : '';
   say(`diverged: a loss became NaN or infinite at step ${'step' in ended ? ended.step : '?'}${tried}; the networks were not saved, and ${join(dir, CHECKPOINT_FILE)} still holds the last good state.\n` +
-    `  try a lower --lr (now ${config.lr}), --label-smoothing 0.1, --loss ${config.loss === 'bce' ? 'lsgan' : 'bce'}${config.onNan === 'rollback' ? '' : ' or --on-nan rollback'}; the checkpoint can be resumed with --resume ${dir}\n`);
+    `  ${advice(['lower-lr', 'smoothing-on', 'lsgan'], config).trim()}${config.onNan === 'rollback' ? '' : ' With --on-nan rollback a run goes back to its last checkpoint at half the rate by itself.'} The checkpoint can be resumed with --resume ${dir}\n`);
   process.exit(3);
 }
 for (const role of ['generator', 'discriminator'] as const) {

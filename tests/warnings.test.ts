@@ -4,6 +4,8 @@ import { firstValueFrom, from, toArray } from 'rxjs';
 import type { Step, TrainingEvent, Warning } from '../src/streams/events.ts';
 import { warnings } from '../src/streams/operators/warnings.ts';
 import { step } from './helpers/events.ts';
+import { syntheticRunStarted } from '../src/streams/sources/synthetic.ts';
+import type { TrainConfig } from '../src/streams/config.ts';
 
 const warningsOf = async (steps: Step[], window = 20) =>
   (await firstValueFrom(from(steps as TrainingEvent[]).pipe(warnings({ window }), toArray()))).filter((e): e is Warning => e.type === 'warning');
@@ -61,6 +63,35 @@ test('milestones are judged for mode collapse only after a window of steps', asy
   assert.equal((await run([milestone(5)])).filter((e) => e.type === 'warning'), []);
   const late = (await run([milestone(20)])).filter((e): e is Warning => e.type === 'warning');
   assert.equal(late.map((w) => w.kind), ['mode-collapse']);
+});
+
+const started = (config: Partial<TrainConfig>): TrainingEvent => syntheticRunStarted(400, 100, { arch: 'mlp-gbn', lr: 4e-4, labelSmoothing: 0.1, loss: 'bce', ema: 0.999, ...config });
+const warningsIn = async (config: Partial<TrainConfig>, steps: Step[]) =>
+  (await firstValueFrom(from([started(config), ...steps] as TrainingEvent[]).pipe(warnings({ window: 20 }), toArray()))).filter((e): e is Warning => e.type === 'warning');
+
+test("advice fits the run: what is already on is not suggested, the learning rate is quoted as it is", async () => {
+  const diverging = series(40, () => [0.999999, 1e-12]).map((s) => ({ ...s, dLoss: 60, gLoss: 30 }));
+  const onLsgan = await warningsIn({ loss: 'lsgan', labelSmoothing: 0.1 }, diverging);
+  const message = onLsgan.find((w) => w.kind === 'diverging')!.message;
+  assert.match(message, /Try a lower --lr \(now 0\.0004\)\.$/);
+  assert.not.match(message, /--loss lsgan|--label-smoothing 0\.1/);
+  const onBce = (await warningsIn({ loss: 'bce', labelSmoothing: 0, lr: 2e-4 }, diverging)).find((w) => w.kind === 'diverging')!.message;
+  assert.match(onBce, /Try a lower --lr \(now 0\.0002\), --label-smoothing 0\.1, or --loss lsgan\.$/);
+
+  const tooStrong = series(40, () => [0.99, 0.01]);
+  const withDropout = (await warningsIn({ arch: 'mlp-gbn', labelSmoothing: 0.1 }, tooStrong)).find((w) => w.kind === 'd-too-strong')!.message;
+  assert.match(withDropout, /Try a lower --lr \(now 0\.0004\)\.$/, 'mlp-gbn has dropout in D and smoothing on');
+  const withoutDropout = (await warningsIn({ arch: 'mlp-bn', labelSmoothing: 0, lr: 2e-4 }, tooStrong)).find((w) => w.kind === 'd-too-strong')!.message;
+  assert.match(withoutDropout, /Try --label-smoothing 0\.1, a lower --lr \(now 0\.0002\), or a discriminator with dropout \(--arch mlp-gbn\)\.$/);
+
+  const gWinning = series(40, () => [0.3, 0.7]);
+  const smoothed = (await warningsIn({ arch: 'mlp-gbn', labelSmoothing: 0.1 }, gWinning)).find((w) => w.kind === 'g-winning')!.message;
+  assert.match(smoothed, /Try --label-smoothing 0 \(now 0\.1, which holds D's targets back\)\.$/);
+  assert.not.match(smoothed, /higher D learning rate/);
+  const small = (await warningsIn({ arch: 'mlp-small', labelSmoothing: 0, lr: 1e-3 }, gWinning)).find((w) => w.kind === 'g-winning')!.message;
+  assert.match(small, /Try a larger discriminator \(--arch mlp-gbn: 1024-512-256\)\.$/);
+  const nothingLeft = (await warningsIn({ arch: 'mlp-gbn', labelSmoothing: 0 }, gWinning)).find((w) => w.kind === 'g-winning')!.message;
+  assert.match(nothingLeft, /Try a lower --lr \(now 0\.0004\): smaller steps let D keep up\.$/);
 });
 
 test.run();

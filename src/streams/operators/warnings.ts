@@ -6,6 +6,7 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Milestone, QualityChecked, Step, TrainingEvent, Warning, WarningKind } from '../events.ts';
+import { advice, type RunSettings } from '../analysis/advice.ts';
 
 export interface WarningOptions {
   /** Steps a condition must hold (as a mean over the window) before it is reported. */
@@ -40,18 +41,18 @@ export const FLAT_STD = 0.005;
 type StepKind = Exclude<WarningKind, 'mode-collapse'>;
 
 /** Whether the condition holds over these steps: the message to give, or null. */
-function check(kind: StepKind, steps: readonly Step[]): string | null {
+function check(kind: StepKind, steps: readonly Step[], run: RunSettings | null = null): string | null {
   const last = steps[steps.length - 1];
   switch (kind) {
     case 'not-finite': {
       const bad = (['dLoss', 'gLoss', 'dReal', 'dFake'] as const).filter((k) => !Number.isFinite(last[k]));
-      return bad.length ? `${bad.join(', ')} became ${last[bad[0]]}: training diverged. Try a lower --lr, --label-smoothing 0.1, or --loss lsgan.` : null;
+      return bad.length ? `${bad.join(', ')} became ${last[bad[0]]}: training diverged.${advice(['lower-lr', 'smoothing-on', 'lsgan'], run)}` : null;
     }
     case 'diverging': {
       const d = meanOf(steps, (s) => s.dLoss), g = meanOf(steps, (s) => s.gLoss);
       const [name, value] = d > g ? ['D', d] : ['G', g];
       return value > DIVERGING_LOSS
-        ? `${name} loss averages ${fmt(value, 1)} over ${steps.length} steps: training is diverging. Try a lower --lr, --label-smoothing 0.1, or --loss lsgan.`
+        ? `${name} loss averages ${fmt(value, 1)} over ${steps.length} steps: training is diverging.${advice(['lower-lr', 'smoothing-on', 'lsgan'], run)}`
         : null;
     }
     case 'd-stuck-at-chance': {
@@ -66,31 +67,31 @@ function check(kind: StepKind, steps: readonly Step[]): string | null {
     case 'd-too-strong': {
       const acc = meanOf(steps, dAcc);
       return acc > 0.95
-        ? `D accuracy ${fmt(acc * 100, 1)}% over ${steps.length} steps: D wins and G's gradients fade. Try --label-smoothing 0.1, a lower --lr, or a discriminator with dropout.`
+        ? `D accuracy ${fmt(acc * 100, 1)}% over ${steps.length} steps: D wins and G's gradients fade.${advice(['smoothing-on', 'lower-lr', 'dropout-d'], run)}`
         : null;
     }
     case 'g-winning': {
       const acc = meanOf(steps, dAcc);
       return acc < 0.4
-        ? `D accuracy ${fmt(acc * 100, 1)}% over ${steps.length} steps, below chance: G fools D more often than not, and D no longer teaches G. Try a higher D learning rate or a larger discriminator.`
+        ? `D accuracy ${fmt(acc * 100, 1)}% over ${steps.length} steps, below chance: G fools D more often than not, and D no longer teaches G.${advice(['smoothing-off', 'larger-d'], run) || advice(['lower-lr'], run).replace(/\.$/, ': smaller steps let D keep up.')}`
         : null;
     }
     case 'losses-flat': {
       const d = stdOf(steps, (s) => s.dLoss), g = stdOf(steps, (s) => s.gLoss);
-      const explained = (['diverging', 'd-stuck-at-chance', 'd-too-strong', 'g-winning'] as const).some((k) => check(k, steps) !== null);
+      const explained = (['diverging', 'd-stuck-at-chance', 'd-too-strong', 'g-winning'] as const).some((k) => check(k, steps, run) !== null);
       return d < FLAT_STD && g < FLAT_STD && !explained
-        ? `D and G losses have not moved over ${steps.length} steps (std ${fmt(d, 4)} and ${fmt(g, 4)}): nothing is being learned. Check the learning rate (--lr) and that the data is not constant.`
+        ? `D and G losses have not moved over ${steps.length} steps (std ${fmt(d, 4)} and ${fmt(g, 4)}): nothing is being learned. Check the learning rate (--lr${run ? `, now ${run.lr}` : ''}) and that the data is not constant.`
         : null;
     }
   }
 }
 
 /** A milestone grid much less varied than real images: the generator may draw only a few things. */
-export function collapseMessage(m: Milestone): string | null {
+export function collapseMessage(m: Milestone, run: RunSettings | null = null): string | null {
   const ratio = m.diversity / m.realDiversity;
   return ratio < COLLAPSE_RATIO
     ? `possible mode collapse at epoch ${m.epoch}: the ${m.count} milestone samples differ from each other ${fmt(ratio * 100, 0)}% as much as real images do ` +
-      `(mean pixel distance ${fmt(m.diversity)} vs ${fmt(m.realDiversity)}). Look at epoch_${m.epoch}.png; try --label-smoothing 0.1, --loss lsgan, or a lower --lr.`
+      `(mean pixel distance ${fmt(m.diversity)} vs ${fmt(m.realDiversity)}). Look at epoch_${m.epoch}.png.${advice(['smoothing-on', 'lsgan', 'lower-lr'], run)}`
     : null;
 }
 
@@ -101,11 +102,11 @@ export const COLLAPSE_CLASSES = 8;
 export const RECOGNISABLE_TO_JUDGE = 0.1;
 
 /** The classifier's view: recognisable samples that fall into a few classes only. */
-export function coverageMessage(q: QualityChecked): string | null {
+export function coverageMessage(q: QualityChecked, run: RunSettings | null = null): string | null {
   if (q.covered >= COLLAPSE_CLASSES || q.recognisable < RECOGNISABLE_TO_JUDGE) return null;
   const top = q.histogram.indexOf(Math.max(...q.histogram));
   return `mode collapse at epoch ${q.epoch}: the classifier finds only ${q.covered} of 10 classes in ${q.samples} samples (class ${top} takes ${fmt(q.topShare * 100, 0)}%). ` +
-    `Look at epoch_${q.epoch}.png; try --label-smoothing 0.1, --ema 0.999, --loss lsgan, or a lower --lr.`;
+    `Look at epoch_${q.epoch}.png.${advice(['smoothing-on', 'ema', 'lsgan', 'lower-lr'], run)}`;
 }
 
 const KINDS: readonly StepKind[] = ['not-finite', 'diverging', 'd-stuck-at-chance', 'd-too-strong', 'g-winning', 'losses-flat'];
@@ -122,17 +123,20 @@ export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFu
   return (source) => new Observable((subscriber) => {
     const window: Step[] = [];
     const active = new Set<WarningKind>();
+    // The run's settings, from its run-started event, word the advice.
+    let run: RunSettings | null = null;
     return source.subscribe({
       next(e) {
         subscriber.next(e);
+        if (e.type === 'run-started') run = e.config;
         if (e.type === 'quality' && o.collapseBy === 'coverage') {
-          const message = e.step >= (o.collapseAfter ?? o.window) ? coverageMessage(e) : null;
+          const message = e.step >= (o.collapseAfter ?? o.window) ? coverageMessage(e, run) : null;
           if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
           return;
         }
         if (e.type === 'milestone' && o.collapseBy !== 'coverage') {
           // Before a window of steps the generator is untrained, not collapsed.
-          const message = e.step >= (o.collapseAfter ?? o.window) ? collapseMessage(e) : null;
+          const message = e.step >= (o.collapseAfter ?? o.window) ? collapseMessage(e, run) : null;
           if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
           return;
         }
@@ -141,7 +145,7 @@ export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFu
         if (window.length > o.window) window.shift();
         for (const kind of KINDS) {
           const judged = kind === 'not-finite' ? [e as Step] : window;
-          const message = kind === 'not-finite' || window.length === o.window ? check(kind, judged) : null;
+          const message = kind === 'not-finite' || window.length === o.window ? check(kind, judged, run) : null;
           if (message === null) { active.delete(kind); continue; }
           if (active.has(kind)) continue;
           active.add(kind);
