@@ -1,8 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { decodeTrainArgs } from '../src/cli/train-options.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
 import { runScript } from './helpers/cli.ts';
@@ -126,6 +127,24 @@ test('every script answers --help: usage on stdout, exit 0, nothing on stderr, n
     assert.match(r.stdout, /^Usage: /, script);
   }
   assert.is(statSync('fixtures/streams/healthy.ndjson').mtimeMs, before, 'make-fixtures --help wrote nothing');
+});
+
+test('the ganstream command (package.json bin), run from another folder through a link as npm makes it: commands, their --help, a short run, an unknown command', () => {
+  const bin = JSON.parse(readFileSync('package.json', 'utf8')).bin.ganstream;
+  const elsewhere = mkdtempSync(join(tmpdir(), 'ganstream-bin-'));
+  const link = join(elsewhere, 'ganstream');
+  symlinkSync(resolve(bin), link);
+  const run = (args: string[]) => spawnSync(link, args, { cwd: elsewhere, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
+  const help = run(['--help']);
+  assert.is(help.status, 0, help.stderr);
+  for (const command of ['train', 'replay', 'generate', 'evaluate', 'bench', 'train-classifier']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
+  assert.match(run(['train', '--help']).stdout, /^Usage: npm run train/);
+  const trained = run(['train', '--epochs', '1', '--limit', '64', '--batch-size', '32', '--eval-every', '0', '--out', 'run']);
+  assert.is(trained.status, 0, trained.stderr);
+  assert.ok(existsSync(join(elsewhere, 'run', 'generator', 'model.json')), 'the run folder is made in the caller\'s folder');
+  const unknown = run(['trian']);
+  assert.equal([unknown.status, unknown.stdout], [2, '']);
+  assert.is(unknown.stderr, "error: unknown command 'trian': expected one of train, replay, generate, evaluate, bench, train-classifier (see ganstream --help)\n");
 });
 
 test.run();
