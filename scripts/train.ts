@@ -123,7 +123,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (decision === 'quit') process.exit(exitCodeOf(signal));
     if (decision === 'echo') return;
     first = { signal, at: now };
-    say(`\n${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again quits at once)\n`);
+    say(`\n${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again, after a second, quits at once)\n`);
   });
 }
 

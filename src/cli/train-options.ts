@@ -81,7 +81,8 @@ ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES
   --force               write into an --out folder that is not empty
   --help                this text
 
-Ctrl-C (or SIGTERM) stops after the current step with a checkpoint; a second Ctrl-C quits at once.
+Ctrl-C (or SIGTERM) stops after the current step with a checkpoint; Ctrl-C again, a second or more
+after the first, quits at once (copies within a second are taken for the one npm relays).
 `;
 
 function decodeFlag<K extends FlagName>(name: K, raw: string): E.Either<string, t.TypeOf<(typeof FLAGS)[K]>> {
