@@ -1,6 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { firstValueFrom, from, toArray } from 'rxjs';
+import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
+import { trainConfig } from '../src/cli/train-options.ts';
+import { limitDataset } from '../src/data/dataset.ts';
+import { embeddedDigits } from '../src/data/embedded.ts';
+import { ARCHITECTURES } from '../src/model/architectures.ts';
+import { createGan, disposeGan } from '../src/model/gan.ts';
+import { training$ } from '../src/streams/training.ts';
+import { useWasm } from './helpers/tf.ts';
 import type { Step, TrainingEvent, Warning } from '../src/streams/events.ts';
 import { warnings } from '../src/streams/operators/warnings.ts';
 import { step } from './helpers/events.ts';
@@ -92,6 +99,18 @@ test("advice fits the run: what is already on is not suggested, the learning rat
   assert.match(small, /Try a larger discriminator \(--arch mlp-gbn: 1024-512-256\)\.$/);
   const nothingLeft = (await warningsIn({ arch: 'mlp-gbn', labelSmoothing: 0 }, gWinning)).find((w) => w.kind === 'g-winning')!.message;
   assert.match(nothingLeft, /Try a lower --lr \(now 0\.0004\): smaller steps let D keep up\.$/);
+});
+
+test('in a training run, the advice knows the run: mlp-gbn with smoothing is not told to smooth or to use dropout', async () => {
+  await useWasm();
+  const config = trainConfig({ epochs: 1, batchSize: 64, limit: 1280, milestones: [], evalEvery: 0, out: 'unused' });
+  const gan = createGan(ARCHITECTURES[config.arch], { pixels: 784, seed: config.seed, lr: config.lr, beta1: config.beta1, ema: config.ema });
+  const data = limitDataset(embeddedDigits(), 1280);
+  const events = await lastValueFrom(training$(gan, data, config, { name: 'wasm', threads: 1, kernels: [] }).pipe(toArray()));
+  disposeGan(gan);
+  const strong = events.find((e): e is Warning => e.type === 'warning' && e.kind === 'd-too-strong');
+  assert.ok(strong, 'D is too strong in the first 20 steps of mlp-gbn');
+  assert.match(strong.message, /Try a lower --lr \(now 0\.0004\)\.$/);
 });
 
 test.run();

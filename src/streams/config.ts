@@ -16,7 +16,7 @@ export const TrainConfig = t.intersection([t.type({
   limit: t.union([t.number, t.null]),
   milestones: t.array(t.number),
   out: t.string,
-  backend: t.keyof({ auto: null, tensorflow: null, wasm: null, cpu: null }),
+  backend: t.keyof({ auto: null, tensorflow: null, 'wasm-blas': null, wasm: null, cpu: null }),
 }), t.partial({
   /** Also checkpoint every N steps (null: at epoch ends only). */
   checkpointEvery: t.union([t.number, t.null]),

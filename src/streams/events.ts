@@ -37,7 +37,11 @@ export const RunStarted = t.type({
   version: t.literal(1),
   startedAt: t.string,
   config: TrainConfig,
-  backend: t.type({ name: t.string, threads: t.number, kernels: t.array(t.string) }),
+  backend: t.intersection([
+    t.type({ name: t.string, threads: t.number, kernels: t.array(t.string) }),
+    // The OpenBLAS doing the matrix products, when there is one (recorded from version 0.1 with native products).
+    t.partial({ blas: t.union([t.null, t.type({ library: t.string, config: t.string, threads: t.number })]) }),
+  ]),
   dataset: t.type({ name: t.string, count: t.number, rows: t.number, cols: t.number }),
   stepsPerEpoch: t.number,
   totalSteps: t.number,

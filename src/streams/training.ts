@@ -42,7 +42,7 @@ export function runStartedEvent(gan: Gan, dataset: Dataset, config: TrainConfig,
     version: 1,
     startedAt: new Date().toISOString(),
     config,
-    backend: { name: backend.name, threads: backend.threads, kernels: [...backend.kernels] },
+    backend: { name: backend.name, threads: backend.threads, kernels: [...backend.kernels], blas: backend.blas ?? null },
     dataset: { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols },
     stepsPerEpoch: perEpoch,
     totalSteps: perEpoch * config.epochs,
@@ -152,6 +152,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
           seed: config.seed,
         }),
         warnings({
+          settings: config,
           window: warningWindow(started.stepsPerEpoch),
           collapseBy: judge ? 'coverage' : 'diversity',
           // The weight average's time constant, 1 / (1 - decay) steps: before it the average is mostly the initial weights.

@@ -21,6 +21,8 @@ export interface WarningOptions {
    * drawn through a slow weight average still looks like its untrained self for a while.
    */
   readonly collapseAfter?: number;
+  /** The run's settings, which word the advice; else they are taken from a run-started event in the stream. */
+  readonly settings?: RunSettings;
 }
 
 const dAcc = (s: Step) => (s.dAccReal + s.dAccFake) / 2;
@@ -124,11 +126,11 @@ export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFu
     const window: Step[] = [];
     const active = new Set<WarningKind>();
     // The run's settings, from its run-started event, word the advice.
-    let run: RunSettings | null = null;
+    let run: RunSettings | null = o.settings ?? null;
     return source.subscribe({
       next(e) {
         subscriber.next(e);
-        if (e.type === 'run-started') run = e.config;
+        if (e.type === 'run-started' && !o.settings) run = e.config;
         if (e.type === 'quality' && o.collapseBy === 'coverage') {
           const message = e.step >= (o.collapseAfter ?? o.window) ? coverageMessage(e, run) : null;
           if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });

@@ -39,6 +39,13 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** ", matrix products by OpenBLAS 0.3.21 (Cooperlake, 2 threads, libopenblas.so.0)" from the recorded library. */
+function blasNote(blas: RunStarted['backend']['blas']): string {
+  if (!blas) return '';
+  const [, version, core] = /^OpenBLAS (\S+).*?\b(\w+) MAX_THREADS/.exec(blas.config) ?? [];
+  return `, matrix products by OpenBLAS${version ? ` ${version}` : ''} (${core ? `${core}, ` : ''}${blas.threads} thread${blas.threads === 1 ? '' : 's'}, ${blas.library})`;
+}
+
 export function describeRun(e: RunStarted): string {
   const c = e.config;
   const params = (p: { total: number }) => `${(p.total / 1e6).toFixed(2)}M`;
@@ -46,7 +53,7 @@ export function describeRun(e: RunStarted): string {
   return [
     `ganstream: ${c.arch} on ${e.dataset.name}: ${thousands(e.dataset.count)} images of ${e.dataset.rows}x${e.dataset.cols}`,
     `  ${c.epochs} epochs x ${e.stepsPerEpoch} steps of ${c.batchSize} = ${thousands(e.totalSteps)} steps; loss ${c.loss}${c.labelSmoothing ? `, label smoothing ${c.labelSmoothing}` : ''}; Adam lr ${c.lr} beta1 ${c.beta1}; seed ${c.seed}`,
-    `  generator ${params(e.params.generator)} parameters, discriminator ${params(e.params.discriminator)}; backend ${e.backend.name}${threads}`,
+    `  generator ${params(e.params.generator)} parameters, discriminator ${params(e.params.discriminator)}; backend ${e.backend.name}${threads}${blasNote(e.backend.blas)}`,
   ].join('\n') + '\n';
 }
 
