@@ -3,7 +3,11 @@
  * Times ganstream's D step + G step on a fixed synthetic batch (the functions the trainer uses) and
  * prints, last, one JSON line with the keys of ../shared/bench/torch_reference.py.
  * `--naive` also times the straightforward tf.layers + optimizer.minimize step, without our kernels.
+ * When the step's matrix products run on OpenBLAS (wasm-blas), the same step is also timed on the
+ * plain wasm backend (both threads, no OpenBLAS) in a child process, and both are printed.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
@@ -33,7 +37,7 @@ prints, last, one JSON line with the keys of ../shared/bench/torch_reference.py.
   --batch-size N      images per step (default 128)
   --steps N           timed steps (default 30)
   --warmup N          untimed steps before them (default 5)
-  --backend NAME      ${BACKENDS.join(' | ')} (default auto)
+  --backend NAME      ${BACKENDS.join(' | ')} (default auto; with wasm-blas, the plain wasm step is timed too)
   --threads N         threads of the wasm backend (default: the machine's cores)
   --naive             also time the straightforward tf.layers + minimize step, without ganstream's kernels
   --help              this text
@@ -58,6 +62,7 @@ const real = Float32Array.from({ length: batchSize * 784 }, () => rng.uniform() 
 const noise = () => normals(rng, batchSize * arch.noiseDim);
 const report = (impl: string, timing: object, kernels: readonly string[]) => ({
   impl, backend: backend.right.name, threads: backend.right.threads, kernels, arch: arch.name, batchSize, steps: o.steps, ...timing,
+  blas: backend.right.blas ? { library: backend.right.blas.library, config: backend.right.blas.config, threads: backend.right.blas.threads } : null,
 });
 
 const lines: object[] = [];
@@ -70,7 +75,7 @@ if (naive) {
   lines.push(report('tfjs-naive', naiveTiming, []));
   console.log(`naive tfjs (tf.layers + minimize, default kernels): ${naiveTiming.msPerStep} ms/step`);
 }
-const kernels = [...backend.right.kernels, ...installKernels(backend.right.name)];
+const kernels = [...new Set([...backend.right.kernels, ...installKernels(backend.right.name)])];
 const gan = createGan(arch, { pixels: 784, seed: 0, lr: 2e-4, beta1: 0.5 });
 const stepOptions = (i: number) => ({ loss: 'bce' as const, labelSmoothing: 0, dropoutSeed: i });
 const step = (i: number) => { dStep(gan, real, noise(), stepOptions(i)); gStep(gan, noise(), stepOptions(i)); };
@@ -85,4 +90,14 @@ if (naive) {
   console.log(`speed-up over naive tfjs: ${(n.msPerStep / ours.msPerStep).toFixed(1)}x`);
   console.log(JSON.stringify(lines[0]));
 }
-console.log(JSON.stringify({ ...report('ganstream', ours, kernels), matMulMsPerStep: productsMs }));
+const line: Record<string, unknown> = { ...report('ganstream', ours, kernels), matMulMsPerStep: productsMs };
+if (backend.right.blas) {
+  // The same step on the plain wasm backend, as users without OpenBLAS get it: a fresh process, since a process initialises wasm once.
+  const args = ['--arch', arch.name, '--batch-size', String(batchSize), '--steps', String(o.steps), '--warmup', String(o.warmup), '--backend', 'wasm'];
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { encoding: 'utf8' });
+  const wasmOnly = child.status === 0 ? JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { msPerStep: number; threads: number } : null;
+  if (!wasmOnly) fail(`the wasm-only comparison failed: ${child.stderr.trim().split('\n')[0]}`);
+  console.log(`wasm only (${wasmOnly.threads} threads, no OpenBLAS): ${wasmOnly.msPerStep} ms/step; OpenBLAS products: ${(wasmOnly.msPerStep / ours.msPerStep).toFixed(2)}x faster`);
+  Object.assign(line, { wasmOnlyMsPerStep: wasmOnly.msPerStep, wasmOnlyThreads: wasmOnly.threads, speedupOverWasm: Number((wasmOnly.msPerStep / ours.msPerStep).toFixed(2)) });
+}
+console.log(JSON.stringify(line));

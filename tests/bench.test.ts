@@ -31,4 +31,17 @@ test('--naive times the tf.layers step in the same run; the cpu backend still tr
   assert.is(runScript('scripts/bench.ts', ['--steps', 'x']).code, 2);
 });
 
+test('--backend wasm-blas: the JSON line names the OpenBLAS library and its threads, and the same step on the plain wasm backend is timed beside it', () => {
+  const r = runScript('scripts/bench.ts', ['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm-blas']);
+  assert.is(r.code, 0, r.stderr);
+  const j = lastJson(r.stdout);
+  assert.equal([j.backend, j.threads], ['wasm', 1]);
+  assert.ok(j.blas && /^OpenBLAS \d/.test(j.blas.config) && j.blas.threads >= 1, JSON.stringify(j.blas));
+  assert.ok(j.kernels.includes('BatchMatMul (OpenBLAS)') && j.kernels.includes('_FusedMatMul (OpenBLAS)'), j.kernels.join(', '));
+  assert.ok(j.wasmOnlyMsPerStep > 0 && j.wasmOnlyThreads >= 1, 'the wasm-only step');
+  assert.ok(Math.abs(j.speedupOverWasm - j.wasmOnlyMsPerStep / j.msPerStep) < 0.01);
+  assert.match(r.stdout, /wasm only \(\d threads?, no OpenBLAS\): [\d.]+ ms\/step; OpenBLAS products: [\d.]+x faster/);
+  assert.is(j.numTensorsAfter, j.numTensorsBefore);
+});
+
 test.run();

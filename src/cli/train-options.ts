@@ -69,7 +69,9 @@ ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES
   --limit N             train on the first N images only
   --milestones LIST     epochs with an image grid (default ${DEFAULT_MILESTONES.join(',')}, plus the last epoch)
   --out DIR             run folder (default runs/<date>T<time>); must not exist or be empty
-  --backend NAME        auto | tensorflow | wasm | cpu (default auto: tfjs-node if installed, else wasm, else cpu)
+  --backend NAME        auto | tensorflow | wasm-blas | wasm | cpu (default auto: tfjs-node if installed, else
+                        wasm-blas: the wasm backend with its matrix products by OpenBLAS, else wasm, else cpu;
+                        GANSTREAM_OPENBLAS=off leaves OpenBLAS out, GANSTREAM_OPENBLAS=PATH picks the library)
   --checkpoint-every N  also write a checkpoint every N steps (one is written at every epoch end)
   --eval-every N        check sample quality (FID, class coverage, recognisable share of 1,000 samples,
                         by the evaluator's classifier) every N epochs and at the last (default: at the

@@ -1,6 +1,7 @@
 /**
  * Choosing where the tensors live: tfjs-node (libtensorflow) when it is installed, else the
- * WebAssembly backend with ganstream's kernels, else plain JavaScript.
+ * WebAssembly backend with ganstream's kernels and its matrix products by OpenBLAS (wasm-blas),
+ * else the WebAssembly backend alone, else plain JavaScript.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
@@ -12,8 +13,9 @@ import { installFusedAdam } from './kernels/fused-adam.ts';
 import { installLeadingAxisSums } from './kernels/leading-axis-sums.ts';
 import { installBatchNormPasses } from './kernels/batch-norm-passes.ts';
 import { initThreadedWasm } from './wasm-threads.ts';
+import { installNativeMatMul, loadBlas, type BlasInfo } from './kernels/native-matmul.ts';
 
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow', 'wasm-blas', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export interface BackendInfo {
@@ -21,6 +23,8 @@ export interface BackendInfo {
   readonly threads: number;
   /** Kernels that ganstream replaced with its own. */
   readonly kernels: readonly string[];
+  /** The OpenBLAS doing the matrix products (wasm-blas), else null. */
+  readonly blas?: BlasInfo | null;
 }
 
 async function tryTensorflow(): Promise<E.Either<string, BackendInfo>> {
@@ -29,7 +33,7 @@ async function tryTensorflow(): Promise<E.Either<string, BackendInfo>> {
     const specifier = '@tensorflow/tfjs-node';
     await import(specifier);
     if (!(await tf.setBackend('tensorflow'))) return E.left('the tensorflow backend did not initialise');
-    return E.right({ name: 'tensorflow', threads: 0, kernels: [] });
+    return E.right({ name: 'tensorflow', threads: 0, kernels: [], blas: null });
   } catch (e) {
     return E.left(`@tensorflow/tfjs-node is not installed or did not load (${(e as Error).message.split('\n')[0]})`);
   }
@@ -53,7 +57,7 @@ async function tryWasm(o: BackendOptions): Promise<E.Either<string, BackendInfo>
       if (!(await tf.setBackend('wasm'))) return E.left('the wasm backend did not initialise');
     }
     const kernels = o.kernels === false ? [] : installKernels('wasm');
-    return E.right({ name: 'wasm', threads: wasm.getThreadsCount(), kernels });
+    return E.right({ name: 'wasm', threads: wasm.getThreadsCount(), kernels, blas: null });
   } catch (e) {
     return E.left(`@tensorflow/tfjs-backend-wasm did not load (${(e as Error).message.split('\n')[0]})`);
   }
@@ -68,9 +72,23 @@ export function installKernels(backendName: string): string[] {
   return [...installUntransposedMatMul('wasm'), ...installConv2dFilterGrad('wasm'), ...installTanhFromSigmoid('wasm'), ...installFusedAdam('wasm'), ...installLeadingAxisSums('wasm'), ...installBatchNormPasses('wasm')];
 }
 
+/**
+ * The single-threaded wasm backend with its matrix products by OpenBLAS: with OpenBLAS using both
+ * cores for the products, a second wasm thread only competes with it (measured: issue 13).
+ */
+async function tryWasmBlas(o: BackendOptions): Promise<E.Either<string, BackendInfo>> {
+  const blas = loadBlas();
+  if (E.isLeft(blas)) return blas;
+  const wasm = await tryWasm({ ...o, threads: 1 });
+  if (E.isLeft(wasm)) return wasm;
+  const native = o.kernels === false ? [] : installNativeMatMul('wasm');
+  if (o.kernels !== false && native.length === 0) return E.left('the OpenBLAS kernels could not be installed on the wasm backend');
+  return E.right({ ...wasm.right, kernels: [...wasm.right.kernels, ...native.map((k) => `${k} (OpenBLAS)`)], blas: blas.right });
+}
+
 async function useCpu(): Promise<E.Either<string, BackendInfo>> {
   await tf.setBackend('cpu');
-  return E.right({ name: 'cpu', threads: 1, kernels: [] });
+  return E.right({ name: 'cpu', threads: 1, kernels: [], blas: null });
 }
 
 /** Sets the tfjs backend. `auto` tries tensorflow, then wasm, then cpu. */
@@ -78,11 +96,14 @@ export async function selectBackend(choice: BackendChoice, o: BackendOptions = {
   const result = await (async () => {
     switch (choice) {
       case 'tensorflow': return tryTensorflow();
+      case 'wasm-blas': return tryWasmBlas(o);
       case 'wasm': return tryWasm(o);
       case 'cpu': return useCpu();
       case 'auto': {
         const tfn = await tryTensorflow();
         if (E.isRight(tfn)) return tfn;
+        const blas = await tryWasmBlas(o);
+        if (E.isRight(blas)) return blas;
         const wasm = await tryWasm(o);
         return E.isRight(wasm) ? wasm : useCpu();
       }

@@ -1,0 +1,172 @@
+/*
+ * ganstream-blas: matrix products by OpenBLAS on memory that JavaScript owns (tfjs-backend-wasm's
+ * heap), for ganstream's BatchMatMul and _FusedMatMul kernels.
+ *
+ * OpenBLAS is opened at run time (dlopen), so building needs no -dev package and a machine without
+ * it gets a clean error from load(). Only OpenBLAS is accepted (it has openblas_get_config): the
+ * reference BLAS is slower than WebAssembly.
+ *
+ *   load(path)          -> { library, config, threads }   (throws with the reason)
+ *   setThreads(n)       -> threads now
+ *   sgemm(heap, batch, transA, transB, m, n, k, aOffset, aStride, bOffset, bStride, cOffset, cStride,
+ *         biasOffset, biasLength, activation, alpha)
+ *       C[i] = act(op(A[i]) op(B[i]) + bias) for i < batch, row-major float32. Offsets are in bytes
+ *       into `heap` (a typed array), strides in floats (0 broadcasts one matrix over the batch);
+ *       biasOffset -1 is no bias, a bias of biasLength values is added along each row (its length
+ *       divides n); activation: 0 linear, 1 relu, 2 relu6, 3 leakyrelu (alpha), 4 sigmoid, 5 elu.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <dlfcn.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
+typedef int (*get_threads_fn)(void);
+typedef void (*set_threads_fn)(int);
+typedef char *(*get_config_fn)(void);
+
+static void *library = NULL;
+static char library_path[4096];
+static sgemm_fn cblas_sgemm = NULL;
+static get_threads_fn get_threads = NULL;
+static set_threads_fn set_threads = NULL;
+static get_config_fn get_config = NULL;
+
+#define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "ganstream-blas: N-API call failed: " #call); return NULL; } } while (0)
+
+static napi_value throw_error(napi_env env, const char *message) {
+  napi_throw_error(env, NULL, message);
+  return NULL;
+}
+
+static napi_value make_result(napi_env env, const char *path) {
+  napi_value result, value;
+  CHECK(napi_create_object(env, &result));
+  CHECK(napi_create_string_utf8(env, path, NAPI_AUTO_LENGTH, &value));
+  CHECK(napi_set_named_property(env, result, "library", value));
+  CHECK(napi_create_string_utf8(env, get_config(), NAPI_AUTO_LENGTH, &value));
+  CHECK(napi_set_named_property(env, result, "config", value));
+  CHECK(napi_create_int32(env, get_threads(), &value));
+  CHECK(napi_set_named_property(env, result, "threads", value));
+  return result;
+}
+
+static napi_value load(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char path[4096];
+  size_t length = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], path, sizeof path, &length) != napi_ok) return throw_error(env, "load(path): expected the path or name of libopenblas");
+  if (library) return make_result(env, library_path); /* one OpenBLAS per process: the one loaded first */
+  void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    char message[4200];
+    snprintf(message, sizeof message, "cannot open %s (%s)", path, dlerror());
+    return throw_error(env, message);
+  }
+  sgemm_fn sgemm = (sgemm_fn)dlsym(handle, "cblas_sgemm");
+  get_config_fn config = (get_config_fn)dlsym(handle, "openblas_get_config");
+  get_threads_fn threads = (get_threads_fn)dlsym(handle, "openblas_get_num_threads");
+  set_threads_fn set = (set_threads_fn)dlsym(handle, "openblas_set_num_threads");
+  if (!sgemm || !config || !threads || !set) {
+    dlclose(handle);
+    char message[4200];
+    snprintf(message, sizeof message, "%s is not OpenBLAS (it lacks %s)", path, !sgemm ? "cblas_sgemm" : "openblas_get_config / openblas_*_num_threads");
+    return throw_error(env, message);
+  }
+  library = handle;
+  snprintf(library_path, sizeof library_path, "%s", path);
+  cblas_sgemm = sgemm;
+  get_config = config;
+  get_threads = threads;
+  set_threads = set;
+  return make_result(env, path);
+}
+
+static napi_value set_thread_count(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], result;
+  int32_t n = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!library) return throw_error(env, "setThreads: OpenBLAS is not loaded");
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1) return throw_error(env, "setThreads(n): expected an integer >= 1");
+  set_threads(n);
+  CHECK(napi_create_int32(env, get_threads(), &result));
+  return result;
+}
+
+static float activate(float x, int32_t activation, float alpha) {
+  switch (activation) {
+    case 1: return x > 0 ? x : 0;
+    case 2: return x < 0 ? 0 : x > 6 ? 6 : x;
+    case 3: return x > 0 ? x : alpha * x;
+    case 4: return 1.0f / (1.0f + expf(-x));
+    case 5: return x > 0 ? x : expm1f(x);
+    default: return x;
+  }
+}
+
+static napi_value sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = 17;
+  napi_value argv[17];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!library) return throw_error(env, "sgemm: OpenBLAS is not loaded");
+  if (argc != 17) return throw_error(env, "sgemm: expected 17 arguments");
+  napi_typedarray_type type;
+  size_t elements, byte_offset;
+  void *data;
+  napi_value buffer;
+  // A typed array, not its buffer: napi_get_arraybuffer_info refuses a SharedArrayBuffer (the threaded wasm build's memory).
+  if (napi_get_typedarray_info(env, argv[0], &type, &elements, &data, &buffer, &byte_offset) != napi_ok) return throw_error(env, "sgemm: expected the heap as a typed array");
+  size_t heap_bytes = elements * (type == napi_uint8_array ? 1 : 4);
+  int64_t v[15];
+  for (int i = 0; i < 15; i++) {
+    if (napi_get_value_int64(env, argv[i + 1], &v[i]) != napi_ok) return throw_error(env, "sgemm: expected numbers after the heap");
+  }
+  double alpha_value;
+  if (napi_get_value_double(env, argv[16], &alpha_value) != napi_ok) return throw_error(env, "sgemm: alpha is not a number");
+  int64_t batch = v[0], trans_a = v[1], trans_b = v[2], m = v[3], n = v[4], k = v[5];
+  int64_t a_off = v[6], a_stride = v[7], b_off = v[8], b_stride = v[9], c_off = v[10], c_stride = v[11];
+  int64_t bias_off = v[12], bias_len = v[13], activation = v[14];
+  float alpha = (float)alpha_value;
+  // Every matrix the call touches must lie inside the heap.
+  int64_t last = batch - 1;
+  int64_t a_end = a_off + 4 * (last * a_stride + m * k), b_end = b_off + 4 * (last * b_stride + k * n), c_end = c_off + 4 * (last * c_stride + m * n);
+  if (batch < 1 || m < 1 || n < 1 || k < 1 || a_off < 0 || b_off < 0 || c_off < 0 || a_stride < 0 || b_stride < 0 || c_stride < 0 ||
+      a_off % 4 || b_off % 4 || c_off % 4 || a_end > (int64_t)heap_bytes || b_end > (int64_t)heap_bytes || c_end > (int64_t)heap_bytes ||
+      (bias_off >= 0 && (bias_len < 1 || n % bias_len || bias_off % 4 || bias_off + 4 * bias_len > (int64_t)heap_bytes))) {
+    return throw_error(env, "sgemm: shapes, offsets or strides outside the heap");
+  }
+  uint8_t *heap = (uint8_t *)data;
+  const float *bias = bias_off >= 0 ? (const float *)(heap + bias_off) : NULL;
+  for (int64_t i = 0; i < batch; i++) {
+    const float *a = (const float *)(heap + a_off) + i * a_stride;
+    const float *b = (const float *)(heap + b_off) + i * b_stride;
+    float *c = (float *)(heap + c_off) + i * c_stride;
+    cblas_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)m, (int)n, (int)k, 1.0f,
+                a, trans_a ? (int)m : (int)k, b, trans_b ? (int)k : (int)n, 0.0f, c, (int)n);
+    if (!bias && activation == 0) continue;
+    for (int64_t r = 0; r < m; r++) {
+      float *row = c + r * n;
+      for (int64_t j = 0; j < n; j++) row[j] = activate(bias ? row[j] + bias[j % bias_len] : row[j], (int32_t)activation, alpha);
+    }
+  }
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor properties[] = {
+    { "load", NULL, load, NULL, NULL, NULL, napi_default, NULL },
+    { "setThreads", NULL, set_thread_count, NULL, NULL, NULL, napi_default, NULL },
+    { "sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL },
+  };
+  CHECK(napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
