@@ -100,14 +100,15 @@ static napi_value set_thread_count(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static float activate(float x, int32_t activation, float alpha) {
+/* The fused activation over a matrix in place, one loop per kind so that each vectorises. */
+static void activate(float *c, int64_t size, int32_t activation, float alpha) {
   switch (activation) {
-    case 1: return x > 0 ? x : 0;
-    case 2: return x < 0 ? 0 : x > 6 ? 6 : x;
-    case 3: return x > 0 ? x : alpha * x;
-    case 4: return 1.0f / (1.0f + expf(-x));
-    case 5: return x > 0 ? x : expm1f(x);
-    default: return x;
+    case 1: for (int64_t i = 0; i < size; i++) c[i] = c[i] > 0 ? c[i] : 0; break;
+    case 2: for (int64_t i = 0; i < size; i++) c[i] = c[i] < 0 ? 0 : c[i] > 6 ? 6 : c[i]; break;
+    case 3: for (int64_t i = 0; i < size; i++) c[i] = c[i] > 0 ? c[i] : alpha * c[i]; break;
+    case 4: for (int64_t i = 0; i < size; i++) c[i] = 1.0f / (1.0f + expf(-c[i])); break;
+    case 5: for (int64_t i = 0; i < size; i++) c[i] = c[i] > 0 ? c[i] : expm1f(c[i]); break;
+    default: break;
   }
 }
 
@@ -148,13 +149,17 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     const float *a = (const float *)(heap + a_off) + i * a_stride;
     const float *b = (const float *)(heap + b_off) + i * b_stride;
     float *c = (float *)(heap + c_off) + i * c_stride;
-    cblas_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)m, (int)n, (int)k, 1.0f,
-                a, trans_a ? (int)m : (int)k, b, trans_b ? (int)k : (int)n, 0.0f, c, (int)n);
-    if (!bias && activation == 0) continue;
-    for (int64_t r = 0; r < m; r++) {
-      float *row = c + r * n;
-      for (int64_t j = 0; j < n; j++) row[j] = activate(bias ? row[j] + bias[j % bias_len] : row[j], (int32_t)activation, alpha);
+    // A bias is written into C first and sgemm adds the product to it (beta 1): no second pass for it.
+    if (bias) {
+      for (int64_t r = 0; r < m; r++) {
+        float *row = c + r * n;
+        if (bias_len == n) memcpy(row, bias, (size_t)n * sizeof(float));
+        else for (int64_t j = 0; j < n; j++) row[j] = bias[j % bias_len];
+      }
     }
+    cblas_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)m, (int)n, (int)k, 1.0f,
+                a, trans_a ? (int)m : (int)k, b, trans_b ? (int)k : (int)n, bias ? 1.0f : 0.0f, c, (int)n);
+    activate(c, m * n, (int32_t)activation, alpha);
   }
   return NULL;
 }
