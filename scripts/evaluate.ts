@@ -138,4 +138,4 @@ const seconds = (performance.now() - started) / 1000;
 const record = { what, classifier: set, real: ref.name, ...q, seconds };
 if (out) writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n');
 if (f.json) process.stdout.write(JSON.stringify(record) + '\n');
-else process.stdout.write(formatQuality(what, ref.name, ref.count, q) + (out ? `written to ${out}\n` : '') + `(${seconds.toFixed(1)}s on ${backend.right.name})\n`);
+else process.stdout.write(formatQuality(what, ref.name, ref.count, q) + (out ? `written to ${out}\n` : '') + `(${seconds.toFixed(1)}s on ${backend.right.name}${backend.right.blas ? ' with OpenBLAS' : ''})\n`);
