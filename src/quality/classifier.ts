@@ -52,7 +52,7 @@ export function withFeatures(m: tf.LayersModel): tf.LayersModel {
 }
 
 export const CLASSIFIERS_DIR = new URL('../../models/', import.meta.url).pathname;
-export const classifierDir = (set: 'digits' | 'fashion') => join(CLASSIFIERS_DIR, `classifier-${set}`);
+export const classifierDir = (set: 'digits' | 'mnist' | 'fashion') => join(CLASSIFIERS_DIR, `classifier-${set}`);
 
 /** Reads model.json, weights.bin and about.json from a folder. */
 export async function loadClassifier(dir: string): Promise<E.Either<string, Classifier>> {

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { pixelsOf, type Dataset } from '../data/dataset.ts';
 import { embeddedDigits } from '../data/embedded.ts';
-import { FASHION_MNIST_DIR, loadIdxDataset } from '../data/load.ts';
+import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset, MNIST_60K, mnistTest } from '../data/load.ts';
 
-export type ClassifierSet = 'digits' | 'fashion';
+/** digits: the embedded 10,000 split 80/20; mnist: MNIST's standard split (60,000 to train, t10k to test); fashion: Fashion-MNIST's. */
+export type ClassifierSet = 'digits' | 'mnist' | 'fashion';
 
 /** Chosen images of a dataset, copied, in the order given. */
 export function pick(d: Dataset, indices: readonly number[]): Dataset {
@@ -47,6 +48,12 @@ const fashionFile = (name: string, file: string) =>
 
 export function classifierData(set: ClassifierSet): E.Either<string, { train: Dataset; test: Dataset }> {
   if (set === 'digits') return E.right(splitDigits(embeddedDigits()));
+  if (set === 'mnist') {
+    const train = loadDataset(MNIST_60K);
+    if (E.isLeft(train)) return train;
+    const test = mnistTest();
+    return E.isLeft(test) ? test : E.right({ train: train.right, test: test.right });
+  }
   const train = fashionFile('fashion-mnist', 'train-images-idx3-ubyte.gz');
   if (E.isLeft(train)) return train;
   const test = heldOut(set);
@@ -56,7 +63,9 @@ export function classifierData(set: ClassifierSet): E.Either<string, { train: Da
 
 /** The held-out real images of a classifier's set (for Fashion-MNIST, t10k alone: the 60,000 training images are not read). */
 export const heldOut = (set: ClassifierSet): E.Either<string, Dataset> =>
-  set === 'digits' ? E.right(splitDigits(embeddedDigits()).test) : fashionFile('fashion-mnist t10k', 't10k-images-idx3-ubyte.gz');
+  set === 'digits' ? E.right(splitDigits(embeddedDigits()).test)
+  : set === 'mnist' ? mnistTest()
+  : fashionFile('fashion-mnist t10k', 't10k-images-idx3-ubyte.gz');
 
 /** Which classifier judges a training dataset: Fashion-MNIST's for fashion, the digits' for the rest. */
 export const classifierSetFor = (datasetName: string): ClassifierSet => (/fashion/i.test(datasetName) ? 'fashion' : 'digits');
