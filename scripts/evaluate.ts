@@ -5,7 +5,7 @@
  *   npm run evaluate -- --model runs/<run> [--n 5000]      a run folder or a saved generator
  *   npm run evaluate -- --samples images-idx3-ubyte        images from any GAN (IDX, or a PNG grid)
  *   npm run evaluate -- --real                             held-out real against held-out real: the floor
- *   [--dataset mnist | fashion-mnist | <IDX images file>]  the real images (and so the classifier)
+ *   [--dataset mnist | mnist-60k | fashion-mnist | <IDX images file>]  the real images (and so the classifier)
  *   [--json]                                               one JSON line instead of the table
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseFlags } from '../src/cli/flags.ts';
 import { loadGenerator } from '../src/cli/saved-generator.ts';
-import { EMBEDDED, FASHION_MNIST_DIR, loadIdxDataset } from '../src/data/load.ts';
+import { EMBEDDED, FASHION_MNIST_DIR, loadIdxDataset, MNIST_60K } from '../src/data/load.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
@@ -47,8 +47,9 @@ precision and recall (k = 3). Writes the JSON beside the samples (quality.json i
   --real           half of the held-out real images against the other half (the floor)
   --untrained ARCH a freshly initialised generator of an architecture (seeded by --seed): the ceiling
   --n N            samples to draw from --model (default 5000)
-  --dataset SPEC   mnist (default; the 2,000 embedded digits the classifier never saw) |
-                   fashion-mnist (t10k) | an IDX images file of real 28x28 images
+  --dataset SPEC   mnist (default; the 2,000 embedded digits the classifier never saw) | mnist-60k
+                   (MNIST's t10k, judged by the classifier trained on the 60,000) | fashion-mnist (t10k)
+                   | an IDX images file of real 28x28 images
   --seed N         seeds the generator's noise (default 1)
   --json           print one JSON line instead of the table
 `;
@@ -78,7 +79,7 @@ function runDataset(path: string): string | null {
 
 const datasetSpec = (f.dataset as string | undefined) ?? (typeof f.model === 'string' && existsSync(f.model) ? runDataset(f.model) : null) ?? EMBEDDED;
 const set = classifierSetFor(datasetSpec === EMBEDDED ? 'mnist' : datasetSpec);
-const realSet = datasetSpec === EMBEDDED || datasetSpec === 'fashion-mnist' || datasetSpec === FASHION_MNIST_DIR
+const realSet = datasetSpec === EMBEDDED || datasetSpec === MNIST_60K || datasetSpec === 'fashion-mnist' || datasetSpec === FASHION_MNIST_DIR
   ? heldOut(set)
   : E.mapLeft((why: string) => `--dataset: ${why}`)(loadIdxDataset(datasetSpec));
 if (E.isLeft(realSet)) fail(realSet.left);

@@ -67,5 +67,6 @@ export const heldOut = (set: ClassifierSet): E.Either<string, Dataset> =>
   : set === 'mnist' ? mnistTest()
   : fashionFile('fashion-mnist t10k', 't10k-images-idx3-ubyte.gz');
 
-/** Which classifier judges a training dataset: Fashion-MNIST's for fashion, the digits' for the rest. */
-export const classifierSetFor = (datasetName: string): ClassifierSet => (/fashion/i.test(datasetName) ? 'fashion' : 'digits');
+/** Which classifier judges a training dataset: Fashion-MNIST's for fashion, MNIST's (against t10k) for mnist-60k, the embedded digits' for the rest. */
+export const classifierSetFor = (datasetName: string): ClassifierSet =>
+  /fashion/i.test(datasetName) ? 'fashion' : datasetName.startsWith(MNIST_60K) ? 'mnist' : 'digits';
