@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { cpus } from 'node:os';
 import { runScript } from './helpers/cli.ts';
 
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
@@ -42,6 +43,14 @@ test('--backend wasm-blas: the JSON line names the OpenBLAS library and its thre
   assert.ok(Math.abs(j.speedupOverWasm - j.wasmOnlyMsPerStep / j.msPerStep) < 0.01);
   assert.match(r.stdout, /wasm only \(\d threads?, no OpenBLAS\): [\d.]+ ms\/step; OpenBLAS products: [\d.]+x faster/);
   assert.is(j.numTensorsAfter, j.numTensorsBefore);
+});
+
+test('wasm-blas with convolutions (dcgan) starts the threaded wasm build, which runs them; all-product architectures get one wasm thread', () => {
+  const r = runScript('scripts/bench.ts', ['--arch', 'dcgan', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'wasm-blas']);
+  assert.is(r.code, 0, r.stderr);
+  const j = lastJson(r.stdout);
+  assert.ok(j.blas, 'OpenBLAS does the products');
+  assert.is(j.threads, cpus().length);
 });
 
 test.run();

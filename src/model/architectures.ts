@@ -124,3 +124,6 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
 
 export const ARCHITECTURE_NAMES = Object.keys(ARCHITECTURES);
 export const DEFAULT_ARCHITECTURE = 'mlp-gbn';
+
+/** Whether either network has convolutions (which run in the wasm backend's XNNPACK, not OpenBLAS). */
+export const usesConvolutions = (arch: Architecture): boolean => [...arch.generator, ...arch.discriminator].some((l) => l.kind === 'conv');
