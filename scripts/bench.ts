@@ -62,7 +62,7 @@ const real = Float32Array.from({ length: batchSize * 784 }, () => rng.uniform() 
 const noise = () => normals(rng, batchSize * arch.noiseDim);
 const report = (impl: string, timing: object, kernels: readonly string[]) => ({
   impl, backend: backend.right.name, threads: backend.right.threads, kernels, arch: arch.name, batchSize, steps: o.steps, ...timing,
-  blas: backend.right.blas ? { library: backend.right.blas.library, config: backend.right.blas.config, threads: backend.right.blas.threads } : null,
+  blas: backend.right.blas ?? null,
 });
 
 const lines: object[] = [];
@@ -75,7 +75,7 @@ if (naive) {
   lines.push(report('tfjs-naive', naiveTiming, []));
   console.log(`naive tfjs (tf.layers + minimize, default kernels): ${naiveTiming.msPerStep} ms/step`);
 }
-const kernels = [...new Set([...backend.right.kernels, ...installKernels(backend.right.name)])];
+const kernels = [...backend.right.kernels, ...installKernels(backend.right.name)];
 const gan = createGan(arch, { pixels: 784, seed: 0, lr: 2e-4, beta1: 0.5 });
 const stepOptions = (i: number) => ({ loss: 'bce' as const, labelSmoothing: 0, dropoutSeed: i });
 const step = (i: number) => { dStep(gan, real, noise(), stepOptions(i)); gStep(gan, noise(), stepOptions(i)); };

@@ -160,7 +160,7 @@ if (canvas.name === 'raster') say(`note: image grids drawn with ganstream's rast
 else if (canvas.skipped.length > 0) say(`note: pictures drawn with ${canvas.name} (${canvas.skipped.join('; ')})\n`);
 say(`run folder: ${resolve(dir)}\n  ${runFolderContents(dir).join(' ')}\n`);
 if (status === 'interrupted') {
-  const why = stopSignal() ?? (stdoutClosed ? 'stdout closed' : 'stopped');
-  say(`${why}: interrupted after step ${'step' in ended ? ended.step : '?'}; continue with: npm run train -- --resume ${dir}\n`);
-  process.exit(stopSignal() ? exitCodeOf(stopSignal()!) : 141);
+  const signal = stopSignal();
+  say(`${signal ?? (stdoutClosed ? 'stdout closed' : 'stopped')}: interrupted after step ${'step' in ended ? ended.step : '?'}; continue with: npm run train -- --resume ${dir}\n`);
+  process.exit(signal ? exitCodeOf(signal) : 141);
 }

@@ -6,6 +6,7 @@ import { loadDataset } from '../data/load.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { checkRunFolder } from './run-folder.ts';
 import { LIMITS } from './train-options.ts';
+import { stepsPerEpoch } from '../streams/sources/batches.ts';
 
 /** The dataset of a run, checked against its batch size; with `checkFolder`, also that --out can take a new run. */
 export function prepareDataset(config: TrainConfig, checkFolder = true): E.Either<string, Dataset> {
@@ -17,7 +18,7 @@ export function prepareDataset(config: TrainConfig, checkFolder = true): E.Eithe
       ? E.right(d)
       : E.left(`--batch-size ${config.batchSize} is larger than the ${d.count} images of the dataset${config.limit !== null ? ` (--limit ${config.limit})` : ''}: expected at most ${d.count}`)),
     E.chainFirst((d) => {
-      const perEpoch = Math.floor(d.count / config.batchSize);
+      const perEpoch = stepsPerEpoch(d, config.batchSize);
       return perEpoch * config.epochs <= LIMITS.totalSteps
         ? E.right(d)
         : E.left(`--epochs ${config.epochs}: a plan of ${(perEpoch * config.epochs).toLocaleString('en-US')} steps (${perEpoch.toLocaleString('en-US')} per epoch), expected at most ${LIMITS.totalSteps.toLocaleString('en-US')}`);
