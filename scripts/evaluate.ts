@@ -5,7 +5,7 @@
  *   npm run evaluate -- --model runs/<run> [--n 5000]      a run folder or a saved generator
  *   npm run evaluate -- --samples images-idx3-ubyte        images from any GAN (IDX, or a PNG grid)
  *   npm run evaluate -- --real                             held-out real against held-out real: the floor
- *   [--dataset mnist | mnist-60k | fashion-mnist | <IDX images file>]  the real images (and so the classifier)
+ *   [--dataset mnist | mnist-small | fashion-mnist | <IDX images file>]  the real images (and so the classifier)
  *   [--json]                                               one JSON line instead of the table
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseFlags } from '../src/cli/flags.ts';
 import { loadGenerator } from '../src/cli/saved-generator.ts';
-import { EMBEDDED, FASHION_MNIST_DIR, loadIdxDataset, MNIST_60K } from '../src/data/load.ts';
+import { DATASET_NAMES, FASHION_MNIST_DIR, loadIdxDataset, MNIST } from '../src/data/load.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
@@ -23,7 +23,7 @@ import { generate } from '../src/model/steps.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
 import { formatQuality } from '../src/quality/format.ts';
 import { quality, reference } from '../src/quality/quality.ts';
-import { sliceDataset } from '../src/data/dataset.ts';
+import { imagesOf } from '../src/data/dataset.ts';
 import { classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
 import { referenceHalf } from '../src/quality/judge.ts';
 import { readSamples } from '../src/quality/samples.ts';
@@ -47,9 +47,11 @@ precision and recall (k = 3). Writes the JSON beside the samples (quality.json i
   --real           half of the held-out real images against the other half (the floor)
   --untrained ARCH a freshly initialised generator of an architecture (seeded by --seed): the ceiling
   --n N            samples to draw from --model (default 5000)
-  --dataset SPEC   mnist (default; the 2,000 embedded digits the classifier never saw) | mnist-60k
-                   (MNIST's t10k, judged by the classifier trained on the 60,000) | fashion-mnist (t10k)
-                   | an IDX images file of real 28x28 images
+  --dataset SPEC   mnist (default: MNIST's 10,000 test digits, t10k, judged by the classifier trained
+                   on the 60,000 training digits) | mnist-small (the 2,000 of its digits the
+                   mnist-small classifier never saw) | fashion-mnist (t10k) | an IDX images file of
+                   real 28x28 images (judged by the MNIST classifier)
+                   (default: the dataset of the run folder given to --model, else mnist)
   --seed N         seeds the generator's noise (default 1)
   --json           print one JSON line instead of the table
 `;
@@ -77,9 +79,9 @@ function runDataset(path: string): string | null {
   try { return JSON.parse(readFileSync(metrics, 'utf8').split('\n')[0]).config.dataset ?? null; } catch { return null; }
 }
 
-const datasetSpec = (f.dataset as string | undefined) ?? (typeof f.model === 'string' && existsSync(f.model) ? runDataset(f.model) : null) ?? EMBEDDED;
-const set = classifierSetFor(datasetSpec === EMBEDDED ? 'mnist' : datasetSpec);
-const realSet = datasetSpec === EMBEDDED || datasetSpec === MNIST_60K || datasetSpec === 'fashion-mnist' || datasetSpec === FASHION_MNIST_DIR
+const datasetSpec = (f.dataset as string | undefined) ?? (typeof f.model === 'string' && existsSync(f.model) ? runDataset(f.model) : null) ?? MNIST;
+const set = classifierSetFor(datasetSpec);
+const realSet = ([...DATASET_NAMES, FASHION_MNIST_DIR] as string[]).includes(datasetSpec)
   ? heldOut(set)
   : E.mapLeft((why: string) => `--dataset: ${why}`)(loadIdxDataset(datasetSpec));
 if (E.isLeft(realSet)) fail(realSet.left);
@@ -96,7 +98,7 @@ let images: Float32Array, count: number, out: string | null, what: string;
 const ref = referenceHalf(real);
 if (f.real) {
   const half = ref.count;
-  images = sliceDataset(real, half, 2 * half).images;
+  images = imagesOf(real, half, 2 * half);
   count = half;
   out = null;
   what = `held-out real images ${half}-${2 * half - 1} of ${real.name}`;
@@ -134,7 +136,7 @@ if (f.real) {
 }
 
 const started = performance.now();
-const q = quality(classifier.right, reference(classifier.right, ref.images, ref.count), images, count);
+const q = quality(classifier.right, reference(classifier.right, imagesOf(ref), ref.count), images, count);
 const seconds = (performance.now() - started) / 1000;
 const record = { what, classifier: set, real: ref.name, ...q, seconds };
 if (out) writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n');

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 /**
  * Writes the small fixtures in fixtures/ (run once; the files are committed):
- * - idx-gz/, idx-raw/: the first 32 embedded digits as IDX files, gzipped and raw;
+ * - idx-gz/, idx-raw/: the first 32 digits of mnist-small as IDX files, gzipped and raw;
  * - streams/*.ndjson: synthetic recordings built to trigger each warning, a healthy one, and a
  *   10-step one whose summary can be checked by hand.
  */
@@ -15,7 +15,7 @@ import { syntheticRun } from '../src/streams/sources/synthetic.ts';
 
 const HELP = `Usage: node --import tsx scripts/make-fixtures.ts
 
-Writes the test fixtures again: fixtures/idx-gz and fixtures/idx-raw (the first 32 embedded digits
+Writes the test fixtures again: fixtures/idx-gz and fixtures/idx-raw (the first 32 digits of mnist-small
 as IDX files) and fixtures/streams/*.ndjson (synthetic recordings). Takes no flags but --help.
 `;
 const words = process.argv.slice(2);
@@ -23,8 +23,7 @@ if (words[0] === '--help') { process.stdout.write(HELP); process.exit(0); }
 if (words.length > 0) { process.stderr.write(`error: unexpected argument '${words[0]}': make-fixtures takes no flags (see --help)\n`); process.exit(2); }
 
 const d = limitDataset(embeddedDigits(), 32);
-const grey = Uint8Array.from(d.images, (v) => Math.round((v + 1) * 127.5));
-const images = encodeIdx([d.count, d.rows, d.cols], grey);
+const images = encodeIdx([d.count, d.rows, d.cols], d.grey);
 const labels = encodeIdx([d.count], d.labels!);
 mkdirSync('fixtures/idx-gz', { recursive: true });
 mkdirSync('fixtures/idx-raw', { recursive: true });

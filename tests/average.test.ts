@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { limitDataset } from '../src/data/dataset.ts';
+import { imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
@@ -29,7 +29,7 @@ test('the average starts as a copy and moves by the decay; BatchNorm statistics 
   assert.equal(values(target[0]).slice(0, 5), values(source[0]).slice(0, 5));
   assert.is.not(target[0], source[0]);
   const before = values(target[0]);
-  const data = limitDataset(embeddedDigits(), 64).images;
+  const data = imagesOf(limitDataset(embeddedDigits(), 64));
   const rng = seeded(2);
   dStep(gan, data, normals(rng, 6400), { loss: 'bce', labelSmoothing: 0, dropoutSeed: 1 });
   // gStep updates G, then the average with decay (1 + 0) / (10 + 0) = 0.1.

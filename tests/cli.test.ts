@@ -15,7 +15,7 @@ const configOf = (argv: string[]) => {
   return r.config;
 };
 
-test('defaults: the default architecture and its learning rate, embedded digits, timestamped run folder', () => {
+test('defaults: the default architecture and its learning rate, MNIST, timestamped run folder', () => {
   const c = configOf([]);
   assert.is(c.arch, 'mlp-gbn');
   assert.is(c.lr, 4e-4);
@@ -85,7 +85,7 @@ test('the script: a bad flag, a missing dataset, a too-large batch, a non-empty 
   writeFileSync(join(full, 'keep.txt'), 'mine');
   const cases: [string[], RegExp][] = [
     [['--epochs', '-3'], /^error: --epochs: expected an integer from 1 to 100000, got '-3'\n$/],
-    [['--dataset', join(tmp, 'missing')], /^error: --dataset: path does not exist: .*missing \(expected mnist, mnist-60k, fashion-mnist, a folder of IDX files or an IDX images file\)\n$/],
+    [['--dataset', join(tmp, 'missing')], /^error: --dataset: path does not exist: .*missing \(expected mnist, mnist-small, fashion-mnist, a folder of IDX files or an IDX images file\)\n$/],
     [['--limit', '100', '--batch-size', '128'], /^error: --batch-size 128 is larger than the 100 images of the dataset \(--limit 100\): expected at most 100\n$/],
     [['--out', full], /^error: --out: folder .*full exists and is not empty \(1 entries\); choose another --out, --force to write into it, or --resume .*full to continue it\n$/],
   ];

@@ -4,7 +4,9 @@ import { lastValueFrom, tap, toArray } from 'rxjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { limitDataset, type Dataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
+import * as tf from '@tensorflow/tfjs';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
+import { allVariables } from '../src/model/network.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { firstNonFinite, parseCheckpoint } from '../src/model/checkpoint.ts';
 import { cutRecord } from '../src/cli/resume.ts';
@@ -22,24 +24,26 @@ await useWasm();
 
 const backend = { name: 'wasm', threads: 1, kernels: [] };
 const config = trainConfig({ epochs: 3, batchSize: 32, limit: 128, milestones: [1], seed: 11, out: 'unused', checkpointEvery: 3, onNan: 'rollback' });
-const ownData = (): Dataset => { const d = limitDataset(embeddedDigits(), 128); return { ...d, images: d.images.slice() }; };
+const data: Dataset = limitDataset(embeddedDigits(), 128);
 const newGan = () => createGan(ARCHITECTURES[config.arch], { pixels: 784, seed: config.seed, lr: config.lr, beta1: config.beta1, ema: config.ema });
 const stepsOf = (events: readonly TrainingEvent[]) => events.filter((e): e is Step => e.type === 'step');
 const rollbacksOf = (events: readonly TrainingEvent[]) => events.filter((e): e is RolledBack => e.type === 'rolled-back');
 
 /**
- * Trains with every pixel turned to NaN after step 5 (a fault in the data, as bad memory or a bad
- * file would make one); `heal` puts the pixels back when the run rolls back.
+ * Trains with D's first weights turned to NaN after step 5 (a fault, as bad memory would make
+ * one): once (`heal`: the rollback's checkpoint then mends it), or every time step 5 is done (a
+ * fault that stays).
  */
 async function runWithFault(heal: boolean): Promise<{ events: TrainingEvent[]; gan: ReturnType<typeof newGan> }> {
-  const data = ownData();
-  const clean = data.images.slice();
   const gan = newGan();
+  const weights = allVariables(gan.discriminator)[0];
   let poisoned = false;
   const events = await lastValueFrom(training$(gan, data, config, backend).pipe(
     tap((e) => {
-      if (e.type === 'step' && e.step === 5 && !poisoned) { poisoned = true; data.images.fill(NaN); }
-      if (e.type === 'rolled-back' && heal) data.images.set(clean);
+      if (e.type === 'step' && e.step === 5 && !(heal && poisoned)) {
+        poisoned = true;
+        tf.tidy(() => weights.assign(tf.fill(weights.shape, NaN)));
+      }
     }),
     toArray(),
   ));

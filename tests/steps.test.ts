@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { limitDataset } from '../src/data/dataset.ts';
+import { imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
@@ -11,7 +11,7 @@ import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
 
-const digits = limitDataset(embeddedDigits(), 64);
+const digits = { images: imagesOf(limitDataset(embeddedDigits(), 64)) };
 const options = { loss: 'bce' as const, labelSmoothing: 0, dropoutSeed: 5 };
 const small = (arch = 'mlp-gbn', seed = 1) => createGan(ARCHITECTURES[arch], { pixels: 784, seed, lr: 2e-4, beta1: 0.5 });
 
@@ -76,7 +76,7 @@ test('no tensor leaks: numTensors after step 10 equals numTensors after step 60'
 test('mlp-bn (reference 000): D sits at 0.5 on separate real and fake batches', () => {
   const gan = small('mlp-bn');
   const rng = seeded(8);
-  const data = limitDataset(embeddedDigits(), 640);
+  const data = { images: imagesOf(limitDataset(embeddedDigits(), 640)) };
   let dReal = 0, dFake = 0;
   for (let i = 0; i < 10; i++) {
     const d = dStep(gan, data.images.subarray(i * 64 * 784, (i + 1) * 64 * 784), normals(rng, 6400), { ...options, dropoutSeed: i });

@@ -22,7 +22,7 @@ const ran = runScript('scripts/train.ts', ['--epochs', '2', '--limit', '512', '-
 test('a 2-epoch run on 512 images finishes and says where it wrote', () => {
   assert.is(ran.code, 0, ran.stderr);
   assert.is(ran.stderr, '');
-  assert.match(ran.stdout, /mlp-gbn on mnist \(embedded, 10,000 digits\): 512 images of 28x28/);
+  assert.match(ran.stdout, /mlp-gbn on mnist \(60,000 training digits\): 512 images of 28x28/);
   assert.match(ran.stdout, /epoch 1\/2 .*img\/s/);
   assert.match(ran.stdout, /summary: completed, 16 steps, 2 epochs/);
   assert.ok(ran.stdout.includes(`run folder: ${dir}`));

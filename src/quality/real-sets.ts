@@ -6,24 +6,24 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { pixelsOf, type Dataset } from '../data/dataset.ts';
 import { embeddedDigits } from '../data/embedded.ts';
-import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset, MNIST_60K, mnistTest } from '../data/load.ts';
+import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset, MNIST, MNIST_SMALL, mnistTest } from '../data/load.ts';
 
-/** digits: the embedded 10,000 split 80/20; mnist: MNIST's standard split (60,000 to train, t10k to test); fashion: Fashion-MNIST's. */
+/** digits: mnist-small's 10,000 split 80/20; mnist: MNIST's standard split (60,000 to train, t10k to test); fashion: Fashion-MNIST's. */
 export type ClassifierSet = 'digits' | 'mnist' | 'fashion';
 
 /** Chosen images of a dataset, copied, in the order given. */
 export function pick(d: Dataset, indices: readonly number[]): Dataset {
   const p = pixelsOf(d);
-  const images = new Float32Array(indices.length * p);
-  indices.forEach((k, i) => images.set(d.images.subarray(k * p, (k + 1) * p), i * p));
-  return { ...d, count: indices.length, images, labels: d.labels ? Uint8Array.from(indices, (k) => d.labels![k]) : null };
+  const grey = new Uint8Array(indices.length * p);
+  indices.forEach((k, i) => grey.set(d.grey.subarray(k * p, (k + 1) * p), i * p));
+  return { ...d, count: indices.length, grey, labels: d.labels ? Uint8Array.from(indices, (k) => d.labels![k]) : null };
 }
 
 /** Share of each class the digits classifier never sees. */
 export const HELD_OUT_SHARE = 0.2;
 
 /**
- * The embedded digits split by class: the last 20% of each digit's images are held out. The
+ * mnist-small's digits split by class: the last 20% of each digit's images are held out. The
  * package holds unequal numbers of each digit, so a split by position would leave some classes
  * out of the test set. The held-out images are ordered by their rank within their class, so that
  * any first part of them (the reference half) holds every class in proportion.
@@ -49,7 +49,7 @@ const fashionFile = (name: string, file: string) =>
 export function classifierData(set: ClassifierSet): E.Either<string, { train: Dataset; test: Dataset }> {
   if (set === 'digits') return E.right(splitDigits(embeddedDigits()));
   if (set === 'mnist') {
-    const train = loadDataset(MNIST_60K);
+    const train = loadDataset(MNIST);
     if (E.isLeft(train)) return train;
     const test = mnistTest();
     return E.isLeft(test) ? test : E.right({ train: train.right, test: test.right });
@@ -67,6 +67,9 @@ export const heldOut = (set: ClassifierSet): E.Either<string, Dataset> =>
   : set === 'mnist' ? mnistTest()
   : fashionFile('fashion-mnist t10k', 't10k-images-idx3-ubyte.gz');
 
-/** Which classifier judges a training dataset: Fashion-MNIST's for fashion, MNIST's (against t10k) for mnist-60k, the embedded digits' for the rest. */
-export const classifierSetFor = (datasetName: string): ClassifierSet =>
-  /fashion/i.test(datasetName) ? 'fashion' : datasetName.startsWith(MNIST_60K) ? 'mnist' : 'digits';
+/**
+ * Which classifier judges a dataset, by its name or --dataset spec: Fashion-MNIST's for fashion,
+ * mnist-small's own for mnist-small, and MNIST's (against t10k) for mnist and any other digits.
+ */
+export const classifierSetFor = (dataset: string): ClassifierSet =>
+  /fashion/i.test(dataset) ? 'fashion' : dataset.startsWith(MNIST_SMALL) ? 'digits' : 'mnist';

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
+import { imagesOf } from '../data/dataset.ts';
 import { loadIdxDataset } from '../data/load.ts';
 
 export interface Samples { readonly images: Float32Array; readonly count: number }
@@ -16,7 +17,7 @@ export async function readSamples(path: string): Promise<E.Either<string, Sample
   const d = loadIdxDataset(path);
   if (E.isLeft(d)) return E.left(`--samples: ${d.left}`);
   if (d.right.rows !== 28 || d.right.cols !== 28) return E.left(`--samples: ${path} holds images of ${d.right.rows}x${d.right.cols}, expected 28x28`);
-  return E.right({ images: d.right.images, count: d.right.count });
+  return E.right({ images: imagesOf(d.right), count: d.right.count });
 }
 
 /** Runs of indices whose line is entirely the padding value. */

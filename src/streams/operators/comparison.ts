@@ -3,7 +3,7 @@
  * that it is real (reference 003's comparison).
  */
 import { mergeMap, type OperatorFunction } from 'rxjs';
-import { pixelsOf, type Dataset } from '../../data/dataset.ts';
+import { imagesAt, type Dataset } from '../../data/dataset.ts';
 import { permutation, seeded, Streams } from '../../data/random.ts';
 import type { Gan } from '../../model/gan.ts';
 import type { LossName } from '../../model/losses.ts';
@@ -21,11 +21,8 @@ export interface ComparisonOptions {
 
 /** `count` images of the dataset, picked by the seed. */
 export function sampleImages(d: Dataset, count: number, seed: number): Float32Array {
-  const p = pixelsOf(d);
   const order = permutation(seeded(seed, Streams.shuffle + 100), d.count);
-  const out = new Float32Array(count * p);
-  for (let i = 0; i < count; i++) out.set(d.images.subarray(order[i] * p, (order[i] + 1) * p), i * p);
-  return out;
+  return imagesAt(d, order.slice(0, count));
 }
 
 export function comparison<T extends TrainingEvent>(gan: Gan, d: Dataset, o: ComparisonOptions): OperatorFunction<T, T | Comparison> {

@@ -1,9 +1,10 @@
 /**
  * The batch source: the dataset, shuffled each epoch by a seeded generator, cut into batches of a
- * fixed size; the last partial batch of an epoch is dropped.
+ * fixed size; the last partial batch of an epoch is dropped. Each batch's images are scaled to
+ * [-1, 1] as it is made: the dataset itself stays bytes.
  */
 import type { Observable } from 'rxjs';
-import { pixelsOf, type Dataset } from '../../data/dataset.ts';
+import { copyImage, pixelsOf, type Dataset } from '../../data/dataset.ts';
 import { fromState, permutation, seeded, Streams, type RandomState } from '../../data/random.ts';
 import { paced } from './paced.ts';
 
@@ -53,7 +54,7 @@ export function* batches(d: Dataset, o: BatchOptions): Generator<Batch> {
       const labels = d.labels ? new Uint8Array(o.batchSize) : null;
       for (let i = 0; i < o.batchSize; i++) {
         const index = order[b * o.batchSize + i];
-        images.set(d.images.subarray(index * p, (index + 1) * p), i * p);
+        copyImage(d, index, images, i);
         if (labels && d.labels) labels[i] = d.labels[index];
       }
       yield { epoch, step: (epoch - 1) * perEpoch + b + 1, images, labels, shuffle };
