@@ -28,7 +28,9 @@ test('defaults: the default architecture and its learning rate, MNIST, timestamp
   assert.is(c.dataset, 'mnist');
   assert.is(c.loss, 'bce');
   assert.is(c.out, 'runs/2026-11-22T10-20-30');
-  assert.equal(c.milestones, [1, 30, 100, 200, 400]);
+  assert.equal(c.milestones, [1, 3, 10, 30, 100, 200, 400]);
+  assert.equal(c.milestoneSteps, [1, 50, 200, 500]);
+  assert.equal(configOf(['--milestone-steps', '0']).milestoneSteps, [0], '0: none (milestoneSteps drops it)');
 });
 
 test('flags in both spellings; the architecture brings its noise size and learning rate', () => {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { decodeEvent, toGreyLevels, unpackPixels, type Milestone, type TrainingEvent } from '../src/streams/events.ts';
+import { decodeEvent, milestoneFile, milestoneLabel, toGreyLevels, unpackPixels, type Milestone, type TrainingEvent } from '../src/streams/events.ts';
 import { milestoneNoise } from '../src/streams/sources/noise.ts';
 import { listedFiles, pngSize, runScript } from './helpers/cli.ts';
 import { parseIdx } from '../src/data/idx.ts';
@@ -17,7 +17,7 @@ import { unwrap } from './helpers/either.ts';
 await useWasm();
 
 const dir = join(mkdtempSync(join(tmpdir(), 'ganstream-run-')), 'run');
-const ran = runScript('scripts/train.ts', ['--epochs', '2', '--limit', '512', '--batch-size', '64', '--milestones', '1', '--seed', '3', '--backend', 'wasm', '--out', dir], 300_000);
+const ran = runScript('scripts/train.ts', ['--epochs', '2', '--limit', '512', '--batch-size', '64', '--milestones', '1', '--milestone-steps', '1,5,8', '--seed', '3', '--backend', 'wasm', '--out', dir], 300_000);
 
 test('a 2-epoch run on 512 images finishes and says where it wrote', () => {
   assert.is(ran.code, 0, ran.stderr);
@@ -31,7 +31,7 @@ test('a 2-epoch run on 512 images finishes and says where it wrote', () => {
 test('the last lines list exactly what the run folder holds', () => {
   const listed = listedFiles(ran.stdout);
   assert.equal([...listed].sort(), readdirSync(dir).map((f) => (statSync(join(dir, f)).isDirectory() ? `${f}/` : f)).sort());
-  for (const f of ['metrics.ndjson', 'epoch_1.png', 'epoch_2.png', 'training_history.png', 'quality_history.png', 'real_vs_fake.png', 'generator/']) assert.ok(listed.includes(f), f);
+  for (const f of ['metrics.ndjson', 'step_1.png', 'step_5.png', 'epoch_1.png', 'epoch_2.png', 'training_history.png', 'quality_history.png', 'real_vs_fake.png', 'generator/']) assert.ok(listed.includes(f), f);
 });
 
 const events = () => readFileSync(join(dir, 'metrics.ndjson'), 'utf8').trimEnd().split('\n').map((l) => unwrap(decodeEvent(l)));
@@ -43,7 +43,11 @@ test('metrics.ndjson: every line a valid event, in order, from run-started to ru
   assert.is(types[types.length - 1], 'run-ended');
   assert.equal(all.filter((e) => e.type === 'step').map((e) => (e as { step: number }).step), Array.from({ length: 16 }, (_, i) => i + 1));
   assert.equal(all.filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch), [1, 2]);
-  assert.equal(all.filter((e) => e.type === 'milestone').map((e) => (e as Milestone).epoch), [1, 2]);
+  // Step 8 ends epoch 1, a milestone epoch: its grid is the epoch's, once.
+  assert.equal(all.filter((e) => e.type === 'milestone').map((e) => milestoneLabel(e as Milestone)), ['step 1', 'step 5', 'epoch 1', 'epoch 2']);
+  assert.equal(all.filter((e) => e.type === 'milestone').map((e) => milestoneFile(e as Milestone)), ['step_1.png', 'step_5.png', 'epoch_1.png', 'epoch_2.png']);
+  const afterStep5 = all.findIndex((e) => e.type === 'step' && e.step === 5);
+  assert.is(all[afterStep5 + 1].type, 'milestone', 'the step-5 grid follows step 5');
   const started = all[0] as Extract<TrainingEvent, { type: 'run-started' }>;
   assert.is(started.backend.name, 'wasm');
   assert.is(started.config.seed, 3);
@@ -52,11 +56,12 @@ test('metrics.ndjson: every line a valid event, in order, from run-started to ru
 
 test('the PNGs: one 8x8 grid per milestone and the final 4x4, of the expected sizes; the plots', () => {
   assert.equal(pngSize(readFileSync(join(dir, 'training_history.png'))), { width: 960, height: 640 });
-  assert.equal(pngSize(readFileSync(join(dir, 'progress.png'))), { width: 2 * (233 + 12) + 12, height: 233 + 48 });
+  assert.equal(pngSize(readFileSync(join(dir, 'progress.png'))), { width: 4 * (233 + 12) + 12, height: 233 + 48 });
   assert.equal(pngSize(readFileSync(join(dir, 'real_vs_fake.png'))), { width: 110 + 8 * 90 + 6, height: 40 + 2 * 112 + 6 });
   // 8 images of 28 px at scale 2 with 2 px padding: 8 * (56 + 2) + 2 = 466; 4 at scale 4, padding 4: 4 * (112 + 4) + 4 = 468.
   assert.equal(pngSize(readFileSync(join(dir, 'epoch_1.png'))), { width: 466, height: 466 });
   assert.equal(pngSize(readFileSync(join(dir, 'epoch_2.png'))), { width: 466, height: 466 });
+  assert.equal(pngSize(readFileSync(join(dir, 'step_5.png'))), { width: 466, height: 466 });
   assert.equal(pngSize(readFileSync(join(dir, 'final_results.png'))), { width: 468, height: 468 });
 });
 

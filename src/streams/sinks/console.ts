@@ -4,7 +4,7 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import { SummaryAccumulator, type Stats, type Summary } from '../analysis/summary.ts';
-import type { EpochEnd, QualityChecked, RolledBack, RunResumed, RunStarted, Step, TrainingEvent } from '../events.ts';
+import { milestoneLabel, type EpochEnd, type QualityChecked, type RolledBack, type RunResumed, type RunStarted, type Step, type TrainingEvent } from '../events.ts';
 
 export interface ConsoleOptions {
   readonly write: (text: string) => void;
@@ -117,7 +117,7 @@ export function consoleSink(events$: Observable<TrainingEvent>, o: ConsoleOption
         break;
       }
       case 'epoch': clearLine(); o.write(describeEpoch(e, run?.config.epochs ?? e.epoch)); break;
-      case 'milestone': clearLine(); o.write(`  milestone: ${e.count} samples from the fixed noise at epoch ${e.epoch}\n`); break;
+      case 'milestone': clearLine(); o.write(`  milestone: ${e.count} samples from the fixed noise ${e.byStep ? 'after' : 'at'} ${milestoneLabel(e)}\n`); break;
       case 'rolled-back': clearLine(); o.write(describeRollback(e)); break;
       case 'quality': clearLine(); o.write(describeQuality(e)); break;
       case 'warning': clearLine(); o.write(`warning (step ${e.step}, ${e.kind}): ${e.message}\n`); break;
