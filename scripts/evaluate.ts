@@ -4,7 +4,7 @@
  *
  *   npm run evaluate -- --model runs/<run> [--n 5000]      a run folder or a saved generator
  *   npm run evaluate -- --samples images-idx3-ubyte        images from any GAN (IDX, or a PNG grid)
- *   npm run evaluate -- --real                             held-out real against held-out real: the floor
+ *   npm run evaluate -- --real                             real images against the reference: the floor
  *   [--dataset mnist | mnist-small | fashion-mnist | <IDX images file>]  the real images (and so the classifier)
  *   [--json]                                               one JSON line instead of the table
  */
@@ -15,7 +15,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { parseFlags } from '../src/cli/flags.ts';
 import { loadGenerator } from '../src/cli/saved-generator.ts';
 import { DATASET_NAMES, FASHION_MNIST_DIR, loadIdxDataset, MNIST } from '../src/data/load.ts';
-import { normals, seeded } from '../src/data/random.ts';
+import { normals, permutation, seeded } from '../src/data/random.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
@@ -23,9 +23,9 @@ import { generate } from '../src/model/steps.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
 import { formatQuality } from '../src/quality/format.ts';
 import { quality, reference } from '../src/quality/quality.ts';
-import { imagesOf } from '../src/data/dataset.ts';
-import { classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
-import { referenceHalf } from '../src/quality/judge.ts';
+import { imagesAt, imagesOf } from '../src/data/dataset.ts';
+import { classifierData, classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
+import { referenceSet } from '../src/quality/judge.ts';
 import { readSamples } from '../src/quality/samples.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 
@@ -44,7 +44,9 @@ precision and recall (k = 3). Writes the JSON beside the samples (quality.json i
 
   --model PATH     a run folder, a generator folder or its model.json: draws --n samples
   --samples FILE   an IDX images file (gzipped or not) or a PNG grid of 28x28 cells
-  --real           half of the held-out real images against the other half (the floor)
+  --real           real images against the reference (the floor): for mnist, --n of the 60,000
+                   training digits against all of t10k; otherwise half of the held-out images
+                   against the other half
   --untrained ARCH a freshly initialised generator of an architecture (seeded by --seed): the ceiling
   --n N            samples to draw from --model (default 5000)
   --dataset SPEC   mnist (default: MNIST's 10,000 test digits, t10k, judged by the classifier trained
@@ -94,9 +96,18 @@ const classifier = await loadClassifier(classifierDir(set));
 if (E.isLeft(classifier)) fail(classifier.left);
 
 let images: Float32Array, count: number, out: string | null, what: string;
-// Generated images are compared with the first half of the held-out images; --real compares the second half with it.
-const ref = referenceHalf(real);
-if (f.real) {
+// Generated images are compared with the reference set (src/quality/judge.ts); --real compares real images with it:
+// for MNIST, n of the 60,000 training digits (picked by --seed); otherwise the held-out images the reference leaves out.
+const ref = referenceSet(set, real);
+if (f.real && set === 'mnist') {
+  const train = classifierData('mnist');
+  if (E.isLeft(train)) fail(train.left);
+  const order = permutation(seeded(seed, 22), train.right.train.count);
+  images = imagesAt(train.right.train, order.slice(0, n));
+  count = n;
+  out = null;
+  what = `${n} of the ${train.right.train.count} training digits (seed ${seed})`;
+} else if (f.real) {
   const half = ref.count;
   images = imagesOf(real, half, 2 * half);
   count = half;

@@ -21,7 +21,7 @@ test('defaults: the default architecture and its learning rate, MNIST, timestamp
   assert.is(c.lr, 4e-4);
   assert.is(c.labelSmoothing, 0.1);
   assert.is(c.ema, 0.999);
-  assert.is(c.epochs, 30);
+  assert.is(c.epochs, 12);
   assert.is(c.batchSize, 64);
   assert.is(c.beta1, 0.5);
   assert.is(c.noiseDim, 100);

@@ -10,7 +10,7 @@ import { DEFAULT_MILESTONE_STEPS, DEFAULT_MILESTONES, type TrainConfig } from '.
 import { parseFlags } from './flags.ts';
 import { intAtLeast, intIn, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
 
-export const TRAIN_DEFAULTS = { epochs: 30, batchSize: 64, seed: 42, beta1: 0.5, ema: 0.999 } as const;
+export const TRAIN_DEFAULTS = { epochs: 12, batchSize: 64, seed: 42, beta1: 0.5, ema: 0.999 } as const;
 
 /** Bounds that no sensible run reaches, so that a typo is an error rather than a plan for centuries. */
 export const LIMITS = { epochs: 100_000, batchSize: 65_536, noiseDim: 10_000, seed: 0xffffffff, totalSteps: 100_000_000 } as const;
@@ -50,8 +50,9 @@ type Decoded = { [K in FlagName]?: t.TypeOf<(typeof FLAGS)[K]> };
 
 export const HELP = `Usage: npm run train -- [flags]     (also: ./scripts/train.ts, deno task train)
 
-Trains a GAN on MNIST-style images and writes a run folder: metrics.ndjson, epoch_<N>.png,
-final_results.png, summary.json, generator/ and discriminator/ (TensorFlow.js layers format).
+Trains a GAN on MNIST-style images and writes a run folder: metrics.ndjson, the milestone grids
+step_<N>.png and epoch_<N>.png, final_results.png, summary.json, generator/ and discriminator/
+(TensorFlow.js layers format).
 
   --epochs N            passes over the dataset (default ${TRAIN_DEFAULTS.epochs})
   --batch-size N        images per step (default ${TRAIN_DEFAULTS.batchSize}); the last partial batch is dropped

@@ -4,11 +4,16 @@ import type { Judge } from '../streams/operators/quality-checks.ts';
 import { classifierDir, loadClassifier } from './classifier.ts';
 import { quality, reference } from './quality.ts';
 import { imagesOf, sliceDataset, type Dataset } from '../data/dataset.ts';
-import { classifierSetFor, heldOut } from './real-sets.ts';
+import { classifierSetFor, heldOut, type ClassifierSet } from './real-sets.ts';
 
-/** Held-out real images a generator is compared with: the first half of the classifier's test set (the second half is the real-vs-real floor). */
-export function referenceHalf(test: Dataset): Dataset {
-  return sliceDataset(test, 0, Math.floor(test.count / 2));
+/**
+ * Held-out real images a generator is compared with. MNIST's: all of t10k, whose first 5,000
+ * digits (NIST's SD-3) are cleaner than its last 5,000 (SD-1), so no half of it stands for the
+ * training digits, which mix both; the floor is then 5,000 training digits against it. The other
+ * sets: the first half of the classifier's test set (the second half is the floor).
+ */
+export function referenceSet(set: ClassifierSet, test: Dataset): Dataset {
+  return set === 'mnist' ? test : sliceDataset(test, 0, Math.floor(test.count / 2));
 }
 
 export async function loadJudge(dataset: { name: string; rows: number; cols: number }): Promise<E.Either<string, Judge>> {
@@ -18,7 +23,7 @@ export async function loadJudge(dataset: { name: string; rows: number; cols: num
   if (E.isLeft(c)) return c;
   const real = heldOut(set);
   if (E.isLeft(real)) return real;
-  const ref = referenceHalf(real.right);
+  const ref = referenceSet(set, real.right);
   const r = reference(c.right, imagesOf(ref), ref.count);
   return E.right((images, n) => {
     const q = quality(c.right, r, images, n, { withPrecisionRecall: false });

@@ -38,11 +38,18 @@ export interface QualityOptions {
   readonly withPrecisionRecall?: boolean;
 }
 
+/** Images on each side of precision and recall. */
+export const PR_IMAGES = 2000;
+
 export function quality(c: Classifier, ref: Reference, images: Float32Array, n: number, o: QualityOptions = {}): Quality {
   const { features, probs } = classify(c, images, n);
-  // k-NN radii depend on the set sizes: precision and recall compare equal numbers of images.
-  const m = Math.min(n, ref.n);
-  const pr = o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : precisionRecall(ref.features, ref.n, features.subarray(0, m * FEATURES), m, FEATURES, 3);
+  // k-NN radii depend on the set sizes: precision and recall compare equal numbers of images, at
+  // most PR_IMAGES (the k-NN is over all pairs); the real ones spread evenly over the reference.
+  const m = Math.min(n, ref.n, PR_IMAGES);
+  const stride = Math.floor(ref.n / m);
+  const real = new Float32Array(m * FEATURES);
+  for (let i = 0; i < m; i++) real.set(ref.features.subarray(i * stride * FEATURES, (i * stride + 1) * FEATURES), i * FEATURES);
+  const pr = o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : precisionRecall(real, m, features.subarray(0, m * FEATURES), m, FEATURES, 3);
   return {
     samples: n,
     realSamples: ref.n,
