@@ -1,7 +1,7 @@
 /** ganstream's public pieces, for composing pipelines of your own. */
 export type { Dataset } from './data/dataset.ts';
-export { limitDataset } from './data/dataset.ts';
-export { loadDataset, loadIdxDataset } from './data/load.ts';
+export { imagesAt, imagesOf, limitDataset, scaled } from './data/dataset.ts';
+export { DATASET_NAMES, loadDataset, loadIdxDataset, MNIST, MNIST_SMALL } from './data/load.ts';
 export { embeddedDigits } from './data/embedded.ts';
 export { parseIdx, encodeIdx } from './data/idx.ts';
 export { seeded } from './data/random.ts';
