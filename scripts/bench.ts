@@ -15,7 +15,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { parseFlags } from '../src/cli/flags.ts';
 import { intAtLeast, oneOf } from '../src/cli/values.ts';
 import { normals, seeded } from '../src/data/random.ts';
-import { ARCHITECTURE_NAMES, ARCHITECTURES, usesConvolutions } from '../src/model/architectures.ts';
+import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { BACKENDS, installKernels, selectBackend } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { dStep, gStep } from '../src/model/steps.ts';
@@ -55,7 +55,7 @@ const batchSize = get('batch-size', 128);
 const o = { steps: get('steps', 30), warmup: get('warmup', 5), batchSize };
 const naive = raw.right.naive === true;
 
-const backend = await selectBackend(get('backend', 'auto'), { kernels: !naive, convolutions: usesConvolutions(arch), threads: raw.right.threads === undefined ? undefined : get('threads', 1) });
+const backend = await selectBackend(get('backend', 'auto'), { kernels: !naive, threads: raw.right.threads === undefined ? undefined : get('threads', 1) });
 if (E.isLeft(backend)) fail(backend.left);
 const rng = seeded(0);
 const real = Float32Array.from({ length: batchSize * 784 }, () => rng.uniform() * 2 - 1);

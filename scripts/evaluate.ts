@@ -90,7 +90,7 @@ if (E.isLeft(realSet)) fail(realSet.left);
 const real = realSet.right;
 if (real.rows !== 28 || real.cols !== 28) fail(`--dataset: images of ${real.rows}x${real.cols}, expected 28x28`);
 
-const backend = await selectBackend('auto', { convolutions: true }); // the classifier is convolutional
+const backend = await selectBackend('auto');
 if (E.isLeft(backend)) fail(backend.left);
 const classifier = await loadClassifier(classifierDir(set));
 if (E.isLeft(classifier)) fail(classifier.left);

@@ -16,7 +16,7 @@ import { checkpointSink } from '../src/streams/sinks/checkpoint.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { decodeTrainArgs, HELP } from '../src/cli/train-options.ts';
 import { pixelsOf } from '../src/data/dataset.ts';
-import { ARCHITECTURES, usesConvolutions } from '../src/model/architectures.ts';
+import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { createGan } from '../src/model/gan.ts';
 import { modelFiles } from '../src/model/persistence.ts';
@@ -80,7 +80,7 @@ if (resumed) {
     fail(`--resume: the dataset is now ${data.name} (${data.count} images of ${data.rows}x${data.cols}), expected the run's ${was.name} (${was.count} images of ${was.rows}x${was.cols})`);
   }
 }
-const backend = await selectBackend(config.backend, { convolutions: usesConvolutions(ARCHITECTURES[config.arch]) });
+const backend = await selectBackend(config.backend);
 if (E.isLeft(backend)) fail(backend.left);
 
 const gan = (() => {

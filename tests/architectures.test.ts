@@ -23,6 +23,7 @@ const expected: Record<string, { g: number; gMoving: number; d: number; dMoving:
   mlp: { g: G_REF004, gMoving: 0, d: D_NO_BN, dMoving: 0 },
   // A 3x3 convolution from c to f channels has 9cf + f parameters; BatchNorm on an image is per channel (16), before the reshape per feature (7 * 7 * 32).
   dcgan: { g: dense(100, 7 * 7 * 32) + bn(7 * 7 * 32) + (9 * 32 * 16 + 16) + bn(16) + (9 * 16 + 1), gMoving: 2 * (7 * 7 * 32 + 16), d: (9 * 16 + 16) + (9 * 16 * 32 + 32) + dense(7 * 7 * 32, 512) + dense(512, 1), dMoving: 0 },
+  'dcgan-64': { g: dense(100, 7 * 7 * 128) + bn(7 * 7 * 128) + (9 * 128 * 64 + 64) + bn(64) + (9 * 64 + 1), gMoving: 2 * (7 * 7 * 128 + 64), d: (9 * 64 + 64) + (9 * 64 * 128 + 128) + dense(7 * 7 * 128, 512) + dense(512, 1), dMoving: 0 },
 };
 
 test('the hand-computed totals match the references (Keras summary of reference 001: 25,856 / 131,584 / 525,312 / 803,600)', () => {

@@ -9,7 +9,7 @@ import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
-import { installNativeMatMul, loadBlas, sgemmPlan, uninstallNativeMatMul } from '../src/model/kernels/native-matmul.ts';
+import { convPlan, installNativeMatMul, loadBlas, sgemmPlan, uninstallNativeMatMul } from '../src/model/kernels/native-matmul.ts';
 import { dStep, gStep } from '../src/model/steps.ts';
 
 // Before anything loads OpenBLAS: a missing library and a library that is not OpenBLAS are one-line reasons.
@@ -30,7 +30,7 @@ test('the wasm-blas backend: OpenBLAS named with its threads, both product kerne
   const info = (backend as E.Right<{ name: string; threads: number; kernels: readonly string[]; blas?: { library: string; config: string; threads: number } | null }>).right;
   assert.is(info.name, 'wasm');
   assert.ok(info.blas && /^OpenBLAS \d/.test(info.blas.config) && info.blas.threads >= 1, JSON.stringify(info.blas));
-  assert.ok(info.kernels.includes('BatchMatMul (OpenBLAS)') && info.kernels.includes('_FusedMatMul (OpenBLAS)'), info.kernels.join(', '));
+  assert.ok(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D'].every((k) => info.kernels.includes(`${k} (OpenBLAS)`)), info.kernels.join(', '));
 });
 
 /** Runs `f` with the OpenBLAS kernels, then with the wasm backend's own; both results. */
@@ -106,6 +106,44 @@ test('_FusedMatMul: bias (per column and one value) and every fused activation, 
     }
   }
   tf.dispose([a, b, bias, scalarBias, alpha]);
+});
+
+// [input NHWC, filter HWIO, pad]: dcgan's layers, its kernel gradient (images as channels, a whole image as the filter), odd and even kernels, borders.
+const CONVS: [number[], number[], 'same' | 'valid'][] = [
+  [[8, 28, 28, 1], [3, 3, 1, 16], 'same'],
+  [[8, 14, 14, 16], [3, 3, 16, 32], 'same'],
+  [[16, 16, 16, 8], [14, 14, 8, 32], 'valid'], // a kernel gradient: [c, h + 2p, w + 2p, n] by [h, w, n, f]
+  [[3, 5, 7, 2], [5, 5, 2, 3], 'same'], // the kernel wider than half the image: patches cut on both sides
+  [[2, 6, 6, 3], [2, 2, 3, 4], 'same'], // even kernel: tfjs pads less on top and left
+  [[2, 4, 4, 1], [4, 4, 1, 2], 'valid'],
+  [[1, 1, 1, 1], [1, 1, 1, 1], 'same'],
+];
+
+test('Conv2D and FusedConv2D by im2col + OpenBLAS: the wasm kernels\' results on every shape and padding, with bias and the fused activations', () => {
+  for (const [sx, sf, pad] of CONVS) {
+    const x = tensor(sx), filter = tensor(sf), bias = tensor([sf[3]]);
+    const [native, wasm] = bothPaths(() => tf.tidy(() => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, pad)));
+    assert.equal(native.shape, wasm.shape, `${sx} * ${sf} ${pad}`);
+    const error = maxRelative(native.dataSync() as Float32Array, wasm.dataSync() as Float32Array);
+    assert.ok(error < 1e-5, `${sx} * ${sf} ${pad}: relative error ${error}`);
+    for (const activation of ['linear', 'relu', 'leakyrelu'] as const) {
+      const [n, w] = bothPaths(() => tf.tidy(() => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, strides: 1, pad, bias, activation, leakyreluAlpha: 0.2 })));
+      const e = maxRelative(n.dataSync() as Float32Array, w.dataSync() as Float32Array);
+      assert.ok(e < 1e-5, `fused ${activation}, ${sx} * ${sf} ${pad}: relative error ${e}`);
+      tf.dispose([n, w]);
+    }
+    tf.dispose([x, filter, bias, native, wasm]);
+  }
+});
+
+test('the convolution plan: stride 1, no dilation, NHWC; anything else to the previous kernel', () => {
+  assert.equal(convPlan([2, 6, 6, 3], [2, 2, 3, 4], { pad: 'same' }), { n: 2, h: 6, w: 6, c: 3, fh: 2, fw: 2, f: 4, padTop: 0, padLeft: 0, oh: 6, ow: 6 });
+  assert.equal(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'valid', strides: [1, 1] }), { n: 2, h: 6, w: 6, c: 3, fh: 3, fw: 3, f: 4, padTop: 0, padLeft: 0, oh: 4, ow: 4 });
+  assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'same', strides: 2 }), null, 'stride 2');
+  assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'same', dilations: [2, 2] }), null, 'dilated');
+  assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 1 }), null, 'explicit padding');
+  assert.is(convPlan([2, 3, 6, 6], [3, 3, 3, 4], { pad: 'same', dataFormat: 'NCHW' }), null, 'channels first');
+  assert.is(convPlan([2, 6, 6, 3], [3, 3, 2, 4], { pad: 'same' }), null, 'channels differ');
 });
 
 test('the plan: shapes the addon takes, and the ones left to the previous kernel', () => {

@@ -14,6 +14,11 @@
  *       into `heap` (a typed array), strides in floats (0 broadcasts one matrix over the batch);
  *       biasOffset -1 is no bias, a bias of biasLength values is added along each row (its length
  *       divides n); activation: 0 linear, 1 relu, 2 relu6, 3 leakyrelu (alpha), 4 sigmoid, 5 elu.
+ *   conv2d(heap, n, h, w, c, fh, fw, f, padTop, padLeft, oh, ow, xOffset, wOffset, outOffset,
+ *          biasOffset, biasLength, activation, alpha)
+ *       out = act(conv(x, W) + bias), stride 1, NHWC input [n, h, w, c], HWIO filter [fh, fw, c, f],
+ *       output [n, oh, ow, f]; pixels outside the input (the padding) are 0. Runs as im2col (each
+ *       output pixel's patch as a row) and sgemm with the filter, a cache-sized block of rows at a time.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -21,6 +26,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
@@ -112,6 +118,94 @@ static void activate(float *c, int64_t size, int32_t activation, float alpha) {
   }
 }
 
+/* C = act(op(A) op(B) + bias), row-major, leading dimensions those of dense matrices. */
+static void gemm_bias_act(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float *c,
+                          const float *bias, int64_t bias_len, int32_t activation, float alpha) {
+  // A bias is written into C first and sgemm adds the product to it (beta 1): no second pass for it.
+  if (bias) {
+    for (int64_t r = 0; r < m; r++) {
+      float *row = c + r * n;
+      if (bias_len == n) memcpy(row, bias, (size_t)n * sizeof(float));
+      else for (int64_t j = 0; j < n; j++) row[j] = bias[j % bias_len];
+    }
+  }
+  cblas_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)m, (int)n, (int)k, 1.0f,
+              a, trans_a ? (int)m : (int)k, b, trans_b ? (int)k : (int)n, bias ? 1.0f : 0.0f, c, (int)n);
+  activate(c, m * n, activation, alpha);
+}
+
+/* The heap argument: a typed array over the wasm memory (napi_get_arraybuffer_info refuses a SharedArrayBuffer). */
+static int heap_of(napi_env env, napi_value value, uint8_t **heap, size_t *bytes) {
+  napi_typedarray_type type;
+  size_t elements, byte_offset;
+  void *data;
+  napi_value buffer;
+  if (napi_get_typedarray_info(env, value, &type, &elements, &data, &buffer, &byte_offset) != napi_ok) return 0;
+  *heap = (uint8_t *)data;
+  *bytes = elements * (type == napi_uint8_array ? 1 : 4);
+  return 1;
+}
+
+static napi_value conv2d(napi_env env, napi_callback_info info) {
+  size_t argc = 19;
+  napi_value argv[19];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!library) return throw_error(env, "conv2d: OpenBLAS is not loaded");
+  if (argc != 19) return throw_error(env, "conv2d: expected 19 arguments");
+  uint8_t *heap;
+  size_t heap_bytes;
+  if (!heap_of(env, argv[0], &heap, &heap_bytes)) return throw_error(env, "conv2d: expected the heap as a typed array");
+  int64_t v[17];
+  for (int i = 0; i < 17; i++) {
+    if (napi_get_value_int64(env, argv[i + 1], &v[i]) != napi_ok) return throw_error(env, "conv2d: expected numbers after the heap");
+  }
+  double alpha_value;
+  if (napi_get_value_double(env, argv[18], &alpha_value) != napi_ok) return throw_error(env, "conv2d: alpha is not a number");
+  int64_t n = v[0], h = v[1], w = v[2], c = v[3], fh = v[4], fw = v[5], f = v[6], pad_top = v[7], pad_left = v[8], oh = v[9], ow = v[10];
+  int64_t x_off = v[11], w_off = v[12], out_off = v[13], bias_off = v[14], bias_len = v[15], activation = v[16];
+  if (n < 1 || h < 1 || w < 1 || c < 1 || fh < 1 || fw < 1 || f < 1 || oh < 1 || ow < 1 || pad_top < 0 || pad_left < 0 ||
+      x_off < 0 || w_off < 0 || out_off < 0 || x_off % 4 || w_off % 4 || out_off % 4 ||
+      x_off + 4 * n * h * w * c > (int64_t)heap_bytes || w_off + 4 * fh * fw * c * f > (int64_t)heap_bytes ||
+      out_off + 4 * n * oh * ow * f > (int64_t)heap_bytes ||
+      (bias_off >= 0 && (bias_len < 1 || f % bias_len || bias_off % 4 || bias_off + 4 * bias_len > (int64_t)heap_bytes))) {
+    return throw_error(env, "conv2d: shapes, offsets or padding outside the heap");
+  }
+  const int64_t rows = n * oh * ow, patch = fh * fw * c;
+  // The patches are cut and multiplied a block of rows at a time, the block about 1 MB, so that it
+  // is still in cache when sgemm reads it (one buffer of every patch would be written to memory and read back).
+  int64_t block = (1 << 18) / patch;
+  if (block < 32) block = 32;
+  if (block > rows) block = rows;
+  float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
+  if (!col) return throw_error(env, "conv2d: out of memory for the patches");
+  const float *x = (const float *)(heap + x_off);
+  const float *filter = (const float *)(heap + w_off);
+  const float *bias = bias_off >= 0 ? (const float *)(heap + bias_off) : NULL;
+  float *out = (float *)(heap + out_off);
+  for (int64_t start = 0; start < rows; start += block) {
+    const int64_t count = rows - start < block ? rows - start : block;
+    for (int64_t r = 0; r < count; r++) {
+      const int64_t pixel = start + r, b = pixel / (oh * ow), oy = (pixel / ow) % oh, ox = pixel % ow;
+      float *row = col + r * patch;
+      for (int64_t ky = 0; ky < fh; ky++) {
+        const int64_t y = oy + ky - pad_top;
+        float *dst = row + ky * fw * c;
+        if (y < 0 || y >= h) { memset(dst, 0, (size_t)(fw * c) * sizeof(float)); continue; }
+        // The columns of this patch row that fall inside the image are one contiguous run of the input.
+        const int64_t x0 = ox - pad_left;
+        const int64_t first = x0 >= 0 ? 0 : -x0 < fw ? -x0 : fw;
+        const int64_t last = w - x0 >= fw ? fw : w - x0 > first ? w - x0 : first;
+        memset(dst, 0, (size_t)(first * c) * sizeof(float));
+        if (last > first) memcpy(dst + first * c, x + ((b * h + y) * w + x0 + first) * c, (size_t)((last - first) * c) * sizeof(float));
+        memset(dst + last * c, 0, (size_t)((fw - last) * c) * sizeof(float));
+      }
+    }
+    gemm_bias_act(0, 0, count, f, patch, col, filter, out + start * f, bias, bias_len, (int32_t)activation, (float)alpha_value);
+  }
+  free(col);
+  return NULL;
+}
+
 static napi_value sgemm(napi_env env, napi_callback_info info) {
   size_t argc = 17;
   napi_value argv[17];
@@ -146,20 +240,8 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   uint8_t *heap = (uint8_t *)data;
   const float *bias = bias_off >= 0 ? (const float *)(heap + bias_off) : NULL;
   for (int64_t i = 0; i < batch; i++) {
-    const float *a = (const float *)(heap + a_off) + i * a_stride;
-    const float *b = (const float *)(heap + b_off) + i * b_stride;
-    float *c = (float *)(heap + c_off) + i * c_stride;
-    // A bias is written into C first and sgemm adds the product to it (beta 1): no second pass for it.
-    if (bias) {
-      for (int64_t r = 0; r < m; r++) {
-        float *row = c + r * n;
-        if (bias_len == n) memcpy(row, bias, (size_t)n * sizeof(float));
-        else for (int64_t j = 0; j < n; j++) row[j] = bias[j % bias_len];
-      }
-    }
-    cblas_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)m, (int)n, (int)k, 1.0f,
-                a, trans_a ? (int)m : (int)k, b, trans_b ? (int)k : (int)n, bias ? 1.0f : 0.0f, c, (int)n);
-    activate(c, m * n, (int32_t)activation, alpha);
+    gemm_bias_act((int)trans_a, (int)trans_b, m, n, k, (const float *)(heap + a_off) + i * a_stride, (const float *)(heap + b_off) + i * b_stride,
+                  (float *)(heap + c_off) + i * c_stride, bias, bias_len, (int32_t)activation, alpha);
   }
   return NULL;
 }
@@ -169,6 +251,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "load", NULL, load, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, set_thread_count, NULL, NULL, NULL, napi_default, NULL },
     { "sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL },
+    { "conv2d", NULL, conv2d, NULL, NULL, NULL, napi_default, NULL },
   };
   CHECK(napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
   return exports;

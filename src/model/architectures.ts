@@ -120,10 +120,15 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
     labelSmoothing: 0.1,
     ...dcgan(16),
   },
+  'dcgan-64': {
+    name: 'dcgan-64',
+    summary: 'convolutional at the width DCGAN uses on MNIST, 28x28 images only: G dense 7x7x128, upsample + 3x3 conv to 14x14x64, upsample + 3x3 conv to 28x28x1 (BatchNorm, ReLU); D 3x3 convs of 64 and 128 filters with average pooling, dense 512, LeakyReLU 0.2',
+    noiseDim: 100,
+    lr: 2e-4,
+    labelSmoothing: 0.1,
+    ...dcgan(64),
+  },
 };
 
 export const ARCHITECTURE_NAMES = Object.keys(ARCHITECTURES);
 export const DEFAULT_ARCHITECTURE = 'mlp-gbn';
-
-/** Whether either network has convolutions (which run in the wasm backend's XNNPACK, not OpenBLAS). */
-export const usesConvolutions = (arch: Architecture): boolean => [...arch.generator, ...arch.discriminator].some((l) => l.kind === 'conv');

@@ -44,13 +44,6 @@ export interface BackendOptions {
   readonly kernels?: boolean;
   /** Threads for the wasm backend (default: every CPU; 1 for the single-threaded build; see wasm-blas). */
   readonly threads?: number;
-  /**
-   * The work includes convolutions (dcgan, the evaluator's classifier). They stay on the wasm
-   * backend (XNNPACK), so wasm-blas then starts the threaded wasm build: measured with the bench,
-   * dcgan 112 ms/step with two wasm threads against 147 with one, while mlp-gbn, all products,
-   * takes 52 with one and 68 with two (the second wasm thread competes with OpenBLAS's).
-   */
-  readonly convolutions?: boolean;
 }
 
 async function tryWasm(o: BackendOptions): Promise<E.Either<string, BackendInfo>> {
@@ -80,13 +73,15 @@ export function installKernels(backendName: string): string[] {
 }
 
 /**
- * The wasm backend with its matrix products by OpenBLAS on every core: single-threaded, since a
- * second wasm thread only competes with OpenBLAS's, unless the work has convolutions (above).
+ * The wasm backend with its matrix products and convolutions by OpenBLAS on every core:
+ * single-threaded, since a second wasm thread only competes with OpenBLAS's (measured with the
+ * bench at batch 64: mlp-gbn 52 ms/step with one wasm thread against 68 with two; dcgan-64 467
+ * against 741; dcgan 104 against 128).
  */
 async function tryWasmBlas(o: BackendOptions): Promise<E.Either<string, BackendInfo>> {
   const blas = loadBlas();
   if (E.isLeft(blas)) return blas;
-  const wasm = await tryWasm({ ...o, threads: o.threads ?? (o.convolutions ? cpus().length : 1) });
+  const wasm = await tryWasm({ ...o, threads: o.threads ?? 1 });
   if (E.isLeft(wasm)) return wasm;
   const native = o.kernels === false ? [] : installNativeMatMul('wasm');
   if (o.kernels !== false && native.length === 0) return E.left('the OpenBLAS kernels could not be installed on the wasm backend');

@@ -22,6 +22,8 @@ interface BlasAddon {
   sgemm(heap: Uint8Array, batch: number, transA: number, transB: number, m: number, n: number, k: number,
     aOffset: number, aStride: number, bOffset: number, bStride: number, cOffset: number, cStride: number,
     biasOffset: number, biasLength: number, activation: number, alpha: number): void;
+  conv2d(heap: Uint8Array, n: number, h: number, w: number, c: number, fh: number, fw: number, f: number, padTop: number, padLeft: number,
+    oh: number, ow: number, xOffset: number, wOffset: number, outOffset: number, biasOffset: number, biasLength: number, activation: number, alpha: number): void;
 }
 
 /** The library opened when GANSTREAM_OPENBLAS does not name one (or is 'off'): Debian's libopenblas0-pthread. */
@@ -80,6 +82,50 @@ export function sgemmPlan(aShape: readonly number[], bShape: readonly number[], 
   return { batch: product(lead), m, n, k, aStride: batchA === 1 ? 0 : m * k, bStride: batchB === 1 ? 0 : k * n, shape: [...lead, m, n] };
 }
 
+interface ConvAttrs { strides?: number | number[]; pad?: unknown; dataFormat?: string; dilations?: number | number[]; activation?: string; leakyreluAlpha?: number }
+
+/** Im2col buffers above this many floats (256 MB) are left to the previous kernel. */
+const MAX_PATCH_FLOATS = 64 * 1024 * 1024;
+
+const allOnes = (v: number | number[] | undefined) => v === undefined || (Array.isArray(v) ? v.every((x) => x === 1) : v === 1);
+
+/**
+ * How a convolution runs as the addon's im2col + sgemm: NHWC, stride 1, no dilation, 'same' (tfjs's
+ * split: the smaller half of the padding on top and left) or 'valid' padding. Null otherwise.
+ * Exported for the tests.
+ */
+export function convPlan(x: readonly number[], filter: readonly number[], a: ConvAttrs): { n: number; h: number; w: number; c: number; fh: number; fw: number; f: number; padTop: number; padLeft: number; oh: number; ow: number } | null {
+  if (x.length !== 4 || filter.length !== 4 || !allOnes(a.strides) || !allOnes(a.dilations) || (a.dataFormat !== undefined && a.dataFormat !== 'NHWC' && a.dataFormat !== 'channelsLast')) return null;
+  const [n, h, w, c] = x;
+  const [fh, fw, fc, f] = filter;
+  if (fc !== c) return null;
+  const same = a.pad === 'same';
+  if (!same && a.pad !== 'valid') return null;
+  const oh = same ? h : h - fh + 1, ow = same ? w : w - fw + 1;
+  if (oh < 1 || ow < 1 || n * oh * ow * fh * fw * c > MAX_PATCH_FLOATS) return null;
+  return { n, h, w, c, fh, fw, f, padTop: same ? Math.floor((fh - 1) / 2) : 0, padLeft: same ? Math.floor((fw - 1) / 2) : 0, oh, ow };
+}
+
+function nativeConv(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs as ConvAttrs;
+    const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
+    const plan = x && filter ? convPlan(x.shape, filter.shape, attrs) : null;
+    const biasLength = bias ? product(bias.shape) : 0;
+    if (!plan || !x || !filter || x.dtype !== 'float32' || filter.dtype !== 'float32' || activation === undefined || preluActivationWeights ||
+        (bias && (bias.dtype !== 'float32' || (biasLength !== plan.f && biasLength !== 1)))) {
+      return previous(args);
+    }
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput([plan.n, plan.oh, plan.ow, plan.f], 'float32');
+    const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
+    blas.conv2d(heap, plan.n, plan.h, plan.w, plan.c, plan.fh, plan.fw, plan.f, plan.padTop, plan.padLeft, plan.oh, plan.ow,
+      offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out), bias ? offsetOf(backend, bias) : -1, biasLength, activation, attrs.leakyreluAlpha ?? 0.2);
+    return out;
+  };
+}
+
 function nativeKernel(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
@@ -102,7 +148,7 @@ function nativeKernel(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
+export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D'] as const;
 
 const previousKernels = new Map<string, tf.KernelConfig>();
 
@@ -118,7 +164,8 @@ export function installNativeMatMul(backendName = 'wasm'): string[] {
     if (!kernel || previousKernels.has(name)) continue;
     previousKernels.set(name, kernel);
     tf.unregisterKernel(name, backendName);
-    tf.registerKernel({ ...kernel, kernelFunc: nativeKernel(loaded.addon, kernel.kernelFunc) });
+    const native = name === 'Conv2D' || name === 'FusedConv2D' ? nativeConv : nativeKernel;
+    tf.registerKernel({ ...kernel, kernelFunc: native(loaded.addon, kernel.kernelFunc) });
     done.push(name);
   }
   return done;
