@@ -9,6 +9,7 @@ import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
+import { CONV_FILTER_GRAD } from '../src/model/kernels/intermediates.ts';
 import { convPlan, installNativeMatMul, loadBlas, sgemmPlan, uninstallNativeMatMul } from '../src/model/kernels/native-matmul.ts';
 import { dStep, gStep } from '../src/model/steps.ts';
 
@@ -30,7 +31,7 @@ test('the wasm-blas backend: OpenBLAS named with its threads, both product kerne
   const info = (backend as E.Right<{ name: string; threads: number; kernels: readonly string[]; blas?: { library: string; config: string; threads: number } | null }>).right;
   assert.is(info.name, 'wasm');
   assert.ok(info.blas && /^OpenBLAS \d/.test(info.blas.config) && info.blas.threads >= 1, JSON.stringify(info.blas));
-  assert.ok(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D'].every((k) => info.kernels.includes(`${k} (OpenBLAS)`)), info.kernels.join(', '));
+  assert.ok(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', CONV_FILTER_GRAD].every((k) => info.kernels.includes(`${k} (OpenBLAS)`)), info.kernels.join(', '));
 });
 
 /** Runs `f` with the OpenBLAS kernels, then with the wasm backend's own; both results. */
@@ -133,6 +134,18 @@ test('Conv2D and FusedConv2D by im2col + OpenBLAS: the wasm kernels\' results on
       tf.dispose([n, w]);
     }
     tf.dispose([x, filter, bias, native, wasm]);
+  }
+});
+
+test('the filter gradient by OpenBLAS (patches^T dy) equals tfjs\'s automatic gradient on the wasm kernels', () => {
+  for (const [sx, k, f] of [[[4, 6, 6, 3], 3, 5], [[8, 14, 14, 16], 3, 32], [[2, 5, 7, 2], 5, 3], [[3, 28, 28, 1], 3, 4]] as [number[], number, number][]) {
+    const x = tensor(sx), dy = tensor([sx[0], sx[1], sx[2], f]), filter = tensor([k, k, sx[3], f]);
+    const native = tf.engine().runKernel(CONV_FILTER_GRAD, { x, dy }, { filterShape: [k, k, sx[3], f], pad: 'same' } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const [, reference] = bothPaths(() => tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), dy)))(filter)));
+    assert.equal(native.shape, reference.shape);
+    const error = maxRelative(native.dataSync() as Float32Array, reference.dataSync() as Float32Array);
+    assert.ok(error < 1e-5, `${sx}, ${k}x${k}, ${f} filters: relative error ${error}`);
+    tf.dispose([x, dy, filter, native, reference]);
   }
 });
 

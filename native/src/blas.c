@@ -19,6 +19,9 @@
  *       out = act(conv(x, W) + bias), stride 1, NHWC input [n, h, w, c], HWIO filter [fh, fw, c, f],
  *       output [n, oh, ow, f]; pixels outside the input (the padding) are 0. Runs as im2col (each
  *       output pixel's patch as a row) and sgemm with the filter, a cache-sized block of rows at a time.
+ *   conv2dFilterGrad(heap, n, h, w, c, fh, fw, f, padTop, padLeft, oh, ow, xOffset, dyOffset, dkOffset, 0, 0, 0, 0)
+ *       the gradient of that convolution's filter, dK [fh, fw, c, f], from x and the output's gradient
+ *       dy [n, oh, ow, f]: the patches' transpose times dy, summed over the blocks.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -146,6 +149,55 @@ static int heap_of(napi_env env, napi_value value, uint8_t **heap, size_t *bytes
   return 1;
 }
 
+/* A convolution's geometry (stride 1): input [n, h, w, c], filter [fh, fw, c, f], output [n, oh, ow, f]. */
+typedef struct { int64_t n, h, w, c, fh, fw, f, pad_top, pad_left, oh, ow; } conv_shape;
+
+/* Rows start..start+count of the im2col matrix: each output pixel's patch, zeros where it leaves the input. */
+static void fill_patches(float *col, const float *x, const conv_shape *s, int64_t start, int64_t count) {
+  const int64_t patch = s->fh * s->fw * s->c, c = s->c, fw = s->fw, w = s->w;
+  for (int64_t r = 0; r < count; r++) {
+    const int64_t pixel = start + r, b = pixel / (s->oh * s->ow), oy = (pixel / s->ow) % s->oh, ox = pixel % s->ow;
+    float *row = col + r * patch;
+    for (int64_t ky = 0; ky < s->fh; ky++) {
+      const int64_t y = oy + ky - s->pad_top;
+      float *dst = row + ky * fw * c;
+      if (y < 0 || y >= s->h) { memset(dst, 0, (size_t)(fw * c) * sizeof(float)); continue; }
+      // The columns of this patch row that fall inside the image are one contiguous run of the input.
+      const int64_t x0 = ox - s->pad_left;
+      const int64_t first = x0 >= 0 ? 0 : -x0 < fw ? -x0 : fw;
+      const int64_t last = w - x0 >= fw ? fw : w - x0 > first ? w - x0 : first;
+      memset(dst, 0, (size_t)(first * c) * sizeof(float));
+      if (last > first) memcpy(dst + first * c, x + ((b * s->h + y) * w + x0 + first) * c, (size_t)((last - first) * c) * sizeof(float));
+      memset(dst + last * c, 0, (size_t)((fw - last) * c) * sizeof(float));
+    }
+  }
+}
+
+/* Patch rows per block: about `floats` floats (1 MB keeps a block in cache for the forward product; the
+   filter gradient sums over the rows, and its product needs many of them to run at speed). */
+static int64_t block_rows(int64_t patch, int64_t rows, int64_t floats) {
+  int64_t block = floats / patch;
+  if (block < 32) block = 32;
+  return block > rows ? rows : block;
+}
+
+/* The 16 integer arguments after the heap (and a double) that both convolution calls take, checked against the heap. */
+static int read_conv_args(napi_env env, napi_value *argv, size_t heap_bytes, conv_shape *s, int64_t *offsets, int with_bias) {
+  int64_t v[17];
+  for (int i = 0; i < 17; i++) {
+    if (napi_get_value_int64(env, argv[i + 1], &v[i]) != napi_ok) return 0;
+  }
+  *s = (conv_shape){ v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10] };
+  for (int i = 0; i < 6; i++) offsets[i] = v[11 + i];
+  const int64_t x_bytes = 4 * s->n * s->h * s->w * s->c, w_bytes = 4 * s->fh * s->fw * s->c * s->f, y_bytes = 4 * s->n * s->oh * s->ow * s->f;
+  // conv2d: x, filter, out; the filter gradient: x, dy, out (the gradient, the filter's shape).
+  const int64_t sizes[3] = { x_bytes, with_bias ? w_bytes : y_bytes, with_bias ? y_bytes : w_bytes };
+  if (s->n < 1 || s->h < 1 || s->w < 1 || s->c < 1 || s->fh < 1 || s->fw < 1 || s->f < 1 || s->oh < 1 || s->ow < 1 || s->pad_top < 0 || s->pad_left < 0) return 0;
+  for (int i = 0; i < 3; i++) if (offsets[i] < 0 || offsets[i] % 4 || offsets[i] + sizes[i] > (int64_t)heap_bytes) return 0;
+  if (with_bias && offsets[3] >= 0 && (offsets[4] < 1 || s->f % offsets[4] || offsets[3] % 4 || offsets[3] + 4 * offsets[4] > (int64_t)heap_bytes)) return 0;
+  return 1;
+}
+
 static napi_value conv2d(napi_env env, napi_callback_info info) {
   size_t argc = 19;
   napi_value argv[19];
@@ -155,52 +207,50 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   uint8_t *heap;
   size_t heap_bytes;
   if (!heap_of(env, argv[0], &heap, &heap_bytes)) return throw_error(env, "conv2d: expected the heap as a typed array");
-  int64_t v[17];
-  for (int i = 0; i < 17; i++) {
-    if (napi_get_value_int64(env, argv[i + 1], &v[i]) != napi_ok) return throw_error(env, "conv2d: expected numbers after the heap");
-  }
-  double alpha_value;
-  if (napi_get_value_double(env, argv[18], &alpha_value) != napi_ok) return throw_error(env, "conv2d: alpha is not a number");
-  int64_t n = v[0], h = v[1], w = v[2], c = v[3], fh = v[4], fw = v[5], f = v[6], pad_top = v[7], pad_left = v[8], oh = v[9], ow = v[10];
-  int64_t x_off = v[11], w_off = v[12], out_off = v[13], bias_off = v[14], bias_len = v[15], activation = v[16];
-  if (n < 1 || h < 1 || w < 1 || c < 1 || fh < 1 || fw < 1 || f < 1 || oh < 1 || ow < 1 || pad_top < 0 || pad_left < 0 ||
-      x_off < 0 || w_off < 0 || out_off < 0 || x_off % 4 || w_off % 4 || out_off % 4 ||
-      x_off + 4 * n * h * w * c > (int64_t)heap_bytes || w_off + 4 * fh * fw * c * f > (int64_t)heap_bytes ||
-      out_off + 4 * n * oh * ow * f > (int64_t)heap_bytes ||
-      (bias_off >= 0 && (bias_len < 1 || f % bias_len || bias_off % 4 || bias_off + 4 * bias_len > (int64_t)heap_bytes))) {
+  conv_shape s;
+  int64_t o[6];
+  double alpha;
+  if (!read_conv_args(env, argv, heap_bytes, &s, o, 1) || napi_get_value_double(env, argv[18], &alpha) != napi_ok) {
     return throw_error(env, "conv2d: shapes, offsets or padding outside the heap");
   }
-  const int64_t rows = n * oh * ow, patch = fh * fw * c;
-  // The patches are cut and multiplied a block of rows at a time, the block about 1 MB, so that it
-  // is still in cache when sgemm reads it (one buffer of every patch would be written to memory and read back).
-  int64_t block = (1 << 18) / patch;
-  if (block < 32) block = 32;
-  if (block > rows) block = rows;
+  const int64_t rows = s.n * s.oh * s.ow, patch = s.fh * s.fw * s.c, block = block_rows(patch, rows, 1 << 18);
   float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
   if (!col) return throw_error(env, "conv2d: out of memory for the patches");
-  const float *x = (const float *)(heap + x_off);
-  const float *filter = (const float *)(heap + w_off);
-  const float *bias = bias_off >= 0 ? (const float *)(heap + bias_off) : NULL;
-  float *out = (float *)(heap + out_off);
+  const float *x = (const float *)(heap + o[0]), *filter = (const float *)(heap + o[1]);
+  const float *bias = o[3] >= 0 ? (const float *)(heap + o[3]) : NULL;
+  float *out = (float *)(heap + o[2]);
   for (int64_t start = 0; start < rows; start += block) {
     const int64_t count = rows - start < block ? rows - start : block;
-    for (int64_t r = 0; r < count; r++) {
-      const int64_t pixel = start + r, b = pixel / (oh * ow), oy = (pixel / ow) % oh, ox = pixel % ow;
-      float *row = col + r * patch;
-      for (int64_t ky = 0; ky < fh; ky++) {
-        const int64_t y = oy + ky - pad_top;
-        float *dst = row + ky * fw * c;
-        if (y < 0 || y >= h) { memset(dst, 0, (size_t)(fw * c) * sizeof(float)); continue; }
-        // The columns of this patch row that fall inside the image are one contiguous run of the input.
-        const int64_t x0 = ox - pad_left;
-        const int64_t first = x0 >= 0 ? 0 : -x0 < fw ? -x0 : fw;
-        const int64_t last = w - x0 >= fw ? fw : w - x0 > first ? w - x0 : first;
-        memset(dst, 0, (size_t)(first * c) * sizeof(float));
-        if (last > first) memcpy(dst + first * c, x + ((b * h + y) * w + x0 + first) * c, (size_t)((last - first) * c) * sizeof(float));
-        memset(dst + last * c, 0, (size_t)((fw - last) * c) * sizeof(float));
-      }
-    }
-    gemm_bias_act(0, 0, count, f, patch, col, filter, out + start * f, bias, bias_len, (int32_t)activation, (float)alpha_value);
+    fill_patches(col, x, &s, start, count);
+    gemm_bias_act(0, 0, count, s.f, patch, col, filter, out + start * s.f, bias, o[4], (int32_t)o[5], (float)alpha);
+  }
+  free(col);
+  return NULL;
+}
+
+/* The filter gradient of conv2d: dK [fh * fw * c, f] = the sum over output pixels of patch^T dy, block by block. */
+static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 19;
+  napi_value argv[19];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!library) return throw_error(env, "conv2dFilterGrad: OpenBLAS is not loaded");
+  if (argc != 19) return throw_error(env, "conv2dFilterGrad: expected 19 arguments");
+  uint8_t *heap;
+  size_t heap_bytes;
+  if (!heap_of(env, argv[0], &heap, &heap_bytes)) return throw_error(env, "conv2dFilterGrad: expected the heap as a typed array");
+  conv_shape s;
+  int64_t o[6];
+  if (!read_conv_args(env, argv, heap_bytes, &s, o, 0)) return throw_error(env, "conv2dFilterGrad: shapes, offsets or padding outside the heap");
+  const int64_t rows = s.n * s.oh * s.ow, patch = s.fh * s.fw * s.c, block = block_rows(patch, rows, 1 << 21);
+  float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
+  if (!col) return throw_error(env, "conv2dFilterGrad: out of memory for the patches");
+  const float *x = (const float *)(heap + o[0]), *dy = (const float *)(heap + o[1]);
+  float *dk = (float *)(heap + o[2]);
+  for (int64_t start = 0; start < rows; start += block) {
+    const int64_t count = rows - start < block ? rows - start : block;
+    fill_patches(col, x, &s, start, count);
+    cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, (int)patch, (int)s.f, (int)count, 1.0f, col, (int)patch, dy + start * s.f, (int)s.f,
+                start == 0 ? 0.0f : 1.0f, dk, (int)s.f);
   }
   free(col);
   return NULL;
@@ -252,6 +302,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "setThreads", NULL, set_thread_count, NULL, NULL, NULL, napi_default, NULL },
     { "sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL },
     { "conv2d", NULL, conv2d, NULL, NULL, NULL, napi_default, NULL },
+    { "conv2dFilterGrad", NULL, conv2d_filter_grad, NULL, NULL, NULL, napi_default, NULL },
   };
   CHECK(napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
   return exports;

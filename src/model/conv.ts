@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ImageShape } from './architectures.ts';
+import { backendHas, CONV_FILTER_GRAD } from './kernels/intermediates.ts';
 
 export type Activation = { readonly activation: 'relu' } | { readonly activation: 'leakyrelu'; readonly leakyreluAlpha: number } | Record<string, never>;
 
@@ -33,6 +34,11 @@ export function convForward(x: tf.Tensor2D, shape: ImageShape, kernel: tf.Tensor
  */
 function kernelGradient(x: tf.Tensor2D, [h, w, c]: ImageShape, k: number, dOut: tf.Tensor2D, filters: number): tf.Tensor4D {
   const n = x.shape[0];
+  if (backendHas(CONV_FILTER_GRAD)) {
+    // OpenBLAS (native-matmul.ts): the patches' transpose times the output gradient, no transposes.
+    return tf.engine().runKernel(CONV_FILTER_GRAD, { x: tf.reshape(x, [n, h, w, c]), dy: tf.reshape(dOut, [n, h, w, filters]) },
+      { filterShape: [k, k, c, filters], pad: 'same' } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  }
   const p = (k - 1) / 2;
   const padded = tf.pad(tf.reshape(x, [n, h, w, c]), [[0, 0], [p, p], [p, p], [0, 0]]);
   const images = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D;

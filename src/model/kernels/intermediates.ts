@@ -7,6 +7,13 @@ import * as tf from '@tensorflow/tfjs';
 
 export type KernelBackend = Parameters<tf.KernelFunc>[0]['backend'] & { disposeData(id: object): boolean };
 
+/**
+ * ganstream's kernel for a convolution's filter gradient, installed with OpenBLAS
+ * (native-matmul.ts; conv.ts uses it where it is): inputs x [n, h, w, c] and dy [n, oh, ow, f],
+ * attrs { filterShape, pad }; stride 1.
+ */
+export const CONV_FILTER_GRAD = 'GanstreamConv2DFilterGrad';
+
 /** Whether the current backend has the kernel (ganstream's fused ones exist on wasm only). */
 export const backendHas = (kernelName: string): boolean => tf.getKernel(kernelName, tf.getBackend()) !== undefined;
 

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
+import { CONV_FILTER_GRAD } from './intermediates.ts';
 import { backendMemory, offsetOf, type WasmBackend } from './simd-module.ts';
 
 /** The OpenBLAS that was loaded: the name or path it was opened by, its build, and its threads. */
@@ -22,6 +23,8 @@ interface BlasAddon {
   sgemm(heap: Uint8Array, batch: number, transA: number, transB: number, m: number, n: number, k: number,
     aOffset: number, aStride: number, bOffset: number, bStride: number, cOffset: number, cStride: number,
     biasOffset: number, biasLength: number, activation: number, alpha: number): void;
+  conv2dFilterGrad(heap: Uint8Array, n: number, h: number, w: number, c: number, fh: number, fw: number, f: number, padTop: number, padLeft: number,
+    oh: number, ow: number, xOffset: number, dyOffset: number, dkOffset: number, unused1: 0, unused2: 0, unused3: 0, unused4: 0): void;
   conv2d(heap: Uint8Array, n: number, h: number, w: number, c: number, fh: number, fw: number, f: number, padTop: number, padLeft: number,
     oh: number, ow: number, xOffset: number, wOffset: number, outOffset: number, biasOffset: number, biasLength: number, activation: number, alpha: number): void;
 }
@@ -126,6 +129,25 @@ function nativeConv(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
+interface FilterGradAttrs { filterShape: [number, number, number, number]; pad: 'same' | 'valid' }
+
+function nativeFilterGrad(blas: BlasAddon): tf.KernelFunc {
+  return (args) => {
+    const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
+    const a = args.attrs as unknown as FilterGradAttrs;
+    const plan = convPlan(x.shape, a.filterShape, { pad: a.pad });
+    if (!plan || x.dtype !== 'float32' || dy.dtype !== 'float32' || !sameDims(dy.shape, [plan.n, plan.oh, plan.ow, plan.f])) {
+      throw new Error(`${CONV_FILTER_GRAD}: x [${x.shape}], dy [${dy.shape}], filter [${a.filterShape}], pad ${a.pad}: expected a stride-1 float32 NHWC convolution's shapes`);
+    }
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput([...a.filterShape], 'float32');
+    const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
+    blas.conv2dFilterGrad(heap, plan.n, plan.h, plan.w, plan.c, plan.fh, plan.fw, plan.f, plan.padTop, plan.padLeft, plan.oh, plan.ow,
+      offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out), 0, 0, 0, 0);
+    return out;
+  };
+}
+
 function nativeKernel(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
@@ -168,6 +190,10 @@ export function installNativeMatMul(backendName = 'wasm'): string[] {
     tf.registerKernel({ ...kernel, kernelFunc: native(loaded.addon, kernel.kernelFunc) });
     done.push(name);
   }
+  if (!tf.getKernel(CONV_FILTER_GRAD, backendName)) {
+    tf.registerKernel({ kernelName: CONV_FILTER_GRAD, backendName, kernelFunc: nativeFilterGrad(loaded.addon) });
+    done.push(CONV_FILTER_GRAD);
+  }
   return done;
 }
 
@@ -177,4 +203,5 @@ export function uninstallNativeMatMul(backendName = 'wasm'): void {
     tf.registerKernel(kernel);
   }
   previousKernels.clear();
+  if (tf.getKernel(CONV_FILTER_GRAD, backendName)) tf.unregisterKernel(CONV_FILTER_GRAD, backendName);
 }
