@@ -75,8 +75,8 @@ export function installKernels(backendName: string): string[] {
 /**
  * The wasm backend with its matrix products and convolutions by OpenBLAS on every core:
  * single-threaded, since a second wasm thread only competes with OpenBLAS's (measured with the
- * bench at batch 64: mlp-gbn 52 ms/step with one wasm thread against 68 with two; dcgan-64 467
- * against 741; dcgan 104 against 128).
+ * bench at batch 64: mlp-gbn 52 ms/step with one wasm thread against 68 with two; dcgan 104
+ * against 128, dcgan-64 467 against 741).
  */
 async function tryWasmBlas(o: BackendOptions): Promise<E.Either<string, BackendInfo>> {
   const blas = loadBlas();
