@@ -198,21 +198,30 @@ static int read_conv_args(napi_env env, napi_value *argv, size_t heap_bytes, con
   return 1;
 }
 
-static napi_value conv2d(napi_env env, napi_callback_info info) {
+/* What both convolution calls start with: the 19 arguments read and checked; 0 when one was wrong (an error is then pending). */
+static int conv_call(napi_env env, napi_callback_info info, const char *name, int with_bias, uint8_t **heap, conv_shape *s, int64_t *o, double *alpha) {
   size_t argc = 19;
   napi_value argv[19];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (!library) return throw_error(env, "conv2d: OpenBLAS is not loaded");
-  if (argc != 19) return throw_error(env, "conv2d: expected 19 arguments");
-  uint8_t *heap;
   size_t heap_bytes;
-  if (!heap_of(env, argv[0], &heap, &heap_bytes)) return throw_error(env, "conv2d: expected the heap as a typed array");
+  char message[200];
+  const char *why = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) why = "N-API call failed";
+  else if (!library) why = "OpenBLAS is not loaded";
+  else if (argc != 19) why = "expected 19 arguments";
+  else if (!heap_of(env, argv[0], heap, &heap_bytes)) why = "expected the heap as a typed array";
+  else if (!read_conv_args(env, argv, heap_bytes, s, o, with_bias) || napi_get_value_double(env, argv[18], alpha) != napi_ok) why = "shapes, offsets or padding outside the heap";
+  if (!why) return 1;
+  snprintf(message, sizeof message, "%s: %s", name, why);
+  napi_throw_error(env, NULL, message);
+  return 0;
+}
+
+static napi_value conv2d(napi_env env, napi_callback_info info) {
+  uint8_t *heap;
   conv_shape s;
   int64_t o[6];
   double alpha;
-  if (!read_conv_args(env, argv, heap_bytes, &s, o, 1) || napi_get_value_double(env, argv[18], &alpha) != napi_ok) {
-    return throw_error(env, "conv2d: shapes, offsets or padding outside the heap");
-  }
+  if (!conv_call(env, info, "conv2d", 1, &heap, &s, o, &alpha)) return NULL;
   const int64_t rows = s.n * s.oh * s.ow, patch = s.fh * s.fw * s.c, block = block_rows(patch, rows, 1 << 18);
   float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
   if (!col) return throw_error(env, "conv2d: out of memory for the patches");
@@ -230,17 +239,11 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
 
 /* The filter gradient of conv2d: dK [fh * fw * c, f] = the sum over output pixels of patch^T dy, block by block. */
 static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
-  size_t argc = 19;
-  napi_value argv[19];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (!library) return throw_error(env, "conv2dFilterGrad: OpenBLAS is not loaded");
-  if (argc != 19) return throw_error(env, "conv2dFilterGrad: expected 19 arguments");
   uint8_t *heap;
-  size_t heap_bytes;
-  if (!heap_of(env, argv[0], &heap, &heap_bytes)) return throw_error(env, "conv2dFilterGrad: expected the heap as a typed array");
   conv_shape s;
   int64_t o[6];
-  if (!read_conv_args(env, argv, heap_bytes, &s, o, 0)) return throw_error(env, "conv2dFilterGrad: shapes, offsets or padding outside the heap");
+  double unused;
+  if (!conv_call(env, info, "conv2dFilterGrad", 0, &heap, &s, o, &unused)) return NULL;
   const int64_t rows = s.n * s.oh * s.ow, patch = s.fh * s.fw * s.c, block = block_rows(patch, rows, 1 << 21);
   float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
   if (!col) return throw_error(env, "conv2dFilterGrad: out of memory for the patches");
