@@ -152,6 +152,8 @@ test('the filter gradient by OpenBLAS (patches^T dy) equals tfjs\'s automatic gr
 test('the convolution plan: stride 1, no dilation, NHWC; anything else to the previous kernel', () => {
   assert.equal(convPlan([2, 6, 6, 3], [2, 2, 3, 4], { pad: 'same' }), { n: 2, h: 6, w: 6, c: 3, fh: 2, fw: 2, f: 4, padTop: 0, padLeft: 0, oh: 6, ow: 6 });
   assert.equal(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'valid', strides: [1, 1] }), { n: 2, h: 6, w: 6, c: 3, fh: 3, fw: 3, f: 4, padTop: 0, padLeft: 0, oh: 4, ow: 4 });
+  // The patches are cut a block at a time, so no size is too large: dcgan-64's D at batch 512 (116 million patch values) once fell through to a throw.
+  assert.ok(convPlan([1024, 14, 14, 64], [3, 3, 64, 128], { pad: 'same' }), 'a large convolution is planned');
   assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'same', strides: 2 }), null, 'stride 2');
   assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'same', dilations: [2, 2] }), null, 'dilated');
   assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 1 }), null, 'explicit padding');

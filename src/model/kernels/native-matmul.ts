@@ -87,9 +87,6 @@ export function sgemmPlan(aShape: readonly number[], bShape: readonly number[], 
 
 interface ConvAttrs { strides?: number | number[]; pad?: unknown; dataFormat?: string; dilations?: number | number[]; activation?: string; leakyreluAlpha?: number }
 
-/** Im2col buffers above this many floats (256 MB) are left to the previous kernel. */
-const MAX_PATCH_FLOATS = 64 * 1024 * 1024;
-
 const allOnes = (v: number | number[] | undefined) => v === undefined || (Array.isArray(v) ? v.every((x) => x === 1) : v === 1);
 
 /**
@@ -105,7 +102,7 @@ export function convPlan(x: readonly number[], filter: readonly number[], a: Con
   const same = a.pad === 'same';
   if (!same && a.pad !== 'valid') return null;
   const oh = same ? h : h - fh + 1, ow = same ? w : w - fw + 1;
-  if (oh < 1 || ow < 1 || n * oh * ow * fh * fw * c > MAX_PATCH_FLOATS) return null;
+  if (oh < 1 || ow < 1) return null;
   return { n, h, w, c, fh, fw, f, padTop: same ? Math.floor((fh - 1) / 2) : 0, padLeft: same ? Math.floor((fw - 1) / 2) : 0, oh, ow };
 }
 
