@@ -216,48 +216,43 @@ static int conv_call(napi_env env, napi_callback_info info, const char *name, in
   return 0;
 }
 
-static napi_value conv2d(napi_env env, napi_callback_info info) {
+/*
+ * conv2d (filter_grad 0) or its filter's gradient (filter_grad 1), a block of patch rows at a time:
+ * the output is patches * filter + bias, activated; the filter's gradient is the sum of patches^T dy.
+ */
+static napi_value conv_by_blocks(napi_env env, napi_callback_info info, const char *name, int filter_grad) {
   uint8_t *heap;
   conv_shape s;
   int64_t o[6];
   double alpha;
-  if (!conv_call(env, info, "conv2d", 1, &heap, &s, o, &alpha)) return NULL;
-  const int64_t rows = s.n * s.oh * s.ow, patch = s.fh * s.fw * s.c, block = block_rows(patch, rows, 1 << 18);
+  if (!conv_call(env, info, name, !filter_grad, &heap, &s, o, &alpha)) return NULL;
+  const int64_t rows = s.n * s.oh * s.ow, patch = s.fh * s.fw * s.c, block = block_rows(patch, rows, filter_grad ? 1 << 21 : 1 << 18);
   float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
-  if (!col) return throw_error(env, "conv2d: out of memory for the patches");
-  const float *x = (const float *)(heap + o[0]), *filter = (const float *)(heap + o[1]);
-  const float *bias = o[3] >= 0 ? (const float *)(heap + o[3]) : NULL;
+  if (!col) {
+    char message[200];
+    snprintf(message, sizeof message, "%s: out of memory for the patches", name);
+    return throw_error(env, message);
+  }
+  const float *x = (const float *)(heap + o[0]), *other = (const float *)(heap + o[1]);
   float *out = (float *)(heap + o[2]);
+  const float *bias = !filter_grad && o[3] >= 0 ? (const float *)(heap + o[3]) : NULL;
   for (int64_t start = 0; start < rows; start += block) {
     const int64_t count = rows - start < block ? rows - start : block;
     fill_patches(col, x, &s, start, count);
-    gemm_bias_act(0, 0, count, s.f, patch, col, filter, out + start * s.f, bias, o[4], (int32_t)o[5], (float)alpha);
+    if (filter_grad) {
+      cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, (int)patch, (int)s.f, (int)count, 1.0f, col, (int)patch, other + start * s.f, (int)s.f,
+                  start == 0 ? 0.0f : 1.0f, out, (int)s.f);
+    } else {
+      gemm_bias_act(0, 0, count, s.f, patch, col, other, out + start * s.f, bias, o[4], (int32_t)o[5], (float)alpha);
+    }
   }
   free(col);
   return NULL;
 }
 
-/* The filter gradient of conv2d: dK [fh * fw * c, f] = the sum over output pixels of patch^T dy, block by block. */
-static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
-  uint8_t *heap;
-  conv_shape s;
-  int64_t o[6];
-  double unused;
-  if (!conv_call(env, info, "conv2dFilterGrad", 0, &heap, &s, o, &unused)) return NULL;
-  const int64_t rows = s.n * s.oh * s.ow, patch = s.fh * s.fw * s.c, block = block_rows(patch, rows, 1 << 21);
-  float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
-  if (!col) return throw_error(env, "conv2dFilterGrad: out of memory for the patches");
-  const float *x = (const float *)(heap + o[0]), *dy = (const float *)(heap + o[1]);
-  float *dk = (float *)(heap + o[2]);
-  for (int64_t start = 0; start < rows; start += block) {
-    const int64_t count = rows - start < block ? rows - start : block;
-    fill_patches(col, x, &s, start, count);
-    cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, (int)patch, (int)s.f, (int)count, 1.0f, col, (int)patch, dy + start * s.f, (int)s.f,
-                start == 0 ? 0.0f : 1.0f, dk, (int)s.f);
-  }
-  free(col);
-  return NULL;
-}
+static napi_value conv2d(napi_env env, napi_callback_info info) { return conv_by_blocks(env, info, "conv2d", 0); }
+
+static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) { return conv_by_blocks(env, info, "conv2dFilterGrad", 1); }
 
 static napi_value sgemm(napi_env env, napi_callback_info info) {
   size_t argc = 17;

@@ -106,22 +106,32 @@ export function convPlan(x: readonly number[], filter: readonly number[], a: Con
   return { n, h, w, c, fh, fw, f, padTop: same ? Math.floor((fh - 1) / 2) : 0, padLeft: same ? Math.floor((fw - 1) / 2) : 0, oh, ow };
 }
 
+/**
+ * What the addon adds after a product of `width` columns, as it takes them: the activation's number,
+ * and the bias (float32, one value or one per column) with its length. Null where it does not (prelu,
+ * another activation or bias): the previous kernel then runs.
+ */
+function epilogue(inputs: Record<string, tf.TensorInfo | undefined>, attrs: { activation?: string }, width: number): { activation: number; bias: tf.TensorInfo | undefined; biasLength: number } | null {
+  const { bias, preluActivationWeights } = inputs;
+  const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
+  const biasLength = bias ? product(bias.shape) : 0;
+  if (activation === undefined || preluActivationWeights || (bias && (bias.dtype !== 'float32' || (biasLength !== width && biasLength !== 1)))) return null;
+  return { activation, bias, biasLength };
+}
+
 function nativeConv(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
-    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const inputs = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const { x, filter } = inputs;
     const attrs = args.attrs as ConvAttrs;
-    const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
-    const plan = x && filter ? convPlan(x.shape, filter.shape, attrs) : null;
-    const biasLength = bias ? product(bias.shape) : 0;
-    if (!plan || !x || !filter || x.dtype !== 'float32' || filter.dtype !== 'float32' || activation === undefined || preluActivationWeights ||
-        (bias && (bias.dtype !== 'float32' || (biasLength !== plan.f && biasLength !== 1)))) {
-      return previous(args);
-    }
+    const plan = x && filter && x.dtype === 'float32' && filter.dtype === 'float32' ? convPlan(x.shape, filter.shape, attrs) : null;
+    const e = plan ? epilogue(inputs, attrs, plan.f) : null;
+    if (!plan || !e || !x || !filter) return previous(args);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput([plan.n, plan.oh, plan.ow, plan.f], 'float32');
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
     blas.conv2d(heap, plan.n, plan.h, plan.w, plan.c, plan.fh, plan.fw, plan.f, plan.padTop, plan.padLeft, plan.oh, plan.ow,
-      offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out), bias ? offsetOf(backend, bias) : -1, biasLength, activation, attrs.leakyreluAlpha ?? 0.2);
+      offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out), e.bias ? offsetOf(backend, e.bias) : -1, e.biasLength, e.activation, attrs.leakyreluAlpha ?? 0.2);
     return out;
   };
 }
@@ -147,22 +157,19 @@ function nativeFilterGrad(blas: BlasAddon): tf.KernelFunc {
 
 function nativeKernel(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
-    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const inputs = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const { a, b } = inputs;
     const attrs = args.attrs as MatMulAttrs;
-    const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
-    const plan = a && b ? sgemmPlan(a.shape, b.shape, Boolean(attrs.transposeA), Boolean(attrs.transposeB)) : null;
-    const biasLength = bias ? product(bias.shape) : 0;
-    if (!plan || !a || !b || a.dtype !== 'float32' || b.dtype !== 'float32' || activation === undefined || preluActivationWeights ||
-        (bias && (bias.dtype !== 'float32' || (biasLength !== plan.n && biasLength !== 1)))) {
-      return previous(args);
-    }
+    const plan = a && b && a.dtype === 'float32' && b.dtype === 'float32' ? sgemmPlan(a.shape, b.shape, Boolean(attrs.transposeA), Boolean(attrs.transposeB)) : null;
+    const e = plan ? epilogue(inputs, attrs, plan.n) : null;
+    if (!plan || !e || !a || !b) return previous(args);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput(plan.shape, 'float32');
     // The view is made after the output is allocated: malloc may grow the memory and replace its buffer.
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
     blas.sgemm(heap, plan.batch, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0, plan.m, plan.n, plan.k,
       offsetOf(backend, a), plan.aStride, offsetOf(backend, b), plan.bStride, offsetOf(backend, out), plan.m * plan.n,
-      bias ? offsetOf(backend, bias) : -1, biasLength, activation, attrs.leakyreluAlpha ?? 0.2);
+      e.bias ? offsetOf(backend, e.bias) : -1, e.biasLength, e.activation, attrs.leakyreluAlpha ?? 0.2);
     return out;
   };
 }
