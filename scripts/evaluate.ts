@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseFlags } from '../src/cli/flags.ts';
 import { loadGenerator } from '../src/cli/saved-generator.ts';
-import { DATASET_NAMES, FASHION_MNIST_DIR, loadIdxDataset, MNIST } from '../src/data/load.ts';
+import { DATASET_NAMES, FASHION_MNIST_DIR, loadDataset, loadIdxDataset, MNIST } from '../src/data/load.ts';
 import { normals, permutation, seeded } from '../src/data/random.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
@@ -24,7 +24,7 @@ import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
 import { formatQuality } from '../src/quality/format.ts';
 import { quality, reference } from '../src/quality/quality.ts';
 import { imagesAt, imagesOf } from '../src/data/dataset.ts';
-import { classifierData, classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
+import { classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
 import { referenceSet } from '../src/quality/judge.ts';
 import { readSamples } from '../src/quality/samples.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
@@ -100,13 +100,13 @@ let images: Float32Array, count: number, out: string | null, what: string;
 // for MNIST, n of the 60,000 training digits (picked by --seed); otherwise the held-out images the reference leaves out.
 const ref = referenceSet(set, real);
 if (f.real && set === 'mnist') {
-  const train = classifierData('mnist');
+  const train = loadDataset(MNIST);
   if (E.isLeft(train)) fail(train.left);
-  const order = permutation(seeded(seed, 22), train.right.train.count);
-  images = imagesAt(train.right.train, order.slice(0, n));
+  const order = permutation(seeded(seed, 22), train.right.count);
+  images = imagesAt(train.right, order.slice(0, n));
   count = n;
   out = null;
-  what = `${n} of the ${train.right.train.count} training digits (seed ${seed})`;
+  what = `${n} of the ${train.right.count} training digits (seed ${seed})`;
 } else if (f.real) {
   const half = ref.count;
   images = imagesOf(real, half, 2 * half);

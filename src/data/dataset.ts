@@ -23,7 +23,7 @@ export const scaled = (grey: number): number => grey / 127.5 - 1;
 export function copyImage(d: Dataset, index: number, out: Float32Array, at: number): void {
   const p = pixelsOf(d);
   const from = index * p, to = at * p;
-  for (let i = 0; i < p; i++) out[to + i] = d.grey[from + i] / 127.5 - 1;
+  for (let i = 0; i < p; i++) out[to + i] = scaled(d.grey[from + i]);
 }
 
 /** Images from..to of a dataset, scaled to [-1, 1]: a new array (use it for sets of a few thousand, not for training data). */

@@ -41,15 +41,22 @@ export interface QualityOptions {
 /** Images on each side of precision and recall. */
 export const PR_IMAGES = 2000;
 
-export function quality(c: Classifier, ref: Reference, images: Float32Array, n: number, o: QualityOptions = {}): Quality {
-  const { features, probs } = classify(c, images, n);
-  // k-NN radii depend on the set sizes: precision and recall compare equal numbers of images, at
-  // most PR_IMAGES (the k-NN is over all pairs); the real ones spread evenly over the reference.
+/**
+ * Precision and recall of the samples' features against the reference's. k-NN radii depend on the
+ * set sizes, so both sides have the same number of images, at most PR_IMAGES (the k-NN is over all
+ * pairs); the real ones are spread evenly over the reference.
+ */
+function samplePrecisionRecall(ref: Reference, features: Float32Array, n: number): { precision: number; recall: number } {
   const m = Math.min(n, ref.n, PR_IMAGES);
   const stride = Math.floor(ref.n / m);
   const real = new Float32Array(m * FEATURES);
   for (let i = 0; i < m; i++) real.set(ref.features.subarray(i * stride * FEATURES, (i * stride + 1) * FEATURES), i * FEATURES);
-  const pr = o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : precisionRecall(real, m, features.subarray(0, m * FEATURES), m, FEATURES, 3);
+  return precisionRecall(real, m, features.subarray(0, m * FEATURES), m, FEATURES, 3);
+}
+
+export function quality(c: Classifier, ref: Reference, images: Float32Array, n: number, o: QualityOptions = {}): Quality {
+  const { features, probs } = classify(c, images, n);
+  const pr = o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : samplePrecisionRecall(ref, features, n);
   return {
     samples: n,
     realSamples: ref.n,

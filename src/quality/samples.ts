@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
-import { imagesOf } from '../data/dataset.ts';
+import { imagesOf, scaled } from '../data/dataset.ts';
 import { loadIdxDataset } from '../data/load.ts';
 
 export interface Samples { readonly images: Float32Array; readonly count: number }
@@ -49,7 +49,7 @@ export function cellsOfGrid(grey: Uint8Array, width: number, height: number): E.
   let n = 0;
   for (const [y0] of rows) for (const [x0] of cols) {
     for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) {
-      images[n * 784 + r * 28 + c] = grey[(y0 + r * scale) * width + x0 + c * scale] / 127.5 - 1;
+      images[n * 784 + r * 28 + c] = scaled(grey[(y0 + r * scale) * width + x0 + c * scale]);
     }
     n++;
   }
