@@ -85,7 +85,7 @@ if (E.isLeft(backend)) fail(backend.left);
 
 const gan = (() => {
   try {
-    return createGan(ARCHITECTURES[config.arch], { pixels: pixelsOf(data), seed: config.seed, lr: config.lr, beta1: config.beta1, noiseDim: config.noiseDim, ema: config.ema });
+    return createGan(ARCHITECTURES[config.arch], { ...config, pixels: pixelsOf(data) });
   } catch (e) {
     return fail((e as Error).message);
   }

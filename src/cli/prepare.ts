@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { limitDataset, type Dataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/load.ts';
-import type { TrainConfig } from '../streams/config.ts';
+import { realPerStep, type TrainConfig } from '../streams/config.ts';
 import { checkRunFolder } from './run-folder.ts';
 import { LIMITS } from './train-options.ts';
 import { stepsPerEpoch } from '../streams/sources/batches.ts';
@@ -14,11 +14,11 @@ export function prepareDataset(config: TrainConfig, checkFolder = true): E.Eithe
     loadDataset(config.dataset),
     E.mapLeft((why) => (why.startsWith('--dataset') ? why : `--dataset: ${why}`)),
     E.map((d) => (config.limit === null ? d : limitDataset(d, config.limit))),
-    E.chain((d) => config.batchSize <= d.count
+    E.chain((d) => realPerStep(config) <= d.count
       ? E.right(d)
-      : E.left(`--batch-size ${config.batchSize} is larger than the ${d.count} images of the dataset${config.limit !== null ? ` (--limit ${config.limit})` : ''}: expected at most ${d.count}`)),
+      : E.left(`--batch-size ${config.batchSize}${realPerStep(config) === config.batchSize ? '' : ` (x --d-steps ${config.dSteps} = ${realPerStep(config)} real images a step)`} is larger than the ${d.count} images of the dataset${config.limit !== null ? ` (--limit ${config.limit})` : ''}: expected at most ${d.count}`)),
     E.chainFirst((d) => {
-      const perEpoch = stepsPerEpoch(d, config.batchSize);
+      const perEpoch = stepsPerEpoch(d, realPerStep(config));
       return perEpoch * config.epochs <= LIMITS.totalSteps
         ? E.right(d)
         : E.left(`--epochs ${config.epochs}: a plan of ${(perEpoch * config.epochs).toLocaleString('en-US')} steps (${perEpoch.toLocaleString('en-US')} per epoch), expected at most ${LIMITS.totalSteps.toLocaleString('en-US')}`);

@@ -20,6 +20,10 @@ const FLAGS = {
   epochs: intIn(1, LIMITS.epochs),
   'batch-size': intIn(1, LIMITS.batchSize),
   lr: numberIn('a number > 0 and <= 1', (n) => n > 0 && n <= 1),
+  'lr-d': numberIn('a number > 0 and <= 1', (n) => n > 0 && n <= 1),
+  'lr-g': numberIn('a number > 0 and <= 1', (n) => n > 0 && n <= 1),
+  'lr-schedule': oneOf(['constant', 'linear'] as const),
+  'd-steps': intIn(1, 100),
   beta1: numberIn('a number >= 0 and < 1', (n) => n >= 0 && n < 1),
   'noise-dim': intIn(1, LIMITS.noiseDim),
   arch: oneOf(ARCHITECTURE_NAMES),
@@ -41,7 +45,7 @@ const FLAGS = {
 
 /** The TrainConfig field each flag sets. */
 const FIELD: Readonly<Record<Exclude<FlagName, 'resume'>, keyof TrainConfig>> = {
-  epochs: 'epochs', 'batch-size': 'batchSize', lr: 'lr', beta1: 'beta1', 'noise-dim': 'noiseDim', arch: 'arch', loss: 'loss',
+  epochs: 'epochs', 'batch-size': 'batchSize', lr: 'lr', 'lr-d': 'lrD', 'lr-g': 'lrG', 'lr-schedule': 'lrSchedule', 'd-steps': 'dSteps', beta1: 'beta1', 'noise-dim': 'noiseDim', arch: 'arch', loss: 'loss',
   'label-smoothing': 'labelSmoothing', ema: 'ema', seed: 'seed', dataset: 'dataset', limit: 'limit', milestones: 'milestones', 'milestone-steps': 'milestoneSteps',
   out: 'out', backend: 'backend', 'checkpoint-every': 'checkpointEvery', 'on-nan': 'onNan', 'eval-every': 'evalEvery',
 };
@@ -56,7 +60,12 @@ step_<N>.png and epoch_<N>.png, final_results.png, summary.json, generator/ and 
 
   --epochs N            passes over the dataset (default ${TRAIN_DEFAULTS.epochs})
   --batch-size N        images per step (default ${TRAIN_DEFAULTS.batchSize}); the last partial batch is dropped
-  --lr X                Adam learning rate (default: the architecture's: 4e-4, 2e-4 or 1e-3)
+  --lr X                Adam learning rate of both networks (default: the architecture's: 4e-4, 2e-4 or 1e-3)
+  --lr-d X, --lr-g X    D's or G's own learning rate (default --lr), e.g. a faster D (TTUR)
+  --lr-schedule NAME    constant (default) | linear: both rates fall linearly to 0 at the last step
+                        (a resume that adds epochs stretches the fall over the new total)
+  --d-steps N           D updates per G update, each on its own real batch (default 1); a step is one
+                        G update, so an epoch has N times fewer steps
   --beta1 X             Adam beta1 (default ${TRAIN_DEFAULTS.beta1})
   --noise-dim N         generator input size (default: the architecture's, 100 or 96)
   --arch NAME           ${ARCHITECTURE_NAMES.join(' | ')} (default ${DEFAULT_ARCHITECTURE})
@@ -143,6 +152,10 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
           epochs: decoded.epochs ?? TRAIN_DEFAULTS.epochs,
           batchSize: decoded['batch-size'] ?? TRAIN_DEFAULTS.batchSize,
           lr: decoded.lr ?? arch.lr,
+          ...(decoded['lr-d'] !== undefined ? { lrD: decoded['lr-d'] } : {}),
+          ...(decoded['lr-g'] !== undefined ? { lrG: decoded['lr-g'] } : {}),
+          ...(decoded['lr-schedule'] !== undefined ? { lrSchedule: decoded['lr-schedule'] } : {}),
+          ...(decoded['d-steps'] !== undefined ? { dSteps: decoded['d-steps'] } : {}),
           beta1: decoded.beta1 ?? TRAIN_DEFAULTS.beta1,
           noiseDim: decoded['noise-dim'] ?? arch.noiseDim,
           arch: arch.name,

@@ -46,10 +46,10 @@ export function opByOp(slot: AdamSlot, g: tf.Tensor, a: FusedAdamAttrs): [tf.Ten
   return [m, v, tf.sub(slot.variable, update)];
 }
 
-/** One update from gradients named by variable; variables without a gradient are left alone. */
-export function applyAdam(adam: Adam, grads: tf.NamedTensorMap): void {
+/** One update from gradients named by variable, at `lrFactor` times the learning rate (a schedule's); variables without a gradient are left alone. */
+export function applyAdam(adam: Adam, grads: tf.NamedTensorMap, lrFactor = 1): void {
   const t = adam.iterations + 1;
-  const stepSize = adam.lr / (1 - adam.beta1 ** t);
+  const stepSize = (adam.lr * lrFactor) / (1 - adam.beta1 ** t);
   const secondCorrection = 1 / (1 - adam.beta2 ** t);
   const attrs: FusedAdamAttrs = { beta1: adam.beta1, beta2: adam.beta2, stepSize, secondCorrection, epsilon: adam.epsilon };
   // One pass over memory where the backend has ganstream's fused kernel (wasm), else op by op: same numbers.

@@ -22,6 +22,9 @@ export interface GanOptions {
   readonly pixels: number;
   readonly seed: number;
   readonly lr: number;
+  /** D's and G's own learning rates (absent: lr). */
+  readonly lrD?: number;
+  readonly lrG?: number;
   readonly beta1: number;
   /** Defaults to the architecture's. */
   readonly noiseDim?: number;
@@ -48,15 +51,15 @@ export function createGan(arch: Architecture, o: GanOptions): Gan {
   if (outputWidth(generator) !== o.pixels) {
     throw new Error(`--arch ${arch.name}: its generator draws ${outputWidth(generator)} pixels per image, the data has ${o.pixels}: expected images of ${outputWidth(generator)} pixels, or an mlp architecture`);
   }
-  const adam = { lr: o.lr, beta1: o.beta1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON };
+  const adam = (lr: number) => ({ lr, beta1: o.beta1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON });
   return {
     arch,
     pixels: o.pixels,
     noiseDim,
     generator,
     discriminator,
-    gOptimizer: createAdam(trainableVariables(generator), adam),
-    dOptimizer: createAdam(trainableVariables(discriminator), adam),
+    gOptimizer: createAdam(trainableVariables(generator), adam(o.lrG ?? o.lr)),
+    dOptimizer: createAdam(trainableVariables(discriminator), adam(o.lrD ?? o.lr)),
     generatorAverage: o.ema ? createAverage(generator, o.ema) : null,
   };
 }

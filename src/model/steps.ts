@@ -16,6 +16,8 @@ export interface StepOptions {
   readonly labelSmoothing: number;
   /** Seed for this step's dropout masks. */
   readonly dropoutSeed: number;
+  /** Factor on the learning rate (a schedule's; default 1). */
+  readonly lrFactor?: number;
 }
 
 export interface DMetrics {
@@ -69,7 +71,7 @@ export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: Step
       tf.mean(realness(o.loss, outReal)), tf.mean(realness(o.loss, outFake)),
     ]));
     const dOutput = tf.concat([towardsGradient(o.loss, outReal, realTarget), towardsGradient(o.loss, outFake, 0)], 0) as tf.Tensor2D;
-    applyAdam(gan.dOptimizer, backward(gan.discriminator, pass, dOutput, { params: true, input: false }).params);
+    applyAdam(gan.dOptimizer, backward(gan.discriminator, pass, dOutput, { params: true, input: false }).params, o.lrFactor);
   });
   updateMovingStatistics(gan.discriminator, moments);
   const [dLossReal, dLossFake, dAccReal, dAccFake, dReal, dFake] = readAndFree(stats!);
@@ -86,7 +88,7 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions): GMetrics {
     const judged = forwardForTraining(gan.discriminator, generated.output, { dropoutSeed: o.dropoutSeed + 2 });
     stats = tf.keep(tf.stack([generatorLoss(o.loss, judged.output), tf.mean(realness(o.loss, judged.output))]));
     const dImages = backward(gan.discriminator, judged, towardsGradient(o.loss, judged.output, 1) as tf.Tensor2D, { params: false, input: true }).input!;
-    applyAdam(gan.gOptimizer, backward(gan.generator, generated, dImages, { params: true, input: false }).params);
+    applyAdam(gan.gOptimizer, backward(gan.generator, generated, dImages, { params: true, input: false }).params, o.lrFactor);
   });
   updateMovingStatistics(gan.generator, moments);
   if (gan.generatorAverage) updateAverage(gan.generatorAverage, gan.generator);

@@ -26,8 +26,27 @@ export const TrainConfig = t.intersection([t.type({
   evalEvery: t.union([t.number, t.null]),
   /** Steps after which a milestone grid is drawn too (absent in records made before they existed: none). */
   milestoneSteps: t.array(t.number),
+  /** D's own Adam learning rate (absent: lr). */
+  lrD: t.number,
+  /** G's own Adam learning rate (absent: lr). */
+  lrG: t.number,
+  /** D updates per G update, each on its own real batch (absent: 1). A step is one G update and the D updates before it. */
+  dSteps: t.number,
+  /** How the learning rates change over the run: constant (absent), or linear decay to 0 at the last step. */
+  lrSchedule: t.keyof({ constant: null, linear: null }),
 })]);
 export type TrainConfig = t.TypeOf<typeof TrainConfig>;
+
+/** Learning rates and D steps with their defaults filled in. */
+export const lrOf = (c: Pick<TrainConfig, 'lr' | 'lrD' | 'lrG'>) => ({ d: c.lrD ?? c.lr, g: c.lrG ?? c.lr });
+export const dStepsOf = (c: Pick<TrainConfig, 'dSteps'>) => c.dSteps ?? 1;
+/** Real images one step uses: a batch for each D update. */
+export const realPerStep = (c: Pick<TrainConfig, 'batchSize' | 'dSteps'>) => c.batchSize * dStepsOf(c);
+
+/** The learning rates' factor at `step` (1-based) of `totalSteps`: 1 throughout, or falling linearly to 1/totalSteps at the last step. */
+export function lrFactor(schedule: TrainConfig['lrSchedule'], step: number, totalSteps: number): number {
+  return schedule === 'linear' ? Math.max(0, (totalSteps - step + 1) / totalSteps) : 1;
+}
 
 /** Milestone epochs: the references' 1, 30, 100, 200, 400, and 3 and 10 for the shorter runs of MNIST's 60,000; plus the last epoch. */
 export const DEFAULT_MILESTONES = [1, 3, 10, 30, 100, 200, 400];

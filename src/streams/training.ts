@@ -9,7 +9,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import type { Gan } from '../model/gan.ts';
 import { countParams } from '../model/network.ts';
-import { milestoneEpochs, milestoneSteps, qualityEpochs, type TrainConfig } from './config.ts';
+import { dStepsOf, milestoneEpochs, milestoneSteps, qualityEpochs, realPerStep, type TrainConfig } from './config.ts';
 import { qualityChecks, type Judge } from './operators/quality-checks.ts';
 import { stepOf, type RunStarted, type Step, type TrainingEvent } from './events.ts';
 import { packFloats, unpackFloats, type CheckpointRun } from './checkpoint-run.ts';
@@ -36,7 +36,7 @@ export const warningWindow = (stepsPerEpoch: number) => Math.min(200, Math.max(2
 export const COMPARISON_COUNT = 8;
 
 export function runStartedEvent(gan: Gan, dataset: Dataset, config: TrainConfig, backend: BackendInfo): RunStarted {
-  const perEpoch = stepsPerEpoch(dataset, config.batchSize);
+  const perEpoch = stepsPerEpoch(dataset, realPerStep(config));
   return {
     type: 'run-started',
     version: 1,
@@ -113,12 +113,15 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
       const done = from?.step ?? 0;
       let cursor: [Batch, NoiseBatch] | null = null;
       const live$ = zipPaced(
-        batches(dataset, { batchSize: config.batchSize, epochs: config.epochs, seed: config.seed, start: from?.batches }),
-        noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed }, from?.noise),
+        batches(dataset, { batchSize: realPerStep(config), epochs: config.epochs, seed: config.seed, start: from?.batches }),
+        noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed, dSteps: dStepsOf(config) }, from?.noise),
       ).pipe(
         takeWhile(() => !(stopped = stopped || (options.stop?.() ?? false))),
         tap((pair) => { cursor = pair; }),
-        trainStep(gan, { loss: config.loss, labelSmoothing: config.labelSmoothing, seed: config.seed, startedAt }),
+        trainStep(gan, {
+          loss: config.loss, labelSmoothing: config.labelSmoothing, seed: config.seed, startedAt,
+          dSteps: dStepsOf(config), lrSchedule: config.lrSchedule, totalSteps: started.totalSteps,
+        }),
         takeWhile(finiteStep, true),
       );
       // Steps already done (recorded before a resume, or kept by a rollback) go through the stateful
@@ -132,7 +135,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
         return bytes;
       };
       return concat(recorded$, live$.pipe(tap((s) => { last = s; if (finiteStep(s)) steps.push(s); }))).pipe(
-        epochSummaries(started.stepsPerEpoch, config.batchSize),
+        epochSummaries(started.stepsPerEpoch, realPerStep(config)),
         milestones(gan, {
           epochs: milestoneEpochs(config.milestones, config.epochs),
           steps: milestoneSteps(config.milestoneSteps, started.totalSteps),

@@ -7,6 +7,7 @@
  */
 import { defer, map, reduce, type OperatorFunction } from 'rxjs';
 import type { RunEnded, TrainingEvent } from '../events.ts';
+import { realPerStep } from '../config.ts';
 
 export interface Stats { mean: number; std: number; min: number; max: number; count: number }
 const SUMMARISED = ['dLoss', 'dAcc', 'gLoss'] as const;
@@ -93,7 +94,7 @@ export class SummaryAccumulator {
       case 'run-started':
         this.arch = e.config.arch;
         this.totalSteps = e.totalSteps;
-        this.batchSize = e.config.batchSize;
+        this.batchSize = realPerStep(e.config);
         break;
       case 'step': {
         this.steps = Math.max(this.steps, e.step);

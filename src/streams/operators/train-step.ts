@@ -1,9 +1,13 @@
-/** The training operator: each (batch, noise) pair goes through a D step then a G step and comes out as a step event. */
+/**
+ * The training operator: each (batch, noise) pair goes through `dSteps` D steps (one per slice of
+ * the real batch) then a G step, and comes out as a step event with D's metrics averaged.
+ */
 import { map, type OperatorFunction } from 'rxjs';
 import { mixSeed, Streams } from '../../data/random.ts';
 import type { Gan } from '../../model/gan.ts';
 import type { LossName } from '../../model/losses.ts';
-import { dStep, gStep } from '../../model/steps.ts';
+import { dStep, gStep, type DMetrics } from '../../model/steps.ts';
+import { lrFactor, type TrainConfig } from '../config.ts';
 import type { Step } from '../events.ts';
 import type { Batch } from '../sources/batches.ts';
 import type { NoiseBatch } from '../sources/noise.ts';
@@ -14,13 +18,32 @@ export interface TrainStepOptions {
   readonly seed: number;
   /** performance.now() at the run's start, for the events' time stamps. */
   readonly startedAt: number;
+  /** D updates per step (default 1); the batch holds that many real batches. */
+  readonly dSteps?: number;
+  /** The learning rates' schedule over `totalSteps` (default constant). */
+  readonly lrSchedule?: TrainConfig['lrSchedule'];
+  readonly totalSteps?: number;
 }
 
+const meanOf = (ms: readonly DMetrics[]): DMetrics => {
+  const keys = Object.keys(ms[0]) as (keyof DMetrics)[];
+  return Object.fromEntries(keys.map((k) => [k, ms.reduce((sum, m) => sum + m[k], 0) / ms.length])) as unknown as DMetrics;
+};
+
 export function trainStep(gan: Gan, o: TrainStepOptions): OperatorFunction<[Batch, NoiseBatch], Step> {
+  const k = o.dSteps ?? 1;
   return map(([batch, noise]) => {
     const t0 = performance.now();
-    const stepOptions = { loss: o.loss, labelSmoothing: o.labelSmoothing, dropoutSeed: mixSeed(o.seed + Streams.dropout, batch.step) };
-    const d = dStep(gan, batch.images, noise.forD, stepOptions);
+    const factor = lrFactor(o.lrSchedule, batch.step, o.totalSteps ?? batch.step);
+    const stepOptions = { loss: o.loss, labelSmoothing: o.labelSmoothing, dropoutSeed: mixSeed(o.seed + Streams.dropout, batch.step), lrFactor: factor };
+    const realSize = batch.images.length / k;
+    const noiseSize = noise.forD.length / k;
+    const dRuns: DMetrics[] = [];
+    for (let i = 0; i < k; i++) {
+      const options = i === 0 ? stepOptions : { ...stepOptions, dropoutSeed: mixSeed(stepOptions.dropoutSeed, i) };
+      dRuns.push(dStep(gan, batch.images.subarray(i * realSize, (i + 1) * realSize), noise.forD.subarray(i * noiseSize, (i + 1) * noiseSize), options));
+    }
+    const d = k === 1 ? dRuns[0] : meanOf(dRuns);
     const g = gStep(gan, noise.forG, stepOptions);
     const t1 = performance.now();
     return { type: 'step', step: batch.step, epoch: batch.epoch, time: (t1 - o.startedAt) / 1000, ms: t1 - t0, ...d, ...g };

@@ -4,6 +4,7 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import { SummaryAccumulator, type Stats, type Summary } from '../analysis/summary.ts';
+import { dStepsOf, lrOf, realPerStep, type TrainConfig } from '../config.ts';
 import { milestoneLabel, type EpochEnd, type QualityChecked, type RolledBack, type RunResumed, type RunStarted, type Step, type TrainingEvent } from '../events.ts';
 
 export interface ConsoleOptions {
@@ -46,13 +47,19 @@ function blasNote(blas: RunStarted['backend']['blas']): string {
   return `, matrix products by OpenBLAS${version ? ` ${version}` : ''} (${core ? `${core}, ` : ''}${blas.threads} thread${blas.threads === 1 ? '' : 's'}, ${blas.library})`;
 }
 
+function describeAdam(c: TrainConfig): string {
+  const lr = lrOf(c);
+  const rates = lr.d === lr.g ? `lr ${lr.d}` : `lr D ${lr.d}, G ${lr.g}`;
+  return `Adam ${rates}${c.lrSchedule === 'linear' ? ' (falling linearly to 0)' : ''} beta1 ${c.beta1}`;
+}
+
 export function describeRun(e: RunStarted): string {
   const c = e.config;
   const params = (p: { total: number }) => `${(p.total / 1e6).toFixed(2)}M`;
   const threads = e.backend.threads > 0 ? ` (${e.backend.threads} thread${e.backend.threads > 1 ? 's' : ''})` : '';
   return [
     `ganstream: ${c.arch} on ${e.dataset.name}: ${thousands(e.dataset.count)} images of ${e.dataset.rows}x${e.dataset.cols}`,
-    `  ${c.epochs} epochs x ${e.stepsPerEpoch} steps of ${c.batchSize} = ${thousands(e.totalSteps)} steps; loss ${c.loss}${c.labelSmoothing ? `, label smoothing ${c.labelSmoothing}` : ''}; Adam lr ${c.lr} beta1 ${c.beta1}; seed ${c.seed}`,
+    `  ${c.epochs} epochs x ${e.stepsPerEpoch} steps of ${c.batchSize}${dStepsOf(c) > 1 ? ` (${dStepsOf(c)} D updates per G update)` : ''} = ${thousands(e.totalSteps)} steps; loss ${c.loss}${c.labelSmoothing ? `, label smoothing ${c.labelSmoothing}` : ''}; ${describeAdam(c)}; seed ${c.seed}`,
     `  generator ${params(e.params.generator)} parameters, discriminator ${params(e.params.discriminator)}; backend ${e.backend.name}${threads}${blasNote(e.backend.blas)}`,
   ].join('\n') + '\n';
 }
@@ -71,7 +78,7 @@ function progressLine(s: Step, run: RunStarted): string {
   const filled = Math.round((inEpoch / run.stepsPerEpoch) * width);
   const eta = (s.time / s.step) * (run.totalSteps - s.step);
   return `epoch ${s.epoch}/${c.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${inEpoch}/${run.stepsPerEpoch}  ` +
-    `D ${n3(s.dLoss)}  G ${n3(s.gLoss)}  D acc ${pct((s.dAccReal + s.dAccFake) / 2)}  ${thousands((c.batchSize * 1000) / s.ms)} img/s  ETA ${duration(eta)}`;
+    `D ${n3(s.dLoss)}  G ${n3(s.gLoss)}  D acc ${pct((s.dAccReal + s.dAccFake) / 2)}  ${thousands((realPerStep(c) * 1000) / s.ms)} img/s  ETA ${duration(eta)}`;
 }
 
 const statsRow = (name: string, s: Stats) =>

@@ -7,7 +7,7 @@ import { fromState, normals, seeded, Streams, type RandomState } from '../../dat
 import { paced } from './paced.ts';
 
 export interface NoiseBatch {
-  /** batchSize x noiseDim values for the D step. */
+  /** dSteps x batchSize x noiseDim values for the D steps. */
   readonly forD: Float32Array;
   /** batchSize x noiseDim values for the G step. */
   readonly forG: Float32Array;
@@ -19,6 +19,8 @@ export interface NoiseOptions {
   readonly batchSize: number;
   readonly noiseDim: number;
   readonly seed: number;
+  /** D steps per G step (default 1): the D noise holds that many batches. */
+  readonly dSteps?: number;
 }
 
 /** From the seed, or continuing from a saved state. */
@@ -26,7 +28,7 @@ export function* noise(o: NoiseOptions, start?: RandomState): Generator<NoiseBat
   const rng = start ? fromState(start) : seeded(o.seed, Streams.noise);
   const size = o.batchSize * o.noiseDim;
   for (;;) {
-    const forD = normals(rng, size);
+    const forD = normals(rng, size * (o.dSteps ?? 1));
     const forG = normals(rng, size);
     yield { forD, forG, after: rng.state() };
   }
