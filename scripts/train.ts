@@ -3,30 +3,18 @@
  * Trains a GAN and writes a run folder. `npm run train -- --help` lists the flags.
  * Runs under Node (tsx) and Deno from the same source.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connectable, lastValueFrom } from 'rxjs';
 import * as E from 'fp-ts/lib/Either.js';
-import { prepareDataset } from '../src/cli/prepare.ts';
-import { loadResumePoint, resumedConfig } from '../src/cli/resume.ts';
-import { restore } from '../src/model/checkpoint.ts';
 import { CHECKPOINT_FILE } from '../src/streams/checkpoint-run.ts';
-import type { RunStarted } from '../src/streams/events.ts';
-import { checkpointSink } from '../src/streams/sinks/checkpoint.ts';
-import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { decodeTrainArgs, HELP } from '../src/cli/train-options.ts';
-import { pixelsOf } from '../src/data/dataset.ts';
-import { ARCHITECTURES } from '../src/model/architectures.ts';
+import { buildGan, planRun } from '../src/cli/plan-run.ts';
+import { openRunFolder, runFolderSinks, saveNetworks } from '../src/streams/sinks/run-folder.ts';
 import { selectBackend } from '../src/model/backend.ts';
-import { createGan } from '../src/model/gan.ts';
-import { modelFiles } from '../src/model/persistence.ts';
 import { training$ } from '../src/streams/training.ts';
 import { qualityEpochs } from '../src/streams/config.ts';
 import { loadJudge } from '../src/quality/judge.ts';
-import { canvasSink } from '../src/streams/sinks/canvas.ts';
 import { consoleSink } from '../src/streams/sinks/console.ts';
-import { fileSink, METRICS_FILE } from '../src/streams/sinks/file.ts';
-import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
 import { canvasKind } from '../src/render/node-canvas.ts';
 import { runFolderContents } from '../src/cli/run-folder.ts';
 import { advice } from '../src/streams/analysis/advice.ts';
@@ -56,53 +44,23 @@ const canvas = (() => {
 })();
 
 // Everything a user can get wrong is checked here, before anything is written.
-const resumePoint = resumeDir === null ? null : loadResumePoint(resumeDir);
-if (resumePoint && E.isLeft(resumePoint)) fail(resumePoint.left);
-const resumed = resumePoint && E.isRight(resumePoint) ? resumePoint.right : null;
-const configChoice = resumed === null
-  ? E.right(args.right.config)
-  : resumedConfig(resumed.run.config, { ...given, out: resumeDir! }, resumed.run.step, (resumed.history[0] as RunStarted).stepsPerEpoch);
-if (E.isLeft(configChoice)) fail(configChoice.left);
-const config = configChoice.right;
-if (resumed?.completed) {
-  const total = (resumed.history[0] as RunStarted).stepsPerEpoch * config.epochs;
-  if (resumed.run.step >= total) {
-    process.stdout.write(`${resumeDir}: the run is already complete: all ${total.toLocaleString('en-US')} steps (${config.epochs} epochs) trained; nothing to do. To train on: --resume ${resumeDir} --epochs ${config.epochs * 2}\n`);
-    process.exit(0);
-  }
+const plan = planRun({ config: args.right.config, given, resume: resumeDir, force });
+if (E.isLeft(plan)) fail(plan.left);
+if (plan.right.kind === 'complete') {
+  const { config, totalSteps } = plan.right;
+  process.stdout.write(`${resumeDir}: the run is already complete: all ${totalSteps.toLocaleString('en-US')} steps (${config.epochs} epochs) trained; nothing to do. To train on: --resume ${resumeDir} --epochs ${config.epochs * 2}\n`);
+  process.exit(0);
 }
-const dataset = prepareDataset(config, resumed === null && !force);
-if (E.isLeft(dataset)) fail(dataset.left);
-const data = dataset.right;
-if (resumed) {
-  const was = resumed.run.dataset;
-  if (was.name !== data.name || was.count !== data.count || was.rows !== data.rows || was.cols !== data.cols) {
-    fail(`--resume: the dataset is now ${data.name} (${data.count} images of ${data.rows}x${data.cols}), expected the run's ${was.name} (${was.count} images of ${was.rows}x${was.cols})`);
-  }
-}
+const { config, data, resumed } = plan.right;
 const backend = await selectBackend(config.backend);
 if (E.isLeft(backend)) fail(backend.left);
-
-const gan = (() => {
-  try {
-    return createGan(ARCHITECTURES[config.arch], { ...config, pixels: pixelsOf(data) });
-  } catch (e) {
-    return fail((e as Error).message);
-  }
-})();
-if (resumed) {
-  const loaded = restore(gan, resumed.checkpoint);
-  if (E.isLeft(loaded)) fail(`--resume: ${loaded.left}`);
-}
+const built = buildGan(plan.right);
+if (E.isLeft(built)) fail(built.left);
+const gan = built.right;
 
 const dir = config.out;
-try {
-  mkdirSync(dir, { recursive: true });
-  if (resumed) writeFileAtomic(join(dir, METRICS_FILE), resumed.keptLines.map((l) => l + '\n').join(''));
-  else if (force) for (const f of [METRICS_FILE, CHECKPOINT_FILE]) rmSync(join(dir, f), { force: true });
-} catch (e) {
-  fail(`--out: cannot create or write folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a folder this user can write`);
-}
+const opened = openRunFolder(dir, { keptLines: resumed?.keptLines, force });
+if (E.isLeft(opened)) fail(opened.left);
 
 // Ctrl-C or SIGTERM: stop after the current step with a checkpoint; the same signal again quits at
 // once (copies that a wrapper such as npm relays within a second of the first are not a second press).
@@ -137,9 +95,7 @@ const events$ = connectable(training$(gan, data, config, backend.right, {
   resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
 }));
 consoleSink(events$, { write: (s) => { if (!stdoutClosed) process.stdout.write(s); }, live: Boolean(process.stdout.isTTY), recorded: resumed?.history.length ?? 0 });
-fileSink(events$, dir, { recorded: resumed?.history.length ?? 0 });
-canvasSink(events$, dir);
-checkpointSink(events$, dir);
+runFolderSinks(events$, dir, resumed?.history.length ?? 0);
 let rollbacks = 0;
 events$.subscribe((e) => { if (e.type === 'rolled-back') rollbacks++; });
 const done = lastValueFrom(events$);
@@ -153,9 +109,7 @@ if (status === 'diverged') {
     `  ${advice(['lower-lr', 'smoothing-on', 'lsgan'], config).trim()}${config.onNan === 'rollback' ? '' : ' With --on-nan rollback a run goes back to its last checkpoint at half the rate by itself.'} The checkpoint can be resumed with --resume ${dir}\n`);
   process.exit(3);
 }
-for (const role of ['generator', 'discriminator'] as const) {
-  writeModelFolder(join(dir, role), await modelFiles(gan, role, data.rows, data.cols, config.loss));
-}
+await saveNetworks(gan, dir, data.rows, data.cols, config.loss);
 if (canvas.name === 'raster') say(`note: image grids drawn with ganstream's raster fallback, plots skipped (${canvas.skipped.join('; ')})\n`);
 else if (canvas.skipped.length > 0) say(`note: pictures drawn with ${canvas.name} (${canvas.skipped.join('; ')})\n`);
 say(`run folder: ${resolve(dir)}\n  ${runFolderContents(dir).join(' ')}\n`);
