@@ -6,7 +6,7 @@ import { MNIST } from '../data/load.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
 import { BACKENDS } from '../model/backend.ts';
 import { LOSSES } from '../model/losses.ts';
-import { DEFAULT_MILESTONE_STEPS, DEFAULT_MILESTONES, type TrainConfig } from '../streams/config.ts';
+import { DEFAULT_MILESTONE_STEPS, DEFAULT_MILESTONES, DEFAULT_SNAPSHOT_EVERY, type TrainConfig } from '../streams/config.ts';
 import { parseFlags } from './flags.ts';
 import { intAtLeast, intIn, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
 
@@ -35,6 +35,7 @@ const FLAGS = {
   limit: intAtLeast(1),
   milestones: intList(1),
   'milestone-steps': intList(0),
+  'snapshot-every': intIn(0, LIMITS.totalSteps),
   out: nonEmptyString,
   backend: oneOf(BACKENDS),
   'checkpoint-every': intAtLeast(1),
@@ -46,7 +47,7 @@ const FLAGS = {
 /** The TrainConfig field each flag sets. */
 const FIELD: Readonly<Record<Exclude<FlagName, 'resume'>, keyof TrainConfig>> = {
   epochs: 'epochs', 'batch-size': 'batchSize', lr: 'lr', 'lr-d': 'lrD', 'lr-g': 'lrG', 'lr-schedule': 'lrSchedule', 'd-steps': 'dSteps', beta1: 'beta1', 'noise-dim': 'noiseDim', arch: 'arch', loss: 'loss',
-  'label-smoothing': 'labelSmoothing', ema: 'ema', seed: 'seed', dataset: 'dataset', limit: 'limit', milestones: 'milestones', 'milestone-steps': 'milestoneSteps',
+  'label-smoothing': 'labelSmoothing', ema: 'ema', seed: 'seed', dataset: 'dataset', limit: 'limit', milestones: 'milestones', 'milestone-steps': 'milestoneSteps', 'snapshot-every': 'snapshotEvery',
   out: 'out', backend: 'backend', 'checkpoint-every': 'checkpointEvery', 'on-nan': 'onNan', 'eval-every': 'evalEvery',
 };
 type FlagName = keyof typeof FLAGS;
@@ -83,6 +84,8 @@ ${ARCHITECTURE_NAMES.map((n) => `                          ${n}: ${ARCHITECTURES
   --milestones LIST     epochs with an image grid, epoch_<N>.png (default ${DEFAULT_MILESTONES.join(',')}, plus the last epoch)
   --milestone-steps LIST
                         steps with an image grid too, step_<N>.png (default ${DEFAULT_MILESTONE_STEPS.join(',')}; 0 for none)
+  --snapshot-every N    every N steps, record a 4x4 grid from the fixed noise in metrics.ndjson, for the
+                        studio's live grid and history slider (default ${DEFAULT_SNAPSHOT_EVERY}; 0 for none)
   --out DIR             run folder (default runs/<date>T<time>); must not exist or be empty
   --backend NAME        auto | tensorflow | wasm-blas | wasm | cpu (default auto: tfjs-node if installed, else
                         wasm-blas: the wasm backend with its matrix products by OpenBLAS, else wasm, else cpu;
@@ -167,6 +170,7 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
           limit: decoded.limit ?? null,
           milestones: decoded.milestones ?? DEFAULT_MILESTONES,
           milestoneSteps: decoded['milestone-steps'] ?? DEFAULT_MILESTONE_STEPS,
+          snapshotEvery: decoded['snapshot-every'] ?? DEFAULT_SNAPSHOT_EVERY,
           out: decoded.out ?? defaultOutDir(now),
           backend: decoded.backend ?? 'auto',
           checkpointEvery: decoded['checkpoint-every'] ?? null,

@@ -32,6 +32,8 @@ export const TrainConfig = t.intersection([t.type({
   lrG: t.number,
   /** D updates per G update, each on its own real batch (absent: 1). A step is one G update and the D updates before it. */
   dSteps: t.number,
+  /** Steps between small grids from the fixed noise in the record (absent or 0: none). */
+  snapshotEvery: t.number,
   /** How the learning rates change over the run: constant (absent), or linear decay to 0 at the last step. */
   lrSchedule: t.keyof({ constant: null, linear: null }),
 })]);
@@ -50,6 +52,9 @@ export function lrFactor(schedule: TrainConfig['lrSchedule'], step: number, tota
 
 /** Milestone epochs: the references' 1, 30, 100, 200, 400, and 3 and 10 for the shorter runs of MNIST's 60,000; plus the last epoch. */
 export const DEFAULT_MILESTONES = [1, 3, 10, 30, 100, 200, 400];
+
+/** Steps between snapshots: a 4x4 grid every 50 steps adds about 18 kB per 50 steps to the record. */
+export const DEFAULT_SNAPSHOT_EVERY = 50;
 
 /** Milestone steps: the first epoch's story, from noise (after step 1) to the first strokes and shapes. */
 export const DEFAULT_MILESTONE_STEPS = [1, 50, 200, 500];

@@ -88,6 +88,18 @@ export const Milestone = t.intersection([t.type({
   byStep: t.boolean,
 })]);
 
+/** A small grid from the first of the fixed noise points every few steps (--snapshot-every): what the studio's live grid and its history slider show. */
+export const Snapshot = t.type({
+  type: t.literal('snapshot'),
+  epoch: t.number,
+  step: t.number,
+  rows: t.number,
+  cols: t.number,
+  count: t.number,
+  /** count images of rows x cols grey levels 0-255, base64. */
+  pixels: t.string,
+});
+
 /** How a milestone is named to a reader: "step 50" within an epoch, "epoch 3" at an epoch's end. */
 export const milestoneLabel = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): string => (m.byStep ? `step ${m.step}` : `epoch ${m.epoch}`);
 
@@ -183,12 +195,13 @@ export const RolledBack = t.type({
   of: t.number,
 });
 
-export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Comparison, Warning, CheckpointSaved, RunResumed, RolledBack, QualityChecked, RunEnded]);
+export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Snapshot, Comparison, Warning, CheckpointSaved, RunResumed, RolledBack, QualityChecked, RunEnded]);
 
 export type RunStarted = t.TypeOf<typeof RunStarted>;
 export type Step = t.TypeOf<typeof Step>;
 export type EpochEnd = t.TypeOf<typeof EpochEnd>;
 export type Milestone = t.TypeOf<typeof Milestone>;
+export type Snapshot = t.TypeOf<typeof Snapshot>;
 export type Comparison = t.TypeOf<typeof Comparison>;
 export type Warning = t.TypeOf<typeof Warning>;
 export type WarningKind = Warning['kind'];
@@ -214,9 +227,9 @@ export function encodeEvent(e: TrainingEvent): string {
 
 /** Image and score arrays must hold count x rows x cols pixels and count scores. */
 function sizeMismatch(e: TrainingEvent): string | null {
-  if (e.type !== 'milestone' && e.type !== 'comparison') return null;
+  if (e.type !== 'milestone' && e.type !== 'snapshot' && e.type !== 'comparison') return null;
   const pixels = e.count * e.rows * e.cols;
-  const checks: [string, number, number][] = e.type === 'milestone'
+  const checks: [string, number, number][] = e.type !== 'comparison'
     ? [['pixels', unpackPixels(e).length, pixels]]
     : [
         ['real', unpackPixels({ pixels: e.real }).length, pixels],
@@ -229,7 +242,7 @@ function sizeMismatch(e: TrainingEvent): string | null {
 }
 
 const CODECS: Readonly<Record<string, t.Mixed>> = {
-  'run-started': RunStarted, step: Step, epoch: EpochEnd, milestone: Milestone, comparison: Comparison, warning: Warning,
+  'run-started': RunStarted, step: Step, epoch: EpochEnd, milestone: Milestone, snapshot: Snapshot, comparison: Comparison, warning: Warning,
   checkpoint: CheckpointSaved, 'run-resumed': RunResumed, 'rolled-back': RolledBack, quality: QualityChecked, 'run-ended': RunEnded,
 };
 
@@ -274,8 +287,23 @@ export function toGreyLevels(images: Float32Array): Uint8Array {
   return out;
 }
 
-export const packPixels = (grey: Uint8Array): string => Buffer.from(grey.buffer, grey.byteOffset, grey.byteLength).toString('base64');
-export const unpackPixels = (m: Pick<Milestone, 'pixels'>): Uint8Array => new Uint8Array(Buffer.from(m.pixels, 'base64'));
+/** Base64 by the Web-standard btoa and atob, which Node, Deno and browsers share (the page decodes the same events). */
+export function packPixels(grey: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < grey.length; i += 0x8000) binary += String.fromCharCode(...grey.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+export function unpackPixels(m: Pick<Milestone, 'pixels'>): Uint8Array {
+  let binary: string;
+  try {
+    binary = atob(m.pixels);
+  } catch {
+    return new Uint8Array(0);
+  }
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
 
 /**
  * The events that stand after rollbacks: each rolled-back event removes the events after its

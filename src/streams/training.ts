@@ -18,6 +18,7 @@ import { normals, seeded, Streams } from '../data/random.ts';
 import { checkpoints, checkpointTaken } from './operators/checkpoints.ts';
 import { epochSummaries } from './operators/epoch-summaries.ts';
 import { milestones } from './operators/milestones.ts';
+import { SNAPSHOT_COUNT, snapshots } from './operators/snapshots.ts';
 import { comparison, sampleImages } from './operators/comparison.ts';
 import { pairwiseDiversity } from './analysis/diversity.ts';
 import { toGreyLevels } from './events.ts';
@@ -144,6 +145,13 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
           rows: dataset.rows,
           cols: dataset.cols,
           realDiversity,
+          after: done,
+        }),
+        snapshots(gan, {
+          every: config.snapshotEvery ?? 0,
+          noise: fixedNoise.subarray(0, Math.min(SNAPSHOT_COUNT, MILESTONE_COUNT) * gan.noiseDim),
+          rows: dataset.rows,
+          cols: dataset.cols,
           after: done,
         }),
         judge
