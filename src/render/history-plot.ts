@@ -10,14 +10,21 @@ export interface HistoryPlotOptions {
   readonly stepsPerEpoch: number;
   readonly milestones: readonly number[];
   readonly title: string;
+  /** Warnings pinned to the curves: a red line and a number at the epoch each began. */
+  readonly marks?: readonly Mark[];
 }
+
+export interface Mark { readonly epoch: number; readonly label: string }
+
+/** A warning event as a mark: its kind, at the step it began. */
+export const warningMark = (w: { readonly kind: string; readonly step: number }, stepsPerEpoch: number): Mark => ({ epoch: w.step / stepsPerEpoch, label: w.kind });
 
 /** A curve to draw: x in epochs, raw values (drawn as faint points) and a line (smoothed). */
 export interface PlotSeries { readonly name: string; readonly color: string; readonly dashed?: boolean; readonly x: readonly number[]; readonly y: readonly number[]; /** Few points: a line through them as they are, and large dots. */ readonly sparse?: boolean }
 interface Series { readonly name: string; readonly curve: Curve | 'dAcc'; readonly color: string }
 export interface Box { readonly x: number; readonly y: number; readonly w: number; readonly h: number }
 
-const COLORS = { background: '#ffffff', axis: '#333333', grid: '#e4e4e4', milestone: '#9a9a9a', text: '#222222' };
+const COLORS = { background: '#ffffff', axis: '#333333', grid: '#e4e4e4', milestone: '#9a9a9a', text: '#222222', mark: '#c62828' };
 const LOSSES: Series[] = [
   { name: 'D loss', curve: 'dLoss', color: '#1f77b4' },
   { name: 'G loss', curve: 'gLoss', color: '#d62728' },
@@ -54,8 +61,8 @@ export function ticks(lo: number, hi: number, count: number): number[] {
   return out;
 }
 
-function panel(ctx: CanvasRenderingContext2D, box: Box, series: readonly PlotSeries[], milestones: readonly number[], yRange: [number, number] | null, yLabel: string) {
-  const xMax = Math.max(1, ...series.flatMap((s) => s.x), ...milestones);
+function panel(ctx: CanvasRenderingContext2D, box: Box, series: readonly PlotSeries[], milestones: readonly number[], yRange: [number, number] | null, yLabel: string, marks: readonly Mark[] = []) {
+  const xMax = Math.max(1, ...series.flatMap((s) => s.x), ...milestones, ...marks.map((m) => m.epoch));
   const all = series.flatMap((s) => s.y).filter(Number.isFinite);
   let [yLo, yHi] = yRange ?? [Math.min(0, ...all), Math.max(1e-6, ...all)];
   if (!yRange) yHi *= 1.05;
@@ -84,6 +91,15 @@ function panel(ctx: CanvasRenderingContext2D, box: Box, series: readonly PlotSer
     ctx.fillText(`epoch ${m}`, X(m), box.y - 2);
   }
   ctx.setLineDash([]);
+  ctx.strokeStyle = COLORS.mark;
+  ctx.lineWidth = 2;
+  for (const m of marks) {
+    ctx.beginPath(); ctx.moveTo(X(m.epoch), box.y); ctx.lineTo(X(m.epoch), box.y + box.h); ctx.stroke();
+    ctx.fillStyle = COLORS.mark; ctx.font = 'bold 12px sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
+    ctx.fillText(m.label, X(m.epoch) + 3, box.y + 3);
+  }
+  ctx.lineWidth = 1;
+  ctx.font = '12px sans-serif';
   ctx.strokeStyle = COLORS.axis;
   ctx.strokeRect(box.x, box.y, box.w, box.h);
 
@@ -135,15 +151,15 @@ export function panelBoxes(width: number, height: number): [Box, Box] {
 }
 
 /** Title, a loss panel over an accuracy panel, and the x axis label. */
-function drawTwoPanels(ctx: CanvasRenderingContext2D, o: Pick<HistoryPlotOptions, 'width' | 'height' | 'title' | 'milestones'>, losses: PlotSeries[], accuracy: PlotSeries[], labels = ['loss', 'D accuracy']) {
+function drawTwoPanels(ctx: CanvasRenderingContext2D, o: Pick<HistoryPlotOptions, 'width' | 'height' | 'title' | 'milestones' | 'marks'>, losses: PlotSeries[], accuracy: PlotSeries[], labels = ['loss', 'D accuracy']) {
   ctx.fillStyle = COLORS.background;
   ctx.fillRect(0, 0, o.width, o.height);
   ctx.fillStyle = COLORS.text;
   ctx.font = 'bold 14px sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
   ctx.fillText(o.title, 60, 10);
   const [upper, lower] = panelBoxes(o.width, o.height);
-  panel(ctx, upper, losses, o.milestones, null, labels[0]);
-  panel(ctx, lower, accuracy, o.milestones, [0, 1], labels[1]);
+  panel(ctx, upper, losses, o.milestones, null, labels[0], o.marks);
+  panel(ctx, lower, accuracy, o.milestones, [0, 1], labels[1], o.marks);
   ctx.fillStyle = COLORS.text; ctx.font = '12px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'bottom';
   ctx.fillText('epoch', upper.x + upper.w / 2, o.height - 4);
 }

@@ -61,6 +61,8 @@ export interface Resume {
 export interface TrainingOptions {
   /** Polled between steps: true stops the run after the current step, with a checkpoint. */
   readonly stop?: () => boolean;
+  /** Polled before each step: true holds the run there (paused) until it returns false. A stop request should release it. */
+  readonly hold?: () => boolean;
   readonly resume?: Resume;
   /** Scores generated images (the evaluator's classifier): quality events at the config's quality epochs. */
   readonly judge?: Judge;
@@ -116,6 +118,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
       const live$ = zipPaced(
         batches(dataset, { batchSize: realPerStep(config), epochs: config.epochs, seed: config.seed, start: from?.batches }),
         noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed, dSteps: dStepsOf(config) }, from?.noise),
+        options.hold,
       ).pipe(
         takeWhile(() => !(stopped = stopped || (options.stop?.() ?? false))),
         tap((pair) => { cursor = pair; }),

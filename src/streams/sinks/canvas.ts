@@ -10,12 +10,12 @@
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import { drawGrid, gridSize, type GridLayout } from '../../render/grid.ts';
-import { drawComparison, drawHistory, drawQualityHistory, type QualityPoint, type RunCurves } from '../../render/history-plot.ts';
+import { drawComparison, drawHistory, drawQualityHistory, warningMark, type QualityPoint, type RunCurves } from '../../render/history-plot.ts';
 import { drawProgress, drawScoredRows, progressSize, scoredRowsSize } from '../../render/labelled-grids.ts';
 import { canvasKind, createNodeCanvas, type NodeCanvas } from '../../render/node-canvas.ts';
 import { History } from '../analysis/history.ts';
 import { milestoneEpochs } from '../config.ts';
-import { milestoneFile, milestoneLabel, unpackPixels, type Comparison, type Milestone, type QualityChecked, type RunStarted, type TrainingEvent } from '../events.ts';
+import { milestoneFile, milestoneLabel, unpackPixels, type Comparison, type Milestone, type QualityChecked, type RunStarted, type TrainingEvent, type Warning } from '../events.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 export const FINAL_FILE = 'final_results.png';
@@ -40,10 +40,11 @@ export const gridPng = (grey: Uint8Array, layout: GridLayout): Uint8Array => {
 /** Text and lines need a real canvas (node-canvas-webgl or @napi-rs/canvas); the raster fallback draws image grids only. */
 const canWrite = () => canvasKind().name !== 'raster';
 
-export function historyPng(history: History, run: RunStarted): Uint8Array {
+export function historyPng(history: History, run: RunStarted, warnings: readonly Warning[] = []): Uint8Array {
   return renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) => drawHistory(ctx, history.points(), {
     ...HISTORY_SIZE,
     stepsPerEpoch: run.stepsPerEpoch,
+    marks: warnings.map((w) => warningMark(w, run.stepsPerEpoch)),
     milestones: milestoneEpochs(run.config.milestones, run.config.epochs),
     title: `${run.config.arch} on ${run.dataset.name}: D and G losses, D accuracy`,
   }));
@@ -83,6 +84,7 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
   const milestones: Milestone[] = [];
   const history = new History();
   const quality: QualityPoint[] = [];
+  const warnings: Warning[] = [];
   let run: RunStarted | null = null;
   const write = (file: string, png: () => Uint8Array) => writeFileAtomic(join(dir, file), png());
   return events$.subscribe((e) => {
@@ -95,7 +97,7 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
         if (run && canWrite()) write(QUALITY_FILE, () => qualityPng(quality, run!, e));
         break;
       case 'epoch':
-        if (run && canWrite()) write(HISTORY_FILE, () => historyPng(history, run!));
+        if (run && canWrite()) write(HISTORY_FILE, () => historyPng(history, run!, warnings));
         break;
       case 'milestone':
         milestones.push(e);
@@ -106,7 +108,7 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
         if (canWrite()) write(COMPARISON_FILE, () => comparisonPng(e));
         break;
       case 'run-ended': {
-        if (run && canWrite() && history.points().step.length > 0) write(HISTORY_FILE, () => historyPng(history, run!));
+        if (run && canWrite() && history.points().step.length > 0) write(HISTORY_FILE, () => historyPng(history, run!, warnings));
         const last = milestones[milestones.length - 1];
         if (!last) break;
         const count = Math.min(16, last.count);
@@ -114,7 +116,7 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
         write(FINAL_FILE, () => gridPng(grey, { count, rows: last.rows, cols: last.cols, gridCols: 4, scale: 4, pad: 4 }));
         break;
       }
-      case 'warning': break;
+      case 'warning': warnings.push(e); break;
     }
   });
 }

@@ -2,16 +2,22 @@
  * Pull-based sources as observables. The batch and noise sources are lazy iterables; `paced`
  * emits one item per turn of the event loop (so the console, timers and signals keep running
  * between training steps) and `zipPaced` pulls one item from each source per turn, in lockstep.
- * Nothing is read ahead: memory stays flat however long the run.
+ * Nothing is read ahead: memory stays flat however long the run. A `hold` function, polled before
+ * each item, pauses the source while it returns true (checked again every HOLD_POLL_MS).
  */
 import { Observable } from 'rxjs';
 
-export function zipPaced<A, B>(a: Iterable<A>, b: Iterable<B>): Observable<[A, B]> {
+/** How often a held source asks again whether it may go on. */
+export const HOLD_POLL_MS = 20;
+
+export function zipPaced<A, B>(a: Iterable<A>, b: Iterable<B>, hold?: () => boolean): Observable<[A, B]> {
   return new Observable<[A, B]>((subscriber) => {
     const ia = a[Symbol.iterator]();
     const ib = b[Symbol.iterator]();
-    let timer: NodeJS.Immediate | undefined;
+    let timer: ReturnType<typeof setImmediate> | undefined;
+    let wait: ReturnType<typeof setTimeout> | undefined;
     const tick = () => {
+      if (hold?.()) { wait = setTimeout(tick, HOLD_POLL_MS); return; }
       try {
         const x = ia.next();
         const y = x.done ? x : ib.next();
@@ -26,6 +32,7 @@ export function zipPaced<A, B>(a: Iterable<A>, b: Iterable<B>): Observable<[A, B
     timer = setImmediate(tick);
     return () => {
       if (timer) clearImmediate(timer);
+      if (wait) clearTimeout(wait);
       ia.return?.();
       ib.return?.();
     };

@@ -1,0 +1,110 @@
+/**
+ * One training run driven by the studio: training$ with the CLI's run-folder sinks, a RunControl
+ * for play, pause, step and stop, and its record kept as encoded lines so that any number of pages
+ * can follow it, each from the start, then live. Pages come and go; the run does not notice.
+ */
+import { connectable, lastValueFrom, type Subscription } from 'rxjs';
+import type { BackendInfo } from '../model/backend.ts';
+import { disposeGan, type Gan } from '../model/gan.ts';
+import type { Dataset } from '../data/dataset.ts';
+import type { ResumePoint } from '../cli/resume.ts';
+import type { Judge } from '../streams/operators/quality-checks.ts';
+import type { TrainConfig } from '../streams/config.ts';
+import { encodeEvent, type TrainingEvent } from '../streams/events.ts';
+import { runFolderSinks, saveNetworks } from '../streams/sinks/run-folder.ts';
+import { training$ } from '../streams/training.ts';
+import { RunControl, type ControlState } from './run-control.ts';
+
+export type RunState = ControlState | 'saving' | 'ended' | 'failed';
+
+/** What a follower receives: the record's lines in order, and the run's state whenever it changes. */
+export type LiveMessage =
+  | { readonly kind: 'event'; readonly line: string }
+  | { readonly kind: 'state'; readonly state: RunState; readonly message?: string };
+
+export interface LiveRunSetup {
+  readonly name: string;
+  readonly dir: string;
+  readonly config: TrainConfig;
+  readonly data: Dataset;
+  readonly gan: Gan;
+  readonly backend: BackendInfo;
+  readonly judge?: Judge;
+  readonly resumed: ResumePoint | null;
+}
+
+export class LiveRun {
+  readonly name: string;
+  readonly control = new RunControl();
+  readonly done: Promise<void>;
+  private readonly lines: string[] = [];
+  private readonly followers = new Set<(m: LiveMessage) => void>();
+  private ended: RunState | null = null;
+  private failure: string | undefined;
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(private readonly setup: LiveRunSetup) {
+    this.name = setup.name;
+    const { gan, data, config, dir, resumed } = setup;
+    const events$ = connectable(training$(gan, data, config, setup.backend, {
+      judge: setup.judge,
+      stop: this.control.shouldStop,
+      hold: this.control.hold,
+      resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
+    }));
+    this.subscriptions.push(runFolderSinks(events$, dir, resumed?.history.length ?? 0));
+    this.subscriptions.push(events$.subscribe({ next: (e) => this.record(e), error: () => undefined }));
+    const last = lastValueFrom(events$);
+    this.subscriptions.push(events$.connect());
+    this.done = last.then(
+      async (end) => {
+        if (end.type === 'run-ended' && end.status !== 'diverged') {
+          this.announce('saving');
+          await saveNetworks(gan, dir, data.rows, data.cols, config.loss);
+        }
+        this.finish('ended');
+      },
+      (e: Error) => { this.failure = e.message; this.finish('failed'); },
+    );
+  }
+
+  get state(): RunState { return this.ended ?? this.control.state; }
+  get message(): string | undefined { return this.failure; }
+  get config(): TrainConfig { return this.setup.config; }
+  get eventCount(): number { return this.lines.length; }
+
+  pause(): void { this.control.pause(); this.announce(); }
+  play(): void { this.control.play(); this.announce(); }
+  step(n: number): void { this.control.step(n); this.announce(); }
+  stop(): void { this.control.stop(); this.announce(); }
+
+  /** The record so far, then every new line and state, until the run is over; `leave` stops following. */
+  follow(send: (m: LiveMessage) => void): { leave: () => void } {
+    for (const line of this.lines) send({ kind: 'event', line });
+    send({ kind: 'state', state: this.state, ...(this.failure ? { message: this.failure } : {}) });
+    if (this.ended) return { leave: () => undefined };
+    this.followers.add(send);
+    return { leave: () => { this.followers.delete(send); } };
+  }
+
+  private record(e: TrainingEvent): void {
+    const line = encodeEvent(e);
+    this.lines.push(line);
+    for (const f of this.followers) f({ kind: 'event', line });
+    // A held step (paused, or the end of a "step N") shows as a state change once its event is out.
+    if (e.type === 'step' && this.control.stepsAllowed === 0) this.announce();
+  }
+
+  private announce(state: RunState = this.state): void {
+    const m: LiveMessage = { kind: 'state', state, ...(this.failure ? { message: this.failure } : {}) };
+    for (const f of this.followers) f(m);
+  }
+
+  private finish(state: 'ended' | 'failed'): void {
+    this.ended = state;
+    this.announce();
+    this.followers.clear();
+    for (const s of this.subscriptions) s.unsubscribe();
+    disposeGan(this.setup.gan);
+  }
+}

@@ -1,0 +1,133 @@
+/** The studio's one page: its layout and style. The script (studio.js, bundled from main.ts) fills it in. */
+export const PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ganstream studio</title>
+<link rel="icon" href="data:,">
+<style>
+  :root { --ink: #1d1d1f; --muted: #5f6368; --line: #d7d9dd; --accent: #1f5fbf; --warn: #c62828; --bg: #f5f6f8; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 17px/1.45 system-ui, sans-serif; color: var(--ink); background: var(--bg); }
+  header { display: flex; align-items: baseline; gap: 1.2em; padding: 0.6em 1.2em; background: #fff; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
+  header h1 { font-size: 1.3em; margin: 0; }
+  #status { font-variant-numeric: tabular-nums; }
+  #status .state { font-weight: 600; }
+  main { display: grid; grid-template-columns: minmax(300px, 360px) 1fr; gap: 1em; padding: 1em; }
+  section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 0.8em 1em; margin-bottom: 1em; }
+  h2 { font-size: 1.05em; margin: 0 0 0.5em; }
+  label { display: grid; grid-template-columns: 9.5em 1fr; align-items: center; gap: 0.4em; margin: 0.25em 0; }
+  input, select, button { font: inherit; }
+  input, select { width: 100%; padding: 0.2em 0.35em; border: 1px solid #b9bcc2; border-radius: 4px; }
+  .field-error { color: var(--warn); font-size: 0.85em; grid-column: 2; }
+  button { padding: 0.35em 0.9em; border: 1px solid #9aa0a6; border-radius: 5px; background: #fff; cursor: pointer; }
+  button.primary { background: var(--accent); color: #fff; border-color: var(--accent); }
+  button:disabled { opacity: 0.45; cursor: default; }
+  button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #f2a900; outline-offset: 1px; }
+  .buttons { display: flex; gap: 0.5em; flex-wrap: wrap; margin-top: 0.5em; }
+  .lesson { color: var(--muted); font-size: 0.92em; margin: 0.3em 0 0.6em; }
+  .error { color: var(--warn); font-weight: 600; }
+  .views { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 2fr); gap: 1em; align-items: start; }
+  .views.even { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+  label.wide { grid-template-columns: 1fr; }
+  canvas { max-width: 100%; height: auto; display: block; background: #fff; }
+  #runs { list-style: none; padding: 0; margin: 0; max-height: 22em; overflow: auto; }
+  #runs li { border-top: 1px solid var(--line); padding: 0.4em 0; }
+  #runs li .meta { color: var(--muted); font-size: 0.88em; }
+  #runs li .buttons { margin-top: 0.2em; }
+  #runs li button, #runs li a { font-size: 0.88em; padding: 0.15em 0.5em; }
+  .cards { display: grid; gap: 0.5em; }
+  .card { border-left: 5px solid var(--warn); background: #fff6f5; padding: 0.4em 0.7em; border-radius: 4px; white-space: pre-wrap; }
+  .card b { color: var(--warn); }
+  .numbers { display: flex; gap: 1.5em; flex-wrap: wrap; font-variant-numeric: tabular-nums; }
+  .numbers div b { display: block; font-size: 1.4em; }
+  #scrub { width: 100%; }
+  .hint { color: var(--muted); font-size: 0.9em; }
+  @media (max-width: 1100px) { main { grid-template-columns: 1fr; } .views { grid-template-columns: 1fr; } }
+</style>
+</head>
+<body>
+<header>
+  <h1>ganstream studio</h1>
+  <div id="status" role="status" aria-live="polite">connecting...</div>
+</header>
+<main>
+  <div>
+    <section aria-labelledby="setup-title">
+      <h2 id="setup-title">Set up a run</h2>
+      <label class="wide">Preset <select id="preset"></select></label>
+      <p class="lesson" id="lesson"></p>
+      <form id="form" autocomplete="off"></form>
+      <div class="buttons"><button id="start" class="primary" type="button">Start training</button></div>
+      <p class="error" id="start-error" role="alert"></p>
+    </section>
+    <section aria-labelledby="control-title">
+      <h2 id="control-title">Control</h2>
+      <div class="buttons">
+        <button id="pause" type="button">Pause</button>
+        <button id="play" type="button">Resume</button>
+        <button id="step" type="button" title="Train one step (one D update and one G update), then pause">One step</button>
+        <button id="step10" type="button">10 steps</button>
+        <button id="stop" type="button" title="Stop with a checkpoint; the run can be continued">Stop</button>
+      </div>
+      <p class="hint" id="step-note"></p>
+    </section>
+    <section aria-labelledby="runs-title">
+      <h2 id="runs-title">Runs folder</h2>
+      <label>Replay speed <select id="speed">
+        <option value="0">instant</option><option value="10">10x</option><option value="60" selected>60x</option><option value="600">600x</option>
+      </select></label>
+      <ul id="runs"></ul>
+      <div class="buttons"><button id="compare" type="button" disabled>Compare the checked runs</button></div>
+    </section>
+  </div>
+  <div>
+    <section aria-labelledby="numbers-title">
+      <h2 id="numbers-title">Now</h2>
+      <div class="numbers" id="numbers"></div>
+    </section>
+    <div class="views">
+      <section aria-labelledby="grid-title">
+        <h2 id="grid-title">What G draws from 16 fixed noise points</h2>
+        <canvas id="grid" aria-label="generated digits"></canvas>
+        <input id="scrub" type="range" min="0" max="0" value="0" aria-label="history: the grid at an earlier step">
+        <div class="hint" id="scrub-label">Drag to look back; the grid follows training at the right end.</div>
+      </section>
+      <section aria-labelledby="curves-title">
+        <h2 id="curves-title">Losses and D's accuracy</h2>
+        <canvas id="curves" aria-label="loss and accuracy curves"></canvas>
+      </section>
+    </div>
+    <section aria-labelledby="warnings-title">
+      <h2 id="warnings-title">Warnings</h2>
+      <div class="cards" id="warnings"><span class="hint">None so far: D and G are keeping each other in check.</span></div>
+    </section>
+    <section aria-labelledby="milestones-title">
+      <h2 id="milestones-title">Milestones: the same 64 noise points over the run</h2>
+      <canvas id="milestones"></canvas>
+    </section>
+    <div class="views even">
+      <section aria-labelledby="histogram-title">
+        <h2 id="histogram-title">Which digits</h2>
+        <canvas id="histogram"></canvas>
+      </section>
+      <section aria-labelledby="quality-title">
+        <h2 id="quality-title">Sample quality</h2>
+        <canvas id="quality"></canvas>
+      </section>
+    </div>
+    <section aria-labelledby="rvf-title">
+      <h2 id="rvf-title">Real or fake?</h2>
+      <canvas id="real-vs-fake"></canvas>
+    </section>
+    <section aria-labelledby="compare-title" id="compare-section" hidden>
+      <h2 id="compare-title">Runs compared, step-aligned</h2>
+      <canvas id="compared"></canvas>
+    </section>
+  </div>
+</main>
+<script type="module" src="/studio.js"></script>
+</body>
+</html>
+`;

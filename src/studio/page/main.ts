@@ -1,0 +1,362 @@
+/**
+ * The studio page: the setup form, the controls, the runs folder and the live views. Events come
+ * from the server (Server-Sent Events: the record so far, then live) or from a recorded run
+ * replayed here; either way they are decoded by the run's own codecs and folded into a RunView.
+ * Drawing happens at most once per animation frame, whatever the event rate.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { History } from '../../streams/analysis/history.ts';
+import { decodeEvent, type TrainingEvent } from '../../streams/events.ts';
+import { drawCurves, drawHistogram, drawMilestones, drawQuality, drawRealVsFake, drawRunsCompared, drawSnapshot } from './draw.ts';
+import { RunView } from './run-view.ts';
+
+interface Preset { name: string; title: string; lesson: string; flags: Record<string, string> }
+interface RunListing { name: string; arch: string; dataset: string; startedAt: string; epochs: number; totalSteps: number; steps: number; status: string; resumable: boolean; hasGenerator: boolean }
+interface State {
+  live: { name: string; state: string; message: string | null } | null;
+  runs: RunListing[];
+  presets: Preset[];
+  defaults: Record<string, string>;
+  choices: Record<string, string[]>;
+  architectures: Record<string, string>;
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** The form: each field a CLI flag; the server decodes them with the CLI's codecs. */
+const FIELDS: { flag: string; label: string; hint?: string }[] = [
+  { flag: 'dataset', label: 'Dataset' },
+  { flag: 'limit', label: 'Images (limit)', hint: 'all' },
+  { flag: 'arch', label: 'Architecture' },
+  { flag: 'loss', label: 'Loss' },
+  { flag: 'epochs', label: 'Epochs' },
+  { flag: 'batch-size', label: 'Batch size' },
+  { flag: 'lr', label: 'Learning rate' },
+  { flag: 'lr-d', label: "D's rate", hint: 'same' },
+  { flag: 'lr-g', label: "G's rate", hint: 'same' },
+  { flag: 'd-steps', label: 'D steps per G step' },
+  { flag: 'lr-schedule', label: 'Rate schedule' },
+  { flag: 'label-smoothing', label: 'Label smoothing' },
+  { flag: 'ema', label: "G's weight average" },
+  { flag: 'seed', label: 'Seed' },
+  { flag: 'snapshot-every', label: 'Grid every (steps)' },
+  { flag: 'name', label: 'Run name', hint: 'date and time' },
+];
+
+let state: State | null = null;
+let view = new RunView();
+let source: EventSource | null = null;
+let replaying: { cancel: () => void } | null = null;
+let liveState = 'idle';
+let shownName = '';
+let scrubbed: number | null = null;
+let drawnVersion = -1;
+
+// ---- the form ----
+
+function buildForm(s: State): void {
+  const form = $('form');
+  form.replaceChildren();
+  for (const f of FIELDS) {
+    const label = document.createElement('label');
+    label.textContent = f.label;
+    const choices = s.choices[f.flag];
+    const input = choices ? document.createElement('select') : document.createElement('input');
+    input.id = `field-${f.flag}`;
+    input.name = f.flag;
+    if (choices && input instanceof HTMLSelectElement) {
+      for (const c of choices) input.append(new Option(f.flag === 'arch' ? `${c}` : c, c));
+    } else if (input instanceof HTMLInputElement) {
+      input.placeholder = f.hint ?? s.defaults[f.flag] ?? '';
+    }
+    if (f.flag === 'arch') input.title = s.architectures[s.defaults.arch] ?? '';
+    input.addEventListener('change', () => { if (f.flag === 'arch') input.title = s.architectures[(input as HTMLSelectElement).value] ?? ''; });
+    const error = document.createElement('span');
+    error.className = 'field-error';
+    error.id = `error-${f.flag}`;
+    error.setAttribute('aria-live', 'polite');
+    label.append(input, error);
+    form.append(label);
+  }
+  const presets = $<HTMLSelectElement>('preset');
+  presets.replaceChildren(...s.presets.map((p) => new Option(p.title, p.name)));
+  presets.onchange = () => applyPreset(s, presets.value);
+  applyPreset(s, presets.value);
+}
+
+function applyPreset(s: State, name: string): void {
+  const preset = s.presets.find((p) => p.name === name)!;
+  $('lesson').textContent = preset.lesson;
+  for (const f of FIELDS) {
+    const input = $<HTMLInputElement | HTMLSelectElement>(`field-${f.flag}`);
+    const value = preset.flags[f.flag] ?? (input instanceof HTMLSelectElement ? s.defaults[f.flag] ?? input.options[0]?.value : '');
+    input.value = value ?? '';
+    $(`error-${f.flag}`).textContent = '';
+  }
+}
+
+function formValues(): { name: string; flags: Record<string, string> } {
+  const flags: Record<string, string> = {};
+  let name = '';
+  for (const f of FIELDS) {
+    const value = $<HTMLInputElement | HTMLSelectElement>(`field-${f.flag}`).value.trim();
+    if (f.flag === 'name') name = value;
+    else if (value !== '') flags[f.flag] = value;
+  }
+  return { name, flags };
+}
+
+async function post(path: string, body: unknown): Promise<{ ok: boolean; json: { error?: string; fields?: Record<string, string>; name?: string } }> {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { ok: response.ok, json: await response.json() };
+}
+
+async function start(): Promise<void> {
+  for (const f of FIELDS) $(`error-${f.flag}`).textContent = '';
+  $('start-error').textContent = '';
+  const { name, flags } = formValues();
+  const r = await post('/api/runs', name ? { name, flags } : { flags });
+  if (!r.ok) {
+    $('start-error').textContent = r.json.error ?? 'the run did not start';
+    for (const [flag, message] of Object.entries(r.json.fields ?? {})) {
+      const slot = document.getElementById(`error-${flag}`);
+      if (slot) slot.textContent = message;
+    }
+    return;
+  }
+  followLive();
+}
+
+// ---- following a run ----
+
+function reset(name: string): void {
+  replaying?.cancel();
+  replaying = null;
+  source?.close();
+  source = null;
+  view = new RunView();
+  shownName = name;
+  scrubbed = null;
+  drawnVersion = -1;
+  $('compare-section').hidden = true;
+}
+
+function addLine(line: string): void {
+  const decoded = decodeEvent(line);
+  if (E.isLeft(decoded)) { console.warn(`skipped a record line: ${decoded.left}`); return; }
+  view.add(decoded.right);
+}
+
+function followLive(): void {
+  reset(state?.live?.name ?? '');
+  source = new EventSource('/api/live/events');
+  source.addEventListener('event', (m) => addLine((m as MessageEvent<string>).data));
+  source.addEventListener('state', (m) => {
+    const s = JSON.parse((m as MessageEvent<string>).data) as { state: string; message: string | null };
+    liveState = s.state;
+    if (s.message) $('start-error').textContent = `the run failed: ${s.message}`;
+    if (s.state === 'ended' || s.state === 'failed') { source?.close(); source = null; void refresh(); }
+    updateControls();
+  });
+  void refresh();
+}
+
+/** Replays a recorded run into the views: at `speed` times its recorded pace, or at once (0). */
+async function replay(name: string): Promise<void> {
+  const response = await fetch(`/api/runs/${encodeURIComponent(name)}/record`);
+  if (!response.ok) { $('start-error').textContent = (await response.json()).error; return; }
+  const text = await response.text();
+  reset(name);
+  liveState = 'replay';
+  const events: TrainingEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const decoded = decodeEvent(line);
+    if (E.isRight(decoded)) events.push(decoded.right);
+  }
+  const speed = Number($<HTMLSelectElement>('speed').value);
+  let cancelled = false;
+  replaying = { cancel: () => { cancelled = true; } };
+  if (speed === 0) { for (const e of events) view.add(e); liveState = 'replayed'; updateControls(); return; }
+  const t0 = performance.now();
+  let i = 0;
+  const tick = () => {
+    if (cancelled) return;
+    const recordedNow = ((performance.now() - t0) / 1000) * speed;
+    while (i < events.length && (('time' in events[i]) ? (events[i] as { time: number }).time : 0) <= recordedNow) view.add(events[i++]);
+    if (i < events.length) requestAnimationFrame(tick);
+    else { liveState = 'replayed'; updateControls(); }
+  };
+  requestAnimationFrame(tick);
+  updateControls();
+}
+
+/** The checked runs' curves in one plot, step-aligned. */
+async function compare(names: string[]): Promise<void> {
+  const runs = [];
+  for (const name of names) {
+    const text = await (await fetch(`/api/runs/${encodeURIComponent(name)}/record`)).text();
+    const history = new History();
+    let stepsPerEpoch = 1;
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      const decoded = decodeEvent(line);
+      if (E.isLeft(decoded)) continue;
+      const e = decoded.right;
+      if (e.type === 'run-started') stepsPerEpoch = e.stepsPerEpoch;
+      if (e.type === 'step') history.add(e);
+    }
+    runs.push({ name, points: history.points(), stepsPerEpoch });
+  }
+  $('compare-section').hidden = false;
+  drawRunsCompared($<HTMLCanvasElement>('compared'), runs);
+  $('compare-section').scrollIntoView({ behavior: 'smooth' });
+}
+
+// ---- controls and the runs list ----
+
+async function control(action: 'pause' | 'play' | 'stop' | 'step', steps?: number): Promise<void> {
+  const r = await post(`/api/live/${action}`, steps ? { steps } : {});
+  if (!r.ok) $('start-error').textContent = r.json.error ?? `${action} failed`;
+  else { liveState = (r.json as { state?: string }).state ?? liveState; updateControls(); }
+}
+
+function updateControls(): void {
+  const training = ['playing', 'paused', 'stopping'].includes(liveState);
+  $<HTMLButtonElement>('start').disabled = training;
+  $<HTMLButtonElement>('pause').disabled = liveState !== 'playing';
+  $<HTMLButtonElement>('play').disabled = liveState !== 'paused';
+  $<HTMLButtonElement>('step').disabled = !training || liveState === 'stopping';
+  $<HTMLButtonElement>('step10').disabled = !training || liveState === 'stopping';
+  $<HTMLButtonElement>('stop').disabled = !training || liveState === 'stopping';
+  $('step-note').textContent = liveState === 'paused' ? 'Paused: "One step" trains one D update and one G update, then pauses again.' : '';
+}
+
+function renderRuns(runs: RunListing[]): void {
+  const list = $('runs');
+  list.replaceChildren();
+  if (runs.length === 0) { list.innerHTML = '<li class="hint">No runs yet: start one.</li>'; return; }
+  for (const r of runs) {
+    const li = document.createElement('li');
+    li.dataset.run = r.name;
+    const title = document.createElement('div');
+    const check = document.createElement('input');
+    check.type = 'checkbox'; check.className = 'pick'; check.value = r.name; check.style.width = 'auto';
+    check.setAttribute('aria-label', `compare ${r.name}`);
+    check.onchange = () => { $<HTMLButtonElement>('compare').disabled = document.querySelectorAll('.pick:checked').length < 2; };
+    const b = document.createElement('b'); b.textContent = ` ${r.name}`;
+    title.append(check, b);
+    const meta = document.createElement('div');
+    meta.className = 'meta';
+    meta.textContent = `${r.arch} on ${r.dataset}, step ${r.steps.toLocaleString('en-US')} of ${r.totalSteps.toLocaleString('en-US')}, ${r.status}`;
+    const buttons = document.createElement('div');
+    buttons.className = 'buttons';
+    const button = (text: string, act: () => void) => { const x = document.createElement('button'); x.type = 'button'; x.textContent = text; x.onclick = act; buttons.append(x); return x; };
+    button('Replay', () => void replay(r.name));
+    if (r.status !== 'completed' && r.status !== 'open' && r.resumable) button('Continue', () => void continueRun(r.name));
+    if (r.hasGenerator) {
+      const a = document.createElement('a');
+      a.href = `/api/runs/${encodeURIComponent(r.name)}/generator/model.json`; a.textContent = 'generator (model.json)'; a.download = '';
+      const w = document.createElement('a');
+      w.href = `/api/runs/${encodeURIComponent(r.name)}/generator/weights.bin`; w.textContent = 'weights.bin'; w.download = '';
+      buttons.append(a, w);
+    }
+    li.append(title, meta, buttons);
+    list.append(li);
+  }
+}
+
+async function continueRun(name: string): Promise<void> {
+  const r = await post(`/api/runs/${encodeURIComponent(name)}/resume`, {});
+  if (!r.ok) { $('start-error').textContent = r.json.error ?? 'the run did not continue'; return; }
+  followLive();
+}
+
+async function refresh(): Promise<void> {
+  const s = (await (await fetch('/api/state')).json()) as State;
+  const first = state === null;
+  state = s;
+  if (first) buildForm(s);
+  renderRuns(s.runs);
+  if (first && s.live) { liveState = s.live.state; followLive(); }
+  updateControls();
+}
+
+// ---- drawing, once per frame at most ----
+
+const seconds = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m ${Math.round(s % 60)}s` : `${Math.round(s)}s`);
+
+function drawNumbers(): void {
+  const last = view.last;
+  const cells: [string, string][] = last
+    ? [
+        ['step', `${last.step.toLocaleString('en-US')} / ${view.totalSteps.toLocaleString('en-US')}`],
+        ['epoch', `${last.epoch} / ${view.epochs}`],
+        ['D loss', last.dLoss.toFixed(3)],
+        ['G loss', last.gLoss.toFixed(3)],
+        ['D accuracy', `${Math.round(50 * (last.dAccReal + last.dAccFake))}%`],
+        ['images/s', Math.round(view.samplesPerSec()).toLocaleString('en-US')],
+        ['time left', view.ended ? 'done' : seconds(view.secondsLeft())],
+      ]
+    : [['step', 'not started']];
+  const q = view.quality[view.quality.length - 1];
+  if (q) cells.push(['FID', q.fid.toFixed(1)], ['recognisable', `${Math.round(100 * q.recognisable)}%`]);
+  $('numbers').replaceChildren(...cells.map(([k, v]) => { const d = document.createElement('div'); d.innerHTML = `<span></span><b></b>`; d.children[0].textContent = k; d.children[1].textContent = v; return d; }));
+  const label = liveState === 'replay' || liveState === 'replayed' ? `${liveState === 'replay' ? 'replaying' : 'replayed'} ${shownName}` : shownName ? `${shownName}: ${liveState}` : 'no run yet';
+  $('status').innerHTML = '<span class="state"></span>';
+  $('status').children[0].textContent = label;
+}
+
+function drawWarnings(): void {
+  const box = $('warnings');
+  if (view.warnings.length === 0) { box.innerHTML = '<span class="hint">None so far: D and G are keeping each other in check.</span>'; return; }
+  box.replaceChildren(...view.warnings.map((w) => {
+    const card = document.createElement('div');
+    card.className = 'card';
+    card.innerHTML = '<b></b> <span></span>';
+    card.children[0].textContent = `${w.kind} at step ${w.step.toLocaleString('en-US')} (epoch ${w.epoch})`;
+    card.children[1].textContent = `\n${w.message}`;
+    return card;
+  }));
+}
+
+function drawScrubbed(): void {
+  const scrub = $<HTMLInputElement>('scrub');
+  const n = view.snapshots.length;
+  scrub.max = String(Math.max(0, n - 1));
+  const index = scrubbed === null ? n - 1 : Math.min(scrubbed, n - 1);
+  if (scrubbed === null) scrub.value = String(Math.max(0, index));
+  const s = view.snapshots[index];
+  drawSnapshot($<HTMLCanvasElement>('grid'), s);
+  $('scrub-label').textContent = s ? `step ${s.step.toLocaleString('en-US')} (epoch ${s.epoch})${scrubbed === null ? ', following training' : ': drag to the right end to follow training'}` : 'The grid appears after the first snapshot.';
+}
+
+function frame(): void {
+  if (view.version !== drawnVersion) {
+    drawnVersion = view.version;
+    drawNumbers();
+    drawScrubbed();
+    drawCurves($<HTMLCanvasElement>('curves'), view);
+    drawMilestones($<HTMLCanvasElement>('milestones'), view);
+    drawHistogram($<HTMLCanvasElement>('histogram'), view);
+    drawQuality($<HTMLCanvasElement>('quality'), view);
+    drawRealVsFake($<HTMLCanvasElement>('real-vs-fake'), view);
+    drawWarnings();
+  }
+  requestAnimationFrame(frame);
+}
+
+$('start').onclick = () => void start();
+$('pause').onclick = () => void control('pause');
+$('play').onclick = () => void control('play');
+$('step').onclick = () => void control('step', 1);
+$('step10').onclick = () => void control('step', 10);
+$('stop').onclick = () => void control('stop');
+$('compare').onclick = () => void compare(Array.from(document.querySelectorAll<HTMLInputElement>('.pick:checked')).map((c) => c.value));
+$<HTMLInputElement>('scrub').oninput = (e) => {
+  const scrub = e.target as HTMLInputElement;
+  scrubbed = Number(scrub.value) >= Number(scrub.max) ? null : Number(scrub.value);
+  drawScrubbed();
+};
+void refresh();
+requestAnimationFrame(frame);

@@ -1,0 +1,163 @@
+/**
+ * The studio's HTTP interface, as a Hono app (Web-standard Request and Response: the same app runs
+ * under Node, through @hono/node-server, and under Deno.serve). Every body is decoded with io-ts;
+ * bad input gets a 4xx with a one-line message; run names are names in the runs folder, never paths.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
+import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../model/architectures.ts';
+import { DATASET_NAMES } from '../data/load.ts';
+import { LOSSES } from '../model/losses.ts';
+import { decodeTrainArgs } from '../cli/train-options.ts';
+import type { LiveMessage } from './live-run.ts';
+import { PRESETS } from './presets.ts';
+import { bodyError, checkRunName, ResumeRequest, StartRequest, StepRequest, type Rejection } from './requests.ts';
+import { describeRunFolder, listRuns, recordText } from './runs.ts';
+import type { Studio } from './studio.ts';
+
+export interface PageAssets {
+  readonly html: string;
+  readonly script: string;
+}
+
+/** Largest request body accepted (the form is a few hundred bytes). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const fail = (c: Context, r: Rejection) => c.json({ error: r.message, ...(r.fields ? { fields: r.fields } : {}) }, r.status);
+
+async function decodeBody<A>(c: Context, codec: t.Type<A, unknown>, what: string): Promise<E.Either<Rejection, A>> {
+  let json: unknown;
+  try {
+    json = await c.req.json();
+  } catch {
+    return E.left({ status: 400, message: `${what}: the request body is not JSON` });
+  }
+  const decoded = codec.decode(json);
+  return E.isLeft(decoded) ? E.left(bodyError(what, decoded.left)) : E.right(decoded.right);
+}
+
+/** The form's defaults: the CLI's, as strings. */
+function formDefaults(): Record<string, string> {
+  const d = decodeTrainArgs([]);
+  if (E.isLeft(d) || d.right.help) return {};
+  const c = d.right.config;
+  return {
+    dataset: c.dataset, arch: c.arch, loss: c.loss, epochs: String(c.epochs), 'batch-size': String(c.batchSize), lr: String(c.lr),
+    'd-steps': '1', 'lr-schedule': 'constant', 'label-smoothing': String(c.labelSmoothing), ema: String(c.ema), seed: String(c.seed),
+    'snapshot-every': String(c.snapshotEvery),
+  };
+}
+
+export function studioApp(studio: Studio, assets: PageAssets): Hono {
+  const app = new Hono();
+  const runsDir = studio.options.runsDir;
+  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `request body larger than ${MAX_BODY_BYTES} bytes` }, 413) }));
+
+  app.get('/', (c) => c.html(assets.html));
+  app.get('/studio.js', (c) => c.body(assets.script, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+
+  app.get('/api/state', (c) => {
+    const live = studio.live;
+    return c.json({
+      live: live ? { name: live.name, state: live.state, message: live.message ?? null } : null,
+      runs: listRuns(runsDir),
+      presets: PRESETS,
+      defaults: formDefaults(),
+      choices: { dataset: DATASET_NAMES, arch: ARCHITECTURE_NAMES, loss: LOSSES, 'lr-schedule': ['constant', 'linear'] },
+      architectures: Object.fromEntries(ARCHITECTURE_NAMES.map((n) => [n, ARCHITECTURES[n].summary])),
+      backend: studio.options.backend.name,
+    });
+  });
+
+  app.post('/api/runs', async (c) => {
+    const body = await decodeBody(c, StartRequest, 'start');
+    if (E.isLeft(body)) return fail(c, body.left);
+    const started = await studio.start(body.right);
+    return E.isLeft(started) ? fail(c, started.left) : c.json({ name: started.right.name }, 201);
+  });
+
+  app.post('/api/runs/:name/resume', async (c) => {
+    const body = await decodeBody(c, ResumeRequest, 'resume');
+    if (E.isLeft(body)) return fail(c, body.left);
+    const resumed = await studio.resume(c.req.param('name'), body.right);
+    return E.isLeft(resumed) ? fail(c, resumed.left) : c.json({ name: resumed.right.name }, 201);
+  });
+
+  /** A recorded run's name, checked, and known to the runs folder. */
+  const recorded = (c: Context): E.Either<Rejection, string> => {
+    const name = checkRunName(c.req.param('name') ?? '');
+    if (E.isLeft(name)) return name;
+    return describeRunFolder(runsDir, name.right) ? name : E.left({ status: 404, message: `no run '${name.right}' in the runs folder` });
+  };
+
+  app.get('/api/runs/:name/record', (c) => {
+    const name = recorded(c);
+    if (E.isLeft(name)) return fail(c, name.left);
+    return c.body(recordText(runsDir, name.right), 200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+  });
+
+  app.get('/api/runs/:name/generator/:file', (c) => {
+    const name = recorded(c);
+    if (E.isLeft(name)) return fail(c, name.left);
+    const file = c.req.param('file');
+    if (file !== 'model.json' && file !== 'weights.bin') return fail(c, { status: 404, message: `no generator file '${file}': expected model.json or weights.bin` });
+    const path = join(runsDir, name.right, 'generator', file);
+    if (!existsSync(path)) return fail(c, { status: 404, message: `run '${name.right}' has no saved generator yet (it is saved when the run ends or stops)` });
+    const bytes = readFileSync(path);
+    return c.body(bytes, 200, {
+      'content-type': file === 'model.json' ? 'application/json' : 'application/octet-stream',
+      'content-disposition': `attachment; filename="${name.right}-${file}"`,
+    });
+  });
+
+  app.get('/api/live/events', (c) => {
+    const run = studio.live;
+    if (!run) return fail(c, { status: 404, message: 'no run has been started in this studio' });
+    return streamSSE(c, async (stream) => {
+      const queue: LiveMessage[] = [];
+      let wake: (() => void) | null = null;
+      const following = run.follow((m) => { queue.push(m); wake?.(); });
+      stream.onAbort(() => { following.leave(); wake?.(); });
+      let over = false;
+      while (!stream.aborted && !over) {
+        while (queue.length > 0 && !stream.aborted) {
+          const m = queue.shift()!;
+          if (m.kind === 'event') await stream.writeSSE({ event: 'event', data: m.line });
+          else {
+            await stream.writeSSE({ event: 'state', data: JSON.stringify({ state: m.state, message: m.message ?? null }) });
+            over = m.state === 'ended' || m.state === 'failed';
+          }
+        }
+        if (!over && !stream.aborted) await new Promise<void>((resolve) => { wake = resolve; });
+        wake = null;
+      }
+      following.leave();
+    });
+  });
+
+  app.post('/api/live/:action', async (c) => {
+    const run = studio.live;
+    const action = c.req.param('action');
+    if (!['pause', 'play', 'step', 'stop'].includes(action)) return fail(c, { status: 404, message: `no action '${action}': expected pause, play, step or stop` });
+    if (!run || run.state === 'ended' || run.state === 'failed') return fail(c, { status: 409, message: `no run is training: nothing to ${action}` });
+    if (action === 'step') {
+      const body = await decodeBody(c, StepRequest, 'step');
+      if (E.isLeft(body)) return fail(c, body.left);
+      const n = body.right.steps;
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) return fail(c, { status: 400, message: `step: steps ${n}: expected an integer from 1 to 10000` });
+      run.step(n);
+    } else if (action === 'pause') run.pause();
+    else if (action === 'play') run.play();
+    else run.stop();
+    return c.json({ state: run.state });
+  });
+
+  app.notFound((c) => c.json({ error: `no such address: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.onError((e, c) => c.json({ error: `internal: ${e.message.split('\n')[0]}` }, 500));
+  return app;
+}
