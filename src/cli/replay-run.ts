@@ -8,9 +8,8 @@ import { filter, lastValueFrom, map, mergeMap, of, tap, type Observable } from '
 import { History } from '../streams/analysis/history.ts';
 import { SummaryAccumulator, type Stats, type Summary } from '../streams/analysis/summary.ts';
 import type { RunStarted, TrainingEvent, Warning } from '../streams/events.ts';
-import { warnings } from '../streams/operators/warnings.ts';
+import { warningWindow, warnings } from '../streams/operators/warnings.ts';
 import { checkNdjson, isBad, records, recordingPath, replay$, type BadRecord, type Record } from '../streams/sources/recording.ts';
-import { warningWindow } from '../streams/training.ts';
 
 export interface ReplayResult {
   readonly summary: Summary;

@@ -23,15 +23,13 @@ import { comparison, sampleImages } from './operators/comparison.ts';
 import { pairwiseDiversity } from './analysis/diversity.ts';
 import { toGreyLevels } from './events.ts';
 import { trainStep } from './operators/train-step.ts';
-import { warnings } from './operators/warnings.ts';
+import { warningWindow, warnings } from './operators/warnings.ts';
 import { batches, startAfter, stepsPerEpoch, type Batch } from './sources/batches.ts';
 import { milestoneNoise, noise, type NoiseBatch } from './sources/noise.ts';
 import { zipPaced } from './sources/paced.ts';
 
 /** Images in each milestone grid (8 x 8). */
 export const MILESTONE_COUNT = 64;
-/** Steps over which warnings judge a condition: an epoch, within 20 to 200 steps. */
-export const warningWindow = (stepsPerEpoch: number) => Math.min(200, Math.max(20, stepsPerEpoch));
 
 /** Real and generated images side by side at the end of a run. */
 export const COMPARISON_COUNT = 8;

@@ -25,6 +25,9 @@ export interface WarningOptions {
   readonly settings?: RunSettings;
 }
 
+/** Steps over which warnings judge a condition: an epoch, within 20 to 200 steps. */
+export const warningWindow = (stepsPerEpoch: number) => Math.min(200, Math.max(20, stepsPerEpoch));
+
 const dAcc = (s: Step) => (s.dAccReal + s.dAccFake) / 2;
 const fmt = (x: number, digits = 3) => x.toFixed(digits);
 const meanOf = (steps: readonly Step[], f: (s: Step) => number) => steps.reduce((sum, s) => sum + f(s), 0) / steps.length;

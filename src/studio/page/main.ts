@@ -6,7 +6,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { History } from '../../streams/analysis/history.ts';
-import { decodeEvent, type TrainingEvent } from '../../streams/events.ts';
+import { filter, from } from 'rxjs';
+import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
+import { warningWindow, warnings } from '../../streams/operators/warnings.ts';
 import { drawCurves, drawHistogram, drawMilestones, drawQuality, drawRealVsFake, drawRunsCompared, drawSnapshot } from './draw.ts';
 import { RunView } from './run-view.ts';
 
@@ -124,7 +126,7 @@ async function start(): Promise<void> {
     }
     return;
   }
-  followLive();
+  followLive(r.json.name!);
 }
 
 // ---- following a run ----
@@ -147,8 +149,9 @@ function addLine(line: string): void {
   view.add(decoded.right);
 }
 
-function followLive(): void {
-  reset(state?.live?.name ?? '');
+function followLive(name: string): void {
+  reset(name);
+  liveState = 'starting';
   source = new EventSource('/api/live/events');
   source.addEventListener('event', (m) => addLine((m as MessageEvent<string>).data));
   source.addEventListener('state', (m) => {
@@ -168,12 +171,16 @@ async function replay(name: string): Promise<void> {
   const text = await response.text();
   reset(name);
   liveState = 'replay';
-  const events: TrainingEvent[] = [];
+  const recorded: TrainingEvent[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     const decoded = decodeEvent(line);
-    if (E.isRight(decoded)) events.push(decoded.right);
+    if (E.isRight(decoded)) recorded.push(decoded.right);
   }
+  // Warnings are derived again from the steps, as `npm run replay` does (records made before a warning kind existed have none).
+  const started = recorded.find((e): e is RunStarted => e.type === 'run-started');
+  const events: TrainingEvent[] = [];
+  from(recorded).pipe(filter((e) => e.type !== 'warning'), warnings<TrainingEvent>({ window: warningWindow(started?.stepsPerEpoch ?? 200) })).subscribe((e) => events.push(e));
   const speed = Number($<HTMLSelectElement>('speed').value);
   let cancelled = false;
   replaying = { cancel: () => { cancelled = true; } };
@@ -269,7 +276,7 @@ function renderRuns(runs: RunListing[]): void {
 async function continueRun(name: string): Promise<void> {
   const r = await post(`/api/runs/${encodeURIComponent(name)}/resume`, {});
   if (!r.ok) { $('start-error').textContent = r.json.error ?? 'the run did not continue'; return; }
-  followLive();
+  followLive(r.json.name!);
 }
 
 async function refresh(): Promise<void> {
@@ -278,7 +285,7 @@ async function refresh(): Promise<void> {
   state = s;
   if (first) buildForm(s);
   renderRuns(s.runs);
-  if (first && s.live) { liveState = s.live.state; followLive(); }
+  if (first && s.live) followLive(s.live.name);
   updateControls();
 }
 

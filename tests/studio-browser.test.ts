@@ -1,0 +1,144 @@
+/**
+ * The studio end to end in a real browser: Debian's chromium driven by playwright-core (never a
+ * downloaded browser). Starts `scripts/studio.ts` on a free port, trains a short run from the
+ * page, pauses, steps, stops, reloads, replays a recorded run, and checks the console stayed clean.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-studio-page-'));
+mkdirSync(join(runsDir, 'recorded-d-too-strong'));
+copyFileSync('fixtures/streams/d-too-strong.ndjson', join(runsDir, 'recorded-d-too-strong', 'metrics.ndjson'));
+
+let server: ChildProcess;
+let address = '';
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+async function startStudio(): Promise<string> {
+  server = spawn(process.execPath, ['--import', 'tsx', 'scripts/studio.ts', '--port', '0', '--runs', runsDir, '--no-quality'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the studio did not start: ${out}`)), 60_000);
+    server.stdout!.on('data', (d) => {
+      out += d;
+      const m = /ganstream studio: (http:\/\/\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    server.stderr!.on('data', (d) => { out += d; });
+    server.on('exit', (code) => reject(new Error(`the studio exited (${code}): ${out}`)));
+  });
+}
+
+const text = (selector: string) => page.locator(selector).innerText();
+const stepShown = async () => Number(/step\s+([\d,]+)/.exec(await text('#numbers'))?.[1].replace(/,/g, '') ?? NaN);
+const canvasData = (id: string) => page.evaluate((i) => (document.getElementById(i) as HTMLCanvasElement).toDataURL(), id);
+
+test.before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  address = await startStudio();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+});
+
+test('the page opens with the form, the presets and the recorded run', async () => {
+  await page.goto(address);
+  await page.locator('#runs li[data-run="recorded-d-too-strong"]').waitFor();
+  assert.is(await page.locator('#preset option').count(), 4);
+  assert.match(await text('#status'), /no run yet/);
+  assert.is(await page.locator('#field-arch').inputValue(), 'mlp-gbn');
+});
+
+test('a bad field is shown beside it with the CLI\'s message; nothing starts', async () => {
+  await page.fill('#field-epochs', 'ten');
+  await page.click('#start');
+  await page.locator('#error-epochs').filter({ hasText: 'expected' }).waitFor();
+  assert.is(await text('#error-epochs'), "--epochs: expected an integer from 1 to 100000, got 'ten'");
+  assert.match(await text('#status'), /no run yet/);
+  // The browser logs the refused request itself (400): expected here, and only here.
+  const refused = problems.findIndex((p) => /status of 400/.test(p));
+  if (refused >= 0) problems.splice(refused, 1);
+});
+
+test('start a short run from the page: the step count rises, the grid and the curves change', async () => {
+  await page.selectOption('#preset', 'quick');
+  await page.fill('#field-limit', '512');
+  await page.fill('#field-epochs', '40');
+  await page.fill('#field-batch-size', '32');
+  await page.fill('#field-snapshot-every', '5');
+  await page.fill('#field-name', 'from-the-page');
+  await page.click('#start');
+  await page.waitForFunction(() => /from-the-page: playing/.test(document.getElementById('status')!.innerText));
+  await page.waitForFunction(() => /step\s+\d/.test(document.getElementById('numbers')!.innerText) && !/not started/.test(document.getElementById('numbers')!.innerText));
+  const grid1 = await canvasData('grid');
+  const curves1 = await canvasData('curves');
+  const step1 = await stepShown();
+  await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) > s + 20, step1);
+  assert.not.equal(await canvasData('grid'), grid1, 'the grid is redrawn');
+  assert.not.equal(await canvasData('curves'), curves1, 'the curves grow');
+});
+
+test('pause holds the run; one step moves it by exactly one; resume goes on', async () => {
+  await page.click('#pause');
+  await page.waitForFunction(() => /paused/.test(document.getElementById('status')!.innerText));
+  await page.waitForTimeout(400);
+  const held = await stepShown();
+  await page.waitForTimeout(400);
+  assert.is(await stepShown(), held, 'no steps while paused');
+  await page.click('#step');
+  await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) === s + 1, held);
+  await page.waitForTimeout(400);
+  assert.is(await stepShown(), held + 1);
+  await page.click('#play');
+  await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) > s + 3, held + 1);
+});
+
+test('the history slider shows an earlier grid', async () => {
+  const live = await canvasData('grid');
+  await page.locator('#scrub').fill('0');
+  await page.waitForFunction(() => /step 5 \(epoch 1\)/.test(document.getElementById('scrub-label')!.innerText));
+  assert.not.equal(await canvasData('grid'), live);
+});
+
+test('stop ends the run with a checkpoint; after a reload the run is listed, interrupted, and can be continued', async () => {
+  await page.click('#stop');
+  await page.waitForFunction(() => /from-the-page: ended/.test(document.getElementById('status')!.innerText), undefined, { timeout: 60_000 });
+  assert.ok(existsSync(join(runsDir, 'from-the-page', 'checkpoint.bin')));
+  assert.ok(existsSync(join(runsDir, 'from-the-page', 'generator', 'model.json')));
+  await page.reload();
+  const item = page.locator('#runs li[data-run="from-the-page"]');
+  await item.waitFor();
+  assert.match(await item.innerText(), /interrupted/);
+  assert.is(await item.locator('button', { hasText: 'Continue' }).count(), 1);
+  assert.is(await item.locator('a', { hasText: 'generator' }).count(), 1);
+});
+
+test('a recorded run replays into the same views: its last step, its warning card', async () => {
+  await page.selectOption('#speed', '0');
+  await page.locator('#runs li[data-run="recorded-d-too-strong"] button', { hasText: 'Replay' }).click();
+  await page.waitForFunction(() => /replayed recorded-d-too-strong/.test(document.getElementById('status')!.innerText));
+  assert.is(await stepShown(), 300);
+  assert.match(await text('#warnings'), /d-too-strong at step/);
+});
+
+test('no console errors or warnings on the page', () => {
+  assert.equal(problems, []);
+});
+
+test.after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+test.run();
