@@ -68,7 +68,7 @@ export function seeded(seed: number, stream = 0): Random {
 }
 
 /** The streams a run draws from, kept apart so that changing one never shifts another. */
-export const Streams = { shuffle: 1, noise: 2, init: 3, dropout: 4, milestoneNoise: 5, qualityNoise: 6 } as const;
+export const Streams = { shuffle: 1, noise: 2, init: 3, dropout: 4, milestoneNoise: 5, qualityNoise: 6, calibration: 7 } as const;
 
 export function normals(rng: Random, count: number): Float32Array {
   const out = new Float32Array(count);

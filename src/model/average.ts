@@ -3,16 +3,27 @@
  * effectiveness of averaging in GAN training"): the averaged generator draws the milestone grids
  * and is the one saved, because single GAN iterates wobble and leave speckle noise.
  * decay_t = min(decay, (1 + t) / (10 + t)) so that early averages do not drag the start along.
+ *
+ * BatchNorm statistics are not averaged: the live generator's moving statistics belong to its own
+ * weights, not the average's. Before the average draws, its statistics are measured again on a
+ * fixed batch of noise (calibrate): on the default run this halves the FID of its samples
+ * (11.3 to 5.5 against t10k; see README, "Quality").
  */
 import * as tf from '@tensorflow/tfjs';
-import { allVariables, variableOf, type Layer, type Network } from './network.ts';
+import { normals, seeded, Streams } from '../data/random.ts';
+import { allVariables, forward, variableOf, type BatchMoments, type BatchNormParams, type Layer, type Network } from './network.ts';
 
 export interface Average {
   readonly network: Network;
   readonly decay: number;
   /** Updates so far (t). */
   updates: number;
+  /** The update count at which the BatchNorm statistics were last measured for the averaged weights (null: never). */
+  calibratedAt: number | null;
 }
+
+/** Noise vectors whose batch statistics set the average's BatchNorm statistics. */
+export const CALIBRATION_SAMPLES = 2048;
 
 let cloned = 0;
 
@@ -28,7 +39,7 @@ export function cloneNetwork(source: Network, name: string): Network {
   return { name, inputSize: source.inputSize, layers };
 }
 
-export const createAverage = (source: Network, decay: number): Average => ({ network: cloneNetwork(source, `${source.name}-average`), decay, updates: 0 });
+export const createAverage = (source: Network, decay: number): Average => ({ network: cloneNetwork(source, `${source.name}-average`), decay, updates: 0, calibratedAt: null });
 
 export const decayAt = (decay: number, t: number): number => Math.min(decay, (1 + t) / (10 + t));
 
@@ -41,4 +52,28 @@ export function updateAverage(avg: Average, source: Network): void {
     targets.forEach((a, i) => a.assign(a.trainable ? tf.add(tf.mul(a, d), tf.mul(values[i], 1 - d)) : values[i]));
   });
   avg.updates++;
+}
+
+/**
+ * Sets the average's BatchNorm moving statistics to the batch statistics of its own output on a
+ * fixed batch of noise (the same every time, so drawing stays deterministic). Once per update: the
+ * next update copies the live statistics over them again.
+ */
+export function calibrate(avg: Average): void {
+  if (avg.calibratedAt === avg.updates) return;
+  const net = avg.network;
+  if (net.layers.some((l) => l.spec.kind === 'batchNorm')) {
+    const noise = normals(seeded(0, Streams.calibration), CALIBRATION_SAMPLES * net.inputSize);
+    const moments: BatchMoments[] = [];
+    tf.tidy(() => { forward(net, tf.tensor2d(noise, [CALIBRATION_SAMPLES, net.inputSize]), { training: true, moments }); });
+    tf.tidy(() => {
+      for (const m of moments) {
+        const p = net.layers[m.layer].params as BatchNormParams;
+        p.movingMean.assign(m.mean);
+        p.movingVariance.assign(m.variance);
+      }
+    });
+    for (const m of moments) { m.mean.dispose(); m.variance.dispose(); }
+  }
+  avg.calibratedAt = avg.updates;
 }

@@ -136,6 +136,6 @@ export function restore(gan: Gan, c: Checkpoint<unknown>): E.Either<string, void
   tf.tidy(() => { for (const [name, v] of wanted) v.assign(tf.tensor(c.tensors.get(name)!, v.shape)); });
   Object.assign(gan.gOptimizer, c.header.optimizers.generator);
   Object.assign(gan.dOptimizer, c.header.optimizers.discriminator);
-  if (gan.generatorAverage) gan.generatorAverage.updates = c.header.averageUpdates ?? 0;
+  if (gan.generatorAverage) { gan.generatorAverage.updates = c.header.averageUpdates ?? 0; gan.generatorAverage.calibratedAt = null; }
   return E.right(undefined);
 }

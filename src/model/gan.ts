@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { seeded, Streams } from '../data/random.ts';
 import type { Architecture } from './architectures.ts';
 import { createAdam, disposeAdam, type Adam } from './adam.ts';
-import { createAverage, type Average } from './average.ts';
+import { calibrate, createAverage, type Average } from './average.ts';
 import { buildNetwork, outputWidth, trainableVariables, type Network } from './network.ts';
 
 export interface Gan {
@@ -74,5 +74,9 @@ export function disposeGan(gan: Gan): void {
   }
 }
 
-/** The generator that draws and is saved: the weight average when there is one. */
-export const drawingGenerator = (gan: Gan): Network => gan.generatorAverage?.network ?? gan.generator;
+/** The generator that draws and is saved: the weight average when there is one, its BatchNorm statistics measured for its own weights. */
+export function drawingGenerator(gan: Gan): Network {
+  if (!gan.generatorAverage) return gan.generator;
+  calibrate(gan.generatorAverage);
+  return gan.generatorAverage.network;
+}
