@@ -100,6 +100,17 @@ test('pause holds the run; one step moves it by exactly one; resume goes on', as
   await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) === s + 1, held);
   await page.waitForTimeout(400);
   assert.is(await stepShown(), held + 1);
+  // The step up close: five stages, from G's drawing to G's update, with the measured scores.
+  await page.locator('#probe-section').waitFor();
+  assert.match(await text('#probe-text'), new RegExp(`^Before the step \\(after step ${held}\\): G turns 8 fixed noise vectors into images`));
+  const stages: string[] = [];
+  for (;;) {
+    stages.push(await text('#probe-stage'));
+    if (await page.locator('#probe-next').isDisabled()) break;
+    await page.click('#probe-next');
+  }
+  assert.equal(stages.map((x) => x.replace(/ \(stage.*$/, '')), ['1. G draws', '2. D judges', '3. The losses', "4. D's update", "5. G's update"]);
+  assert.match(await text('#probe-text'), /^G moved too: from the same noise it now draws these images, which the updated D scores \d\.\d\d/);
   await page.click('#play');
   await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) > s + 3, held + 1);
 });

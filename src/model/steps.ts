@@ -96,10 +96,14 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions): GMetrics {
   return { gLoss, dFakeForG };
 }
 
-/** Images from the generator (its weight average if there is one) in inference mode: BatchNorm moving averages, no dropout. */
-export function generate(gan: Gan, noise: Float32Array): Float32Array {
+/**
+ * Images from the generator in inference mode (BatchNorm moving averages, no dropout): its weight
+ * average if there is one, or with `live` the generator that trains (what D sees in the steps).
+ */
+export function generate(gan: Gan, noise: Float32Array, o: { live?: boolean } = {}): Float32Array {
   const n = rowsOf(noise, gan.noiseDim);
-  return tf.tidy(() => forward(drawingGenerator(gan), tf.tensor2d(noise, [n, gan.noiseDim]), { training: false }).dataSync() as Float32Array);
+  const net = o.live ? gan.generator : drawingGenerator(gan);
+  return tf.tidy(() => forward(net, tf.tensor2d(noise, [n, gan.noiseDim]), { training: false }).dataSync() as Float32Array);
 }
 
 /** D's realness for each image, in inference mode. */

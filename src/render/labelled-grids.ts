@@ -43,7 +43,7 @@ export function scoredRowsSize(count: number, rows: number, l: Omit<GridLayout, 
 
 /** Rows of images, each titled, with a score printed under every image. */
 export function drawScoredRows(ctx: CanvasRenderingContext2D, title: string, rows: readonly ScoredRow[], l: Omit<GridLayout, 'count' | 'gridCols'>): void {
-  const count = rows[0]?.scores.length ?? 0;
+  const count = rows[0] ? rows[0].grey.length / (l.rows * l.cols) : 0;
   const { width, height } = scoredRowsSize(count, rows.length, l);
   ctx.fillStyle = BACKGROUND;
   ctx.fillRect(0, 0, width, height);

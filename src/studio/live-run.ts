@@ -13,6 +13,9 @@ import type { TrainConfig } from '../streams/config.ts';
 import { encodeEvent, type TrainingEvent } from '../streams/events.ts';
 import { runFolderSinks, saveNetworks } from '../streams/sinks/run-folder.ts';
 import { training$ } from '../streams/training.ts';
+import { sampleImages } from '../streams/operators/comparison.ts';
+import { normals, seeded } from '../data/random.ts';
+import { PROBE_COUNT, stepProbe, takeProbe, type ProbeInputs, type StepProbe, type Taken } from './probe.ts';
 import { RunControl, type ControlState } from './run-control.ts';
 
 export type RunState = ControlState | 'saving' | 'ended' | 'failed';
@@ -20,7 +23,9 @@ export type RunState = ControlState | 'saving' | 'ended' | 'failed';
 /** What a follower receives: the record's lines in order, and the run's state whenever it changes. */
 export type LiveMessage =
   | { readonly kind: 'event'; readonly line: string }
-  | { readonly kind: 'state'; readonly state: RunState; readonly message?: string };
+  | { readonly kind: 'state'; readonly state: RunState; readonly message?: string }
+  /** What the student's last "step" changed (not part of the record). */
+  | { readonly kind: 'probe'; readonly probe: StepProbe };
 
 export interface LiveRunSetup {
   readonly name: string;
@@ -42,10 +47,20 @@ export class LiveRun {
   private ended: RunState | null = null;
   private failure: string | undefined;
   private readonly subscriptions: Subscription[] = [];
+  private readonly probeInputs: ProbeInputs;
+  private pendingProbe: { taken: Taken; steps: number } | null = null;
+  private lastProbe: StepProbe | null = null;
+  private lastStep = 0;
 
   constructor(private readonly setup: LiveRunSetup) {
     this.name = setup.name;
     const { gan, data, config, dir, resumed } = setup;
+    this.lastStep = resumed?.run.step ?? 0;
+    this.probeInputs = {
+      real: sampleImages(data, PROBE_COUNT, config.seed + 1),
+      noise: normals(seeded(config.seed + 1, 0x70be), PROBE_COUNT * gan.noiseDim),
+      loss: config.loss, rows: data.rows, cols: data.cols,
+    };
     const events$ = connectable(training$(gan, data, config, setup.backend, {
       judge: setup.judge,
       stop: this.control.shouldStop,
@@ -75,13 +90,19 @@ export class LiveRun {
 
   pause(): void { this.control.pause(); this.announce(); }
   play(): void { this.control.play(); this.announce(); }
-  step(n: number): void { this.control.step(n); this.announce(); }
+  /** Lets n steps through, then pauses; what they changed goes to the followers as a probe. */
+  step(n: number): void {
+    this.pendingProbe = { taken: takeProbe(this.setup.gan, this.lastStep, this.probeInputs), steps: n };
+    this.control.step(n);
+    this.announce();
+  }
   stop(): void { this.control.stop(); this.announce(); }
 
   /** The record so far, then every new line and state, until the run is over; `leave` stops following. */
   follow(send: (m: LiveMessage) => void): { leave: () => void } {
     for (const line of this.lines) send({ kind: 'event', line });
     send({ kind: 'state', state: this.state, ...(this.failure ? { message: this.failure } : {}) });
+    if (this.lastProbe) send({ kind: 'probe', probe: this.lastProbe });
     if (this.ended) return { leave: () => undefined };
     this.followers.add(send);
     return { leave: () => { this.followers.delete(send); } };
@@ -91,8 +112,17 @@ export class LiveRun {
     const line = encodeEvent(e);
     this.lines.push(line);
     for (const f of this.followers) f({ kind: 'event', line });
-    // A held step (paused, or the end of a "step N") shows as a state change once its event is out.
-    if (e.type === 'step' && this.control.stepsAllowed === 0) this.announce();
+    if (e.type !== 'step') return;
+    this.lastStep = e.step;
+    // The last of a student's steps: what they changed, and the pause it ends in.
+    if (this.control.stepsAllowed === 0) {
+      if (this.pendingProbe) {
+        this.lastProbe = stepProbe(this.setup.gan, this.pendingProbe.taken, this.pendingProbe.steps, e.step, this.probeInputs);
+        this.pendingProbe = null;
+        for (const f of this.followers) f({ kind: 'probe', probe: this.lastProbe });
+      }
+      this.announce();
+    }
   }
 
   private announce(state: RunState = this.state): void {

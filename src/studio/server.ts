@@ -128,6 +128,7 @@ export function studioApp(studio: Studio, assets: PageAssets): Hono {
         while (queue.length > 0 && !stream.aborted) {
           const m = queue.shift()!;
           if (m.kind === 'event') await stream.writeSSE({ event: 'event', data: m.line });
+          else if (m.kind === 'probe') await stream.writeSSE({ event: 'probe', data: JSON.stringify(m.probe) });
           else {
             await stream.writeSSE({ event: 'state', data: JSON.stringify({ state: m.state, message: m.message ?? null }) });
             over = m.state === 'ended' || m.state === 'failed';

@@ -4,7 +4,7 @@
  */
 import { drawGrid, gridSize } from '../../render/grid.ts';
 import { drawComparison, drawHistory, drawQualityHistory, warningMark, type RunCurves } from '../../render/history-plot.ts';
-import { drawProgress, drawScoredRows, progressSize, scoredRowsSize } from '../../render/labelled-grids.ts';
+import { drawProgress, drawScoredRows, progressSize, scoredRowsSize, type ScoredRow } from '../../render/labelled-grids.ts';
 import { milestoneEpochs } from '../../streams/config.ts';
 import { milestoneLabel, unpackPixels, type Snapshot } from '../../streams/events.ts';
 import type { RunView } from './run-view.ts';
@@ -101,6 +101,14 @@ export function drawRealVsFake(canvas: HTMLCanvasElement, view: RunView): void {
     { title: 'real', grey: unpackPixels({ pixels: c.real }), scores: c.realScores },
     { title: 'generated', grey: unpackPixels({ pixels: c.fake }), scores: c.fakeScores },
   ], layout);
+}
+
+/** Rows of images with D's score under each (the step walk-through). */
+export function drawScored(canvas: HTMLCanvasElement, title: string, rows: readonly ScoredRow[], size: { rows: number; cols: number }): void {
+  const layout = { rows: size.rows, cols: size.cols, scale: 3, pad: 6 };
+  const count = rows[0].grey.length / (size.rows * size.cols);
+  const { width, height } = scoredRowsSize(count, rows.length, layout);
+  drawScoredRows(context(canvas, width, height), title, rows, layout);
 }
 
 /** Several runs' curves in one plot, step-aligned (replay --compare's picture). */

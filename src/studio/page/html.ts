@@ -99,6 +99,16 @@ export const PAGE_HTML = `<!doctype html>
         <canvas id="curves" aria-label="loss and accuracy curves"></canvas>
       </section>
     </div>
+    <section aria-labelledby="probe-title" id="probe-section" hidden>
+      <h2 id="probe-title">One step, up close</h2>
+      <p id="probe-text"></p>
+      <canvas id="probe"></canvas>
+      <div class="buttons">
+        <button id="probe-back" type="button">Back</button>
+        <button id="probe-next" type="button">Next stage</button>
+        <span class="hint" id="probe-stage"></span>
+      </div>
+    </section>
     <section aria-labelledby="warnings-title">
       <h2 id="warnings-title">Warnings</h2>
       <div class="cards" id="warnings"><span class="hint">None so far: D and G are keeping each other in check.</span></div>

@@ -9,8 +9,10 @@ import { History } from '../../streams/analysis/history.ts';
 import { filter, from } from 'rxjs';
 import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
 import { warningWindow, warnings } from '../../streams/operators/warnings.ts';
-import { drawCurves, drawHistogram, drawMilestones, drawQuality, drawRealVsFake, drawRunsCompared, drawSnapshot } from './draw.ts';
+import { drawCurves, drawHistogram, drawMilestones, drawQuality, drawRealVsFake, drawRunsCompared, drawScored, drawSnapshot } from './draw.ts';
 import { RunView } from './run-view.ts';
+import { stagesOf } from './step-walk.ts';
+import type { StepProbe } from '../probe.ts';
 
 interface Preset { name: string; title: string; lesson: string; flags: Record<string, string> }
 interface RunListing { name: string; arch: string; dataset: string; startedAt: string; epochs: number; totalSteps: number; steps: number; status: string; resumable: boolean; hasGenerator: boolean }
@@ -53,6 +55,8 @@ let liveState = 'idle';
 let shownName = '';
 let scrubbed: number | null = null;
 let drawnVersion = -1;
+let probe: StepProbe | null = null;
+let stage = 0;
 
 // ---- the form ----
 
@@ -141,6 +145,8 @@ function reset(name: string): void {
   scrubbed = null;
   drawnVersion = -1;
   $('compare-section').hidden = true;
+  probe = null;
+  $('probe-section').hidden = true;
 }
 
 function addLine(line: string): void {
@@ -154,6 +160,11 @@ function followLive(name: string): void {
   liveState = 'starting';
   source = new EventSource('/api/live/events');
   source.addEventListener('event', (m) => addLine((m as MessageEvent<string>).data));
+  source.addEventListener('probe', (m) => {
+    probe = JSON.parse((m as MessageEvent<string>).data) as StepProbe;
+    stage = 0;
+    drawStage();
+  });
   source.addEventListener('state', (m) => {
     const s = JSON.parse((m as MessageEvent<string>).data) as { state: string; message: string | null };
     liveState = s.state;
@@ -289,6 +300,24 @@ async function refresh(): Promise<void> {
   updateControls();
 }
 
+// ---- one step, up close ----
+
+function drawStage(): void {
+  const section = $('probe-section');
+  if (!probe) { section.hidden = true; return; }
+  section.hidden = false;
+  const stages = stagesOf(probe, view.last);
+  stage = Math.max(0, Math.min(stage, stages.length - 1));
+  const s = stages[stage];
+  $('probe-text').textContent = s.text;
+  $('probe-stage').textContent = `${s.title} (stage ${stage + 1} of ${stages.length})`;
+  const canvas = $<HTMLCanvasElement>('probe');
+  canvas.hidden = s.rows.length === 0;
+  if (s.rows.length > 0) drawScored(canvas, s.title, s.rows, probe.before);
+  $<HTMLButtonElement>('probe-back').disabled = stage === 0;
+  $<HTMLButtonElement>('probe-next').disabled = stage === stages.length - 1;
+}
+
 // ---- drawing, once per frame at most ----
 
 const seconds = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m ${Math.round(s % 60)}s` : `${Math.round(s)}s`);
@@ -353,6 +382,8 @@ function frame(): void {
   requestAnimationFrame(frame);
 }
 
+$('probe-back').onclick = () => { stage--; drawStage(); };
+$('probe-next').onclick = () => { stage++; drawStage(); };
 $('start').onclick = () => void start();
 $('pause').onclick = () => void control('pause');
 $('play').onclick = () => void control('play');

@@ -1,0 +1,64 @@
+/**
+ * What a step did, seen on fixed images: D's scores on the same real images and on G's images
+ * from the same noise, before and after. The studio takes one before a student's "one step" and
+ * one after it; the page walks through the difference stage by stage. Reads the networks only.
+ */
+import type { Gan } from '../model/gan.ts';
+import type { LossName } from '../model/losses.ts';
+import { generate, judge } from '../model/steps.ts';
+import { packPixels, toGreyLevels } from '../streams/events.ts';
+
+/** Images in each row of a probe. */
+export const PROBE_COUNT = 8;
+
+export interface ProbeInputs {
+  /** PROBE_COUNT real images in [-1, 1]. */
+  readonly real: Float32Array;
+  /** PROBE_COUNT noise vectors. */
+  readonly noise: Float32Array;
+  readonly loss: LossName;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** The networks at one moment: the training G's images from the fixed noise, D's belief that each image is real. */
+export interface Probe {
+  readonly step: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly real: string;
+  readonly fake: string;
+  readonly realScores: number[];
+  readonly fakeScores: number[];
+}
+
+/** A probe, and G's images as numbers (to judge them again after D's update). */
+export interface Taken { readonly probe: Probe; readonly fake: Float32Array }
+
+export function takeProbe(gan: Gan, at: number, o: ProbeInputs): Taken {
+  const fake = generate(gan, o.noise, { live: true });
+  return {
+    fake,
+    probe: {
+      step: at,
+      rows: o.rows,
+      cols: o.cols,
+      real: packPixels(toGreyLevels(o.real)),
+      fake: packPixels(toGreyLevels(fake)),
+      realScores: Array.from(judge(gan, o.real, o.loss)),
+      fakeScores: Array.from(judge(gan, fake, o.loss)),
+    },
+  };
+}
+
+/** Before and after a student's steps, with D's new scores on the old fakes too (D's update alone, G held still). */
+export interface StepProbe {
+  readonly steps: number;
+  readonly before: Probe;
+  readonly after: Probe;
+  readonly oldFakeScoresAfter: number[];
+}
+
+export function stepProbe(gan: Gan, before: Taken, steps: number, at: number, o: ProbeInputs): StepProbe {
+  return { steps, before: before.probe, after: takeProbe(gan, at, o).probe, oldFakeScoresAfter: Array.from(judge(gan, before.fake, o.loss)) };
+}
