@@ -139,14 +139,14 @@ test('the ganstream command (package.json bin), run from another folder through 
   const run = (args: string[]) => spawnSync(link, args, { cwd: elsewhere, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
   const help = run(['--help']);
   assert.is(help.status, 0, help.stderr);
-  for (const command of ['train', 'replay', 'generate', 'evaluate', 'bench', 'train-classifier']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
+  for (const command of ['train', 'studio', 'replay', 'generate', 'evaluate', 'bench', 'train-classifier']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
   assert.match(run(['train', '--help']).stdout, /^Usage: npm run train/);
   const trained = run(['train', '--epochs', '1', '--limit', '64', '--batch-size', '32', '--eval-every', '0', '--out', 'run']);
   assert.is(trained.status, 0, trained.stderr);
   assert.ok(existsSync(join(elsewhere, 'run', 'generator', 'model.json')), 'the run folder is made in the caller\'s folder');
   const unknown = run(['trian']);
   assert.equal([unknown.status, unknown.stdout], [2, '']);
-  assert.is(unknown.stderr, "error: unknown command 'trian': expected one of train, replay, generate, evaluate, bench, train-classifier (see ganstream --help)\n");
+  assert.is(unknown.stderr, "error: unknown command 'trian': expected one of train, studio, replay, generate, evaluate, bench, train-classifier (see ganstream --help)\n");
 });
 
 test.run();

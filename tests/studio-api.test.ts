@@ -8,6 +8,9 @@ import { PAGE_HTML } from '../src/studio/page/html.ts';
 import { studioApp } from '../src/studio/server.ts';
 import { Studio } from '../src/studio/studio.ts';
 import { unwrap } from './helpers/either.ts';
+import { runScript } from './helpers/cli.ts';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
@@ -211,6 +214,27 @@ test('a name already in the runs folder is refused (409), and a folder without a
   writeFileSync(join(runsDir, 'junk', 'notes.txt'), 'x');
   const state = await (await app.request('/api/state')).json() as { runs: { name: string }[] };
   assert.ok(!state.runs.some((x) => x.name === 'junk'));
+});
+
+test('the script: bad flags and a port in use get one line and exit 2', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--port', '99999', '--runs', outside], /^error: --port: expected an integer from 0 to 65535, got '99999'\n$/],
+    [['--frobnicate', '--runs', outside], /^error: unknown flag --frobnicate \(see --help\)\n$/],
+    [['--runs'], /^error: --runs needs a value\n$/],
+  ];
+  for (const [argv, message] of cases) {
+    const r = runScript('scripts/studio.ts', argv);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+  }
+  const busy = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => busy.once('listening', r));
+  const port = (busy.address() as AddressInfo).port;
+  const r = runScript('scripts/studio.ts', ['--port', String(port), '--runs', outside, '--no-quality']);
+  busy.close();
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stderr, `error: --port ${port}: already in use on 127.0.0.1: expected a free port (0 picks one)\n`);
+  assert.equal(readdirSync(outside), []);
 });
 
 test.after(async () => { await studio.close(); });

@@ -106,7 +106,7 @@ export const milestoneLabel = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>):
 /** The file a milestone's grid is written to: step_<N>.png or epoch_<N>.png. */
 export const milestoneFile = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): string => (m.byStep ? `step_${m.step}.png` : `epoch_${m.epoch}.png`);
 
-/** Real images beside generated ones, with D's belief that each is real (at the end of a run). */
+/** Real images beside generated ones, with D's belief that each is real (at the end of every epoch). */
 export const Comparison = t.type({
   type: t.literal('comparison'),
   epoch: t.number,

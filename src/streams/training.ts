@@ -159,7 +159,6 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
           ? qualityChecks(gan, { epochs: qualityAt, noise: qualityNoise!, judge, after: done })
           : (x: Observable<TrainingEvent>) => x,
         comparison(gan, dataset, {
-          epoch: config.epochs,
           count: COMPARISON_COUNT,
           noise: fixedNoise.subarray(0, COMPARISON_COUNT * gan.noiseDim),
           loss: config.loss,

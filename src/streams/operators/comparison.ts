@@ -1,6 +1,7 @@
 /**
- * After the last epoch, real images from the dataset beside generated ones, each with D's belief
- * that it is real (reference 003's comparison).
+ * After every epoch, real images from the dataset beside generated ones, each with D's belief
+ * that it is real (reference 003's comparison): the last one is real_vs_fake.png, and the studio
+ * shows each as it comes.
  */
 import { mergeMap, type OperatorFunction } from 'rxjs';
 import { imagesAt, type Dataset } from '../../data/dataset.ts';
@@ -11,7 +12,6 @@ import { generate, judge } from '../../model/steps.ts';
 import { packPixels, toGreyLevels, type Comparison, type TrainingEvent } from '../events.ts';
 
 export interface ComparisonOptions {
-  readonly epoch: number;
   readonly count: number;
   /** Generator input for the fakes (count x noiseDim). */
   readonly noise: Float32Array;
@@ -27,7 +27,7 @@ export function sampleImages(d: Dataset, count: number, seed: number): Float32Ar
 
 export function comparison<T extends TrainingEvent>(gan: Gan, d: Dataset, o: ComparisonOptions): OperatorFunction<T, T | Comparison> {
   return mergeMap((e: T): (T | Comparison)[] => {
-    if (e.type !== 'epoch' || e.epoch !== o.epoch) return [e];
+    if (e.type !== 'epoch') return [e];
     const real = sampleImages(d, o.count, o.seed);
     const fake = generate(gan, o.noise);
     return [e, {

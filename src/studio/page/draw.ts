@@ -94,7 +94,7 @@ export function drawHistogram(canvas: HTMLCanvasElement, view: RunView): void {
 
 export function drawRealVsFake(canvas: HTMLCanvasElement, view: RunView): void {
   const c = view.comparison;
-  if (!c) { blank(canvas, "Real beside fake, with D's score under each, at the end of the run"); return; }
+  if (!c) { blank(canvas, "Real beside fake, with D's score under each, at the end of each epoch"); return; }
   const layout = { rows: c.rows, cols: c.cols, scale: 3, pad: 6 };
   const { width, height } = scoredRowsSize(c.count, 2, layout);
   drawScoredRows(context(canvas, width, height), `Real or fake? D's belief that each image is real, after epoch ${c.epoch}`, [
