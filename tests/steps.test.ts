@@ -87,4 +87,22 @@ test('mlp-bn (reference 000): D sits at 0.5 on separate real and fake batches', 
   disposeGan(gan);
 });
 
+test('update: false measures without moving anything: weights, optimizer state, BatchNorm statistics and the average stay', () => {
+  const gan = small('mlp-bn', 4);
+  const snapshot = () => [gan.generator, gan.discriminator].flatMap((n) => n.layers.flatMap((l) => (l.params ? Object.values(l.params).map((v: tf.Variable) => Array.from(v.dataSync())) : [])));
+  const before = snapshot();
+  const rng = seeded(6);
+  const dNoise = normals(rng, 64 * 100), gNoise = normals(rng, 64 * 100);
+  const d = dStep(gan, digits.images, dNoise, { ...options, update: false });
+  const g = gStep(gan, gNoise, { ...options, update: false });
+  assert.equal(snapshot(), before);
+  assert.equal([gan.dOptimizer.iterations, gan.gOptimizer.iterations], [0, 0]);
+  // The same measurements as an updating step would report (they are taken before its update).
+  const moved = dStep(gan, digits.images, dNoise, options);
+  assert.equal(moved, d);
+  assert.ok(Number.isFinite(g.gLoss) && g.dFakeForG > 0 && g.dFakeForG < 1);
+  assert.not.equal(snapshot(), before);
+  disposeGan(gan);
+});
+
 test.run();

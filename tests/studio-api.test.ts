@@ -144,6 +144,14 @@ test('a run: start, a second start refused, pause holds it, one step moves it by
   await until(() => stepsSoFar() === before + 1, 'one step');
   await new Promise((res) => setTimeout(res, 200));
   assert.is(stepsSoFar(), before + 1, 'exactly one step');
+  // A D step alone: the record says so (tests/steps.test.ts checks that nothing else moves).
+  assert.is((await json(await post('/api/live/step', { steps: 1, only: 'd' }))).state, 'paused');
+  await until(() => stepsSoFar() === before + 2, 'a D step');
+  const lastStep = readFileSync(join(runsDir, 'first', 'metrics.ndjson'), 'utf8').trimEnd().split('\n').map((l) => unwrap(decodeEvent(l))).filter((e) => e.type === 'step').at(-1)!;
+  assert.is((lastStep as { only?: string }).only, 'd');
+  const badOnly = await post('/api/live/step', { steps: 1, only: 'x' });
+  assert.is(badOnly.status, 400);
+  assert.match((await json(badOnly)).error!, /^step: only: expected "d" \| "g"$/);
   const badStep = await post('/api/live/step', { steps: 0 });
   assert.is(badStep.status, 400);
   assert.match((await json(badStep)).error!, /^step: steps 0: expected an integer from 1 to 10000$/);

@@ -111,6 +111,12 @@ test('pause holds the run; one step moves it by exactly one; resume goes on', as
   }
   assert.equal(stages.map((x) => x.replace(/ \(stage.*$/, '')), ['1. G draws', '2. D judges', '3. The losses', "4. D's update", "5. G's update"]);
   assert.match(await text('#probe-text'), /^G moved too: from the same noise it now draws these images, which the updated D scores \d\.\d\d/);
+  // A D step alone: G is held still, and the walk-through says so.
+  await page.click('#step-d');
+  await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) === s + 2, held);
+  await page.waitForFunction(() => /the D step/.test(document.getElementById('probe-text')!.innerText));
+  while (!(await page.locator('#probe-next').isDisabled())) await page.click('#probe-next');
+  assert.match(await text('#probe-text'), /^G was held still \(the D step\): from the same noise it draws the same images/);
   await page.click('#play');
   await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) > s + 3, held + 1);
 });

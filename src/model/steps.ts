@@ -18,6 +18,8 @@ export interface StepOptions {
   readonly dropoutSeed: number;
   /** Factor on the learning rate (a schedule's; default 1). */
   readonly lrFactor?: number;
+  /** false: measure the losses and scores without updating anything (default true). */
+  readonly update?: boolean;
 }
 
 export interface DMetrics {
@@ -48,6 +50,8 @@ function readAndFree(t: tf.Tensor): Float32Array {
   return values;
 }
 
+const discardMoments = (moments: readonly BatchMoments[]) => { for (const m of moments) { m.mean.dispose(); m.variance.dispose(); } };
+
 const rowsOf = (values: Float32Array, width: number) => values.length / width;
 
 /**
@@ -70,10 +74,12 @@ export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: Step
       shareJudgedReal(o.loss, outReal), tf.sub(1, shareJudgedReal(o.loss, outFake)),
       tf.mean(realness(o.loss, outReal)), tf.mean(realness(o.loss, outFake)),
     ]));
+    if (o.update === false) return;
     const dOutput = tf.concat([towardsGradient(o.loss, outReal, realTarget), towardsGradient(o.loss, outFake, 0)], 0) as tf.Tensor2D;
     applyAdam(gan.dOptimizer, backward(gan.discriminator, pass, dOutput, { params: true, input: false }).params, o.lrFactor);
   });
-  updateMovingStatistics(gan.discriminator, moments);
+  if (o.update === false) discardMoments(moments);
+  else updateMovingStatistics(gan.discriminator, moments);
   const [dLossReal, dLossFake, dAccReal, dAccFake, dReal, dFake] = readAndFree(stats!);
   return { dLossReal, dLossFake, dLoss: dLossReal + dLossFake, dAccReal, dAccFake, dReal, dFake };
 }
@@ -87,11 +93,16 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions): GMetrics {
     const generated = forwardForTraining(gan.generator, tf.tensor2d(noise, [n, gan.noiseDim]), { moments });
     const judged = forwardForTraining(gan.discriminator, generated.output, { dropoutSeed: o.dropoutSeed + 2 });
     stats = tf.keep(tf.stack([generatorLoss(o.loss, judged.output), tf.mean(realness(o.loss, judged.output))]));
+    if (o.update === false) return;
     const dImages = backward(gan.discriminator, judged, towardsGradient(o.loss, judged.output, 1) as tf.Tensor2D, { params: false, input: true }).input!;
     applyAdam(gan.gOptimizer, backward(gan.generator, generated, dImages, { params: true, input: false }).params, o.lrFactor);
   });
-  updateMovingStatistics(gan.generator, moments);
-  if (gan.generatorAverage) updateAverage(gan.generatorAverage, gan.generator);
+  if (o.update === false) {
+    discardMoments(moments);
+  } else {
+    updateMovingStatistics(gan.generator, moments);
+    if (gan.generatorAverage) updateAverage(gan.generatorAverage, gan.generator);
+  }
   const [gLoss, dFakeForG] = readAndFree(stats!);
   return { gLoss, dFakeForG };
 }

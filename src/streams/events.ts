@@ -48,7 +48,7 @@ export const RunStarted = t.type({
   params: t.type({ generator: ParamCount, discriminator: ParamCount }),
 });
 
-export const Step = t.type({
+export const Step = t.intersection([t.type({
   type: t.literal('step'),
   step: t.number,
   epoch: t.number,
@@ -57,7 +57,10 @@ export const Step = t.type({
   /** Milliseconds this step took (D step + G step). */
   ms: t.number,
   ...Metrics,
-});
+}), t.partial({
+  /** Only this network was updated (a studio's "D step" or "G step"); the other's metrics were measured without an update. */
+  only: t.keyof({ d: null, g: null }),
+})]);
 
 export const EpochEnd = t.type({
   type: t.literal('epoch'),

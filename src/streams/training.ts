@@ -61,6 +61,8 @@ export interface TrainingOptions {
   readonly stop?: () => boolean;
   /** Polled before each step: true holds the run there (paused) until it returns false. A stop request should release it. */
   readonly hold?: () => boolean;
+  /** Polled before each step: 'd' or 'g' updates only that network (the studio's step mode). */
+  readonly only?: () => 'd' | 'g' | null;
   readonly resume?: Resume;
   /** Scores generated images (the evaluator's classifier): quality events at the config's quality epochs. */
   readonly judge?: Judge;
@@ -122,7 +124,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
         tap((pair) => { cursor = pair; }),
         trainStep(gan, {
           loss: config.loss, labelSmoothing: config.labelSmoothing, seed: config.seed, startedAt,
-          dSteps: dStepsOf(config), lrSchedule: config.lrSchedule, totalSteps: started.totalSteps,
+          dSteps: dStepsOf(config), lrSchedule: config.lrSchedule, totalSteps: started.totalSteps, only: options.only,
         }),
         takeWhile(finiteStep, true),
       );

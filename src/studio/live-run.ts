@@ -16,7 +16,7 @@ import { training$ } from '../streams/training.ts';
 import { sampleImages } from '../streams/operators/comparison.ts';
 import { normals, seeded } from '../data/random.ts';
 import { PROBE_COUNT, stepProbe, takeProbe, type ProbeInputs, type StepProbe, type Taken } from './probe.ts';
-import { RunControl, type ControlState } from './run-control.ts';
+import { RunControl, type ControlState, type StepKind } from './run-control.ts';
 
 export type RunState = ControlState | 'saving' | 'ended' | 'failed';
 
@@ -48,7 +48,7 @@ export class LiveRun {
   private failure: string | undefined;
   private readonly subscriptions: Subscription[] = [];
   private readonly probeInputs: ProbeInputs;
-  private pendingProbe: { taken: Taken; steps: number } | null = null;
+  private pendingProbe: { taken: Taken; steps: number; kind: StepKind } | null = null;
   private lastProbe: StepProbe | null = null;
   private lastStep = 0;
 
@@ -65,6 +65,7 @@ export class LiveRun {
       judge: setup.judge,
       stop: this.control.shouldStop,
       hold: this.control.hold,
+      only: this.control.only,
       resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
     }));
     this.subscriptions.push(runFolderSinks(events$, dir, resumed?.history.length ?? 0));
@@ -90,10 +91,10 @@ export class LiveRun {
 
   pause(): void { this.control.pause(); this.announce(); }
   play(): void { this.control.play(); this.announce(); }
-  /** Lets n steps through, then pauses; what they changed goes to the followers as a probe. */
-  step(n: number): void {
-    this.pendingProbe = { taken: takeProbe(this.setup.gan, this.lastStep, this.probeInputs), steps: n };
-    this.control.step(n);
+  /** Lets n steps through (updating both networks, or only one), then pauses; what they changed goes to the followers as a probe. */
+  step(n: number, kind: StepKind = 'both'): void {
+    this.pendingProbe = { taken: takeProbe(this.setup.gan, this.lastStep, this.probeInputs), steps: n, kind };
+    this.control.step(n, kind);
     this.announce();
   }
   stop(): void { this.control.stop(); this.announce(); }
@@ -117,7 +118,7 @@ export class LiveRun {
     // The last of a student's steps: what they changed, and the pause it ends in.
     if (this.control.stepsAllowed === 0) {
       if (this.pendingProbe) {
-        this.lastProbe = stepProbe(this.setup.gan, this.pendingProbe.taken, this.pendingProbe.steps, e.step, this.probeInputs);
+        this.lastProbe = stepProbe(this.setup.gan, this.pendingProbe.taken, this.pendingProbe.steps, e.step, this.probeInputs, this.pendingProbe.kind);
         this.pendingProbe = null;
         for (const f of this.followers) f({ kind: 'probe', probe: this.lastProbe });
       }

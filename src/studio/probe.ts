@@ -54,11 +54,13 @@ export function takeProbe(gan: Gan, at: number, o: ProbeInputs): Taken {
 /** Before and after a student's steps, with D's new scores on the old fakes too (D's update alone, G held still). */
 export interface StepProbe {
   readonly steps: number;
+  /** Which networks the steps updated. */
+  readonly kind: 'both' | 'd' | 'g';
   readonly before: Probe;
   readonly after: Probe;
   readonly oldFakeScoresAfter: number[];
 }
 
-export function stepProbe(gan: Gan, before: Taken, steps: number, at: number, o: ProbeInputs): StepProbe {
-  return { steps, before: before.probe, after: takeProbe(gan, at, o).probe, oldFakeScoresAfter: Array.from(judge(gan, before.fake, o.loss)) };
+export function stepProbe(gan: Gan, before: Taken, steps: number, at: number, o: ProbeInputs, kind: StepProbe['kind'] = 'both'): StepProbe {
+  return { steps, kind, before: before.probe, after: takeProbe(gan, at, o).probe, oldFakeScoresAfter: Array.from(judge(gan, before.fake, o.loss)) };
 }

@@ -14,7 +14,7 @@ export const StartRequest = t.intersection([t.type({ flags: Flags }), t.partial(
 export type StartRequest = t.TypeOf<typeof StartRequest>;
 export const ResumeRequest = t.partial({ flags: Flags });
 export type ResumeRequest = t.TypeOf<typeof ResumeRequest>;
-export const StepRequest = t.type({ steps: t.number });
+export const StepRequest = t.intersection([t.type({ steps: t.number }), t.partial({ only: t.keyof({ d: null, g: null }) })], 'an object with steps and an optional only (d or g)');
 
 /** The flags the studio's form sets; the run folder, the backend and --force are the server's. */
 export const FORM_FLAGS = [

@@ -4,10 +4,13 @@
  * holds again. A stop request releases the hold, so the run can end with its checkpoint.
  */
 export type ControlState = 'playing' | 'paused' | 'stopping';
+/** Which network the allowed steps update: both, or only D, or only G. */
+export type StepKind = 'both' | 'd' | 'g';
 
 export class RunControl {
   private allowance = Number.POSITIVE_INFINITY;
   private stopRequested = false;
+  private kind: StepKind = 'both';
 
   get state(): ControlState {
     if (this.stopRequested) return 'stopping';
@@ -17,10 +20,13 @@ export class RunControl {
   /** Steps still allowed before the run holds (Infinity while playing). */
   get stepsAllowed(): number { return this.allowance; }
 
-  play(): void { this.allowance = Number.POSITIVE_INFINITY; }
+  play(): void { this.allowance = Number.POSITIVE_INFINITY; this.kind = 'both'; }
   pause(): void { this.allowance = 0; }
-  /** Lets `n` more steps run, then holds (also from playing: it pauses after them). */
-  step(n: number): void { this.allowance = n; }
+  /** Lets `n` more steps run, updating both networks or only one, then holds (also from playing: it pauses after them). */
+  step(n: number, kind: StepKind = 'both'): void { this.allowance = n; this.kind = kind; }
+
+  /** For trainStep: the network the current step may update alone, or null for both. */
+  readonly only = (): 'd' | 'g' | null => (this.kind === 'both' ? null : this.kind);
   stop(): void { this.stopRequested = true; }
 
   /** For training$: true holds the next step. Each step let through uses one of the allowance. */

@@ -151,7 +151,7 @@ export function studioApp(studio: Studio, assets: PageAssets): Hono {
       if (E.isLeft(body)) return fail(c, body.left);
       const n = body.right.steps;
       if (!Number.isInteger(n) || n < 1 || n > 10_000) return fail(c, { status: 400, message: `step: steps ${n}: expected an integer from 1 to 10000` });
-      run.step(n);
+      run.step(n, body.right.only ?? 'both');
     } else if (action === 'pause') run.pause();
     else if (action === 'play') run.play();
     else run.stop();

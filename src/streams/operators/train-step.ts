@@ -23,6 +23,8 @@ export interface TrainStepOptions {
   /** The learning rates' schedule over `totalSteps` (default constant). */
   readonly lrSchedule?: TrainConfig['lrSchedule'];
   readonly totalSteps?: number;
+  /** Polled before each step: 'd' or 'g' updates only that network this step (the other is measured, not updated). */
+  readonly only?: () => 'd' | 'g' | null;
 }
 
 const meanOf = (ms: readonly DMetrics[]): DMetrics => {
@@ -35,17 +37,19 @@ export function trainStep(gan: Gan, o: TrainStepOptions): OperatorFunction<[Batc
   return map(([batch, noise]) => {
     const t0 = performance.now();
     const factor = lrFactor(o.lrSchedule, batch.step, o.totalSteps ?? batch.step);
+    const only = o.only?.() ?? null;
     const stepOptions = { loss: o.loss, labelSmoothing: o.labelSmoothing, dropoutSeed: mixSeed(o.seed + Streams.dropout, batch.step), lrFactor: factor };
+    const dOptions = only === 'g' ? { ...stepOptions, update: false } : stepOptions;
     const realSize = batch.images.length / k;
     const noiseSize = noise.forD.length / k;
     const dRuns: DMetrics[] = [];
     for (let i = 0; i < k; i++) {
-      const options = i === 0 ? stepOptions : { ...stepOptions, dropoutSeed: mixSeed(stepOptions.dropoutSeed, i) };
+      const options = i === 0 ? dOptions : { ...dOptions, dropoutSeed: mixSeed(stepOptions.dropoutSeed, i) };
       dRuns.push(dStep(gan, batch.images.subarray(i * realSize, (i + 1) * realSize), noise.forD.subarray(i * noiseSize, (i + 1) * noiseSize), options));
     }
     const d = k === 1 ? dRuns[0] : meanOf(dRuns);
-    const g = gStep(gan, noise.forG, stepOptions);
+    const g = gStep(gan, noise.forG, only === 'd' ? { ...stepOptions, update: false } : stepOptions);
     const t1 = performance.now();
-    return { type: 'step', step: batch.step, epoch: batch.epoch, time: (t1 - o.startedAt) / 1000, ms: t1 - t0, ...d, ...g };
+    return { type: 'step', step: batch.step, epoch: batch.epoch, time: (t1 - o.startedAt) / 1000, ms: t1 - t0, ...d, ...g, ...(only ? { only } : {}) };
   });
 }

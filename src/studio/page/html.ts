@@ -68,6 +68,8 @@ export const PAGE_HTML = `<!doctype html>
         <button id="pause" type="button">Pause</button>
         <button id="play" type="button">Resume</button>
         <button id="step" type="button" title="Train one step (one D update and one G update), then pause">One step</button>
+        <button id="step-d" type="button" title="Update D alone for one step (G is measured, not moved), then pause">D step</button>
+        <button id="step-g" type="button" title="Update G alone for one step (D is measured, not moved), then pause">G step</button>
         <button id="step10" type="button">10 steps</button>
         <button id="stop" type="button" title="Stop with a checkpoint; the run can be continued">Stop</button>
       </div>

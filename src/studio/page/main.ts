@@ -233,8 +233,8 @@ async function compare(names: string[]): Promise<void> {
 
 // ---- controls and the runs list ----
 
-async function control(action: 'pause' | 'play' | 'stop' | 'step', steps?: number): Promise<void> {
-  const r = await post(`/api/live/${action}`, steps ? { steps } : {});
+async function control(action: 'pause' | 'play' | 'stop' | 'step', steps?: number, only?: 'd' | 'g'): Promise<void> {
+  const r = await post(`/api/live/${action}`, steps ? { steps, ...(only ? { only } : {}) } : {});
   if (!r.ok) $('start-error').textContent = r.json.error ?? `${action} failed`;
   else { liveState = (r.json as { state?: string }).state ?? liveState; updateControls(); }
 }
@@ -246,8 +246,10 @@ function updateControls(): void {
   $<HTMLButtonElement>('play').disabled = liveState !== 'paused';
   $<HTMLButtonElement>('step').disabled = !training || liveState === 'stopping';
   $<HTMLButtonElement>('step10').disabled = !training || liveState === 'stopping';
+  $<HTMLButtonElement>('step-d').disabled = !training || liveState === 'stopping';
+  $<HTMLButtonElement>('step-g').disabled = !training || liveState === 'stopping';
   $<HTMLButtonElement>('stop').disabled = !training || liveState === 'stopping';
-  $('step-note').textContent = liveState === 'paused' ? 'Paused: "One step" trains one D update and one G update, then pauses again.' : '';
+  $('step-note').textContent = liveState === 'paused' ? 'Paused: "One step" trains one D update and one G update, "D step" or "G step" only one of them, then it pauses again; "One step, up close" shows what changed.' : '';
 }
 
 function renderRuns(runs: RunListing[]): void {
@@ -389,6 +391,8 @@ $('pause').onclick = () => void control('pause');
 $('play').onclick = () => void control('play');
 $('step').onclick = () => void control('step', 1);
 $('step10').onclick = () => void control('step', 10);
+$('step-d').onclick = () => void control('step', 1, 'd');
+$('step-g').onclick = () => void control('step', 1, 'g');
 $('stop').onclick = () => void control('stop');
 $('compare').onclick = () => void compare(Array.from(document.querySelectorAll<HTMLInputElement>('.pick:checked')).map((c) => c.value));
 $<HTMLInputElement>('scrub').oninput = (e) => {

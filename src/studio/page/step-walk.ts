@@ -18,7 +18,8 @@ const f2 = (x: number) => x.toFixed(2);
 
 export function stagesOf(p: StepProbe, last: Step | null): Stage[] {
   const b = p.before, a = p.after;
-  const steps = p.steps === 1 ? 'the step' : `the ${p.steps} steps`;
+  const what = p.kind === 'd' ? 'D step' : p.kind === 'g' ? 'G step' : 'step';
+  const steps = p.steps === 1 ? `the ${what}` : `the ${p.steps} ${what}s`;
   const real = unpackPixels({ pixels: b.real });
   const oldFake = unpackPixels({ pixels: b.fake });
   const newFake = unpackPixels({ pixels: a.fake });
@@ -40,14 +41,16 @@ export function stagesOf(p: StepProbe, last: Step | null): Stage[] {
   if (last) {
     stages.push({
       title: '3. The losses',
-      text: `On the step's own batch (step ${last.step}): D's loss is ${f2(last.dLossReal)} on the real images plus ${f2(last.dLossFake)} on the fakes (= ${f2(last.dLoss)}); it is small when D is right and sure. G's loss is ${f2(last.gLoss)}: small when D takes G's images for real. D was right on ${Math.round(100 * last.dAccReal)}% of the real and ${Math.round(100 * last.dAccFake)}% of the fake images. Each network moves its weights a little against the gradient of its own loss.`,
+      text: `On the step's own batch (step ${last.step}): D's loss is ${f2(last.dLossReal)} on the real images plus ${f2(last.dLossFake)} on the fakes (= ${f2(last.dLoss)}); it is small when D is right and sure. G's loss is ${f2(last.gLoss)}: small when D takes G's images for real. D was right on ${Math.round(100 * last.dAccReal)}% of the real and ${Math.round(100 * last.dAccFake)}% of the fake images. ${p.kind === 'd' ? 'In a D step only D moves its weights against the gradient of its loss; G is measured, not moved.' : p.kind === 'g' ? 'In a G step only G moves its weights against the gradient of its loss; D is measured, not moved.' : 'Each network moves its weights a little against the gradient of its own loss.'}`,
       rows: [],
     });
   }
   stages.push(
     {
       title: `${stages.length + 1}. D's update`,
-      text: `After ${steps}, D looks at the same images again: the real digits now get ${f2(mean(a.realScores))} (before ${f2(mean(b.realScores))}) and G's old images ${f2(mean(p.oldFakeScoresAfter))} (before ${f2(mean(b.fakeScores))}). ${mean(p.oldFakeScoresAfter) < mean(b.fakeScores) ? 'D got better at spotting these fakes.' : 'D learned from the step\'s own batch, not from these 8 images, and on them its update went the other way: one step is a small, noisy move.'}`,
+      text: p.kind === 'g'
+        ? `D was held still (${steps}): it scores the real digits ${f2(mean(a.realScores))} and G's old images ${f2(mean(p.oldFakeScoresAfter))}, as before.`
+        : `After ${steps}, D looks at the same images again: the real digits now get ${f2(mean(a.realScores))} (before ${f2(mean(b.realScores))}) and G's old images ${f2(mean(p.oldFakeScoresAfter))} (before ${f2(mean(b.fakeScores))}). ${mean(p.oldFakeScoresAfter) < mean(b.fakeScores) ? 'D got better at spotting these fakes.' : 'D learned from the step\'s own batch, not from these 8 images, and on them its update went the other way: one step is a small, noisy move.'}`,
       rows: [
         { title: 'real', grey: real, scores: a.realScores },
         { title: 'old fakes', grey: oldFake, scores: p.oldFakeScoresAfter },
@@ -55,7 +58,9 @@ export function stagesOf(p: StepProbe, last: Step | null): Stage[] {
     },
     {
       title: `${stages.length + 2}. G's update`,
-      text: `G moved too: from the same noise it now draws these images, which the updated D scores ${f2(mean(a.fakeScores))}, against ${f2(mean(p.oldFakeScoresAfter))} for its old ones. ${mean(a.fakeScores) > mean(p.oldFakeScoresAfter) ? 'G moved towards what D calls real.' : 'This time D stayed ahead.'}`,
+      text: p.kind === 'd'
+        ? `G was held still (${steps}): from the same noise it draws the same images, which D now scores ${f2(mean(a.fakeScores))}.`
+        : `G moved${p.kind === 'g' ? '' : ' too'}: from the same noise it now draws these images, which ${p.kind === 'g' ? '' : 'the updated '}D scores ${f2(mean(a.fakeScores))}, against ${f2(mean(p.oldFakeScoresAfter))} for its old ones. ${mean(a.fakeScores) > mean(p.oldFakeScoresAfter) ? 'G moved towards what D calls real.' : 'This time D stayed ahead.'}`,
       rows: [
         { title: 'old fakes', grey: oldFake, scores: p.oldFakeScoresAfter },
         { title: 'new fakes', grey: newFake, scores: a.fakeScores },
