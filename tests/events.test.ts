@@ -36,7 +36,7 @@ test('NaN and infinite metrics are written as null and read back as NaN', () => 
 
 test('malformed records are rejected with a reason', () => {
   assert.match(errorOf(decodeEvent('{"type":"step","step":1')), /not JSON/);
-  assert.match(errorOf(decodeEvent('{"type":"teleport"}')), /^not an event: type "teleport", expected one of run-started, step, epoch, milestone, comparison, warning, checkpoint, run-resumed, rolled-back, quality, run-ended$/);
+  assert.match(errorOf(decodeEvent('{"type":"teleport"}')), /^not an event: type "teleport", expected one of run-started, step, epoch, milestone, snapshot, comparison, warning, checkpoint, run-resumed, rolled-back, quality, run-ended$/);
   const missing = JSON.parse(encodeEvent(samples[1]));
   delete missing.gLoss;
   assert.is(errorOf(decodeEvent(JSON.stringify(missing))), "not a valid 'step' event: gLoss: got nothing, expected JsonNumber");

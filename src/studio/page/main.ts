@@ -240,6 +240,7 @@ async function control(action: 'pause' | 'play' | 'stop' | 'step', steps?: numbe
 }
 
 function updateControls(): void {
+  drawStatus();
   const training = ['playing', 'paused', 'stopping'].includes(liveState);
   $<HTMLButtonElement>('start').disabled = training;
   $<HTMLButtonElement>('pause').disabled = liveState !== 'playing';
@@ -340,6 +341,11 @@ function drawNumbers(): void {
   const q = view.quality[view.quality.length - 1];
   if (q) cells.push(['FID', q.fid.toFixed(1)], ['recognisable', `${Math.round(100 * q.recognisable)}%`]);
   $('numbers').replaceChildren(...cells.map(([k, v]) => { const d = document.createElement('div'); d.innerHTML = `<span></span><b></b>`; d.children[0].textContent = k; d.children[1].textContent = v; return d; }));
+  drawStatus();
+}
+
+/** The header: which run, and its state (drawn on every state change, events or not). */
+function drawStatus(): void {
   const label = liveState === 'replay' || liveState === 'replayed' ? `${liveState === 'replay' ? 'replaying' : 'replayed'} ${shownName}` : shownName ? `${shownName}: ${liveState}` : 'no run yet';
   $('status').innerHTML = '<span class="state"></span>';
   $('status').children[0].textContent = label;
