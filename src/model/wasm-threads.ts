@@ -44,12 +44,19 @@ class FileBlob {
 interface EmscriptenWorker { unref(): void }
 interface PThreads { unusedWorkers: EmscriptenWorker[]; runningWorkers: EmscriptenWorker[] }
 
+/** Folders of worker scripts, removed when the process exits (one listener, however many initialisations). */
+const scriptFolders: string[] = [];
+function removeAtExit(dir: string): void {
+  if (scriptFolders.length === 0) process.once('exit', () => { for (const d of scriptFolders) rmSync(d, { recursive: true, force: true }); });
+  scriptFolders.push(dir);
+}
+
 /** Initialises the threaded wasm backend with `threads` threads; the number it really runs, or why not. */
 export async function initThreadedWasm(threads: number): Promise<E.Either<string, number>> {
   if (typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined') return E.left('not set up under Deno');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const dir = mkdtempSync(join(tmpdir(), 'ganstream-wasm-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  removeAtExit(dir);
   let files = 0;
   const writeScript = (text: string) => {
     const path = join(dir, `script-${files++}.cjs`);
