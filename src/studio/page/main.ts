@@ -54,7 +54,6 @@ let replaying: { cancel: () => void } | null = null;
 let liveState = 'idle';
 let shownName = '';
 let scrubbed: number | null = null;
-let drawnVersion = -1;
 let probe: StepProbe | null = null;
 let stage = 0;
 
@@ -143,7 +142,6 @@ function reset(name: string): void {
   view = new RunView();
   shownName = name;
   scrubbed = null;
-  drawnVersion = -1;
   $('compare-section').hidden = true;
   probe = null;
   $('probe-section').hidden = true;
@@ -375,17 +373,30 @@ function drawScrubbed(): void {
   $('scrub-label').textContent = s ? `step ${s.step.toLocaleString('en-US')} (epoch ${s.epoch})${scrubbed === null ? ', following training' : ': drag to the right end to follow training'}` : 'The grid appears after the first snapshot.';
 }
 
-function frame(): void {
-  if (view.version !== drawnVersion) {
-    drawnVersion = view.version;
-    drawNumbers();
-    drawScrubbed();
-    drawCurves($<HTMLCanvasElement>('curves'), view);
-    drawMilestones($<HTMLCanvasElement>('milestones'), view);
-    drawHistogram($<HTMLCanvasElement>('histogram'), view);
-    drawQuality($<HTMLCanvasElement>('quality'), view);
-    drawRealVsFake($<HTMLCanvasElement>('real-vs-fake'), view);
-    drawWarnings();
+/**
+ * Each view redraws when what it shows changed, and the costly ones at most every `every` ms: a
+ * run sends ~20 steps a second, and the browser shares the machine's cores with the training.
+ */
+interface Painter { readonly key: () => unknown; readonly every: number; readonly draw: () => void; last?: unknown; at?: number }
+const painters: Painter[] = [
+  { key: () => `${view.version}`, every: 250, draw: drawNumbers },
+  { key: () => `${view.snapshots.length}:${scrubbed}`, every: 0, draw: drawScrubbed },
+  { key: () => `${view.last?.step}:${view.warnings.length}:${view.ended !== null}`, every: 1000, draw: () => drawCurves($<HTMLCanvasElement>('curves'), view) },
+  { key: () => view.milestones.length, every: 0, draw: () => drawMilestones($<HTMLCanvasElement>('milestones'), view) },
+  { key: () => view.quality.length, every: 0, draw: () => { drawHistogram($<HTMLCanvasElement>('histogram'), view); drawQuality($<HTMLCanvasElement>('quality'), view); } },
+  { key: () => view.comparison, every: 0, draw: () => drawRealVsFake($<HTMLCanvasElement>('real-vs-fake'), view) },
+  { key: () => view.warnings.length, every: 0, draw: drawWarnings },
+];
+let paintedView: RunView | null = null;
+
+function frame(now: number): void {
+  if (paintedView !== view) { paintedView = view; for (const p of painters) p.last = p.at = undefined; }
+  for (const p of painters) {
+    const key = p.key();
+    if (key === p.last || (p.at !== undefined && now - p.at < p.every)) continue;
+    p.last = key;
+    p.at = now;
+    p.draw();
   }
   requestAnimationFrame(frame);
 }
