@@ -1,3 +1,5 @@
+import { CLASSES, type Conditioning } from './condition.ts';
+
 /**
  * The networks ganstream can train, by name, as plain data. Shapes come from the reference
  * projects; `mlp-gbn` is the default because it learns (see README, "Why the default is not
@@ -33,8 +35,10 @@ export interface Architecture {
   readonly labelSmoothing: number;
   /** Ends with `pixels` units (a dense layer, or a one-filter convolution of the full-size image) and tanh: images in [-1, 1]. */
   readonly generator: readonly LayerSpec[];
-  /** Ends with a dense layer of one unit: a logit (bce) or a score (lsgan). */
+  /** Ends with a dense layer of one unit: a logit (bce) or a score (lsgan); an auxiliary-classifier D, of 1 + CLASSES units. */
   readonly discriminator: readonly LayerSpec[];
+  /** Conditioning on the class label (condition.ts); absent: none. */
+  readonly conditional?: Exclude<Conditioning, 'none'>;
 }
 
 const dense = (units: number | 'pixels'): LayerSpec => ({ kind: 'dense', units });
@@ -66,6 +70,9 @@ const dcgan = (c: number): Pick<Architecture, 'generator' | 'discriminator'> => 
 /** Reference 000's generator: 100-256-512-1024-pixels, LeakyReLU 0.2 then BatchNorm. */
 const generatorWithBatchNorm = [...blocks([256, 512, 1024], leaky(0.2), bn), ...tanhOut];
 
+/** The default's discriminator body: 1024-512-256 with LeakyReLU 0.2 and dropout 0.3, no BatchNorm. */
+const dropoutBody = blocks([1024, 512, 256], leaky(0.2), dropout(0.3));
+
 export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
   'mlp-gbn': {
     name: 'mlp-gbn',
@@ -74,7 +81,7 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
     lr: 4e-4,
     labelSmoothing: 0.1,
     generator: generatorWithBatchNorm,
-    discriminator: [...blocks([1024, 512, 256], leaky(0.2), dropout(0.3)), dense(1)],
+    discriminator: [...dropoutBody, dense(1)],
   },
   'mlp-bn': {
     name: 'mlp-bn',
@@ -127,6 +134,26 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
     lr: 2e-4,
     labelSmoothing: 0.1,
     ...dcgan(64),
+  },
+  cgan: {
+    name: 'cgan',
+    summary: "conditional (Mirza & Osindero 2014): mlp-gbn's networks with the label, one-hot, joined to G's noise and to D's image; lr 4e-4, label smoothing 0.1",
+    noiseDim: 100,
+    lr: 4e-4,
+    labelSmoothing: 0.1,
+    conditional: 'input',
+    generator: generatorWithBatchNorm,
+    discriminator: [...dropoutBody, dense(1)],
+  },
+  acgan: {
+    name: 'acgan',
+    summary: `conditional (AC-GAN, Odena et al. 2017): G as cgan's; D sees the image alone and also classifies it (${CLASSES} more outputs, cross-entropy added to both losses); lr 4e-4, label smoothing 0.1`,
+    noiseDim: 100,
+    lr: 4e-4,
+    labelSmoothing: 0.1,
+    conditional: 'auxiliary',
+    generator: generatorWithBatchNorm,
+    discriminator: [...dropoutBody, dense(1 + CLASSES)],
   },
 };
 

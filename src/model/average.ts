@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { normals, seeded, Streams } from '../data/random.ts';
+import { cyclingLabels, withLabels } from './condition.ts';
 import { allVariables, forward, variableOf, type BatchMoments, type BatchNormParams, type Layer, type Network } from './network.ts';
 
 export interface Average {
@@ -20,6 +21,8 @@ export interface Average {
   updates: number;
   /** The update count at which the BatchNorm statistics were last measured for the averaged weights (null: never). */
   calibratedAt: number | null;
+  /** Classes of a conditional generator (its input ends with a one-hot label), else 0. */
+  readonly classes: number;
 }
 
 /** Noise vectors whose batch statistics set the average's BatchNorm statistics. */
@@ -39,7 +42,8 @@ export function cloneNetwork(source: Network, name: string): Network {
   return { name, inputSize: source.inputSize, layers };
 }
 
-export const createAverage = (source: Network, decay: number): Average => ({ network: cloneNetwork(source, `${source.name}-average`), decay, updates: 0, calibratedAt: null });
+export const createAverage = (source: Network, decay: number, classes = 0): Average =>
+  ({ network: cloneNetwork(source, `${source.name}-average`), decay, updates: 0, calibratedAt: null, classes });
 
 export const decayAt = (decay: number, t: number): number => Math.min(decay, (1 + t) / (10 + t));
 
@@ -63,9 +67,15 @@ export function calibrate(avg: Average): void {
   if (avg.calibratedAt === avg.updates) return;
   const net = avg.network;
   if (net.layers.some((l) => l.spec.kind === 'batchNorm')) {
-    const noise = normals(seeded(0, Streams.calibration), CALIBRATION_SAMPLES * net.inputSize);
+    const noiseDim = net.inputSize - avg.classes;
+    const noise = normals(seeded(0, Streams.calibration), CALIBRATION_SAMPLES * noiseDim);
     const moments: BatchMoments[] = [];
-    tf.tidy(() => { forward(net, tf.tensor2d(noise, [CALIBRATION_SAMPLES, net.inputSize]), { training: true, moments }); });
+    tf.tidy(() => {
+      const z = tf.tensor2d(noise, [CALIBRATION_SAMPLES, noiseDim]);
+      // A conditional generator is calibrated on every class in equal shares.
+      const input = avg.classes > 0 ? withLabels(z, cyclingLabels(CALIBRATION_SAMPLES, avg.classes), avg.classes) : z;
+      forward(net, input, { training: true, moments });
+    });
     tf.tidy(() => {
       for (const m of moments) {
         const p = net.layers[m.layer].params as BatchNormParams;

@@ -4,10 +4,13 @@ import { seeded, Streams } from '../data/random.ts';
 import type { Architecture } from './architectures.ts';
 import { createAdam, disposeAdam, type Adam } from './adam.ts';
 import { calibrate, createAverage, type Average } from './average.ts';
+import { CLASSES, type Conditioning } from './condition.ts';
 import { buildNetwork, outputWidth, trainableVariables, type Network } from './network.ts';
 
 export interface Gan {
   readonly arch: Architecture;
+  /** How the networks take the class label (condition.ts); 'none' for an unconditional GAN. */
+  readonly conditioning: Conditioning;
   readonly pixels: number;
   readonly noiseDim: number;
   readonly generator: Network;
@@ -46,21 +49,23 @@ export function createGan(arch: Architecture, o: GanOptions): Gan {
       throw new Error(`--arch ${arch.name}: ${(e as Error).message}`);
     }
   };
-  const generator = build('generator', arch.generator, noiseDim);
-  const discriminator = build('discriminator', arch.discriminator, o.pixels);
+  const conditioning = arch.conditional ?? 'none';
+  const generator = build('generator', arch.generator, noiseDim + (conditioning === 'none' ? 0 : CLASSES));
+  const discriminator = build('discriminator', arch.discriminator, o.pixels + (conditioning === 'input' ? CLASSES : 0));
   if (outputWidth(generator) !== o.pixels) {
     throw new Error(`--arch ${arch.name}: its generator draws ${outputWidth(generator)} pixels per image, the data has ${o.pixels}: expected images of ${outputWidth(generator)} pixels, or an mlp architecture`);
   }
   const adam = (lr: number) => ({ lr, beta1: o.beta1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON });
   return {
     arch,
+    conditioning,
     pixels: o.pixels,
     noiseDim,
     generator,
     discriminator,
     gOptimizer: createAdam(trainableVariables(generator), adam(o.lrG ?? o.lr)),
     dOptimizer: createAdam(trainableVariables(discriminator), adam(o.lrD ?? o.lr)),
-    generatorAverage: o.ema ? createAverage(generator, o.ema) : null,
+    generatorAverage: o.ema ? createAverage(generator, o.ema, conditioning === 'none' ? 0 : CLASSES) : null,
   };
 }
 

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { drawingGenerator, type Gan } from './gan.ts';
 import type { LossName } from './losses.ts';
+import { CLASSES, type Conditioning } from './condition.ts';
 import { layerVariables, BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, type Layer, type Network } from './network.ts';
 
 export interface ModelFiles {
@@ -48,6 +49,36 @@ export function addMirroredLayers(model: tf.Sequential, net: Network, weights: b
 }
 
 /**
+ * A conditional GAN's networks as two-input functional models: (noise [noiseDim], label [1]) for
+ * the generator, (image, label) for a cGAN's discriminator. The label, a class number, goes
+ * through a fixed identity embedding: the one-hot vector the networks were trained with.
+ */
+function mirrorConditional(net: Network, role: 'generator' | 'discriminator', conditioning: Conditioning, rows: number, cols: number, loss: LossName): tf.LayersModel {
+  const main = role === 'generator'
+    ? tf.input({ shape: [net.inputSize - CLASSES], name: 'noise' })
+    : tf.input({ shape: [rows, cols, 1], name: 'image' });
+  const inputs = [main];
+  let x: tf.SymbolicTensor = role === 'generator' ? main : tf.layers.flatten().apply(main) as tf.SymbolicTensor;
+  if (role === 'generator' || conditioning === 'input') {
+    const label = tf.input({ shape: [1], name: 'label' });
+    inputs.push(label);
+    const embedding = tf.layers.embedding({ inputDim: CLASSES, outputDim: CLASSES, trainable: false, name: 'label_one_hot' });
+    const oneHot = tf.layers.flatten().apply(embedding.apply(label)) as tf.SymbolicTensor;
+    embedding.setWeights([tf.eye(CLASSES)]);
+    x = tf.layers.concatenate().apply([x, oneHot]) as tf.SymbolicTensor;
+  }
+  for (const layer of net.layers) {
+    const mirrored = mirrorLayer(layer);
+    for (const m of mirrored) x = m.apply(x) as tf.SymbolicTensor;
+    if (layer.params) mirrored.at(-1)!.setWeights(layerVariables(layer));
+  }
+  // An AC-GAN's D keeps its raw outputs: the realness logit, then the class logits.
+  if (role === 'generator') x = tf.layers.reshape({ targetShape: [rows, cols, 1] }).apply(x) as tf.SymbolicTensor;
+  else if (conditioning === 'input' && loss === 'bce') x = tf.layers.activation({ activation: 'sigmoid' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs, outputs: x, name: role });
+}
+
+/**
  * The generator maps [n, noiseDim] to images [n, rows, cols, 1]; the discriminator maps images
  * [n, rows, cols, 1] to D's belief that they are real (sigmoid for bce, the raw score for lsgan).
  */
@@ -62,7 +93,8 @@ function mirror(net: Network, role: 'generator' | 'discriminator', rows: number,
 }
 
 export async function modelFiles(gan: Gan, role: 'generator' | 'discriminator', rows: number, cols: number, loss: LossName): Promise<ModelFiles> {
-  const model = mirror(role === 'generator' ? drawingGenerator(gan) : gan.discriminator, role, rows, cols, loss);
+  const net = role === 'generator' ? drawingGenerator(gan) : gan.discriminator;
+  const model = gan.conditioning === 'none' ? mirror(net, role, rows, cols, loss) : mirrorConditional(net, role, gan.conditioning, rows, cols, loss);
   try {
     return await layersModelFiles(model);
   } finally {

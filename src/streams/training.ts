@@ -8,6 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Dataset } from '../data/dataset.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import type { Gan } from '../model/gan.ts';
+import { CLASSES } from '../model/condition.ts';
 import { countParams } from '../model/network.ts';
 import { dStepsOf, milestoneEpochs, milestoneSteps, qualityEpochs, realPerStep, type TrainConfig } from './config.ts';
 import { qualityChecks, type Judge } from './operators/quality-checks.ts';
@@ -28,8 +29,16 @@ import { batches, startAfter, stepsPerEpoch, type Batch } from './sources/batche
 import { milestoneNoise, noise, type NoiseBatch } from './sources/noise.ts';
 import { zipPaced } from './sources/paced.ts';
 
-/** Images in each milestone grid (8 x 8). */
+/** Images in each milestone grid (8 x 8; a conditional run's, 8 per class). */
 export const MILESTONE_COUNT = 64;
+export const MILESTONE_COLUMNS = 8;
+
+/** `times` copies of `values` one after the other. */
+function tile(values: Float32Array, times: number): Float32Array {
+  const out = new Float32Array(values.length * times);
+  for (let i = 0; i < times; i++) out.set(values, i * values.length);
+  return out;
+}
 
 /** Real and generated images side by side at the end of a run. */
 export const COMPARISON_COUNT = 8;
@@ -82,7 +91,11 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
     const startedAt = performance.now() - (resume?.run.time ?? 0) * 1000;
     const elapsed = () => (performance.now() - startedAt) / 1000;
     const started = runStartedEvent(gan, dataset, config, backend);
-    const fixedNoise = resume ? unpackFloats(resume.run.milestoneNoise) : milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim);
+    const conditional = gan.conditioning !== 'none';
+    // A conditional run's grids: one row per class, the same MILESTONE_COLUMNS noise vectors in every row.
+    const fixedNoise = resume ? unpackFloats(resume.run.milestoneNoise)
+      : conditional ? tile(milestoneNoise(config.seed, MILESTONE_COLUMNS, gan.noiseDim), CLASSES) : milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim);
+    const fixedLabels = conditional ? Uint8Array.from({ length: fixedNoise.length / gan.noiseDim }, (_, i) => Math.floor(i / MILESTONE_COLUMNS)) : undefined;
     const dataIdentity = { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols };
     const realCount = Math.min(MILESTONE_COUNT, dataset.count);
     const realDiversity = pairwiseDiversity(toGreyLevels(sampleImages(dataset, realCount, config.seed)), realCount);
@@ -117,7 +130,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
       let cursor: [Batch, NoiseBatch] | null = null;
       const live$ = zipPaced(
         batches(dataset, { batchSize: realPerStep(config), epochs: config.epochs, seed: config.seed, start: from?.batches }),
-        noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed, dSteps: dStepsOf(config) }, from?.noise),
+        noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed, dSteps: dStepsOf(config), classes: gan.conditioning === 'none' ? 0 : CLASSES }, from?.noise),
         options.hold,
       ).pipe(
         takeWhile(() => !(stopped = stopped || (options.stop?.() ?? false))),
@@ -145,6 +158,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
           steps: milestoneSteps(config.milestoneSteps, started.totalSteps),
           stepsPerEpoch: started.stepsPerEpoch,
           noise: fixedNoise,
+          labels: fixedLabels,
           rows: dataset.rows,
           cols: dataset.cols,
           realDiversity,
@@ -153,6 +167,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
         snapshots(gan, {
           every: config.snapshotEvery ?? 0,
           noise: fixedNoise.subarray(0, Math.min(SNAPSHOT_COUNT, MILESTONE_COUNT) * gan.noiseDim),
+          labels: fixedLabels?.subarray(0, SNAPSHOT_COUNT),
           rows: dataset.rows,
           cols: dataset.cols,
           after: done,

@@ -16,6 +16,8 @@ export interface MilestoneOptions {
   /** Needed with `steps`: which steps end an epoch. */
   readonly stepsPerEpoch?: number;
   readonly noise: Float32Array;
+  /** A conditional generator's label for each noise vector. */
+  readonly labels?: Uint8Array;
   readonly rows: number;
   readonly cols: number;
   /** pairwiseDiversity of as many real images, for comparison. */
@@ -31,7 +33,7 @@ export function milestones<T extends TrainingEvent>(gan: Gan, o: MilestoneOption
   const wantedSteps = new Set((o.steps ?? []).filter((s) => !endsMilestoneEpoch(s)));
   const count = o.noise.length / gan.noiseDim;
   const grid = (e: { epoch: number; step: number }, byStep: boolean): Milestone => {
-    const grey = toGreyLevels(generate(gan, o.noise));
+    const grey = toGreyLevels(generate(gan, o.noise, { labels: o.labels }));
     return {
       type: 'milestone', epoch: e.epoch, step: e.step, rows: o.rows, cols: o.cols, count,
       pixels: packPixels(grey), diversity: pairwiseDiversity(grey, count), realDiversity: o.realDiversity, ...(byStep ? { byStep } : {}),

@@ -12,6 +12,8 @@ export interface SnapshotOptions {
   readonly every: number;
   /** The fixed noise of the snapshot's images. */
   readonly noise: Float32Array;
+  /** A conditional generator's label for each noise vector. */
+  readonly labels?: Uint8Array;
   readonly rows: number;
   readonly cols: number;
   /** Steps at or before this one had their snapshot before (a resumed run's record). */
@@ -25,7 +27,7 @@ export function snapshots<T extends TrainingEvent>(gan: Gan, o: SnapshotOptions)
   const count = o.noise.length / gan.noiseDim;
   return mergeMap((e: T): (T | Snapshot)[] => {
     if (e.type !== 'step' || o.every <= 0 || e.step % o.every !== 0 || e.step <= (o.after ?? 0)) return [e];
-    const pixels = packPixels(toGreyLevels(generate(gan, o.noise)));
+    const pixels = packPixels(toGreyLevels(generate(gan, o.noise, { labels: o.labels })));
     return [e, { type: 'snapshot', epoch: e.epoch, step: e.step, rows: o.rows, cols: o.cols, count, pixels }];
   });
 }

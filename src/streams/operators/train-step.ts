@@ -43,12 +43,18 @@ export function trainStep(gan: Gan, o: TrainStepOptions): OperatorFunction<[Batc
     const realSize = batch.images.length / k;
     const noiseSize = noise.forD.length / k;
     const dRuns: DMetrics[] = [];
+    const perStep = batch.images.length / gan.pixels / k;
+    // A conditional GAN's labels: the real images' own, and those G is asked to draw.
+    const labelsOf = (i: number) => (gan.conditioning === 'none' ? undefined : {
+      real: batch.labels!.subarray(i * perStep, (i + 1) * perStep),
+      fake: noise.labelsForD!.subarray(i * perStep, (i + 1) * perStep),
+    });
     for (let i = 0; i < k; i++) {
       const options = i === 0 ? dOptions : { ...dOptions, dropoutSeed: mixSeed(stepOptions.dropoutSeed, i) };
-      dRuns.push(dStep(gan, batch.images.subarray(i * realSize, (i + 1) * realSize), noise.forD.subarray(i * noiseSize, (i + 1) * noiseSize), options));
+      dRuns.push(dStep(gan, batch.images.subarray(i * realSize, (i + 1) * realSize), noise.forD.subarray(i * noiseSize, (i + 1) * noiseSize), options, labelsOf(i)));
     }
     const d = k === 1 ? dRuns[0] : meanOf(dRuns);
-    const g = gStep(gan, noise.forG, only === 'd' ? { ...stepOptions, update: false } : stepOptions);
+    const g = gStep(gan, noise.forG, only === 'd' ? { ...stepOptions, update: false } : stepOptions, noise.labelsForG);
     const t1 = performance.now();
     return { type: 'step', step: batch.step, epoch: batch.epoch, time: (t1 - o.startedAt) / 1000, ms: t1 - t0, ...d, ...g, ...(only ? { only } : {}) };
   });

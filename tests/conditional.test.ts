@@ -1,0 +1,135 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { imagesOf, limitDataset } from '../src/data/dataset.ts';
+import { embeddedDigits } from '../src/data/embedded.ts';
+import { normals, seeded } from '../src/data/random.ts';
+import { ARCHITECTURES } from '../src/model/architectures.ts';
+import { forwardForTraining } from '../src/model/backprop.ts';
+import { CLASSES, cyclingLabels, oneHot, withLabels } from '../src/model/condition.ts';
+import { createGan, disposeGan } from '../src/model/gan.ts';
+import { towards } from '../src/model/losses.ts';
+import { countParams, trainableVariables } from '../src/model/network.ts';
+import { modelFiles } from '../src/model/persistence.ts';
+import { dStep, generate, gStep } from '../src/model/steps.ts';
+import { prepareDataset } from '../src/cli/prepare.ts';
+import { trainConfig } from '../src/cli/train-options.ts';
+import { errorOf } from './helpers/either.ts';
+import { runScript } from './helpers/cli.ts';
+import { encodeIdx } from '../src/data/idx.ts';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useWasm } from './helpers/tf.ts';
+
+await useWasm();
+
+const data = limitDataset(embeddedDigits(), 64);
+const real = imagesOf(data);
+const realLabels = data.labels!;
+const newGan = (arch: 'cgan' | 'acgan', seed = 1) => createGan(ARCHITECTURES[arch], { pixels: 784, seed, lr: 2e-4, beta1: 0.5 });
+const options = { loss: 'bce' as const, labelSmoothing: 0, dropoutSeed: 5 };
+
+test('parameter counts by hand: the label widens G\'s and a cGAN D\'s first layer by 10 inputs; an AC-GAN D has 11 outputs', () => {
+  const dense = (i: number, o: number) => i * o + o;
+  const bn = (n: number) => 2 * n; // trainable gamma and beta
+  const g = dense(110, 256) + bn(256) + dense(256, 512) + bn(512) + dense(512, 1024) + bn(1024) + dense(1024, 784);
+  const body = (inputs: number) => dense(inputs, 1024) + dense(1024, 512) + dense(512, 256);
+  const cgan = newGan('cgan');
+  assert.is(countParams(cgan.generator).trainable, g);
+  assert.is(countParams(cgan.discriminator).trainable, body(794) + dense(256, 1));
+  const acgan = newGan('acgan');
+  assert.is(countParams(acgan.generator).trainable, g);
+  assert.is(countParams(acgan.discriminator).trainable, body(784) + dense(256, 11));
+  disposeGan(cgan);
+  disposeGan(acgan);
+});
+
+for (const arch of ['cgan', 'acgan'] as const) {
+  test(`${arch}: D steps on a fixed labelled batch lower D's loss`, () => {
+    const gan = newGan(arch, 2);
+    const noise = normals(seeded(3), 64 * 100);
+    const labels = { real: realLabels, fake: cyclingLabels(64) };
+    const first = dStep(gan, real, noise, options, labels);
+    let last = first;
+    for (let i = 0; i < 10; i++) last = dStep(gan, real, noise, options, labels);
+    assert.ok(last.dLoss < first.dLoss * 0.7, `${first.dLoss} -> ${last.dLoss}`);
+    disposeGan(gan);
+  });
+
+  test(`${arch}: the G step moves every weight against the gradient tfjs autodiff finds (labels at G's input${arch === 'acgan' ? ', the class loss' : ", D's label columns left out"})`, () => {
+    const gan = newGan(arch, 4);
+    const noise = normals(seeded(6), 32 * 100);
+    const labels = cyclingLabels(32);
+    const variables = trainableVariables(gan.generator);
+    const before = variables.map((v) => v.dataSync().slice());
+    // The generator's loss as one differentiable function, written with tfjs ops only.
+    const { grads } = tf.variableGrads(() => {
+      const images = forwardForTraining(gan.generator, withLabels(tf.tensor2d(noise, [32, 100]), labels)).output;
+      const dIn = gan.conditioning === 'input' ? withLabels(images, labels) : images;
+      const out = forwardForTraining(gan.discriminator, dIn, { dropoutSeed: options.dropoutSeed + 2 }).output;
+      if (gan.conditioning === 'input') return towards('bce', out, 1);
+      const [adversarial, classes] = tf.split(out, [1, CLASSES], 1);
+      const ce = tf.mean(tf.neg(tf.sum(tf.mul(oneHot(labels), tf.logSoftmax(classes)), 1)));
+      return tf.add(towards('bce', adversarial, 1), ce) as tf.Scalar;
+    }, variables);
+    gStep(gan, noise, options, labels);
+    // Adam's first update is lr * g / (|g| + eps): a step of lr against the sign of each gradient.
+    let agree = 0, counted = 0;
+    variables.forEach((v, k) => {
+      const g = grads[v.name].dataSync();
+      const after = v.dataSync();
+      for (let i = 0; i < g.length; i++) {
+        if (Math.abs(g[i]) < 1e-6) continue;
+        counted++;
+        if (Math.sign(before[k][i] - after[i]) === Math.sign(g[i])) agree++;
+      }
+    });
+    assert.ok(counted > 100_000, `${counted} weights with a gradient`);
+    assert.ok(agree / counted > 0.999, `${agree} of ${counted} moved against the autodiff gradient`);
+    tf.dispose(Object.values(grads));
+    disposeGan(gan);
+  });
+
+  test(`${arch}: saved as a stock two-input layers model that computes what the training network computes`, async () => {
+    const gan = newGan(arch, 7);
+    const files = await modelFiles(gan, 'generator', 28, 28, 'bce');
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: files.modelJson.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs: (files.modelJson.weightsManifest as { weights: tf.io.WeightsManifestEntry[] }[])[0].weights, weightData: files.weights.buffer as ArrayBuffer }));
+    assert.equal(model.inputs.map((i) => i.shape), [[null, 100], [null, 1]]);
+    const noise = normals(seeded(8), 10 * 100);
+    const labels = Uint8Array.from([3, 1, 4, 1, 5, 9, 2, 6, 5, 3]);
+    const ours = generate(gan, noise, { labels });
+    const stock = (model.predict([tf.tensor2d(noise, [10, 100]), tf.tensor2d(Array.from(labels), [10, 1])]) as tf.Tensor).dataSync();
+    let worst = 0;
+    for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - stock[i]));
+    assert.ok(worst < 1e-4, `largest difference ${worst}`);
+    const d = await modelFiles(gan, 'discriminator', 28, 28, 'bce');
+    const inputs = ((d.modelJson.modelTopology as { config: { input_layers: unknown[] } }).config.input_layers).length;
+    assert.is(inputs, arch === 'cgan' ? 2 : 1);
+    model.dispose();
+    disposeGan(gan);
+  });
+}
+
+test('a conditional generator draws the classes in turn when no labels are given; labels out of range are refused', () => {
+  const gan = newGan('cgan', 9);
+  const noise = normals(seeded(10), 12 * 100);
+  assert.equal(generate(gan, noise), generate(gan, noise, { labels: cyclingLabels(12) }));
+  assert.throws(() => generate(gan, noise, { labels: Uint8Array.from({ length: 12 }, () => 10) }), /label 10 at position 0, expected 0 to 9/);
+  assert.throws(() => generate(gan, noise, { labels: new Uint8Array(3) }), /expected 12 labels, got 3/);
+  disposeGan(gan);
+});
+
+test('a conditional architecture on a dataset without labels: one line from the script, exit 2, nothing written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ganstream-nolabels-'));
+  const images = join(dir, 'faces-images-idx3-ubyte');
+  writeFileSync(images, encodeIdx([64, 28, 28], data.grey.subarray(0, 64 * 784)));
+  const c = trainConfig({ arch: 'cgan', dataset: images, out: join(dir, 'run') });
+  assert.match(errorOf(prepareDataset(c, false)), /^--arch cgan is conditional and the dataset .* has no labels: expected a dataset with labels/);
+  const r = runScript('scripts/train.ts', ['--arch', 'acgan', '--dataset', images, '--out', join(dir, 'run')]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /^error: --arch acgan is conditional and the dataset .* has no labels: expected a dataset with labels \(mnist, mnist-small, fashion-mnist, or an IDX images file with its labels file beside it\)\n$/);
+  assert.ok(!existsSync(join(dir, 'run')));
+});
+
+test.run();
