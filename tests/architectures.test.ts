@@ -23,6 +23,9 @@ const expected: Record<string, { g: number; gMoving: number; d: number; dMoving:
   mlp: { g: G_REF004, gMoving: 0, d: D_NO_BN, dMoving: 0 },
   // A 3x3 convolution from c to f channels has 9cf + f parameters; BatchNorm on an image is per channel (16), before the reshape per feature (7 * 7 * 32).
   dcgan: { g: dense(100, 7 * 7 * 32) + bn(7 * 7 * 32) + (9 * 32 * 16 + 16) + bn(16) + (9 * 16 + 1), gMoving: 2 * (7 * 7 * 32 + 16), d: (9 * 16 + 16) + (9 * 16 * 32 + 32) + dense(7 * 7 * 32, 512) + dense(512, 1), dMoving: 0 },
+  // Conditional: the one-hot label widens G's input (and a cGAN D's) by 10; an AC-GAN D has 1 + 10 outputs.
+  cgan: { g: G_REF000 + 10 * 256, gMoving: 2 * (256 + 512 + 1024), d: D_NO_BN + 10 * 1024, dMoving: 0 },
+  acgan: { g: G_REF000 + 10 * 256, gMoving: 2 * (256 + 512 + 1024), d: D_NO_BN + 10 * 256 + 10, dMoving: 0 },
   'dcgan-64': { g: dense(100, 7 * 7 * 128) + bn(7 * 7 * 128) + (9 * 128 * 64 + 64) + bn(64) + (9 * 64 + 1), gMoving: 2 * (7 * 7 * 128 + 64), d: (9 * 64 + 64) + (9 * 64 * 128 + 128) + dense(7 * 7 * 128, 512) + dense(512, 1), dMoving: 0 },
 };
 

@@ -70,7 +70,7 @@ export const BAD_INPUT: readonly (readonly [string, readonly string[], string])[
   ['an absurd plan', ['--epochs', '100000', '--batch-size', '1'], '--epochs 100000: a plan of 6,000,000,000 steps (60,000 per epoch), expected at most 100,000,000'],
   ['negative rate', ['--lr', '-0.001'], "--lr: expected a number > 0 and <= 1, got '-0.001'"],
   ['smoothing out of range', ['--label-smoothing', '1.5'], "--label-smoothing: expected a number >= 0 and < 1, got '1.5'"],
-  ['unknown architecture', ['--arch', 'wgan'], "--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, got 'wgan'"],
+  ['unknown architecture', ['--arch', 'wgan'], "--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, cgan, acgan, got 'wgan'"],
   ['architecture for another image size', ['--arch', 'dcgan', '--dataset', 'small-images-idx3-ubyte', '--batch-size', '16'], '--arch dcgan: its generator draws 784 pixels per image, the data has 256: expected images of 784 pixels, or an mlp architecture'],
   ['unknown --on-nan', ['--on-nan', 'ignore'], "--on-nan: expected one of stop, rollback, got 'ignore'"],
   ['stray word', ['mnist'], "unexpected argument 'mnist': flags start with -- (see --help)"],

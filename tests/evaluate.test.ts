@@ -49,7 +49,7 @@ test('scripts/evaluate.ts: bad input is one line and exit 2, nothing written', (
     [['--real', '--samples', 'x'], 'expected exactly one of --model, --samples, --real, --untrained, got --samples and --real (see --help)'],
     [['--real', '--n', 'many'], "--n: expected an integer >= 10, got 'many'"],
     [['--samples', join(tmp, 'none.idx')], `--samples: no such file: ${join(tmp, 'none.idx')} (expected an IDX images file or a PNG grid)`],
-    [['--untrained', 'wgan'], "--untrained: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, got 'wgan'"],
+    [['--untrained', 'wgan'], "--untrained: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, cgan, acgan, got 'wgan'"],
     [['--model', join(tmp, 'nothing')], `--model: no such file or folder: ${join(tmp, 'nothing')}`],
   ];
   for (const [argv, message] of cases) {

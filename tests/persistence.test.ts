@@ -29,12 +29,18 @@ for (const name of ARCHITECTURE_NAMES) {
     const g = await load(await modelFiles(gan, 'generator', 28, 28, 'bce'));
     const d = await load(await modelFiles(gan, 'discriminator', 28, 28, 'bce'));
     try {
-      const images = generate(gan, noise);
-      const saved = tf.tidy(() => (g.predict(tf.tensor2d(noise, [8, gan.noiseDim])) as tf.Tensor).dataSync() as Float32Array);
+      // A conditional GAN's saved networks take the label as a second input (here 7, 2, 0, ...).
+      const labels = Uint8Array.from([7, 2, 0, 9, 4, 4, 1, 3]);
+      const conditional = gan.conditioning !== 'none';
+      const labelInput = () => tf.tensor2d(Array.from(labels), [8, 1]);
+      const images = generate(gan, noise, { labels });
+      const saved = tf.tidy(() => (g.predict(conditional ? [tf.tensor2d(noise, [8, gan.noiseDim]), labelInput()] : tf.tensor2d(noise, [8, gan.noiseDim])) as tf.Tensor).dataSync() as Float32Array);
       assert.equal(g.outputs[0].shape, [null, 28, 28, 1]);
       assert.ok(maxDiff(saved, images) < 1e-4, `generator differs by ${maxDiff(saved, images)}`);
-      const beliefs = judge(gan, images, 'bce');
-      const savedBeliefs = tf.tidy(() => (d.predict(tf.tensor4d(images, [8, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
+      const beliefs = judge(gan, images, 'bce', labels);
+      const savedOut = tf.tidy(() => (d.predict(gan.conditioning === 'input' ? [tf.tensor4d(images, [8, 28, 28, 1]), labelInput()] : tf.tensor4d(images, [8, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
+      // An AC-GAN's D is saved with its raw outputs: the realness logit first, then the class logits.
+      const savedBeliefs = gan.conditioning === 'auxiliary' ? Float32Array.from({ length: 8 }, (_, i) => 1 / (1 + Math.exp(-savedOut[i * 11]))) : savedOut;
       assert.ok(maxDiff(savedBeliefs, beliefs) < 1e-4, `discriminator differs by ${maxDiff(savedBeliefs, beliefs)}`);
     } finally {
       g.dispose();

@@ -101,8 +101,10 @@ function classLoss(logits: tf.Tensor2D, labels: Uint8Array, rows: number): { los
  * BatchNorm normalising each of the two halves on its own: the same as two separate passes. A
  * conditional GAN's step takes the real images' labels and those G is asked to draw.
  */
-export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: StepOptions, labels?: StepLabels): DMetrics {
+export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: StepOptions, given?: StepLabels): DMetrics {
   const n = rowsOf(real, gan.pixels);
+  // Without labels, a conditional GAN's step takes the classes in turn for both halves.
+  const labels = gan.conditioning === 'none' ? undefined : given ?? { real: cyclingLabels(n), fake: cyclingLabels(n) };
   const moments: BatchMoments[] = [];
   let stats: tf.Tensor | undefined;
   tf.tidy(() => {
@@ -135,8 +137,9 @@ export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: Step
  * One generator update: make a batch, let D judge it, move G towards "real" (and, for AC-GAN,
  * towards images D puts in the requested class); then its weight average, if any.
  */
-export function gStep(gan: Gan, noise: Float32Array, o: StepOptions, labels?: Uint8Array): GMetrics {
+export function gStep(gan: Gan, noise: Float32Array, o: StepOptions, given?: Uint8Array): GMetrics {
   const n = rowsOf(noise, gan.noiseDim);
+  const labels = gan.conditioning === 'none' ? undefined : given ?? cyclingLabels(n);
   const moments: BatchMoments[] = [];
   let stats: tf.Tensor | undefined;
   tf.tidy(() => {
