@@ -17,6 +17,7 @@ import { loadGenerator } from '../src/cli/saved-generator.ts';
 import { DATASET_NAMES, FASHION_MNIST_DIR, loadDataset, loadIdxDataset, MNIST } from '../src/data/load.ts';
 import { normals, permutation, seeded } from '../src/data/random.ts';
 import { selectBackend } from '../src/model/backend.ts';
+import { cyclingLabels } from '../src/model/condition.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
@@ -96,6 +97,8 @@ const classifier = await loadClassifier(classifierDir(set));
 if (E.isLeft(classifier)) fail(classifier.left);
 
 let images: Float32Array, count: number, out: string | null, what: string;
+/** The class each sample was drawn as, for conditional samples. */
+let labels: Uint8Array | undefined;
 // Generated images are compared with the reference set (src/quality/judge.ts); --real compares real images with it:
 // for MNIST, n of the 60,000 training digits (picked by --seed); otherwise the held-out images the reference leaves out.
 const ref = referenceSet(set, real);
@@ -125,20 +128,26 @@ if (f.real && set === 'mnist') {
 } else if (typeof f.samples === 'string') {
   const s = await readSamples(f.samples);
   if (E.isLeft(s)) fail(s.left);
-  ({ images, count } = s.right);
+  ({ images, count, labels } = s.right);
   out = `${f.samples}.quality.json`;
   what = f.samples;
 } else {
   const model = f.model as string;
   const g = await loadGenerator(model);
   if (E.isLeft(g)) fail(g.left);
-  const { model: generator, noiseDim, rows, cols } = g.right;
+  const { model: generator, noiseDim, rows, cols, classes } = g.right;
   if (rows !== 28 || cols !== 28) fail(`--model: the generator draws ${rows}x${cols} images, expected 28x28`);
   images = new Float32Array(n * 784);
   const rng = seeded(seed, 21);
+  // A conditional generator draws every class in equal shares: 0, 1, ..., 9, 0, ...
+  labels = classes > 0 ? cyclingLabels(n, classes) : undefined;
   for (let start = 0; start < n; start += 500) {
     const m = Math.min(500, n - start);
-    const drawn = tf.tidy(() => (generator.predict(tf.tensor2d(normals(rng, m * noiseDim), [m, noiseDim])) as tf.Tensor).dataSync());
+    const drawn = tf.tidy(() => {
+      const z = tf.tensor2d(normals(rng, m * noiseDim), [m, noiseDim]);
+      const input = labels ? [z, tf.tensor2d(Array.from(labels.subarray(start, start + m)), [m, 1])] : z;
+      return (generator.predict(input) as tf.Tensor).dataSync();
+    });
     images.set(drawn, start * 784);
   }
   count = n;
@@ -147,7 +156,7 @@ if (f.real && set === 'mnist') {
 }
 
 const started = performance.now();
-const q = quality(classifier.right, reference(classifier.right, imagesOf(ref), ref.count), images, count);
+const q = quality(classifier.right, reference(classifier.right, imagesOf(ref), ref.count), images, count, { labels });
 const seconds = (performance.now() - started) / 1000;
 const record = { what, classifier: set, real: ref.name, ...q, seconds };
 if (out) writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n');

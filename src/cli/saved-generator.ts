@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { readModelArtifacts } from '../model/persistence.ts';
+import { CLASSES } from '../model/condition.ts';
 
 export interface SavedGenerator {
   readonly model: tf.LayersModel;
   readonly noiseDim: number;
   readonly rows: number;
   readonly cols: number;
+  /** A conditional generator (inputs noise and label): the number of classes; else 0. */
+  readonly classes: number;
 }
 
 /** model.json of `path` when it is a run folder, a model folder or the file itself. */
@@ -27,11 +30,13 @@ export async function loadGenerator(path: string): Promise<E.Either<string, Save
     const model = await tf.loadLayersModel(tf.io.fromMemory(readModelArtifacts(json.right)));
     const input = model.inputs[0].shape;
     const output = model.outputs[0].shape;
-    if (input.length !== 2 || output.length !== 4 || output[3] !== 1) {
+    const label = model.inputs[1]?.shape;
+    const labelOk = model.inputs.length === 1 || (model.inputs.length === 2 && label?.length === 2 && label[1] === 1);
+    if (input.length !== 2 || output.length !== 4 || output[3] !== 1 || !labelOk) {
       model.dispose();
-      return E.left(`--model: ${json.right} maps ${JSON.stringify(input)} to ${JSON.stringify(output)}, expected a generator from noise [null, n] to images [null, rows, cols, 1]`);
+      return E.left(`--model: ${json.right} maps ${model.inputs.map((i) => JSON.stringify(i.shape)).join(' and ')} to ${JSON.stringify(output)}, expected a generator from noise [null, n] (and a label [null, 1]) to images [null, rows, cols, 1]`);
     }
-    return E.right({ model, noiseDim: input[1]!, rows: output[1]!, cols: output[2]! });
+    return E.right({ model, noiseDim: input[1]!, rows: output[1]!, cols: output[2]!, classes: model.inputs.length === 2 ? CLASSES : 0 });
   } catch (e) {
     return E.left(`--model: ${json.right} is not a loadable TensorFlow.js layers model (${(e as Error).message.split('\n')[0]})`);
   }

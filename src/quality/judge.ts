@@ -25,12 +25,12 @@ export async function loadJudge(dataset: { name: string; rows: number; cols: num
   if (E.isLeft(real)) return real;
   const ref = referenceSet(set, real.right);
   const r = reference(c.right, imagesOf(ref), ref.count);
-  return E.right((images, n) => {
-    const q = quality(c.right, r, images, n, { withPrecisionRecall: false });
+  return E.right((images, n, labels) => {
+    const q = quality(c.right, r, images, n, { withPrecisionRecall: false, labels });
     return {
       samples: n, realSamples: r.n, classifier: set, fid: q.fid, classifierScore: q.classifierScore,
       covered: q.coverage.covered, klFromUniform: q.coverage.klFromUniform, topShare: q.coverage.topShare,
-      recognisable: q.recognisable, histogram: q.coverage.histogram,
+      recognisable: q.recognisable, histogram: q.coverage.histogram, ...(q.intended !== undefined ? { intended: q.intended } : {}),
     };
   });
 }

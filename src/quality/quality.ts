@@ -31,11 +31,26 @@ export interface Quality {
   /** Over the first min(samples, realSamples) samples. */
   readonly precision: number;
   readonly recall: number;
+  /** Conditional samples: the share the classifier puts in the class each was drawn as. */
+  readonly intended?: number;
 }
 
 export interface QualityOptions {
   /** Skip precision and recall (k-NN over all pairs): for quick checks during training. */
   readonly withPrecisionRecall?: boolean;
+  /** The class each sample was drawn as (a conditional generator's labels). */
+  readonly labels?: Uint8Array;
+}
+
+/** Share of samples whose most probable class is the intended one. */
+export function intendedAccuracy(probs: Float32Array, labels: Uint8Array, classes: number): number {
+  let hits = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probs[i * classes + c] > probs[i * classes + best]) best = c;
+    if (best === labels[i]) hits++;
+  }
+  return hits / labels.length;
 }
 
 /** Images on each side of precision and recall. */
@@ -65,5 +80,6 @@ export function quality(c: Classifier, ref: Reference, images: Float32Array, n: 
     coverage: coverage(probs, n, CLASSES),
     recognisable: recognisable(probs, n, CLASSES, 0.9),
     ...pr,
+    ...(o.labels ? { intended: intendedAccuracy(probs, o.labels.subarray(0, n), CLASSES) } : {}),
   };
 }

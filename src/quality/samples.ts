@@ -9,7 +9,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import { imagesOf, scaled } from '../data/dataset.ts';
 import { loadIdxDataset } from '../data/load.ts';
 
-export interface Samples { readonly images: Float32Array; readonly count: number }
+export interface Samples {
+  readonly images: Float32Array;
+  readonly count: number;
+  /** The classes the images were drawn as (a conditional generator's, from the labels file beside an IDX file). */
+  readonly labels?: Uint8Array;
+}
 
 export async function readSamples(path: string): Promise<E.Either<string, Samples>> {
   if (!existsSync(path)) return E.left(`--samples: no such file: ${path} (expected an IDX images file or a PNG grid)`);
@@ -17,7 +22,7 @@ export async function readSamples(path: string): Promise<E.Either<string, Sample
   const d = loadIdxDataset(path);
   if (E.isLeft(d)) return E.left(`--samples: ${d.left}`);
   if (d.right.rows !== 28 || d.right.cols !== 28) return E.left(`--samples: ${path} holds images of ${d.right.rows}x${d.right.cols}, expected 28x28`);
-  return E.right({ images: imagesOf(d.right), count: d.right.count });
+  return E.right({ images: imagesOf(d.right), count: d.right.count, ...(d.right.labels ? { labels: d.right.labels } : {}) });
 }
 
 /** Runs of indices whose line is entirely the padding value. */

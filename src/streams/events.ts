@@ -164,7 +164,7 @@ export const RunResumed = t.type({
  * The quality of `samples` generated images at an epoch's end, judged by the evaluator's
  * classifier against `realSamples` held-out real images (see src/quality).
  */
-export const QualityChecked = t.type({
+export const QualityChecked = t.intersection([t.type({
   type: t.literal('quality'),
   step: t.number,
   epoch: t.number,
@@ -180,7 +180,10 @@ export const QualityChecked = t.type({
   recognisable: JsonNumber,
   /** Samples predicted as each class. */
   histogram: t.array(t.number),
-});
+}), t.partial({
+  /** A conditional GAN's samples (the classes in turn): the share the classifier puts in the class each was drawn as. */
+  intended: JsonNumber,
+})]);
 
 /**
  * Losses became NaN or infinite at step `diverged`; the run went back to its checkpoint after

@@ -6,10 +6,11 @@
 import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { Gan } from '../../model/gan.ts';
 import { generate } from '../../model/steps.ts';
+import { cyclingLabels } from '../../model/condition.ts';
 import type { QualityChecked, TrainingEvent } from '../events.ts';
 
 /** Images (n of them, in [-1, 1]) to their quality, without the event's place in the run. */
-export type Judge = (images: Float32Array, n: number) => Omit<QualityChecked, 'type' | 'step' | 'epoch'>;
+export type Judge = (images: Float32Array, n: number, labels?: Uint8Array) => Omit<QualityChecked, 'type' | 'step' | 'epoch'>;
 
 export interface QualityCheckOptions {
   readonly epochs: readonly number[];
@@ -25,6 +26,8 @@ export function qualityChecks<T extends TrainingEvent>(gan: Gan, o: QualityCheck
   const n = o.noise.length / gan.noiseDim;
   return mergeMap((e: T): (T | QualityChecked)[] => {
     if (e.type !== 'epoch' || !wanted.has(e.epoch) || e.step <= o.after) return [e];
-    return [e, { type: 'quality', step: e.step, epoch: e.epoch, ...o.judge(generate(gan, o.noise), n) }];
+    // A conditional generator draws the classes in turn, and is also judged on drawing the class it was asked for.
+    const labels = gan.conditioning === 'none' ? undefined : cyclingLabels(n);
+    return [e, { type: 'quality', step: e.step, epoch: e.epoch, ...o.judge(generate(gan, o.noise, { labels }), n, labels) }];
   });
 }

@@ -386,6 +386,8 @@ const painters: Painter[] = [
   { key: () => view.quality.length, every: 0, draw: () => { drawHistogram($<HTMLCanvasElement>('histogram'), view); drawQuality($<HTMLCanvasElement>('quality'), view); } },
   { key: () => view.comparison, every: 0, draw: () => drawRealVsFake($<HTMLCanvasElement>('real-vs-fake'), view) },
   { key: () => view.warnings.length, every: 0, draw: drawWarnings },
+  // The runs folder's listing, at each epoch end of the run shown (its step count and status change).
+  { key: () => view.lastEpoch?.epoch, every: 5000, draw: () => { if (liveState !== 'replay') void refresh(); } },
 ];
 let paintedView: RunView | null = null;
 
