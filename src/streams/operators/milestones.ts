@@ -18,6 +18,8 @@ export interface MilestoneOptions {
   readonly noise: Float32Array;
   /** A conditional generator's label for each noise vector. */
   readonly labels?: Uint8Array;
+  /** A conditional run's row names, one per class. */
+  readonly rowLabels?: readonly string[];
   readonly rows: number;
   readonly cols: number;
   /** pairwiseDiversity of as many real images, for comparison. */
@@ -37,6 +39,7 @@ export function milestones<T extends TrainingEvent>(gan: Gan, o: MilestoneOption
     return {
       type: 'milestone', epoch: e.epoch, step: e.step, rows: o.rows, cols: o.cols, count,
       pixels: packPixels(grey), diversity: pairwiseDiversity(grey, count), realDiversity: o.realDiversity, ...(byStep ? { byStep } : {}),
+      ...(o.rowLabels ? { rowLabels: [...o.rowLabels] } : {}),
     };
   };
   return mergeMap((e: T): (T | Milestone)[] => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import { drawGrid, gridSize, type GridLayout } from '../../render/grid.ts';
 import { drawComparison, drawHistory, drawQualityHistory, warningMark, type QualityPoint, type RunCurves } from '../../render/history-plot.ts';
-import { drawProgress, drawScoredRows, progressSize, scoredRowsSize } from '../../render/labelled-grids.ts';
+import { drawNamedRows, drawProgress, drawScoredRows, namedRowsSize, progressSize, scoredRowsSize } from '../../render/labelled-grids.ts';
 import { canvasKind, createNodeCanvas, type NodeCanvas } from '../../render/node-canvas.ts';
 import { History } from '../analysis/history.ts';
 import { milestoneEpochs } from '../config.ts';
@@ -64,6 +64,14 @@ export function runsComparisonPng(runs: readonly RunCurves[]): Uint8Array {
   }));
 }
 
+/** A milestone's grid, 8 images a row; a conditional run's rows named by class (where text can be drawn). */
+export function milestonePng(m: Milestone): Uint8Array {
+  const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 2, pad: 2 };
+  if (!m.rowLabels || !canWrite()) return gridPng(unpackPixels(m), layout);
+  const { width, height } = namedRowsSize(layout);
+  return renderPng(width, height, (ctx) => drawNamedRows(ctx, unpackPixels(m), m.rowLabels!, layout));
+}
+
 export function progressPng(milestones: readonly Milestone[]): Uint8Array {
   const m = milestones[0];
   const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 1, pad: 1 };
@@ -101,7 +109,7 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
         break;
       case 'milestone':
         milestones.push(e);
-        write(milestoneFile(e), () => gridPng(unpackPixels(e), { count: e.count, rows: e.rows, cols: e.cols, gridCols: 8, scale: 2, pad: 2 }));
+        write(milestoneFile(e), () => milestonePng(e));
         if (canWrite()) write(PROGRESS_FILE, () => progressPng(milestones));
         break;
       case 'comparison':
