@@ -15,9 +15,10 @@ import { dStep, generate, gStep } from '../src/model/steps.ts';
 import { prepareDataset } from '../src/cli/prepare.ts';
 import { trainConfig } from '../src/cli/train-options.ts';
 import { errorOf } from './helpers/either.ts';
-import { lastValueFrom, toArray } from 'rxjs';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { labelMessage, warnings } from '../src/streams/operators/warnings.ts';
 import { training$ } from '../src/streams/training.ts';
-import { toGreyLevels, unpackPixels, type Milestone } from '../src/streams/events.ts';
+import { toGreyLevels, unpackPixels, type Milestone, type QualityChecked } from '../src/streams/events.ts';
 import { milestoneNoise } from '../src/streams/sources/noise.ts';
 import { classNames } from '../src/data/load.ts';
 import { milestonePng } from '../src/streams/sinks/canvas.ts';
@@ -130,6 +131,23 @@ test('a conditional run: labelled batches, milestone grids with one named row pe
   assert.equal(classNames('fashion-mnist').slice(0, 3), ['T-shirt/top', 'Trouser', 'Pullover']);
   assert.equal(pngSize(milestonePng(m)), namedRowsSize({ count: 80, rows: 28, cols: 28, gridCols: 8, scale: 2, pad: 2 }));
   disposeGan(gan);
+});
+
+const qualityEvent = (intended: number, byClass: number[]): QualityChecked => ({
+  type: 'quality', step: 3000, epoch: 3, samples: 1000, realSamples: 10000, classifier: 'mnist', fid: 20, classifierScore: 7, covered: 10,
+  klFromUniform: 0.02, topShare: 0.12, recognisable: 0.6, histogram: new Array(10).fill(100), intended, intendedByClass: byClass,
+});
+
+test('warnings: a generator that ignores the label, or some classes, is told so and what to try; a healthy one is not', async () => {
+  const fine = qualityEvent(0.9, new Array(10).fill(0.9));
+  assert.is(labelMessage(fine), null);
+  const ignored = labelMessage(qualityEvent(0.12, new Array(10).fill(0.12)), trainConfig({ arch: 'cgan', out: 'x' }));
+  assert.match(ignored!, /^G ignores the label at epoch 3: only 12% of its 1000 samples are the class they were drawn as \(10% is chance\), so every row of epoch_3.png draws the same mix\. Try --arch acgan/);
+  const some = labelMessage(qualityEvent(0.8, [0.9, 0.9, 0.9, 0.05, 0.9, 0.9, 0.9, 0.9, 0.1, 0.9]));
+  assert.match(some!, /^G ignores classes 3, 8 at epoch 3: asked for them, it draws them 3: 5%, 8: 10% of the time, against 80% over all classes\. Look at those rows of epoch_3.png\./);
+  assert.is(labelMessage({ ...qualityEvent(0.1, new Array(10).fill(0.1)), recognisable: 0.05 }), null, 'still learning to draw at all');
+  const events = await lastValueFrom(from([qualityEvent(0.12, new Array(10).fill(0.12))]).pipe(warnings({ window: 20, collapseAfter: 1000 }), toArray()));
+  assert.equal(events.map((e) => e.type === 'warning' ? e.kind : e.type), ['quality', 'label-ignored']);
 });
 
 test('a conditional generator draws the classes in turn when no labels are given; labels out of range are refused', () => {

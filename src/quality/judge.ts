@@ -30,7 +30,7 @@ export async function loadJudge(dataset: { name: string; rows: number; cols: num
     return {
       samples: n, realSamples: r.n, classifier: set, fid: q.fid, classifierScore: q.classifierScore,
       covered: q.coverage.covered, klFromUniform: q.coverage.klFromUniform, topShare: q.coverage.topShare,
-      recognisable: q.recognisable, histogram: q.coverage.histogram, ...(q.intended !== undefined ? { intended: q.intended } : {}),
+      recognisable: q.recognisable, histogram: q.coverage.histogram, ...(q.intended !== undefined ? { intended: q.intended, intendedByClass: q.intendedByClass } : {}),
     };
   });
 }

@@ -31,8 +31,9 @@ export interface Quality {
   /** Over the first min(samples, realSamples) samples. */
   readonly precision: number;
   readonly recall: number;
-  /** Conditional samples: the share the classifier puts in the class each was drawn as. */
+  /** Conditional samples: the share the classifier puts in the class each was drawn as, overall and by class. */
   readonly intended?: number;
+  readonly intendedByClass?: number[];
 }
 
 export interface QualityOptions {
@@ -42,15 +43,17 @@ export interface QualityOptions {
   readonly labels?: Uint8Array;
 }
 
-/** Share of samples whose most probable class is the intended one. */
-export function intendedAccuracy(probs: Float32Array, labels: Uint8Array, classes: number): number {
-  let hits = 0;
+/** Share of samples whose most probable class is the intended one: overall, and for each intended class (NaN for a class never asked for). */
+export function intendedAccuracy(probs: Float32Array, labels: Uint8Array, classes: number): { overall: number; byClass: number[] } {
+  const hits = new Array<number>(classes).fill(0);
+  const asked = new Array<number>(classes).fill(0);
   for (let i = 0; i < labels.length; i++) {
     let best = 0;
     for (let c = 1; c < classes; c++) if (probs[i * classes + c] > probs[i * classes + best]) best = c;
-    if (best === labels[i]) hits++;
+    asked[labels[i]]++;
+    if (best === labels[i]) hits[labels[i]]++;
   }
-  return hits / labels.length;
+  return { overall: hits.reduce((a, b) => a + b, 0) / labels.length, byClass: hits.map((h, c) => h / asked[c]) };
 }
 
 /** Images on each side of precision and recall. */
@@ -80,6 +83,6 @@ export function quality(c: Classifier, ref: Reference, images: Float32Array, n: 
     coverage: coverage(probs, n, CLASSES),
     recognisable: recognisable(probs, n, CLASSES, 0.9),
     ...pr,
-    ...(o.labels ? { intended: intendedAccuracy(probs, o.labels.subarray(0, n), CLASSES) } : {}),
+    ...(o.labels ? (({ overall, byClass }) => ({ intended: overall, intendedByClass: byClass }))(intendedAccuracy(probs, o.labels.subarray(0, n), CLASSES)) : {}),
   };
 }

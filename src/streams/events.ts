@@ -125,7 +125,7 @@ export const Comparison = t.type({
   fakeScores: t.array(JsonNumber),
 });
 
-export const WARNING_KINDS = ['d-stuck-at-chance', 'd-too-strong', 'g-winning', 'not-finite', 'diverging', 'losses-flat', 'mode-collapse'] as const;
+export const WARNING_KINDS = ['d-stuck-at-chance', 'd-too-strong', 'g-winning', 'not-finite', 'diverging', 'losses-flat', 'mode-collapse', 'label-ignored'] as const;
 export const Warning = t.type({
   type: t.literal('warning'),
   step: t.number,
@@ -183,8 +183,9 @@ export const QualityChecked = t.intersection([t.type({
   /** Samples predicted as each class. */
   histogram: t.array(t.number),
 }), t.partial({
-  /** A conditional GAN's samples (the classes in turn): the share the classifier puts in the class each was drawn as. */
+  /** A conditional GAN's samples (the classes in turn): the share the classifier puts in the class each was drawn as, overall and by class. */
   intended: JsonNumber,
+  intendedByClass: t.array(JsonNumber),
 })]);
 
 /**
@@ -259,10 +260,14 @@ const brief = (v: unknown) => {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 };
 
+/** Where a validation error is, as a dotted path of the value's keys (an intersection's member indices left out). */
+export const validationPath = (e: t.ValidationError): string =>
+  e.context.filter((c, i) => c.key !== '' && !(i > 0 && e.context[i - 1].type instanceof t.IntersectionType)).map((c) => c.key).join('.');
+
 /** The first validation error as `field: got X, expected T`. */
 function describeError(errors: t.Errors): string {
   const e = errors[0];
-  const path = e.context.map((c) => c.key).filter((k) => k !== '').join('.');
+  const path = validationPath(e);
   const expected = e.context[e.context.length - 1]?.type.name ?? 'a value';
   return `${path || 'record'}: got ${brief(e.value)}, expected ${expected}`;
 }

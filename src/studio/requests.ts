@@ -8,6 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { DATASET_NAMES } from '../data/load.ts';
 import { decodeTrainArgs } from '../cli/train-options.ts';
 import type { TrainConfig } from '../streams/config.ts';
+import { validationPath } from '../streams/events.ts';
 
 const Flags = t.record(t.string, t.string, 'an object of flag names and string values');
 export const StartRequest = t.intersection([t.type({ flags: Flags }), t.partial({ name: t.string })], 'an object with flags and an optional name');
@@ -32,8 +33,7 @@ const reject = (message: string, fields?: Record<string, string>): Rejection => 
 /** The first io-ts error of a request body as one line. */
 export function bodyError(what: string, errors: t.Errors): Rejection {
   const e = errors[0];
-  // The keys of an intersection's members ('0', '1') are not in the body: left out.
-  const path = e?.context.filter((c, i) => c.key !== '' && !(i > 0 && e.context[i - 1].type instanceof t.IntersectionType)).map((c) => c.key).join('.') || 'body';
+  const path = (e && validationPath(e)) || 'body';
   const expected = (path === 'body' ? e?.context[0] : e?.context[e.context.length - 1])?.type.name ?? 'a value';
   return reject(`${what}: ${path}: expected ${expected}`);
 }

@@ -43,7 +43,7 @@ export const DIVERGING_LOSS = 25;
 /** Losses whose standard deviation over the window stays below this are flat. */
 export const FLAT_STD = 0.005;
 
-type StepKind = Exclude<WarningKind, 'mode-collapse'>;
+type StepKind = Exclude<WarningKind, 'mode-collapse' | 'label-ignored'>;
 
 /** Whether the condition holds over these steps: the message to give, or null. */
 function check(kind: StepKind, steps: readonly Step[], run: RunSettings | null = null): string | null {
@@ -114,6 +114,22 @@ export function coverageMessage(q: QualityChecked, run: RunSettings | null = nul
     `Look at epoch_${q.epoch}.png.${advice(['smoothing-on', 'ema', 'lsgan', 'lower-lr'], run)}`;
 }
 
+/** A conditional generator drawing its class this rarely (10% is chance) ignores the label. */
+export const LABEL_IGNORED = 0.25;
+
+/** The classifier's view of a conditional generator: samples that are not the class asked for, overall or for some classes. */
+export function labelMessage(q: QualityChecked, run: RunSettings | null = null): string | null {
+  if (q.intended === undefined || q.intendedByClass === undefined || q.recognisable < RECOGNISABLE_TO_JUDGE) return null;
+  const remedy = run?.arch === 'cgan' ? ' Try --arch acgan: its class loss teaches G the label directly; or train longer.' : ' Try training longer, or a lower --lr.';
+  if (q.intended < LABEL_IGNORED) {
+    return `G ignores the label at epoch ${q.epoch}: only ${fmt(q.intended * 100, 0)}% of its ${q.samples} samples are the class they were drawn as (10% is chance), so every row of epoch_${q.epoch}.png draws the same mix.${remedy}`;
+  }
+  const ignored = q.intendedByClass.map((x, c) => [x, c] as const).filter(([x]) => x < LABEL_IGNORED).map(([, c]) => c);
+  return ignored.length > 0
+    ? `G ignores class${ignored.length > 1 ? 'es' : ''} ${ignored.join(', ')} at epoch ${q.epoch}: asked for ${ignored.length > 1 ? 'them' : 'it'}, it draws ${ignored.length > 1 ? 'them' : 'it'} ${ignored.map((c) => `${c}: ${fmt(q.intendedByClass![c] * 100, 0)}%`).join(', ')} of the time, against ${fmt(q.intended * 100, 0)}% over all classes. Look at ${ignored.length > 1 ? 'those rows' : 'that row'} of epoch_${q.epoch}.png.${remedy}`
+    : null;
+}
+
 const KINDS: readonly StepKind[] = ['not-finite', 'diverging', 'd-stuck-at-chance', 'd-too-strong', 'g-winning', 'losses-flat'];
 
 /** The earliest step that shows the condition itself and from which it holds over the rest of the window. */
@@ -134,8 +150,12 @@ export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFu
       next(e) {
         subscriber.next(e);
         if (e.type === 'run-started' && !o.settings) run = e.config;
-        if (e.type === 'quality' && o.collapseBy === 'coverage') {
-          const message = e.step >= (o.collapseAfter ?? o.window) ? coverageMessage(e, run) : null;
+        if (e.type === 'quality') {
+          const judged = e.step >= (o.collapseAfter ?? o.window);
+          const labels = judged ? labelMessage(e, run) : null;
+          if (labels !== null) subscriber.next({ type: 'warning', kind: 'label-ignored', step: e.step, epoch: e.epoch, message: labels });
+          if (o.collapseBy !== 'coverage') return;
+          const message = judged ? coverageMessage(e, run) : null;
           if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
           return;
         }
