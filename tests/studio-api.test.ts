@@ -65,7 +65,7 @@ test('the page and its script are served; the state lists presets, defaults and 
   assert.match(script.headers.get('content-type') ?? '', /javascript/);
   const state = await (await app.request('/api/state')).json() as { live: unknown; presets: { name: string }[]; defaults: Record<string, string>; choices: Record<string, string[]> };
   assert.is(state.live, null);
-  assert.equal(state.presets.map((p) => p.name), ['default', 'quick', 'reference-000', 'reference-004']);
+  assert.equal(state.presets.map((p) => p.name), ['default', 'quick', 'conditional', 'reference-000', 'reference-004']);
   assert.is(state.defaults.arch, 'mlp-gbn');
   assert.equal(state.choices.dataset, ['mnist', 'mnist-small', 'fashion-mnist']);
 });

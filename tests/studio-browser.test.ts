@@ -55,7 +55,7 @@ test.before(async () => {
 test('the page opens with the form, the presets and the recorded run', async () => {
   await page.goto(address);
   await page.locator('#runs li[data-run="recorded-d-too-strong"]').waitFor();
-  assert.is(await page.locator('#preset option').count(), 4);
+  assert.is(await page.locator('#preset option').count(), 5);
   assert.match(await text('#status'), /no run yet/);
   assert.is(await page.locator('#field-arch').inputValue(), 'mlp-gbn');
 });

@@ -9,7 +9,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { classNames } from '../data/load.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import type { Gan } from '../model/gan.ts';
-import { CLASSES } from '../model/condition.ts';
+import { CLASSES, cyclingLabels } from '../model/condition.ts';
 import { countParams } from '../model/network.ts';
 import { dStepsOf, milestoneEpochs, milestoneSteps, qualityEpochs, realPerStep, type TrainConfig } from './config.ts';
 import { qualityChecks, type Judge } from './operators/quality-checks.ts';
@@ -169,7 +169,8 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
         snapshots(gan, {
           every: config.snapshotEvery ?? 0,
           noise: fixedNoise.subarray(0, Math.min(SNAPSHOT_COUNT, MILESTONE_COUNT) * gan.noiseDim),
-          labels: fixedLabels?.subarray(0, SNAPSHOT_COUNT),
+          // A conditional run's snapshot draws the classes in turn: 0-3, 4-7, 8, 9, 0, 1, 2-5.
+          labels: conditional ? cyclingLabels(SNAPSHOT_COUNT) : undefined,
           rows: dataset.rows,
           cols: dataset.cols,
           after: done,

@@ -24,6 +24,12 @@ export const PRESETS: readonly Preset[] = [
     flags: { dataset: 'mnist-small', limit: '2048', epochs: '30', 'snapshot-every': '10', 'eval-every': '5' },
   },
   {
+    name: 'conditional',
+    title: 'Choose the digit (AC-GAN)',
+    lesson: 'G is told which digit to draw and D also says which digit it sees: the milestone grids get one row per digit, the same noise in every row. Watch the quality checks\' "intended" share climb as G learns what the label means.',
+    flags: { arch: 'acgan' },
+  },
+  {
     name: 'reference-000',
     title: 'Reference 000 as written (the BatchNorm trap)',
     lesson: "BatchNorm in D normalises the all-real and the all-fake batch apart, so D cannot tell them apart: its accuracy sits at 50% and G learns nothing. Watch the D accuracy curve.",

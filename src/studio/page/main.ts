@@ -338,6 +338,7 @@ function drawNumbers(): void {
     : [['step', 'not started']];
   const q = view.quality[view.quality.length - 1];
   if (q) cells.push(['FID', q.fid.toFixed(1)], ['recognisable', `${Math.round(100 * q.recognisable)}%`]);
+  if (q?.intended !== undefined) cells.push(['intended class', `${Math.round(100 * q.intended)}%`]);
   $('numbers').replaceChildren(...cells.map(([k, v]) => { const d = document.createElement('div'); d.innerHTML = `<span></span><b></b>`; d.children[0].textContent = k; d.children[1].textContent = v; return d; }));
   drawStatus();
 }
