@@ -10,7 +10,7 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { parseFlags } from '../src/cli/flags.ts';
-import { loadGenerator } from '../src/cli/saved-generator.ts';
+import { loadGenerator, softLabelGenerator } from '../src/cli/saved-generator.ts';
 import { intAtLeast, intIn, intList, nonEmptyString, oneOf } from '../src/cli/values.ts';
 import { CLASSES } from '../src/model/condition.ts';
 import { encodeIdx } from '../src/data/idx.ts';
@@ -29,6 +29,9 @@ const HELP = `Usage: npm run generate -- --model <run folder | generator folder>
   --digits LIST        a conditional generator's classes, one grid row each, the same noise in every
                        row (default: all ten, 0 to 9)
   --seed N             noise seed (default 1)
+  --interpolate A,B    a conditional generator's label moved from class A to class B in --steps images,
+                       the noise held still: a strip (--count, --digit and --digits do not apply)
+  --steps N            images in the --interpolate strip (default 8)
   --format png|idx     a PNG grid, or an IDX file of raw 0-255 samples (default png); for a conditional
                        generator, the labels file beside it too (<name>-labels-idx1-ubyte)
   --out FILE           where to write (default generated.png or generated-images-idx3-ubyte)
@@ -43,7 +46,7 @@ process.on('uncaughtException', (e) => { process.stderr.write(`error: internal: 
 
 const FLAGS = {
   model: nonEmptyString, count: intAtLeast(1), cols: intAtLeast(1), seed: intAtLeast(0), format: oneOf(['png', 'idx'] as const), out: nonEmptyString, backend: oneOf(BACKENDS),
-  digit: intIn(0, CLASSES - 1), digits: intList(0),
+  digit: intIn(0, CLASSES - 1), digits: intList(0), interpolate: intList(0), steps: intIn(2, 1000),
 };
 const raw = parseFlags(process.argv.slice(2), Object.keys(FLAGS), ['help']);
 if (E.isLeft(raw)) fail(raw.left);
@@ -65,6 +68,29 @@ const loaded = await loadGenerator(modelPath);
 if (E.isLeft(loaded)) fail(loaded.left);
 const { model, noiseDim, rows, cols: width, classes } = loaded.right;
 if (raw.right.digit !== undefined && raw.right.digits !== undefined) fail('--digit and --digits: give one of them');
+if (raw.right.interpolate !== undefined) {
+  const ends = get('interpolate');
+  if (classes === 0) fail(`--interpolate: ${modelPath} holds an unconditional generator (one input, noise): expected a generator trained with --arch cgan or acgan`);
+  if (ends.length !== 2 || ends.some((c) => c >= classes)) fail(`--interpolate: expected two classes from 0 to ${classes - 1}, got '${raw.right.interpolate}'`);
+  if (raw.right.digit !== undefined || raw.right.digits !== undefined || raw.right.count !== undefined) fail('--interpolate: --count, --digit and --digits do not apply (the strip has --steps images)');
+  const steps = get('steps', 8);
+  const soft = softLabelGenerator(loaded.right)!;
+  const z = normals(seeded(seed, Streams.noise), noiseDim);
+  const images = tf.tidy(() => {
+    const mix = tf.tensor2d(Array.from({ length: steps * classes }, (_, i) => {
+      const [row, c] = [Math.floor(i / classes), i % classes];
+      const t = row / (steps - 1);
+      return (c === ends[0] ? 1 - t : 0) + (c === ends[1] ? t : 0);
+    }), [steps, classes]);
+    const noise = tf.tensor2d(Array.from({ length: steps * noiseDim }, (_, i) => z[i % noiseDim]), [steps, noiseDim]);
+    return (soft.predict([noise, mix]) as tf.Tensor).dataSync() as Float32Array;
+  });
+  const grey = toGreyLevels(images);
+  mkdirSync(dirname(resolve(out)), { recursive: true });
+  writeFileAtomic(out, format === 'png' ? gridPng(grey, { count: steps, rows, cols: width, gridCols: steps, scale: 2, pad: 2 }) : encodeIdx([steps, rows, width], grey));
+  process.stdout.write(`wrote ${steps} images of ${rows}x${width}, the label moving from class ${ends[0]} to class ${ends[1]} with the noise held still, to ${resolve(out)}\n`);
+  process.exit(0);
+}
 const asked = raw.right.digit !== undefined ? [get('digit')] : raw.right.digits !== undefined ? get('digits') : null;
 if (asked && classes === 0) fail(`--${raw.right.digit !== undefined ? 'digit' : 'digits'}: ${modelPath} holds an unconditional generator (one input, noise): expected a generator trained with --arch cgan or acgan`);
 const bad = asked?.find((d) => d >= classes);

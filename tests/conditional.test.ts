@@ -193,6 +193,18 @@ test('generate --digit and --digits with a briefly trained acgan: the classifier
   const whole = runScript('scripts/evaluate.ts', ['--model', run, '--n', '500', '--json']);
   assert.is(whole.code, 0, whole.stderr);
   assert.ok((JSON.parse(whole.stdout) as { intended: number }).intended > 0.5);
+  // The label moved from 3 to 8 with the noise held still: the strip's ends are --digit 3 and --digit 8 from the same noise.
+  const strip = runScript('scripts/generate.ts', ['--model', run, '--interpolate', '3,8', '--steps', '6', '--format', 'idx', '--out', join(dir, 'strip-images-idx3-ubyte')]);
+  assert.is(strip.code, 0, strip.stderr);
+  const pixelsOf = (file: string) => readFileSync(join(dir, file)).subarray(16);
+  for (const [digit, at] of [[3, 0], [8, 5]] as const) {
+    const one = runScript('scripts/generate.ts', ['--model', run, '--digit', String(digit), '--count', '1', '--format', 'idx', '--out', join(dir, `d${digit}-images-idx3-ubyte`)]);
+    assert.is(one.code, 0, one.stderr);
+    assert.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(at * 784, (at + 1) * 784)), Array.from(pixelsOf(`d${digit}-images-idx3-ubyte`)));
+  }
+  assert.not.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(2 * 784, 3 * 784)), Array.from(pixelsOf('d3-images-idx3-ubyte')), 'the middle differs from the start');
+  const badStrip = runScript('scripts/generate.ts', ['--model', run, '--interpolate', '3']);
+  assert.is(badStrip.stderr, "error: --interpolate: expected two classes from 0 to 9, got '3'\n");
   // Bad requests: one line, exit 2.
   const plain = createGan(ARCHITECTURES['mlp-gbn'], { pixels: 784, seed: 1, lr: 2e-4, beta1: 0.5 });
   const plainDir = join(dir, 'plain');

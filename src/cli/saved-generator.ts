@@ -41,3 +41,20 @@ export async function loadGenerator(path: string): Promise<E.Either<string, Save
     return E.left(`--model: ${json.right} is not a loadable TensorFlow.js layers model (${(e as Error).message.split('\n')[0]})`);
   }
 }
+
+/**
+ * A conditional generator taking its label as a vector of class weights instead of a class number:
+ * the same layers after the label's one-hot embedding, so a label halfway between two classes is
+ * (e_A + e_B) / 2. Null for an unconditional generator.
+ */
+export function softLabelGenerator(g: SavedGenerator): tf.LayersModel | null {
+  if (g.classes === 0) return null;
+  const layers = g.model.layers;
+  const join = layers.findIndex((l) => l.getClassName() === 'Concatenate');
+  if (join < 0) return null;
+  const noise = tf.input({ shape: [g.noiseDim] });
+  const label = tf.input({ shape: [g.classes] });
+  let x = tf.layers.concatenate().apply([noise, label]) as tf.SymbolicTensor;
+  for (const layer of layers.slice(join + 1)) x = layer.apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: [noise, label], outputs: x });
+}
