@@ -156,7 +156,7 @@ if (f.real && set === 'mnist') {
 }
 
 const started = performance.now();
-const q = quality(classifier.right, reference(classifier.right, imagesOf(ref), ref.count), images, count, { labels });
+const q = quality(classifier.right, reference(classifier.right, imagesOf(ref), ref.count), images, count, { labels, referenceLabels: ref.labels ?? undefined });
 const seconds = (performance.now() - started) / 1000;
 const record = { what, classifier: set, real: ref.name, ...q, seconds };
 if (out) writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n');

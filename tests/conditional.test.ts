@@ -15,6 +15,8 @@ import { dStep, generate, gStep } from '../src/model/steps.ts';
 import { prepareDataset } from '../src/cli/prepare.ts';
 import { trainConfig } from '../src/cli/train-options.ts';
 import { errorOf } from './helpers/either.ts';
+import { fidByClass } from '../src/quality/quality.ts';
+import { moments } from '../src/quality/metrics.ts';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { labelMessage, warnings } from '../src/streams/operators/warnings.ts';
 import { training$ } from '../src/streams/training.ts';
@@ -129,7 +131,8 @@ test('a conditional run: labelled batches, milestone grids with one named row pe
   const expected = generate(gan, Float32Array.from({ length: 80 * 100 }, (_, i) => noise[i % 800]), { labels: Uint8Array.from({ length: 80 }, (_, i) => Math.floor(i / 8)) });
   assert.equal(unpackPixels(m), toGreyLevels(expected));
   assert.equal(classNames('fashion-mnist').slice(0, 3), ['T-shirt/top', 'Trouser', 'Pullover']);
-  assert.equal(pngSize(milestonePng(m)), namedRowsSize({ count: 80, rows: 28, cols: 28, gridCols: 8, scale: 2, pad: 2 }));
+  assert.equal(pngSize(milestonePng(m)), namedRowsSize({ count: 80, rows: 28, cols: 28, gridCols: 8, scale: 2, pad: 2 }, m.rowLabels!));
+  assert.is(namedRowsSize({ count: 80, rows: 28, cols: 28, gridCols: 8, scale: 2, pad: 2 }, ['0']).width, 466 + 25);
   disposeGan(gan);
 });
 
@@ -148,6 +151,19 @@ test('warnings: a generator that ignores the label, or some classes, is told so 
   assert.is(labelMessage({ ...qualityEvent(0.1, new Array(10).fill(0.1)), recognisable: 0.05 }), null, 'still learning to draw at all');
   const events = await lastValueFrom(from([qualityEvent(0.12, new Array(10).fill(0.12))]).pipe(warnings({ window: 20, collapseAfter: 1000 }), toArray()));
   assert.equal(events.map((e) => e.type === 'warning' ? e.kind : e.type), ['quality', 'label-ignored']);
+});
+
+test('FID by class: a class drawn exactly as its real images scores 0, a shifted one more, a class with too few images NaN', () => {
+  const r = seeded(12);
+  const n = 200;
+  const features = Float32Array.from({ length: 2 * n * 64 }, () => r.normal());
+  const refLabels = Uint8Array.from({ length: 2 * n }, (_, i) => (i < n ? 0 : 1));
+  const ref = { n: 2 * n, features, moments: moments(features, 2 * n, 64) };
+  const shifted = features.map((v, i) => (i >= n * 64 ? v + 1 : v));
+  const byClass = fidByClass(ref, refLabels, shifted, refLabels);
+  assert.ok(Math.abs(byClass[0]) < 1e-6, `class 0: ${byClass[0]}`);
+  assert.ok(Math.abs(byClass[1] - 64) < 1, `class 1, every feature shifted by 1: ${byClass[1]}`);
+  assert.ok(byClass.slice(2).every(Number.isNaN));
 });
 
 test('a conditional generator draws the classes in turn when no labels are given; labels out of range are refused', () => {

@@ -13,6 +13,7 @@ export function formatQuality(what: string, realName: string, realCount: number,
     ['recognisable (p >= 0.9)', pct(q.recognisable), ''],
     ...(q.intended !== undefined ? [['intended class', pct(q.intended), 'samples the classifier puts in the class they were drawn as'] as [string, string, string]] : []),
     ...(q.intendedByClass ? [['  by class', '', q.intendedByClass.map((x, c) => `${c}: ${pct(x)}`).join('  ')] as [string, string, string]] : []),
+    ...(q.fidByClass ? [['FID by class', '', q.fidByClass.map((x, c) => `${c}: ${n2(x)}`).join('  ')] as [string, string, string]] : []),
     ['precision (k = 3)', pct(q.precision), 'samples inside the real manifold'],
     ['recall (k = 3)', pct(q.recall), 'real images inside the samples\' manifold'],
   ];

@@ -34,6 +34,8 @@ export interface Quality {
   /** Conditional samples: the share the classifier puts in the class each was drawn as, overall and by class. */
   readonly intended?: number;
   readonly intendedByClass?: number[];
+  /** Conditional samples against a labelled reference: FID of each class's samples against that class's real images. */
+  readonly fidByClass?: number[];
 }
 
 export interface QualityOptions {
@@ -41,6 +43,27 @@ export interface QualityOptions {
   readonly withPrecisionRecall?: boolean;
   /** The class each sample was drawn as (a conditional generator's labels). */
   readonly labels?: Uint8Array;
+  /** The reference images' own labels: with `labels`, a FID for each class. */
+  readonly referenceLabels?: Uint8Array;
+}
+
+/** Rows of `features` (width FEATURES) whose label is `c`, and how many. */
+function rowsOfClass(features: Float32Array, labels: Uint8Array, c: number): { rows: Float32Array; n: number } {
+  const picked: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] === c) picked.push(i);
+  const rows = new Float32Array(picked.length * FEATURES);
+  picked.forEach((i, k) => rows.set(features.subarray(i * FEATURES, (i + 1) * FEATURES), k * FEATURES));
+  return { rows, n: picked.length };
+}
+
+/** FID of each class's samples against the reference images of that class (NaN where either side has too few to fit a covariance). */
+export function fidByClass(ref: Reference, referenceLabels: Uint8Array, features: Float32Array, labels: Uint8Array): number[] {
+  return Array.from({ length: CLASSES }, (_, c) => {
+    const a = rowsOfClass(ref.features, referenceLabels, c);
+    const b = rowsOfClass(features, labels, c);
+    if (a.n <= FEATURES || b.n <= FEATURES) return NaN;
+    return frechetDistance(moments(a.rows, a.n, FEATURES), moments(b.rows, b.n, FEATURES));
+  });
 }
 
 /** Share of samples whose most probable class is the intended one: overall, and for each intended class (NaN for a class never asked for). */
@@ -84,5 +107,6 @@ export function quality(c: Classifier, ref: Reference, images: Float32Array, n: 
     recognisable: recognisable(probs, n, CLASSES, 0.9),
     ...pr,
     ...(o.labels ? (({ overall, byClass }) => ({ intended: overall, intendedByClass: byClass }))(intendedAccuracy(probs, o.labels.subarray(0, n), CLASSES)) : {}),
+    ...(o.labels && o.referenceLabels ? { fidByClass: fidByClass(ref, o.referenceLabels, features, o.labels.subarray(0, n)) } : {}),
   };
 }

@@ -32,25 +32,26 @@ export function drawProgress(ctx: CanvasRenderingContext2D, grids: readonly Labe
   });
 }
 
-/** Width of the names column of a grid with named rows. */
-export const ROW_LABEL_WIDTH = 110;
+/** Width of the names column of a grid with named rows: room for the longest name. */
+export const rowLabelWidth = (names: readonly string[]): number => 16 + 9 * Math.max(1, ...names.map((n) => n.length));
 
-export function namedRowsSize(l: GridLayout): { width: number; height: number } {
+export function namedRowsSize(l: GridLayout, names: readonly string[]): { width: number; height: number } {
   const g = gridSize(l);
-  return { width: g.width + ROW_LABEL_WIDTH, height: g.height };
+  return { width: g.width + rowLabelWidth(names), height: g.height };
 }
 
 /** A grid whose rows are named at their left (a conditional run's grid: one row per class). */
 export function drawNamedRows(ctx: CanvasRenderingContext2D, grey: Uint8Array, names: readonly string[], l: GridLayout): void {
-  const { width, height } = namedRowsSize(l);
+  const { width, height } = namedRowsSize(l, names);
+  const labelWidth = rowLabelWidth(names);
   ctx.fillStyle = BACKGROUND;
   ctx.fillRect(0, 0, width, height);
-  drawGrid(ctx, grey, l, ROW_LABEL_WIDTH, 0);
+  drawGrid(ctx, grey, l, labelWidth, 0);
   ctx.fillStyle = INK;
   ctx.font = `${Math.max(11, Math.min(16, l.rows * l.scale * 0.45))}px sans-serif`;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  names.forEach((name, r) => ctx.fillText(name, ROW_LABEL_WIDTH - 8, l.pad + r * (l.rows * l.scale + l.pad) + (l.rows * l.scale) / 2));
+  names.forEach((name, r) => ctx.fillText(name, labelWidth - 8, l.pad + r * (l.rows * l.scale + l.pad) + (l.rows * l.scale) / 2));
 }
 
 export interface ScoredRow { readonly title: string; readonly grey: Uint8Array; readonly scores: readonly number[] }

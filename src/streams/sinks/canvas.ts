@@ -68,7 +68,7 @@ export function runsComparisonPng(runs: readonly RunCurves[]): Uint8Array {
 export function milestonePng(m: Milestone): Uint8Array {
   const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 2, pad: 2 };
   if (!m.rowLabels || !canWrite()) return gridPng(unpackPixels(m), layout);
-  const { width, height } = namedRowsSize(layout);
+  const { width, height } = namedRowsSize(layout, m.rowLabels);
   return renderPng(width, height, (ctx) => drawNamedRows(ctx, unpackPixels(m), m.rowLabels!, layout));
 }
 
