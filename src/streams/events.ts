@@ -74,15 +74,19 @@ export const EpochEnd = t.type({
   means: StepMetrics,
 });
 
-export const Milestone = t.intersection([t.type({
-  type: t.literal('milestone'),
+/** Images from the generator after a step: count images of rows x cols grey levels 0-255, base64, from the same fixed noise every time. */
+const GeneratedGrid = {
   epoch: t.number,
   step: t.number,
   rows: t.number,
   cols: t.number,
   count: t.number,
-  /** count images of rows x cols grey levels 0-255, base64: the same fixed noise every time. */
   pixels: t.string,
+};
+
+export const Milestone = t.intersection([t.type({
+  type: t.literal('milestone'),
+  ...GeneratedGrid,
   /** Mean pairwise pixel distance of these images (0 = all identical), and of as many real images. */
   diversity: JsonNumber,
   realDiversity: JsonNumber,
@@ -94,16 +98,7 @@ export const Milestone = t.intersection([t.type({
 })]);
 
 /** A small grid from the first of the fixed noise points every few steps (--snapshot-every): what the studio's live grid and its history slider show. */
-export const Snapshot = t.type({
-  type: t.literal('snapshot'),
-  epoch: t.number,
-  step: t.number,
-  rows: t.number,
-  cols: t.number,
-  count: t.number,
-  /** count images of rows x cols grey levels 0-255, base64. */
-  pixels: t.string,
-});
+export const Snapshot = t.type({ type: t.literal('snapshot'), ...GeneratedGrid });
 
 /** How a milestone is named to a reader: "step 50" within an epoch, "epoch 3" at an epoch's end. */
 export const milestoneLabel = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): string => (m.byStep ? `step ${m.step}` : `epoch ${m.epoch}`);
