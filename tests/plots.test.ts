@@ -87,6 +87,16 @@ for (const canvas of ['node-canvas-webgl', '@napi-rs/canvas'] as CanvasName[]) {
     assert.not.ok(colourInColumn(img, columnOf(top, 0.5, 4), top.y + LEGEND_ROWS, top.y + top.h - 1, '#1f77b4'), 'no FID before the first check');
   });
 
+  test(`${canvas}: a conditional run's quality_history.png adds the intended-class share; an unconditional one has none of its colour`, async () => {
+    useCanvas(canvas);
+    const points = [{ epoch: 1, fid: 300, recognisable: 0.1, covered: 3, intended: 0.3 }, { epoch: 2, fid: 100, recognisable: 0.5, covered: 8, intended: 0.7 }];
+    const img = await decode(qualityPng(points, syntheticRunStarted(200, 50), { classifier: 'mnist', samples: 1000 }));
+    const [, bottom] = panelBoxes(960, 640);
+    for (const p of points) assert.ok(colourNear(img, columnOf(bottom, p.epoch, 2) - (p.epoch === 2 ? 2 : 0), rowOf(bottom, p.intended, 0, 1), '#9467bd'), `intended ${p.intended} at epoch ${p.epoch}`);
+    const plain = await decode(qualityPng(points.map(({ intended: _i, ...rest }) => rest), syntheticRunStarted(200, 50), { classifier: 'mnist', samples: 1000 }));
+    assert.not.ok(colourInColumn(plain, columnOf(bottom, 1, 2), bottom.y + LEGEND_ROWS, bottom.y + bottom.h - 1, '#9467bd'), 'no intended dots without labels');
+  });
+
   test(`${canvas}: comparison.png (replay --compare) draws each run's losses in its own colour at its values`, async () => {
     useCanvas(canvas);
     const runOf = (name: string, dLoss: number, gLoss: number) => {

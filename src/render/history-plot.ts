@@ -189,7 +189,14 @@ export function drawComparison(ctx: CanvasRenderingContext2D, runs: readonly Run
 }
 
 /** One quality check: its epoch and what the classifier found. */
-export interface QualityPoint { readonly epoch: number; readonly fid: number; readonly recognisable: number; readonly covered: number }
+export interface QualityPoint {
+  readonly epoch: number;
+  readonly fid: number;
+  readonly recognisable: number;
+  readonly covered: number;
+  /** A conditional run's share of samples in the class they were drawn as. */
+  readonly intended?: number;
+}
 
 /** quality_history.png: FID (top) and the recognisable share and class coverage (bottom) at each quality check. */
 export function drawQualityHistory(ctx: CanvasRenderingContext2D, points: readonly QualityPoint[], o: Pick<HistoryPlotOptions, 'width' | 'height' | 'title'>): void {
@@ -199,6 +206,9 @@ export function drawQualityHistory(ctx: CanvasRenderingContext2D, points: readon
     [
       { name: 'recognisable', color: '#2ca02c', x, y: points.map((p) => p.recognisable), sparse: true },
       { name: 'classes covered / 10', color: '#ff7f0e', dashed: true, x, y: points.map((p) => p.covered / 10), sparse: true },
+      ...(points.some((p) => p.intended !== undefined)
+        ? [{ name: 'intended class', color: '#9467bd', x, y: points.map((p) => p.intended ?? NaN), sparse: true }]
+        : []),
     ],
     ['FID', 'share']);
 }

@@ -101,7 +101,7 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
       case 'step': history.add(e); break;
       case 'rolled-back': history.rollBack(e.step); break;
       case 'quality':
-        quality.push({ epoch: e.epoch, fid: e.fid, recognisable: e.recognisable, covered: e.covered });
+        quality.push({ epoch: e.epoch, fid: e.fid, recognisable: e.recognisable, covered: e.covered, ...(e.intended !== undefined ? { intended: e.intended } : {}) });
         if (run && canWrite()) write(QUALITY_FILE, () => qualityPng(quality, run!, e));
         break;
       case 'epoch':

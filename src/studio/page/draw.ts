@@ -58,7 +58,7 @@ export function drawMilestones(canvas: HTMLCanvasElement, view: RunView): void {
 export function drawQuality(canvas: HTMLCanvasElement, view: RunView): void {
   if (view.quality.length === 0) { blank(canvas, 'Quality checks (FID, recognisable share) appear at the milestone epochs'); return; }
   const run = view.started!;
-  drawQualityHistory(context(canvas, PLOT.width, PLOT.height), view.quality.map((q) => ({ epoch: q.epoch, fid: q.fid, recognisable: q.recognisable, covered: q.covered })), {
+  drawQualityHistory(context(canvas, PLOT.width, PLOT.height), view.quality.map((q) => ({ epoch: q.epoch, fid: q.fid, recognisable: q.recognisable, covered: q.covered, ...(q.intended !== undefined ? { intended: q.intended } : {}) })), {
     ...PLOT, title: `${run.config.arch}: sample quality by the ${view.quality[0].classifier} classifier (${view.quality[0].samples} samples)`,
   });
 }
