@@ -13,7 +13,7 @@ import type { TrainConfig } from '../streams/config.ts';
 import { encodeEvent, type TrainingEvent } from '../streams/events.ts';
 import { runFolderSinks, saveNetworks } from '../streams/sinks/run-folder.ts';
 import { training$ } from '../streams/training.ts';
-import { sampleImages } from '../streams/operators/comparison.ts';
+import { sample } from '../streams/operators/comparison.ts';
 import { normals, seeded } from '../data/random.ts';
 import { PROBE_COUNT, stepProbe, takeProbe, type ProbeInputs, type StepProbe, type Taken } from './probe.ts';
 import { RunControl, type ControlState, type StepKind } from './run-control.ts';
@@ -56,8 +56,10 @@ export class LiveRun {
     this.name = setup.name;
     const { gan, data, config, dir, resumed } = setup;
     this.lastStep = resumed?.run.step ?? 0;
+    const real = sample(data, PROBE_COUNT, config.seed + 1);
     this.probeInputs = {
-      real: sampleImages(data, PROBE_COUNT, config.seed + 1),
+      real: real.images,
+      realLabels: real.labels,
       noise: normals(seeded(config.seed + 1, 0x70be), PROBE_COUNT * gan.noiseDim),
       loss: config.loss, rows: data.rows, cols: data.cols,
     };

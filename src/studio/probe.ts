@@ -12,8 +12,9 @@ import { packPixels, toGreyLevels } from '../streams/events.ts';
 export const PROBE_COUNT = 8;
 
 export interface ProbeInputs {
-  /** PROBE_COUNT real images in [-1, 1]. */
+  /** PROBE_COUNT real images in [-1, 1], and their labels (a cGAN's D judges each with its own). */
   readonly real: Float32Array;
+  readonly realLabels?: Uint8Array;
   /** PROBE_COUNT noise vectors. */
   readonly noise: Float32Array;
   readonly loss: LossName;
@@ -45,7 +46,7 @@ export function takeProbe(gan: Gan, at: number, o: ProbeInputs): Taken {
       cols: o.cols,
       real: packPixels(toGreyLevels(o.real)),
       fake: packPixels(toGreyLevels(fake)),
-      realScores: Array.from(judge(gan, o.real, o.loss)),
+      realScores: Array.from(judge(gan, o.real, o.loss, o.realLabels)),
       fakeScores: Array.from(judge(gan, fake, o.loss)),
     },
   };

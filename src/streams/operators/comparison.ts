@@ -19,25 +19,27 @@ export interface ComparisonOptions {
   readonly seed: number;
 }
 
-const sampleIndices = (d: Dataset, count: number, seed: number) => permutation(seeded(seed, Streams.shuffle + 100), d.count).slice(0, count);
+/** `count` images of the dataset picked by the seed, and their labels (undefined for a dataset without labels). */
+export function sample(d: Dataset, count: number, seed: number): { images: Float32Array; labels: Uint8Array | undefined } {
+  const indices = permutation(seeded(seed, Streams.shuffle + 100), d.count).slice(0, count);
+  return { images: imagesAt(d, indices), labels: d.labels ? Uint8Array.from(indices, (i) => d.labels![i]) : undefined };
+}
 
 /** `count` images of the dataset, picked by the seed. */
-export const sampleImages = (d: Dataset, count: number, seed: number): Float32Array => imagesAt(d, sampleIndices(d, count, seed));
-
-/** The labels of sampleImages' images (undefined for a dataset without labels). */
-export const sampleLabels = (d: Dataset, count: number, seed: number): Uint8Array | undefined =>
-  d.labels ? Uint8Array.from(sampleIndices(d, count, seed), (i) => d.labels![i]) : undefined;
+export const sampleImages = (d: Dataset, count: number, seed: number): Float32Array => sample(d, count, seed).images;
 
 export function comparison<T extends TrainingEvent>(gan: Gan, d: Dataset, o: ComparisonOptions): OperatorFunction<T, T | Comparison> {
+  // The same real images every epoch: picked once, when the first comparison is made.
+  let real: ReturnType<typeof sample> | null = null;
   return mergeMap((e: T): (T | Comparison)[] => {
     if (e.type !== 'epoch') return [e];
-    const real = sampleImages(d, o.count, o.seed);
+    real ??= sample(d, o.count, o.seed);
     // A conditional GAN draws the classes in turn, and a conditional D judges each image with its label.
     const fake = generate(gan, o.noise);
     return [e, {
       type: 'comparison', epoch: e.epoch, step: e.step, rows: d.rows, cols: d.cols, count: o.count,
-      real: packPixels(toGreyLevels(real)), fake: packPixels(toGreyLevels(fake)),
-      realScores: Array.from(judge(gan, real, o.loss, sampleLabels(d, o.count, o.seed))), fakeScores: Array.from(judge(gan, fake, o.loss)),
+      real: packPixels(toGreyLevels(real.images)), fake: packPixels(toGreyLevels(fake)),
+      realScores: Array.from(judge(gan, real.images, o.loss, real.labels)), fakeScores: Array.from(judge(gan, fake, o.loss)),
     }];
   });
 }

@@ -40,10 +40,11 @@ export function trainStep(gan: Gan, o: TrainStepOptions): OperatorFunction<[Batc
     const only = o.only?.() ?? null;
     const stepOptions = { loss: o.loss, labelSmoothing: o.labelSmoothing, dropoutSeed: mixSeed(o.seed + Streams.dropout, batch.step), lrFactor: factor };
     const dOptions = only === 'g' ? { ...stepOptions, update: false } : stepOptions;
-    const realSize = batch.images.length / k;
-    const noiseSize = noise.forD.length / k;
-    const dRuns: DMetrics[] = [];
+    // Each D update takes its slice of the real batch and of the D noise (and of their labels).
     const perStep = batch.images.length / gan.pixels / k;
+    const realSize = perStep * gan.pixels;
+    const noiseSize = perStep * gan.noiseDim;
+    const dRuns: DMetrics[] = [];
     // A conditional GAN's labels: the real images' own, and those G is asked to draw.
     const labelsOf = (i: number) => (gan.conditioning === 'none' ? undefined : {
       real: batch.labels!.subarray(i * perStep, (i + 1) * perStep),
