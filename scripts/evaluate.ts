@@ -8,16 +8,14 @@
  *   [--dataset mnist | mnist-small | fashion-mnist | <IDX images file>]  the real images (and so the classifier)
  *   [--json]                                               one JSON line instead of the table
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseFlags } from '../src/cli/flags.ts';
-import { loadGenerator } from '../src/cli/saved-generator.ts';
+import { drawSamples, loadGenerator, trainedOn } from '../src/cli/saved-generator.ts';
 import { DATASET_NAMES, FASHION_MNIST_DIR, loadDataset, loadIdxDataset, MNIST } from '../src/data/load.ts';
 import { normals, permutation, seeded } from '../src/data/random.ts';
 import { selectBackend } from '../src/model/backend.ts';
-import { cyclingLabels } from '../src/model/condition.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
@@ -28,6 +26,9 @@ import { imagesAt, imagesOf } from '../src/data/dataset.ts';
 import { classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
 import { referenceSet } from '../src/quality/judge.ts';
 import { readSamples } from '../src/quality/samples.ts';
+import { loadRunSets } from '../src/quality/run-sets.ts';
+import { measureNovelty } from '../src/explore/copying.ts';
+import { formatNovelty, NOVELTY_SAMPLES, type Novelty } from '../src/explore/novelty.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 
 function fail(message: string): never {
@@ -75,14 +76,7 @@ const intFlag = (name: string, fallback: number, min: number): number => {
 const n = intFlag('n', 5000, 10);
 const seed = intFlag('seed', 1, 0);
 
-/** The dataset a run folder trained on, from its record's first line. */
-function runDataset(path: string): string | null {
-  const metrics = join(statSync(path).isDirectory() ? path : dirname(dirname(path)), 'metrics.ndjson');
-  if (!existsSync(metrics)) return null;
-  try { return JSON.parse(readFileSync(metrics, 'utf8').split('\n')[0]).config.dataset ?? null; } catch { return null; }
-}
-
-const datasetSpec = (f.dataset as string | undefined) ?? (typeof f.model === 'string' && existsSync(f.model) ? runDataset(f.model) : null) ?? MNIST;
+const datasetSpec = (f.dataset as string | undefined) ?? (typeof f.model === 'string' ? trainedOn(f.model)?.dataset : null) ?? MNIST;
 const set = classifierSetFor(datasetSpec);
 const realSet = ([...DATASET_NAMES, FASHION_MNIST_DIR] as string[]).includes(datasetSpec)
   ? heldOut(set)
@@ -135,21 +129,8 @@ if (f.real && set === 'mnist') {
   const model = f.model as string;
   const g = await loadGenerator(model);
   if (E.isLeft(g)) fail(g.left);
-  const { model: generator, noiseDim, rows, cols, classes } = g.right;
-  if (rows !== 28 || cols !== 28) fail(`--model: the generator draws ${rows}x${cols} images, expected 28x28`);
-  images = new Float32Array(n * 784);
-  const rng = seeded(seed, 21);
-  // A conditional generator draws every class in equal shares: 0, 1, ..., 9, 0, ...
-  labels = classes > 0 ? cyclingLabels(n, classes) : undefined;
-  for (let start = 0; start < n; start += 500) {
-    const m = Math.min(500, n - start);
-    const drawn = tf.tidy(() => {
-      const z = tf.tensor2d(normals(rng, m * noiseDim), [m, noiseDim]);
-      const input = labels ? [z, tf.tensor2d(Array.from(labels.subarray(start, start + m)), [m, 1])] : z;
-      return (generator.predict(input) as tf.Tensor).dataSync();
-    });
-    images.set(drawn, start * 784);
-  }
+  if (g.right.rows !== 28 || g.right.cols !== 28) fail(`--model: the generator draws ${g.right.rows}x${g.right.cols} images, expected 28x28`);
+  ({ images, labels } = drawSamples(g.right, n, seeded(seed, 21)));
   count = n;
   out = join(statSync(model).isDirectory() ? model : dirname(model), 'quality.json');
   what = `${n} samples of ${model}`;
@@ -157,8 +138,18 @@ if (f.real && set === 'mnist') {
 
 const started = performance.now();
 const q = quality(classifier.right, reference(classifier.right, imagesOf(ref), ref.count), images, count, { labels, referenceLabels: ref.labels ?? undefined });
+// Generated images only: is the generator copying? Its first NOVELTY_SAMPLES images and as many held-out real ones, each to its nearest training image.
+let copying: Novelty | null = null;
+if (f.model !== undefined || f.samples !== undefined) {
+  const sets = await loadRunSets({ dataset: datasetSpec, limit: typeof f.model === 'string' ? trainedOn(f.model)?.limit ?? null : null });
+  if (E.isLeft(sets)) fail(sets.left);
+  const m = Math.min(NOVELTY_SAMPLES, count);
+  const held = sets.right.heldOut;
+  const h = Math.min(NOVELTY_SAMPLES, held.count);
+  copying = measureNovelty(images.subarray(0, m * 784), m, { ...held, count: h, grey: held.grey.subarray(0, h * 784) }, sets.right.train).novelty;
+}
 const seconds = (performance.now() - started) / 1000;
-const record = { what, classifier: set, real: ref.name, ...q, seconds };
+const record = { what, classifier: set, real: ref.name, ...q, ...(copying ? { novelty: copying } : {}), seconds };
 if (out) writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n');
 if (f.json) process.stdout.write(JSON.stringify(record) + '\n');
-else process.stdout.write(formatQuality(what, ref.name, ref.count, q) + (out ? `written to ${out}\n` : '') + `(${seconds.toFixed(1)}s on ${backend.right.name}${backend.right.blas ? ' with OpenBLAS' : ''})\n`);
+else process.stdout.write(formatQuality(what, ref.name, ref.count, q) + (copying ? formatNovelty(copying) + '\n' : '') + (out ? `written to ${out}\n` : '') + `(${seconds.toFixed(1)}s on ${backend.right.name}${backend.right.blas ? ' with OpenBLAS' : ''})\n`);

@@ -25,6 +25,7 @@ import { milestoneNoise } from '../src/streams/sources/noise.ts';
 import { classNames } from '../src/data/load.ts';
 import { milestonePng } from '../src/streams/sinks/canvas.ts';
 import { namedRowsSize } from '../src/render/labelled-grids.ts';
+import { acganRun } from './helpers/acgan-run.ts';
 import { pngSize, runScript } from './helpers/cli.ts';
 import { encodeIdx } from '../src/data/idx.ts';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -189,9 +190,7 @@ test('a conditional architecture on a dataset without labels: one line from the 
 
 test('generate --digit and --digits with a briefly trained acgan: the classifier finds the requested classes; evaluate reports the intended-class share', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ganstream-acgan-'));
-  const run = join(dir, 'run');
-  const trained = runScript('scripts/train.ts', ['--arch', 'acgan', '--dataset', 'mnist-small', '--limit', '4096', '--epochs', '8', '--milestones', '8', '--milestone-steps', '0', '--eval-every', '0', '--out', run], 300_000);
-  assert.is(trained.code, 0, trained.stderr);
+  const run = acganRun();
   const sevens = join(dir, 'sevens-images-idx3-ubyte');
   const g = runScript('scripts/generate.ts', ['--model', run, '--digit', '7', '--count', '100', '--format', 'idx', '--out', sevens]);
   assert.is(g.code, 0, g.stderr);
@@ -202,7 +201,7 @@ test('generate --digit and --digits with a briefly trained acgan: the classifier
   assert.ok(q.intended > 0.5, `intended ${q.intended}`);
   assert.is(q.coverage.histogram.indexOf(Math.max(...q.coverage.histogram)), 7, `classes ${q.coverage.histogram}`);
   // The label moved from 3 to 8 with the noise held still: the strip's ends are --digit 3 and --digit 8 from the same noise.
-  const strip = runScript('scripts/generate.ts', ['--model', run, '--interpolate', '3,8', '--steps', '6', '--format', 'idx', '--out', join(dir, 'strip-images-idx3-ubyte')]);
+  const strip = runScript('scripts/generate.ts', ['--model', run, '--label-walk', '3,8', '--steps', '6', '--format', 'idx', '--out', join(dir, 'strip-images-idx3-ubyte')]);
   assert.is(strip.code, 0, strip.stderr);
   const pixelsOf = (file: string) => readFileSync(join(dir, file)).subarray(16);
   // --digits 3,8 --count 4: a row per class, the same 4 noise vectors in each; the first is the strip's.
@@ -212,8 +211,8 @@ test('generate --digit and --digits with a briefly trained acgan: the classifier
   assert.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(0, 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(0, 784)));
   assert.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(5 * 784, 6 * 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(4 * 784, 5 * 784)));
   assert.not.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(2 * 784, 3 * 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(0, 784)), 'the middle differs from the start');
-  const badStrip = runScript('scripts/generate.ts', ['--model', run, '--interpolate', '3']);
-  assert.is(badStrip.stderr, "error: --interpolate: expected two classes from 0 to 9, got '3'\n");
+  const badStrip = runScript('scripts/generate.ts', ['--model', run, '--label-walk', '3']);
+  assert.is(badStrip.stderr, "error: --label-walk: expected two classes from 0 to 9, got '3'\n");
   // Bad requests: one line, exit 2.
   const plain = createGan(ARCHITECTURES['mlp-gbn'], { pixels: 784, seed: 1, lr: 2e-4, beta1: 0.5 });
   const plainDir = join(dir, 'plain');

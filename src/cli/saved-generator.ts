@@ -1,10 +1,11 @@
 /** Loading a saved generator (layers format: model.json + weights) from a run folder or a model folder. */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { readModelArtifacts } from '../model/persistence.ts';
-import { CLASSES } from '../model/condition.ts';
+import { CLASSES, cyclingLabels } from '../model/condition.ts';
+import { normals, type Random } from '../data/random.ts';
 
 export interface SavedGenerator {
   readonly model: tf.LayersModel;
@@ -43,18 +44,35 @@ export async function loadGenerator(path: string): Promise<E.Either<string, Save
 }
 
 /**
- * A conditional generator taking its label as a vector of class weights instead of a class number:
- * the same layers after the label's one-hot embedding, so a label halfway between two classes is
- * (e_A + e_B) / 2. Null for an unconditional generator.
+ * n samples in [-1, 1] ([n * rows * cols]), their noise drawn from `rng` in batches of 500; a
+ * conditional generator draws every class in equal shares (0, 1, ..., 9, 0, ...), given as labels.
  */
-export function softLabelGenerator(g: SavedGenerator): tf.LayersModel | null {
-  if (g.classes === 0) return null;
-  const layers = g.model.layers;
-  const join = layers.findIndex((l) => l.getClassName() === 'Concatenate');
-  if (join < 0) return null;
-  const noise = tf.input({ shape: [g.noiseDim] });
-  const label = tf.input({ shape: [g.classes] });
-  let x = tf.layers.concatenate().apply([noise, label]) as tf.SymbolicTensor;
-  for (const layer of layers.slice(join + 1)) x = layer.apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: [noise, label], outputs: x });
+export function drawSamples(g: SavedGenerator, n: number, rng: Random): { images: Float32Array; labels?: Uint8Array } {
+  const pixels = g.rows * g.cols;
+  const images = new Float32Array(n * pixels);
+  const labels = g.classes > 0 ? cyclingLabels(n, g.classes) : undefined;
+  for (let start = 0; start < n; start += 500) {
+    const m = Math.min(500, n - start);
+    const drawn = tf.tidy(() => {
+      const z = tf.tensor2d(normals(rng, m * g.noiseDim), [m, g.noiseDim]);
+      const input = labels ? [z, tf.tensor2d(Array.from(labels.subarray(start, start + m)), [m, 1])] : z;
+      return (g.model.predict(input) as tf.Tensor).dataSync();
+    });
+    images.set(drawn, start * pixels);
+  }
+  return labels ? { images, labels } : { images };
+}
+
+/** What the run folder holding a generator trained on (its record's first line), or null outside a run folder. */
+export function trainedOn(path: string): { dataset: string; limit: number | null } | null {
+  if (!existsSync(path)) return null;
+  const dir = statSync(path).isDirectory() ? path : dirname(path);
+  for (const metrics of [join(dir, 'metrics.ndjson'), join(dirname(dir), 'metrics.ndjson')]) {
+    if (!existsSync(metrics)) continue;
+    try {
+      const config = JSON.parse(readFileSync(metrics, 'utf8').split('\n')[0]).config;
+      if (typeof config?.dataset === 'string') return { dataset: config.dataset, limit: typeof config.limit === 'number' ? config.limit : null };
+    } catch { return null; }
+  }
+  return null;
 }

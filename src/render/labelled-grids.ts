@@ -54,7 +54,13 @@ export function drawNamedRows(ctx: CanvasRenderingContext2D, grey: Uint8Array, n
   names.forEach((name, r) => ctx.fillText(name, labelWidth - 8, l.pad + r * (l.rows * l.scale + l.pad) + (l.rows * l.scale) / 2));
 }
 
-export interface ScoredRow { readonly title: string; readonly grey: Uint8Array; readonly scores: readonly number[] }
+export interface ScoredRow {
+  readonly title: string;
+  readonly grey: Uint8Array;
+  readonly scores: readonly number[];
+  /** How a score reads under its image (default: D's score, "D 0.87"). */
+  readonly caption?: (score: number) => string;
+}
 
 const CELL_TEXT = 22;
 const TITLE_WIDTH = 110;
@@ -88,7 +94,7 @@ export function drawScoredRows(ctx: CanvasRenderingContext2D, title: string, row
     ctx.textBaseline = 'top';
     row.scores.forEach((s, i) => {
       const cx = TITLE_WIDTH + i * (l.cols * l.scale + l.pad) + (l.cols * l.scale) / 2;
-      ctx.fillText(`D ${Number.isFinite(s) ? s.toFixed(2) : '?'}`, cx, top + l.rows * l.scale + 4);
+      ctx.fillText(row.caption ? row.caption(s) : `D ${Number.isFinite(s) ? s.toFixed(2) : '?'}`, cx, top + l.rows * l.scale + 4);
     });
   });
 }

@@ -15,6 +15,8 @@ export const StartRequest = t.intersection([t.type({ flags: Flags }), t.partial(
 export type StartRequest = t.TypeOf<typeof StartRequest>;
 export const ResumeRequest = t.partial({ flags: Flags });
 export type ResumeRequest = t.TypeOf<typeof ResumeRequest>;
+export const NearestRequest = t.intersection([t.type({ pixels: t.array(t.number) }), t.partial({ k: t.number })], 'an object with pixels (grey levels 0-255) and an optional k');
+export type NearestRequest = t.TypeOf<typeof NearestRequest>;
 export const StepRequest = t.intersection([t.type({ steps: t.number }), t.partial({ only: t.keyof({ d: null, g: null }) })], 'an object with steps and an optional only (d or g)');
 
 /** The flags the studio's form sets; the run folder, the backend and --force are the server's. */
@@ -26,7 +28,7 @@ export const FORM_FLAGS = [
 export const RESUME_FLAGS = ['epochs', 'checkpoint-every', 'on-nan', 'eval-every'] as const;
 
 /** A rejected request: a one-line message, and per form field the message to show beside it. */
-export interface Rejection { readonly status: 400 | 404 | 409; readonly message: string; readonly fields?: Readonly<Record<string, string>> }
+export interface Rejection { readonly status: 400 | 404 | 409 | 422; readonly message: string; readonly fields?: Readonly<Record<string, string>> }
 
 const reject = (message: string, fields?: Record<string, string>): Rejection => ({ status: 400, message, ...(fields ? { fields } : {}) });
 

@@ -16,13 +16,17 @@ import { LOSSES } from '../model/losses.ts';
 import { decodeTrainArgs } from '../cli/train-options.ts';
 import type { LiveMessage } from './live-run.ts';
 import { PRESETS } from './presets.ts';
-import { bodyError, checkRunName, ResumeRequest, StartRequest, StepRequest, type Rejection } from './requests.ts';
+import { bodyError, checkRunName, NearestRequest, ResumeRequest, StartRequest, StepRequest, type Rejection } from './requests.ts';
+import { Explorer } from './explore.ts';
 import { describeRunFolder, listRuns, recordText } from './runs.ts';
 import type { Studio } from './studio.ts';
 
 export interface PageAssets {
   readonly html: string;
   readonly script: string;
+  /** The explore page (explore.ts): its own script, which carries stock TensorFlow.js. */
+  readonly exploreHtml: string;
+  readonly exploreScript: string;
 }
 
 /** Largest request body accepted (the form is a few hundred bytes). */
@@ -60,6 +64,8 @@ export function studioApp(studio: Studio, assets: PageAssets): Hono {
 
   app.get('/', (c) => c.html(assets.html));
   app.get('/studio.js', (c) => c.body(assets.script, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/explore', (c) => c.html(assets.exploreHtml));
+  app.get('/explore.js', (c) => c.body(assets.exploreScript, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
   app.get('/api/state', (c) => {
     const live = studio.live;
@@ -101,18 +107,68 @@ export function studioApp(studio: Studio, assets: PageAssets): Hono {
     return c.body(recordText(runsDir, name.right), 200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
   });
 
-  app.get('/api/runs/:name/generator/:file', (c) => {
+  app.get('/api/runs/:name/:role{generator|discriminator}/:file', (c) => {
     const name = recorded(c);
     if (E.isLeft(name)) return fail(c, name.left);
+    const role = c.req.param('role');
     const file = c.req.param('file');
-    if (file !== 'model.json' && file !== 'weights.bin') return fail(c, { status: 404, message: `no generator file '${file}': expected model.json or weights.bin` });
-    const path = join(runsDir, name.right, 'generator', file);
-    if (!existsSync(path)) return fail(c, { status: 404, message: `run '${name.right}' has no saved generator yet (it is saved when the run ends or stops)` });
+    if (file !== 'model.json' && file !== 'weights.bin') return fail(c, { status: 404, message: `no ${role} file '${file}': expected model.json or weights.bin` });
+    const path = join(runsDir, name.right, role, file);
+    if (!existsSync(path)) return fail(c, { status: 404, message: `run '${name.right}' has no saved ${role} yet (it is saved when the run ends or stops)` });
     const bytes = readFileSync(path);
     return c.body(bytes, 200, {
       'content-type': file === 'model.json' ? 'application/json' : 'application/octet-stream',
-      'content-disposition': `attachment; filename="${name.right}-${file}"`,
+      'content-disposition': `attachment; filename="${name.right}-${role === 'generator' ? '' : 'discriminator-'}${file}"`,
     });
+  });
+
+  // ---- the explore view's server side (explore.ts) ----
+
+  const explorer = new Explorer(runsDir);
+  /** A query parameter as an integer in [lo, hi], its default when absent. */
+  const intParam = (c: Context, key: string, fallback: number, lo: number, hi: number): E.Either<Rejection, number> => {
+    const raw = c.req.query(key);
+    if (raw === undefined) return E.right(fallback);
+    const v = Number(raw);
+    return Number.isInteger(v) && v >= lo && v <= hi ? E.right(v) : E.left({ status: 400, message: `${key} '${raw}': expected an integer from ${lo} to ${hi}` });
+  };
+
+  app.get('/api/runs/:name/real', async (c) => {
+    const name = recorded(c);
+    if (E.isLeft(name)) return fail(c, name.left);
+    const count = intParam(c, 'count', 32, 1, 256);
+    if (E.isLeft(count)) return fail(c, count.left);
+    const seed = intParam(c, 'seed', 1, 0, 2 ** 31);
+    if (E.isLeft(seed)) return fail(c, seed.left);
+    const real = await explorer.real(name.right, count.right, seed.right);
+    return E.isLeft(real) ? fail(c, real.left) : c.json(real.right);
+  });
+
+  app.post('/api/runs/:name/nearest', async (c) => {
+    const name = recorded(c);
+    if (E.isLeft(name)) return fail(c, name.left);
+    const body = await decodeBody(c, NearestRequest, 'nearest');
+    if (E.isLeft(body)) return fail(c, body.left);
+    const { pixels, k = 5 } = body.right;
+    if (!Number.isInteger(k) || k < 1 || k > 32) return fail(c, { status: 400, message: `nearest: k ${k}: expected an integer from 1 to 32` });
+    const bad = pixels.findIndex((v) => !Number.isInteger(v) || v < 0 || v > 255);
+    if (bad >= 0) return fail(c, { status: 400, message: `nearest: pixels[${bad}] is ${pixels[bad]}: expected grey levels, integers from 0 to 255` });
+    const found = await explorer.nearest(name.right, pixels, k);
+    return E.isLeft(found) ? fail(c, found.left) : c.json(found.right);
+  });
+
+  app.get('/api/runs/:name/novelty', async (c) => {
+    const name = recorded(c);
+    if (E.isLeft(name)) return fail(c, name.left);
+    const n = await explorer.novelty(name.right);
+    return E.isLeft(n) ? fail(c, n.left) : c.json(n.right);
+  });
+
+  app.get('/api/runs/:name/class-tracks', async (c) => {
+    const name = recorded(c);
+    if (E.isLeft(name)) return fail(c, name.left);
+    const t = await explorer.tracks(name.right);
+    return E.isLeft(t) ? fail(c, t.left) : c.json({ ...t.right, classes: t.right.classes.map((row) => Array.from(row)) });
   });
 
   app.get('/api/live/events', (c) => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import { drawGrid, gridSize, type GridLayout } from '../../render/grid.ts';
 import { drawComparison, drawHistory, drawQualityHistory, warningMark, type QualityPoint, type RunCurves } from '../../render/history-plot.ts';
-import { drawNamedRows, drawProgress, drawScoredRows, namedRowsSize, progressSize, scoredRowsSize } from '../../render/labelled-grids.ts';
+import { drawNamedRows, drawProgress, drawScoredRows, namedRowsSize, progressSize, scoredRowsSize, type ScoredRow } from '../../render/labelled-grids.ts';
 import { canvasKind, createNodeCanvas, type NodeCanvas } from '../../render/node-canvas.ts';
 import { History } from '../analysis/history.ts';
 import { milestoneEpochs } from '../config.ts';
@@ -77,6 +77,14 @@ export function progressPng(milestones: readonly Milestone[]): Uint8Array {
   const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 1, pad: 1 };
   const { width, height } = progressSize(milestones.length, layout);
   return renderPng(width, height, (ctx) => drawProgress(ctx, milestones.map((x) => ({ grey: unpackPixels(x), label: milestoneLabel(x) })), layout));
+}
+
+/** Titled rows of images with a caption under each (scores, distances); without a text-capable canvas, the images alone. */
+export function scoredRowsPng(title: string, rows: readonly ScoredRow[], layout: Omit<GridLayout, 'count' | 'gridCols'>): Uint8Array {
+  const count = rows[0] ? rows[0].grey.length / (layout.rows * layout.cols) : 0;
+  if (!canWrite()) return gridPng(Uint8Array.from(rows.flatMap((r) => Array.from(r.grey))), { ...layout, count: count * rows.length, gridCols: count });
+  const { width, height } = scoredRowsSize(count, rows.length, layout);
+  return renderPng(width, height, (ctx) => drawScoredRows(ctx, title, rows, layout));
 }
 
 export function comparisonPng(c: Comparison): Uint8Array {

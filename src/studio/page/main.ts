@@ -274,6 +274,10 @@ function renderRuns(runs: RunListing[]): void {
     button('Replay', () => void replay(r.name));
     if (r.status !== 'completed' && r.status !== 'open' && r.resumable) button('Continue', () => void continueRun(r.name));
     if (r.hasGenerator) {
+      const explore = document.createElement('a');
+      explore.href = `/explore?run=${encodeURIComponent(r.name)}`; explore.textContent = 'Explore'; explore.className = 'explore';
+      explore.title = 'make more images, walk the noise, see what D sees, check for copying';
+      buttons.append(explore);
       const a = document.createElement('a');
       a.href = `/api/runs/${encodeURIComponent(r.name)}/generator/model.json`; a.textContent = 'generator (model.json)'; a.download = '';
       const w = document.createElement('a');
