@@ -4,7 +4,7 @@ export { imagesAt, imagesOf, limitDataset, scaled } from './data/dataset.ts';
 export { DATASET_NAMES, loadDataset, loadIdxDataset, MNIST, MNIST_SMALL } from './data/load.ts';
 export { embeddedDigits } from './data/embedded.ts';
 export { parseIdx, encodeIdx } from './data/idx.ts';
-export { seeded } from './data/random.ts';
+export { seeded, normals, Streams } from './data/random.ts';
 
 export { ARCHITECTURES, DEFAULT_ARCHITECTURE } from './model/architectures.ts';
 export { selectBackend } from './model/backend.ts';
@@ -29,3 +29,14 @@ export { fileSink } from './streams/sinks/file.ts';
 export { canvasSink, gridPng } from './streams/sinks/canvas.ts';
 export { writeModelFolder } from './streams/sinks/model-folder.ts';
 export { drawGrid, gridSize } from './render/grid.ts';
+
+// Looking inside a trained GAN (the studio's explore page uses the same functions).
+export { loadGenerator, loadDiscriminator, drawFrom, drawSamples, trainedOn } from './cli/saved-generator.ts';
+export { between, square, lerp, slerp, stacked, PATHS, type Path } from './explore/interpolate.ts';
+export { realness, scores, saliency, type Realness } from './explore/discriminator-view.ts';
+export { nearest, nearestDistances, pixelSet, asIntensities, type PointSet, type Neighbour } from './explore/neighbours.ts';
+export { novelty, formatNovelty, histogram, quantile, NOVELTY_SAMPLES, type Novelty } from './explore/novelty.ts';
+export { measureNovelty, nearestTraining, featureSet } from './explore/copying.ts';
+export { classTracks, stillHopping, type ClassTracks } from './explore/class-tracks.ts';
+export { softLabelGenerator, oneHotOf } from './explore/soft-label.ts';
+export { loadRunSets, featuresOf, classesOf, type RunSets } from './quality/run-sets.ts';

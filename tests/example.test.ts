@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScript } from './helpers/cli.ts';
+import { acganRun } from './helpers/acgan-run.ts';
 
 test('the README shows examples/custom-pipeline.ts as it is', () => {
   const readme = readFileSync('README.md', 'utf8');
@@ -20,6 +21,20 @@ test('examples/custom-pipeline.ts runs: its operator prints a margin per epoch a
   const events = readFileSync(join(out, 'metrics.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.is(events.filter((e) => e.type === 'step').length, 48);
   assert.is(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status, 'completed');
+});
+
+test('the README shows examples/explore-run.ts, and it runs on a trained acgan: the walk ends at its two images, D scores, neighbours, novelty, tracks', () => {
+  const example = readFileSync('examples/explore-run.ts', 'utf8').trim();
+  assert.ok(readFileSync('README.md', 'utf8').includes(example), 'README quotes the example');
+  const r = runScript('examples/explore-run.ts', [acganRun()]);
+  assert.is(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.is(lines[0], 'walk: its ends are the two images: true');
+  assert.match(lines[1], /^D's scores: \d\.\d\d, \d\.\d\d$/);
+  assert.match(lines[2], /^D looks hardest at row \d+, column \d+$/);
+  assert.match(lines[3], /^nearest training images: #\d+ at \d+\.\d\d, #\d+ at \d+\.\d\d, #\d+ at \d+\.\d\d$/);
+  assert.match(lines[4], /^novelty: generated images' median distance/);
+  assert.match(lines[5], /^class tracks \(epoch 1, epoch 4, epoch 8\): \d+ of 80 points still changed class over the last 3 milestones$/);
 });
 
 test.run();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEvent, type TrainingEvent } from '../src/streams/events.ts';
@@ -9,6 +9,7 @@ import { studioApp } from '../src/studio/server.ts';
 import { Studio } from '../src/studio/studio.ts';
 import { unwrap } from './helpers/either.ts';
 import { runScript } from './helpers/cli.ts';
+import { acganRun } from './helpers/acgan-run.ts';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { useWasm } from './helpers/tf.ts';
@@ -72,9 +73,9 @@ test('the page and its script are served; the state lists presets, defaults and 
 
 const badStarts: [string, unknown, number, RegExp, Record<string, RegExp>?][] = [
   ['not JSON', '{oops', 400, /^start: the request body is not JSON$/],
-  ['no flags', { name: 'x' }, 400, /^start: flags: expected an object of flag names and string values$/],
-  ['not an object', [], 400, /^start: body: expected an object with flags and an optional name$/],
-  ['flags not strings', { flags: { epochs: 3 } }, 400, /^start: flags\.epochs: expected string$/],
+  ['no flags', { name: 'x' }, 400, /^start: flags: expected an object of flag names and string values, got nothing$/],
+  ['not an object', [], 400, /^start: body: expected an object with flags and an optional name, got \[\]$/],
+  ['flags not strings', { flags: { epochs: 3 } }, 400, /^start: flags\.epochs: expected string, got 3$/],
   ['a bad number and a bad name', { flags: { epochs: '-1', arch: 'gpt' } }, 400, /^--epochs: expected an integer from 1 to 100000, got '-1'$/, { epochs: /^--epochs: expected/, arch: /^--arch: expected one of mlp-gbn/ }],
   ['the run folder from the page', { flags: { out: '/tmp/elsewhere' } }, 400, /^--out: not a setting here/, { out: /not a setting here/ }],
   ['a resume path', { flags: { resume: '../x' } }, 400, /^--resume: not a setting here/],
@@ -151,7 +152,7 @@ test('a run: start, a second start refused, pause holds it, one step moves it by
   assert.is((lastStep as { only?: string }).only, 'd');
   const badOnly = await post('/api/live/step', { steps: 1, only: 'x' });
   assert.is(badOnly.status, 400);
-  assert.match((await json(badOnly)).error!, /^step: only: expected "d" \| "g"$/);
+  assert.match((await json(badOnly)).error!, /^step: only: expected "d" \| "g", got "x"$/);
   const badStep = await post('/api/live/step', { steps: 0 });
   assert.is(badStep.status, 400);
   assert.match((await json(badStep)).error!, /^step: steps 0: expected an integer from 1 to 10000$/);
@@ -243,6 +244,53 @@ test('the script: bad flags and a port in use get one line and exit 2', async ()
   assert.is(r.code, 2, r.stderr);
   assert.is(r.stderr, `error: --port ${port}: already in use on 127.0.0.1: expected a free port (0 picks one)\n`);
   assert.equal(readdirSync(outside), []);
+});
+
+test('explore: the saved D is served; real images, nearest training images, novelty and class tracks of a trained acgan; bad requests get a 4xx and one line', async () => {
+  cpSync(acganRun(), join(runsDir, 'explored'), { recursive: true });
+  const d = await app.request('/api/runs/explored/discriminator/model.json');
+  assert.is(d.status, 200);
+  assert.is(((await d.json()) as { format: string }).format, 'layers-model');
+  assert.is((await app.request('/api/runs/explored/critic/model.json')).status, 404);
+  const real = await app.request('/api/runs/explored/real?count=4&seed=3');
+  assert.is(real.status, 200);
+  const r = (await real.json()) as { count: number; labels: number[]; names: string[]; pixels: string };
+  assert.is(r.count, 4);
+  assert.is(r.labels.length, 4);
+  assert.is(r.names[7], '7');
+  assert.is((await json(await app.request('/api/runs/explored/real?count=0'))).error, "count '0': expected an integer from 1 to 256");
+  // A training image's nearest training image is itself.
+  const first = Array.from(Buffer.from(r.pixels, 'base64').subarray(0, 784));
+  const near = await post('/api/runs/explored/nearest', { pixels: first, k: 3 });
+  assert.is(near.status, 200);
+  const n = (await near.json()) as { pixel: { distance: number; label: number }[]; feature: { distance: number }[] };
+  assert.is(n.pixel.length, 3);
+  assert.is(n.feature.length, 3);
+  assert.ok(n.pixel[0].distance < 1e-6 && n.feature[0].distance < 1e-4, `${n.pixel[0].distance} ${n.feature[0].distance}`);
+  assert.is(n.pixel[0].label, r.labels[0]);
+  const bad = async (body: unknown, status: number, message: string) => {
+    const res = await post('/api/runs/explored/nearest', body);
+    assert.is(res.status, status);
+    assert.is((await json(res)).error, message);
+  };
+  await bad({ pixels: [...first.slice(0, 783), 300] }, 400, 'nearest: pixels[783] is 300: expected grey levels, integers from 0 to 255');
+  await bad({ pixels: first.slice(0, 10) }, 400, 'nearest: an image of 10 pixels, expected 784 (28x28)');
+  await bad({ pixels: first, k: 0 }, 400, 'nearest: k 0: expected an integer from 1 to 32');
+  await bad({ image: first }, 400, "nearest: pixels: expected an array of grey levels, got nothing");
+  const novelty = await app.request('/api/runs/explored/novelty');
+  assert.is(novelty.status, 200);
+  const v = (await novelty.json()) as { novelty: { ratio: number; generatedCount: number }; generated: number[]; heldOut: number[] };
+  assert.is(v.novelty.generatedCount, 1000);
+  assert.ok(v.novelty.ratio > 0.8, `ratio ${v.novelty.ratio}`);
+  assert.is(v.generated.reduce((a, b) => a + b, 0), 1000);
+  const tracks = await app.request('/api/runs/explored/class-tracks');
+  assert.is(tracks.status, 200);
+  const t = (await tracks.json()) as { labels: string[]; classes: number[][]; names: string[] };
+  assert.equal(t.labels, ['epoch 1', 'epoch 4', 'epoch 8']);
+  assert.is(t.classes.length, 80);
+  assert.ok(t.classes.every((row) => row.length === 3 && row.every((c) => c >= 0 && c <= 9)));
+  assert.is((await json(await app.request('/api/runs/no-such-run/novelty'))).error, "no run 'no-such-run' in the runs folder");
+  assert.is((await app.request('/api/runs/..%2Fetc/class-tracks')).status, 400);
 });
 
 test.after(async () => { await studio.close(); });

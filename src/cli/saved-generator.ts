@@ -43,24 +43,38 @@ export async function loadGenerator(path: string): Promise<E.Either<string, Save
   }
 }
 
+/** Images in [-1, 1] ([n * rows * cols]) of noise [n * noiseDim], and for a conditional generator their classes. */
+export function drawFrom(g: SavedGenerator, noise: Float32Array, n: number, labels?: ArrayLike<number>): Float32Array {
+  return tf.tidy(() => {
+    const z = tf.tensor2d(noise, [n, g.noiseDim]);
+    const input = g.classes > 0 ? [z, tf.tensor2d(Array.from(labels ?? new Uint8Array(n)), [n, 1])] : z;
+    return (g.model.predict(input) as tf.Tensor).dataSync() as Float32Array;
+  });
+}
+
 /**
  * n samples in [-1, 1] ([n * rows * cols]), their noise drawn from `rng` in batches of 500; a
  * conditional generator draws every class in equal shares (0, 1, ..., 9, 0, ...), given as labels.
  */
 export function drawSamples(g: SavedGenerator, n: number, rng: Random): { images: Float32Array; labels?: Uint8Array } {
-  const pixels = g.rows * g.cols;
-  const images = new Float32Array(n * pixels);
+  const images = new Float32Array(n * g.rows * g.cols);
   const labels = g.classes > 0 ? cyclingLabels(n, g.classes) : undefined;
   for (let start = 0; start < n; start += 500) {
     const m = Math.min(500, n - start);
-    const drawn = tf.tidy(() => {
-      const z = tf.tensor2d(normals(rng, m * g.noiseDim), [m, g.noiseDim]);
-      const input = labels ? [z, tf.tensor2d(Array.from(labels.subarray(start, start + m)), [m, 1])] : z;
-      return (g.model.predict(input) as tf.Tensor).dataSync();
-    });
-    images.set(drawn, start * pixels);
+    images.set(drawFrom(g, normals(rng, m * g.noiseDim), m, labels?.subarray(start, start + m)), start * g.rows * g.cols);
   }
   return labels ? { images, labels } : { images };
+}
+
+/** A run folder's saved discriminator (discriminator/model.json), as stock tfjs loads it. */
+export async function loadDiscriminator(run: string): Promise<E.Either<string, tf.LayersModel>> {
+  const json = join(run, 'discriminator', 'model.json');
+  if (!existsSync(json)) return E.left(`${run} holds no discriminator (expected ${json}: saved when a run ends or stops)`);
+  try {
+    return E.right(await tf.loadLayersModel(tf.io.fromMemory(readModelArtifacts(json))));
+  } catch (e) {
+    return E.left(`${json} is not a loadable TensorFlow.js layers model (${(e as Error).message.split('\n')[0]})`);
+  }
 }
 
 /** What the run folder holding a generator trained on (its record's first line), or null outside a run folder. */

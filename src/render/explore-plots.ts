@@ -3,7 +3,7 @@
  * noise point showed at each milestone (a band chart), the class shares at each quality check,
  * the novelty histograms, an image with its saliency overlaid, and a noise vector as a swatch.
  */
-import type { ClassTracks } from '../explore/class-tracks.ts';
+import { stillHopping, type ClassTracks } from '../explore/class-tracks.ts';
 
 /** Ten colours a student can tell apart (Tableau 10), one per class. */
 export const CLASS_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'] as const;
@@ -62,10 +62,10 @@ export function drawClassTracks(ctx: CanvasRenderingContext2D, t: ClassTracks, n
   ctx.textBaseline = 'top';
   const every = Math.max(1, Math.ceil(steps / 8));
   t.labels.forEach((label, m) => { if (m % every === 0 || m === steps - 1) ctx.fillText(label, left + (m + 0.5) * cw, height - bottom + 6); });
-  const hops = t.changes.reduce((a, b) => a + b, 0);
+  const late = stillHopping(t, 3);
   ctx.fillStyle = INK;
   ctx.font = '13px sans-serif';
-  ctx.fillText(`A row that keeps its colour is a point that settled on one digit; ${hops} class changes in all (${t.changes.filter((c) => c > 0).length} of ${points} points changed at least once).`, width / 2, height - 26);
+  ctx.fillText(`A row that keeps its colour is a point that settled on one digit. Over the last 3 milestones, ${late} of ${points} points still changed class.`, width / 2, height - 26);
 }
 
 export const CLASS_SHARES_SIZE = { width: 960, height: 420 } as const;

@@ -15,7 +15,7 @@ export const StartRequest = t.intersection([t.type({ flags: Flags }), t.partial(
 export type StartRequest = t.TypeOf<typeof StartRequest>;
 export const ResumeRequest = t.partial({ flags: Flags });
 export type ResumeRequest = t.TypeOf<typeof ResumeRequest>;
-export const NearestRequest = t.intersection([t.type({ pixels: t.array(t.number) }), t.partial({ k: t.number })], 'an object with pixels (grey levels 0-255) and an optional k');
+export const NearestRequest = t.intersection([t.type({ pixels: t.array(t.number, 'an array of grey levels') }), t.partial({ k: t.number })], 'an object with pixels (grey levels 0-255) and an optional k');
 export type NearestRequest = t.TypeOf<typeof NearestRequest>;
 export const StepRequest = t.intersection([t.type({ steps: t.number }), t.partial({ only: t.keyof({ d: null, g: null }) })], 'an object with steps and an optional only (d or g)');
 
@@ -37,7 +37,8 @@ export function bodyError(what: string, errors: t.Errors): Rejection {
   const e = errors[0];
   const path = (e && validationPath(e)) || 'body';
   const expected = (path === 'body' ? e?.context[0] : e?.context[e.context.length - 1])?.type.name ?? 'a value';
-  return reject(`${what}: ${path}: expected ${expected}`);
+  const got = e?.value === undefined ? 'nothing' : (JSON.stringify(e.value) ?? String(e.value));
+  return reject(`${what}: ${path}: expected ${expected}, got ${got.length > 40 ? `${got.slice(0, 37)}...` : got}`);
 }
 
 const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;

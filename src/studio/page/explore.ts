@@ -145,30 +145,31 @@ function showSelected(): void {
   void showNearest(image);
 }
 
+/** The latest nearest-neighbour request: an answer to an earlier click that arrives late is dropped. */
+let nearestAsked = 0;
+
 async function showNearest(image: Uint8Array): Promise<void> {
   const canvas = $<HTMLCanvasElement>('nearest');
+  const asked = ++nearestAsked;
   $('nearest-note').textContent = 'Searching the training images (the first search also measures the classifier features of all of them: up to a minute)...';
   try {
     const found = await json<{ pixel: Neighbour[]; feature: Neighbour[] }>(api('nearest'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pixels: Array.from(image), k: 6 }) });
+    if (asked !== nearestAsked) return;
+    // Each row: this image, then its nearest training images.
     const row = (title: string, list: Neighbour[]): ScoredRow => ({
-      title, grey: concat(list.map((n) => unpackPixels({ pixels: n.pixels }))), scores: list.map((n) => n.distance), caption: (d) => `d ${d.toFixed(2)}`,
+      title, grey: concat([image, ...list.map((n) => unpackPixels({ pixels: n.pixels }))]), scores: [NaN, ...list.map((n) => n.distance)],
+      caption: (d) => (Number.isNaN(d) ? 'this one' : `d ${d.toFixed(2)}`),
     });
-    const rows = [
-      { title: 'this image', grey: image, scores: [NaN], caption: () => '' },
-      row('by pixels', found.pixel),
-      row('by features', found.feature),
-    ];
+    const rows = [row('by pixels', found.pixel), row('by features', found.feature)];
     const l = { rows: ROWS, cols: COLS, scale: 3, pad: 4 };
-    const size = scoredRowsSize(6, rows.length, l);
+    const size = scoredRowsSize(7, rows.length, l);
     const closest = found.pixel[0];
     $('nearest-note').textContent = closest ? `The closest training image is ${closest.distance.toFixed(2)} away in pixels (intensities 0-1): a copy would be 0; ${heldOutMedian !== null ? `real digits G never saw lie a median ${heldOutMedian.toFixed(2)} from theirs.` : 'real digits never trained on lie several units from theirs.'}` : '';
-    drawScoredRows(context(canvas, size.width, size.height), 'Nearest training images (d: distance; a copy would be 0)', rows.map((r) => ({ ...r, grey: padTo(r.grey, 6), scores: [...r.scores, ...new Array(6 - r.scores.length).fill(NaN)] })), l);
+    drawScoredRows(context(canvas, size.width, size.height), 'Nearest training images (d: distance; a copy would be 0)', rows, l);
   } catch (e) { fail((e as Error).message); }
 }
 
 const concat = (parts: Uint8Array[]) => { const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let o = 0; for (const p of parts) { out.set(p, o); o += p.length; } return out; };
-/** Blank (black) images after the given ones, to fill a row of n. */
-const padTo = (g: Uint8Array, n: number) => { const out = new Uint8Array(n * PIXELS); out.set(g.subarray(0, Math.min(g.length, out.length))); return out; };
 
 function nudge(): void {
   if (selected === null) return;

@@ -1,0 +1,144 @@
+/**
+ * The studio's explore page in a real browser (Debian's chromium, playwright-core): stock
+ * TensorFlow.js in the page loads a trained acgan's saved generator, and the digits it draws for
+ * "7" are the ones `npm run generate -- --digit 7` draws in Node, pixel for pixel (within float
+ * rounding); then a close-up with D's score and saliency, the nearest training images, a walk,
+ * the novelty figure and the class tracks, and a clean console.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { acganRun } from './helpers/acgan-run.ts';
+import { runScript } from './helpers/cli.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
+
+const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-explore-page-'));
+let server: ChildProcess;
+let browser: Browser;
+let page: Page;
+let address = '';
+const problems: string[] = [];
+
+function startStudio(): Promise<string> {
+  server = spawn(process.execPath, ['--import', 'tsx', 'scripts/studio.ts', '--port', '0', '--runs', runsDir, '--no-quality'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the studio did not start: ${out}`)), 60_000);
+    server.stdout!.on('data', (d) => { out += d; const m = /ganstream studio: (http:\/\/\S+)/.exec(out); if (m) { clearTimeout(timer); resolve(m[1]); } });
+    server.stderr!.on('data', (d) => { out += d; });
+    server.on('exit', (code) => reject(new Error(`the studio exited (${code}): ${out}`)));
+  });
+}
+
+/** Grey levels of the grid's images as the page drew them on its canvas (the layout is on the canvas's data attributes). */
+const gridGrey = () => page.evaluate(() => {
+  const canvas = document.getElementById('grid') as HTMLCanvasElement;
+  const { count, scale, pad, gridCols, left } = canvas.dataset;
+  const [n, s, p, g, l] = [count, scale, pad, gridCols, left].map(Number);
+  const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < 28; r++) {
+      for (let c = 0; c < 28; c++) {
+        const x = l + p + (i % g) * (28 * s + p) + c * s, y = p + Math.floor(i / g) * (28 * s + p) + r * s;
+        out.push(data[(y * canvas.width + x) * 4]);
+      }
+    }
+  }
+  return out;
+});
+
+/** Whether a canvas holds more than one colour (something was drawn). */
+const drawn = (id: string) => page.evaluate((i) => {
+  const c = document.getElementById(i) as HTMLCanvasElement;
+  const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+  return c.width > 0 && d.some((v, k) => k % 4 !== 3 && v !== d[k % 4]);
+}, id);
+
+async function clickImage(i: number): Promise<void> {
+  const box = (await page.locator('#grid').boundingBox())!;
+  const c: Record<string, string | number> = await page.evaluate(() => { const g = document.getElementById('grid') as HTMLCanvasElement; return { ...g.dataset, width: g.width }; });
+  const cell = 28 * Number(c.scale) + Number(c.pad);
+  const x = Number(c.left) + Number(c.pad) + (i % Number(c.gridCols)) * cell + cell / 2;
+  const y = Number(c.pad) + Math.floor(i / Number(c.gridCols)) * cell + cell / 2;
+  const k = box.width / Number(c.width);
+  await page.mouse.click(box.x + x * k, box.y + y * k);
+}
+
+test.before(async () => {
+  cpSync(acganRun(), join(runsDir, 'acgan'), { recursive: true });
+  address = await startStudio();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('console', (m) => {
+    // This test's own canvas readbacks (getImageData) draw chromium's advice to read less often: not the page's doing.
+    if ((m.type() === 'error' || m.type() === 'warning') && !/willReadFrequently/.test(m.text())) problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+});
+
+test('the runs folder links to the explore page; the page draws the same 7s as generate --digit 7 in Node', async () => {
+  await page.goto(address);
+  const link = page.locator('#runs li[data-run="acgan"] a.explore');
+  assert.is(await link.getAttribute('href'), '/explore?run=acgan');
+  await link.click();
+  await page.locator('#classes button[data-mode="7"]').click();
+  await page.waitForFunction(() => /of class 7/.test(document.getElementById('grid-note')!.textContent ?? ''));
+  const shown = await gridGrey();
+  const out = join(runsDir, 'sevens-images-idx3-ubyte');
+  const g = runScript('scripts/generate.ts', ['--model', join(runsDir, 'acgan'), '--digit', '7', '--count', '32', '--seed', '1', '--format', 'idx', '--out', out]);
+  assert.is(g.code, 0, g.stderr);
+  const node = Array.from(readFileSync(out).subarray(16));
+  assert.is(shown.length, node.length);
+  const worst = shown.reduce((m, v, i) => Math.max(m, Math.abs(v - node[i])), 0);
+  assert.ok(worst <= 1, `the page's pixels differ from Node's by up to ${worst} grey levels`);
+  assert.ok(new Set(node).size > 50, 'the images are not blank');
+});
+
+test('one image up close: D\'s score, the saliency overlay, the noise swatch, its nearest training images; nudging changes it', async () => {
+  await clickImage(5);
+  await page.locator('#picked-caption').filter({ hasText: "D's score" }).waitFor();
+  assert.match(await page.locator('#picked-caption').innerText(), /^Image 6, drawn as 7: D's score 0\.\d{3} \(\d+% sure it is real\)\.$/);
+  for (const id of ['picked', 'saliency', 'swatch']) assert.ok(await drawn(id), `${id} is drawn`);
+  await page.locator('#nearest-note').filter({ hasText: 'closest training image' }).waitFor({ timeout: 60_000 });
+  assert.ok(await drawn('nearest'));
+  const before = await gridGrey();
+  await page.click('#nudge');
+  await page.locator('#swatch-caption').filter({ hasText: 'nudged 1 time' }).waitFor();
+  const after = await gridGrey();
+  const changed = (i: number) => before.slice(i * 784, (i + 1) * 784).some((v, k) => v !== after[i * 784 + k]);
+  assert.ok(changed(5), 'the nudged image changed');
+  assert.not.ok(changed(4), 'the others did not');
+});
+
+test('a walk between two picked images; D\'s scores sorted; the novelty figure and the class tracks', async () => {
+  await page.click('#pick');
+  await clickImage(12);
+  await page.click('#pick');
+  assert.match(await page.locator('#picks').innerText(), /^Picked: image 6, image 13\.$/);
+  await page.click('#walk');
+  assert.is(await page.evaluate(() => (document.getElementById('walked') as HTMLCanvasElement).width), 10 * (28 * 3 + 2) + 2);
+  assert.ok(await drawn('walked'));
+  assert.ok(await drawn('scores'));
+  await page.locator('#novelty-text').filter({ hasText: 'unseen real images' }).waitFor({ timeout: 60_000 });
+  assert.ok(await drawn('novelty'));
+  assert.ok(await drawn('tracks'));
+  assert.equal(problems, []);
+});
+
+test('a run that does not exist: one line on the page', async () => {
+  await page.goto(`${address}explore?run=nothing-here`);
+  await page.locator('#error').filter({ hasText: 'no run' }).waitFor();
+  assert.is(await page.locator('#error').innerText(), "no run 'nothing-here' in the runs folder");
+});
+
+test.after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+test.run();
