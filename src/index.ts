@@ -4,7 +4,7 @@ export { imagesAt, imagesOf, limitDataset, scaled } from './data/dataset.ts';
 export { DATASET_NAMES, loadDataset, loadIdxDataset, MNIST, MNIST_SMALL } from './data/load.ts';
 export { embeddedDigits } from './data/embedded.ts';
 export { parseIdx, encodeIdx } from './data/idx.ts';
-export { seeded, normals, Streams } from './data/random.ts';
+export { seeded, normals, permutation, Streams } from './data/random.ts';
 
 export { ARCHITECTURES, DEFAULT_ARCHITECTURE } from './model/architectures.ts';
 export { selectBackend } from './model/backend.ts';
@@ -40,3 +40,14 @@ export { measureNovelty, nearestTraining, featureSet } from './explore/copying.t
 export { classTracks, stillHopping, type ClassTracks } from './explore/class-tracks.ts';
 export { softLabelGenerator, oneHotOf } from './explore/soft-label.ts';
 export { loadRunSets, featuresOf, classesOf, type RunSets } from './quality/run-sets.ts';
+
+// Notebooks: the live view that redraws in place, and what the lesson shows.
+export { notebookSink, type NotebookDisplay, type NotebookOptions } from './streams/sinks/notebook.ts';
+export { historyPng, renderPng, progressPng, comparisonPng } from './streams/sinks/canvas.ts';
+export { countParams } from './model/network.ts';
+export { drawingGenerator } from './model/gan.ts';
+export { loadJudge } from './quality/judge.ts';
+export { replayRecording } from './cli/replay-run.ts';
+export { drawComparison } from './render/history-plot.ts';
+export { History } from './streams/analysis/history.ts';
+export { openRunFolder, runFolderSinks, saveNetworks } from './streams/sinks/run-folder.ts';
