@@ -26,7 +26,7 @@ import { classNames } from '../src/data/load.ts';
 import { milestonePng } from '../src/streams/sinks/canvas.ts';
 import { namedRowsSize } from '../src/render/labelled-grids.ts';
 import { acganRun } from './helpers/acgan-run.ts';
-import { pngSize, runScript } from './helpers/cli.ts';
+import { pngSize, runScript, runScriptAsync } from './helpers/cli.ts';
 import { encodeIdx } from '../src/data/idx.ts';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -192,28 +192,7 @@ test('generate --digit and --digits with a briefly trained acgan: the classifier
   const dir = mkdtempSync(join(tmpdir(), 'ganstream-acgan-'));
   const run = acganRun();
   const sevens = join(dir, 'sevens-images-idx3-ubyte');
-  const g = runScript('scripts/generate.ts', ['--model', run, '--digit', '7', '--count', '100', '--format', 'idx', '--out', sevens]);
-  assert.is(g.code, 0, g.stderr);
-  assert.match(g.stdout, /^wrote 100 images of 28x28, all of class 7 to .* and their labels to .*sevens-labels-idx1-ubyte\n$/);
-  const e = runScript('scripts/evaluate.ts', ['--samples', sevens, '--json']);
-  assert.is(e.code, 0, e.stderr);
-  const q = JSON.parse(e.stdout) as { intended: number; coverage: { histogram: number[] } };
-  assert.ok(q.intended > 0.5, `intended ${q.intended}`);
-  assert.is(q.coverage.histogram.indexOf(Math.max(...q.coverage.histogram)), 7, `classes ${q.coverage.histogram}`);
-  // The label moved from 3 to 8 with the noise held still: the strip's ends are --digit 3 and --digit 8 from the same noise.
-  const strip = runScript('scripts/generate.ts', ['--model', run, '--label-walk', '3,8', '--steps', '6', '--format', 'idx', '--out', join(dir, 'strip-images-idx3-ubyte')]);
-  assert.is(strip.code, 0, strip.stderr);
-  const pixelsOf = (file: string) => readFileSync(join(dir, file)).subarray(16);
-  // --digits 3,8 --count 4: a row per class, the same 4 noise vectors in each; the first is the strip's.
-  const rows = runScript('scripts/generate.ts', ['--model', run, '--digits', '3,8', '--count', '4', '--format', 'idx', '--out', join(dir, 'rows-images-idx3-ubyte')]);
-  assert.is(rows.code, 0, rows.stderr);
-  assert.equal(Array.from(readFileSync(join(dir, 'rows-labels-idx1-ubyte')).subarray(8)), [3, 3, 3, 3, 8, 8, 8, 8]);
-  assert.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(0, 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(0, 784)));
-  assert.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(5 * 784, 6 * 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(4 * 784, 5 * 784)));
-  assert.not.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(2 * 784, 3 * 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(0, 784)), 'the middle differs from the start');
-  const badStrip = runScript('scripts/generate.ts', ['--model', run, '--label-walk', '3']);
-  assert.is(badStrip.stderr, "error: --label-walk: expected two classes from 0 to 9, got '3'\n");
-  // Bad requests: one line, exit 2.
+  // An unconditional generator, for the bad request below.
   const plain = createGan(ARCHITECTURES['mlp-gbn'], { pixels: 784, seed: 1, lr: 2e-4, beta1: 0.5 });
   const plainDir = join(dir, 'plain');
   mkdirSync(plainDir);
@@ -221,13 +200,38 @@ test('generate --digit and --digits with a briefly trained acgan: the classifier
   writeFileSync(join(plainDir, 'model.json'), JSON.stringify(files.modelJson));
   writeFileSync(join(plainDir, 'weights.bin'), files.weights);
   disposeGan(plain);
-  const unconditional = runScript('scripts/generate.ts', ['--model', plainDir, '--digit', '3']);
+  // Independent scripts, side by side.
+  const [g, strip, rows, badStrip, unconditional, badDigit, both] = await Promise.all([
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--digit', '7', '--count', '100', '--format', 'idx', '--out', sevens]),
+    // The label moved from 3 to 8 with the noise held still: the strip's ends are --digit 3 and --digit 8 from the same noise.
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--label-walk', '3,8', '--steps', '6', '--format', 'idx', '--out', join(dir, 'strip-images-idx3-ubyte')]),
+    // --digits 3,8 --count 4: a row per class, the same 4 noise vectors in each; the first is the strip's.
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--digits', '3,8', '--count', '4', '--format', 'idx', '--out', join(dir, 'rows-images-idx3-ubyte')]),
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--label-walk', '3']),
+    runScriptAsync('scripts/generate.ts', ['--model', plainDir, '--digit', '3']),
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--digit', '12']),
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--digit', '1', '--digits', '2,3']),
+  ]);
+  assert.is(g.code, 0, g.stderr);
+  assert.match(g.stdout, /^wrote 100 images of 28x28, all of class 7 to .* and their labels to .*sevens-labels-idx1-ubyte\n$/);
+  const e = runScript('scripts/evaluate.ts', ['--samples', sevens, '--json']);
+  assert.is(e.code, 0, e.stderr);
+  const q = JSON.parse(e.stdout) as { intended: number; coverage: { histogram: number[] } };
+  assert.ok(q.intended > 0.5, `intended ${q.intended}`);
+  assert.is(q.coverage.histogram.indexOf(Math.max(...q.coverage.histogram)), 7, `classes ${q.coverage.histogram}`);
+  assert.is(strip.code, 0, strip.stderr);
+  const pixelsOf = (file: string) => readFileSync(join(dir, file)).subarray(16);
+  assert.is(rows.code, 0, rows.stderr);
+  assert.equal(Array.from(readFileSync(join(dir, 'rows-labels-idx1-ubyte')).subarray(8)), [3, 3, 3, 3, 8, 8, 8, 8]);
+  assert.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(0, 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(0, 784)));
+  assert.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(5 * 784, 6 * 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(4 * 784, 5 * 784)));
+  assert.not.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(2 * 784, 3 * 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(0, 784)), 'the middle differs from the start');
+  // Bad requests: one line, exit 2.
+  assert.is(badStrip.stderr, "error: --label-walk: expected two classes from 0 to 9, got '3'\n");
   assert.is(unconditional.code, 2);
   assert.match(unconditional.stderr, /^error: --digit: .*plain holds an unconditional generator \(one input, noise\): expected a generator trained with --arch cgan or acgan\n$/);
-  const badDigit = runScript('scripts/generate.ts', ['--model', run, '--digit', '12']);
   assert.is(badDigit.code, 2);
   assert.is(badDigit.stderr, "error: --digit: expected an integer from 0 to 9, got '12'\n");
-  const both = runScript('scripts/generate.ts', ['--model', run, '--digit', '1', '--digits', '2,3']);
   assert.is(both.stderr, 'error: --digit and --digits: give one of them\n');
 });
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScript } from './helpers/cli.ts';
+import { runScriptAsync, type Ran } from './helpers/cli.ts';
 import { acganRun } from './helpers/acgan-run.ts';
 
 test('the README shows examples/custom-pipeline.ts as it is', () => {
@@ -12,9 +12,14 @@ test('the README shows examples/custom-pipeline.ts as it is', () => {
   assert.ok(readme.includes(example.replace("'../src/index.ts'", "'ganstream'")) || readme.includes(example), 'README quotes the example');
 });
 
-test('examples/custom-pipeline.ts runs: its operator prints a margin per epoch and the file sink writes', () => {
+// The explore example needs the shared acgan run; both examples then run side by side.
+let exploreRan: Promise<Ran> | null = null;
+
+test('examples/custom-pipeline.ts runs: its operator prints a margin per epoch and the file sink writes', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'ganstream-example-')), 'run');
-  const r = runScript('examples/custom-pipeline.ts', [out], 300_000);
+  const run = acganRun();
+  exploreRan = runScriptAsync('examples/explore-run.ts', [run]);
+  const r = await runScriptAsync('examples/custom-pipeline.ts', [out], 300_000);
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.slice(0, 3).map((l) => l.replace(/-?\d\.\d{3}$/, 'N')), ['epoch 1: D(x) - D(G(z)) = N', 'epoch 2: D(x) - D(G(z)) = N', 'epoch 3: D(x) - D(G(z)) = N']);
@@ -23,10 +28,10 @@ test('examples/custom-pipeline.ts runs: its operator prints a margin per epoch a
   assert.is(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status, 'completed');
 });
 
-test('the README shows examples/explore-run.ts, and it runs on a trained acgan: the walk ends at its two images, D scores, neighbours, novelty, tracks', () => {
+test('the README shows examples/explore-run.ts, and it runs on a trained acgan: the walk ends at its two images, D scores, neighbours, novelty, tracks', async () => {
   const example = readFileSync('examples/explore-run.ts', 'utf8').trim();
   assert.ok(readFileSync('README.md', 'utf8').includes(example), 'README quotes the example');
-  const r = runScript('examples/explore-run.ts', [acganRun()]);
+  const r = await (exploreRan ?? runScriptAsync('examples/explore-run.ts', [acganRun()]));
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.is(lines[0], 'walk: its ends are the two images: true');

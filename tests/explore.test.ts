@@ -21,7 +21,7 @@ import { classTracks, stillHopping } from '../src/explore/class-tracks.ts';
 import { loadGenerator, drawSamples } from '../src/cli/saved-generator.ts';
 import { loadRunSets } from '../src/quality/run-sets.ts';
 import { acganRun } from './helpers/acgan-run.ts';
-import { pngSize, runScript } from './helpers/cli.ts';
+import { pngSize, runScriptAsync } from './helpers/cli.ts';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
@@ -144,13 +144,19 @@ test('a generator that returns training images is caught copying; a trained acga
   assert.is(pixelSet(train.grey, train.count, pixelsOf(train)).count, 4096);
 });
 
-test('generate --interpolate: the walk\'s ends are the grid\'s images; --nearest writes the neighbours and their distances; evaluate prints the novelty line', () => {
+test('generate --interpolate: the walk\'s ends are the grid\'s images; --nearest writes the neighbours and their distances; evaluate prints the novelty line', async () => {
   const run = acganRun();
   const dir = mkdtempSync(join(tmpdir(), 'ganstream-walk-'));
-  const grid = runScript('scripts/generate.ts', ['--model', run, '--digit', '4', '--count', '8', '--format', 'idx', '--out', join(dir, 'grid-images-idx3-ubyte')]);
-  assert.is(grid.code, 0, grid.stderr);
-  const walk = runScript('scripts/generate.ts', ['--model', run, '--digit', '4', '--count', '8', '--interpolate', '2,7', '--steps', '5', '--format', 'idx', '--out', join(dir, 'walk-images-idx3-ubyte')]);
-  assert.is(walk.code, 0, walk.stderr);
+  // Independent scripts, side by side.
+  const [grid, walk, square, bad, nearest, evaluated] = await Promise.all([
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--digit', '4', '--count', '8', '--format', 'idx', '--out', join(dir, 'grid-images-idx3-ubyte')]),
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--digit', '4', '--count', '8', '--interpolate', '2,7', '--steps', '5', '--format', 'idx', '--out', join(dir, 'walk-images-idx3-ubyte')]),
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--interpolate', '1,2,3,4', '--steps', '3', '--path', 'linear', '--out', join(dir, 'square.png')]),
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--interpolate', '1,99']),
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--digit', '1', '--count', '3', '--nearest', '4', '--out', join(dir, 'near.png')]),
+    runScriptAsync('scripts/evaluate.ts', ['--model', run, '--n', '200']),
+  ]);
+  for (const r of [grid, walk, square, nearest, evaluated]) assert.is(r.code, 0, r.stderr);
   assert.match(walk.stdout, /^wrote a strip of 5 images between images 2, 7 of the grid \(seed 1, all of class 4\), the noise along the spherical path, the label in a straight line, to /);
   const images = (f: string) => readFileSync(join(dir, f)).subarray(16);
   const image = (bytes: Uint8Array, i: number) => Array.from(bytes.subarray(i * 784, (i + 1) * 784));
@@ -158,21 +164,14 @@ test('generate --interpolate: the walk\'s ends are the grid\'s images; --nearest
   assert.ok(near(image(images('walk-images-idx3-ubyte'), 0), image(images('grid-images-idx3-ubyte'), 1)), 'the walk starts at image 2');
   assert.ok(near(image(images('walk-images-idx3-ubyte'), 4), image(images('grid-images-idx3-ubyte'), 6)), 'the walk ends at image 7');
   assert.not.ok(near(image(images('walk-images-idx3-ubyte'), 2), image(images('grid-images-idx3-ubyte'), 1)), 'the middle is another image');
-  const square = runScript('scripts/generate.ts', ['--model', run, '--interpolate', '1,2,3,4', '--steps', '3', '--path', 'linear', '--out', join(dir, 'square.png')]);
-  assert.is(square.code, 0, square.stderr);
   assert.equal(pngSize(readFileSync(join(dir, 'square.png'))), { width: 3 * 58 + 2, height: 3 * 58 + 2 });
-  const bad = runScript('scripts/generate.ts', ['--model', run, '--interpolate', '1,99']);
   assert.is(bad.code, 2);
   assert.is(bad.stderr, "error: --interpolate: image 99, expected numbers from 1 to 80 (the grid the other flags draw)\n");
-  const nearest = runScript('scripts/generate.ts', ['--model', run, '--digit', '1', '--count', '3', '--nearest', '4', '--out', join(dir, 'near.png')]);
-  assert.is(nearest.code, 0, nearest.stderr);
   const lines = nearest.stdout.trim().split('\n');
   assert.is(lines.length, 4);
   assert.match(lines[0], /^image 1: #\d+ \(\d\) \d+\.\d\d, #\d+ \(\d\) \d+\.\d\d, #\d+ \(\d\) \d+\.\d\d, #\d+ \(\d\) \d+\.\d\d$/);
   assert.match(lines[3], /^wrote 3 images, all of class 1 and their 4 nearest training images by pixels to .*near\.png; the closest pair: image \d, \d+\.\d\d apart/);
   assert.ok(pngSize(readFileSync(join(dir, 'near.png'))));
-  const evaluated = runScript('scripts/evaluate.ts', ['--model', run, '--n', '200']);
-  assert.is(evaluated.code, 0, evaluated.stderr);
   assert.match(evaluated.stdout, /\nnovelty: generated images' median distance to the nearest training image \d+\.\d\d, held-out real images' \d+\.\d\d \(ratio \d+\.\d\d; a copier's is near 0\); \d+\.\d% of generated images are closer than 95% of held-out ones/);
 });
 

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { limitDataset } from '../src/data/dataset.ts';
@@ -169,7 +169,7 @@ test('Ctrl-C on npm run train (SIGINT to the process group, relayed by npm as we
   assert.equal(stepsOf(dir), Array.from({ length: 48 }, (_, i) => i + 1));
 });
 
-test('a resume with more --epochs shows the new plan and one resumed line; resuming the finished run says so, exits 0 and writes nothing', () => {
+test('a resume with more --epochs shows the new plan and one resumed line; resuming the finished run says so, exits 0 and writes nothing; a diverging resume exits 3', () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'ganstream-extend-')), 'run');
   assert.is(runScript('scripts/train.ts', scriptArgs(dir, 1), 120_000).code, 0);
   const extended = runScript('scripts/train.ts', ['--resume', dir, '--epochs', '2'], 120_000);
@@ -183,6 +183,18 @@ test('a resume with more --epochs shows the new plan and one resumed line; resum
   assert.is(again.code, 0, again.stderr);
   assert.is(again.stdout, `${dir}: the run is already complete: all 16 steps (2 epochs) trained; nothing to do. To train on: --resume ${dir} --epochs 4\n`);
   assert.ok(readFileSync(join(dir, 'metrics.ndjson')).equals(record), 'the record is untouched');
+  // Exit code 3 when the run diverges: the finished run's checkpoint, its first D layer overflowing float32, makes the next loss NaN.
+  const diverging = join(dirname(dir), 'diverging');
+  cpSync(dir, diverging, { recursive: true });
+  const file = join(diverging, 'checkpoint.bin');
+  const bytes = readFileSync(file);
+  const kernel = unwrap(parseCheckpoint(bytes)).tensors.get('discriminator/0/kernel');
+  assert.ok(kernel && kernel.buffer === bytes.buffer, 'the kernel is a view of the file bytes');
+  kernel.fill(3e38);
+  writeFileSync(file, bytes);
+  const diverged = runScript('scripts/train.ts', ['--resume', diverging, '--epochs', '3'], 120_000);
+  assert.is(diverged.code, 3, diverged.stdout + diverged.stderr);
+  assert.match(diverged.stdout, /diverged: a loss became NaN or infinite at step 17/);
 });
 
 test('stdout closed mid-run (npm run train | head): the run stops after a step with a checkpoint, says so on stderr, exits 141; --resume finishes it', async () => {
@@ -205,28 +217,14 @@ test('stdout closed mid-run (npm run train | head): the run stops after a step w
 });
 
 test('exit codes of the script itself: 130 after SIGINT, 143 after SIGTERM, each with a checkpoint to resume', async () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  // Both at once: each is its own process.
+  await Promise.all((([['SIGINT', 130], ['SIGTERM', 143]] as const).map(async ([signal, code]) => {
     const dir = join(mkdtempSync(join(tmpdir(), `ganstream-${signal}-`)), 'run');
     const r = await runUntil(scriptArgs(dir), (out) => /epoch 1\/6/.test(out), signal);
     assert.equal([r.code, r.signal], [code, null], `${signal}: ${r.stdout.slice(-400)}`);
     assert.match(r.stdout, new RegExp(`${signal}: stopping after this step`));
     assert.ok(existsSync(join(dir, 'checkpoint.bin')), `${signal}: checkpoint written`);
-  }
-});
-
-test('exit code 3 when the run diverges: a resumed checkpoint whose first D layer overflows float32 makes the first loss NaN', () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'ganstream-diverge-')), 'run');
-  const first = runScript('scripts/train.ts', scriptArgs(dir, 1), 120_000);
-  assert.is(first.code, 0, first.stderr);
-  const file = join(dir, 'checkpoint.bin');
-  const bytes = readFileSync(file);
-  const kernel = unwrap(parseCheckpoint(bytes)).tensors.get('discriminator/0/kernel');
-  assert.ok(kernel && kernel.buffer === bytes.buffer, 'the kernel is a view of the file bytes');
-  kernel.fill(3e38);
-  writeFileSync(file, bytes);
-  const r = runScript('scripts/train.ts', ['--resume', dir, '--epochs', '2'], 120_000);
-  assert.is(r.code, 3, r.stdout + r.stderr);
-  assert.match(r.stdout, /diverged: a loss became NaN or infinite at step 9/);
+  })));
 });
 
 test('SIGKILL at seeded random moments, then --resume until done: the record holds every step exactly once', async () => {
