@@ -1,4 +1,5 @@
-"""Checks an executed notebook: no cell ended in an error, and every cell tagged "picture" shows at least one PNG.
+"""Checks an executed notebook: every code cell ran, none ended in an error, and every cell tagged
+"picture" shows at least one PNG ("pictures:N": at least N).
 
     python3 notebooks/check-outputs.py executed.ipynb
 """
@@ -23,8 +24,10 @@ for number, cell in enumerate(notebook["cells"], start=1):
             problems.append(f"cell {number} wrote an error to stderr: {''.join(output['text']).strip().splitlines()[0]}")
     images = sum(1 for o in outputs if "image/png" in o.get("data", {}))
     pictures += images
-    if "picture" in cell.get("metadata", {}).get("tags", []) and images == 0:
-        problems.append(f"cell {number} should show a picture and shows none")
+    tags = cell.get("metadata", {}).get("tags", [])
+    wanted = max([1 if "picture" in tags else 0] + [int(t.split(":")[1]) for t in tags if t.startswith("pictures:")])
+    if images < wanted:
+        problems.append(f"cell {number} should show {wanted} picture(s) and shows {images}")
 for problem in problems:
     print(f"notebook: {problem}")
 print(f"notebook: {pictures} pictures, {len(problems)} problems")
