@@ -1,11 +1,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runScript } from './helpers/cli.ts';
+import { runScriptAsync } from './helpers/cli.ts';
 
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
 
-test('npm run bench prints, last, one JSON line with the PyTorch reference\'s keys, and leaks no tensor', () => {
-  const r = runScript('scripts/bench.ts', ['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm']);
+// The bench runs do not depend on each other: they start together (their timings are not asserted).
+const bench = (args: string[]) => runScriptAsync('scripts/bench.ts', args);
+const runs = {
+  wasm: bench(['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm']),
+  naive: bench(['--arch', 'mlp-small', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'wasm', '--naive']),
+  cpu: bench(['--arch', 'mlp-small', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'cpu']),
+  bad: bench(['--steps', 'x']),
+  blas: bench(['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm-blas']),
+  conv: bench(['--arch', 'dcgan', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'wasm-blas']),
+};
+
+test('npm run bench prints, last, one JSON line with the PyTorch reference\'s keys, and leaks no tensor', async () => {
+  const r = await runs.wasm;
   assert.is(r.code, 0, r.stderr);
   const j = lastJson(r.stdout);
   for (const key of ['impl', 'backend', 'threads', 'arch', 'batchSize', 'steps', 'msPerStep', 'samplesPerSec', 'numTensorsBefore', 'numTensorsAfter', 'rssMB']) {
@@ -18,21 +29,21 @@ test('npm run bench prints, last, one JSON line with the PyTorch reference\'s ke
   assert.ok(Math.abs(j.samplesPerSec - (16 * 1000) / j.msPerStep) < 1);
 });
 
-test('--naive times the tf.layers step in the same run; the cpu backend still trains', () => {
-  const naive = runScript('scripts/bench.ts', ['--arch', 'mlp-small', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'wasm', '--naive']);
+test('--naive times the tf.layers step in the same run; the cpu backend still trains', async () => {
+  const naive = await runs.naive;
   assert.is(naive.code, 0, naive.stderr);
   const lines = naive.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   assert.equal(lines.map((l) => l.impl), ['tfjs-naive', 'ganstream']);
   assert.equal([lines[0].kernels, lines[1].kernels.length], [[], 9], 'naive without our kernels, ours with all of them');
   assert.match(naive.stdout, /speed-up over naive tfjs: \d+\.\dx/);
-  const cpu = runScript('scripts/bench.ts', ['--arch', 'mlp-small', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'cpu']);
+  const cpu = await runs.cpu;
   assert.is(cpu.code, 0, cpu.stderr);
   assert.equal([lastJson(cpu.stdout).backend, lastJson(cpu.stdout).kernels], ['cpu', []]);
-  assert.is(runScript('scripts/bench.ts', ['--steps', 'x']).code, 2);
+  assert.is((await runs.bad).code, 2);
 });
 
-test('--backend wasm-blas: the JSON line names the OpenBLAS library and its threads, and the same step on the plain wasm backend is timed beside it', () => {
-  const r = runScript('scripts/bench.ts', ['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm-blas']);
+test('--backend wasm-blas: the JSON line names the OpenBLAS library and its threads, and the same step on the plain wasm backend is timed beside it', async () => {
+  const r = await runs.blas;
   assert.is(r.code, 0, r.stderr);
   const j = lastJson(r.stdout);
   assert.equal([j.backend, j.threads], ['wasm', 1]);
@@ -44,8 +55,8 @@ test('--backend wasm-blas: the JSON line names the OpenBLAS library and its thre
   assert.is(j.numTensorsAfter, j.numTensorsBefore);
 });
 
-test('wasm-blas with convolutions (dcgan): OpenBLAS runs them too, on the single-threaded wasm build', () => {
-  const r = runScript('scripts/bench.ts', ['--arch', 'dcgan', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'wasm-blas']);
+test('wasm-blas with convolutions (dcgan): OpenBLAS runs them too, on the single-threaded wasm build', async () => {
+  const r = await runs.conv;
   assert.is(r.code, 0, r.stderr);
   const j = lastJson(r.stdout);
   assert.ok(j.blas, 'OpenBLAS does the products');

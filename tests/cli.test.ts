@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decodeTrainArgs } from '../src/cli/train-options.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
-import { runScript } from './helpers/cli.ts';
+import { runScript, runScriptAsync } from './helpers/cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganstream-cli-'));
 const configOf = (argv: string[]) => {
@@ -81,7 +81,7 @@ for (const [argv, message] of badInput) {
   });
 }
 
-test('the script: a bad flag, a missing dataset, a too-large batch, a non-empty --out: one line on stderr, exit 2, nothing created', () => {
+test('the script: a bad flag, a missing dataset, a too-large batch, a non-empty --out: one line on stderr, exit 2, nothing created', async () => {
   const full = join(tmp, 'full');
   mkdirSync(full);
   writeFileSync(join(full, 'keep.txt'), 'mine');
@@ -91,14 +91,15 @@ test('the script: a bad flag, a missing dataset, a too-large batch, a non-empty 
     [['--limit', '100', '--batch-size', '128'], /^error: --batch-size 128 is larger than the 100 images of the dataset \(--limit 100\): expected at most 100\n$/],
     [['--out', full], /^error: --out: folder .*full exists and is not empty \(1 entries\); choose another --out, --force to write into it, or --resume .*full to continue it\n$/],
   ];
-  for (const [argv, message] of cases) {
-    const out = join(tmp, `run-${argv[0].slice(2)}`);
-    const r = runScript('scripts/train.ts', argv.includes('--out') ? argv : [...argv, '--out', out]);
+  const outOf = (argv: string[]) => join(tmp, `run-${argv[0].slice(2)}`);
+  const ran = await Promise.all(cases.map(([argv]) => runScriptAsync('scripts/train.ts', argv.includes('--out') ? argv : [...argv, '--out', outOf(argv)])));
+  cases.forEach(([argv, message], i) => {
+    const r = ran[i];
     assert.is(r.code, 2, `${argv.join(' ')}: exit ${r.code}, stderr ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.is(r.stdout, '');
-    if (!argv.includes('--out')) assert.not.ok(existsSync(out), `${out} must not be created`);
-  }
+    if (!argv.includes('--out')) assert.not.ok(existsSync(outOf(argv)), `${outOf(argv)} must not be created`);
+  });
 });
 
 test('--force writes into a non-empty --out and keeps files that are not the run\'s', () => {
@@ -118,16 +119,17 @@ test('--help prints the flags and exits 0', () => {
   }
 });
 
-test('every script answers --help: usage on stdout, exit 0, nothing on stderr, nothing written', () => {
+test('every script answers --help: usage on stdout, exit 0, nothing on stderr, nothing written', async () => {
   const scripts = readdirSync('scripts').filter((f) => f.endsWith('.ts'));
   assert.ok(scripts.length >= 7, scripts.join(' '));
   const before = statSync('fixtures/streams/healthy.ndjson').mtimeMs;
-  for (const script of scripts) {
-    const r = runScript(join('scripts', script), ['--help']);
+  const ran = await Promise.all(scripts.map((script) => runScriptAsync(join('scripts', script), ['--help'])));
+  scripts.forEach((script, i) => {
+    const r = ran[i];
     assert.is(r.code, 0, `${script}: ${r.stderr}`);
     assert.is(r.stderr, '', script);
     assert.match(r.stdout, /^Usage: /, script);
-  }
+  });
   assert.is(statSync('fixtures/streams/healthy.ndjson').mtimeMs, before, 'make-fixtures --help wrote nothing');
 });
 
