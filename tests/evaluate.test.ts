@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { encodeIdx } from '../src/data/idx.ts';
 import { readSamples } from '../src/quality/samples.ts';
 import { gridPng } from '../src/streams/sinks/canvas.ts';
-import { runScript } from './helpers/cli.ts';
+import { runScript, runScriptAsync } from './helpers/cli.ts';
 import { unwrap } from './helpers/either.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganstream-evaluate-'));
@@ -43,7 +43,7 @@ test('scripts/evaluate.ts: scores IDX samples, prints one JSON line with --json 
   assert.equal(JSON.parse(readFileSync(`${path}.quality.json`, 'utf8')).fid, q.fid);
 });
 
-test('scripts/evaluate.ts: bad input is one line and exit 2, nothing written', () => {
+test('scripts/evaluate.ts: bad input is one line and exit 2, nothing written', async () => {
   const cases: [string[], string][] = [
     [[], 'expected exactly one of --model, --samples, --real, --untrained, got none (see --help)'],
     [['--real', '--samples', 'x'], 'expected exactly one of --model, --samples, --real, --untrained, got --samples and --real (see --help)'],
@@ -52,11 +52,11 @@ test('scripts/evaluate.ts: bad input is one line and exit 2, nothing written', (
     [['--untrained', 'wgan'], "--untrained: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, cgan, acgan, got 'wgan'"],
     [['--model', join(tmp, 'nothing')], `--model: no such file or folder: ${join(tmp, 'nothing')}`],
   ];
-  for (const [argv, message] of cases) {
-    const r = runScript('scripts/evaluate.ts', argv);
-    assert.is(r.stderr, `error: ${message}\n`, argv.join(' '));
-    assert.is(r.code, 2);
-  }
+  const ran = await Promise.all(cases.map(([argv]) => runScriptAsync('scripts/evaluate.ts', argv)));
+  cases.forEach(([argv, message], i) => {
+    assert.is(ran[i].stderr, `error: ${message}\n`, argv.join(' '));
+    assert.is(ran[i].code, 2);
+  });
   assert.not.ok(existsSync(join(tmp, 'none.idx.quality.json')));
 });
 

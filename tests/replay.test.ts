@@ -8,7 +8,7 @@ import { replayRecording } from '../src/cli/replay-run.ts';
 import { records, replay$ } from '../src/streams/sources/recording.ts';
 import { syntheticRun } from '../src/streams/sources/synthetic.ts';
 import { encodeEvent } from '../src/streams/events.ts';
-import { pngSize, runScript } from './helpers/cli.ts';
+import { pngSize, runScript, runScriptAsync } from './helpers/cli.ts';
 import { unwrap } from './helpers/either.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganstream-replay-'));
@@ -72,7 +72,7 @@ test('replay script: torn recording exits 0 with the bad lines on stderr and the
   assert.equal(pngSize(readFileSync(join(out, 'training_history.png'))), { width: 960, height: 640 });
 });
 
-test('replay script: a missing path, a file that is not NDJSON, a PNG, a file with no valid event: one line, exit 2, nothing written', () => {
+test('replay script: a missing path, a file that is not NDJSON, a PNG, a file with no valid event: one line, exit 2, nothing written', async () => {
   const garbage = join(tmp, 'garbage.ndjson');
   writeFileSync(garbage, 'hello\nworld\n');
   const noEvents = join(tmp, 'no-events.ndjson');
@@ -84,13 +84,13 @@ test('replay script: a missing path, a file that is not NDJSON, a PNG, a file wi
     [noEvents, /^error: .*no-events\.ndjson: no valid events in 2 lines \(line 1: .*\): expected a metrics\.ndjson written by ganstream\n$/],
     [tmp, /^error: folder .* holds no metrics\.ndjson: expected a run folder or a metrics file\n$/],
   ];
-  for (const [path, message] of cases) {
-    const out = join(tmp, `out-${cases.findIndex((c) => c[0] === path)}`);
-    const r = runScript('scripts/replay.ts', [path, '--out', out]);
-    assert.is(r.code, 2, `${path}: ${r.stderr}`);
-    assert.match(r.stderr, message);
-    assert.not.ok(existsSync(out), 'no output folder');
-  }
+  const outOf = (i: number) => join(tmp, `out-${i}`);
+  const ran = await Promise.all(cases.map(([path], i) => runScriptAsync('scripts/replay.ts', [path, '--out', outOf(i)])));
+  cases.forEach(([path, message], i) => {
+    assert.is(ran[i].code, 2, `${path}: ${ran[i].stderr}`);
+    assert.match(ran[i].stderr, message);
+    assert.not.ok(existsSync(outOf(i)), 'no output folder');
+  });
 });
 
 test('replay$ with a speed keeps the recorded spacing, divided by the speed', async () => {

@@ -8,7 +8,7 @@ import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { decodeEvent, milestoneFile, milestoneLabel, toGreyLevels, unpackPixels, type Milestone, type TrainingEvent } from '../src/streams/events.ts';
 import { milestoneNoise } from '../src/streams/sources/noise.ts';
-import { listedFiles, pngSize, runScript } from './helpers/cli.ts';
+import { listedFiles, pngSize, runScript, runScriptAsync } from './helpers/cli.ts';
 import { parseIdx } from '../src/data/idx.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { useWasm } from './helpers/tf.ts';
@@ -18,6 +18,17 @@ await useWasm();
 
 const dir = join(mkdtempSync(join(tmpdir(), 'ganstream-run-')), 'run');
 const ran = runScript('scripts/train.ts', ['--epochs', '2', '--limit', '512', '--batch-size', '64', '--milestones', '1', '--milestone-steps', '1,5,8', '--seed', '3', '--backend', 'wasm', '--out', dir], 300_000);
+
+// The scripts that read the finished run start together, while the tests below read its files.
+const png = join(dir, '..', 'new.png');
+const idxPath = join(dir, '..', 'new-images-idx3-ubyte');
+const later = {
+  replay: runScriptAsync('scripts/replay.ts', [dir, '--out', join(dir, '..', 'replayed')]),
+  png: runScriptAsync('scripts/generate.ts', ['--model', dir, '--count', '12', '--cols', '4', '--out', png, '--backend', 'wasm']),
+  idx: runScriptAsync('scripts/generate.ts', ['--model', join(dir, 'generator'), '--count', '12', '--format', 'idx', '--out', idxPath, '--backend', 'wasm']),
+  missing: runScriptAsync('scripts/generate.ts', ['--model', join(dir, 'nope')]),
+  empty: runScriptAsync('scripts/generate.ts', ['--model', join(dir, '..')]),
+};
 
 test('a 2-epoch run on 512 images finishes and says where it wrote', () => {
   assert.is(ran.code, 0, ran.stderr);
@@ -119,9 +130,9 @@ test('every epoch ends with a comparison of real and generated images scored by 
   assert.ok(m.diversity > 0 && m.realDiversity > 0.1);
 });
 
-test('replay of the real run: same summary as the one written live', () => {
+test('replay of the real run: same summary as the one written live', async () => {
   const out = join(dir, '..', 'replayed');
-  const r = runScript('scripts/replay.ts', [dir, '--out', out]);
+  const r = await later.replay;
   assert.is(r.code, 0, r.stderr);
   const live = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
   assert.match(r.stdout, new RegExp(`summary: completed, ${live.steps} steps, 2 epochs`));
@@ -129,14 +140,12 @@ test('replay of the real run: same summary as the one written live', () => {
   assert.ok(existsSync(join(out, 'training_history.png')));
 });
 
-test('generate: a PNG grid and an IDX file from the saved generator; the IDX parses back', () => {
-  const png = join(dir, '..', 'new.png');
-  const r = runScript('scripts/generate.ts', ['--model', dir, '--count', '12', '--cols', '4', '--out', png, '--backend', 'wasm']);
+test('generate: a PNG grid and an IDX file from the saved generator; the IDX parses back', async () => {
+  const r = await later.png;
   assert.is(r.code, 0, r.stderr);
   // 4 columns and 3 rows of 28 px at scale 2 with 2 px padding.
   assert.equal(pngSize(readFileSync(png)), { width: 4 * 58 + 2, height: 3 * 58 + 2 });
-  const idxPath = join(dir, '..', 'new-images-idx3-ubyte');
-  const again = runScript('scripts/generate.ts', ['--model', join(dir, 'generator'), '--count', '12', '--format', 'idx', '--out', idxPath, '--backend', 'wasm']);
+  const again = await later.idx;
   assert.is(again.code, 0, again.stderr);
   const parsed = unwrap(parseIdx(new Uint8Array(readFileSync(idxPath)), idxPath, 3));
   assert.equal(parsed.dims, [12, 28, 28]);
@@ -145,11 +154,11 @@ test('generate: a PNG grid and an IDX file from the saved generator; the IDX par
   assert.is(loaded.count, 12);
 });
 
-test('generate: a wrong path or a folder without a generator is one line and exit 2', () => {
-  const missing = runScript('scripts/generate.ts', ['--model', join(dir, 'nope')]);
+test('generate: a wrong path or a folder without a generator is one line and exit 2', async () => {
+  const missing = await later.missing;
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /^error: --model: no such file or folder: .*nope\n$/);
-  const empty = runScript('scripts/generate.ts', ['--model', join(dir, '..')]);
+  const empty = await later.empty;
   assert.is(empty.code, 2);
   assert.match(empty.stderr, /^error: --model: .* holds no generator \(expected .*generator\/model\.json or .*model\.json\)\n$/);
 });
