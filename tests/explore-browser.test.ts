@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { acganRun } from './helpers/acgan-run.ts';
-import { runScript } from './helpers/cli.ts';
+import { runScriptAsync } from './helpers/cli.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-explore-page-'));
@@ -82,6 +82,8 @@ test.before(async () => {
 });
 
 test('the runs folder links to the explore page; the page draws the same 7s as generate --digit 7 in Node', async () => {
+  const out = join(runsDir, 'sevens-images-idx3-ubyte');
+  const inNode = runScriptAsync('scripts/generate.ts', ['--model', join(runsDir, 'acgan'), '--digit', '7', '--count', '32', '--seed', '1', '--format', 'idx', '--out', out]);
   await page.goto(address);
   const link = page.locator('#runs li[data-run="acgan"] a.explore');
   assert.is(await link.getAttribute('href'), '/explore?run=acgan');
@@ -89,8 +91,7 @@ test('the runs folder links to the explore page; the page draws the same 7s as g
   await page.locator('#classes button[data-mode="7"]').click();
   await page.waitForFunction(() => /of class 7/.test(document.getElementById('grid-note')!.textContent ?? ''));
   const shown = await gridGrey();
-  const out = join(runsDir, 'sevens-images-idx3-ubyte');
-  const g = runScript('scripts/generate.ts', ['--model', join(runsDir, 'acgan'), '--digit', '7', '--count', '32', '--seed', '1', '--format', 'idx', '--out', out]);
+  const g = await inNode;
   assert.is(g.code, 0, g.stderr);
   const node = Array.from(readFileSync(out).subarray(16));
   assert.is(shown.length, node.length);
