@@ -36,15 +36,20 @@ function legend(ctx: CanvasRenderingContext2D, names: readonly string[], x: numb
   return cy + 14;
 }
 
+/** A white plot of `size` with its title and the classes' colour legend; returns the y where the plot below them starts. */
+function framed(ctx: CanvasRenderingContext2D, size: { width: number; height: number }, heading: string, names: readonly string[]): number {
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, size.width, size.height);
+  title(ctx, heading, 12, 10);
+  return legend(ctx, names, 12, 44, size.width - 24) + 10;
+}
+
 export const CLASS_TRACKS_SIZE = { width: 960, height: 560 } as const;
 
 /** One row per fixed noise point, one column per milestone, each cell coloured by the class the classifier saw there. */
 export function drawClassTracks(ctx: CanvasRenderingContext2D, t: ClassTracks, names: readonly string[]): void {
   const { width, height } = CLASS_TRACKS_SIZE;
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-  title(ctx, 'Which digit each of the fixed noise points showed at each milestone', 12, 10);
-  const top = legend(ctx, names, 12, 44, width - 24) + 8;
+  const top = framed(ctx, CLASS_TRACKS_SIZE, 'Which digit each of the fixed noise points showed at each milestone', names);
   const left = 70, right = 12, bottom = 58;
   const points = t.classes.length, steps = t.labels.length;
   if (points === 0 || steps === 0) return;
@@ -73,10 +78,7 @@ export const CLASS_SHARES_SIZE = { width: 960, height: 420 } as const;
 /** The share of samples the classifier put in each class, at each quality check, stacked: one column per check. */
 export function drawClassShares(ctx: CanvasRenderingContext2D, checks: readonly { label: string; histogram: readonly number[] }[], names: readonly string[]): void {
   const { width, height } = CLASS_SHARES_SIZE;
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-  title(ctx, 'Which digits G made at each quality check (share of the samples)', 12, 10);
-  const top = legend(ctx, names, 12, 44, width - 24) + 10;
+  const top = framed(ctx, CLASS_SHARES_SIZE, 'Which digits G made at each quality check (share of the samples)', names);
   const left = 50, bottom = 34, right = 12;
   if (checks.length === 0) return;
   const cw = (width - left - right) / checks.length;

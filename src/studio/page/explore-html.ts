@@ -1,17 +1,7 @@
 /** The explore page's layout and style (the studio's look). Its script, explore.js, is bundled from explore.ts. */
-export const EXPLORE_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ganstream studio: explore</title>
-<link rel="icon" href="data:,">
-<style>
-  :root { --ink: #1d1d1f; --muted: #5f6368; --line: #d7d9dd; --accent: #1f5fbf; --warn: #c62828; --bg: #f5f6f8; }
-  * { box-sizing: border-box; }
-  body { margin: 0; font: 17px/1.45 system-ui, sans-serif; color: var(--ink); background: var(--bg); }
-  header { display: flex; align-items: baseline; gap: 1.2em; padding: 0.6em 1.2em; background: #fff; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
-  header h1 { font-size: 1.3em; margin: 0; }
+import { pageHead } from './html.ts';
+
+export const EXPLORE_HTML = `${pageHead('ganstream studio: explore')}
   main { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1em; padding: 1em; align-items: start; }
   section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 0.8em 1em; margin-bottom: 1em; }
   h2 { font-size: 1.05em; margin: 0 0 0.5em; }

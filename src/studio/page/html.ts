@@ -1,10 +1,12 @@
-/** The studio's one page: its layout and style. The script (studio.js, bundled from main.ts) fills it in. */
-export const PAGE_HTML = `<!doctype html>
+/** The studio's page: its layout and style. The script (studio.js, bundled from main.ts) fills it in. */
+
+/** The head every studio page starts with, its colours, header and type included; the page's own rules follow. */
+export const pageHead = (title: string): string => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ganstream studio</title>
+<title>${title}</title>
 <link rel="icon" href="data:,">
 <style>
   :root { --ink: #1d1d1f; --muted: #5f6368; --line: #d7d9dd; --accent: #1f5fbf; --warn: #c62828; --bg: #f5f6f8; }
@@ -12,6 +14,9 @@ export const PAGE_HTML = `<!doctype html>
   body { margin: 0; font: 17px/1.45 system-ui, sans-serif; color: var(--ink); background: var(--bg); }
   header { display: flex; align-items: baseline; gap: 1.2em; padding: 0.6em 1.2em; background: #fff; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
   header h1 { font-size: 1.3em; margin: 0; }
+`;
+
+export const PAGE_HTML = `${pageHead('ganstream studio')}
   #status { font-variant-numeric: tabular-nums; }
   #status .state { font-weight: 600; }
   main { display: grid; grid-template-columns: minmax(300px, 360px) 1fr; gap: 1em; padding: 1em; }
