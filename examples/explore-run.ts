@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  between, classTracks, classesOf, decodeEvent, drawFrom, formatNovelty, loadDiscriminator, loadGenerator, loadRunSets,
-  measureNovelty, milestoneLabel, nearestTraining, normals, realness, saliency, scores, seeded, selectBackend, stacked,
-  stillHopping, trainedOn, unpackPixels,
+  between, classTracks, classesOf, decodeEvent, drawFrom, formatNovelty, limitDataset, loadDiscriminator, loadGenerator,
+  loadRunSets, measureNovelty, milestoneLabel, nearestTraining, normals, realness, saliency, scores, seeded, selectBackend,
+  stacked, stillHopping, trainedOn, unpackPixels,
 } from '../src/index.ts';
 
 const run = process.argv[2] ?? 'runs/my-run';
@@ -33,7 +33,7 @@ console.log(`D looks hardest at row ${Math.floor(top / 28)}, column ${top % 28}`
 const near = nearestTraining(two.subarray(0, 784), train, 3);
 console.log(`nearest training images: ${near.pixel.map((n) => `#${n.index} at ${n.distance.toFixed(2)}`).join(', ')}`);
 const made = drawFrom(g.right, normals(seeded(2, 2), 500 * g.right.noiseDim), 500, label && Array.from({ length: 500 }, (_, i) => i % 10));
-console.log(formatNovelty(measureNovelty(made, 500, { ...heldOut, count: 500, grey: heldOut.grey.subarray(0, 500 * 784) }, train).novelty));
+console.log(formatNovelty(measureNovelty(made, 500, limitDataset(heldOut, 500), train).novelty));
 
 // Which digit each fixed noise point showed at each milestone.
 const milestones = readFileSync(join(run, 'metrics.ndjson'), 'utf8').trim().split('\n').map(decodeEvent)

@@ -22,11 +22,11 @@ import { generate } from '../src/model/steps.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
 import { formatQuality } from '../src/quality/format.ts';
 import { quality, reference } from '../src/quality/quality.ts';
-import { imagesAt, imagesOf } from '../src/data/dataset.ts';
+import { imagesAt, imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
 import { referenceSet } from '../src/quality/judge.ts';
 import { readSamples } from '../src/quality/samples.ts';
-import { loadRunSets } from '../src/quality/run-sets.ts';
+import { runImages } from '../src/quality/run-sets.ts';
 import { measureNovelty } from '../src/explore/copying.ts';
 import { formatNovelty, NOVELTY_SAMPLES, type Novelty } from '../src/explore/novelty.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
@@ -141,12 +141,10 @@ const q = quality(classifier.right, reference(classifier.right, imagesOf(ref), r
 // Generated images only: is the generator copying? Its first NOVELTY_SAMPLES images and as many held-out real ones, each to its nearest training image.
 let copying: Novelty | null = null;
 if (f.model !== undefined || f.samples !== undefined) {
-  const sets = await loadRunSets({ dataset: datasetSpec, limit: typeof f.model === 'string' ? trainedOn(f.model)?.limit ?? null : null });
+  const sets = runImages({ dataset: datasetSpec, limit: typeof f.model === 'string' ? trainedOn(f.model)?.limit ?? null : null });
   if (E.isLeft(sets)) fail(sets.left);
   const m = Math.min(NOVELTY_SAMPLES, count);
-  const held = sets.right.heldOut;
-  const h = Math.min(NOVELTY_SAMPLES, held.count);
-  copying = measureNovelty(images.subarray(0, m * 784), m, { ...held, count: h, grey: held.grey.subarray(0, h * 784) }, sets.right.train).novelty;
+  copying = measureNovelty(images.subarray(0, m * 784), m, limitDataset(sets.right.heldOut, NOVELTY_SAMPLES), sets.right.train).novelty;
 }
 const seconds = (performance.now() - started) / 1000;
 const record = { what, classifier: set, real: ref.name, ...q, ...(copying ? { novelty: copying } : {}), seconds };

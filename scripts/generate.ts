@@ -11,13 +11,13 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { parseFlags } from '../src/cli/flags.ts';
-import { loadGenerator, trainedOn } from '../src/cli/saved-generator.ts';
+import { drawFrom, loadGenerator, trainedOn } from '../src/cli/saved-generator.ts';
 import { intAtLeast, intIn, intList, nonEmptyString, oneOf } from '../src/cli/values.ts';
 import { CLASSES } from '../src/model/condition.ts';
 import { encodeIdx } from '../src/data/idx.ts';
 import { MNIST } from '../src/data/load.ts';
 import { normals, seeded, Streams } from '../src/data/random.ts';
-import { pixelsOf } from '../src/data/dataset.ts';
+import { pixelsOf, scaled } from '../src/data/dataset.ts';
 import { between, PATHS, square, stacked } from '../src/explore/interpolate.ts';
 import { featureSet, nearestTraining } from '../src/explore/copying.ts';
 import { oneHotOf, softLabelGenerator } from '../src/explore/soft-label.ts';
@@ -89,7 +89,8 @@ const backend = await selectBackend(get('backend', 'auto'));
 if (E.isLeft(backend)) fail(backend.left);
 const loaded = await loadGenerator(modelPath);
 if (E.isLeft(loaded)) fail(loaded.left);
-const { model, noiseDim, rows, cols: width, classes } = loaded.right;
+const saved = loaded.right;
+const { model, noiseDim, rows, cols: width, classes } = saved;
 const pixels = rows * width;
 const unconditional = (flag: string) => fail(`--${flag}: ${modelPath} holds an unconditional generator (one input, noise): expected a generator trained with --arch cgan or acgan`);
 
@@ -104,13 +105,9 @@ function write(grey: Uint8Array, count: number, gridCols: number, labels: Uint8A
 
 /** Images of noise [n * noiseDim]: with class numbers, or with class weights ([n * classes], a conditional generator's soft labels). */
 function draw(noise: Float32Array, n: number, labels: Uint8Array | Float32Array | null): Uint8Array {
-  const soft = labels instanceof Float32Array ? softLabelGenerator(model, noiseDim, classes) : null;
-  return toGreyLevels(tf.tidy(() => {
-    const z = tf.tensor2d(noise, [n, noiseDim]);
-    if (labels === null) return (model.predict(z) as tf.Tensor).dataSync() as Float32Array;
-    if (soft) return (soft.predict([z, tf.tensor2d(labels, [n, classes])]) as tf.Tensor).dataSync() as Float32Array;
-    return (model.predict([z, tf.tensor2d(Array.from(labels), [n, 1])]) as tf.Tensor).dataSync() as Float32Array;
-  }));
+  if (!(labels instanceof Float32Array)) return toGreyLevels(drawFrom(saved, noise, n, labels ?? undefined));
+  const soft = softLabelGenerator(model, noiseDim, classes)!;
+  return toGreyLevels(tf.tidy(() => (soft.predict([tf.tensor2d(noise, [n, noiseDim]), tf.tensor2d(labels, [n, classes])]) as tf.Tensor).dataSync() as Float32Array));
 }
 
 if (given('label-walk')) {
@@ -174,7 +171,7 @@ if (given('nearest')) {
   const features = by === 'features' ? { set: featureSet(featuresOf(classifier), train, FEATURES), of: featuresOf(classifier) } : undefined;
   const rowsShown = Array.from({ length: shown }, (_, i) => {
     const image = grey.subarray(i * pixels, (i + 1) * pixels);
-    const found = nearestTraining(Float32Array.from(image, (g) => g / 127.5 - 1), train, k, features);
+    const found = nearestTraining(Float32Array.from(image, scaled), train, k, features);
     const list = features ? found.feature! : found.pixel;
     const near = new Uint8Array((k + 1) * pixels);
     near.set(image);

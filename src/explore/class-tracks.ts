@@ -3,6 +3,7 @@
  * the same noise points all run long, so a point whose class keeps changing is mode hopping, and
  * many points settling on one class is collapse. Plain TypeScript: the classifier is a function.
  */
+import { scaled } from '../data/dataset.ts';
 
 export interface MilestoneImages {
   /** The milestone's label (epoch 3, step 200). */
@@ -27,7 +28,7 @@ export function classTracks(milestones: readonly MilestoneImages[], classify: (i
   const points = milestones.length ? Math.min(...milestones.map((m) => m.count)) : 0;
   const byMilestone = milestones.map((m) => {
     const pixels = m.grey.length / m.count;
-    const images = Float32Array.from(m.grey.subarray(0, points * pixels), (g) => g / 127.5 - 1);
+    const images = Float32Array.from(m.grey.subarray(0, points * pixels), scaled);
     return classify(images, points);
   });
   const classes = Array.from({ length: points }, (_, p) => Uint8Array.from(byMilestone, (c) => c[p]));

@@ -4,7 +4,7 @@
  */
 import type { Matrix } from 'ml-matrix';
 import { classify, CLASSES, FEATURES, type Classifier } from './classifier.ts';
-import { classifierScore, coverage, frechetDistance, moments, precisionRecall, recognisable, type Coverage } from './metrics.ts';
+import { argmaxes, classifierScore, coverage, frechetDistance, moments, precisionRecall, recognisable, type Coverage } from './metrics.ts';
 
 /** The real side of every comparison, computed once. */
 export interface Reference {
@@ -70,11 +70,10 @@ export function fidByClass(ref: Reference, referenceLabels: Uint8Array, features
 export function intendedAccuracy(probs: Float32Array, labels: Uint8Array, classes: number): { overall: number; byClass: number[] } {
   const hits = new Array<number>(classes).fill(0);
   const asked = new Array<number>(classes).fill(0);
+  const seen = argmaxes(probs, labels.length, classes);
   for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (probs[i * classes + c] > probs[i * classes + best]) best = c;
     asked[labels[i]]++;
-    if (best === labels[i]) hits[labels[i]]++;
+    if (seen[i] === labels[i]) hits[labels[i]]++;
   }
   return { overall: hits.reduce((a, b) => a + b, 0) / labels.length, byClass: hits.map((h, c) => h / asked[c]) };
 }

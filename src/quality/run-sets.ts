@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { limitDataset, type Dataset } from '../data/dataset.ts';
 import { classNames, loadDataset } from '../data/load.ts';
-import { classifierDir, classify, FEATURES, loadClassifier, type Classifier } from './classifier.ts';
+import { CLASSES, classifierDir, classify, loadClassifier, type Classifier } from './classifier.ts';
 import { classifierSetFor, heldOut } from './real-sets.ts';
 import { argmaxes } from './metrics.ts';
 
@@ -21,26 +21,28 @@ export interface RunSets {
   readonly classNames: string[];
 }
 
-export async function loadRunSets(config: { readonly dataset: string; readonly limit: number | null }): Promise<E.Either<string, RunSets>> {
+type RunConfig = { readonly dataset: string; readonly limit: number | null };
+
+/** The images alone: what the novelty figure needs. */
+export function runImages(config: RunConfig): E.Either<string, Pick<RunSets, 'train' | 'heldOut'>> {
   const train = loadDataset(config.dataset);
   if (E.isLeft(train)) return train;
   const set = classifierSetFor(config.dataset);
   const held = heldOut(set === 'digits' ? 'mnist' : set);
   if (E.isLeft(held)) return held;
-  const c = await loadClassifier(classifierDir(set));
+  return E.right({ train: config.limit === null ? train.right : limitDataset(train.right, config.limit), heldOut: held.right });
+}
+
+export async function loadRunSets(config: RunConfig): Promise<E.Either<string, RunSets>> {
+  const images = runImages(config);
+  if (E.isLeft(images)) return images;
+  const c = await loadClassifier(classifierDir(classifierSetFor(config.dataset)));
   if (E.isLeft(c)) return c;
-  return E.right({
-    train: config.limit === null ? train.right : limitDataset(train.right, config.limit),
-    heldOut: held.right,
-    classifier: c.right,
-    classNames: classNames(train.right.name),
-  });
+  return E.right({ ...images.right, classifier: c.right, classNames: classNames(images.right.train.name) });
 }
 
 /** The classifier's features of images in [-1, 1] (for the feature-space neighbours). */
 export const featuresOf = (c: Classifier) => (images: Float32Array, count: number): Float32Array => classify(c, images, count).features;
 
 /** The classifier's class for each image in [-1, 1]. */
-export const classesOf = (c: Classifier) => (images: Float32Array, count: number): Uint8Array => argmaxes(classify(c, images, count).probs, count, 10);
-
-export { FEATURES };
+export const classesOf = (c: Classifier) => (images: Float32Array, count: number): Uint8Array => argmaxes(classify(c, images, count).probs, count, CLASSES);

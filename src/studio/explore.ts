@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { drawSamples, loadGenerator } from '../cli/saved-generator.ts';
-import { pixelsOf } from '../data/dataset.ts';
+import { limitDataset, pixelsOf, scaled } from '../data/dataset.ts';
 import { permutation, seeded } from '../data/random.ts';
 import { classTracks, type ClassTracks } from '../explore/class-tracks.ts';
 import { featureSet, measureNovelty, nearestTraining, type NearestTraining } from '../explore/copying.ts';
@@ -18,10 +18,12 @@ import type { PointSet } from '../explore/neighbours.ts';
 import { histogram, NOVELTY_SAMPLES, type Novelty } from '../explore/novelty.ts';
 import { FEATURES } from '../quality/classifier.ts';
 import { classesOf, featuresOf, loadRunSets, type RunSets } from '../quality/run-sets.ts';
-import { decodeEvent, milestoneLabel, packPixels, unpackPixels, type RunStarted, type TrainingEvent } from '../streams/events.ts';
+import { decodeEvent, milestoneLabel, packPixels, unpackPixels, type TrainingEvent } from '../streams/events.ts';
 import { lines } from '../streams/sources/recording.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
 import type { Rejection } from './requests.ts';
+import { runStarted } from './runs.ts';
+import { pick } from '../quality/real-sets.ts';
 
 const NOVELTY_BINS = 40;
 
@@ -45,7 +47,7 @@ export class Explorer {
   constructor(private readonly runsDir: string) {}
 
   /** A run's recorded events (the record's lines that decode). */
-  events(name: string): TrainingEvent[] {
+  private events(name: string): TrainingEvent[] {
     const out: TrainingEvent[] = [];
     for (const line of lines(join(this.runsDir, name, METRICS_FILE))) {
       const e = decodeEvent(line);
@@ -54,12 +56,8 @@ export class Explorer {
     return out;
   }
 
-  private started(name: string): RunStarted | null {
-    return this.events(name).find((e): e is RunStarted => e.type === 'run-started') ?? null;
-  }
-
   private async setsOf(name: string): Promise<E.Either<Rejection, RunSets>> {
-    const started = this.started(name);
+    const started = runStarted(this.runsDir, name);
     if (!started) return E.left(unprocessable(`run '${name}' has no run-started line in its record`));
     const key = `${started.config.dataset}|${started.config.limit}`;
     if (!this.sets.has(key)) this.sets.set(key, loadRunSets(started.config));
@@ -74,11 +72,8 @@ export class Explorer {
     const sets = await this.setsOf(name);
     if (E.isLeft(sets)) return sets;
     const { train, classNames } = sets.right;
-    const picked = Array.from(permutation(seeded(seed, 31), train.count).subarray(0, Math.min(count, train.count)));
-    const p = pixelsOf(train);
-    const grey = new Uint8Array(picked.length * p);
-    picked.forEach((k, i) => grey.set(train.grey.subarray(k * p, (k + 1) * p), i * p));
-    return E.right({ rows: train.rows, cols: train.cols, count: picked.length, pixels: packPixels(grey), labels: train.labels ? picked.map((k) => train.labels![k]) : null, names: classNames });
+    const picked = pick(train, Array.from(permutation(seeded(seed, 31), train.count).subarray(0, Math.min(count, train.count))));
+    return E.right({ rows: train.rows, cols: train.cols, count: picked.count, pixels: packPixels(picked.grey), labels: picked.labels ? Array.from(picked.labels) : null, names: classNames });
   }
 
   /** The k nearest training images of one image (grey levels), in pixel space and in the classifier's feature space. */
@@ -89,7 +84,7 @@ export class Explorer {
     if (grey.length !== pixelsOf(train)) return E.left({ status: 400, message: `nearest: an image of ${grey.length} pixels, expected ${pixelsOf(train)} (${train.rows}x${train.cols})` });
     const key = `${train.name}|${train.count}`;
     if (!this.features.has(key)) this.features.set(key, featureSet(featuresOf(classifier), train, FEATURES));
-    const image = Float32Array.from(grey, (g) => g / 127.5 - 1);
+    const image = Float32Array.from(grey, scaled);
     const found: NearestTraining = nearestTraining(image, train, k, { set: this.features.get(key)!, of: featuresOf(classifier) });
     const shown = (list: NearestTraining['pixel']): NeighbourShown[] => list.map((n) => ({
       index: n.index, distance: n.distance, label: train.labels ? train.labels[n.index] : null,
@@ -111,9 +106,7 @@ export class Explorer {
     if (E.isLeft(g)) return E.left(unprocessable(g.left));
     try {
       const { images } = drawSamples(g.right, NOVELTY_SAMPLES, seeded(1, 21));
-      const held = sets.right.heldOut;
-      const heldOut = { ...held, count: Math.min(NOVELTY_SAMPLES, held.count), grey: held.grey.subarray(0, Math.min(NOVELTY_SAMPLES, held.count) * pixelsOf(held)) };
-      const m = measureNovelty(images, NOVELTY_SAMPLES, heldOut, sets.right.train);
+      const m = measureNovelty(images, NOVELTY_SAMPLES, limitDataset(sets.right.heldOut, NOVELTY_SAMPLES), sets.right.train);
       const hi = Math.max(...m.generated, ...m.heldOut) * 1.02 || 1;
       const shown = { novelty: m.novelty, lo: 0, hi, generated: histogram(m.generated, NOVELTY_BINS, 0, hi), heldOut: histogram(m.heldOut, NOVELTY_BINS, 0, hi) };
       this.novelties.set(name, { at, shown });

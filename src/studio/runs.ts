@@ -59,6 +59,17 @@ export function describeRunFolder(runsDir: string, name: string): RunListing | n
   };
 }
 
+/** A run folder's run-started event, reading its record only as far as that line (the first, in every record ganstream writes); null without one. */
+export function runStarted(runsDir: string, name: string): RunStarted | null {
+  const file = join(runsDir, name, METRICS_FILE);
+  if (!existsSync(file)) return null;
+  for (const line of lines(file)) {
+    const decoded = decodeEvent(line);
+    if (E.isRight(decoded) && decoded.right.type === 'run-started') return decoded.right;
+  }
+  return null;
+}
+
 /** Every run folder with a record, newest first. */
 export function listRuns(runsDir: string): RunListing[] {
   if (!existsSync(runsDir)) return [];

@@ -18,7 +18,7 @@ import type { LiveMessage } from './live-run.ts';
 import { PRESETS } from './presets.ts';
 import { bodyError, checkRunName, NearestRequest, ResumeRequest, StartRequest, StepRequest, type Rejection } from './requests.ts';
 import { Explorer } from './explore.ts';
-import { describeRunFolder, listRuns, recordText } from './runs.ts';
+import { listRuns, recordText, runStarted } from './runs.ts';
 import type { Studio } from './studio.ts';
 
 export interface PageAssets {
@@ -98,7 +98,7 @@ export function studioApp(studio: Studio, assets: PageAssets): Hono {
   const recorded = (c: Context): E.Either<Rejection, string> => {
     const name = checkRunName(c.req.param('name') ?? '');
     if (E.isLeft(name)) return name;
-    return describeRunFolder(runsDir, name.right) ? name : E.left({ status: 404, message: `no run '${name.right}' in the runs folder` });
+    return runStarted(runsDir, name.right) ? name : E.left({ status: 404, message: `no run '${name.right}' in the runs folder` });
   };
 
   app.get('/api/runs/:name/record', (c) => {

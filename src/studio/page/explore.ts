@@ -14,6 +14,7 @@ import { realness, saliency, scores, type Realness } from '../../explore/discrim
 import { oneHotOf, softLabelGenerator } from '../../explore/soft-label.ts';
 import type { Novelty } from '../../explore/novelty.ts';
 import { normals, seeded, Streams } from '../../data/random.ts';
+import { scaled } from '../../data/dataset.ts';
 import { toGreyLevels, unpackPixels } from '../../streams/events.ts';
 
 interface Listing { name: string; arch: string; dataset: string; steps: number; hasGenerator: boolean }
@@ -69,7 +70,7 @@ function draw(z: Float32Array, n: number, classOf: Uint8Array | null): Uint8Arra
   return toGreyLevels(images);
 }
 
-const asImages = (g: Uint8Array) => Float32Array.from(g, (v) => v / 127.5 - 1);
+const asImages = (g: Uint8Array) => Float32Array.from(g, scaled);
 
 // ---- the grid: the same noise as `npm run generate -- --seed N` draws ----
 
