@@ -6,12 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { resolve } from 'node:path';
+import { hostname, networkInterfaces } from 'node:os';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { parseFlags } from '../src/cli/flags.ts';
 import { intIn, nonEmptyString } from '../src/cli/values.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { buildPage } from '../src/studio/bundle.ts';
+import { allowedHostNames } from '../src/studio/guard.ts';
 import { studioApp } from '../src/studio/server.ts';
 import { Studio } from '../src/studio/studio.ts';
 
@@ -20,7 +22,9 @@ const HELP = `Usage: npm run studio -- [flags]     (also: deno task studio)
 Starts the studio, a page to set up, start, watch and steer training runs, and to replay them,
 and prints its address. Runs started there are run folders like the CLI's (--resume continues them).
 
-  --host HOST   address to listen on (default 127.0.0.1: this machine only)
+  --host HOST   address to listen on (default 127.0.0.1: this machine only); the studio
+                answers requests naming this address or a loopback name in their Host
+                header, and API requests from its own page or from non-browser clients
   --port N      port (default 4000; 0 picks a free one)
   --runs DIR    the runs folder (default runs): where runs are written and listed
   --no-quality  no quality checks during runs (they load the evaluator's classifier)
@@ -56,7 +60,8 @@ if (E.isLeft(backend)) fail(backend.left);
 const page = await buildPage();
 if (E.isLeft(page)) fail(page.left, 1);
 const studio = new Studio({ runsDir, backend: backend.right, quality: flags.right['no-quality'] !== true });
-const app = studioApp(studio, page.right);
+const interfaces = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+const app = studioApp(studio, page.right, allowedHostNames(host, [...interfaces, hostname()]));
 
 type Closer = { close: () => Promise<void> | void; port: number };
 async function listen(): Promise<Closer> {

@@ -19,7 +19,7 @@ await useWasm();
 const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-studio-'));
 const outside = mkdtempSync(join(tmpdir(), 'ganstream-outside-'));
 const studio = new Studio({ runsDir, backend: { name: 'wasm', threads: 1, kernels: [] }, quality: false });
-const app = studioApp(studio, { html: PAGE_HTML, script: 'console.log("page")', exploreHtml: '<p>explore</p>', exploreScript: 'console.log("explore")' });
+const app = studioApp(studio, { html: PAGE_HTML, script: 'console.log("page")', exploreHtml: '<p>explore</p>', exploreScript: 'console.log("explore")' }, ['localhost']);
 const small = { dataset: 'mnist-small', limit: '256', 'batch-size': '32', epochs: '2', milestones: '1', 'milestone-steps': '0', 'snapshot-every': '4' };
 
 const post = (path: string, body: unknown, raw = false) =>

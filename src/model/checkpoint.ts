@@ -88,11 +88,10 @@ export interface Checkpoint<R> {
   readonly tensors: ReadonlyMap<string, Float32Array>;
 }
 
-/** Bytes back into a checkpoint, or a one-line reason they are not one. `run` is returned unchecked. */
-export function parseCheckpoint(bytes: Uint8Array): E.Either<string, Checkpoint<unknown>> {
+/** The header at the start of a checkpoint's bytes (which may stop after it), or a one-line reason it is not one. */
+export function parseCheckpointHeader(bytes: Uint8Array): E.Either<string, CheckpointHeader<unknown>> {
   if (bytes.length < 8 || Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== MAGIC) return E.left('not a ganstream checkpoint (no GSCK signature)');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const length = view.getUint32(4, true);
+  const length = checkpointHeaderLength(bytes);
   if (8 + length > bytes.length) return E.left(`truncated: header of ${length} bytes, file of ${bytes.length}`);
   let header: CheckpointHeader<unknown>;
   try {
@@ -104,6 +103,18 @@ export function parseCheckpoint(bytes: Uint8Array): E.Either<string, Checkpoint<
   const scalarsOk = (o: OptimizerScalars | undefined) => typeof o?.iterations === 'number' && typeof o?.lr === 'number';
   if (!scalarsOk(header.optimizers?.generator) || !scalarsOk(header.optimizers?.discriminator)) return E.left('header has no optimizer state');
   if (header.version !== CHECKPOINT_VERSION) return E.left(`checkpoint version ${JSON.stringify(header.version)}, expected ${CHECKPOINT_VERSION}`);
+  return E.right(header);
+}
+
+/** The header's length in bytes, from a checkpoint's first 8 bytes. */
+export const checkpointHeaderLength = (bytes: Uint8Array): number => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
+
+/** Bytes back into a checkpoint, or a one-line reason they are not one. `run` is returned unchecked. */
+export function parseCheckpoint(bytes: Uint8Array): E.Either<string, Checkpoint<unknown>> {
+  const parsed = parseCheckpointHeader(bytes);
+  if (E.isLeft(parsed)) return parsed;
+  const header = parsed.right;
+  const length = checkpointHeaderLength(bytes);
   const sizes = header.tensors.map((t) => (Array.isArray(t.shape) ? (t.shape as number[]).reduce((a: number, b: number) => a * b, 1) : Number.NaN));
   const floats = sizes.reduce((a, b) => a + b, 0);
   const dataStart = align4(8 + length);

@@ -18,11 +18,10 @@ import type { PointSet } from '../explore/neighbours.ts';
 import { histogram, NOVELTY_SAMPLES, type Novelty } from '../explore/novelty.ts';
 import { FEATURES } from '../quality/classifier.ts';
 import { classesOf, featuresOf, loadRunSets, type RunSets } from '../quality/run-sets.ts';
-import { decodeEvent, milestoneLabel, packPixels, unpackPixels, type TrainingEvent } from '../streams/events.ts';
-import { lines } from '../streams/sources/recording.ts';
+import { milestoneLabel, packPixels, unpackPixels } from '../streams/events.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
 import type { Rejection } from './requests.ts';
-import { runStarted } from './runs.ts';
+import { eventsOf, readRunStarted } from './runs.ts';
 import { pick } from '../quality/real-sets.ts';
 
 const NOVELTY_BINS = 40;
@@ -46,19 +45,10 @@ export class Explorer {
 
   constructor(private readonly runsDir: string) {}
 
-  /** A run's recorded events (the record's lines that decode). */
-  private events(name: string): TrainingEvent[] {
-    const out: TrainingEvent[] = [];
-    for (const line of lines(join(this.runsDir, name, METRICS_FILE))) {
-      const e = decodeEvent(line);
-      if (E.isRight(e)) out.push(e.right);
-    }
-    return out;
-  }
-
   private async setsOf(name: string): Promise<E.Either<Rejection, RunSets>> {
-    const started = runStarted(this.runsDir, name);
-    if (!started) return E.left(unprocessable(`run '${name}' has no run-started line in its record`));
+    const read = readRunStarted(join(this.runsDir, name, METRICS_FILE));
+    if (E.isLeft(read)) return E.left(unprocessable(`run '${name}': ${read.left}, so the images it trained on are unknown`));
+    const started = read.right;
     const key = `${started.config.dataset}|${started.config.limit}`;
     if (!this.sets.has(key)) this.sets.set(key, loadRunSets(started.config));
     const sets = await this.sets.get(key)!;
@@ -120,7 +110,7 @@ export class Explorer {
   async tracks(name: string): Promise<E.Either<Rejection, TracksShown>> {
     const sets = await this.setsOf(name);
     if (E.isLeft(sets)) return sets;
-    const events = this.events(name);
+    const events = await eventsOf(this.runsDir, name, ['milestone', 'quality']);
     const milestones = events.filter((e) => e.type === 'milestone').map((m) => ({ label: milestoneLabel(m), step: m.step, grey: unpackPixels(m), count: m.count }));
     const t = classTracks(milestones, classesOf(sets.right.classifier));
     const checks = events.flatMap((e) => (e.type === 'quality' ? [{ label: `epoch ${e.epoch}`, histogram: e.histogram }] : []));

@@ -1,76 +1,116 @@
 /**
  * The runs folder as the studio sees it: each run folder's name, what it trained and how far, and
- * what can be done with it (replay, resume, download the generator). Reads only.
+ * what can be done with it (replay, resume, download the generator). Reads only, and only bounded
+ * parts of each record: its first line (the run-started event) and its last MiB (how far it got,
+ * how it ended), so a record of any size lists as fast as a small one. A run whose record cannot
+ * be read is listed all the same, with the reason.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
+import { checkpointHeaderLength, parseCheckpointHeader } from '../model/checkpoint.ts';
 import { CHECKPOINT_FILE } from '../streams/checkpoint-run.ts';
-import { decodeEvent, stepOf, type RunStarted } from '../streams/events.ts';
-import { lines } from '../streams/sources/recording.ts';
+import { decodeEvent, stepOf, type RunStarted, type TrainingEvent } from '../streams/events.ts';
+import { firstLine, isOverLong, lastLines, linesAsync, overLongReason } from '../streams/sources/lines.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
 
 export interface RunListing {
   readonly name: string;
-  readonly arch: string;
-  readonly dataset: string;
+  /** What the run trained; null when its record cannot be read (see `problem`). */
+  readonly arch: string | null;
+  readonly dataset: string | null;
+  /** When the run started (the folder's time when the record does not say). */
   readonly startedAt: string;
   readonly epochs: number;
   readonly totalSteps: number;
   /** The last step recorded. */
   readonly steps: number;
-  /** How the record ends: completed, interrupted, diverged, or open (no run-ended: running, or killed). */
-  readonly status: 'completed' | 'interrupted' | 'diverged' | 'open';
+  /** How the record ends: completed, interrupted, diverged, open (no run-ended: running, or killed), or unreadable. */
+  readonly status: 'completed' | 'interrupted' | 'diverged' | 'open' | 'unreadable';
   readonly resumable: boolean;
   readonly hasGenerator: boolean;
+  /** Why the record cannot be read (the run is listed, and its saved networks served, all the same); null when it can. */
+  readonly problem: string | null;
 }
 
-/** One run folder's listing, or null when it holds no readable record. */
+/** How much of a record's end the listing reads: about 3,000 step lines. */
+export const TAIL_BYTES = 1 << 20;
+/** The most of a checkpoint read for its header (the header is a few kB). */
+const CHECKPOINT_HEADER_BYTES = 1 << 20;
+
+/** A record's run-started event, from its first line alone (the first, in every record ganstream writes), or why there is none. */
+export function readRunStarted(file: string): E.Either<string, RunStarted> {
+  if (!existsSync(file)) return E.left(`it has no ${METRICS_FILE}`);
+  const first = firstLine(file);
+  if (first === null || (!isOverLong(first) && first.trim() === '')) return E.left('its record is empty (stopped before its first line was written?)');
+  if (isOverLong(first)) return E.left(`its record's first line is ${overLongReason(first)}`);
+  const decoded = decodeEvent(first);
+  if (E.isLeft(decoded)) return E.left(`its record's first line is not an event (${decoded.left})`);
+  if (decoded.right.type !== 'run-started') return E.left(`its record's first line is a ${decoded.right.type} event, expected run-started`);
+  return E.right(decoded.right);
+}
+
+/** The epochs in a checkpoint's run configuration, reading its header alone; null when it has none. */
+function checkpointEpochs(file: string): number | null {
+  const fd = openSync(file, 'r');
+  try {
+    const start = Buffer.alloc(8);
+    if (readSync(fd, start, 0, 8, 0) < 8) return null;
+    const length = checkpointHeaderLength(start);
+    if (length > CHECKPOINT_HEADER_BYTES) return null;
+    const bytes = Buffer.alloc(8 + length);
+    readSync(fd, bytes, 0, bytes.length, 0);
+    const header = parseCheckpointHeader(bytes);
+    const epochs = E.isRight(header) ? (header.right.run as { config?: { epochs?: unknown } } | null)?.config?.epochs : null;
+    return typeof epochs === 'number' && Number.isInteger(epochs) && epochs > 0 ? epochs : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One run folder's listing, or null when it holds neither a record nor a saved generator. */
 export function describeRunFolder(runsDir: string, name: string): RunListing | null {
   const dir = join(runsDir, name);
   const file = join(dir, METRICS_FILE);
-  if (!existsSync(file)) return null;
-  let started: RunStarted | null = null;
+  const hasGenerator = existsSync(join(dir, 'generator', 'model.json'));
+  if (!existsSync(file) && !hasGenerator) return null;
+  const checkpoint = join(dir, CHECKPOINT_FILE);
+  const started = readRunStarted(file);
+  if (E.isLeft(started)) {
+    return {
+      name, arch: null, dataset: null, startedAt: statSync(dir).mtime.toISOString(), epochs: 0, totalSteps: 0, steps: 0,
+      status: 'unreadable', resumable: false, hasGenerator, problem: started.left,
+    };
+  }
+  const s = started.right;
   let steps = 0;
-  let totalSteps = 0;
-  let epochs = 0;
   let status: RunListing['status'] = 'open';
-  for (const line of lines(file)) {
+  let resumed: { epochs: number; totalSteps: number } | null = null;
+  for (const line of lastLines(file, TAIL_BYTES)) {
     const decoded = decodeEvent(line);
     if (E.isLeft(decoded)) continue;
-    const e = decoded.right;
-    if (e.type === 'run-started') { started = e; totalSteps = e.totalSteps; epochs = e.config.epochs; }
-    if (e.type === 'run-resumed') { totalSteps = e.totalSteps; epochs = e.epochs; status = 'open'; }
+    const e: TrainingEvent = decoded.right;
+    if (e.type === 'run-resumed') { resumed = { epochs: e.epochs, totalSteps: e.totalSteps }; status = 'open'; }
     if (e.type === 'run-ended') status = e.status;
     steps = Math.max(steps, stepOf(e));
   }
-  if (started === null) return null;
+  const resumable = existsSync(checkpoint);
+  // A resume further back than the tail: the checkpoint's configuration has its epochs.
+  const epochs = resumed?.epochs ?? (resumable ? checkpointEpochs(checkpoint) : null) ?? s.config.epochs;
   return {
-    name,
-    arch: started.config.arch,
-    dataset: started.dataset.name,
-    startedAt: started.startedAt,
-    epochs,
-    totalSteps,
-    steps,
-    status,
-    resumable: existsSync(join(dir, CHECKPOINT_FILE)),
-    hasGenerator: existsSync(join(dir, 'generator', 'model.json')),
+    name, arch: s.config.arch, dataset: s.dataset.name, startedAt: s.startedAt,
+    epochs, totalSteps: resumed?.totalSteps ?? (epochs === s.config.epochs ? s.totalSteps : epochs * s.stepsPerEpoch), steps, status, resumable, hasGenerator, problem: null,
   };
 }
 
-/** A run folder's run-started event, reading its record only as far as that line (the first, in every record ganstream writes); null without one. */
+/** A run folder's run-started event, or null without one (see readRunStarted for why). */
 export function runStarted(runsDir: string, name: string): RunStarted | null {
-  const file = join(runsDir, name, METRICS_FILE);
-  if (!existsSync(file)) return null;
-  for (const line of lines(file)) {
-    const decoded = decodeEvent(line);
-    if (E.isRight(decoded) && decoded.right.type === 'run-started') return decoded.right;
-  }
-  return null;
+  const started = readRunStarted(join(runsDir, name, METRICS_FILE));
+  return E.isRight(started) ? started.right : null;
 }
 
-/** Every run folder with a record, newest first. */
+/** Every run folder with a record or a saved generator, newest first. */
 export function listRuns(runsDir: string): RunListing[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
@@ -80,5 +120,53 @@ export function listRuns(runsDir: string): RunListing[] {
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
-/** A run's record as its lines, for the page's replay. */
-export const recordText = (runsDir: string, name: string): string => readFileSync(join(runsDir, name, METRICS_FILE), 'utf8');
+/**
+ * A run's record as a stream of its lines (each ending in a newline) that can be events: over-long
+ * lines and lines that are not JSON objects are left out, here, at the cost of a look at their
+ * first character; the page decodes the rest with the codecs and skips what does not decode.
+ */
+export function recordStream(runsDir: string, name: string): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const source = linesAsync(join(runsDir, name, METRICS_FILE));
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        const next = await source.next();
+        if (next.done) { controller.close(); return; }
+        const line = next.value;
+        if (isOverLong(line) || !line.startsWith('{')) continue;
+        controller.enqueue(encoder.encode(`${line}\n`));
+        return;
+      }
+    },
+    async cancel() { await source.return(undefined); },
+  });
+}
+
+/** A file of a run folder as a stream of chunks (a saved network's weights): never whole in memory. */
+export function fileStream(path: string): ReadableStream<Uint8Array> {
+  let file: FileHandle | null = null;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      file ??= await open(path, 'r');
+      const chunk = new Uint8Array(1 << 16);
+      const { bytesRead } = await file.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) { await file.close(); controller.close(); return; }
+      controller.enqueue(chunk.subarray(0, bytesRead));
+    },
+    async cancel() { await file?.close(); },
+  });
+}
+
+/** A run's events of the kinds asked for, read without blocking and keeping only those. */
+export async function eventsOf<K extends TrainingEvent['type']>(runsDir: string, name: string, kinds: readonly K[]): Promise<Extract<TrainingEvent, { type: K }>[]> {
+  const out: Extract<TrainingEvent, { type: K }>[] = [];
+  for await (const line of linesAsync(join(runsDir, name, METRICS_FILE))) {
+    if (isOverLong(line)) continue;
+    // Only lines naming a wanted kind are decoded (the codecs are the costly part).
+    if (!kinds.some((k) => line.includes(`"type":"${k}"`))) continue;
+    const decoded = decodeEvent(line);
+    if (E.isRight(decoded) && (kinds as readonly string[]).includes(decoded.right.type)) out.push(decoded.right as Extract<TrainingEvent, { type: K }>);
+  }
+  return out;
+}

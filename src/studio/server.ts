@@ -3,7 +3,8 @@
  * under Node, through @hono/node-server, and under Deno.serve). Every body is decoded with io-ts;
  * bad input gets a 4xx with a one-line message; run names are names in the runs folder, never paths.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { METRICS_FILE } from '../streams/sinks/file.ts';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -18,8 +19,9 @@ import type { LiveMessage } from './live-run.ts';
 import { PRESETS } from './presets.ts';
 import { bodyError, checkRunName, NearestRequest, ResumeRequest, StartRequest, StepRequest, type Rejection } from './requests.ts';
 import { Explorer } from './explore.ts';
-import { listRuns, recordText, runStarted } from './runs.ts';
+import { describeRunFolder, fileStream, listRuns, recordStream } from './runs.ts';
 import type { Studio } from './studio.ts';
+import { sameOriginOnly } from './guard.ts';
 
 export interface PageAssets {
   readonly html: string;
@@ -57,9 +59,14 @@ function formDefaults(): Record<string, string> {
   };
 }
 
-export function studioApp(studio: Studio, assets: PageAssets): Hono {
+/**
+ * The studio's app. `hostNames` are the names (without port) it answers to: loopback and the
+ * address it listens on (guard.ts, allowedHostNames); any other Host is refused.
+ */
+export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonly string[]): Hono {
   const app = new Hono();
   const runsDir = studio.options.runsDir;
+  app.use('*', sameOriginOnly(hostNames));
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `request body larger than ${MAX_BODY_BYTES} bytes` }, 413) }));
 
   app.get('/', (c) => c.html(assets.html));
@@ -94,17 +101,26 @@ export function studioApp(studio: Studio, assets: PageAssets): Hono {
     return E.isLeft(resumed) ? fail(c, resumed.left) : c.json({ name: resumed.right.name }, 201);
   });
 
-  /** A recorded run's name, checked, and known to the runs folder. */
+  /** A run's name, checked, and known to the runs folder (with a record, readable or not, or a saved generator). */
   const recorded = (c: Context): E.Either<Rejection, string> => {
     const name = checkRunName(c.req.param('name') ?? '');
     if (E.isLeft(name)) return name;
-    return runStarted(runsDir, name.right) ? name : E.left({ status: 404, message: `no run '${name.right}' in the runs folder` });
+    return existsSync(join(runsDir, name.right, METRICS_FILE)) || existsSync(join(runsDir, name.right, 'generator', 'model.json'))
+      ? name
+      : E.left({ status: 404, message: `no run '${name.right}' in the runs folder` });
   };
+
+  app.get('/api/runs/:name', (c) => {
+    const name = recorded(c);
+    if (E.isLeft(name)) return fail(c, name.left);
+    return c.json(describeRunFolder(runsDir, name.right));
+  });
 
   app.get('/api/runs/:name/record', (c) => {
     const name = recorded(c);
     if (E.isLeft(name)) return fail(c, name.left);
-    return c.body(recordText(runsDir, name.right), 200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+    if (!existsSync(join(runsDir, name.right, METRICS_FILE))) return fail(c, { status: 404, message: `run '${name.right}' has no ${METRICS_FILE}` });
+    return c.body(recordStream(runsDir, name.right), 200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
   });
 
   app.get('/api/runs/:name/:role{generator|discriminator}/:file', (c) => {
@@ -115,8 +131,8 @@ export function studioApp(studio: Studio, assets: PageAssets): Hono {
     if (file !== 'model.json' && file !== 'weights.bin') return fail(c, { status: 404, message: `no ${role} file '${file}': expected model.json or weights.bin` });
     const path = join(runsDir, name.right, role, file);
     if (!existsSync(path)) return fail(c, { status: 404, message: `run '${name.right}' has no saved ${role} yet (it is saved when the run ends or stops)` });
-    const bytes = readFileSync(path);
-    return c.body(bytes, 200, {
+    return c.body(fileStream(path), 200, {
+      'content-length': String(statSync(path).size),
       'content-type': file === 'model.json' ? 'application/json' : 'application/octet-stream',
       'content-disposition': `attachment; filename="${name.right}-${role === 'generator' ? '' : 'discriminator-'}${file}"`,
     });

@@ -1,14 +1,15 @@
 /**
- * Reading a recorded metrics.ndjson back: line by line in constant memory, each line decoded by
+ * Reading a recorded metrics.ndjson back: line by line in bounded memory (lines.ts), each line decoded by
  * the same codecs the file sink wrote it with. Bad lines (torn by a kill, or garbage) are values
  * with their line numbers, not exceptions.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { concatMap, from, Observable, of, timer, map } from 'rxjs';
 import { decodeEvent, type TrainingEvent } from '../events.ts';
 import { METRICS_FILE } from '../sinks/file.ts';
+import { isOverLong, lines, overLongReason } from './lines.ts';
 
 export interface BadRecord { readonly line: number; readonly reason: string }
 export type Record = { readonly line: number; readonly event: TrainingEvent } | BadRecord;
@@ -29,6 +30,7 @@ export function recordingPath(path: string): E.Either<string, string> {
  */
 export function checkNdjson(file: string): E.Either<string, string> {
   for (const text of lines(file)) {
+    if (isOverLong(text)) return E.left(`${file}: not NDJSON (its first line is ${overLongReason(text)}): expected a metrics.ndjson written by ganstream`);
     if (text.trim() === '') continue;
     try {
       JSON.parse(text);
@@ -41,31 +43,12 @@ export function checkNdjson(file: string): E.Either<string, string> {
   return E.right(file);
 }
 
-/** The lines of a file, read in 64 KiB chunks. */
-export function* lines(path: string): Generator<string> {
-  const fd = openSync(path, 'r');
-  try {
-    const chunk = Buffer.alloc(1 << 16);
-    let rest = '';
-    for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      const text = rest + chunk.toString('utf8', 0, n);
-      const parts = text.split('\n');
-      rest = parts.pop()!;
-      yield* parts;
-    }
-    if (rest.length > 0) yield rest;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Every non-blank line of a recording as an event or a bad record. */
 export function* records(file: string): Generator<Record> {
   let line = 0;
   for (const text of lines(file)) {
     line++;
+    if (isOverLong(text)) { yield { line, reason: overLongReason(text) }; continue; }
     if (text.trim() === '') continue;
     const decoded = decodeEvent(text);
     yield E.isRight(decoded) ? { line, event: decoded.right } : { line, reason: decoded.left };

@@ -5,6 +5,7 @@
  * the classifier's class tracks) comes from the studio's server. The analyses are src/explore's
  * functions, the pictures src/render's.
  */
+import type { RunListing } from '../runs.ts';
 import * as tf from '@tensorflow/tfjs';
 import { drawGrid, gridSize, type GridLayout } from '../../render/grid.ts';
 import { drawNamedRows, drawScoredRows, namedRowsSize, rowLabelWidth, scoredRowsSize, type ScoredRow } from '../../render/labelled-grids.ts';
@@ -17,7 +18,6 @@ import { normals, seeded, Streams } from '../../data/random.ts';
 import { scaled } from '../../data/dataset.ts';
 import { toGreyLevels, unpackPixels } from '../../streams/events.ts';
 
-interface Listing { name: string; arch: string; dataset: string; steps: number; hasGenerator: boolean }
 interface Neighbour { index: number; distance: number; label: number | null; pixels: string }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -275,10 +275,11 @@ function classButtons(): void {
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
-  const listing = (await json<{ runs: Listing[] }>('/api/state')).runs.find((r) => r.name === run);
-  if (!listing) { fail(`no run '${run}' in the runs folder`); return; }
+  const listing = await json<RunListing>(`/api/runs/${encodeURIComponent(run)}`);
   if (!listing.hasGenerator) { fail(`run '${run}' has no saved generator yet (it is saved when the run ends or stops)`); return; }
-  $('what').textContent = `${run}: ${listing.arch} on ${listing.dataset}, ${listing.steps.toLocaleString('en-US')} steps`;
+  $('what').textContent = listing.problem === null
+    ? `${run}: ${listing.arch} on ${listing.dataset}, ${listing.steps.toLocaleString('en-US')} steps`
+    : `${run}: its record cannot be read (${listing.problem}); its saved generator is shown`;
   G = await tf.loadLayersModel(api('generator/model.json'));
   noiseDim = G.inputs[0].shape[1]!;
   classes = G.inputs.length === 2 ? 10 : 0;
