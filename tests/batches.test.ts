@@ -68,16 +68,21 @@ test('zipPaced pairs the two sources in lockstep without reading ahead', async (
 });
 
 test('batch$ yields to the event loop between batches', async () => {
-  let ticks = 0;
-  const timer = setInterval(() => ticks++, 0);
+  // Each batch queues a marker on the event loop (setImmediate). A source that yields runs it before
+  // the next batch; one that emitted in a loop would deliver every batch before any marker ran.
   const seen: number[] = [];
+  const markers: number[] = [];
+  const markersAtArrival: number[] = [];
   await new Promise<void>((done) => batch$(data, { batchSize: 10, epochs: 30, seed: 1 }).subscribe({
-    next: (b) => { seen.push(b.step); const until = Date.now() + 2; while (Date.now() < until); },
+    next: (b) => {
+      markersAtArrival.push(markers.length);
+      seen.push(b.step);
+      setImmediate(() => markers.push(b.step));
+    },
     complete: done,
   }));
-  clearInterval(timer);
   assert.is(seen.length, 300);
-  assert.ok(ticks > 10, `timers ran ${ticks} times during the stream`);
+  assert.equal(markersAtArrival, Array.from({ length: 300 }, (_, i) => i), 'batch k+1 arrives after the k markers before it ran');
 });
 
 test.run();

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { assertSameValues } from './helpers/arrays.ts';
 import * as tf from '@tensorflow/tfjs';
 import { imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
@@ -130,7 +131,7 @@ test('a conditional run: labelled batches, milestone grids with one named row pe
   assert.equal([m.count, m.rowLabels], [80, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']]);
   const noise = milestoneNoise(c.seed, 8, 100);
   const expected = generate(gan, Float32Array.from({ length: 80 * 100 }, (_, i) => noise[i % 800]), { labels: Uint8Array.from({ length: 80 }, (_, i) => Math.floor(i / 8)) });
-  assert.equal(unpackPixels(m), toGreyLevels(expected));
+  assertSameValues(unpackPixels(m), toGreyLevels(expected), 'the milestone grid against G drawn row by row');
   assert.equal(classNames('fashion-mnist').slice(0, 3), ['T-shirt/top', 'Trouser', 'Pullover']);
   assert.equal(pngSize(milestonePng(m)), namedRowsSize({ count: 80, rows: 28, cols: 28, gridCols: 8, scale: 2, pad: 2 }, m.rowLabels!));
   assert.is(namedRowsSize({ count: 80, rows: 28, cols: 28, gridCols: 8, scale: 2, pad: 2 }, ['0']).width, 466 + 25);
@@ -170,7 +171,7 @@ test('FID by class: a class drawn exactly as its real images scores 0, a shifted
 test('a conditional generator draws the classes in turn when no labels are given; labels out of range are refused', () => {
   const gan = newGan('cgan', 9);
   const noise = normals(seeded(10), 12 * 100);
-  assert.equal(generate(gan, noise), generate(gan, noise, { labels: cyclingLabels(12) }));
+  assertSameValues(generate(gan, noise), generate(gan, noise, { labels: cyclingLabels(12) }), 'no labels against the classes in turn');
   assert.throws(() => generate(gan, noise, { labels: Uint8Array.from({ length: 12 }, () => 10) }), /label 10 at position 0, expected 0 to 9/);
   assert.throws(() => generate(gan, noise, { labels: new Uint8Array(3) }), /expected 12 labels, got 3/);
   disposeGan(gan);
@@ -223,8 +224,8 @@ test('generate --digit and --digits with a briefly trained acgan: the classifier
   const pixelsOf = (file: string) => readFileSync(join(dir, file)).subarray(16);
   assert.is(rows.code, 0, rows.stderr);
   assert.equal(Array.from(readFileSync(join(dir, 'rows-labels-idx1-ubyte')).subarray(8)), [3, 3, 3, 3, 8, 8, 8, 8]);
-  assert.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(0, 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(0, 784)));
-  assert.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(5 * 784, 6 * 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(4 * 784, 5 * 784)));
+  assertSameValues(pixelsOf('strip-images-idx3-ubyte').subarray(0, 784), pixelsOf('rows-images-idx3-ubyte').subarray(0, 784), 'the strip\'s first image');
+  assertSameValues(pixelsOf('strip-images-idx3-ubyte').subarray(5 * 784, 6 * 784), pixelsOf('rows-images-idx3-ubyte').subarray(4 * 784, 5 * 784), 'the strip\'s sixth image');
   assert.not.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(2 * 784, 3 * 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(0, 784)), 'the middle differs from the start');
   // Bad requests: one line, exit 2.
   assert.is(badStrip.stderr, "error: --label-walk: expected two classes from 0 to 9, got '3'\n");

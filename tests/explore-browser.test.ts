@@ -52,6 +52,23 @@ const gridGrey = () => page.evaluate(() => {
   return out;
 });
 
+/** Grey levels of `count` images drawn by drawGrid on canvas `id` with the given layout (no row labels). */
+const imagesOn = (id: string, l: { count: number; scale: number; pad: number; gridCols: number }) => page.evaluate(([i, n, s, p, g]) => {
+  const canvas = document.getElementById(i as string) as HTMLCanvasElement;
+  const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  const out: number[] = [];
+  for (let k = 0; k < (n as number); k++) {
+    for (let r = 0; r < 28; r++) {
+      for (let c = 0; c < 28; c++) {
+        const x = (p as number) + (k % (g as number)) * (28 * (s as number) + (p as number)) + c * (s as number), y = (p as number) + Math.floor(k / (g as number)) * (28 * (s as number) + (p as number)) + r * (s as number);
+        out.push(data[(y * canvas.width + x) * 4]);
+      }
+    }
+  }
+  return out;
+}, [id, l.count, l.scale, l.pad, l.gridCols]);
+const greyDistance = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
 /** Whether a canvas holds more than one colour (something was drawn). */
 const drawn = (id: string) => page.evaluate((i) => {
   const c = document.getElementById(i) as HTMLCanvasElement;
@@ -104,9 +121,17 @@ test('one image up close: D\'s score, the saliency overlay, the noise swatch, it
   await clickImage(5);
   await page.locator('#picked-caption').filter({ hasText: "D's score" }).waitFor();
   assert.match(await page.locator('#picked-caption').innerText(), /^Image 6, drawn as 7: D's score 0\.\d{3} \(\d+% sure it is real\)\.$/);
-  for (const id of ['picked', 'saliency', 'swatch']) assert.ok(await drawn(id), `${id} is drawn`);
+  for (const id of ['saliency', 'swatch']) assert.ok(await drawn(id), `${id} is drawn`);
+  // The close-up is the grid's sixth image, eight times as large.
+  const grid = await gridGrey();
+  const image6 = grid.slice(5 * 784, 6 * 784);
+  assert.is(greyDistance(await imagesOn('picked', { count: 1, scale: 8, pad: 0, gridCols: 1 }), image6), 0, 'the close-up shows image 6');
   await page.locator('#nearest-note').filter({ hasText: 'closest training image' }).waitFor({ timeout: 60_000 });
   assert.ok(await drawn('nearest'));
+  // The nearest training image the page reports is the one the server finds for the same pixels.
+  const asked = await fetch(new URL('/api/runs/acgan/nearest', address), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pixels: image6, k: 1 }) });
+  const nearest = ((await asked.json()) as { pixel: { distance: number }[] }).pixel[0];
+  assert.match(await page.locator('#nearest-note').innerText(), new RegExp(`^The closest training image is ${nearest.distance.toFixed(2).replace('.', '\\.')} away in pixels`));
   const before = await gridGrey();
   await page.click('#nudge');
   await page.locator('#swatch-caption').filter({ hasText: 'nudged 1 time' }).waitFor();
@@ -121,12 +146,20 @@ test('a walk between two picked images; D\'s scores sorted; the novelty figure a
   await clickImage(12);
   await page.click('#pick');
   assert.match(await page.locator('#picks').innerText(), /^Picked: image 6, image 13\.$/);
+  const grid = await gridGrey();
   await page.click('#walk');
   assert.is(await page.evaluate(() => (document.getElementById('walked') as HTMLCanvasElement).width), 10 * (28 * 3 + 2) + 2);
-  assert.ok(await drawn('walked'));
+  // The strip starts at the first pick and ends at the second: G's own images of their noise and labels.
+  const walked = await imagesOn('walked', { count: 10, scale: 3, pad: 2, gridCols: 10 });
+  assert.ok(greyDistance(walked.slice(0, 784), grid.slice(5 * 784, 6 * 784)) <= 1, 'the walk starts at image 6');
+  assert.ok(greyDistance(walked.slice(9 * 784), grid.slice(12 * 784, 13 * 784)) <= 1, 'the walk ends at image 13');
+  assert.ok(greyDistance(walked.slice(4 * 784, 5 * 784), walked.slice(0, 784)) > 20, 'the middle is neither end');
   assert.ok(await drawn('scores'));
   await page.locator('#novelty-text').filter({ hasText: 'unseen real images' }).waitFor({ timeout: 60_000 });
   assert.ok(await drawn('novelty'));
+  // The novelty figure's numbers are the server's.
+  const novelty = ((await (await fetch(new URL('/api/runs/acgan/novelty', address))).json()) as { novelty: { closeShare: number } }).novelty;
+  assert.match(await page.locator('#novelty-text').innerText(), new RegExp(` ${(100 * novelty.closeShare).toFixed(1).replace('.', '\\.')}% of G's images are closer`));
   assert.ok(await drawn('tracks'));
   assert.equal(problems, []);
 });

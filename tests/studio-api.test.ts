@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeEvent, type TrainingEvent } from '../src/streams/events.ts';
+import { decodeEvent, unpackPixels, type TrainingEvent } from '../src/streams/events.ts';
+import { classifierDir, classify, loadClassifier } from '../src/quality/classifier.ts';
+import { argmaxes } from '../src/quality/metrics.ts';
+import { scaled } from '../src/data/dataset.ts';
+import { assertSameValues } from './helpers/arrays.ts';
 import { PAGE_HTML } from '../src/studio/page/html.ts';
 import { studioApp } from '../src/studio/server.ts';
 import { Studio } from '../src/studio/studio.ts';
@@ -83,6 +87,7 @@ const badStarts: [string, unknown, number, RegExp, Record<string, RegExp>?][] = 
   ['a parent path as name', { name: '../escape', flags: {} }, 400, /^run name '\.\.\/escape': expected 1-80 letters/],
   ['an absolute path as name', { name: outside, flags: {} }, 400, /^run name '.*': expected 1-80 letters/],
   ['a dotted name', { name: '..', flags: {} }, 400, /^run name '\.\.': expected/],
+  ['a bad name, epochs and rate: every field\'s message at once', { name: '../x', flags: { epochs: 'ten', lr: '-1' } }, 400, /^run name '\.\.\/x': expected/, { name: /^run name/, epochs: /^--epochs: expected/, lr: /^--lr: expected/ }],
   ['a batch larger than the images', { name: 'big', flags: { ...small, 'batch-size': '512' } }, 400, /^--batch-size 512 is larger than the 256 images/],
 ];
 
@@ -135,15 +140,18 @@ test('a run: start, a second start refused, pause holds it, one step moves it by
   assert.ok(!existsSync(join(runsDir, 'second')));
 
   const run = studio.live!;
+  // The run's own turns, not the clock: each time it asks to go on while paused, it is held.
+  const heldAgain = (times: number) => { const h = run.control.heldTurns; return until(() => run.control.heldTurns >= h + times, `${times} held turns`); };
   assert.is((await json(await post('/api/live/pause', {}))).state, 'paused');
+  await heldAgain(1); // a step under way when the pause came has ended
   const held = run.eventCount;
-  await new Promise((res) => setTimeout(res, 300));
+  await heldAgain(3);
   assert.is(run.eventCount, held, 'nothing happens while paused');
   const stepsSoFar = () => readFileSync(join(runsDir, 'first', 'metrics.ndjson'), 'utf8').split('\n').filter((l) => l.includes('"type":"step"')).length;
   const before = stepsSoFar();
   assert.is((await json(await post('/api/live/step', { steps: 1 }))).state, 'paused');
   await until(() => stepsSoFar() === before + 1, 'one step');
-  await new Promise((res) => setTimeout(res, 200));
+  await heldAgain(3);
   assert.is(stepsSoFar(), before + 1, 'exactly one step');
   // A D step alone: the record says so (tests/steps.test.ts checks that nothing else moves).
   assert.is((await json(await post('/api/live/step', { steps: 1, only: 'd' }))).state, 'paused');
@@ -176,9 +184,12 @@ test('the live stream: the record from the start, then live; a page that leaves 
   const r = await post('/api/runs', { name: 'watched', flags: { ...small, epochs: '4' } });
   assert.is(r.status, 201);
   const run = studio.live!;
-  // The first page leaves after a few events.
+  // The first page leaves after a few events: the run lets it go and trains on.
   const early = await readSse(await app.request('/api/live/events'), (events) => events.length >= 5);
   assert.is(early.events[0].type, 'run-started');
+  await until(() => run.followerCount === 0, 'the page that left to be let go');
+  const afterLeaving = run.eventCount;
+  await until(() => run.eventCount > afterLeaving + 3, 'more events after the page left');
   // A second page arrives later and reads to the end.
   const all = await readSse(await app.request('/api/live/events'), () => false);
   await run.done;
@@ -289,6 +300,14 @@ test('explore: the saved D is served; real images, nearest training images, nove
   assert.equal(t.labels, ['epoch 1', 'epoch 4', 'epoch 8']);
   assert.is(t.classes.length, 80);
   assert.ok(t.classes.every((row) => row.length === 3 && row.every((c) => c >= 0 && c <= 9)));
+  // The last column is what the evaluator's classifier (mnist-small's: digits) says of the last milestone's images, measured here on their own.
+  const milestones = readFileSync(join(runsDir, 'explored', 'metrics.ndjson'), 'utf8').trimEnd().split('\n').map((l) => unwrap(decodeEvent(l))).filter((e) => e.type === 'milestone');
+  const last = milestones.at(-1)!;
+  const judged = classify(unwrap(await loadClassifier(classifierDir('digits'))), Float32Array.from(unpackPixels(last), scaled), last.count);
+  assertSameValues(t.classes.map((row) => row[2]), argmaxes(judged.probs, last.count, 10), 'the last milestone\'s classes');
+  // An AC-GAN draws its grid's rows as the classes 0-9: most of each row is its class.
+  const intended = t.classes.filter((row, i) => row[2] === Math.floor(i / 8)).length;
+  assert.ok(intended >= 48, `${intended} of 80 images in their row's class`);
   assert.is((await json(await app.request('/api/runs/no-such-run/novelty'))).error, "no run 'no-such-run' in the runs folder");
   assert.is((await app.request('/api/runs/..%2Fetc/class-tracks')).status, 400);
 });

@@ -65,9 +65,19 @@ test('a bad field is shown beside it with the CLI\'s message; nothing starts', a
   await page.locator('#error-epochs').filter({ hasText: 'expected' }).waitFor();
   assert.is(await text('#error-epochs'), "--epochs: expected an integer from 1 to 100000, got 'ten'");
   assert.match(await text('#status'), /no run yet/);
-  // The browser logs the refused request itself (400): expected here, and only here.
-  const refused = problems.findIndex((p) => /status of 400/.test(p));
-  if (refused >= 0) problems.splice(refused, 1);
+  // Several bad fields, the name among them: every message at once.
+  await page.fill('#field-name', '../x');
+  await page.fill('#field-lr', '-1');
+  await page.click('#start');
+  await page.locator('#error-name').filter({ hasText: 'expected' }).waitFor();
+  assert.match(await text('#error-name'), /^run name '\.\.\/x': expected 1-80 letters/);
+  assert.match(await text('#error-lr'), /^--lr: expected/);
+  assert.match(await text('#error-epochs'), /^--epochs: expected/);
+  assert.is(await text('#start-error'), '3 settings need a change: see the messages beside them');
+  await page.fill('#field-name', '');
+  await page.fill('#field-lr', '');
+  problems.splice(0, problems.length, ...problems.filter((p) => !/status of 400/.test(p)));
+  // The browser logs the refused requests itself (400): expected here, and only here (removed above).
 });
 
 test('start a short run from the page: the step count rises, the grid and the curves change', async () => {

@@ -90,6 +90,8 @@ export class LiveRun {
   get message(): string | undefined { return this.failure; }
   get config(): TrainConfig { return this.setup.config; }
   get eventCount(): number { return this.lines.length; }
+  /** Pages following the run now. */
+  get followerCount(): number { return this.followers.size; }
 
   pause(): void { this.control.pause(); this.announce(); }
   play(): void { this.control.play(); this.announce(); }

@@ -11,11 +11,15 @@ export class RunControl {
   private allowance = Number.POSITIVE_INFINITY;
   private stopRequested = false;
   private kind: StepKind = 'both';
+  private held = 0;
 
   get state(): ControlState {
     if (this.stopRequested) return 'stopping';
     return this.allowance === Number.POSITIVE_INFINITY ? 'playing' : 'paused';
   }
+
+  /** How many times the run asked to go on and was held (it asks again every HOLD_POLL_MS while paused). */
+  get heldTurns(): number { return this.held; }
 
   /** Steps still allowed before the run holds (Infinity while playing). */
   get stepsAllowed(): number { return this.allowance; }
@@ -32,7 +36,7 @@ export class RunControl {
   /** For training$: true holds the next step. Each step let through uses one of the allowance. */
   readonly hold = (): boolean => {
     if (this.stopRequested) return false;
-    if (this.allowance <= 0) return true;
+    if (this.allowance <= 0) { this.held++; return true; }
     this.allowance--;
     return false;
   };

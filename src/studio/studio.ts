@@ -45,10 +45,15 @@ export class Studio {
     const refused = this.busy();
     if (refused) return E.left(refused);
     const name = request.name?.trim() || defaultOutDir(now).replace(/^runs\//, '');
+    // Every field's problem at once, the name's beside the others'.
     const checked = checkRunName(name);
-    if (E.isLeft(checked)) return checked;
-    if (describeRunFolder(this.options.runsDir, name) !== null) return E.left(conflict(`run '${name}' already exists in the runs folder: choose another name, or resume it`));
+    const taken = E.isRight(checked) && describeRunFolder(this.options.runsDir, name) !== null;
+    const nameProblem = E.isLeft(checked) ? checked.left.message : taken ? `run '${name}' already exists in the runs folder: choose another name, or resume it` : null;
     const form = decodeForm(request.flags, FORM_FLAGS);
+    if (nameProblem !== null) {
+      const fields = { ...(E.isLeft(form) ? form.left.fields : {}), name: nameProblem };
+      return E.left({ status: taken && E.isRight(form) ? 409 : 400, message: nameProblem, fields });
+    }
     if (E.isLeft(form)) return form;
     const config = { ...form.right.config, out: join(this.options.runsDir, name), backend: 'auto' as const };
     return this.launch(name, { config, given: form.right.given, resume: null, force: false });

@@ -34,6 +34,10 @@ export const DEFAULT_OPENBLAS = 'libopenblas.so.0';
 
 let loaded: { addon: BlasAddon; info: BlasInfo } | null = null;
 
+/** Products and convolutions done by OpenBLAS so far (the kernels fall back silently: tests read this to know they did not). */
+let nativeCalls = 0;
+export const nativeCallCount = (): number => nativeCalls;
+
 /**
  * Loads the addon and OpenBLAS (`library`: a name the dynamic loader finds, or a path) and sets
  * its threads; the reason in one line when either is missing. One OpenBLAS per process.
@@ -130,6 +134,7 @@ function nativeConv(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput([plan.n, plan.oh, plan.ow, plan.f], 'float32');
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
+    nativeCalls++;
     blas.conv2d(heap, plan.n, plan.h, plan.w, plan.c, plan.fh, plan.fw, plan.f, plan.padTop, plan.padLeft, plan.oh, plan.ow,
       offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out), e.bias ? offsetOf(backend, e.bias) : -1, e.biasLength, e.activation, attrs.leakyreluAlpha ?? 0.2);
     return out;
@@ -167,6 +172,7 @@ function nativeKernel(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
     const out = backend.makeOutput(plan.shape, 'float32');
     // The view is made after the output is allocated: malloc may grow the memory and replace its buffer.
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
+    nativeCalls++;
     blas.sgemm(heap, plan.batch, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0, plan.m, plan.n, plan.k,
       offsetOf(backend, a), plan.aStride, offsetOf(backend, b), plan.bStride, offsetOf(backend, out), plan.m * plan.n,
       e.bias ? offsetOf(backend, e.bias) : -1, e.biasLength, e.activation, attrs.leakyreluAlpha ?? 0.2);

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { concatMap, from, Observable, of, timer, map } from 'rxjs';
+import { asyncScheduler, concatMap, from, map, Observable, of, timer, type SchedulerLike } from 'rxjs';
 import { decodeEvent, type TrainingEvent } from '../events.ts';
 import { METRICS_FILE } from '../sinks/file.ts';
 import { isOverLong, lines, overLongReason } from './lines.ts';
@@ -60,19 +60,18 @@ const timeOf = (e: TrainingEvent): number | null => ('time' in e ? e.time : null
 
 /**
  * The recorded events as a stream. With a speed, events keep their recorded spacing divided by
- * it (for feeding a live dashboard); without, they come as fast as they are read.
+ * it (for feeding a live dashboard); without, they come as fast as they are read. The scheduler
+ * keeps the time (tests pass a virtual one).
  */
-export function replay$(recorded: Iterable<Record>, speed: number | null): Observable<Record> {
+export function replay$(recorded: Iterable<Record>, speed: number | null, scheduler: SchedulerLike = asyncScheduler): Observable<Record> {
   const all$ = from(recorded);
   if (speed === null) return all$;
   let started: number | null = null;
-  let last = 0;
   return all$.pipe(concatMap((r) => {
     const t = isBad(r) ? null : timeOf(r.event);
     if (t === null) return of(r);
-    last = t;
-    if (started === null) started = performance.now() - (t * 1000) / speed;
-    const due = started + (last * 1000) / speed - performance.now();
-    return due > 0 ? timer(due).pipe(map(() => r)) : of(r);
+    if (started === null) started = scheduler.now() - (t * 1000) / speed;
+    const due = started + (t * 1000) / speed - scheduler.now();
+    return due > 0 ? timer(due, scheduler).pipe(map(() => r)) : of(r);
   }));
 }

@@ -13,9 +13,9 @@ import { drawCurves, drawHistogram, drawMilestones, drawQuality, drawRealVsFake,
 import { RunView } from './run-view.ts';
 import { stagesOf } from './step-walk.ts';
 import type { StepProbe } from '../probe.ts';
+import type { RunListing } from '../runs.ts';
 
 interface Preset { name: string; title: string; lesson: string; flags: Record<string, string> }
-interface RunListing { name: string; arch: string; dataset: string; startedAt: string; epochs: number; totalSteps: number; steps: number; status: string; resumable: boolean; hasGenerator: boolean }
 interface State {
   live: { name: string; state: string; message: string | null } | null;
   runs: RunListing[];
@@ -56,6 +56,8 @@ let shownName = '';
 let scrubbed: number | null = null;
 let probe: StepProbe | null = null;
 let stage = 0;
+/** When the server stopped answering (null while it answers), and the reconnection's next wait. */
+let lost: { since: number; wait: number; timer: number | null } | null = null;
 
 // ---- the form ----
 
@@ -111,10 +113,28 @@ function formValues(): { name: string; flags: Record<string, string> } {
   return { name, flags };
 }
 
-async function post(path: string, body: unknown): Promise<{ ok: boolean; json: { error?: string; fields?: Record<string, string>; name?: string } }> {
-  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { ok: response.ok, json: await response.json() };
+interface Answer { error?: string; fields?: Record<string, string>; name?: string; state?: string }
+
+/**
+ * A request to the studio's server: its answer, or, when the server does not answer at all, an
+ * error saying so (and the page starts reconnecting). Never throws.
+ */
+async function call(path: string, init?: RequestInit): Promise<{ ok: boolean; json: Answer; response?: Response }> {
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    serverLost();
+    return { ok: false, json: { error: 'the studio server is not answering (stopped, or restarting?): nothing was done' } };
+  }
+  if (!response.ok || (response.headers.get('content-type') ?? '').startsWith('application/json')) {
+    const json = (await response.json().catch(() => ({ error: `${path}: answered ${response.status}` }))) as Answer;
+    return { ok: response.ok, json, response };
+  }
+  return { ok: true, json: {}, response };
 }
+
+const post = (path: string, body: unknown) => call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function start(): Promise<void> {
   for (const f of FIELDS) $(`error-${f.flag}`).textContent = '';
@@ -122,8 +142,9 @@ async function start(): Promise<void> {
   const { name, flags } = formValues();
   const r = await post('/api/runs', name ? { name, flags } : { flags });
   if (!r.ok) {
-    $('start-error').textContent = r.json.error ?? 'the run did not start';
-    for (const [flag, message] of Object.entries(r.json.fields ?? {})) {
+    const fields = Object.entries(r.json.fields ?? {});
+    $('start-error').textContent = fields.length > 1 ? `${fields.length} settings need a change: see the messages beside them` : (r.json.error ?? 'the run did not start');
+    for (const [flag, message] of fields) {
       const slot = document.getElementById(`error-${flag}`);
       if (slot) slot.textContent = message;
     }
@@ -170,14 +191,68 @@ function followLive(name: string): void {
     if (s.state === 'ended' || s.state === 'failed') { source?.close(); source = null; void refresh(); }
     updateControls();
   });
+  // The connection broke: the server stopped or restarted. The page reconnects itself, with back-off.
+  source.onerror = () => serverLost();
   void refresh();
 }
 
+// ---- a lost server ----
+
+const FIRST_WAIT_MS = 500;
+const LONGEST_WAIT_MS = 8000;
+
+/** The server stopped answering: say so, disable the controls, and try again with back-off. */
+function serverLost(): void {
+  source?.close();
+  source = null;
+  if (lost) return;
+  lost = { since: Date.now(), wait: FIRST_WAIT_MS, timer: null };
+  updateControls();
+  scheduleReconnect();
+}
+
+function scheduleReconnect(): void {
+  if (!lost) return;
+  const banner = $('server-lost');
+  banner.hidden = false;
+  banner.textContent = `The studio server is not answering (stopped, or restarting?): the controls are off until it is back. Trying again in ${Math.round(lost.wait / 100) / 10} s...`;
+  lost.timer = window.setTimeout(() => void reconnect(), lost.wait);
+}
+
+async function reconnect(): Promise<void> {
+  if (!lost) return;
+  let s: State;
+  try {
+    const response = await fetch('/api/state');
+    if (!response.ok) throw new Error(String(response.status));
+    s = (await response.json()) as State;
+  } catch {
+    lost.wait = Math.min(LONGEST_WAIT_MS, lost.wait * 2);
+    scheduleReconnect();
+    return;
+  }
+  lost = null;
+  $('server-lost').hidden = true;
+  state = s;
+  renderRuns(s.runs);
+  if (s.live && s.live.name === shownName && s.live.state !== 'ended' && s.live.state !== 'failed') {
+    // The same run still trains: follow it again from the start of its record (no event twice, none missed).
+    followLive(s.live.name);
+  } else if (shownName && liveState !== 'replay' && liveState !== 'replayed') {
+    // The server restarted without the run: show what its record holds, and offer to continue it.
+    const name = shownName;
+    await replay(name, 0);
+    liveState = 'stopped with the server';
+    $('start-error').textContent = `The studio server restarted and run '${name}' is no longer training: continue it from its last checkpoint in the runs folder.`;
+    updateControls();
+  } else updateControls();
+}
+
 /** Replays a recorded run into the views: at `speed` times its recorded pace, or at once (0). */
-async function replay(name: string): Promise<void> {
-  const response = await fetch(`/api/runs/${encodeURIComponent(name)}/record`);
-  if (!response.ok) { $('start-error').textContent = (await response.json()).error; return; }
-  const text = await response.text();
+async function replay(name: string, pace?: number): Promise<void> {
+  const r = await call(`/api/runs/${encodeURIComponent(name)}/record`);
+  if (!r.ok || !r.response) { $('start-error').textContent = r.json.error ?? `the record of '${name}' could not be read`; return; }
+  const text = await r.response.text();
   reset(name);
   liveState = 'replay';
   const recorded: TrainingEvent[] = [];
@@ -190,7 +265,7 @@ async function replay(name: string): Promise<void> {
   const started = recorded.find((e): e is RunStarted => e.type === 'run-started');
   const events: TrainingEvent[] = [];
   from(recorded).pipe(filter((e) => e.type !== 'warning'), warnings<TrainingEvent>({ window: warningWindow(started?.stepsPerEpoch ?? 200) })).subscribe((e) => events.push(e));
-  const speed = Number($<HTMLSelectElement>('speed').value);
+  const speed = pace ?? Number($<HTMLSelectElement>('speed').value);
   let cancelled = false;
   replaying = { cancel: () => { cancelled = true; } };
   if (speed === 0) { for (const e of events) view.add(e); liveState = 'replayed'; updateControls(); return; }
@@ -211,7 +286,9 @@ async function replay(name: string): Promise<void> {
 async function compare(names: string[]): Promise<void> {
   const runs = [];
   for (const name of names) {
-    const text = await (await fetch(`/api/runs/${encodeURIComponent(name)}/record`)).text();
+    const r = await call(`/api/runs/${encodeURIComponent(name)}/record`);
+    if (!r.ok || !r.response) { $('start-error').textContent = r.json.error ?? `the record of '${name}' could not be read`; return; }
+    const text = await r.response.text();
     const history = new History();
     let stepsPerEpoch = 1;
     for (const line of text.split('\n')) {
@@ -234,15 +311,16 @@ async function compare(names: string[]): Promise<void> {
 async function control(action: 'pause' | 'play' | 'stop' | 'step', steps?: number, only?: 'd' | 'g'): Promise<void> {
   const r = await post(`/api/live/${action}`, steps ? { steps, ...(only ? { only } : {}) } : {});
   if (!r.ok) $('start-error').textContent = r.json.error ?? `${action} failed`;
-  else { liveState = (r.json as { state?: string }).state ?? liveState; updateControls(); }
+  else { liveState = r.json.state ?? liveState; updateControls(); }
 }
 
 function updateControls(): void {
   drawStatus();
-  const training = ['playing', 'paused', 'stopping'].includes(liveState);
-  $<HTMLButtonElement>('start').disabled = training;
-  $<HTMLButtonElement>('pause').disabled = liveState !== 'playing';
-  $<HTMLButtonElement>('play').disabled = liveState !== 'paused';
+  const training = ['playing', 'paused', 'stopping'].includes(liveState) && !lost;
+  $<HTMLButtonElement>('start').disabled = training || lost !== null;
+  $<HTMLButtonElement>('pause').disabled = !training || liveState !== 'playing';
+  $<HTMLButtonElement>('play').disabled = !training || liveState !== 'paused';
+  document.querySelectorAll<HTMLButtonElement>('#runs button').forEach((b) => { b.disabled = lost !== null; });
   $<HTMLButtonElement>('step').disabled = !training || liveState === 'stopping';
   $<HTMLButtonElement>('step10').disabled = !training || liveState === 'stopping';
   $<HTMLButtonElement>('step-d').disabled = !training || liveState === 'stopping';
@@ -267,12 +345,16 @@ function renderRuns(runs: RunListing[]): void {
     title.append(check, b);
     const meta = document.createElement('div');
     meta.className = 'meta';
-    meta.textContent = `${r.arch} on ${r.dataset}, step ${r.steps.toLocaleString('en-US')} of ${r.totalSteps.toLocaleString('en-US')}, ${r.status}`;
+    meta.textContent = r.problem !== null
+      ? `its record cannot be read: ${r.problem}`
+      : `${r.arch} on ${r.dataset}, step ${r.steps.toLocaleString('en-US')} of ${r.totalSteps.toLocaleString('en-US')}, ${r.status}`;
     const buttons = document.createElement('div');
     buttons.className = 'buttons';
     const button = (text: string, act: () => void) => { const x = document.createElement('button'); x.type = 'button'; x.textContent = text; x.onclick = act; buttons.append(x); return x; };
-    button('Replay', () => void replay(r.name));
-    if (r.status !== 'completed' && r.status !== 'open' && r.resumable) button('Continue', () => void continueRun(r.name));
+    if (r.problem === null) button('Replay', () => void replay(r.name));
+    // Every run that stopped short with a checkpoint can continue, killed ones ('open') included, but not the one training now.
+    const trainingNow = r.name === state?.live?.name && state.live.state !== 'ended' && state.live.state !== 'failed';
+    if (r.resumable && r.status !== 'completed' && !trainingNow) button('Continue', () => void continueRun(r.name));
     if (r.hasGenerator) {
       const explore = document.createElement('a');
       explore.href = `/explore?run=${encodeURIComponent(r.name)}`; explore.textContent = 'Explore'; explore.className = 'explore';
@@ -296,7 +378,9 @@ async function continueRun(name: string): Promise<void> {
 }
 
 async function refresh(): Promise<void> {
-  const s = (await (await fetch('/api/state')).json()) as State;
+  const r = await call('/api/state');
+  if (!r.ok) return;
+  const s = r.json as unknown as State;
   const first = state === null;
   state = s;
   if (first) buildForm(s);
@@ -340,6 +424,7 @@ function drawNumbers(): void {
         ['time left', view.ended ? 'done' : seconds(view.secondsLeft())],
       ]
     : [['step', 'not started']];
+  document.body.dataset.events = String(view.version);
   const q = view.quality[view.quality.length - 1];
   if (q) cells.push(['FID', q.fid.toFixed(1)], ['recognisable', `${Math.round(100 * q.recognisable)}%`]);
   if (q?.intended !== undefined) cells.push(['intended class', `${Math.round(100 * q.intended)}%`]);
@@ -349,7 +434,8 @@ function drawNumbers(): void {
 
 /** The header: which run, and its state (drawn on every state change, events or not). */
 function drawStatus(): void {
-  const label = liveState === 'replay' || liveState === 'replayed' ? `${liveState === 'replay' ? 'replaying' : 'replayed'} ${shownName}` : shownName ? `${shownName}: ${liveState}` : 'no run yet';
+  const label = lost ? `${shownName ? `${shownName}: ` : ''}the server is not answering`
+    : liveState === 'replay' || liveState === 'replayed' ? `${liveState === 'replay' ? 'replaying' : 'replayed'} ${shownName}` : shownName ? `${shownName}: ${liveState}` : 'no run yet';
   $('status').innerHTML = '<span class="state"></span>';
   $('status').children[0].textContent = label;
 }
