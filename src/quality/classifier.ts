@@ -44,6 +44,10 @@ export interface ClassifierAbout {
   readonly testCount: number;
   readonly command: string;
   readonly seed: number;
+  /** Outlier images per training image (outlier exposure; absent or 0: trained on the set alone). */
+  readonly outlierExposure?: number;
+  /** Share of held-out outlier images of each kind it still calls recognisable. */
+  readonly outliersRecognisable?: Readonly<Record<string, number>>;
 }
 
 /** Features and probabilities of a trained classifier, from one forward pass. */

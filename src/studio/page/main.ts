@@ -426,8 +426,10 @@ function drawNumbers(): void {
     : [['step', 'not started']];
   document.body.dataset.events = String(view.version);
   const q = view.quality[view.quality.length - 1];
-  if (q) cells.push(['FID', q.fid.toFixed(1)], ['recognisable', `${Math.round(100 * q.recognisable)}%`]);
-  if (q?.intended !== undefined) cells.push(['intended class', `${Math.round(100 * q.intended)}%`]);
+  // Quality numbers come from the last check, not this step: each says when it was measured.
+  const at = q ? ` (epoch ${q.epoch}, step ${q.step.toLocaleString('en-US')})` : '';
+  if (q) cells.push([`FID${at}`, q.fid.toFixed(1)], [`recognisable${at}`, `${Math.round(100 * q.recognisable)}%`]);
+  if (q?.intended !== undefined) cells.push([`intended class${at}`, `${Math.round(100 * q.intended)}%`]);
   $('numbers').replaceChildren(...cells.map(([k, v]) => { const d = document.createElement('div'); d.innerHTML = `<span></span><b></b>`; d.children[0].textContent = k; d.children[1].textContent = v; return d; }));
   drawStatus();
 }
