@@ -74,7 +74,7 @@ export function drawHistogram(canvas: HTMLCanvasElement, view: RunView): void {
   const max = Math.max(...counts, 1);
   ctx.fillStyle = '#ffffff'; ctx.fillRect(0, 0, width, height);
   ctx.fillStyle = '#222222'; ctx.font = 'bold 14px sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
-  ctx.fillText(`Classes of G's samples at epoch ${q.epoch} (dashes: an even share)`, 10, 8);
+  ctx.fillText(`Classes of G's samples at epoch ${q.epoch}, step ${q.step.toLocaleString('en-US')} (dashes: an even share)`, 10, 8);
   const left = 30, bottom = height - 30, barW = (width - left - 10) / counts.length;
   const top = 40;
   counts.forEach((n, i) => {

@@ -49,7 +49,7 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
   .numbers div b { display: block; font-size: 1.4em; }
   #scrub { width: 100%; }
   .hint { color: var(--muted); font-size: 0.9em; }
-  #server-lost { background: var(--warn); color: #fff; padding: 0.5em 1em; font-weight: 600; }
+  #server-lost { background: var(--warn); color: #fff; padding: 0.5em 1em; font-weight: 600; position: sticky; top: 0; z-index: 10; }
   @media (max-width: 1100px) { main { grid-template-columns: 1fr; } .views { grid-template-columns: 1fr; } }
 </style>
 </head>

@@ -514,3 +514,6 @@ $<HTMLInputElement>('scrub').oninput = (e) => {
 };
 void refresh();
 requestAnimationFrame(frame);
+// With no live connection to notice a lost server, a look every few seconds does (call() raises the banner).
+const HEARTBEAT_MS = 5000;
+window.setInterval(() => { if (!source && !lost) void call('/api/state'); }, HEARTBEAT_MS);
