@@ -22,12 +22,9 @@ import { dStep, gStep } from '../src/model/steps.ts';
 import { naiveGan } from '../src/bench/naive-step.ts';
 import { timeSteps } from '../src/bench/measure.ts';
 import { productsOf, timeProducts } from '../src/bench/matmul-floor.ts';
+import { fail } from './lib/exit.ts';
 
 const FLAGS = { arch: oneOf(ARCHITECTURE_NAMES), 'batch-size': intAtLeast(1), steps: intAtLeast(1), warmup: intAtLeast(0), backend: oneOf(BACKENDS), threads: intAtLeast(1) };
-function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(2);
-}
 const HELP = `Usage: npm run bench -- [flags]
 
 Times ganstream's D step + G step on a fixed synthetic batch (the functions the trainer uses) and

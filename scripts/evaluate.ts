@@ -30,12 +30,9 @@ import { runImages } from '../src/quality/run-sets.ts';
 import { measureNovelty } from '../src/explore/copying.ts';
 import { formatNovelty, NOVELTY_SAMPLES, type Novelty } from '../src/explore/novelty.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
+import { fail, failOnUncaught } from './lib/exit.ts';
 
-function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(2);
-}
-process.on('uncaughtException', (e) => { process.stderr.write(`error: internal: ${e.stack ?? e.message}\n`); process.exit(1); });
+failOnUncaught();
 
 const HELP = `Usage: npm run evaluate -- (--model PATH | --samples FILE | --real) [--n 5000] [--dataset SPEC] [--seed N] [--json]
 

@@ -27,6 +27,7 @@ import { featuresOf, loadRunSets } from '../src/quality/run-sets.ts';
 import { toGreyLevels } from '../src/streams/events.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { gridPng, scoredRowsPng } from '../src/streams/sinks/canvas.ts';
+import { fail, failOnUncaught } from './lib/exit.ts';
 
 const HELP = `Usage: npm run generate -- --model <run folder | generator folder> [flags]
 
@@ -56,11 +57,7 @@ const HELP = `Usage: npm run generate -- --model <run folder | generator folder>
   --backend NAME       auto | tensorflow | wasm | cpu (default auto)
 `;
 
-function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(2);
-}
-process.on('uncaughtException', (e) => { process.stderr.write(`error: internal: ${e.stack ?? e.message}\n`); process.exit(1); });
+failOnUncaught();
 
 const FLAGS = {
   model: nonEmptyString, count: intAtLeast(1), cols: intAtLeast(1), seed: intAtLeast(0), format: oneOf(['png', 'idx'] as const), out: nonEmptyString, backend: oneOf(BACKENDS),

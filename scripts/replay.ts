@@ -15,6 +15,7 @@ import { formatSummary } from '../src/streams/sinks/console.ts';
 import { HISTORY_FILE, historyPng, runsComparisonPng } from '../src/streams/sinks/canvas.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { recordingPath } from '../src/streams/sources/recording.ts';
+import { fail, failOnUncaught } from './lib/exit.ts';
 
 const HELP = `Usage: npm run replay -- <run folder | metrics.ndjson> [--out DIR] [--speed X]
        npm run replay -- --compare <run> <run> ... [--out DIR]
@@ -27,11 +28,7 @@ reported with their line numbers and skipped.
   --out DIR     where the pictures go
 `;
 
-function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(2);
-}
-process.on('uncaughtException', (e) => { process.stderr.write(`error: internal: ${e.stack ?? e.message}\n`); process.exit(1); });
+failOnUncaught();
 
 const args = parseArgs(process.argv.slice(2), ['out', 'speed'], ['compare', 'help']);
 if (E.isLeft(args)) fail(args.left);

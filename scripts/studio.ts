@@ -16,6 +16,7 @@ import { buildPage } from '../src/studio/bundle.ts';
 import { allowedHostNames } from '../src/studio/guard.ts';
 import { studioApp } from '../src/studio/server.ts';
 import { Studio } from '../src/studio/studio.ts';
+import { fail } from './lib/exit.ts';
 
 const HELP = `Usage: npm run studio -- [flags]     (also: deno task studio)
 
@@ -33,10 +34,6 @@ and prints its address. Runs started there are run folders like the CLI's (--res
 Ctrl-C stops the running training with a checkpoint, as the CLI does, then the server.
 `;
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(code);
-}
 
 const flags = parseFlags(process.argv.slice(2), ['host', 'port', 'runs'], ['help', 'no-quality']);
 if (E.isLeft(flags)) fail(flags.left);

@@ -25,11 +25,8 @@ import { recognisable } from '../src/quality/metrics.ts';
 import { OUTLIER_KINDS, outliers, UNTRAINED_ARCHS, untrainedGeneratorImages } from '../src/quality/outliers.ts';
 import { layersModelFiles } from '../src/model/persistence.ts';
 import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
+import { fail } from './lib/exit.ts';
 
-function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(2);
-}
 
 const HELP = `Usage: npm run train-classifier -- [flags]
 

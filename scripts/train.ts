@@ -19,13 +19,9 @@ import { canvasKind } from '../src/render/node-canvas.ts';
 import { runFolderContents } from '../src/cli/run-folder.ts';
 import { advice } from '../src/streams/analysis/advice.ts';
 import { decideSignal, type FirstSignal } from '../src/cli/stop-signals.ts';
+import { fail, failOnUncaught } from './lib/exit.ts';
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(code);
-}
-// One line for anything unexpected too (the wasm module would otherwise print its whole source line).
-process.on('uncaughtException', (e) => fail(`internal: ${e.stack ?? e.message}`, 1));
+failOnUncaught();
 process.on('unhandledRejection', (e) => fail(`internal: ${e instanceof Error ? e.stack ?? e.message : String(e)}`, 1));
 
 const args = decodeTrainArgs(process.argv.slice(2));

@@ -7,7 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { acganRun } from './helpers/acgan-run.ts';
 import { runScriptAsync } from './helpers/cli.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
+import { startStudio } from './helpers/studio.ts';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-explore-page-'));
 let server: ChildProcess;
@@ -23,16 +24,6 @@ let page: Page;
 let address = '';
 const problems: string[] = [];
 
-function startStudio(): Promise<string> {
-  server = spawn(process.execPath, ['--import', 'tsx', 'scripts/studio.ts', '--port', '0', '--runs', runsDir, '--no-quality'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the studio did not start: ${out}`)), 60_000);
-    server.stdout!.on('data', (d) => { out += d; const m = /ganstream studio: (http:\/\/\S+)/.exec(out); if (m) { clearTimeout(timer); resolve(m[1]); } });
-    server.stderr!.on('data', (d) => { out += d; });
-    server.on('exit', (code) => reject(new Error(`the studio exited (${code}): ${out}`)));
-  });
-}
 
 /** Grey levels of the grid's images as the page drew them on its canvas (the layout is on the canvas's data attributes). */
 const gridGrey = () => page.evaluate(() => {
@@ -88,7 +79,7 @@ async function clickImage(i: number): Promise<void> {
 
 test.before(async () => {
   cpSync(acganRun(), join(runsDir, 'acgan'), { recursive: true });
-  address = await startStudio();
+  ({ child: server, address } = await startStudio(runsDir));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('console', (m) => {

@@ -5,13 +5,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
+import { startStudio } from './helpers/studio.ts';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-studio-page-'));
 mkdirSync(join(runsDir, 'recorded-d-too-strong'));
@@ -23,20 +24,6 @@ let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
-async function startStudio(): Promise<string> {
-  server = spawn(process.execPath, ['--import', 'tsx', 'scripts/studio.ts', '--port', '0', '--runs', runsDir, '--no-quality'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the studio did not start: ${out}`)), 60_000);
-    server.stdout!.on('data', (d) => {
-      out += d;
-      const m = /ganstream studio: (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.stderr!.on('data', (d) => { out += d; });
-    server.on('exit', (code) => reject(new Error(`the studio exited (${code}): ${out}`)));
-  });
-}
 
 const text = (selector: string) => page.locator(selector).innerText();
 const stepShown = async () => Number(/step\s+([\d,]+)/.exec(await text('#numbers'))?.[1].replace(/,/g, '') ?? NaN);
@@ -44,7 +31,7 @@ const canvasData = (id: string) => page.evaluate((i) => (document.getElementById
 
 test.before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
-  address = await startStudio();
+  ({ child: server, address } = await startStudio(runsDir));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });

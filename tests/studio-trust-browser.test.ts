@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
+import { startStudio } from './helpers/studio.ts';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-trust-page-'));
 let studio: ChildProcess;
@@ -24,20 +25,6 @@ let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
-function startStudio(port = 0): Promise<string> {
-  studio = spawn(process.execPath, ['--import', 'tsx', 'scripts/studio.ts', '--port', String(port), '--runs', runsDir, '--no-quality'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the studio did not start: ${out}`)), 60_000);
-    studio.stdout!.on('data', (d) => {
-      out += d;
-      const m = /ganstream studio: (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    studio.stderr!.on('data', (d) => { out += d; });
-    studio.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the studio exited (${code}): ${out}`)); });
-  });
-}
 
 const api = async (path: string, body?: unknown) => {
   const r = await fetch(new URL(path, address), body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -56,7 +43,7 @@ const small = { dataset: 'mnist-small', limit: '256', 'batch-size': '32', 'snaps
 
 test.before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
-  address = await startStudio();
+  ({ child: studio, address } = await startStudio(runsDir));
   // rebind.test resolves to this machine, as a DNS-rebinding attacker's name would.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP rebind.test 127.0.0.1'] });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -172,7 +159,7 @@ test('the studio killed mid-run: a banner, the controls off, reconnection with b
   for (const id of ['#pause', '#play', '#step', '#stop', '#start']) assert.ok(await page.locator(id).isDisabled(), id);
   // A click that still reaches a request while the server is down gets a message, never an uncaught error.
   await page.evaluate(() => fetch('/api/state').catch(() => undefined));
-  address = await startStudio(port);
+  ({ child: studio, address } = await startStudio(runsDir, port));
   await page.waitForFunction(() => document.getElementById('server-lost')!.hidden, undefined, { timeout: 30_000 });
   await page.waitForFunction(() => /no longer training/.test(document.getElementById('start-error')!.innerText));
   const lines = recordLines('followed').length;

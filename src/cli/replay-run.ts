@@ -9,7 +9,7 @@ import { History } from '../streams/analysis/history.ts';
 import { SummaryAccumulator, type Stats, type Summary } from '../streams/analysis/summary.ts';
 import type { RunStarted, TrainingEvent, Warning } from '../streams/events.ts';
 import { warningWindow, warnings } from '../streams/operators/warnings.ts';
-import { checkNdjson, isBad, records, recordingPath, replay$, type BadRecord, type Record } from '../streams/sources/recording.ts';
+import { checkNdjson, isBad, records, recordingPath, replay$, type BadRecord, type RecordLine } from '../streams/sources/recording.ts';
 
 export interface ReplayResult {
   readonly summary: Summary;
@@ -43,7 +43,7 @@ export async function replayRecording(path: string, speed: number | null, hooks:
   const found: Warning[] = [];
   let events = 0;
   let stepsPerEpoch = run?.stepsPerEpoch ?? 0;
-  const all$: Observable<Record> = replay$(records(file.right), speed);
+  const all$: Observable<RecordLine> = replay$(records(file.right), speed);
   const events$ = all$.pipe(
     // Bad lines are reported once a valid event shows the file is a recording: a file with none is one error, not a list.
     tap((r) => {

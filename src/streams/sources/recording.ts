@@ -12,8 +12,8 @@ import { METRICS_FILE } from '../sinks/file.ts';
 import { isOverLong, lines, overLongReason } from './lines.ts';
 
 export interface BadRecord { readonly line: number; readonly reason: string }
-export type Record = { readonly line: number; readonly event: TrainingEvent } | BadRecord;
-export const isBad = (r: Record): r is BadRecord => 'reason' in r;
+export type RecordLine = { readonly line: number; readonly event: TrainingEvent } | BadRecord;
+export const isBad = (r: RecordLine): r is BadRecord => 'reason' in r;
 
 /** A run folder (its metrics.ndjson) or a file. */
 export function recordingPath(path: string): E.Either<string, string> {
@@ -44,7 +44,7 @@ export function checkNdjson(file: string): E.Either<string, string> {
 }
 
 /** Every non-blank line of a recording as an event or a bad record. */
-export function* records(file: string): Generator<Record> {
+export function* records(file: string): Generator<RecordLine> {
   let line = 0;
   for (const text of lines(file)) {
     line++;
@@ -63,7 +63,7 @@ const timeOf = (e: TrainingEvent): number | null => ('time' in e ? e.time : null
  * it (for feeding a live dashboard); without, they come as fast as they are read. The scheduler
  * keeps the time (tests pass a virtual one).
  */
-export function replay$(recorded: Iterable<Record>, speed: number | null, scheduler: SchedulerLike = asyncScheduler): Observable<Record> {
+export function replay$(recorded: Iterable<RecordLine>, speed: number | null, scheduler: SchedulerLike = asyncScheduler): Observable<RecordLine> {
   const all$ = from(recorded);
   if (speed === null) return all$;
   let started: number | null = null;
