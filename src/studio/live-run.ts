@@ -3,7 +3,7 @@
  * for play, pause, step and stop, and its record kept as encoded lines so that any number of pages
  * can follow it, each from the start, then live. Pages come and go; the run does not notice.
  */
-import { connectable, lastValueFrom, type Subscription } from 'rxjs';
+import { connectable, finalize, lastValueFrom, map, merge, Observable, ReplaySubject, type Subscription } from 'rxjs';
 import type { BackendInfo } from '../model/backend.ts';
 import { disposeGan, type Gan } from '../model/gan.ts';
 import type { Dataset } from '../data/dataset.ts';
@@ -42,18 +42,24 @@ export class LiveRun {
   readonly name: string;
   readonly control = new RunControl();
   readonly done: Promise<void>;
-  private readonly lines: string[] = [];
-  private readonly followers = new Set<(m: LiveMessage) => void>();
+  /** The record's lines, replayed to each follower from the first. */
+  private readonly record$ = new ReplaySubject<string>();
+  /** The run's state: the latest replayed to each follower, also after the run ended. */
+  private readonly state$ = new ReplaySubject<{ state: RunState; message?: string }>(1);
+  /** What the last student's step changed, once there is one. */
+  private readonly probe$ = new ReplaySubject<StepProbe>(1);
+  private lineCount = 0;
+  private followers = 0;
   private ended: RunState | null = null;
   private failure: string | undefined;
   private readonly subscriptions: Subscription[] = [];
   private readonly probeInputs: ProbeInputs;
   private pendingProbe: { taken: Taken; steps: number; kind: StepKind } | null = null;
-  private lastProbe: StepProbe | null = null;
   private lastStep = 0;
 
   constructor(private readonly setup: LiveRunSetup) {
     this.name = setup.name;
+    this.state$.next({ state: this.control.state });
     const { gan, data, config, dir, resumed } = setup;
     this.lastStep = resumed?.run.step ?? 0;
     const real = sample(data, PROBE_COUNT, config.seed + 1);
@@ -89,9 +95,9 @@ export class LiveRun {
   get state(): RunState { return this.ended ?? this.control.state; }
   get message(): string | undefined { return this.failure; }
   get config(): TrainConfig { return this.setup.config; }
-  get eventCount(): number { return this.lines.length; }
+  get eventCount(): number { return this.lineCount; }
   /** Pages following the run now. */
-  get followerCount(): number { return this.followers.size; }
+  get followerCount(): number { return this.followers; }
 
   pause(): void { this.control.pause(); this.announce(); }
   play(): void { this.control.play(); this.announce(); }
@@ -103,42 +109,45 @@ export class LiveRun {
   }
   stop(): void { this.control.stop(); this.announce(); }
 
-  /** The record so far, then every new line and state, until the run is over; `leave` stops following. */
-  follow(send: (m: LiveMessage) => void): { leave: () => void } {
-    for (const line of this.lines) send({ kind: 'event', line });
-    send({ kind: 'state', state: this.state, ...(this.failure ? { message: this.failure } : {}) });
-    if (this.lastProbe) send({ kind: 'probe', probe: this.lastProbe });
-    if (this.ended) return { leave: () => undefined };
-    this.followers.add(send);
-    return { leave: () => { this.followers.delete(send); } };
+  /**
+   * The record so far, then every new line, state and probe as they happen, until the run is
+   * over: the stream completes then. Unsubscribing stops following; the run does not notice.
+   */
+  messages(): Observable<LiveMessage> {
+    return new Observable<LiveMessage>((subscriber) => {
+      this.followers++;
+      const all = merge(
+        this.record$.pipe(map((line): LiveMessage => ({ kind: 'event', line }))),
+        this.state$.pipe(map((s): LiveMessage => ({ kind: 'state', ...s }))),
+        this.probe$.pipe(map((probe): LiveMessage => ({ kind: 'probe', probe }))),
+      ).pipe(finalize(() => { this.followers--; }));
+      return all.subscribe(subscriber);
+    });
   }
 
   private record(e: TrainingEvent): void {
-    const line = encodeEvent(e);
-    this.lines.push(line);
-    for (const f of this.followers) f({ kind: 'event', line });
+    this.lineCount++;
+    this.record$.next(encodeEvent(e));
     if (e.type !== 'step') return;
     this.lastStep = e.step;
     // The last of a student's steps: what they changed, and the pause it ends in.
     if (this.control.stepsAllowed === 0) {
       if (this.pendingProbe) {
-        this.lastProbe = stepProbe(this.setup.gan, this.pendingProbe.taken, this.pendingProbe.steps, e.step, this.probeInputs, this.pendingProbe.kind);
+        this.probe$.next(stepProbe(this.setup.gan, this.pendingProbe.taken, this.pendingProbe.steps, e.step, this.probeInputs, this.pendingProbe.kind));
         this.pendingProbe = null;
-        for (const f of this.followers) f({ kind: 'probe', probe: this.lastProbe });
       }
       this.announce();
     }
   }
 
   private announce(state: RunState = this.state): void {
-    const m: LiveMessage = { kind: 'state', state, ...(this.failure ? { message: this.failure } : {}) };
-    for (const f of this.followers) f(m);
+    this.state$.next({ state, ...(this.failure ? { message: this.failure } : {}) });
   }
 
   private finish(state: 'ended' | 'failed'): void {
     this.ended = state;
     this.announce();
-    this.followers.clear();
+    for (const subject of [this.record$, this.state$, this.probe$]) subject.complete();
     for (const s of this.subscriptions) s.unsubscribe();
     disposeGan(this.setup.gan);
   }

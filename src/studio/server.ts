@@ -10,6 +10,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import * as E from 'fp-ts/lib/Either.js';
+import { concatMap } from 'rxjs';
 import type * as t from 'io-ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../model/architectures.ts';
 import { DATASET_NAMES } from '../data/load.ts';
@@ -191,25 +192,16 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
     const run = studio.live;
     if (!run) return fail(c, { status: 404, message: 'no run has been started in this studio' });
     return streamSSE(c, async (stream) => {
-      const queue: LiveMessage[] = [];
-      let wake: (() => void) | null = null;
-      const following = run.follow((m) => { queue.push(m); wake?.(); });
-      stream.onAbort(() => { following.leave(); wake?.(); });
-      let over = false;
-      while (!stream.aborted && !over) {
-        while (queue.length > 0 && !stream.aborted) {
-          const m = queue.shift()!;
-          if (m.kind === 'event') await stream.writeSSE({ event: 'event', data: m.line });
-          else if (m.kind === 'probe') await stream.writeSSE({ event: 'probe', data: JSON.stringify(m.probe) });
-          else {
-            await stream.writeSSE({ event: 'state', data: JSON.stringify({ state: m.state, message: m.message ?? null }) });
-            over = m.state === 'ended' || m.state === 'failed';
-          }
-        }
-        if (!over && !stream.aborted) await new Promise<void>((resolve) => { wake = resolve; });
-        wake = null;
-      }
-      following.leave();
+      // Each message written in turn (concatMap waits for the write); a page that leaves unsubscribes.
+      const write = (m: LiveMessage) => stream.writeSSE(
+        m.kind === 'event' ? { event: 'event', data: m.line }
+        : m.kind === 'probe' ? { event: 'probe', data: JSON.stringify(m.probe) }
+        : { event: 'state', data: JSON.stringify({ state: m.state, message: m.message ?? null }) },
+      );
+      await new Promise<void>((done) => {
+        const following = run.messages().pipe(concatMap(write)).subscribe({ complete: done, error: () => done() });
+        stream.onAbort(() => { following.unsubscribe(); done(); });
+      });
     });
   });
 
