@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { firstValueFrom, toArray } from 'rxjs';
 import { limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
-import { batch$, batches, stepsPerEpoch } from '../src/streams/sources/batches.ts';
+import { batches, stepsPerEpoch } from '../src/streams/sources/batches.ts';
 import { milestoneNoise, noise } from '../src/streams/sources/noise.ts';
 import { zipPaced } from '../src/streams/sources/paced.ts';
 
@@ -67,14 +67,15 @@ test('zipPaced pairs the two sources in lockstep without reading ahead', async (
   assert.is(pulledNoise, 8, 'the infinite noise source is pulled once per batch, never ahead');
 });
 
-test('batch$ yields to the event loop between batches', async () => {
-  // Each batch queues a marker on the event loop (setImmediate). A source that yields runs it before
-  // the next batch; one that emitted in a loop would deliver every batch before any marker ran.
+test('zipPaced yields to the event loop between pairs', async () => {
+  // Each pair queues a marker on the event loop (setImmediate). A source that yields runs it before
+  // the next pair; one that emitted in a loop would deliver every pair before any marker ran.
   const seen: number[] = [];
   const markers: number[] = [];
   const markersAtArrival: number[] = [];
-  await new Promise<void>((done) => batch$(data, { batchSize: 10, epochs: 30, seed: 1 }).subscribe({
-    next: (b) => {
+  const counter = { *[Symbol.iterator]() { for (let i = 0; ; i++) yield i; } };
+  await new Promise<void>((done) => zipPaced(batches(data, { batchSize: 10, epochs: 30, seed: 1 }), counter).subscribe({
+    next: ([b]) => {
       markersAtArrival.push(markers.length);
       seen.push(b.step);
       setImmediate(() => markers.push(b.step));
@@ -82,7 +83,7 @@ test('batch$ yields to the event loop between batches', async () => {
     complete: done,
   }));
   assert.is(seen.length, 300);
-  assert.equal(markersAtArrival, Array.from({ length: 300 }, (_, i) => i), 'batch k+1 arrives after the k markers before it ran');
+  assert.equal(markersAtArrival, Array.from({ length: 300 }, (_, i) => i), 'pair k+1 arrives after the k markers before it ran');
 });
 
 test.run();

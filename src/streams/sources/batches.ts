@@ -3,10 +3,8 @@
  * fixed size; the last partial batch of an epoch is dropped. Each batch's images are scaled to
  * [-1, 1] as it is made: the dataset itself stays bytes.
  */
-import type { Observable } from 'rxjs';
 import { copyImage, pixelsOf, type Dataset } from '../../data/dataset.ts';
 import { fromState, permutation, seeded, Streams, type RandomState } from '../../data/random.ts';
-import { paced } from './paced.ts';
 
 export interface Batch {
   readonly epoch: number;
@@ -62,4 +60,3 @@ export function* batches(d: Dataset, o: BatchOptions): Generator<Batch> {
   }
 }
 
-export const batch$ = (d: Dataset, o: BatchOptions): Observable<Batch> => paced(batches(d, o));

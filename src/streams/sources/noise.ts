@@ -2,9 +2,7 @@
  * The noise source: seeded standard normal noise, one pair of batches per training step (one for
  * the D step, one for the G step), without end.
  */
-import type { Observable } from 'rxjs';
 import { fromState, normals, seeded, Streams, type RandomState } from '../../data/random.ts';
-import { paced } from './paced.ts';
 
 export interface NoiseBatch {
   /** dSteps x batchSize x noiseDim values for the D steps. */
@@ -48,4 +46,3 @@ export function* noise(o: NoiseOptions, start?: RandomState): Generator<NoiseBat
 export const milestoneNoise = (seed: number, count: number, noiseDim: number): Float32Array =>
   normals(seeded(seed, Streams.milestoneNoise), count * noiseDim);
 
-export const noise$ = (o: NoiseOptions): Observable<NoiseBatch> => paced(noise(o));

@@ -1,7 +1,7 @@
 /**
- * Pull-based sources as observables. The batch and noise sources are lazy iterables; `paced`
- * emits one item per turn of the event loop (so the console, timers and signals keep running
- * between training steps) and `zipPaced` pulls one item from each source per turn, in lockstep.
+ * Pull-based sources as an observable. The batch and noise sources are lazy iterables; `zipPaced`
+ * pulls one item from each per turn of the event loop, in lockstep (so the console, timers and
+ * signals keep running between training steps).
  * Nothing is read ahead: memory stays flat however long the run. A `hold` function, polled before
  * each item, pauses the source while it returns true (checked again every HOLD_POLL_MS).
  */
@@ -37,14 +37,4 @@ export function zipPaced<A, B>(a: Iterable<A>, b: Iterable<B>, hold?: () => bool
       ib.return?.();
     };
   });
-}
-
-const forever: Iterable<null> = { *[Symbol.iterator]() { for (;;) yield null; } };
-
-export function paced<T>(source: Iterable<T>): Observable<T> {
-  return new Observable<T>((subscriber) => zipPaced(source, forever).subscribe({
-    next: ([x]) => subscriber.next(x),
-    error: (e) => subscriber.error(e),
-    complete: () => subscriber.complete(),
-  }));
 }
