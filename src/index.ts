@@ -9,7 +9,7 @@ export { seeded, normals, permutation, Streams } from './data/random.ts';
 export { ARCHITECTURES, DEFAULT_ARCHITECTURE } from './model/architectures.ts';
 export { selectBackend } from './model/backend.ts';
 export { createGan, disposeGan, type Gan } from './model/gan.ts';
-export { dStep, gStep, generate, judge } from './model/steps.ts';
+export { dStep, gStep, generate, dScores } from './model/steps.ts';
 export { modelFiles } from './model/persistence.ts';
 
 export { TrainConfig, milestoneEpochs } from './streams/config.ts';

@@ -5,7 +5,7 @@ import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { modelFiles, WEIGHTS_FILE } from '../src/model/persistence.ts';
-import { dStep, generate, gStep, judge } from '../src/model/steps.ts';
+import { dStep, generate, gStep, dScores } from '../src/model/steps.ts';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
@@ -37,7 +37,7 @@ for (const name of ARCHITECTURE_NAMES) {
       const saved = tf.tidy(() => (g.predict(conditional ? [tf.tensor2d(noise, [8, gan.noiseDim]), labelInput()] : tf.tensor2d(noise, [8, gan.noiseDim])) as tf.Tensor).dataSync() as Float32Array);
       assert.equal(g.outputs[0].shape, [null, 28, 28, 1]);
       assert.ok(maxDiff(saved, images) < 1e-4, `generator differs by ${maxDiff(saved, images)}`);
-      const beliefs = judge(gan, images, 'bce', labels);
+      const beliefs = dScores(gan, images, 'bce', labels);
       const savedOut = tf.tidy(() => (d.predict(gan.conditioning === 'input' ? [tf.tensor4d(images, [8, 28, 28, 1]), labelInput()] : tf.tensor4d(images, [8, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
       // An AC-GAN's D is saved with its raw outputs: the realness logit first, then the class logits.
       const savedBeliefs = gan.conditioning === 'auxiliary' ? Float32Array.from({ length: 8 }, (_, i) => 1 / (1 + Math.exp(-savedOut[i * 11]))) : savedOut;

@@ -5,7 +5,7 @@ import { embeddedDigits } from '../src/data/embedded.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
-import { dStep, generate, judge } from '../src/model/steps.ts';
+import { dStep, generate, dScores } from '../src/model/steps.ts';
 import { unpackPixels, toGreyLevels } from '../src/streams/events.ts';
 import { PROBE_COUNT, stepProbe, takeProbe } from '../src/studio/probe.ts';
 import { useWasm } from './helpers/tf.ts';
@@ -21,7 +21,7 @@ test('a probe holds the fixed real images, the training G\'s images from the fix
   const taken = takeProbe(gan, 0, inputs);
   assert.equal(unpackPixels({ pixels: taken.probe.real }), toGreyLevels(real));
   assert.equal(taken.fake, generate(gan, inputs.noise, { live: true }));
-  assert.equal(taken.probe.realScores, Array.from(judge(gan, real, 'bce')));
+  assert.equal(taken.probe.realScores, Array.from(dScores(gan, real, 'bce')));
   assert.is(taken.probe.fakeScores.length, PROBE_COUNT);
   assert.ok(taken.probe.fakeScores.every((s) => s > 0 && s < 1));
   disposeGan(gan);

@@ -29,8 +29,8 @@ export function towardsGradient(loss: LossName, out: tf.Tensor, target: number):
 }
 
 /** D's belief that each input is real: sigmoid of the logit (bce) or the raw score (lsgan). */
-export const realness = (loss: LossName, out: tf.Tensor): tf.Tensor => (loss === 'bce' ? tf.sigmoid(out) : out);
+export const dScoreOf = (loss: LossName, out: tf.Tensor): tf.Tensor => (loss === 'bce' ? tf.sigmoid(out) : out);
 
-/** Share of outputs on the real side of the decision boundary (0.5 in realness). */
+/** Share of outputs on the real side of the decision boundary (a D score of 0.5). */
 export const shareJudgedReal = (loss: LossName, out: tf.Tensor): tf.Scalar =>
-  tf.mean(tf.cast(tf.greater(realness(loss, out), 0.5), 'float32')) as tf.Scalar;
+  tf.mean(tf.cast(tf.greater(dScoreOf(loss, out), 0.5), 'float32')) as tf.Scalar;

@@ -8,7 +8,7 @@ import { drawingGenerator, type Gan } from './gan.ts';
 import { updateAverage } from './average.ts';
 import { applyAdam } from './adam.ts';
 import { backward, forwardForTraining } from './backprop.ts';
-import { discriminatorLosses, generatorLoss, realness, shareJudgedReal, towardsGradient, type LossName } from './losses.ts';
+import { discriminatorLosses, generatorLoss, dScoreOf, shareJudgedReal, towardsGradient, type LossName } from './losses.ts';
 import { forward, updateMovingStatistics, type BatchMoments } from './network.ts';
 import { badLabel, cyclingLabels, oneHot, withLabels } from './condition.ts';
 
@@ -119,7 +119,7 @@ export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: Step
     stats = tf.keep(tf.stack([
       loss.real, loss.fake,
       shareJudgedReal(o.loss, outReal), tf.sub(1, shareJudgedReal(o.loss, outFake)),
-      tf.mean(realness(o.loss, outReal)), tf.mean(realness(o.loss, outFake)),
+      tf.mean(dScoreOf(o.loss, outReal)), tf.mean(dScoreOf(o.loss, outFake)),
     ]));
     if (o.update === false) return;
     let dOutput = tf.concat([towardsGradient(o.loss, outReal, realTarget), towardsGradient(o.loss, outFake, 0)], 0) as tf.Tensor2D;
@@ -146,7 +146,7 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions, given?: Uin
     const generated = forwardForTraining(gan.generator, generatorInput(gan, noise, labels), { moments });
     const judged = forwardForTraining(gan.discriminator, discriminatorInput(gan, generated.output, labels), { dropoutSeed: o.dropoutSeed + 2 });
     const out = heads(gan, judged.output);
-    stats = tf.keep(tf.stack([generatorLoss(o.loss, out.adversarial), tf.mean(realness(o.loss, out.adversarial))]));
+    stats = tf.keep(tf.stack([generatorLoss(o.loss, out.adversarial), tf.mean(dScoreOf(o.loss, out.adversarial))]));
     if (o.update === false) return;
     let dOutput = towardsGradient(o.loss, out.adversarial, 1) as tf.Tensor2D;
     if (out.classes) dOutput = tf.concat([dOutput, classLoss(out.classes, labels!, n).gradient], 1);
@@ -174,11 +174,11 @@ export function generate(gan: Gan, noise: Float32Array, o: { live?: boolean; lab
   return tf.tidy(() => forward(net, generatorInput(gan, noise, o.labels), { training: false }).dataSync() as Float32Array);
 }
 
-/** D's realness for each image, in inference mode. */
-export function judge(gan: Gan, images: Float32Array, loss: LossName, labels?: Uint8Array): Float32Array {
+/** D's score of each image (its belief that the image is real: dScoreOf), in inference mode. */
+export function dScores(gan: Gan, images: Float32Array, loss: LossName, labels?: Uint8Array): Float32Array {
   const n = rowsOf(images, gan.pixels);
   return tf.tidy(() => {
     const out = forward(gan.discriminator, discriminatorInput(gan, tf.tensor2d(images, [n, gan.pixels]), labels), { training: false });
-    return realness(loss, heads(gan, out).adversarial).dataSync() as Float32Array;
+    return dScoreOf(loss, heads(gan, out).adversarial).dataSync() as Float32Array;
   });
 }

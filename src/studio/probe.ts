@@ -5,7 +5,7 @@
  */
 import type { Gan } from '../model/gan.ts';
 import type { LossName } from '../model/losses.ts';
-import { generate, judge } from '../model/steps.ts';
+import { generate, dScores } from '../model/steps.ts';
 import { packPixels, toGreyLevels } from '../streams/events.ts';
 
 /** Images in each row of a probe. */
@@ -46,8 +46,8 @@ export function takeProbe(gan: Gan, at: number, o: ProbeInputs): Taken {
       cols: o.cols,
       real: packPixels(toGreyLevels(o.real)),
       fake: packPixels(toGreyLevels(fake)),
-      realScores: Array.from(judge(gan, o.real, o.loss, o.realLabels)),
-      fakeScores: Array.from(judge(gan, fake, o.loss)),
+      realScores: Array.from(dScores(gan, o.real, o.loss, o.realLabels)),
+      fakeScores: Array.from(dScores(gan, fake, o.loss)),
     },
   };
 }
@@ -63,5 +63,5 @@ export interface StepProbe {
 }
 
 export function stepProbe(gan: Gan, before: Taken, steps: number, at: number, o: ProbeInputs, kind: StepProbe['kind'] = 'both'): StepProbe {
-  return { steps, kind, before: before.probe, after: takeProbe(gan, at, o).probe, oldFakeScoresAfter: Array.from(judge(gan, before.fake, o.loss)) };
+  return { steps, kind, before: before.probe, after: takeProbe(gan, at, o).probe, oldFakeScoresAfter: Array.from(dScores(gan, before.fake, o.loss)) };
 }

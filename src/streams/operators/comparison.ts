@@ -8,7 +8,7 @@ import { imagesAt, type Dataset } from '../../data/dataset.ts';
 import { permutation, seeded, Streams } from '../../data/random.ts';
 import type { Gan } from '../../model/gan.ts';
 import type { LossName } from '../../model/losses.ts';
-import { generate, judge } from '../../model/steps.ts';
+import { generate, dScores } from '../../model/steps.ts';
 import { packPixels, toGreyLevels, type Comparison, type TrainingEvent } from '../events.ts';
 
 export interface ComparisonOptions {
@@ -39,7 +39,7 @@ export function comparison<T extends TrainingEvent>(gan: Gan, d: Dataset, o: Com
     return [e, {
       type: 'comparison', epoch: e.epoch, step: e.step, rows: d.rows, cols: d.cols, count: o.count,
       real: packPixels(toGreyLevels(real.images)), fake: packPixels(toGreyLevels(fake)),
-      realScores: Array.from(judge(gan, real.images, o.loss, real.labels)), fakeScores: Array.from(judge(gan, fake, o.loss)),
+      realScores: Array.from(dScores(gan, real.images, o.loss, real.labels)), fakeScores: Array.from(dScores(gan, fake, o.loss)),
     }];
   });
 }
