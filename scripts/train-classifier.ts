@@ -2,7 +2,8 @@
 /**
  * Trains the evaluator's classifier and writes models/classifier-<set>/ (model.json, weights.bin,
  * about.json with the test accuracy and this command). With outlier exposure (the default), each
- * batch also holds images that are not of the set, with a uniform target (src/quality/outliers.ts).
+ * batch also holds images that are none of the set's classes, taught as an eleventh class of
+ * their own (src/quality/outliers.ts).
  *
  *   npm run train-classifier -- --set digits   mnist-small's digits: the last 20% of each digit held out
  *   npm run train-classifier -- --set mnist    MNIST's standard split: 60,000 to train, t10k to test
@@ -19,7 +20,7 @@ import { parseFlags } from '../src/cli/flags.ts';
 import { imagesOf, scaled } from '../src/data/dataset.ts';
 import { permutation, seeded } from '../src/data/random.ts';
 import { BACKENDS, selectBackend, type BackendChoice } from '../src/model/backend.ts';
-import { buildClassifier, CLASSES, type ClassifierAbout } from '../src/quality/classifier.ts';
+import { buildClassifier, CLASSES, classProbabilities, REJECT, type ClassifierAbout } from '../src/quality/classifier.ts';
 import { classifierData } from '../src/quality/real-sets.ts';
 import { recognisable } from '../src/quality/metrics.ts';
 import { OUTLIER_KINDS, outliers, UNTRAINED_ARCHS, untrainedGeneratorImages } from '../src/quality/outliers.ts';
@@ -38,10 +39,11 @@ weights.bin, and about.json with its test accuracy and the command that made it.
                   (Fashion-MNIST: train-* to train, t10k-* to test) (default digits)
   --epochs N      passes over the training images (default 20 for digits, 4 for mnist and fashion)
   --seed N        seeds the initial weights and the shuffling (default 1)
-  --outliers F    outlier exposure: F non-images per training image, each with a uniform target
+  --outliers F    outlier exposure: F images that are none of the classes per training image
                   (noise, blobs, clouds, shuffled pixels, blank pages, untrained generators' images;
-                  src/quality/outliers.ts), so that the classifier is unsure of what is not a digit
-                  (default 0.5; 0: none)
+                  src/quality/outliers.ts), taught as an eleventh class, "none of them", so that
+                  what is not a digit is neither recognisable nor near the digits' features
+                  (default 0.5; 0: none, and ten outputs)
   --backend NAME  auto | tensorflow | wasm | cpu (default wasm)
   --out DIR       where to write (default models/classifier-<set>)
   --help          this text
@@ -57,6 +59,10 @@ const seed = Number(f.seed ?? 1);
 if (!Number.isInteger(epochs) || epochs < 1) fail(`--epochs: expected an integer >= 1, got '${f.epochs}'`);
 if (!Number.isInteger(seed) || seed < 0) fail(`--seed: expected an integer >= 0, got '${f.seed}'`);
 const outlierShare = Number(f.outliers ?? 0.5);
+const batchSize = 64;
+const outliersPerBatch = Math.round(batchSize * outlierShare);
+/** With outliers, an eleventh output: "none of the classes". */
+const outputs = outliersPerBatch > 0 ? CLASSES + 1 : CLASSES;
 if (!Number.isFinite(outlierShare) || outlierShare < 0 || outlierShare > 4) fail(`--outliers: expected a number from 0 to 4, got '${f.outliers}'`);
 const data = classifierData(set);
 if (E.isLeft(data)) fail(data.left);
@@ -68,11 +74,9 @@ const backend = await selectBackend(backendName as BackendChoice);
 if (E.isLeft(backend)) fail(backend.left);
 const out = f.out ?? join('models', `classifier-${set}`);
 
-const model = buildClassifier(seed);
+const model = buildClassifier(seed, outliersPerBatch > 0);
 const optimizer = tf.train.adam(1e-3);
 model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-const batchSize = 64;
-const outliersPerBatch = Math.round(batchSize * outlierShare);
 const rng = seeded(seed, 11);
 const outlierRng = seeded(seed, 12);
 
@@ -88,8 +92,8 @@ function accuracy(images: Float32Array, labels: Uint8Array): number {
 
 /** Share of images the classifier puts in one class at 90% or more (the evaluator's "recognisable"). */
 function sure(images: Float32Array, n: number): number {
-  const probs = tf.tidy(() => (model.predict(tf.tensor4d(images, [n, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
-  return recognisable(probs, n, CLASSES, 0.9);
+  const out = tf.tidy(() => (model.predict(tf.tensor4d(images, [n, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
+  return recognisable(classProbabilities(out, n, outputs), n, CLASSES, 0.9);
 }
 
 /** Grey image `k` scaled to [-1, 1] and moved by (dx, dy) pixels, the background (-1) filling in: the augmentation that makes 8,000 digits go further. */
@@ -134,16 +138,17 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   const rows = batchSize + outliersPerBatch;
   for (let b = 0; b < steps; b++) {
     const x = new Float32Array(rows * 784);
-    // Targets: a digit's one-hot class; an outlier's uniform distribution, whose cross-entropy is lowest when the classifier is unsure.
-    const y = new Float32Array(rows * CLASSES).fill(1 / CLASSES, batchSize * CLASSES);
+    // Targets: a digit's class; an outlier's class of its own, "none of them".
+    const y = new Float32Array(rows * outputs);
     for (let i = 0; i < batchSize; i++) {
       const k = order[b * batchSize + i];
       shifted(train.grey, k, x.subarray(i * 784, (i + 1) * 784), rng.int(5) - 2, rng.int(5) - 2);
-      y[i * CLASSES + train.labels![k]] = 1;
+      y[i * outputs + train.labels![k]] = 1;
     }
+    for (let i = batchSize; i < rows; i++) y[i * outputs + REJECT] = 1;
     if (outliersPerBatch > 0) x.set(outlierBatch(outliersPerBatch), batchSize * 784);
     const xs = tf.tensor4d(x, [rows, 28, 28, 1]);
-    const ys = tf.tensor2d(y, [rows, CLASSES]);
+    const ys = tf.tensor2d(y, [rows, outputs]);
     const r = await model.trainOnBatch(xs, ys) as number[];
     loss += r[0];
     tf.dispose([xs, ys]);

@@ -12,10 +12,12 @@ import { readModelArtifacts } from '../model/persistence.ts';
 
 export const CLASSES = 10;
 export const FEATURES = 64;
+/** With a reject class, the output after the ten classes: "none of them" (src/quality/outliers.ts). */
+export const REJECT = CLASSES;
 export const FEATURE_LAYER = 'features';
 
-/** The network, untrained, seeded. */
-export function buildClassifier(seed: number): tf.Sequential {
+/** The network, untrained, seeded; with `reject`, an eleventh output for images of none of the classes. */
+export function buildClassifier(seed: number, reject = false): tf.Sequential {
   const init = (k: number) => tf.initializers.heNormal({ seed: seed * 16 + k });
   const m = tf.sequential({ name: 'classifier' });
   m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 5, activation: 'relu', kernelInitializer: init(1) }));
@@ -25,7 +27,7 @@ export function buildClassifier(seed: number): tf.Sequential {
   m.add(tf.layers.flatten());
   m.add(tf.layers.dropout({ rate: 0.3, seed }));
   m.add(tf.layers.dense({ units: FEATURES, activation: 'relu', kernelInitializer: init(3), name: FEATURE_LAYER }));
-  m.add(tf.layers.dense({ units: CLASSES, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 16 + 4 }) }));
+  m.add(tf.layers.dense({ units: reject ? CLASSES + 1 : CLASSES, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 16 + 4 }) }));
   return m;
 }
 
@@ -44,7 +46,7 @@ export interface ClassifierAbout {
   readonly testCount: number;
   readonly command: string;
   readonly seed: number;
-  /** Outlier images per training image (outlier exposure; absent or 0: trained on the set alone). */
+  /** Outlier images per training image (outlier exposure; absent or 0: trained on the set alone), taught as an eleventh class. */
   readonly outlierExposure?: number;
   /** Share of held-out outlier images of each kind it still calls recognisable. */
   readonly outliersRecognisable?: Readonly<Record<string, number>>;
@@ -71,19 +73,31 @@ export async function loadClassifier(dir: string): Promise<E.Either<string, Clas
   }
 }
 
+/**
+ * The ten classes' probabilities from a classifier's outputs [n, width]: with a reject class
+ * (width 11) they sum to 1 minus its probability, so an image of none of the classes has no
+ * class at 90% (not recognisable).
+ */
+export function classProbabilities(outputs: Float32Array, n: number, width: number): Float32Array {
+  if (width === CLASSES) return outputs;
+  const probs = new Float32Array(n * CLASSES);
+  for (let i = 0; i < n; i++) probs.set(outputs.subarray(i * width, i * width + CLASSES), i * CLASSES);
+  return probs;
+}
+
 /** Features and class probabilities of images ([n * 784] in [-1, 1]), in batches. */
 export function classify(c: Classifier, images: Float32Array, count: number, batch = 500): { features: Float32Array; probs: Float32Array } {
   const features = new Float32Array(count * FEATURES);
   const probs = new Float32Array(count * CLASSES);
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
-    const [f, p] = tf.tidy(() => {
+    const [f, p, width] = tf.tidy(() => {
       const x = tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1]);
       const [fe, pr] = c.model.predict(x) as tf.Tensor[];
-      return [fe.dataSync(), pr.dataSync()];
+      return [fe.dataSync() as Float32Array, pr.dataSync() as Float32Array, pr.shape[1]!] as const;
     });
     features.set(f, start * FEATURES);
-    probs.set(p, start * CLASSES);
+    probs.set(classProbabilities(p, n, width), start * CLASSES);
   }
   return { features, probs };
 }

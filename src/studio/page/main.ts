@@ -56,8 +56,8 @@ let shownName = '';
 let scrubbed: number | null = null;
 let probe: StepProbe | null = null;
 let stage = 0;
-/** When the server stopped answering (null while it answers), and the reconnection's next wait. */
-let lost: { since: number; wait: number; timer: number | null } | null = null;
+/** While the server does not answer: the reconnection's next wait (null while it answers). */
+let lost: { wait: number; timer: number | null } | null = null;
 
 // ---- the form ----
 
@@ -206,7 +206,7 @@ function serverLost(): void {
   source?.close();
   source = null;
   if (lost) return;
-  lost = { since: Date.now(), wait: FIRST_WAIT_MS, timer: null };
+  lost = { wait: FIRST_WAIT_MS, timer: null };
   updateControls();
   scheduleReconnect();
 }
