@@ -69,12 +69,18 @@ function checkpointEpochs(file: string): number | null {
   }
 }
 
-/** One run folder's listing, or null when it holds neither a record nor a saved generator. */
+const generatorFile = (runsDir: string, name: string) => join(runsDir, name, 'generator', 'model.json');
+
+/** Whether a folder of the runs folder is a run: it holds a record (readable or not) or a saved generator. */
+export const isRunFolder = (runsDir: string, name: string): boolean =>
+  existsSync(join(runsDir, name, METRICS_FILE)) || existsSync(generatorFile(runsDir, name));
+
+/** One run folder's listing, or null when it is not a run (isRunFolder). */
 export function describeRunFolder(runsDir: string, name: string): RunListing | null {
+  if (!isRunFolder(runsDir, name)) return null;
   const dir = join(runsDir, name);
   const file = join(dir, METRICS_FILE);
-  const hasGenerator = existsSync(join(dir, 'generator', 'model.json'));
-  if (!existsSync(file) && !hasGenerator) return null;
+  const hasGenerator = existsSync(generatorFile(runsDir, name));
   const checkpoint = join(dir, CHECKPOINT_FILE);
   const started = readRunStarted(file);
   if (E.isLeft(started)) {
@@ -102,12 +108,6 @@ export function describeRunFolder(runsDir: string, name: string): RunListing | n
     name, arch: s.config.arch, dataset: s.dataset.name, startedAt: s.startedAt,
     epochs, totalSteps: resumed?.totalSteps ?? (epochs === s.config.epochs ? s.totalSteps : epochs * s.stepsPerEpoch), steps, status, resumable, hasGenerator, problem: null,
   };
-}
-
-/** A run folder's run-started event, or null without one (see readRunStarted for why). */
-export function runStarted(runsDir: string, name: string): RunStarted | null {
-  const started = readRunStarted(join(runsDir, name, METRICS_FILE));
-  return E.isRight(started) ? started.right : null;
 }
 
 /** Every run folder with a record or a saved generator, newest first. */

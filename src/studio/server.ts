@@ -20,7 +20,7 @@ import type { LiveMessage } from './live-run.ts';
 import { PRESETS } from './presets.ts';
 import { bodyError, checkRunName, NearestRequest, ResumeRequest, StartRequest, StepRequest, type Rejection } from './requests.ts';
 import { Explorer } from './explore.ts';
-import { describeRunFolder, fileStream, listRuns, recordStream } from './runs.ts';
+import { describeRunFolder, fileStream, isRunFolder, listRuns, recordStream } from './runs.ts';
 import type { Studio } from './studio.ts';
 import { sameOriginOnly } from './guard.ts';
 
@@ -106,9 +106,7 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
   const recorded = (c: Context): E.Either<Rejection, string> => {
     const name = checkRunName(c.req.param('name') ?? '');
     if (E.isLeft(name)) return name;
-    return existsSync(join(runsDir, name.right, METRICS_FILE)) || existsSync(join(runsDir, name.right, 'generator', 'model.json'))
-      ? name
-      : E.left({ status: 404, message: `no run '${name.right}' in the runs folder` });
+    return isRunFolder(runsDir, name.right) ? name : E.left({ status: 404, message: `no run '${name.right}' in the runs folder` });
   };
 
   app.get('/api/runs/:name', (c) => {

@@ -14,7 +14,7 @@ import { open } from 'node:fs/promises';
 export const MAX_LINE_BYTES = 4 << 20;
 const CHUNK_BYTES = 1 << 16;
 
-/** A line too long to keep: `bytes` is its length (at least). */
+/** A line too long to keep: `overLong` is its length in bytes (at least). */
 export interface OverLong { readonly overLong: number }
 export type Line = string | OverLong;
 export const isOverLong = (l: Line): l is OverLong => typeof l !== 'string';
