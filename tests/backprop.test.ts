@@ -2,10 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { seeded } from '../src/data/random.ts';
-import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
+import { ARCHITECTURE_NAMES, ARCHITECTURES, type LayerSpec } from '../src/model/architectures.ts';
 import { backward, forwardForTraining } from '../src/model/backprop.ts';
 import { towards, towardsGradient, LOSSES } from '../src/model/losses.ts';
-import { buildNetwork, forward, trainableVariables, type BatchMoments, type Network } from '../src/model/network.ts';
+import { allVariables, buildNetwork, forward, trainableVariables, type BatchMoments, type Network } from '../src/model/network.ts';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
@@ -45,6 +45,54 @@ for (const name of ARCHITECTURE_NAMES) {
     });
   }
 }
+
+test('a strided convolution (stride 2, odd and even image sizes): hand-written gradients on wasm equal tfjs autodiff on the cpu backend', async () => {
+  // 14x14 halves to 7x7 (output pixels at odd stride-1 pixels), 7x7 to 4x4 (at even ones, padding at the bottom and right).
+  const specs: LayerSpec[] = [
+    { kind: 'reshape', shape: [14, 14, 2] },
+    { kind: 'stridedConv', filters: 3, kernel: 3 },
+    { kind: 'leakyRelu', alpha: 0.2 },
+    { kind: 'stridedConv', filters: 4, kernel: 5 },
+    { kind: 'batchNorm' },
+    { kind: 'dense', units: 1 },
+  ];
+  const inputs = seeded(22);
+  const values = Float32Array.from({ length: 6 * 392 }, () => inputs.uniform() * 2 - 1);
+  // tfjs's own stride-2 gradient kernels are refused on wasm (src/model/kernels): autodiff runs on the cpu backend, on the same weights.
+  type Named = Record<string, Float32Array>;
+  const gradients = async (backend: string, loss: (typeof LOSSES)[number]): Promise<Named> => {
+    await tf.setBackend(backend);
+    const d = buildNetwork('d', specs, 392, 784, seeded(7));
+    assert.equal(d.layers.map((l) => l.output.image), [[14, 14, 2], [7, 7, 3], [7, 7, 3], [4, 4, 4], [4, 4, 4], null]);
+    const byLayer = (named: tf.NamedTensorMap): Named => Object.fromEntries(Object.entries(named).map(([k, t]) => [k.slice(k.indexOf('/')), t.dataSync() as Float32Array]));
+    const out = tf.tidy(() => {
+      const input = tf.tensor2d(values, [6, 392]);
+      const target = 0.9;
+      if (backend === 'wasm') {
+        const pass = forwardForTraining(d, input, { groups: 2 });
+        const ours = backward(d, pass, towardsGradient(loss, pass.output, target) as tf.Tensor2D, { params: true, input: true });
+        return { ...byLayer(ours.params), input: ours.input!.dataSync() as Float32Array };
+      }
+      const auto = tf.variableGrads(() => towards(loss, forwardForTraining(d, input, { groups: 2 }).output, target), trainableVariables(d)).grads;
+      const dInput = tf.grad((x: tf.Tensor) => towards(loss, forwardForTraining(d, x as tf.Tensor2D, { groups: 2 }).output, target))(input);
+      return { ...byLayer(auto), input: dInput.dataSync() as Float32Array };
+    });
+    allVariables(d).forEach((v) => v.dispose());
+    return out;
+  };
+  const relDiff = (a: Float32Array, b: Float32Array, floor: number) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0) / Math.max(floor, ...b.map(Math.abs));
+  try {
+    for (const loss of LOSSES) {
+      const ours = await gradients('wasm', loss);
+      const auto = await gradients('cpu', loss);
+      assert.equal(Object.keys(ours).sort(), Object.keys(auto).sort());
+      const scale = Math.max(...Object.values(auto).map((g) => Math.max(...g.map(Math.abs)))) * 1e-2;
+      for (const k of Object.keys(auto)) assert.ok(relDiff(ours[k], auto[k], scale) < 1e-4, `${loss} ${k}: ${relDiff(ours[k], auto[k], scale)}`);
+    }
+  } finally {
+    await tf.setBackend('wasm');
+  }
+});
 
 test('two groups in one pass are two separate passes: same outputs and BatchNorm moments', () => {
   tf.tidy(() => {

@@ -2,9 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { normals, seeded } from '../src/data/random.ts';
-import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
+import { ARCHITECTURE_NAMES, ARCHITECTURES, type LayerSpec } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
-import { modelFiles, WEIGHTS_FILE } from '../src/model/persistence.ts';
+import { buildNetwork, forward } from '../src/model/network.ts';
+import { addMirroredLayers, modelFiles, WEIGHTS_FILE } from '../src/model/persistence.ts';
 import { dStep, generate, gStep, dScores } from '../src/model/steps.ts';
 import { useWasm } from './helpers/tf.ts';
 
@@ -49,5 +50,28 @@ for (const name of ARCHITECTURE_NAMES) {
     }
   });
 }
+
+test('a strided convolution is saved as a stock conv2d with strides 2: same outputs on odd and even image sizes', () => {
+  const specs: LayerSpec[] = [
+    { kind: 'reshape', shape: [14, 14, 1] },
+    { kind: 'stridedConv', filters: 3, kernel: 3 },
+    { kind: 'relu' },
+    { kind: 'stridedConv', filters: 2, kernel: 5 },
+    { kind: 'tanh' },
+    { kind: 'dense', units: 2 },
+  ];
+  const net = buildNetwork('s', specs, 196, 196, seeded(8));
+  const model = tf.sequential();
+  model.add(tf.layers.inputLayer({ inputShape: [196] }));
+  addMirroredLayers(model, net, true);
+  const rng = seeded(9);
+  const x = tf.tensor2d(Float32Array.from({ length: 5 * 196 }, () => rng.uniform() * 2 - 1), [5, 196]);
+  const ours = tf.tidy(() => forward(net, x, { training: false }).dataSync() as Float32Array);
+  const saved = tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync() as Float32Array);
+  assert.equal(model.layers.map((l) => l.outputShape), [[null, 196], [null, 14, 14, 1], [null, 7, 7, 3], [null, 7, 7, 3], [null, 4, 4, 2], [null, 4, 4, 2], [null, 32], [null, 2]]);
+  assert.ok(maxDiff(ours, saved) < 1e-5, `differs by ${maxDiff(ours, saved)}`);
+  model.dispose();
+  x.dispose();
+});
 
 test.run();

@@ -1,29 +1,13 @@
 import { CLASSES, type Conditioning } from './condition.ts';
+import type { ImageShape, LayerSpec } from './layers/index.ts';
+
+export type { ImageShape, LayerSpec } from './layers/index.ts';
 
 /**
  * The networks ganstream can train, by name, as plain data. Shapes come from the reference
  * projects; `mlp-gbn` is the default because it learns (see README, "Why the default is not
  * reference 000").
  */
-
-export type LayerSpec =
-  | { readonly kind: 'dense'; readonly units: number | 'pixels' }
-  | { readonly kind: 'leakyRelu'; readonly alpha: number }
-  | { readonly kind: 'relu' }
-  | { readonly kind: 'tanh' }
-  | { readonly kind: 'batchNorm' }
-  | { readonly kind: 'dropout'; readonly rate: number }
-  /** From here on the flat width is an image [height, width, channels] ('image': the data's [side, side, 1]). */
-  | { readonly kind: 'reshape'; readonly shape: ImageShape | 'image' }
-  /** 'same' convolution with stride 1 over the current image (conv.ts). */
-  | { readonly kind: 'conv'; readonly filters: number; readonly kernel: number }
-  /** Nearest-neighbour upsampling by 2 in height and width. */
-  | { readonly kind: 'upsample' }
-  /** Mean of each 2x2 block: half the height and width. */
-  | { readonly kind: 'avgPool' };
-
-/** [height, width, channels], stored row-major per sample as a flat vector of h*w*c. */
-export type ImageShape = readonly [number, number, number];
 
 export interface Architecture {
   readonly name: string;
@@ -60,7 +44,7 @@ const blocks = (widths: number[], ...after: LayerSpec[]): LayerSpec[] => widths.
  * upsamples 7x7 -> 14x14 -> 28x28 with 3x3 convolutions, BatchNorm and ReLU; D mirrors it with
  * average pooling and LeakyReLU, then a dense layer of 512 (without it D was too weak to teach G:
  * it judged most real images fake). Stride-1 convolutions only: their gradients are
- * convolutions, which the wasm backend runs fast (conv.ts).
+ * convolutions, which the wasm backend runs fast (layers/conv.ts).
  */
 const dcgan = (c: number): Pick<Architecture, 'generator' | 'discriminator'> => ({
   generator: [dense(7 * 7 * 2 * c), bn, relu, reshape([7, 7, 2 * c]), upsample, conv(c, 3), bn, relu, upsample, conv(1, 3), { kind: 'tanh' }],

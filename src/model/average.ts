@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { normals, seeded, Streams } from '../data/random.ts';
 import { cyclingLabels, withLabels } from './condition.ts';
-import { allVariables, forward, variableOf, type BatchMoments, type BatchNormParams, type Layer, type Network } from './network.ts';
+import { setMovingStatistics } from './layers/batch-norm.ts';
+import { allVariables, forward, variableOf, type BatchMoments, type Layer, type Network } from './network.ts';
 
 export interface Average {
   readonly network: Network;
@@ -76,14 +77,7 @@ export function calibrate(avg: Average): void {
       const input = avg.classes > 0 ? withLabels(z, cyclingLabels(CALIBRATION_SAMPLES, avg.classes), avg.classes) : z;
       forward(net, input, { training: true, moments });
     });
-    tf.tidy(() => {
-      for (const m of moments) {
-        const p = net.layers[m.layer].params as BatchNormParams;
-        p.movingMean.assign(m.mean);
-        p.movingVariance.assign(m.variance);
-      }
-    });
-    for (const m of moments) { m.mean.dispose(); m.variance.dispose(); }
+    setMovingStatistics(net.layers, moments);
   }
   avg.calibratedAt = avg.updates;
 }

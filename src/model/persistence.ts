@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { drawingGenerator, type Gan } from './gan.ts';
 import type { LossName } from './losses.ts';
 import { CLASSES, type Conditioning } from './condition.ts';
-import { layerVariables, BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, type Layer, type Network } from './network.ts';
+import { kindOf, type KindName, type LayerOf } from './layers/index.ts';
+import { layerVariables, type Network } from './network.ts';
 
 export interface ModelFiles {
   /** model.json, as an object. */
@@ -21,22 +22,8 @@ export interface ModelFiles {
 
 export const WEIGHTS_FILE = 'weights.bin';
 
-/** A stock tfjs layer computing what `layer` computes (a Flatten first where a dense layer follows an image). */
-function mirrorLayer(layer: Layer): tf.layers.Layer[] {
-  const l = layer.spec;
-  switch (l.kind) {
-    case 'dense': return [...(layer.imageIn ? [tf.layers.flatten()] : []), tf.layers.dense({ units: layer.units })];
-    case 'conv': return [tf.layers.conv2d({ filters: l.filters, kernelSize: l.kernel, padding: 'same' })];
-    case 'reshape': return [tf.layers.reshape({ targetShape: [...layer.imageOut!] })];
-    case 'upsample': return [tf.layers.upSampling2d({ size: [2, 2] })];
-    case 'avgPool': return [tf.layers.averagePooling2d({ poolSize: 2, strides: 2 })];
-    case 'leakyRelu': return [tf.layers.leakyReLU({ alpha: l.alpha })];
-    case 'relu': return [tf.layers.activation({ activation: 'relu' })];
-    case 'tanh': return [tf.layers.activation({ activation: 'tanh' })];
-    case 'batchNorm': return [tf.layers.batchNormalization({ momentum: BATCH_NORM_MOMENTUM, epsilon: BATCH_NORM_EPSILON })];
-    case 'dropout': return [tf.layers.dropout({ rate: l.rate })];
-  }
-}
+/** Stock tfjs layers computing what `layer` computes (its kind's mirror). */
+const mirrorLayer = <K extends KindName>(layer: LayerOf<K>): tf.layers.Layer[] => kindOf(layer).mirror(layer);
 
 /** The network's layers as stock tfjs layers, in order; with `weights`, holding the network's values once built. */
 export function addMirroredLayers(model: tf.Sequential, net: Network, weights: boolean): void {

@@ -9,7 +9,8 @@ import { updateAverage } from './average.ts';
 import { applyAdam } from './adam.ts';
 import { backward, forwardForTraining } from './backprop.ts';
 import { discriminatorLosses, generatorLoss, dScoreOf, shareJudgedReal, towardsGradient, type LossName } from './losses.ts';
-import { forward, updateMovingStatistics, type BatchMoments } from './network.ts';
+import { updateMovingStatistics } from './layers/batch-norm.ts';
+import { forward, type BatchMoments } from './network.ts';
 import { badLabel, cyclingLabels, oneHot, withLabels } from './condition.ts';
 
 export interface StepOptions {
@@ -128,7 +129,7 @@ export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: Step
     applyAdam(gan.dOptimizer, backward(gan.discriminator, pass, dOutput, { params: true, input: false }).params, o.lrFactor);
   });
   if (o.update === false) discardMoments(moments);
-  else updateMovingStatistics(gan.discriminator, moments);
+  else updateMovingStatistics(gan.discriminator.layers, moments);
   const [dLossReal, dLossFake, dAccReal, dAccFake, dReal, dFake] = readAndFree(stats!);
   return { dLossReal, dLossFake, dLoss: dLossReal + dLossFake, dAccReal, dAccFake, dReal, dFake };
 }
@@ -158,7 +159,7 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions, given?: Uin
   if (o.update === false) {
     discardMoments(moments);
   } else {
-    updateMovingStatistics(gan.generator, moments);
+    updateMovingStatistics(gan.generator.layers, moments);
     if (gan.generatorAverage) updateAverage(gan.generatorAverage, gan.generator);
   }
   const [gLoss, dFakeForG] = readAndFree(stats!);

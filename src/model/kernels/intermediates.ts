@@ -9,7 +9,7 @@ export type KernelBackend = Parameters<tf.KernelFunc>[0]['backend'] & { disposeD
 
 /**
  * ganstream's kernel for a convolution's filter gradient, installed with OpenBLAS
- * (native-matmul.ts; conv.ts uses it where it is): inputs x [n, h, w, c] and dy [n, oh, ow, f],
+ * (native-matmul.ts; layers/conv.ts uses it where it is): inputs x [n, h, w, c] and dy [n, oh, ow, f],
  * attrs { filterShape, pad }; stride 1.
  */
 export const CONV_FILTER_GRAD = 'GanstreamConv2DFilterGrad';

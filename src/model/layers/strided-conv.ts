@@ -1,0 +1,54 @@
+/**
+ * A 'same'-padded convolution with stride 2 and an odd kernel: it halves the image (rounding up)
+ * while it filters it, as DCGAN's discriminator does instead of pooling (Radford et al. 2015). A
+ * (leaky) ReLU after it runs in the same fused kernel.
+ *
+ * Its output is the stride-1 convolution's output at every other pixel: at rows and columns
+ * 1, 3, 5, ... of an even size, 0, 2, 4, ... of an odd one (TensorFlow's 'same' padding puts the
+ * odd pixel of padding at the bottom and right). So its gradients are the stride-1 gradients
+ * (conv.ts, on the backend's fast forward convolution) of the output gradient spread back onto
+ * those pixels, zero elsewhere.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { sameConvGradients } from './conv.ts';
+import { asImages, asRows, imageInput } from './image-rows.ts';
+import type { ImageShape, LayerKind } from './kind.ts';
+
+/** Where the stride-1 pixel that output pixel 0 equals lies, along a side of `size` pixels. */
+const offset = (size: number): 0 | 1 => (size % 2 === 0 ? 1 : 0);
+
+/**
+ * The output gradient [n, ceil(h/2) * ceil(w/2) * f] spread onto the stride-1 output's grid
+ * [n, h * w * f]: each value at its pixel, zeros between (a broadcast product with a 2x2 block
+ * holding a single 1, then the odd row or column beyond an odd size cut off).
+ */
+function spread(dy: tf.Tensor2D, [h, w]: ImageShape, filters: number): tf.Tensor2D {
+  const [n] = dy.shape;
+  const [oh, ow] = [Math.ceil(h / 2), Math.ceil(w / 2)];
+  const block = tf.buffer([1, 1, 2, 1, 2, 1], 'float32');
+  block.set(1, 0, 0, offset(h), 0, offset(w), 0);
+  const blown = tf.reshape(tf.mul(tf.reshape(dy, [n, oh, 1, ow, 1, filters]), block.toTensor()), [n, 2 * oh, 2 * ow, filters]);
+  return asRows(2 * oh === h && 2 * ow === w ? blown : tf.slice(blown, [0, 0, 0, 0], [n, h, w, filters]));
+}
+
+export const stridedConv: LayerKind<'stridedConv'> = {
+  build: (spec, { input, variable, glorot, fail }) => {
+    const checked = imageInput(input, fail);
+    const [h, w, c] = checked.image;
+    const k = spec.kernel;
+    if (k % 2 !== 1) throw fail(`kernel ${k}, expected an odd size ('same' padding)`);
+    const params = {
+      kernel: variable(glorot([k, k, c, spec.filters], k * k * c, k * k * spec.filters), 'kernel'),
+      bias: variable(tf.zeros([spec.filters]), 'bias'),
+    };
+    const [oh, ow] = [Math.ceil(h / 2), Math.ceil(w / 2)];
+    return { input: checked, output: { width: oh * ow * spec.filters, image: [oh, ow, spec.filters] }, params };
+  },
+  variables: (p) => [p.kernel, p.bias],
+  fusesActivation: true,
+  forward: ({ input, params }, x, at) =>
+    asRows(tf.fused.conv2d({ x: asImages(x, input.image), filter: params.kernel as tf.Tensor4D, strides: 2, pad: 'same', bias: params.bias, ...at.fuse })),
+  train: (layer, x, at) => ({ output: stridedConv.forward(layer, x, at), saved: x }),
+  backward: ({ input, params, spec }, x, dy, wanted) => sameConvGradients(x, input.image, params, spread(dy, input.image, spec.filters), wanted),
+  mirror: ({ spec }) => [tf.layers.conv2d({ filters: spec.filters, kernelSize: spec.kernel, strides: 2, padding: 'same' })],
+};
