@@ -28,6 +28,7 @@ import { toGreyLevels } from '../src/streams/events.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { gridPng, scoredRowsPng } from '../src/streams/sinks/canvas.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
+import { valuesOf } from '../src/model/values.ts';
 
 const HELP = `Usage: npm run generate -- --model <run folder | generator folder> [flags]
 
@@ -104,7 +105,7 @@ function write(grey: Uint8Array, count: number, gridCols: number, labels: Uint8A
 function draw(noise: Float32Array, n: number, labels: Uint8Array | Float32Array | null): Uint8Array {
   if (!(labels instanceof Float32Array)) return toGreyLevels(drawFrom(saved, noise, n, labels ?? undefined));
   const soft = softLabelGenerator(model, noiseDim, classes)!;
-  return toGreyLevels(tf.tidy(() => (soft.predict([tf.tensor2d(noise, [n, noiseDim]), tf.tensor2d(labels, [n, classes])]) as tf.Tensor).dataSync() as Float32Array));
+  return toGreyLevels(valuesOf(() => soft.predict([tf.tensor2d(noise, [n, noiseDim]), tf.tensor2d(labels, [n, classes])]) as tf.Tensor));
 }
 
 if (given('label-walk')) {

@@ -27,6 +27,7 @@ import { OUTLIER_KINDS, outliers, UNTRAINED_ARCHS, untrainedGeneratorImages } fr
 import { layersModelFiles } from '../src/model/persistence.ts';
 import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
 import { fail } from './lib/exit.ts';
+import { valuesOf } from '../src/model/values.ts';
 
 
 const HELP = `Usage: npm run train-classifier -- [flags]
@@ -84,7 +85,7 @@ function accuracy(images: Float32Array, labels: Uint8Array): number {
   let right = 0;
   for (let s = 0; s < labels.length; s += 500) {
     const n = Math.min(500, labels.length - s);
-    const predicted = tf.tidy(() => (model.predict(tf.tensor4d(images.subarray(s * 784, (s + n) * 784), [n, 28, 28, 1])) as tf.Tensor).argMax(1).dataSync());
+    const predicted = valuesOf(() => (model.predict(tf.tensor4d(images.subarray(s * 784, (s + n) * 784), [n, 28, 28, 1])) as tf.Tensor).argMax(1).toFloat());
     for (let i = 0; i < n; i++) if (predicted[i] === labels[s + i]) right++;
   }
   return right / labels.length;
@@ -92,7 +93,7 @@ function accuracy(images: Float32Array, labels: Uint8Array): number {
 
 /** Share of images the classifier puts in one class at 90% or more (the evaluator's "recognisable"). */
 function sure(images: Float32Array, n: number): number {
-  const out = tf.tidy(() => (model.predict(tf.tensor4d(images, [n, 28, 28, 1])) as tf.Tensor).dataSync() as Float32Array);
+  const out = valuesOf(() => model.predict(tf.tensor4d(images, [n, 28, 28, 1])) as tf.Tensor);
   return recognisable(classProbabilities(out, n, outputs), n, CLASSES, 0.9);
 }
 

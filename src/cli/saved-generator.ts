@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { readModelArtifacts } from '../model/persistence.ts';
 import { CLASSES, cyclingLabels } from '../model/condition.ts';
 import { normals, type Random } from '../data/random.ts';
+import { valuesOf } from '../model/values.ts';
 
 export interface SavedGenerator {
   readonly model: tf.LayersModel;
@@ -45,10 +46,10 @@ export async function loadGenerator(path: string): Promise<E.Either<string, Save
 
 /** Images in [-1, 1] ([n * rows * cols]) of noise [n * noiseDim], and for a conditional generator their classes. */
 export function drawFrom(g: SavedGenerator, noise: Float32Array, n: number, labels?: ArrayLike<number>): Float32Array {
-  return tf.tidy(() => {
+  return valuesOf(() => {
     const z = tf.tensor2d(noise, [n, g.noiseDim]);
     const input = g.classes > 0 ? [z, tf.tensor2d(Array.from(labels ?? new Uint8Array(n)), [n, 1])] : z;
-    return (g.model.predict(input) as tf.Tensor).dataSync() as Float32Array;
+    return g.model.predict(input) as tf.Tensor;
   });
 }
 

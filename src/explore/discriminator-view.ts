@@ -9,6 +9,7 @@
  * (image, label) -> sigmoid. The logit is taken before the sigmoid, where its gradient does not vanish.
  */
 import * as tf from '@tensorflow/tfjs';
+import { valuesOf } from '../model/values.ts';
 
 export interface Realness {
   /** Images [n, rows, cols, 1] in [-1, 1] (and labels [n, 1] for a cGAN's D) to the realness logit [n]. */
@@ -40,11 +41,11 @@ export function realness(d: tf.LayersModel): Realness {
 
 /** D's score of each image: its probability of "real" for bce-trained Ds, else the raw score. */
 export function scores(r: Realness, images: Float32Array, count: number, rows: number, cols: number, labels?: ArrayLike<number>): Float32Array {
-  return tf.tidy(() => {
+  return valuesOf(() => {
     const x = tf.tensor4d(images, [count, rows, cols, 1]);
     const y = labels ? tf.tensor2d(Array.from(labels), [count, 1]) : undefined;
     const logit = r.logit(x, y);
-    return (r.probability ? tf.sigmoid(logit) : logit).dataSync() as Float32Array;
+    return r.probability ? tf.sigmoid(logit) : logit;
   });
 }
 
@@ -53,9 +54,9 @@ export function scores(r: Realness, images: Float32Array, count: number, rows: n
  * pixel brighter makes D believe more that the image is real.
  */
 export function saliency(r: Realness, image: Float32Array, rows: number, cols: number, label?: number): Float32Array {
-  return tf.tidy(() => {
+  return valuesOf(() => {
     const y = label === undefined ? undefined : tf.tensor2d([label], [1, 1]);
     const grad = tf.grad((x: tf.Tensor) => r.logit(x as tf.Tensor4D, y).sum());
-    return grad(tf.tensor4d(image, [1, rows, cols, 1])).dataSync() as Float32Array;
+    return grad(tf.tensor4d(image, [1, rows, cols, 1]));
   });
 }

@@ -12,6 +12,7 @@ import { discriminatorLosses, generatorLoss, dScoreOf, shareJudgedReal, towardsG
 import { updateMovingStatistics } from './layers/batch-norm.ts';
 import { forward, type BatchMoments } from './network.ts';
 import { badLabel, cyclingLabels, oneHot, withLabels } from './condition.ts';
+import { valuesOf } from './values.ts';
 
 export interface StepOptions {
   readonly loss: LossName;
@@ -172,14 +173,14 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions, given?: Uin
  */
 export function generate(gan: Gan, noise: Float32Array, o: { live?: boolean; labels?: Uint8Array } = {}): Float32Array {
   const net = o.live ? gan.generator : drawingGenerator(gan);
-  return tf.tidy(() => forward(net, generatorInput(gan, noise, o.labels), { training: false }).dataSync() as Float32Array);
+  return valuesOf(() => forward(net, generatorInput(gan, noise, o.labels), { training: false }));
 }
 
 /** D's score of each image (its belief that the image is real: dScoreOf), in inference mode. */
 export function dScores(gan: Gan, images: Float32Array, loss: LossName, labels?: Uint8Array): Float32Array {
   const n = rowsOf(images, gan.pixels);
-  return tf.tidy(() => {
+  return valuesOf(() => {
     const out = forward(gan.discriminator, discriminatorInput(gan, tf.tensor2d(images, [n, gan.pixels]), labels), { training: false });
-    return dScoreOf(loss, heads(gan, out).adversarial).dataSync() as Float32Array;
+    return dScoreOf(loss, heads(gan, out).adversarial);
   });
 }

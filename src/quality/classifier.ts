@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { readModelArtifacts } from '../model/persistence.ts';
+import { valuesOfEach } from '../model/values.ts';
 
 export const CLASSES = 10;
 export const FEATURES = 64;
@@ -91,13 +92,9 @@ export function classify(c: Classifier, images: Float32Array, count: number, bat
   const probs = new Float32Array(count * CLASSES);
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
-    const [f, p, width] = tf.tidy(() => {
-      const x = tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1]);
-      const [fe, pr] = c.model.predict(x) as tf.Tensor[];
-      return [fe.dataSync() as Float32Array, pr.dataSync() as Float32Array, pr.shape[1]!] as const;
-    });
+    const [f, p] = valuesOfEach(() => c.model.predict(tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1])) as tf.Tensor[]);
     features.set(f, start * FEATURES);
-    probs.set(classProbabilities(p, n, width), start * CLASSES);
+    probs.set(classProbabilities(p, n, p.length / n), start * CLASSES);
   }
   return { features, probs };
 }

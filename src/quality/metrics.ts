@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { valuesOf } from '../model/values.ts';
 
 /** Mean and covariance (divided by n - 1) of n rows of d features. */
 export function moments(features: Float32Array, n: number, d: number): { mean: Float64Array; cov: Matrix } {
@@ -112,10 +113,10 @@ function blockedDistances(queries: Float32Array, nq: number, points: Float32Arra
   try {
     for (let start = 0; start < nq; start += block) {
       const m = Math.min(block, nq - start);
-      const rows = tf.tidy(() => {
+      const rows = valuesOf(() => {
         const q = tf.tensor2d(queries.subarray(start * d, (start + m) * d), [m, d]);
         // |q - p|^2 = |q|^2 + |p|^2 - 2 q.p, clamped at 0 against rounding.
-        return q.square().sum(1, true).add(pNorms).sub(tf.matMul(q, p, false, true).mul(2)).relu().dataSync() as Float32Array;
+        return q.square().sum(1, true).add(pNorms).sub(tf.matMul(q, p, false, true).mul(2)).relu();
       });
       for (let i = 0; i < m; i++) visit(rows.subarray(i * np, (i + 1) * np), start + i);
     }

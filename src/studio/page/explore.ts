@@ -17,6 +17,7 @@ import type { Novelty } from '../../explore/novelty.ts';
 import { normals, seeded, Streams } from '../../data/random.ts';
 import { scaled } from '../../data/dataset.ts';
 import { toGreyLevels, unpackPixels } from '../../streams/events.ts';
+import { valuesOf } from '../../model/values.ts';
 
 interface Neighbour { index: number; distance: number; label: number | null; pixels: string }
 
@@ -62,10 +63,10 @@ function context(canvas: HTMLCanvasElement, width: number, height: number): Canv
 
 /** G's images of noise [n * noiseDim] (and class labels), as grey levels. */
 function draw(z: Float32Array, n: number, classOf: Uint8Array | null): Uint8Array {
-  const images = tf.tidy(() => {
+  const images = valuesOf(() => {
     const x = tf.tensor2d(z, [n, noiseDim]);
     const input = classes > 0 ? [x, tf.tensor2d(Array.from(classOf ?? new Uint8Array(n)), [n, 1])] : x;
-    return (G.predict(input) as tf.Tensor).dataSync() as Float32Array;
+    return G.predict(input) as tf.Tensor;
   });
   return toGreyLevels(images);
 }
@@ -198,7 +199,7 @@ function walk(): void {
   if (soft) {
     const mix = stacked(along(picks.map((p) => oneHotOf(p.label ?? 0, classes)), 'linear'));
     const model = soft;
-    walked = toGreyLevels(tf.tidy(() => (model.predict([tf.tensor2d(stacked(points), [n, noiseDim]), tf.tensor2d(mix, [n, classes])]) as tf.Tensor).dataSync() as Float32Array));
+    walked = toGreyLevels(valuesOf(() => model.predict([tf.tensor2d(stacked(points), [n, noiseDim]), tf.tensor2d(mix, [n, classes])]) as tf.Tensor));
   } else walked = draw(stacked(points), n, null);
   const l = { count: n, rows: ROWS, cols: COLS, gridCols: picks.length === 2 ? 10 : 8, scale: 3, pad: 2 };
   const { width, height } = gridSize(l);
