@@ -23,12 +23,6 @@ const N = 1000;
 /** Test accuracy of each set's classifier trained without outlier exposure (their about.json before it). */
 const ACCURACY_WITHOUT_OUTLIERS: Record<'mnist' | 'digits', number> = { mnist: 0.9918, digits: 0.984 };
 /** Held-out real digits recognisable at least: t10k 95% (the issue's bar); mnist-small's 2,000, judged by a classifier trained on 8,000, 94%. */
-/**
- * Kinds whose precision is still above 5% (issue 24 stays open on them): the MNIST classifier
- * trained once with the eleventh class puts 6.2% of Gaussian noise, 10.4% of shuffled digits and
- * 91.5% of an untrained dcgan's images inside t10k's manifold (mnist-small's: none over 0.3%).
- */
-const KNOWN_PRECISION_GAPS: Partial<Record<'mnist' | 'digits', readonly string[]>> = { mnist: ['gaussian', 'shuffled', 'untrained dcgan G'] };
 const OWN_RECOGNISABLE: Record<'mnist' | 'digits', number> = { mnist: 0.95, digits: 0.94 };
 
 for (const set of ['mnist', 'digits'] as const satisfies readonly ClassifierSet[]) {
@@ -52,7 +46,6 @@ for (const set of ['mnist', 'digits'] as const satisfies readonly ClassifierSet[
       const q = quality(c, ref, images, N);
       report.push(`${kind}: recognisable ${(100 * q.recognisable).toFixed(1)}%, precision ${(100 * q.precision).toFixed(1)}%`);
       assert.ok(q.recognisable <= 0.01, `${kind}: ${(100 * q.recognisable).toFixed(1)}% recognisable, expected at most 1% (${report.join('; ')})`);
-      if (KNOWN_PRECISION_GAPS[set]?.includes(kind)) continue;
       assert.ok(q.precision <= 0.05, `${kind}: precision ${(100 * q.precision).toFixed(1)}%, expected at most 5% (${report.join('; ')})`);
     }
     const own = quality(c, ref, realImages, real.count, { withPrecisionRecall: false });

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { seeded } from '../src/data/random.ts';
 import { loadDataset, MNIST_NAME } from '../src/data/load.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
-import { argmaxes, classifierScore, coverage, frechetDistance, kthNeighbourRadii, moments, precisionRecall, recognisable } from '../src/quality/metrics.ts';
+import { acceptedImages, argmaxes, classifierScore, coverage, frechetDistance, kthNeighbourRadii, moments, precisionRecall, recognisable } from '../src/quality/metrics.ts';
 import { classifierDir, classify, CLASSES, loadClassifier } from '../src/quality/classifier.ts';
 import { quality, reference } from '../src/quality/quality.ts';
 import { classifierData, classifierSetFor, heldOut, splitDigits } from '../src/quality/real-sets.ts';
@@ -127,12 +127,31 @@ test('precision and recall by hand: each ball reaches the k-th nearest other poi
   // One dimension. Real points 0, 1, 3, 7: squared distance to the 2nd nearest other point 9, 4, 9, 36 (to the 1st: 1, 1, 4, 16).
   const real = Float32Array.from([0, 1, 3, 7]);
   const radii = Array.from(kthNeighbourRadii(real, 4, 1, 2));
-  radii.forEach((r, i) => assert.ok(Math.abs(r - [9, 4, 9, 36][i]) < 1e-4, `radius ${i}: ${r}`));
+  radii.forEach((r, i) => { assert.ok(Math.abs(r - [9, 4, 9, 36][i]) < 1e-4, `radius ${i}: ${r}`); });
   // 12 is inside 7's ball (25 <= 36) and -2.5 inside 0's (6.25 <= 9), each outside the (k-1)-th balls (16, 1); 20 is outside every ball; 0.5 inside both.
   const fake = Float32Array.from([12, -2.5, 20, 0.5]);
   const pr = precisionRecall(real, 4, fake, 4, 1, 2);
   assert.ok(Math.abs(pr.precision - 0.75) < 1e-9, `precision ${pr.precision}`);
   assert.ok(Math.abs(pr.recall - 1) < 1e-9, `recall ${pr.recall}`);
+});
+
+test('precision and recall with a reject option: a rejected sample is never inside, a rejected real image has no ball', () => {
+  const real = Float32Array.from([0, 1, 3, 7]);
+  const fake = Float32Array.from([12, -2.5, 20, 0.5]);
+  const all = new Uint8Array(4).fill(1);
+  // The same as without: everything accepted.
+  assert.equal(precisionRecall(real, 4, fake, 4, 1, 2, { real: all, fake: all }), precisionRecall(real, 4, fake, 4, 1, 2));
+  // 12 was precise only through 7's ball: with 7 rejected it is not; -2.5 rejected itself is not either; 0.5 still is.
+  const pr = precisionRecall(real, 4, fake, 4, 1, 2, { real: Uint8Array.from([1, 1, 1, 0]), fake: Uint8Array.from([1, 0, 1, 1]) });
+  assert.ok(Math.abs(pr.precision - 0.25) < 1e-9, `precision ${pr.precision}`);
+  // Recall: real 7 is rejected (not counted); the others lie in the accepted samples' balls (0.5's and 12's reach them, -2.5's is gone).
+  assert.ok(Math.abs(pr.recall - 0.75) < 1e-9, `recall ${pr.recall}`);
+  // What the classifier's probabilities say: rejected where 1 - (sum of the ten) outweighs the top digit.
+  const probs = new Float32Array(30);
+  probs[3] = 0.95; // a sure 3
+  probs[10 + 5] = 0.3; probs[10 + 6] = 0.3; // none 0.4 > 0.3: rejected
+  probs[20 + 1] = 0.2; probs[20 + 2] = 0.25; probs[20 + 7] = 0.3; // none 0.25 < 0.3: accepted
+  assert.equal(Array.from(acceptedImages(probs, 3, CLASSES)), [1, 0, 1]);
 });
 
 test('precision and recall: 1 and 1 for the same set, 0 and 0 for far-apart sets, precision 1 and low recall for a tight subset', () => {
@@ -236,9 +255,9 @@ test('the digits split: disjoint, 20% of every class held out, both halves of th
   assert.is(train.count + test.count, all.count);
   const hist = (labels: Uint8Array) => labels.reduce((h, l) => { h[l]++; return h; }, new Array<number>(10).fill(0));
   const total = hist(all.labels!), held = hist(test.labels!);
-  held.forEach((h, c) => assert.ok(Math.abs(h - 0.2 * total[c]) <= 1, `class ${c}: ${h} of ${total[c]}`));
+  held.forEach((h, c) => { assert.ok(Math.abs(h - 0.2 * total[c]) <= 1, `class ${c}: ${h} of ${total[c]}`); });
   const a = hist(test.labels!.subarray(0, 1000)), b = hist(test.labels!.subarray(1000));
-  a.forEach((h, c) => assert.ok(Math.abs(h - b[c]) <= 1, `class ${c}: ${h} vs ${b[c]}`));
+  a.forEach((h, c) => { assert.ok(Math.abs(h - b[c]) <= 1, `class ${c}: ${h} vs ${b[c]}`); });
   // No held-out image is among the training images.
   assert.ok(!sharesAnImage(test, train));
 });

@@ -143,25 +143,67 @@ export function kthNeighbourRadii(points: Float32Array, n: number, d: number, k:
   return radii;
 }
 
-/** Share of `queries` inside at least one ball (point, radius) of the other set. */
-function shareInsideManifold(queries: Float32Array, nq: number, points: Float32Array, radii: Float32Array, np: number, d: number): number {
+/**
+ * Share of `queries` inside at least one ball (point, radius) of the other set. Only queries and
+ * points that are `kept` take part (a query left out counts as outside; a point left out has no ball).
+ */
+function shareInsideManifold(queries: Float32Array, nq: number, points: Float32Array, radii: Float32Array, np: number, d: number, kept: Kept): number {
   let inside = 0;
-  blockedDistances(queries, nq, points, np, d, (row) => {
-    for (let j = 0; j < np; j++) if (row[j] <= radii[j]) { inside++; return; }
+  blockedDistances(queries, nq, points, np, d, (row, q) => {
+    if (!kept.queries(q)) return;
+    for (let j = 0; j < np; j++) if (row[j] <= radii[j] && kept.points(j)) { inside++; return; }
   });
   return nq === 0 ? 0 : inside / nq;
+}
+
+interface Kept {
+  readonly queries: (i: number) => boolean;
+  readonly points: (j: number) => boolean;
+}
+
+/** Which images of each set an evaluator with a reject option accepts (1) or calls no digit (0). */
+export interface Accepted {
+  readonly real: Uint8Array;
+  readonly fake: Uint8Array;
 }
 
 /**
  * Improved precision and recall (Kynkäänniemi et al. 2019): each set's manifold is the union of
  * balls reaching each point's k-th nearest neighbour. Precision: share of generated samples inside
  * the real manifold; recall: share of real samples inside the generated one.
+ *
+ * With `accepted`, an image the classifier rejects is in neither manifold: it has no ball and is
+ * never inside one (its neighbours still set the radii: they measure each set's density). Without
+ * it, a cluster of non-digits that falls into the ball of one unusual real digit (whose k-th
+ * neighbour is far, so its ball is wide) counts as precise.
  */
-export function precisionRecall(real: Float32Array, nReal: number, fake: Float32Array, nFake: number, d: number, k = 3): { precision: number; recall: number } {
+export function precisionRecall(real: Float32Array, nReal: number, fake: Float32Array, nFake: number, d: number, k = 3, accepted?: Accepted): { precision: number; recall: number } {
   const realRadii = kthNeighbourRadii(real, nReal, d, k);
   const fakeRadii = kthNeighbourRadii(fake, nFake, d, k);
+  const all = () => true;
+  const realKept = accepted ? (i: number) => accepted.real[i] === 1 : all;
+  const fakeKept = accepted ? (i: number) => accepted.fake[i] === 1 : all;
   return {
-    precision: shareInsideManifold(fake, nFake, real, realRadii, nReal, d),
-    recall: shareInsideManifold(real, nReal, fake, fakeRadii, nFake, d),
+    precision: shareInsideManifold(fake, nFake, real, realRadii, nReal, d, { queries: fakeKept, points: realKept }),
+    recall: shareInsideManifold(real, nReal, fake, fakeRadii, nFake, d, { queries: realKept, points: fakeKept }),
   };
+}
+
+/**
+ * 1 for each image whose most probable class is a digit, 0 where the classifier's reject class
+ * (the probability the ten class probabilities leave over, 1 - their sum) outweighs every digit.
+ * A classifier without a reject class accepts every image.
+ */
+export function acceptedImages(probs: Float32Array, n: number, classes: number): Uint8Array {
+  const accepted = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let top = 0, sum = 0;
+    for (let c = 0; c < classes; c++) {
+      const p = probs[i * classes + c];
+      top = Math.max(top, p);
+      sum += p;
+    }
+    accepted[i] = 1 - sum > top ? 0 : 1;
+  }
+  return accepted;
 }

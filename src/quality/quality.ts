@@ -4,18 +4,20 @@
  */
 import type { Matrix } from 'ml-matrix';
 import { classify, CLASSES, FEATURES, type Classifier } from './classifier.ts';
-import { argmaxes, classifierScore, coverage, frechetDistance, moments, precisionRecall, recognisable, type Coverage } from './metrics.ts';
+import { acceptedImages, argmaxes, classifierScore, coverage, frechetDistance, moments, precisionRecall, recognisable, type Coverage } from './metrics.ts';
 
 /** The real side of every comparison, computed once. */
 export interface Reference {
   readonly n: number;
   readonly features: Float32Array;
   readonly moments: { mean: Float64Array; cov: Matrix };
+  /** 1 for each real image the classifier takes for a digit (its reject class does not win). */
+  readonly accepted: Uint8Array;
 }
 
 export function reference(c: Classifier, images: Float32Array, n: number): Reference {
-  const { features } = classify(c, images, n);
-  return { n, features, moments: moments(features, n, FEATURES) };
+  const { features, probs } = classify(c, images, n);
+  return { n, features, moments: moments(features, n, FEATURES), accepted: acceptedImages(probs, n, CLASSES) };
 }
 
 export interface Quality {
@@ -28,7 +30,10 @@ export interface Quality {
   readonly coverage: Coverage;
   /** Share of samples classified with confidence >= 0.9. */
   readonly recognisable: number;
-  /** Over the first min(samples, realSamples) samples. */
+  /**
+   * Over the first min(samples, realSamples) samples: the share the classifier takes for digits
+   * and that lie inside the real digits' manifold (metrics.ts, precisionRecall).
+   */
   readonly precision: number;
   readonly recall: number;
   /** Conditional samples: the share the classifier puts in the class each was drawn as, overall and by class. */
@@ -52,7 +57,7 @@ function rowsOfClass(features: Float32Array, labels: Uint8Array, c: number): { r
   const picked: number[] = [];
   for (let i = 0; i < labels.length; i++) if (labels[i] === c) picked.push(i);
   const rows = new Float32Array(picked.length * FEATURES);
-  picked.forEach((i, k) => rows.set(features.subarray(i * FEATURES, (i + 1) * FEATURES), k * FEATURES));
+  picked.forEach((i, k) => { rows.set(features.subarray(i * FEATURES, (i + 1) * FEATURES), k * FEATURES); });
   return { rows, n: picked.length };
 }
 
@@ -86,17 +91,22 @@ export const PR_IMAGES = 2000;
  * set sizes, so both sides have the same number of images, at most PR_IMAGES (the k-NN is over all
  * pairs); the real ones are spread evenly over the reference.
  */
-function samplePrecisionRecall(ref: Reference, features: Float32Array, n: number): { precision: number; recall: number } {
+function samplePrecisionRecall(ref: Reference, features: Float32Array, probs: Float32Array, n: number): { precision: number; recall: number } {
   const m = Math.min(n, ref.n, PR_IMAGES);
   const stride = Math.floor(ref.n / m);
   const real = new Float32Array(m * FEATURES);
-  for (let i = 0; i < m; i++) real.set(ref.features.subarray(i * stride * FEATURES, (i * stride + 1) * FEATURES), i * FEATURES);
-  return precisionRecall(real, m, features.subarray(0, m * FEATURES), m, FEATURES, 3);
+  const realAccepted = new Uint8Array(m);
+  for (let i = 0; i < m; i++) {
+    real.set(ref.features.subarray(i * stride * FEATURES, (i * stride + 1) * FEATURES), i * FEATURES);
+    realAccepted[i] = ref.accepted[i * stride];
+  }
+  const accepted = { real: realAccepted, fake: acceptedImages(probs, m, CLASSES) };
+  return precisionRecall(real, m, features.subarray(0, m * FEATURES), m, FEATURES, 3, accepted);
 }
 
 export function quality(c: Classifier, ref: Reference, images: Float32Array, n: number, o: QualityOptions = {}): Quality {
   const { features, probs } = classify(c, images, n);
-  const pr = o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : samplePrecisionRecall(ref, features, n);
+  const pr = o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : samplePrecisionRecall(ref, features, probs, n);
   return {
     samples: n,
     realSamples: ref.n,
