@@ -145,6 +145,6 @@ if (f.model !== undefined || f.samples !== undefined) {
 }
 const seconds = (performance.now() - started) / 1000;
 const record = { what, classifier: set, real: ref.name, ...q, ...(copying ? { novelty: copying } : {}), seconds };
-if (out) writeFileAtomic(out, JSON.stringify(record, null, 2) + '\n');
-if (f.json) process.stdout.write(JSON.stringify(record) + '\n');
-else process.stdout.write(formatQuality(what, ref.name, ref.count, q) + (copying ? formatNovelty(copying) + '\n' : '') + (out ? `written to ${out}\n` : '') + `(${seconds.toFixed(1)}s on ${backend.right.name}${backend.right.blas ? ' with OpenBLAS' : ''})\n`);
+if (out) writeFileAtomic(out, `${JSON.stringify(record, null, 2)}\n`);
+if (f.json) process.stdout.write(`${JSON.stringify(record)}\n`);
+else process.stdout.write(`${formatQuality(what, ref.name, ref.count, q) + (copying ? `${formatNovelty(copying)}\n` : '') + (out ? `written to ${out}\n` : '')}(${seconds.toFixed(1)}s on ${backend.right.name}${backend.right.blas ? ' with OpenBLAS' : ''})\n`);

@@ -7,7 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import * as t from 'io-ts';
+import type * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { parseFlags } from '../src/cli/flags.ts';
@@ -173,7 +173,7 @@ if (given('nearest')) {
     const list = features ? found.feature! : found.pixel;
     const near = new Uint8Array((k + 1) * pixels);
     near.set(image);
-    list.forEach((n, j) => near.set(train.grey.subarray(n.index * pixels, (n.index + 1) * pixels), (j + 1) * pixels));
+    list.forEach((n, j) => { near.set(train.grey.subarray(n.index * pixels, (n.index + 1) * pixels), (j + 1) * pixels); });
     process.stdout.write(`image ${i + 1}: ${list.map((n) => `#${n.index}${train.labels ? ` (${train.labels[n.index]})` : ''} ${n.distance.toFixed(2)}`).join(', ')}\n`);
     return { title: `image ${i + 1}`, grey: near, scores: [NaN, ...list.map((n) => n.distance)], caption: (d: number) => (Number.isNaN(d) ? 'generated' : `d ${d.toFixed(2)}`), nearest: list[0].distance };
   });

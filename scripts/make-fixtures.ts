@@ -32,7 +32,7 @@ writeFileSync('fixtures/idx-gz/train-labels-idx1-ubyte.gz', gzipSync(labels, { l
 writeFileSync('fixtures/idx-raw/digits-images-idx3-ubyte', images);
 writeFileSync('fixtures/idx-raw/digits-labels-idx1-ubyte', labels);
 
-const ndjson = (events: TrainingEvent[]) => events.map(encodeEvent).join('\n') + '\n';
+const ndjson = (events: TrainingEvent[]) => `${events.map(encodeEvent).join('\n')}\n`;
 const healthy = (i: number): [number, number] => [0.65 + 0.08 * Math.sin(i / 3), 0.4 + 0.08 * Math.cos(i / 5)];
 const streams: Record<string, TrainingEvent[]> = {
   healthy: syntheticRun(300, 100, healthy),
@@ -63,5 +63,5 @@ for (const [name, events] of Object.entries(streams)) writeFileSync(`fixtures/st
 // A recording cut by a kill (torn last line) with a garbage line in the middle.
 const torn = ndjson(streams.healthy).split('\n');
 torn.splice(50, 0, 'garbage: this line is not JSON');
-writeFileSync('fixtures/streams/torn.ndjson', torn.slice(0, -2).join('\n') + '\n' + torn[torn.length - 2].slice(0, 40));
+writeFileSync('fixtures/streams/torn.ndjson', `${torn.slice(0, -2).join('\n')}\n${torn[torn.length - 2].slice(0, 40)}`);
 console.log(`fixtures: 32 digits in fixtures/idx-gz and fixtures/idx-raw; ${Object.keys(streams).length + 1} streams in fixtures/streams`);

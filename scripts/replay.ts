@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import * as t from 'io-ts';
+import type * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseArgs } from '../src/cli/flags.ts';
 import { replayRecording, summariesSideBySide, type ReplayResult } from '../src/cli/replay-run.ts';

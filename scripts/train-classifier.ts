@@ -111,7 +111,7 @@ const trainImages = { images: imagesOf(train), count: train.count };
 const POOL_PER_GENERATOR = 400;
 const untrainedPool = outliersPerBatch === 0 ? new Float32Array(0) : (() => {
   const pool = new Float32Array(UNTRAINED_ARCHS.length * POOL_PER_GENERATOR * 784);
-  UNTRAINED_ARCHS.forEach((arch, a) => pool.set(untrainedGeneratorImages(arch, 1000 + a, seeded(seed + a, 13), POOL_PER_GENERATOR), a * POOL_PER_GENERATOR * 784));
+  UNTRAINED_ARCHS.forEach((arch, a) => { pool.set(untrainedGeneratorImages(arch, 1000 + a, seeded(seed + a, 13), POOL_PER_GENERATOR), a * POOL_PER_GENERATOR * 784); });
   return pool;
 })();
 const poolCount = untrainedPool.length / 784;
@@ -176,5 +176,5 @@ const about: ClassifierAbout = {
   outliersRecognisable: outlierCheck,
 };
 writeModelFolder(out, await layersModelFiles(model));
-writeFileSync(join(out, 'about.json'), JSON.stringify(about, null, 2) + '\n');
+writeFileSync(join(out, 'about.json'), `${JSON.stringify(about, null, 2)}\n`);
 process.stdout.write(`test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.count} held-out images; written to ${out}\n`);

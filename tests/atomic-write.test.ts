@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ganstream-atomic-'));
 const gan = createGan(ARCHITECTURES['mlp-gbn'], { pixels: 784, seed: 1, lr: 4e-4, beta1: 0.5, ema: 0.999 });
 const versions = [snapshot(gan, { step: 100 }), snapshot(gan, { step: 200 })];
 disposeGan(gan);
-versions.forEach((v, i) => writeFileSync(join(dir, `v${i}.bin`), v));
+versions.forEach((v, i) => { writeFileSync(join(dir, `v${i}.bin`), v); });
 
 /** Starts the rewriting child, waits for its first whole write, lets it run `ms` more, then SIGKILLs it. */
 function killWhileWriting(target: string, ms: number): Promise<void> {

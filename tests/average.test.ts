@@ -51,7 +51,7 @@ test('generate() draws with the average when there is one, and the plain generat
   const withAvg = createGan(ARCHITECTURES.mlp, { pixels: 784, seed: 3, lr: 1e-3, beta1: 0.5, ema: 0.5 });
   assert.is(drawingGenerator(withAvg), withAvg.generatorAverage!.network);
   // Push the live generator away; the average stays where it was.
-  allVariables(withAvg.generator).forEach((v) => v.assign(tf.zerosLike(v)));
+  allVariables(withAvg.generator).forEach((v) => { v.assign(tf.zerosLike(v)); });
   const z = normals(seeded(1), 300);
   assert.ok(generate(withAvg, z).some((v) => v !== 0), 'the average, not the zeroed generator, drew');
   const without = createGan(ARCHITECTURES.mlp, { pixels: 784, seed: 3, lr: 1e-3, beta1: 0.5 });

@@ -77,7 +77,7 @@ test('a strided convolution (stride 2, odd and even image sizes): hand-written g
       const dInput = tf.grad((x: tf.Tensor) => towards(loss, forwardForTraining(d, x as tf.Tensor2D, { groups: 2 }).output, target))(input);
       return { ...byLayer(auto), input: dInput.dataSync() as Float32Array };
     });
-    allVariables(d).forEach((v) => v.dispose());
+    allVariables(d).forEach((v) => { v.dispose(); });
     return out;
   };
   const relDiff = (a: Float32Array, b: Float32Array, floor: number) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0) / Math.max(floor, ...b.map(Math.abs));
@@ -106,7 +106,7 @@ test('two groups in one pass are two separate passes: same outputs and BatchNorm
     const byLayer = (ms: BatchMoments[]) => ms.map((m) => m.layer).join();
     assert.is(byLayer(joint), '2,2,5,5,8,8');
     const order = [0, 3, 1, 4, 2, 5];
-    joint.forEach((m, i) => assert.ok(maxRelDiff(m.variance, separate[order[i]].variance) < 1e-5));
+    joint.forEach((m, i) => { assert.ok(maxRelDiff(m.variance, separate[order[i]].variance) < 1e-5); });
     [...joint, ...separate].forEach((m) => { m.mean.dispose(); m.variance.dispose(); });
   });
 });

@@ -93,7 +93,7 @@ test('nearest neighbours agree with a brute-force search (indices and exact dist
       return { index: j, distance: Math.sqrt(s) };
     }).sort((a, b) => a.distance - b.distance).slice(0, 5);
     assert.equal(found[i].map((n) => n.index), brute.map((n) => n.index), `query ${i}`);
-    found[i].forEach((n, k) => assert.ok(Math.abs(n.distance - brute[k].distance) < 1e-6));
+    found[i].forEach((n, k) => { assert.ok(Math.abs(n.distance - brute[k].distance) < 1e-6); });
   }
   assert.is(found[3][0].index, 42);
   assert.ok(found[3][0].distance < 1e-6, `a point of the set is at ${found[3][0].distance}`);

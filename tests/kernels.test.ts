@@ -106,7 +106,7 @@ test('tanh on wasm (2 sigmoid(2x) - 1) equals Math.tanh, saturation included', (
   const before = tf.memory().numTensors;
   const xv = Float32Array.from([...rand(200).map((v) => v * 6), 0, -0, 30, -30, 1e-6, -1e-6]);
   const got = tf.tidy(() => tf.tanh(tf.tensor1d(xv)).dataSync() as Float32Array);
-  xv.forEach((v, i) => assert.ok(Math.abs(got[i] - Math.tanh(v)) < 3e-7, `tanh(${v}) = ${got[i]}, expected ${Math.tanh(v)}`));
+  xv.forEach((v, i) => { assert.ok(Math.abs(got[i] - Math.tanh(v)) < 3e-7, `tanh(${v}) = ${got[i]}, expected ${Math.tanh(v)}`); });
   assert.is(tf.memory().numTensors, before);
 });
 
@@ -219,7 +219,7 @@ test('autodiff runs through the fused BatchNorm kernel: its gradient equals that
     const fused = tf.grads(loss((...a) => tf.engine().runKernel(BATCH_NORM_APPLY, { x: a[0], mean: a[1], invStd: a[2], gamma: a[3], beta: a[4] }) as tf.Tensor[]));
     const plain = tf.grads(loss((xx, m, s, g, b) => { const n = tf.mul(tf.sub(xx, m), s); return [n, tf.add(tf.mul(n, g), b)]; }));
     const [ours, theirs] = [fused([x, mean, invStd, gamma, beta]), plain([x, mean, invStd, gamma, beta])];
-    ours.forEach((g, i) => assert.ok(maxDiff(g.dataSync() as Float32Array, theirs[i].dataSync() as Float32Array) < 1e-5, `input ${i}`));
+    ours.forEach((g, i) => { assert.ok(maxDiff(g.dataSync() as Float32Array, theirs[i].dataSync() as Float32Array) < 1e-5, `input ${i}`); });
   });
 });
 

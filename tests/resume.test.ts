@@ -181,7 +181,7 @@ test('a resume with more --epochs shows the new plan and one resumed line; resum
   assert.is(runScript('scripts/train.ts', scriptArgs(dir, 1), 120_000).code, 0);
   const extended = runScript('scripts/train.ts', ['--resume', dir, '--epochs', '2'], 120_000);
   assert.is(extended.code, 0, extended.stderr);
-  assert.match(extended.stdout, /^ganstream: mlp-gbn on .*\n  2 epochs x 8 steps of 32 = 16 steps;/);
+  assert.match(extended.stdout, /^ganstream: mlp-gbn on .*\n {2}2 epochs x 8 steps of 32 = 16 steps;/);
   assert.is(extended.stdout.match(/resumed after/g)?.length, 1, extended.stdout);
   assert.match(extended.stdout, /resumed after step 8 \(epoch 1\) of 16 \(2 epochs\)/);
   assert.match(extended.stdout, /summary: completed, 16 steps, 2 epochs/);

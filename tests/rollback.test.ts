@@ -109,7 +109,7 @@ test('a fault that stays: three rollbacks, each halving the rate again, then the
 test('resuming a record with a rollback in it: the file keeps the abandoned lines, the history the run continues from does not', async () => {
   const { events, gan } = await runWithFault(true);
   const rb = rollbacksOf(events)[0];
-  const text = events.map(encodeEvent).join('\n') + '\n';
+  const text = `${events.map(encodeEvent).join('\n')}\n`;
   const cut = unwrap(cutRecord(text, rb.diverged + 1));
   const steps = stepsOf(cut.history).map((s) => s.step);
   assert.equal(steps, Array.from({ length: rb.diverged + 1 }, (_, k) => k + 1), 'each step once');

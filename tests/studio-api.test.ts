@@ -48,8 +48,7 @@ async function readSse(r: Response, enough: (events: TrainingEvent[], states: st
     const { value, done } = await reader.read();
     if (done) break;
     text += decoder.decode(value, { stream: true });
-    let cut: number;
-    while ((cut = text.indexOf('\n\n')) !== -1) {
+    for (let cut = text.indexOf('\n\n'); cut !== -1; cut = text.indexOf('\n\n')) {
       const block = text.slice(0, cut);
       text = text.slice(cut + 2);
       const kind = /^event: (.*)$/m.exec(block)?.[1];

@@ -25,7 +25,7 @@ test('summary numbers, checkable by hand', () => {
   assert.is(s.seconds, 1.25);
   assert.ok(Math.abs(s.run.dLoss.mean - (lossA + lossB) / 2) < 1e-12);
   assert.ok(Math.abs(s.run.dLoss.std - Math.abs(lossA - lossB) / 2) < 1e-12);
-  assert.is(s.run.dLoss.min, lossB < lossA ? lossB : lossA);
+  assert.is(s.run.dLoss.min, Math.min(lossB , lossA));
   // accuracies (helper): 1 on odd-indexed steps, 0.7 on the others.
   assert.ok(Math.abs(s.run.dAcc.mean - 0.85) < 1e-12);
   // ten 100 ms steps of batch 10: 100 samples/s.

@@ -48,11 +48,11 @@ export async function productsOf(step: () => void): Promise<Product[]> {
 export function timeProducts(products: readonly Product[], o: { steps: number; warmup: number; now?: () => number }): number {
   const now = o.now ?? (() => performance.now());
   const operands = products.map((p) => [tf.randomNormal([...p.a]), tf.randomNormal([...p.b])] as const);
-  const run = () => operands.forEach(([a, b], i) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, products[i].transposeA, products[i].transposeB).dispose());
+  const run = () => operands.forEach(([a, b], i) => { tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, products[i].transposeA, products[i].transposeB).dispose(); });
   for (let i = 0; i < o.warmup; i++) run();
   const t0 = now();
   for (let i = 0; i < o.steps; i++) run();
   const ms = (now() - t0) / o.steps;
-  operands.flat().forEach((t) => t.dispose());
+  operands.flat().forEach((t) => { t.dispose(); });
   return Math.round(ms * 100) / 100;
 }

@@ -14,7 +14,7 @@ function model(specs: Architecture['generator'], inputSize: number, pixels: numb
   m.add(tf.layers.inputLayer({ inputShape: [inputSize] }));
   const net = buildNetwork('naive', specs, inputSize, pixels, seeded(0));
   addMirroredLayers(m, net, false);
-  for (const l of net.layers) if (l.params) Object.values(l.params).forEach((v: tf.Variable) => v.dispose());
+  for (const l of net.layers) if (l.params) Object.values(l.params).forEach((v: tf.Variable) => { v.dispose(); });
   return m;
 }
 

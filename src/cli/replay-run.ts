@@ -49,7 +49,7 @@ export async function replayRecording(path: string, speed: number | null, hooks:
     tap((r) => {
       if (isBad(r)) bad.push(r);
       if (isBad(r) && events > 0) hooks.onBad?.(r);
-      if (!isBad(r) && events === 0) bad.forEach((b) => hooks.onBad?.(b));
+      if (!isBad(r) && events === 0) bad.forEach((b) => { hooks.onBad?.(b); });
     }),
     mergeMap((r) => (isBad(r) ? [] : of(r.event))),
     // Warnings are derived again from the steps, as in a live run; recorded ones would repeat them.
@@ -96,5 +96,5 @@ export function summariesSideBySide(names: readonly string[], summaries: readonl
   ];
   const cells = [['', ...names], ...rows.map(([label, f]) => [label, ...summaries.map(f)])];
   const widths = cells[0].map((_, c) => Math.max(...cells.map((r) => r[c].length)));
-  return cells.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n') + '\n';
+  return `${cells.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n')}\n`;
 }

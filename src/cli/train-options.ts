@@ -1,5 +1,5 @@
 /** `scripts/train.ts` flags, decoded with io-ts into a TrainConfig, or a one-line error naming the flag. */
-import * as t from 'io-ts';
+import type * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { MNIST } from '../data/load.ts';

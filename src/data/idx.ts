@@ -11,7 +11,7 @@ export interface IdxArray {
 }
 
 const UBYTE = 0x08;
-const hex = (n: number) => '0x' + (n >>> 0).toString(16).padStart(8, '0');
+const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
@@ -59,7 +59,7 @@ export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array
   const view = new DataView(out.buffer);
   out[2] = UBYTE;
   out[3] = dims.length;
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  dims.forEach((d, i) => { view.setUint32(4 + 4 * i, d); });
   out.set(data, 4 + 4 * dims.length);
   return out;
 }

@@ -60,7 +60,7 @@ function labelsBeside(imagesPath: string): string | null {
   if (!name.includes('images-idx3')) return null;
   const candidate = join(dirname(imagesPath), name.replace('images-idx3', 'labels-idx1'));
   if (existsSync(candidate)) return candidate;
-  const gz = candidate.endsWith('.gz') ? candidate.slice(0, -3) : candidate + '.gz';
+  const gz = candidate.endsWith('.gz') ? candidate.slice(0, -3) : `${candidate}.gz`;
   return existsSync(gz) ? gz : null;
 }
 

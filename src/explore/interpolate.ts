@@ -55,6 +55,6 @@ export function square(corners: readonly [Float32Array, Float32Array, Float32Arr
 export function stacked(points: readonly Float32Array[]): Float32Array {
   const dim = points[0]?.length ?? 0;
   const out = new Float32Array(points.length * dim);
-  points.forEach((p, i) => out.set(p, i * dim));
+  points.forEach((p, i) => { out.set(p, i * dim); });
   return out;
 }

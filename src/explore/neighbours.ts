@@ -57,7 +57,9 @@ export function nearest(queries: Float32Array, queryCount: number, set: PointSet
         const squared = qNorms.add(p.square().sum(1).reshape([1, -1])).sub(tf.matMul(q, p, false, true).mul(2));
         return tf.topk(squared.neg(), Math.min(keep, to - from)).indices.arraySync() as number[][];
       });
-      top.forEach((row, i) => row.forEach((j) => candidates[i].add(from + j)));
+      top.forEach((row, i) => {
+        for (const j of row) candidates[i].add(from + j);
+      });
     }
   } finally {
     q.dispose();

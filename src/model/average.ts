@@ -54,7 +54,7 @@ export function updateAverage(avg: Average, source: Network): void {
   const targets = allVariables(avg.network);
   const values = allVariables(source);
   tf.tidy(() => {
-    targets.forEach((a, i) => a.assign(a.trainable ? tf.add(tf.mul(a, d), tf.mul(values[i], 1 - d)) : values[i]));
+    targets.forEach((a, i) => { a.assign(a.trainable ? tf.add(tf.mul(a, d), tf.mul(values[i], 1 - d)) : values[i]); });
   });
   avg.updates++;
 }

@@ -1,5 +1,5 @@
 /** A GAN: the two networks of an architecture, an Adam optimizer for each, and optionally the generator's weight average. */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { seeded, Streams } from '../data/random.ts';
 import type { Architecture } from './architectures.ts';
 import { createAdam, disposeAdam, type Adam } from './adam.ts';
@@ -75,7 +75,7 @@ export function disposeGan(gan: Gan): void {
   disposeAdam(gan.dOptimizer);
   const nets = [gan.generator, gan.discriminator, ...(gan.generatorAverage ? [gan.generatorAverage.network] : [])];
   for (const net of nets) {
-    for (const l of net.layers) if (l.params) Object.values(l.params).forEach((v: tf.Variable) => v.dispose());
+    for (const l of net.layers) if (l.params) Object.values(l.params).forEach((v: tf.Variable) => { v.dispose(); });
   }
 }
 

@@ -29,7 +29,7 @@ const mirrorLayer = <K extends KindName>(layer: LayerOf<K>): tf.layers.Layer[] =
 export function addMirroredLayers(model: tf.Sequential, net: Network, weights: boolean): void {
   for (const layer of net.layers) {
     const mirrored = mirrorLayer(layer);
-    mirrored.forEach((m) => model.add(m));
+    mirrored.forEach((m) => { model.add(m); });
     // Per layer: a model lists all trainable weights before the non-trainable ones.
     if (weights && layer.params) mirrored.at(-1)!.setWeights(layerVariables(layer));
   }

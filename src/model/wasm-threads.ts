@@ -33,7 +33,7 @@ export function mainScriptPrelude(source: string): E.Either<string, string> {
   const used = [...new Set(source.match(/\brequire\$\$\d+\b|\bcommonjsGlobal\b/g) ?? [])];
   const unknown = used.filter((n) => !(n in BUNDLE_NAMES));
   if (unknown.length) return E.left(`the wasm main script uses ${unknown.join(', ')}, which this adapter does not define`);
-  return E.right(used.map((n) => `var ${n} = ${BUNDLE_NAMES[n]};`).join('\n') + '\n');
+  return E.right(`${used.map((n) => `var ${n} = ${BUNDLE_NAMES[n]};`).join('\n')}\n`);
 }
 
 class FileBlob {

@@ -17,10 +17,10 @@ export function formatQuality(what: string, realName: string, realCount: number,
     ['precision (k = 3)', pct(q.precision), 'samples inside the real manifold'],
     ['recall (k = 3)', pct(q.recall), 'real images inside the samples\' manifold'],
   ];
-  return [
+  return `${[
     `quality of ${what} (${q.samples} images) against ${realCount} held-out real images of ${realName}`,
     ...rows.map(([k, v, note]) => `  ${k.padEnd(26)} ${v.padStart(8)}  ${note}`),
     `  predicted classes          ${q.coverage.histogram.join(' ')}`,
     ...(q.samples < 2 * FEATURES ? [`  note: ${q.samples} images are few for FID over ${FEATURES} features (its covariance needs more than ${FEATURES}); use at least 1,000 to compare`] : []),
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 }

@@ -16,7 +16,7 @@ import { generate } from '../model/steps.ts';
 export const OUTLIER_KINDS = ['uniform', 'gaussian', 'blobs', 'smooth', 'shuffled', 'constant'] as const;
 export type OutlierKind = (typeof OUTLIER_KINDS)[number];
 
-const clip = (v: number) => (v < -1 ? -1 : v > 1 ? 1 : v);
+const clip = (v: number) => (v < -1 ? -1 : Math.min(v , 1));
 
 /** Each pixel uniform in [-1, 1]. */
 function uniform(rng: Random, out: Float32Array): void {

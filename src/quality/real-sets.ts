@@ -15,7 +15,7 @@ export type ClassifierSet = 'digits' | 'mnist' | 'fashion';
 export function pick(d: Dataset, indices: readonly number[]): Dataset {
   const p = pixelsOf(d);
   const grey = new Uint8Array(indices.length * p);
-  indices.forEach((k, i) => grey.set(d.grey.subarray(k * p, (k + 1) * p), i * p));
+  indices.forEach((k, i) => { grey.set(d.grey.subarray(k * p, (k + 1) * p), i * p); });
   return { ...d, count: indices.length, grey, labels: d.labels ? Uint8Array.from(indices, (k) => d.labels![k]) : null };
 }
 
@@ -37,7 +37,7 @@ export function splitDigits(all: Dataset): { train: Dataset; test: Dataset } {
     const kept = indices.length - Math.round(indices.length * HELD_OUT_SHARE);
     train.push(...indices.slice(0, kept));
     const held = indices.slice(kept);
-    held.forEach((index, r) => test.push({ index, at: r / held.length, cls }));
+    held.forEach((index, r) => { test.push({ index, at: r / held.length, cls }); });
   });
   test.sort((a, b) => a.at - b.at || a.cls - b.cls);
   return { train: pick(all, train.sort((a, b) => a - b)), test: { ...pick(all, test.map((t) => t.index)), name: `${all.name}, held out` } };

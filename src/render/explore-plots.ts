@@ -54,10 +54,10 @@ export function drawClassTracks(ctx: CanvasRenderingContext2D, t: ClassTracks, n
   const points = t.classes.length, steps = t.labels.length;
   if (points === 0 || steps === 0) return;
   const cw = (width - left - right) / steps, ch = (height - top - bottom) / points;
-  t.classes.forEach((track, p) => track.forEach((c, m) => {
+  t.classes.forEach((track, p) => { track.forEach((c, m) => {
     ctx.fillStyle = CLASS_COLORS[c % CLASS_COLORS.length];
     ctx.fillRect(left + m * cw, top + p * ch, Math.ceil(cw), Math.ceil(ch));
-  }));
+  }); });
   ctx.fillStyle = MUTED;
   ctx.font = '12px sans-serif';
   ctx.textAlign = 'right';
@@ -127,7 +127,7 @@ export function drawNovelty(ctx: CanvasRenderingContext2D, generated: readonly n
   const series: [readonly number[], string, string][] = [[r, 'rgba(89, 161, 79, 0.55)', 'held-out real images (never trained on)'], [g, 'rgba(31, 95, 191, 0.55)', 'generated images']];
   for (const [values, color] of series) {
     ctx.fillStyle = color;
-    values.forEach((v, i) => ctx.fillRect(left + (i * w) / bins + 1, top + h - (v / peak) * h, w / bins - 2, (v / peak) * h));
+    values.forEach((v, i) => { ctx.fillRect(left + (i * w) / bins + 1, top + h - (v / peak) * h, w / bins - 2, (v / peak) * h); });
   }
   ctx.strokeStyle = '#333333';
   ctx.beginPath(); ctx.moveTo(left, top + h); ctx.lineTo(left + w, top + h); ctx.stroke();

@@ -115,7 +115,7 @@ function panel(ctx: CanvasRenderingContext2D, box: Box, series: readonly PlotSer
     ctx.lineWidth = 2;
     ctx.setLineDash(s.dashed ? [7, 4] : []);
     ctx.beginPath();
-    (s.sparse ? s.y : smooth(s.y, 0.9)).forEach((y, i) => (i === 0 ? ctx.moveTo(X(s.x[i]), Y(y)) : ctx.lineTo(X(s.x[i]), Y(y))));
+    (s.sparse ? s.y : smooth(s.y, 0.9)).forEach((y, i) => { i === 0 ? ctx.moveTo(X(s.x[i]), Y(y)) : ctx.lineTo(X(s.x[i]), Y(y)); });
     ctx.stroke();
     ctx.setLineDash([]);
   }

@@ -51,7 +51,7 @@ export function drawNamedRows(ctx: CanvasRenderingContext2D, grey: Uint8Array, n
   ctx.font = `${Math.max(11, Math.min(16, l.rows * l.scale * 0.45))}px sans-serif`;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  names.forEach((name, r) => ctx.fillText(name, labelWidth - 8, l.pad + r * (l.rows * l.scale + l.pad) + (l.rows * l.scale) / 2));
+  names.forEach((name, r) => { ctx.fillText(name, labelWidth - 8, l.pad + r * (l.rows * l.scale + l.pad) + (l.rows * l.scale) / 2); });
 }
 
 export interface ScoredRow {

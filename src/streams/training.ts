@@ -3,7 +3,7 @@
  * pair a D step and a G step, epoch summaries, milestone grids and warnings, then run ended.
  * Cold: nothing happens until it is subscribed; share it to feed several sinks.
  */
-import { concat, defer, filter, from as from$, Observable, of, takeWhile, tap } from 'rxjs';
+import { concat, defer, filter, from as from$, type Observable, of, takeWhile, tap } from 'rxjs';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Dataset } from '../data/dataset.ts';
 import { classNames } from '../data/load.ts';
@@ -134,7 +134,10 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
         noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed, dSteps: dStepsOf(config), classes: gan.conditioning === 'none' ? 0 : CLASSES }, from?.noise),
         options.hold,
       ).pipe(
-        takeWhile(() => !(stopped = stopped || (options.stop?.() ?? false))),
+        takeWhile(() => {
+          stopped = stopped || (options.stop?.() ?? false);
+          return !stopped;
+        }),
         tap((pair) => { cursor = pair; }),
         trainStep(gan, {
           loss: config.loss, labelSmoothing: config.labelSmoothing, seed: config.seed, startedAt,

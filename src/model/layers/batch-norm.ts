@@ -73,7 +73,7 @@ export const batchNorm: LayerKind<'batchNorm'> = {
     if (pass.moments) {
       const means = tf.unstack(tf.reshape(mean, [groups, width]));
       const variances = tf.unstack(tf.reshape(variance, [groups, width]));
-      means.forEach((m, g) => pass.moments?.push({ layer: layer.index, mean: tf.keep(m), variance: tf.keep(variances[g]) }));
+      means.forEach((m, g) => { pass.moments?.push({ layer: layer.index, mean: tf.keep(m), variance: tf.keep(variances[g]) }); });
     }
     const invStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)) as tf.Tensor3D;
     // normalized = (x - mean) invStd; out = normalized gamma + beta: one pass where the backend has the fused kernel.

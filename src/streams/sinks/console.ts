@@ -57,11 +57,11 @@ export function describeRun(e: RunStarted): string {
   const c = e.config;
   const params = (p: { total: number }) => `${(p.total / 1e6).toFixed(2)}M`;
   const threads = e.backend.threads > 0 ? ` (${e.backend.threads} thread${e.backend.threads > 1 ? 's' : ''})` : '';
-  return [
+  return `${[
     `ganstream: ${c.arch} on ${e.dataset.name}: ${thousands(e.dataset.count)} images of ${e.dataset.rows}x${e.dataset.cols}`,
     `  ${c.epochs} epochs x ${e.stepsPerEpoch} steps of ${c.batchSize}${dStepsOf(c) > 1 ? ` (${dStepsOf(c)} D updates per G update)` : ''} = ${thousands(e.totalSteps)} steps; loss ${c.loss}${c.labelSmoothing ? `, label smoothing ${c.labelSmoothing}` : ''}; ${describeAdam(c)}; seed ${c.seed}`,
     `  generator ${params(e.params.generator)} parameters, discriminator ${params(e.params.discriminator)}; backend ${e.backend.name}${threads}${blasNote(e.backend.blas)}`,
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 }
 
 export function describeEpoch(e: EpochEnd, epochs: number): string {
@@ -93,7 +93,7 @@ export function formatSummary(s: Summary): string {
     const last = s.last10[k].count > 0 ? statsRow('', s.last10[k]).slice(10) : `  ${'not reached'.padStart(17)}`;
     lines.push(`${statsRow(k, s.run[k])}   |${last}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function consoleSink(events$: Observable<TrainingEvent>, o: ConsoleOptions): Subscription {

@@ -14,7 +14,7 @@ export const SUMMARY_FILE = 'summary.json';
 
 /** JSON with NaN and infinities written as null, as the event codecs do. */
 export const toJson = (value: unknown): string =>
-  JSON.stringify(value, (_k, v) => (typeof v === 'number' ? JsonNumber.encode(v) : v), 2) + '\n';
+  `${JSON.stringify(value, (_k, v) => (typeof v === 'number' ? JsonNumber.encode(v) : v), 2)}\n`;
 
 export interface FileSinkOptions {
   /** Events at the head of the stream that are already in metrics.ndjson (a resumed run's record): counted in the summary, not written again. */
@@ -29,7 +29,7 @@ export function fileSink(events$: Observable<TrainingEvent>, dir: string, o: Fil
   const close = () => { if (open) { closeSync(fd); open = false; } };
   const subscription = events$.subscribe({
     next(e) {
-      if (++seen > (o.recorded ?? 0)) writeSync(fd, encodeEvent(e) + '\n');
+      if (++seen > (o.recorded ?? 0)) writeSync(fd, `${encodeEvent(e)}\n`);
       summary.add(e);
       if (e.type === 'run-ended') writeFileAtomic(join(dir, SUMMARY_FILE), toJson(summary.result()));
     },

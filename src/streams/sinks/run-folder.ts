@@ -22,7 +22,7 @@ import { writeModelFolder } from './model-folder.ts';
 export function openRunFolder(dir: string, o: { keptLines?: readonly string[]; force?: boolean }): E.Either<string, string> {
   try {
     mkdirSync(dir, { recursive: true });
-    if (o.keptLines) writeFileAtomic(join(dir, METRICS_FILE), o.keptLines.map((l) => l + '\n').join(''));
+    if (o.keptLines) writeFileAtomic(join(dir, METRICS_FILE), o.keptLines.map((l) => `${l}\n`).join(''));
     else if (o.force) for (const f of [METRICS_FILE, CHECKPOINT_FILE]) rmSync(join(dir, f), { force: true });
     return E.right(dir);
   } catch (e) {

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { asyncScheduler, concatMap, from, map, Observable, of, timer, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, concatMap, from, map, type Observable, of, timer, type SchedulerLike } from 'rxjs';
 import { decodeEvent, type TrainingEvent } from '../events.ts';
 import { METRICS_FILE } from '../sinks/file.ts';
 import { isOverLong, lines, overLongReason } from './lines.ts';

@@ -264,7 +264,7 @@ function classButtons(): void {
   const add = (text: string, m: typeof mode, title: string) => {
     const b = document.createElement('button');
     b.type = 'button'; b.textContent = text; b.title = title; b.dataset.mode = m.kind === 'class' ? String(m.digit) : 'all';
-    b.onclick = () => { mode = m; buttons.forEach((x) => x.classList.toggle('on', x === b)); makeNoise(); };
+    b.onclick = () => { mode = m; buttons.forEach((x) => { x.classList.toggle('on', x === b); }); makeNoise(); };
     buttons.push(b);
     box.append(b);
   };
