@@ -16,7 +16,9 @@ const COMMANDS = {
 };
 const USAGE = `Usage: ganstream <command> [flags]     (ganstream <command> --help for its flags)
 
-${Object.entries(COMMANDS).map(([name, what]) => `  ${name.padEnd(17)} ${what}`).join('\n')}
+${Object.entries(COMMANDS)
+  .map(([name, what]) => `  ${name.padEnd(17)} ${what}`)
+  .join('\n')}
 `;
 
 const [command, ...rest] = process.argv.slice(2);
@@ -25,7 +27,9 @@ if (command === '--help' || command === 'help') {
   process.exit(0);
 }
 if (!command || !Object.hasOwn(COMMANDS, command)) {
-  process.stderr.write(`error: ${command ? `unknown command '${command}'` : 'no command given'}: expected one of ${Object.keys(COMMANDS).join(', ')} (see ganstream --help)\n`);
+  process.stderr.write(
+    `error: ${command ? `unknown command '${command}'` : 'no command given'}: expected one of ${Object.keys(COMMANDS).join(', ')} (see ganstream --help)\n`,
+  );
   process.exit(2);
 }
 const script = new URL(`../scripts/${command}.ts`, import.meta.url);

@@ -1,9 +1,16 @@
 // Compose your own pipeline: ganstream's training stream, one RxJS operator of yours, two sinks.
 import { mkdirSync } from 'node:fs';
-import { connectable, filter, lastValueFrom, map } from 'rxjs';
 import * as E from 'fp-ts/lib/Either.js';
+import { connectable, filter, lastValueFrom, map } from 'rxjs';
 import {
-  ARCHITECTURES, createGan, fileSink, limitDataset, loadDataset, selectBackend, trainConfig, training$,
+  ARCHITECTURES,
+  createGan,
+  fileSink,
+  limitDataset,
+  loadDataset,
+  selectBackend,
+  trainConfig,
+  training$,
 } from '../src/index.ts';
 
 const out = process.argv[2] ?? 'runs/custom-pipeline';
@@ -13,7 +20,13 @@ if (E.isLeft(backend) || E.isLeft(digits)) throw new Error('no backend or no dat
 
 const data = limitDataset(digits.right, 1024);
 const config = trainConfig({ epochs: 3, batchSize: 64, milestones: [], out });
-const gan = createGan(ARCHITECTURES[config.arch], { pixels: 784, seed: config.seed, lr: config.lr, beta1: config.beta1, ema: config.ema });
+const gan = createGan(ARCHITECTURES[config.arch], {
+  pixels: 784,
+  seed: config.seed,
+  lr: config.lr,
+  beta1: config.beta1,
+  ema: config.ema,
+});
 
 const events$ = connectable(training$(gan, data, config, backend.right));
 

@@ -13,22 +13,22 @@ import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseFlags } from '../src/cli/flags.ts';
 import { drawSamples, loadGenerator, trainedOn } from '../src/cli/saved-generator.ts';
+import { imagesAt, imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { DATASET_NAMES, FASHION_MNIST_DIR, loadDataset, loadIdxDataset, MNIST } from '../src/data/load.ts';
 import { normals, permutation, seeded } from '../src/data/random.ts';
-import { selectBackend } from '../src/model/backend.ts';
+import { measureNovelty } from '../src/explore/copying.ts';
+import { formatNovelty, NOVELTY_SAMPLES, type Novelty } from '../src/explore/novelty.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
+import { selectBackend } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
 import { formatQuality } from '../src/quality/format.ts';
-import { quality, reference } from '../src/quality/quality.ts';
-import { imagesAt, imagesOf, limitDataset } from '../src/data/dataset.ts';
-import { classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
 import { referenceSet } from '../src/quality/judge.ts';
-import { readSamples } from '../src/quality/samples.ts';
+import { quality, reference } from '../src/quality/quality.ts';
+import { classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
 import { runImages } from '../src/quality/run-sets.ts';
-import { measureNovelty } from '../src/explore/copying.ts';
-import { formatNovelty, NOVELTY_SAMPLES, type Novelty } from '../src/explore/novelty.ts';
+import { readSamples } from '../src/quality/samples.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
 
@@ -57,23 +57,35 @@ precision and recall (k = 3). Writes the JSON beside the samples (quality.json i
   --json           print one JSON line instead of the table
 `;
 
-const flags = parseFlags(process.argv.slice(2), ['model', 'samples', 'n', 'dataset', 'seed', 'untrained'], ['real', 'json', 'help']);
+const flags = parseFlags(
+  process.argv.slice(2),
+  ['model', 'samples', 'n', 'dataset', 'seed', 'untrained'],
+  ['real', 'json', 'help'],
+);
 if (E.isLeft(flags)) fail(flags.left);
 const f = flags.right;
-if (f.help) { process.stdout.write(HELP); process.exit(0); }
+if (f.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
 const sources = (['model', 'samples', 'real', 'untrained'] as const).filter((k) => f[k] !== undefined);
-if (sources.length !== 1) fail(`expected exactly one of --model, --samples, --real, --untrained, got ${sources.length ? sources.map((s) => `--${s}`).join(' and ') : 'none'} (see --help)`);
+if (sources.length !== 1)
+  fail(
+    `expected exactly one of --model, --samples, --real, --untrained, got ${sources.length ? sources.map((s) => `--${s}`).join(' and ') : 'none'} (see --help)`,
+  );
 const intFlag = (name: string, fallback: number, min: number): number => {
   const raw = f[name];
   if (raw === undefined) return fallback;
   const v = Number(raw);
-  if (typeof raw !== 'string' || !Number.isInteger(v) || v < min) fail(`--${name}: expected an integer >= ${min}, got '${raw}'`);
+  if (typeof raw !== 'string' || !Number.isInteger(v) || v < min)
+    fail(`--${name}: expected an integer >= ${min}, got '${raw}'`);
   return v;
 };
 const n = intFlag('n', 5000, 10);
 const seed = intFlag('seed', 1, 0);
 
-const datasetSpec = (f.dataset as string | undefined) ?? (typeof f.model === 'string' ? trainedOn(f.model)?.dataset : null) ?? MNIST;
+const datasetSpec =
+  (f.dataset as string | undefined) ?? (typeof f.model === 'string' ? trainedOn(f.model)?.dataset : null) ?? MNIST;
 const set = classifierSetFor(datasetSpec);
 const realSet = ([...DATASET_NAMES, FASHION_MNIST_DIR] as string[]).includes(datasetSpec)
   ? heldOut(set)
@@ -126,7 +138,8 @@ if (f.real && set === 'mnist') {
   const model = f.model as string;
   const g = await loadGenerator(model);
   if (E.isLeft(g)) fail(g.left);
-  if (g.right.rows !== 28 || g.right.cols !== 28) fail(`--model: the generator draws ${g.right.rows}x${g.right.cols} images, expected 28x28`);
+  if (g.right.rows !== 28 || g.right.cols !== 28)
+    fail(`--model: the generator draws ${g.right.rows}x${g.right.cols} images, expected 28x28`);
   ({ images, labels } = drawSamples(g.right, n, seeded(seed, 21)));
   count = n;
   out = join(statSync(model).isDirectory() ? model : dirname(model), 'quality.json');
@@ -134,17 +147,31 @@ if (f.real && set === 'mnist') {
 }
 
 const started = performance.now();
-const q = quality(classifier.right, reference(classifier.right, imagesOf(ref), ref.count), images, count, { labels, referenceLabels: ref.labels ?? undefined });
+const q = quality(classifier.right, reference(classifier.right, imagesOf(ref), ref.count), images, count, {
+  labels,
+  referenceLabels: ref.labels ?? undefined,
+});
 // Generated images only: is the generator copying? Its first NOVELTY_SAMPLES images and as many held-out real ones, each to its nearest training image.
 let copying: Novelty | null = null;
 if (f.model !== undefined || f.samples !== undefined) {
-  const sets = runImages({ dataset: datasetSpec, limit: typeof f.model === 'string' ? trainedOn(f.model)?.limit ?? null : null });
+  const sets = runImages({
+    dataset: datasetSpec,
+    limit: typeof f.model === 'string' ? (trainedOn(f.model)?.limit ?? null) : null,
+  });
   if (E.isLeft(sets)) fail(sets.left);
   const m = Math.min(NOVELTY_SAMPLES, count);
-  copying = measureNovelty(images.subarray(0, m * 784), m, limitDataset(sets.right.heldOut, NOVELTY_SAMPLES), sets.right.train).novelty;
+  copying = measureNovelty(
+    images.subarray(0, m * 784),
+    m,
+    limitDataset(sets.right.heldOut, NOVELTY_SAMPLES),
+    sets.right.train,
+  ).novelty;
 }
 const seconds = (performance.now() - started) / 1000;
 const record = { what, classifier: set, real: ref.name, ...q, ...(copying ? { novelty: copying } : {}), seconds };
 if (out) writeFileAtomic(out, `${JSON.stringify(record, null, 2)}\n`);
 if (f.json) process.stdout.write(`${JSON.stringify(record)}\n`);
-else process.stdout.write(`${formatQuality(what, ref.name, ref.count, q) + (copying ? `${formatNovelty(copying)}\n` : '') + (out ? `written to ${out}\n` : '')}(${seconds.toFixed(1)}s on ${backend.right.name}${backend.right.blas ? ' with OpenBLAS' : ''})\n`);
+else
+  process.stdout.write(
+    `${formatQuality(what, ref.name, ref.count, q) + (copying ? `${formatNovelty(copying)}\n` : '') + (out ? `written to ${out}\n` : '')}(${seconds.toFixed(1)}s on ${backend.right.name}${backend.right.blas ? ' with OpenBLAS' : ''})\n`,
+  );

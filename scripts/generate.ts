@@ -1,34 +1,34 @@
 #!/usr/bin/env -S node --import tsx
+import { mkdirSync } from 'node:fs';
 /**
  * New digits from a saved generator: a PNG grid, or raw samples as an IDX file for other tools;
  * walks between images; each image beside its nearest training images.
  *   generate.ts --model <run folder | generator folder> [--count 32] [--cols 8] [--seed N] [--out FILE] [--format png|idx]
  */
 import { dirname, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import type * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import type * as t from 'io-ts';
 import { parseFlags } from '../src/cli/flags.ts';
 import { drawFrom, loadGenerator, trainedOn } from '../src/cli/saved-generator.ts';
 import { intAtLeast, intIn, intList, nonEmptyString, oneOf } from '../src/cli/values.ts';
-import { CLASSES } from '../src/model/condition.ts';
+import { pixelsOf, scaled } from '../src/data/dataset.ts';
 import { encodeIdx } from '../src/data/idx.ts';
 import { MNIST } from '../src/data/load.ts';
-import { normals, seeded, Streams } from '../src/data/random.ts';
-import { pixelsOf, scaled } from '../src/data/dataset.ts';
-import { between, PATHS, square, stacked } from '../src/explore/interpolate.ts';
+import { normals, Streams, seeded } from '../src/data/random.ts';
 import { featureSet, nearestTraining } from '../src/explore/copying.ts';
+import { between, PATHS, square, stacked } from '../src/explore/interpolate.ts';
 import { oneHotOf, softLabelGenerator } from '../src/explore/soft-label.ts';
 import { BACKENDS, selectBackend } from '../src/model/backend.ts';
+import { CLASSES } from '../src/model/condition.ts';
+import { valuesOf } from '../src/model/values.ts';
 import { FEATURES } from '../src/quality/classifier.ts';
 import { featuresOf, loadRunSets } from '../src/quality/run-sets.ts';
 import { toGreyLevels } from '../src/streams/events.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { gridPng, scoredRowsPng } from '../src/streams/sinks/canvas.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
-import { valuesOf } from '../src/model/values.ts';
 
 const HELP = `Usage: npm run generate -- --model <run folder | generator folder> [flags]
 
@@ -61,18 +61,40 @@ const HELP = `Usage: npm run generate -- --model <run folder | generator folder>
 failOnUncaught();
 
 const FLAGS = {
-  model: nonEmptyString, count: intAtLeast(1), cols: intAtLeast(1), seed: intAtLeast(0), format: oneOf(['png', 'idx'] as const), out: nonEmptyString, backend: oneOf(BACKENDS),
-  digit: intIn(0, CLASSES - 1), digits: intList(0), interpolate: intList(1), path: oneOf(PATHS), 'label-walk': intList(0), steps: intIn(2, 1000),
-  nearest: intIn(1, 32), by: oneOf(['pixels', 'features'] as const), dataset: nonEmptyString,
+  model: nonEmptyString,
+  count: intAtLeast(1),
+  cols: intAtLeast(1),
+  seed: intAtLeast(0),
+  format: oneOf(['png', 'idx'] as const),
+  out: nonEmptyString,
+  backend: oneOf(BACKENDS),
+  digit: intIn(0, CLASSES - 1),
+  digits: intList(0),
+  interpolate: intList(1),
+  path: oneOf(PATHS),
+  'label-walk': intList(0),
+  steps: intIn(2, 1000),
+  nearest: intIn(1, 32),
+  by: oneOf(['pixels', 'features'] as const),
+  dataset: nonEmptyString,
 };
 const raw = parseFlags(process.argv.slice(2), Object.keys(FLAGS), ['help']);
 if (E.isLeft(raw)) fail(raw.left);
-if (raw.right.help) { process.stdout.write(HELP); process.exit(0); }
+if (raw.right.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
 const given = (k: keyof typeof FLAGS) => raw.right[k] !== undefined;
-const get = <K extends keyof typeof FLAGS>(k: K, fallback?: t.TypeOf<(typeof FLAGS)[K]>): t.TypeOf<(typeof FLAGS)[K]> => {
+const get = <K extends keyof typeof FLAGS>(
+  k: K,
+  fallback?: t.TypeOf<(typeof FLAGS)[K]>,
+): t.TypeOf<(typeof FLAGS)[K]> => {
   const v = raw.right[k];
   if (v === undefined) return fallback ?? fail(`--${k} is required (see --help)`);
-  return pipe((FLAGS[k] as t.Type<t.TypeOf<(typeof FLAGS)[K]>, string, unknown>).decode(v), E.getOrElseW(() => fail(`--${k}: expected ${FLAGS[k].name}, got '${v}'`)));
+  return pipe(
+    (FLAGS[k] as t.Type<t.TypeOf<(typeof FLAGS)[K]>, string, unknown>).decode(v),
+    E.getOrElseW(() => fail(`--${k}: expected ${FLAGS[k].name}, got '${v}'`)),
+  );
 };
 const modelPath = get('model');
 const cols = get('cols', 8);
@@ -90,12 +112,20 @@ if (E.isLeft(loaded)) fail(loaded.left);
 const saved = loaded.right;
 const { model, noiseDim, rows, cols: width, classes } = saved;
 const pixels = rows * width;
-const unconditional = (flag: string) => fail(`--${flag}: ${modelPath} holds an unconditional generator (one input, noise): expected a generator trained with --arch cgan or acgan`);
+const unconditional = (flag: string) =>
+  fail(
+    `--${flag}: ${modelPath} holds an unconditional generator (one input, noise): expected a generator trained with --arch cgan or acgan`,
+  );
 
 /** Writes images as the PNG grid or the IDX file --format asks for (and a conditional generator's labels beside an IDX file). */
 function write(grey: Uint8Array, count: number, gridCols: number, labels: Uint8Array | null): string {
   mkdirSync(dirname(resolve(out)), { recursive: true });
-  writeFileAtomic(out, format === 'png' ? gridPng(grey, { count, rows, cols: width, gridCols, scale: 2, pad: 2 }) : encodeIdx([count, rows, width], grey));
+  writeFileAtomic(
+    out,
+    format === 'png'
+      ? gridPng(grey, { count, rows, cols: width, gridCols, scale: 2, pad: 2 })
+      : encodeIdx([count, rows, width], grey),
+  );
   const labelsFile = labels && format === 'idx' ? labelsFileFor(out) : null;
   if (labelsFile) writeFileAtomic(labelsFile, encodeIdx([count], labels!));
   return `${resolve(out)}${labelsFile ? ` and their labels to ${resolve(labelsFile)}` : ''}`;
@@ -105,19 +135,25 @@ function write(grey: Uint8Array, count: number, gridCols: number, labels: Uint8A
 function draw(noise: Float32Array, n: number, labels: Uint8Array | Float32Array | null): Uint8Array {
   if (!(labels instanceof Float32Array)) return toGreyLevels(drawFrom(saved, noise, n, labels ?? undefined));
   const soft = softLabelGenerator(model, noiseDim, classes)!;
-  return toGreyLevels(valuesOf(() => soft.predict([tf.tensor2d(noise, [n, noiseDim]), tf.tensor2d(labels, [n, classes])]) as tf.Tensor));
+  return toGreyLevels(
+    valuesOf(() => soft.predict([tf.tensor2d(noise, [n, noiseDim]), tf.tensor2d(labels, [n, classes])]) as tf.Tensor),
+  );
 }
 
 if (given('label-walk')) {
   const ends = get('label-walk');
   if (classes === 0) unconditional('label-walk');
-  if (ends.length !== 2 || ends.some((c) => c >= classes)) fail(`--label-walk: expected two classes from 0 to ${classes - 1}, got '${raw.right['label-walk']}'`);
-  if (given('digit') || given('digits') || given('count')) fail('--label-walk: --count, --digit and --digits do not apply (the strip has --steps images)');
+  if (ends.length !== 2 || ends.some((c) => c >= classes))
+    fail(`--label-walk: expected two classes from 0 to ${classes - 1}, got '${raw.right['label-walk']}'`);
+  if (given('digit') || given('digits') || given('count'))
+    fail('--label-walk: --count, --digit and --digits do not apply (the strip has --steps images)');
   const steps = get('steps', 8);
   const z = normals(seeded(seed, Streams.noise), noiseDim);
   const mix = stacked(between(oneHotOf(ends[0], classes), oneHotOf(ends[1], classes), steps, 'linear'));
   const grey = draw(stacked(Array.from({ length: steps }, () => z)), steps, mix);
-  process.stdout.write(`wrote ${steps} images of ${rows}x${width}, the label moving from class ${ends[0]} to class ${ends[1]} with the noise held still, to ${write(grey, steps, steps, null)}\n`);
+  process.stdout.write(
+    `wrote ${steps} images of ${rows}x${width}, the label moving from class ${ends[0]} to class ${ends[1]} with the noise held still, to ${write(grey, steps, steps, null)}\n`,
+  );
   process.exit(0);
 }
 
@@ -126,32 +162,54 @@ const asked = given('digit') ? [get('digit')] : given('digits') ? get('digits') 
 if (asked && classes === 0) unconditional(given('digit') ? 'digit' : 'digits');
 const bad = asked?.find((d) => d >= classes);
 if (bad !== undefined) fail(`--digits: class ${bad}, expected classes from 0 to ${classes - 1}`);
-const rowClasses = classes === 0 ? null : given('digit') ? null : asked ?? Array.from({ length: classes }, (_, i) => i);
+const rowClasses =
+  classes === 0 ? null : given('digit') ? null : (asked ?? Array.from({ length: classes }, (_, i) => i));
 const perRow = classes === 0 ? 0 : get('count', cols);
 const count = classes === 0 ? get('count', 32) : rowClasses ? rowClasses.length * perRow : perRow;
 const gridCols = rowClasses ? perRow : Math.min(cols, count);
-const labels = classes === 0 ? null
-  : rowClasses ? Uint8Array.from({ length: count }, (_, i) => rowClasses[Math.floor(i / perRow)])
-  : new Uint8Array(count).fill(asked![0]);
+const labels =
+  classes === 0
+    ? null
+    : rowClasses
+      ? Uint8Array.from({ length: count }, (_, i) => rowClasses[Math.floor(i / perRow)])
+      : new Uint8Array(count).fill(asked![0]);
 const base = normals(seeded(seed, Streams.noise), (rowClasses ? perRow : count) * noiseDim);
-const noise = rowClasses ? Float32Array.from({ length: count * noiseDim }, (_, i) => base[i % (perRow * noiseDim)]) : base;
-const what = labels ? (rowClasses ? `, one row per class (${rowClasses.join(', ')})` : `, all of class ${asked![0]}`) : '';
+const noise = rowClasses
+  ? Float32Array.from({ length: count * noiseDim }, (_, i) => base[i % (perRow * noiseDim)])
+  : base;
+const what = labels
+  ? rowClasses
+    ? `, one row per class (${rowClasses.join(', ')})`
+    : `, all of class ${asked![0]}`
+  : '';
 
 if (given('interpolate')) {
   const picked = get('interpolate');
-  if (picked.length !== 2 && picked.length !== 4) fail(`--interpolate: expected two or four image numbers, got '${raw.right.interpolate}'`);
+  if (picked.length !== 2 && picked.length !== 4)
+    fail(`--interpolate: expected two or four image numbers, got '${raw.right.interpolate}'`);
   const outside = picked.find((i) => i > count);
-  if (outside !== undefined) fail(`--interpolate: image ${outside}, expected numbers from 1 to ${count} (the grid the other flags draw)`);
+  if (outside !== undefined)
+    fail(`--interpolate: image ${outside}, expected numbers from 1 to ${count} (the grid the other flags draw)`);
   const steps = get('steps', 8);
   const path = get('path', 'spherical');
   const z = picked.map((i) => noise.slice((i - 1) * noiseDim, i * noiseDim));
-  const walk = (ends: Float32Array[], p: typeof path) => (ends.length === 2 ? between(ends[0], ends[1], steps, p) : square([ends[0], ends[1], ends[2], ends[3]], steps, p));
+  const walk = (ends: Float32Array[], p: typeof path) =>
+    ends.length === 2 ? between(ends[0], ends[1], steps, p) : square([ends[0], ends[1], ends[2], ends[3]], steps, p);
   const points = walk(z, path);
   const n = points.length;
-  const mix = labels ? stacked(walk(picked.map((i) => oneHotOf(labels[i - 1], classes)), 'linear')) : null;
+  const mix = labels
+    ? stacked(
+        walk(
+          picked.map((i) => oneHotOf(labels[i - 1], classes)),
+          'linear',
+        ),
+      )
+    : null;
   const grey = draw(stacked(points), n, mix);
   const shape = picked.length === 2 ? `a strip of ${n} images` : `a ${steps}x${steps} square of images`;
-  process.stdout.write(`wrote ${shape} between images ${picked.join(', ')} of the grid (seed ${seed}${what}), the noise along the ${path} path${labels ? ', the label in a straight line' : ''}, to ${write(grey, n, picked.length === 2 ? n : steps, null)}\n`);
+  process.stdout.write(
+    `wrote ${shape} between images ${picked.join(', ')} of the grid (seed ${seed}${what}), the noise along the ${path} path${labels ? ', the label in a straight line' : ''}, to ${write(grey, n, picked.length === 2 ? n : steps, null)}\n`,
+  );
   process.exit(0);
 }
 
@@ -161,26 +219,52 @@ if (given('nearest')) {
   const k = get('nearest');
   const by = get('by', 'pixels');
   const shown = Math.min(count, 16);
-  const run = given('dataset') ? { dataset: get('dataset'), limit: null } : trainedOn(modelPath) ?? { dataset: MNIST, limit: null };
+  const run = given('dataset')
+    ? { dataset: get('dataset'), limit: null }
+    : (trainedOn(modelPath) ?? { dataset: MNIST, limit: null });
   const sets = await loadRunSets(run);
   if (E.isLeft(sets)) fail(`--nearest: ${sets.left}`);
   const { train, classifier } = sets.right;
-  if (pixelsOf(train) !== pixels) fail(`--nearest: the training images are ${train.rows}x${train.cols}, the generator draws ${rows}x${width}`);
-  const features = by === 'features' ? { set: featureSet(featuresOf(classifier), train, FEATURES), of: featuresOf(classifier) } : undefined;
+  if (pixelsOf(train) !== pixels)
+    fail(`--nearest: the training images are ${train.rows}x${train.cols}, the generator draws ${rows}x${width}`);
+  const features =
+    by === 'features'
+      ? { set: featureSet(featuresOf(classifier), train, FEATURES), of: featuresOf(classifier) }
+      : undefined;
   const rowsShown = Array.from({ length: shown }, (_, i) => {
     const image = grey.subarray(i * pixels, (i + 1) * pixels);
     const found = nearestTraining(Float32Array.from(image, scaled), train, k, features);
     const list = features ? found.feature! : found.pixel;
     const near = new Uint8Array((k + 1) * pixels);
     near.set(image);
-    list.forEach((n, j) => { near.set(train.grey.subarray(n.index * pixels, (n.index + 1) * pixels), (j + 1) * pixels); });
-    process.stdout.write(`image ${i + 1}: ${list.map((n) => `#${n.index}${train.labels ? ` (${train.labels[n.index]})` : ''} ${n.distance.toFixed(2)}`).join(', ')}\n`);
-    return { title: `image ${i + 1}`, grey: near, scores: [NaN, ...list.map((n) => n.distance)], caption: (d: number) => (Number.isNaN(d) ? 'generated' : `d ${d.toFixed(2)}`), nearest: list[0].distance };
+    list.forEach((n, j) => {
+      near.set(train.grey.subarray(n.index * pixels, (n.index + 1) * pixels), (j + 1) * pixels);
+    });
+    process.stdout.write(
+      `image ${i + 1}: ${list.map((n) => `#${n.index}${train.labels ? ` (${train.labels[n.index]})` : ''} ${n.distance.toFixed(2)}`).join(', ')}\n`,
+    );
+    return {
+      title: `image ${i + 1}`,
+      grey: near,
+      scores: [NaN, ...list.map((n) => n.distance)],
+      caption: (d: number) => (Number.isNaN(d) ? 'generated' : `d ${d.toFixed(2)}`),
+      nearest: list[0].distance,
+    };
   });
   mkdirSync(dirname(resolve(out)), { recursive: true });
-  writeFileAtomic(out, scoredRowsPng(`Nearest training images by ${by} (d: distance; a copy: 0)`, rowsShown, { rows, cols: width, scale: 2, pad: 4 }));
+  writeFileAtomic(
+    out,
+    scoredRowsPng(`Nearest training images by ${by} (d: distance; a copy: 0)`, rowsShown, {
+      rows,
+      cols: width,
+      scale: 2,
+      pad: 4,
+    }),
+  );
   const closest = rowsShown.reduce((a, b) => (b.nearest < a.nearest ? b : a));
-  process.stdout.write(`wrote ${shown} images${what} and their ${k} nearest training images by ${by} to ${resolve(out)}; the closest pair: ${closest.title}, ${closest.nearest.toFixed(2)} apart${by === 'pixels' ? ' (pixel intensities 0-1; a copy is 0)' : ''}\n`);
+  process.stdout.write(
+    `wrote ${shown} images${what} and their ${k} nearest training images by ${by} to ${resolve(out)}; the closest pair: ${closest.title}, ${closest.nearest.toFixed(2)} apart${by === 'pixels' ? ' (pixel intensities 0-1; a copy is 0)' : ''}\n`,
+  );
   process.exit(0);
 }
 
@@ -188,5 +272,7 @@ process.stdout.write(`wrote ${count} images of ${rows}x${width}${what} to ${writ
 
 /** The labels file beside an images file, by the IDX naming: x-images-idx3-ubyte -> x-labels-idx1-ubyte. */
 function labelsFileFor(images: string): string {
-  return images.includes('images-idx3') ? images.replace(/images-idx3(?!.*images-idx3)/, 'labels-idx1') : `${images}-labels-idx1-ubyte`;
+  return images.includes('images-idx3')
+    ? images.replace(/images-idx3(?!.*images-idx3)/, 'labels-idx1')
+    : `${images}-labels-idx1-ubyte`;
 }

@@ -7,8 +7,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { embeddedDigits } from '../src/data/embedded.ts';
 import { limitDataset } from '../src/data/dataset.ts';
+import { embeddedDigits } from '../src/data/embedded.ts';
 import { encodeIdx } from '../src/data/idx.ts';
 import { encodeEvent, packPixels, type TrainingEvent } from '../src/streams/events.ts';
 import { syntheticRun } from '../src/streams/sources/synthetic.ts';
@@ -19,8 +19,14 @@ Writes the test fixtures again: fixtures/idx-gz and fixtures/idx-raw (the first 
 as IDX files) and fixtures/streams/*.ndjson (synthetic recordings). Takes no flags but --help.
 `;
 const words = process.argv.slice(2);
-if (words[0] === '--help') { process.stdout.write(HELP); process.exit(0); }
-if (words.length > 0) { process.stderr.write(`error: unexpected argument '${words[0]}': make-fixtures takes no flags (see --help)\n`); process.exit(2); }
+if (words[0] === '--help') {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+if (words.length > 0) {
+  process.stderr.write(`error: unexpected argument '${words[0]}': make-fixtures takes no flags (see --help)\n`);
+  process.exit(2);
+}
 
 const d = limitDataset(embeddedDigits(), 32);
 const images = encodeIdx([d.count, d.rows, d.cols], d.grey);
@@ -42,12 +48,23 @@ const streams: Record<string, TrainingEvent[]> = {
   'losses-flat': syntheticRun(300, 100, (i) => (i < 100 ? healthy(i) : [0.7, 0.35])),
   // G's loss climbs without bound while D's outputs on fakes go to 0.
   diverging: syntheticRun(300, 100, (i) => (i < 100 ? healthy(i) : [0.99, Math.exp(-(i - 90) / 4)])),
-  'not-finite': syntheticRun(300, 100, healthy).map((e) => (e.type === 'step' && e.step === 150 ? { ...e, dLoss: NaN, gLoss: NaN } : e)),
+  'not-finite': syntheticRun(300, 100, healthy).map((e) =>
+    e.type === 'step' && e.step === 150 ? { ...e, dLoss: NaN, gLoss: NaN } : e,
+  ),
   // Two milestones of four 2x2 images: varied, then all alike.
   'mode-collapse': (() => {
     const run = syntheticRun(200, 100, healthy);
-    const milestone = (epoch: number, pixels: number[], diversity: number): TrainingEvent =>
-      ({ type: 'milestone', epoch, step: epoch * 100, rows: 2, cols: 2, count: 4, pixels: packPixels(Uint8Array.from(pixels)), diversity, realDiversity: 0.3 });
+    const milestone = (epoch: number, pixels: number[], diversity: number): TrainingEvent => ({
+      type: 'milestone',
+      epoch,
+      step: epoch * 100,
+      rows: 2,
+      cols: 2,
+      count: 4,
+      pixels: packPixels(Uint8Array.from(pixels)),
+      diversity,
+      realDiversity: 0.3,
+    });
     run.splice(101, 0, milestone(1, [0, 255, 0, 255, 255, 0, 255, 0, 0, 0, 255, 255, 255, 255, 0, 0], 0.35));
     run.splice(run.length - 1, 0, milestone(2, Array(16).fill(128), 0));
     return run;
@@ -64,4 +81,6 @@ for (const [name, events] of Object.entries(streams)) writeFileSync(`fixtures/st
 const torn = ndjson(streams.healthy).split('\n');
 torn.splice(50, 0, 'garbage: this line is not JSON');
 writeFileSync('fixtures/streams/torn.ndjson', `${torn.slice(0, -2).join('\n')}\n${torn[torn.length - 2].slice(0, 40)}`);
-console.log(`fixtures: 32 digits in fixtures/idx-gz and fixtures/idx-raw; ${Object.keys(streams).length + 1} streams in fixtures/streams`);
+console.log(
+  `fixtures: 32 digits in fixtures/idx-gz and fixtures/idx-raw; ${Object.keys(streams).length + 1} streams in fixtures/streams`,
+);

@@ -6,14 +6,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
 import { parseArgs } from '../src/cli/flags.ts';
-import { replayRecording, summariesSideBySide, type ReplayResult } from '../src/cli/replay-run.ts';
+import { type ReplayResult, replayRecording, summariesSideBySide } from '../src/cli/replay-run.ts';
 import { numberIn } from '../src/cli/values.ts';
-import { formatSummary } from '../src/streams/sinks/console.ts';
-import { HISTORY_FILE, historyPng, runsComparisonPng } from '../src/streams/sinks/canvas.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
+import { HISTORY_FILE, historyPng, runsComparisonPng } from '../src/streams/sinks/canvas.ts';
+import { formatSummary } from '../src/streams/sinks/console.ts';
 import { recordingPath } from '../src/streams/sources/recording.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
 
@@ -33,9 +33,15 @@ failOnUncaught();
 const args = parseArgs(process.argv.slice(2), ['out', 'speed'], ['compare', 'help']);
 if (E.isLeft(args)) fail(args.left);
 const { flags, positional } = args.right;
-if (flags.help) { process.stdout.write(HELP); process.exit(0); }
+if (flags.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
 const speedCodec: t.Type<number, string, unknown> = numberIn('a number > 0', (n) => n > 0);
-const speed = flags.speed === undefined ? null : E.getOrElseW(() => fail(`--speed: expected a number > 0, got '${flags.speed}'`))(speedCodec.decode(flags.speed));
+const speed =
+  flags.speed === undefined
+    ? null
+    : E.getOrElseW(() => fail(`--speed: expected a number > 0, got '${flags.speed}'`))(speedCodec.decode(flags.speed));
 const out = typeof flags.out === 'string' ? flags.out : null;
 
 function ensureOut(dir: string): string {
@@ -47,7 +53,8 @@ function ensureOut(dir: string): string {
   return dir;
 }
 
-const label = (path: string) => basename(resolve(path)) === 'metrics.ndjson' ? basename(dirname(resolve(path))) : basename(resolve(path));
+const label = (path: string) =>
+  basename(resolve(path)) === 'metrics.ndjson' ? basename(dirname(resolve(path))) : basename(resolve(path));
 
 if (flags.compare) {
   if (positional.length < 2) fail(`--compare needs at least two runs, got ${positional.length}`);
@@ -55,14 +62,25 @@ if (flags.compare) {
   for (const path of positional) {
     const r = await replayRecording(path, null);
     if (E.isLeft(r)) fail(r.left);
-    if (r.right.bad.length) process.stderr.write(`${path}: ${r.right.bad.length} bad line${r.right.bad.length === 1 ? '' : 's'} skipped\n`);
+    if (r.right.bad.length)
+      process.stderr.write(`${path}: ${r.right.bad.length} bad line${r.right.bad.length === 1 ? '' : 's'} skipped\n`);
     results.push(r.right);
   }
   const names = positional.map(label);
-  process.stdout.write(summariesSideBySide(names, results.map((r) => r.summary)));
+  process.stdout.write(
+    summariesSideBySide(
+      names,
+      results.map((r) => r.summary),
+    ),
+  );
   const dir = ensureOut(out ?? '.');
   const file = join(dir, 'comparison.png');
-  writeFileAtomic(file, runsComparisonPng(results.map((r, i) => ({ name: names[i], points: r.history.points(), stepsPerEpoch: r.stepsPerEpoch }))));
+  writeFileAtomic(
+    file,
+    runsComparisonPng(
+      results.map((r, i) => ({ name: names[i], points: r.history.points(), stepsPerEpoch: r.stepsPerEpoch })),
+    ),
+  );
   process.stdout.write(`wrote ${resolve(file)}\n`);
 } else {
   if (positional.length !== 1) fail(`expected one run folder or metrics file, got ${positional.length} (see --help)`);
@@ -74,7 +92,9 @@ if (flags.compare) {
   if (E.isLeft(r)) fail(r.left);
   const result = r.right;
   process.stdout.write(formatSummary(result.summary));
-  process.stdout.write(`replayed ${result.events} events; ${result.bad.length} bad line${result.bad.length === 1 ? '' : 's'} skipped; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`);
+  process.stdout.write(
+    `replayed ${result.events} events; ${result.bad.length} bad line${result.bad.length === 1 ? '' : 's'} skipped; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}\n`,
+  );
   const dir = ensureOut(out ?? dirname(E.getOrElse(() => path)(recordingPath(path))));
   if (result.run) {
     writeFileAtomic(join(dir, HISTORY_FILE), historyPng(result.history, result.run));

@@ -4,9 +4,9 @@
  * `npm run studio -- --help` lists the flags. Runs under Node (@hono/node-server) and Deno (Deno.serve).
  */
 import { mkdirSync } from 'node:fs';
-import { serve } from '@hono/node-server';
-import { resolve } from 'node:path';
 import { hostname, networkInterfaces } from 'node:os';
+import { resolve } from 'node:path';
+import { serve } from '@hono/node-server';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { parseFlags } from '../src/cli/flags.ts';
@@ -34,14 +34,23 @@ and prints its address. Runs started there are run folders like the CLI's (--res
 Ctrl-C stops the running training with a checkpoint, as the CLI does, then the server.
 `;
 
-
 const flags = parseFlags(process.argv.slice(2), ['host', 'port', 'runs'], ['help', 'no-quality']);
 if (E.isLeft(flags)) fail(flags.left);
-if (flags.right.help) { process.stdout.write(HELP); process.exit(0); }
-const decode = <A>(name: string, codec: { decode: (x: unknown) => E.Either<unknown, A>; name: string }, fallback: A): A => {
+if (flags.right.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const decode = <A>(
+  name: string,
+  codec: { decode: (x: unknown) => E.Either<unknown, A>; name: string },
+  fallback: A,
+): A => {
   const raw = flags.right[name];
   if (raw === undefined) return fallback;
-  return pipe(codec.decode(raw), E.getOrElse((): A => fail(`--${name}: expected ${codec.name}, got '${raw}'`)));
+  return pipe(
+    codec.decode(raw),
+    E.getOrElse((): A => fail(`--${name}: expected ${codec.name}, got '${raw}'`)),
+  );
 };
 const host = decode('host', nonEmptyString, '127.0.0.1');
 const port = decode('port', intIn(0, 65535), 4000);
@@ -49,7 +58,9 @@ const runsDir = resolve(decode('runs', nonEmptyString, 'runs'));
 try {
   mkdirSync(runsDir, { recursive: true });
 } catch (e) {
-  fail(`--runs: cannot create ${runsDir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a folder this user can write`);
+  fail(
+    `--runs: cannot create ${runsDir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a folder this user can write`,
+  );
 }
 
 const backend = await selectBackend('auto');
@@ -62,16 +73,34 @@ const app = studioApp(studio, page.right, allowedHostNames(host, [...interfaces,
 
 type Closer = { close: () => Promise<void> | void; port: number };
 async function listen(): Promise<Closer> {
-  const deno = (globalThis as { Deno?: { serve: (o: object, h: (r: Request) => Response | Promise<Response>) => { shutdown: () => Promise<void>; addr: { port: number } } } }).Deno;
+  const deno = (
+    globalThis as {
+      Deno?: {
+        serve: (
+          o: object,
+          h: (r: Request) => Response | Promise<Response>,
+        ) => { shutdown: () => Promise<void>; addr: { port: number } };
+      };
+    }
+  ).Deno;
   if (deno) {
     let listening: () => void = () => undefined;
-    const ready = new Promise<void>((resolve) => { listening = resolve; });
+    const ready = new Promise<void>((resolve) => {
+      listening = resolve;
+    });
     const server = deno.serve({ hostname: host, port, onListen: () => listening() }, app.fetch);
     await ready;
     return { close: () => server.shutdown(), port: server.addr.port };
   }
   return new Promise((done, failed) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => done({ close: () => { server.close(); }, port: info.port }));
+    const server = serve({ fetch: app.fetch, hostname: host, port }, (info) =>
+      done({
+        close: () => {
+          server.close();
+        },
+        port: info.port,
+      }),
+    );
     server.on('error', (e: NodeJS.ErrnoException) => failed(e));
   });
 }
@@ -81,10 +110,16 @@ try {
   server = await listen();
 } catch (e) {
   const code = (e as NodeJS.ErrnoException).code;
-  fail(code === 'EADDRINUSE' ? `--port ${port}: already in use on ${host}: expected a free port (0 picks one)` : `cannot listen on ${host}:${port} (${code ?? (e as Error).message})`);
+  fail(
+    code === 'EADDRINUSE'
+      ? `--port ${port}: already in use on ${host}: expected a free port (0 picks one)`
+      : `cannot listen on ${host}:${port} (${code ?? (e as Error).message})`,
+  );
 }
 const shown = host.includes(':') ? `[${host}]` : host;
-process.stdout.write(`ganstream studio: http://${shown}:${server.port}/  (runs folder ${runsDir}; backend ${backend.right.name}; Ctrl-C to stop)\n`);
+process.stdout.write(
+  `ganstream studio: http://${shown}:${server.port}/  (runs folder ${runsDir}; backend ${backend.right.name}; Ctrl-C to stop)\n`,
+);
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -93,7 +128,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     closing = true;
     const live = studio.live;
     const training = live && live.state !== 'ended' && live.state !== 'failed';
-    process.stdout.write(training ? `\n${signal}: stopping run '${live!.name}' with a checkpoint, then the server\n` : `\n${signal}: stopping the server\n`);
+    process.stdout.write(
+      training
+        ? `\n${signal}: stopping run '${live!.name}' with a checkpoint, then the server\n`
+        : `\n${signal}: stopping the server\n`,
+    );
     void studio.close().then(async () => {
       await server.close();
       process.exit(0);

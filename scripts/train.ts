@@ -4,25 +4,27 @@
  * Runs under Node (tsx) and Deno from the same source.
  */
 import { join, resolve } from 'node:path';
-import { connectable, lastValueFrom } from 'rxjs';
 import * as E from 'fp-ts/lib/Either.js';
-import { CHECKPOINT_FILE } from '../src/streams/checkpoint-run.ts';
-import { decodeTrainArgs, HELP } from '../src/cli/train-options.ts';
+import { connectable, lastValueFrom } from 'rxjs';
 import { buildGan, planRun } from '../src/cli/plan-run.ts';
-import { openRunFolder, runFolderSinks, saveNetworks } from '../src/streams/sinks/run-folder.ts';
-import { selectBackend } from '../src/model/backend.ts';
-import { training$ } from '../src/streams/training.ts';
-import { qualityEpochs } from '../src/streams/config.ts';
-import { loadJudge } from '../src/quality/judge.ts';
-import { consoleSink } from '../src/streams/sinks/console.ts';
-import { canvasKind } from '../src/render/node-canvas.ts';
 import { runFolderContents } from '../src/cli/run-folder.ts';
-import { advice } from '../src/streams/analysis/advice.ts';
 import { decideSignal, type FirstSignal } from '../src/cli/stop-signals.ts';
+import { decodeTrainArgs, HELP } from '../src/cli/train-options.ts';
+import { selectBackend } from '../src/model/backend.ts';
+import { loadJudge } from '../src/quality/judge.ts';
+import { canvasKind } from '../src/render/node-canvas.ts';
+import { advice } from '../src/streams/analysis/advice.ts';
+import { CHECKPOINT_FILE } from '../src/streams/checkpoint-run.ts';
+import { qualityEpochs } from '../src/streams/config.ts';
+import { consoleSink } from '../src/streams/sinks/console.ts';
+import { openRunFolder, runFolderSinks, saveNetworks } from '../src/streams/sinks/run-folder.ts';
+import { training$ } from '../src/streams/training.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
 
 failOnUncaught();
-process.on('unhandledRejection', (e) => fail(`internal: ${e instanceof Error ? e.stack ?? e.message : String(e)}`, 1));
+process.on('unhandledRejection', (e) =>
+  fail(`internal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 1),
+);
 
 const args = decodeTrainArgs(process.argv.slice(2));
 if (E.isLeft(args)) fail(args.left);
@@ -44,7 +46,9 @@ const plan = planRun({ config: args.right.config, given, resume: resumeDir, forc
 if (E.isLeft(plan)) fail(plan.left);
 if (plan.right.kind === 'complete') {
   const { config, totalSteps } = plan.right;
-  process.stdout.write(`${resumeDir}: the run is already complete: all ${totalSteps.toLocaleString('en-US')} steps (${config.epochs} epochs) trained; nothing to do. To train on: --resume ${resumeDir} --epochs ${config.epochs * 2}\n`);
+  process.stdout.write(
+    `${resumeDir}: the run is already complete: all ${totalSteps.toLocaleString('en-US')} steps (${config.epochs} epochs) trained; nothing to do. To train on: --resume ${resumeDir} --epochs ${config.epochs * 2}\n`,
+  );
   process.exit(0);
 }
 const { config, data, resumed } = plan.right;
@@ -77,7 +81,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (decision === 'quit') process.exit(exitCodeOf(signal));
     if (decision === 'echo') return;
     first = { signal, at: now };
-    say(`\n${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again, after a second, quits at once)\n`);
+    say(
+      `\n${signal}: stopping after this step and writing a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again, after a second, quits at once)\n`,
+    );
   });
 }
 
@@ -85,32 +91,48 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const judge = qualityEpochs(config).length > 0 ? await loadJudge(data) : null;
 if (judge && E.isLeft(judge)) say(`note: no quality checks (${judge.left})\n`);
 
-const events$ = connectable(training$(gan, data, config, backend.right, {
-  judge: judge && E.isRight(judge) ? judge.right : undefined,
-  stop: () => stopSignal() !== null || stdoutClosed,
-  resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
-}));
-consoleSink(events$, { write: (s) => { if (!stdoutClosed) process.stdout.write(s); }, live: Boolean(process.stdout.isTTY), recorded: resumed?.history.length ?? 0 });
+const events$ = connectable(
+  training$(gan, data, config, backend.right, {
+    judge: judge && E.isRight(judge) ? judge.right : undefined,
+    stop: () => stopSignal() !== null || stdoutClosed,
+    resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
+  }),
+);
+consoleSink(events$, {
+  write: (s) => {
+    if (!stdoutClosed) process.stdout.write(s);
+  },
+  live: Boolean(process.stdout.isTTY),
+  recorded: resumed?.history.length ?? 0,
+});
 runFolderSinks(events$, dir, resumed?.history.length ?? 0);
 let rollbacks = 0;
-events$.subscribe((e) => { if (e.type === 'rolled-back') rollbacks++; });
+events$.subscribe((e) => {
+  if (e.type === 'rolled-back') rollbacks++;
+});
 const done = lastValueFrom(events$);
 events$.connect();
 const ended = await done;
 const status = ended.type === 'run-ended' ? ended.status : 'completed';
 
 if (status === 'diverged') {
-  const tried = rollbacks > 0 ? ` after ${rollbacks} rollback${rollbacks === 1 ? '' : 's'} with halved learning rates` : '';
-  say(`diverged: a loss became NaN or infinite at step ${'step' in ended ? ended.step : '?'}${tried}; the networks were not saved, and ${join(dir, CHECKPOINT_FILE)} still holds the last good state.\n` +
-    `  ${advice(['lower-lr', 'smoothing-on', 'lsgan'], config).trim()}${config.onNan === 'rollback' ? '' : ' With --on-nan rollback a run goes back to its last checkpoint at half the rate by itself.'} The checkpoint can be resumed with --resume ${dir}\n`);
+  const tried =
+    rollbacks > 0 ? ` after ${rollbacks} rollback${rollbacks === 1 ? '' : 's'} with halved learning rates` : '';
+  say(
+    `diverged: a loss became NaN or infinite at step ${'step' in ended ? ended.step : '?'}${tried}; the networks were not saved, and ${join(dir, CHECKPOINT_FILE)} still holds the last good state.\n` +
+      `  ${advice(['lower-lr', 'smoothing-on', 'lsgan'], config).trim()}${config.onNan === 'rollback' ? '' : ' With --on-nan rollback a run goes back to its last checkpoint at half the rate by itself.'} The checkpoint can be resumed with --resume ${dir}\n`,
+  );
   process.exit(3);
 }
 await saveNetworks(gan, dir, data.rows, data.cols, config.loss);
-if (canvas.name === 'raster') say(`note: image grids drawn with ganstream's raster fallback, plots skipped (${canvas.skipped.join('; ')})\n`);
+if (canvas.name === 'raster')
+  say(`note: image grids drawn with ganstream's raster fallback, plots skipped (${canvas.skipped.join('; ')})\n`);
 else if (canvas.skipped.length > 0) say(`note: pictures drawn with ${canvas.name} (${canvas.skipped.join('; ')})\n`);
 say(`run folder: ${resolve(dir)}\n  ${runFolderContents(dir).join(' ')}\n`);
 if (status === 'interrupted') {
   const signal = stopSignal();
-  say(`${signal ?? (stdoutClosed ? 'stdout closed' : 'stopped')}: interrupted after step ${'step' in ended ? ended.step : '?'}; continue with: npm run train -- --resume ${dir}\n`);
+  say(
+    `${signal ?? (stdoutClosed ? 'stdout closed' : 'stopped')}: interrupted after step ${'step' in ended ? ended.step : '?'}; continue with: npm run train -- --resume ${dir}\n`,
+  );
   process.exit(signal ? exitCodeOf(signal) : 141);
 }

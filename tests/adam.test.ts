@@ -1,6 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as tf from '@tensorflow/tfjs';
 import { seeded } from '../src/data/random.ts';
 import { applyAdam, createAdam, disposeAdam } from '../src/model/adam.ts';
 import { useWasm } from './helpers/tf.ts';

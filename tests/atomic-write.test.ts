@@ -1,13 +1,14 @@
 // The checkpoint write itself under SIGKILL: a child rewrites a real checkpoint-sized file over and
 // over and is killed at seeded moments, most of them inside a write; the file must always hold the
 // previous or the new checkpoint, whole.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { parseCheckpoint, snapshot } from '../src/model/checkpoint.ts';
@@ -20,14 +21,22 @@ const dir = mkdtempSync(join(tmpdir(), 'ganstream-atomic-'));
 const gan = createGan(ARCHITECTURES['mlp-gbn'], { pixels: 784, seed: 1, lr: 4e-4, beta1: 0.5, ema: 0.999 });
 const versions = [snapshot(gan, { step: 100 }), snapshot(gan, { step: 200 })];
 disposeGan(gan);
-versions.forEach((v, i) => { writeFileSync(join(dir, `v${i}.bin`), v); });
+versions.forEach((v, i) => {
+  writeFileSync(join(dir, `v${i}.bin`), v);
+});
 
 /** Starts the rewriting child, waits for its first whole write, lets it run `ms` more, then SIGKILLs it. */
 function killWhileWriting(target: string, ms: number): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/rewrite-forever.ts', target, join(dir, 'v0.bin'), join(dir, 'v1.bin')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tests/helpers/rewrite-forever.ts', target, join(dir, 'v0.bin'), join(dir, 'v1.bin')],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     child.stdout.once('data', () => setTimeout(() => child.kill('SIGKILL'), ms));
-    child.once('exit', (code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`child ended with ${code ?? signal} before the kill`))));
+    child.once('exit', (code, signal) =>
+      signal === 'SIGKILL' ? done() : fail(new Error(`child ended with ${code ?? signal} before the kill`)),
+    );
   });
 }
 
@@ -42,7 +51,10 @@ test('writeFileAtomic: a checkpoint of 2.9M parameters killed mid-rewrite 12 tim
     const which = versions.findIndex((v) => v.length === bytes.length && Buffer.compare(Buffer.from(v), bytes) === 0);
     assert.ok(which >= 0, `kill ${kill}: the file (${bytes.length} bytes) is neither checkpoint`);
     const parsed = parseCheckpoint(bytes);
-    assert.ok(E.isRight(parsed) && (parsed.right.header.run as { step: number }).step === [100, 200][which], `kill ${kill}: not readable`);
+    assert.ok(
+      E.isRight(parsed) && (parsed.right.header.run as { step: number }).step === [100, 200][which],
+      `kill ${kill}: not readable`,
+    );
     seen.add(which);
   }
   assert.is(seen.size, 2, 'the kills found both versions, so they landed between different writes');

@@ -1,15 +1,14 @@
+import * as tf from '@tensorflow/tfjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as tf from '@tensorflow/tfjs';
 import { imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
-import { normals, seeded } from '../src/data/random.ts';
+import { normals, Streams, seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { CALIBRATION_SAMPLES, calibrate, decayAt, updateAverage } from '../src/model/average.ts';
 import { createGan, disposeGan, drawingGenerator } from '../src/model/gan.ts';
 import type { BatchNormParams } from '../src/model/layers/batch-norm.ts';
-import { allVariables, forward, type BatchMoments } from '../src/model/network.ts';
-import { Streams } from '../src/data/random.ts';
+import { allVariables, type BatchMoments, forward } from '../src/model/network.ts';
 import { dStep, generate, gStep } from '../src/model/steps.ts';
 import { useWasm } from './helpers/tf.ts';
 
@@ -51,9 +50,14 @@ test('generate() draws with the average when there is one, and the plain generat
   const withAvg = createGan(ARCHITECTURES.mlp, { pixels: 784, seed: 3, lr: 1e-3, beta1: 0.5, ema: 0.5 });
   assert.is(drawingGenerator(withAvg), withAvg.generatorAverage!.network);
   // Push the live generator away; the average stays where it was.
-  allVariables(withAvg.generator).forEach((v) => { v.assign(tf.zerosLike(v)); });
+  allVariables(withAvg.generator).forEach((v) => {
+    v.assign(tf.zerosLike(v));
+  });
   const z = normals(seeded(1), 300);
-  assert.ok(generate(withAvg, z).some((v) => v !== 0), 'the average, not the zeroed generator, drew');
+  assert.ok(
+    generate(withAvg, z).some((v) => v !== 0),
+    'the average, not the zeroed generator, drew',
+  );
   const without = createGan(ARCHITECTURES.mlp, { pixels: 784, seed: 3, lr: 1e-3, beta1: 0.5 });
   assert.is(without.generatorAverage, null);
   assert.is(drawingGenerator(without), without.generator);
@@ -61,7 +65,7 @@ test('generate() draws with the average when there is one, and the plain generat
   disposeGan(without);
 });
 
-test('drawing calibrates the average\'s BatchNorm statistics to its own output on fixed noise, once per update, weights untouched', () => {
+test("drawing calibrates the average's BatchNorm statistics to its own output on fixed noise, once per update, weights untouched", () => {
   const gan = createGan(ARCHITECTURES['mlp-gbn'], { pixels: 784, seed: 5, lr: 1e-3, beta1: 0.5, ema: 0.9 });
   const batch = { images: imagesOf(limitDataset(embeddedDigits(), 32)) };
   const rng = seeded(3);
@@ -72,17 +76,34 @@ test('drawing calibrates the average\'s BatchNorm statistics to its own output o
   const avg = gan.generatorAverage!;
   const bnLayer = avg.network.layers.findIndex((l) => l.spec.kind === 'batchNorm');
   const p = avg.network.layers[bnLayer].params as BatchNormParams;
-  const trainable = allVariables(avg.network).filter((v) => v.trainable).map(values);
-  assert.equal(values(p.movingMean), values((gan.generator.layers[bnLayer].params as BatchNormParams).movingMean), 'copied from the live G by the update');
+  const trainable = allVariables(avg.network)
+    .filter((v) => v.trainable)
+    .map(values);
+  assert.equal(
+    values(p.movingMean),
+    values((gan.generator.layers[bnLayer].params as BatchNormParams).movingMean),
+    'copied from the live G by the update',
+  );
   // What calibration should set: the batch mean of the first BatchNorm layer on the calibration noise.
   const moments: BatchMoments[] = [];
   const noise = normals(seeded(0, Streams.calibration), CALIBRATION_SAMPLES * 100);
-  tf.tidy(() => { forward(avg.network, tf.tensor2d(noise, [CALIBRATION_SAMPLES, 100]), { training: true, moments }); });
+  tf.tidy(() => {
+    forward(avg.network, tf.tensor2d(noise, [CALIBRATION_SAMPLES, 100]), { training: true, moments });
+  });
   const expected = Array.from(moments[0].mean.dataSync());
-  moments.forEach((m) => { m.mean.dispose(); m.variance.dispose(); });
+  moments.forEach((m) => {
+    m.mean.dispose();
+    m.variance.dispose();
+  });
   const first = generate(gan, normals(seeded(9), 4 * 100));
   assert.equal(values(p.movingMean), expected);
-  assert.equal(allVariables(avg.network).filter((v) => v.trainable).map(values), trainable, 'weights untouched');
+  assert.equal(
+    allVariables(avg.network)
+      .filter((v) => v.trainable)
+      .map(values),
+    trainable,
+    'weights untouched',
+  );
   assert.is(avg.calibratedAt, avg.updates);
   calibrate(avg);
   assert.equal(generate(gan, normals(seeded(9), 4 * 100)), first, 'the same drawing twice');

@@ -1,28 +1,48 @@
+import * as tf from '@tensorflow/tfjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as tf from '@tensorflow/tfjs';
 import { seeded } from '../src/data/random.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES, type LayerSpec } from '../src/model/architectures.ts';
 import { backward, forwardForTraining } from '../src/model/backprop.ts';
-import { towards, towardsGradient, LOSSES } from '../src/model/losses.ts';
-import { allVariables, buildNetwork, forward, trainableVariables, type BatchMoments, type Network } from '../src/model/network.ts';
+import { LOSSES, towards, towardsGradient } from '../src/model/losses.ts';
+import {
+  allVariables,
+  type BatchMoments,
+  buildNetwork,
+  forward,
+  type Network,
+  trainableVariables,
+} from '../src/model/network.ts';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
 
 const rng = seeded(21);
-const batch = (rows: number, width: number) => tf.tensor2d(Float32Array.from({ length: rows * width }, () => rng.uniform() * 2 - 1), [rows, width]);
+const batch = (rows: number, width: number) =>
+  tf.tensor2d(
+    Float32Array.from({ length: rows * width }, () => rng.uniform() * 2 - 1),
+    [rows, width],
+  );
 const maxAbs = (t: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(t)).dataSync()[0]);
 /** Largest difference relative to b's largest value, or to `floor` when b is (nearly) all zero. */
-const maxRelDiff = (a: tf.Tensor, b: tf.Tensor, floor = 1e-6) => tf.tidy(() => maxAbs(tf.sub(a, b)) / Math.max(floor, maxAbs(b)));
+const maxRelDiff = (a: tf.Tensor, b: tf.Tensor, floor = 1e-6) =>
+  tf.tidy(() => maxAbs(tf.sub(a, b)) / Math.max(floor, maxAbs(b)));
 
 /** The discriminator's gradients from the hand-written backward pass and from tfjs's autodiff of the same pass. */
 function compare(net: Network, input: tf.Tensor2D, loss: (typeof LOSSES)[number], groups: number) {
   const target = 0.9;
   const pass = forwardForTraining(net, input, { groups, dropoutSeed: 3 });
-  const ours = backward(net, pass, towardsGradient(loss, pass.output, target) as tf.Tensor2D, { params: true, input: true });
-  const auto = tf.variableGrads(() => towards(loss, forwardForTraining(net, input, { groups, dropoutSeed: 3 }).output, target), trainableVariables(net));
-  const dInput = tf.grad((x: tf.Tensor) => towards(loss, forwardForTraining(net, x as tf.Tensor2D, { groups, dropoutSeed: 3 }).output, target))(input);
+  const ours = backward(net, pass, towardsGradient(loss, pass.output, target) as tf.Tensor2D, {
+    params: true,
+    input: true,
+  });
+  const auto = tf.variableGrads(
+    () => towards(loss, forwardForTraining(net, input, { groups, dropoutSeed: 3 }).output, target),
+    trainableVariables(net),
+  );
+  const dInput = tf.grad((x: tf.Tensor) =>
+    towards(loss, forwardForTraining(net, x as tf.Tensor2D, { groups, dropoutSeed: 3 }).output, target),
+  )(input);
   return { ours, auto: auto.grads, dInput };
 }
 
@@ -34,13 +54,18 @@ for (const name of ARCHITECTURE_NAMES) {
         const d = buildNetwork('d', arch.discriminator, 784, 784, seeded(1));
         const { ours, auto, dInput } = compare(d, batch(16, 784), loss, 2);
         assert.equal(Object.keys(ours.params).sort(), Object.keys(auto).sort());
-        for (const k of Object.keys(auto)) assert.ok(maxRelDiff(ours.params[k], auto[k]) < 1e-4, `${k}: ${maxRelDiff(ours.params[k], auto[k])}`);
+        for (const k of Object.keys(auto))
+          assert.ok(maxRelDiff(ours.params[k], auto[k]) < 1e-4, `${k}: ${maxRelDiff(ours.params[k], auto[k])}`);
         assert.ok(maxRelDiff(ours.input!, dInput) < 1e-4, `input: ${maxRelDiff(ours.input!, dInput)}`);
         const g = buildNetwork('g', arch.generator, arch.noiseDim, 784, seeded(2));
         const gg = compare(g, batch(8, arch.noiseDim), loss, 1);
         // A bias that feeds BatchNorm directly (dcgan: layers 0 and 5) has a gradient of zero up to rounding: compare it on the scale of the others.
         const scale = Math.max(...Object.values(gg.auto).map(maxAbs)) * 1e-2;
-        for (const k of Object.keys(gg.auto)) assert.ok(maxRelDiff(gg.ours.params[k], gg.auto[k], scale) < 1e-4, `${k}: ${maxRelDiff(gg.ours.params[k], gg.auto[k], scale)}`);
+        for (const k of Object.keys(gg.auto))
+          assert.ok(
+            maxRelDiff(gg.ours.params[k], gg.auto[k], scale) < 1e-4,
+            `${k}: ${maxRelDiff(gg.ours.params[k], gg.auto[k], scale)}`,
+          );
       });
     });
   }
@@ -63,31 +88,49 @@ test('a strided convolution (stride 2, odd and even image sizes): hand-written g
   const gradients = async (backend: string, loss: (typeof LOSSES)[number]): Promise<Named> => {
     await tf.setBackend(backend);
     const d = buildNetwork('d', specs, 392, 784, seeded(7));
-    assert.equal(d.layers.map((l) => l.output.image), [[14, 14, 2], [7, 7, 3], [7, 7, 3], [4, 4, 4], [4, 4, 4], null]);
-    const byLayer = (named: tf.NamedTensorMap): Named => Object.fromEntries(Object.entries(named).map(([k, t]) => [k.slice(k.indexOf('/')), t.dataSync() as Float32Array]));
+    assert.equal(
+      d.layers.map((l) => l.output.image),
+      [[14, 14, 2], [7, 7, 3], [7, 7, 3], [4, 4, 4], [4, 4, 4], null],
+    );
+    const byLayer = (named: tf.NamedTensorMap): Named =>
+      Object.fromEntries(
+        Object.entries(named).map(([k, t]) => [k.slice(k.indexOf('/')), t.dataSync() as Float32Array]),
+      );
     const out = tf.tidy(() => {
       const input = tf.tensor2d(values, [6, 392]);
       const target = 0.9;
       if (backend === 'wasm') {
         const pass = forwardForTraining(d, input, { groups: 2 });
-        const ours = backward(d, pass, towardsGradient(loss, pass.output, target) as tf.Tensor2D, { params: true, input: true });
+        const ours = backward(d, pass, towardsGradient(loss, pass.output, target) as tf.Tensor2D, {
+          params: true,
+          input: true,
+        });
         return { ...byLayer(ours.params), input: ours.input!.dataSync() as Float32Array };
       }
-      const auto = tf.variableGrads(() => towards(loss, forwardForTraining(d, input, { groups: 2 }).output, target), trainableVariables(d)).grads;
-      const dInput = tf.grad((x: tf.Tensor) => towards(loss, forwardForTraining(d, x as tf.Tensor2D, { groups: 2 }).output, target))(input);
+      const auto = tf.variableGrads(
+        () => towards(loss, forwardForTraining(d, input, { groups: 2 }).output, target),
+        trainableVariables(d),
+      ).grads;
+      const dInput = tf.grad((x: tf.Tensor) =>
+        towards(loss, forwardForTraining(d, x as tf.Tensor2D, { groups: 2 }).output, target),
+      )(input);
       return { ...byLayer(auto), input: dInput.dataSync() as Float32Array };
     });
-    allVariables(d).forEach((v) => { v.dispose(); });
+    allVariables(d).forEach((v) => {
+      v.dispose();
+    });
     return out;
   };
-  const relDiff = (a: Float32Array, b: Float32Array, floor: number) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0) / Math.max(floor, ...b.map(Math.abs));
+  const relDiff = (a: Float32Array, b: Float32Array, floor: number) =>
+    a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0) / Math.max(floor, ...b.map(Math.abs));
   try {
     for (const loss of LOSSES) {
       const ours = await gradients('wasm', loss);
       const auto = await gradients('cpu', loss);
       assert.equal(Object.keys(ours).sort(), Object.keys(auto).sort());
       const scale = Math.max(...Object.values(auto).map((g) => Math.max(...g.map(Math.abs)))) * 1e-2;
-      for (const k of Object.keys(auto)) assert.ok(relDiff(ours[k], auto[k], scale) < 1e-4, `${loss} ${k}: ${relDiff(ours[k], auto[k], scale)}`);
+      for (const k of Object.keys(auto))
+        assert.ok(relDiff(ours[k], auto[k], scale) < 1e-4, `${loss} ${k}: ${relDiff(ours[k], auto[k], scale)}`);
     }
   } finally {
     await tf.setBackend('wasm');
@@ -98,16 +141,25 @@ test('two groups in one pass are two separate passes: same outputs and BatchNorm
   tf.tidy(() => {
     const d = buildNetwork('d', ARCHITECTURES['mlp-bn'].discriminator, 784, 784, seeded(4));
     const [a, b] = [batch(8, 784), batch(8, 784)];
-    const joint: BatchMoments[] = [], separate: BatchMoments[] = [];
+    const joint: BatchMoments[] = [],
+      separate: BatchMoments[] = [];
     const together = forwardForTraining(d, tf.concat([a, b], 0), { groups: 2, moments: joint }).output;
-    const apart = tf.concat([forward(d, a, { training: true, moments: separate }), forward(d, b, { training: true, moments: separate })], 0);
+    const apart = tf.concat(
+      [forward(d, a, { training: true, moments: separate }), forward(d, b, { training: true, moments: separate })],
+      0,
+    );
     assert.ok(maxRelDiff(together, apart) < 1e-5);
     // Per layer, the real half's moments come before the generated half's, as with two passes.
     const byLayer = (ms: BatchMoments[]) => ms.map((m) => m.layer).join();
     assert.is(byLayer(joint), '2,2,5,5,8,8');
     const order = [0, 3, 1, 4, 2, 5];
-    joint.forEach((m, i) => { assert.ok(maxRelDiff(m.variance, separate[order[i]].variance) < 1e-5); });
-    [...joint, ...separate].forEach((m) => { m.mean.dispose(); m.variance.dispose(); });
+    joint.forEach((m, i) => {
+      assert.ok(maxRelDiff(m.variance, separate[order[i]].variance) < 1e-5);
+    });
+    [...joint, ...separate].forEach((m) => {
+      m.mean.dispose();
+      m.variance.dispose();
+    });
   });
 });
 
@@ -125,7 +177,13 @@ test('the first layer computes no input gradient unless asked, and no parameter 
 
 test('a batch that does not split into equal groups is refused', () => {
   const d = buildNetwork('d', ARCHITECTURES['mlp-bn'].discriminator, 784, 784, seeded(6));
-  assert.throws(() => tf.tidy(() => { forwardForTraining(d, batch(5, 784), { groups: 2 }); }), /5 rows cannot be split into 2 equal groups/);
+  assert.throws(
+    () =>
+      tf.tidy(() => {
+        forwardForTraining(d, batch(5, 784), { groups: 2 });
+      }),
+    /5 rows cannot be split into 2 equal groups/,
+  );
 });
 
 test.run();

@@ -8,22 +8,56 @@ const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!
 const bench = (args: string[]) => runScriptAsync('scripts/bench.ts', args);
 const runs = {
   wasm: bench(['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm']),
-  naive: bench(['--arch', 'mlp-small', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'wasm', '--naive']),
+  naive: bench([
+    '--arch',
+    'mlp-small',
+    '--batch-size',
+    '8',
+    '--steps',
+    '1',
+    '--warmup',
+    '1',
+    '--backend',
+    'wasm',
+    '--naive',
+  ]),
   cpu: bench(['--arch', 'mlp-small', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'cpu']),
   bad: bench(['--steps', 'x']),
   blas: bench(['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm-blas']),
   conv: bench(['--arch', 'dcgan', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'wasm-blas']),
 };
 
-test('npm run bench prints, last, one JSON line with the PyTorch reference\'s keys, and leaks no tensor', async () => {
+test("npm run bench prints, last, one JSON line with the PyTorch reference's keys, and leaks no tensor", async () => {
   const r = await runs.wasm;
   assert.is(r.code, 0, r.stderr);
   const j = lastJson(r.stdout);
-  for (const key of ['impl', 'backend', 'threads', 'arch', 'batchSize', 'steps', 'msPerStep', 'samplesPerSec', 'numTensorsBefore', 'numTensorsAfter', 'rssMB']) {
+  for (const key of [
+    'impl',
+    'backend',
+    'threads',
+    'arch',
+    'batchSize',
+    'steps',
+    'msPerStep',
+    'samplesPerSec',
+    'numTensorsBefore',
+    'numTensorsAfter',
+    'rssMB',
+  ]) {
     assert.ok(key in j, key);
   }
   assert.equal([j.impl, j.backend, j.arch, j.batchSize, j.steps], ['ganstream', 'wasm', 'mlp-small', 16, 3]);
-  assert.equal(j.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Tanh', 'GanstreamAdam', 'Sum', 'Mean', 'GanstreamBatchNormApply', 'GanstreamBatchNormBackward']);
+  assert.equal(j.kernels, [
+    'BatchMatMul',
+    '_FusedMatMul',
+    'Conv2DBackpropFilter',
+    'Tanh',
+    'GanstreamAdam',
+    'Sum',
+    'Mean',
+    'GanstreamBatchNormApply',
+    'GanstreamBatchNormBackward',
+  ]);
   assert.ok(j.matMulMsPerStep > 0, 'the products alone are timed'); // (their share of the step is a timing, which load can upset: not asserted)
   assert.is(j.numTensorsAfter, j.numTensorsBefore);
   assert.ok(Math.abs(j.samplesPerSec - (16 * 1000) / j.msPerStep) < 1);
@@ -32,9 +66,20 @@ test('npm run bench prints, last, one JSON line with the PyTorch reference\'s ke
 test('--naive times the tf.layers step in the same run; the cpu backend still trains', async () => {
   const naive = await runs.naive;
   assert.is(naive.code, 0, naive.stderr);
-  const lines = naive.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-  assert.equal(lines.map((l) => l.impl), ['tfjs-naive', 'ganstream']);
-  assert.equal([lines[0].kernels, lines[1].kernels.length], [[], 9], 'naive without our kernels, ours with all of them');
+  const lines = naive.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+  assert.equal(
+    lines.map((l) => l.impl),
+    ['tfjs-naive', 'ganstream'],
+  );
+  assert.equal(
+    [lines[0].kernels, lines[1].kernels.length],
+    [[], 9],
+    'naive without our kernels, ours with all of them',
+  );
   assert.match(naive.stdout, /speed-up over naive tfjs: \d+\.\dx/);
   const cpu = await runs.cpu;
   assert.is(cpu.code, 0, cpu.stderr);
@@ -48,7 +93,10 @@ test('--backend wasm-blas: the JSON line names the OpenBLAS library and its thre
   const j = lastJson(r.stdout);
   assert.equal([j.backend, j.threads], ['wasm', 1]);
   assert.ok(j.blas && /^OpenBLAS \d/.test(j.blas.config) && j.blas.threads >= 1, JSON.stringify(j.blas));
-  assert.ok(j.kernels.includes('BatchMatMul (OpenBLAS)') && j.kernels.includes('_FusedMatMul (OpenBLAS)'), j.kernels.join(', '));
+  assert.ok(
+    j.kernels.includes('BatchMatMul (OpenBLAS)') && j.kernels.includes('_FusedMatMul (OpenBLAS)'),
+    j.kernels.join(', '),
+  );
   assert.ok(j.wasmOnlyMsPerStep > 0 && j.wasmOnlyThreads >= 1, 'the wasm-only step');
   assert.ok(Math.abs(j.speedupOverWasm - j.wasmOnlyMsPerStep / j.msPerStep) < 0.01);
   assert.match(r.stdout, /wasm only \(\d threads?, no OpenBLAS\): [\d.]+ ms\/step; OpenBLAS products: [\d.]+x faster/);
@@ -60,7 +108,10 @@ test('wasm-blas with convolutions (dcgan): OpenBLAS runs them too, on the single
   assert.is(r.code, 0, r.stderr);
   const j = lastJson(r.stdout);
   assert.ok(j.blas, 'OpenBLAS does the products');
-  assert.ok(j.kernels.includes('Conv2D (OpenBLAS)') && j.kernels.includes('FusedConv2D (OpenBLAS)'), j.kernels.join(', '));
+  assert.ok(
+    j.kernels.includes('Conv2D (OpenBLAS)') && j.kernels.includes('FusedConv2D (OpenBLAS)'),
+    j.kernels.join(', '),
+  );
   assert.is(j.threads, 1);
 });
 

@@ -1,12 +1,21 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { decodeTrainArgs } from '../src/cli/train-options.ts';
-import { errorOf, unwrap } from './helpers/either.ts';
 import { runScript, runScriptAsync } from './helpers/cli.ts';
+import { errorOf, unwrap } from './helpers/either.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganstream-cli-'));
 const configOf = (argv: string[]) => {
@@ -34,7 +43,21 @@ test('defaults: the default architecture and its learning rate, MNIST, timestamp
 });
 
 test('flags in both spellings; the architecture brings its noise size and learning rate', () => {
-  const c = configOf(['--arch', 'mlp-small', '--epochs=3', '--batch-size', '32', '--milestones', '1,2', '--label-smoothing', '0.2', '--loss', 'lsgan', '--limit', '100']);
+  const c = configOf([
+    '--arch',
+    'mlp-small',
+    '--epochs=3',
+    '--batch-size',
+    '32',
+    '--milestones',
+    '1,2',
+    '--label-smoothing',
+    '0.2',
+    '--loss',
+    'lsgan',
+    '--limit',
+    '100',
+  ]);
   assert.is(c.noiseDim, 96);
   assert.is(c.lr, 1e-3);
   assert.is(c.epochs, 3);
@@ -61,7 +84,10 @@ const badInput: [string[], RegExp][] = [
   [['--epochs', '-3'], /^--epochs: expected an integer from 1 to 100000, got '-3'$/],
   [['--epochs', '0'], /^--epochs: expected an integer from 1 to 100000, got '0'$/],
   [['--epochs', '2.5'], /^--epochs: expected an integer from 1 to 100000, got '2.5'$/],
-  [['--arch', 'foo'], /^--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, cgan, acgan, got 'foo'$/],
+  [
+    ['--arch', 'foo'],
+    /^--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, cgan, acgan, got 'foo'$/,
+  ],
   [['--lr', 'abc'], /^--lr: expected a number > 0 and <= 1, got 'abc'$/],
   [['--lr', '-0.1'], /^--lr: expected a number > 0 and <= 1, got '-0.1'$/],
   [['--loss', 'wgan'], /^--loss: expected one of bce, lsgan, got 'wgan'$/],
@@ -87,12 +113,25 @@ test('the script: a bad flag, a missing dataset, a too-large batch, a non-empty 
   writeFileSync(join(full, 'keep.txt'), 'mine');
   const cases: [string[], RegExp][] = [
     [['--epochs', '-3'], /^error: --epochs: expected an integer from 1 to 100000, got '-3'\n$/],
-    [['--dataset', join(tmp, 'missing')], /^error: --dataset: path does not exist: .*missing \(expected mnist, mnist-small, fashion-mnist, a folder of IDX files or an IDX images file\)\n$/],
-    [['--limit', '100', '--batch-size', '128'], /^error: --batch-size 128 is larger than the 100 images of the dataset \(--limit 100\): expected at most 100\n$/],
-    [['--out', full], /^error: --out: folder .*full exists and is not empty \(1 entries\); choose another --out, --force to write into it, or --resume .*full to continue it\n$/],
+    [
+      ['--dataset', join(tmp, 'missing')],
+      /^error: --dataset: path does not exist: .*missing \(expected mnist, mnist-small, fashion-mnist, a folder of IDX files or an IDX images file\)\n$/,
+    ],
+    [
+      ['--limit', '100', '--batch-size', '128'],
+      /^error: --batch-size 128 is larger than the 100 images of the dataset \(--limit 100\): expected at most 100\n$/,
+    ],
+    [
+      ['--out', full],
+      /^error: --out: folder .*full exists and is not empty \(1 entries\); choose another --out, --force to write into it, or --resume .*full to continue it\n$/,
+    ],
   ];
   const outOf = (argv: string[]) => join(tmp, `run-${argv[0].slice(2)}`);
-  const ran = await Promise.all(cases.map(([argv]) => runScriptAsync('scripts/train.ts', argv.includes('--out') ? argv : [...argv, '--out', outOf(argv)])));
+  const ran = await Promise.all(
+    cases.map(([argv]) =>
+      runScriptAsync('scripts/train.ts', argv.includes('--out') ? argv : [...argv, '--out', outOf(argv)]),
+    ),
+  );
   cases.forEach(([argv, message], i) => {
     const r = ran[i];
     assert.is(r.code, 2, `${argv.join(' ')}: exit ${r.code}, stderr ${r.stderr}`);
@@ -102,19 +141,54 @@ test('the script: a bad flag, a missing dataset, a too-large batch, a non-empty 
   });
 });
 
-test('--force writes into a non-empty --out and keeps files that are not the run\'s', () => {
+test("--force writes into a non-empty --out and keeps files that are not the run's", () => {
   const dir = join(tmp, 'forced');
   mkdirSync(dir);
   writeFileSync(join(dir, 'keep.txt'), 'mine');
-  const r = runScript('scripts/train.ts', ['--force', '--out', dir, '--epochs', '1', '--limit', '64', '--batch-size', '32', '--milestones', '1', '--eval-every', '0', '--backend', 'wasm']);
+  const r = runScript('scripts/train.ts', [
+    '--force',
+    '--out',
+    dir,
+    '--epochs',
+    '1',
+    '--limit',
+    '64',
+    '--batch-size',
+    '32',
+    '--milestones',
+    '1',
+    '--eval-every',
+    '0',
+    '--backend',
+    'wasm',
+  ]);
   assert.is(r.code, 0, r.stderr);
-  assert.ok(existsSync(join(dir, 'keep.txt')) && existsSync(join(dir, 'metrics.ndjson')) && existsSync(join(dir, 'generator', 'model.json')));
+  assert.ok(
+    existsSync(join(dir, 'keep.txt')) &&
+      existsSync(join(dir, 'metrics.ndjson')) &&
+      existsSync(join(dir, 'generator', 'model.json')),
+  );
 });
 
 test('--help prints the flags and exits 0', () => {
   const r = runScript('scripts/train.ts', ['--help']);
   assert.is(r.code, 0);
-  for (const flag of ['--epochs', '--batch-size', '--lr', '--beta1', '--noise-dim', '--arch', '--loss', '--label-smoothing', '--seed', '--dataset', '--limit', '--milestones', '--out', '--backend']) {
+  for (const flag of [
+    '--epochs',
+    '--batch-size',
+    '--lr',
+    '--beta1',
+    '--noise-dim',
+    '--arch',
+    '--loss',
+    '--label-smoothing',
+    '--seed',
+    '--dataset',
+    '--limit',
+    '--milestones',
+    '--out',
+    '--backend',
+  ]) {
     assert.ok(r.stdout.includes(flag), flag);
   }
 });
@@ -138,17 +212,42 @@ test('the ganstream command (package.json bin), run from another folder through 
   const elsewhere = mkdtempSync(join(tmpdir(), 'ganstream-bin-'));
   const link = join(elsewhere, 'ganstream');
   symlinkSync(resolve(bin), link);
-  const run = (args: string[]) => spawnSync(link, args, { cwd: elsewhere, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
+  const run = (args: string[]) =>
+    spawnSync(link, args, {
+      cwd: elsewhere,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
   const help = run(['--help']);
   assert.is(help.status, 0, help.stderr);
-  for (const command of ['train', 'studio', 'replay', 'generate', 'evaluate', 'bench', 'train-classifier']) assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
+  for (const command of ['train', 'studio', 'replay', 'generate', 'evaluate', 'bench', 'train-classifier'])
+    assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
   assert.match(run(['train', '--help']).stdout, /^Usage: npm run train/);
-  const trained = run(['train', '--epochs', '1', '--limit', '64', '--batch-size', '32', '--eval-every', '0', '--out', 'run']);
+  const trained = run([
+    'train',
+    '--epochs',
+    '1',
+    '--limit',
+    '64',
+    '--batch-size',
+    '32',
+    '--eval-every',
+    '0',
+    '--out',
+    'run',
+  ]);
   assert.is(trained.status, 0, trained.stderr);
-  assert.ok(existsSync(join(elsewhere, 'run', 'generator', 'model.json')), 'the run folder is made in the caller\'s folder');
+  assert.ok(
+    existsSync(join(elsewhere, 'run', 'generator', 'model.json')),
+    "the run folder is made in the caller's folder",
+  );
   const unknown = run(['trian']);
   assert.equal([unknown.status, unknown.stdout], [2, '']);
-  assert.is(unknown.stderr, "error: unknown command 'trian': expected one of train, studio, replay, generate, evaluate, bench, train-classifier (see ganstream --help)\n");
+  assert.is(
+    unknown.stderr,
+    "error: unknown command 'trian': expected one of train, studio, replay, generate, evaluate, bench, train-classifier (see ganstream --help)\n",
+  );
 });
 
 test.run();

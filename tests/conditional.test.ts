@@ -1,9 +1,16 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { from, lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assertSameValues } from './helpers/arrays.ts';
-import * as tf from '@tensorflow/tfjs';
+import { prepareDataset } from '../src/cli/prepare.ts';
+import { trainConfig } from '../src/cli/train-options.ts';
 import { imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
+import { encodeIdx } from '../src/data/idx.ts';
+import { classNames } from '../src/data/load.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { forwardForTraining } from '../src/model/backprop.ts';
@@ -13,25 +20,18 @@ import { towards } from '../src/model/losses.ts';
 import { countParams, trainableVariables } from '../src/model/network.ts';
 import { modelFiles } from '../src/model/persistence.ts';
 import { dStep, generate, gStep } from '../src/model/steps.ts';
-import { prepareDataset } from '../src/cli/prepare.ts';
-import { trainConfig } from '../src/cli/train-options.ts';
-import { errorOf } from './helpers/either.ts';
-import { fidByClass } from '../src/quality/quality.ts';
 import { moments } from '../src/quality/metrics.ts';
-import { from, lastValueFrom, toArray } from 'rxjs';
-import { labelMessage, warnings } from '../src/streams/operators/warnings.ts';
-import { training$ } from '../src/streams/training.ts';
-import { toGreyLevels, unpackPixels, type Milestone, type QualityChecked } from '../src/streams/events.ts';
-import { milestoneNoise } from '../src/streams/sources/noise.ts';
-import { classNames } from '../src/data/load.ts';
-import { milestonePng } from '../src/streams/sinks/canvas.ts';
+import { fidByClass } from '../src/quality/quality.ts';
 import { namedRowsSize } from '../src/render/labelled-grids.ts';
+import { type Milestone, type QualityChecked, toGreyLevels, unpackPixels } from '../src/streams/events.ts';
+import { labelMessage, warnings } from '../src/streams/operators/warnings.ts';
+import { milestonePng } from '../src/streams/sinks/canvas.ts';
+import { milestoneNoise } from '../src/streams/sources/noise.ts';
+import { training$ } from '../src/streams/training.ts';
 import { acganRun } from './helpers/acgan-run.ts';
+import { assertSameValues } from './helpers/arrays.ts';
 import { pngSize, runScript, runScriptAsync } from './helpers/cli.ts';
-import { encodeIdx } from '../src/data/idx.ts';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { errorOf } from './helpers/either.ts';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
@@ -39,10 +39,11 @@ await useWasm();
 const data = limitDataset(embeddedDigits(), 64);
 const real = imagesOf(data);
 const realLabels = data.labels!;
-const newGan = (arch: 'cgan' | 'acgan', seed = 1) => createGan(ARCHITECTURES[arch], { pixels: 784, seed, lr: 2e-4, beta1: 0.5 });
+const newGan = (arch: 'cgan' | 'acgan', seed = 1) =>
+  createGan(ARCHITECTURES[arch], { pixels: 784, seed, lr: 2e-4, beta1: 0.5 });
 const options = { loss: 'bce' as const, labelSmoothing: 0, dropoutSeed: 5 };
 
-test('parameter counts by hand: the label widens G\'s and a cGAN D\'s first layer by 10 inputs; an AC-GAN D has 11 outputs', () => {
+test("parameter counts by hand: the label widens G's and a cGAN D's first layer by 10 inputs; an AC-GAN D has 11 outputs", () => {
   const dense = (i: number, o: number) => i * o + o;
   const bn = (n: number) => 2 * n; // trainable gamma and beta
   const g = dense(110, 256) + bn(256) + dense(256, 512) + bn(512) + dense(512, 1024) + bn(1024) + dense(1024, 784);
@@ -87,7 +88,8 @@ for (const arch of ['cgan', 'acgan'] as const) {
     }, variables);
     gStep(gan, noise, options, labels);
     // Adam's first update is lr * g / (|g| + eps): a step of lr against the sign of each gradient.
-    let agree = 0, counted = 0;
+    let agree = 0,
+      counted = 0;
     variables.forEach((v, k) => {
       const g = grads[v.name].dataSync();
       const after = v.dataSync();
@@ -106,17 +108,31 @@ for (const arch of ['cgan', 'acgan'] as const) {
   test(`${arch}: saved as a stock two-input layers model that computes what the training network computes`, async () => {
     const gan = newGan(arch, 7);
     const files = await modelFiles(gan, 'generator', 28, 28, 'bce');
-    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: files.modelJson.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs: (files.modelJson.weightsManifest as { weights: tf.io.WeightsManifestEntry[] }[])[0].weights, weightData: files.weights.buffer as ArrayBuffer }));
-    assert.equal(model.inputs.map((i) => i.shape), [[null, 100], [null, 1]]);
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: files.modelJson.modelTopology as tf.io.ModelJSON['modelTopology'],
+        weightSpecs: (files.modelJson.weightsManifest as { weights: tf.io.WeightsManifestEntry[] }[])[0].weights,
+        weightData: files.weights.buffer as ArrayBuffer,
+      }),
+    );
+    assert.equal(
+      model.inputs.map((i) => i.shape),
+      [
+        [null, 100],
+        [null, 1],
+      ],
+    );
     const noise = normals(seeded(8), 10 * 100);
     const labels = Uint8Array.from([3, 1, 4, 1, 5, 9, 2, 6, 5, 3]);
     const ours = generate(gan, noise, { labels });
-    const stock = (model.predict([tf.tensor2d(noise, [10, 100]), tf.tensor2d(Array.from(labels), [10, 1])]) as tf.Tensor).dataSync();
+    const stock = (
+      model.predict([tf.tensor2d(noise, [10, 100]), tf.tensor2d(Array.from(labels), [10, 1])]) as tf.Tensor
+    ).dataSync();
     let worst = 0;
     for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - stock[i]));
     assert.ok(worst < 1e-4, `largest difference ${worst}`);
     const d = await modelFiles(gan, 'discriminator', 28, 28, 'bce');
-    const inputs = ((d.modelJson.modelTopology as { config: { input_layers: unknown[] } }).config.input_layers).length;
+    const inputs = (d.modelJson.modelTopology as { config: { input_layers: unknown[] } }).config.input_layers.length;
     assert.is(inputs, arch === 'cgan' ? 2 : 1);
     model.dispose();
     disposeGan(gan);
@@ -124,35 +140,82 @@ for (const arch of ['cgan', 'acgan'] as const) {
 }
 
 test('a conditional run: labelled batches, milestone grids with one named row per class and the same noise in every row', async () => {
-  const c = trainConfig({ arch: 'cgan', epochs: 1, batchSize: 32, limit: 64, milestones: [1], milestoneSteps: [], evalEvery: 0, snapshotEvery: 0, out: 'unused' });
+  const c = trainConfig({
+    arch: 'cgan',
+    epochs: 1,
+    batchSize: 32,
+    limit: 64,
+    milestones: [1],
+    milestoneSteps: [],
+    evalEvery: 0,
+    snapshotEvery: 0,
+    out: 'unused',
+  });
   const gan = createGan(ARCHITECTURES.cgan, { ...c, pixels: 784 });
-  const events = await lastValueFrom(training$(gan, data, c, { name: 'wasm', threads: 1, kernels: [] }).pipe(toArray()));
+  const events = await lastValueFrom(
+    training$(gan, data, c, { name: 'wasm', threads: 1, kernels: [] }).pipe(toArray()),
+  );
   const m = events.find((e): e is Milestone => e.type === 'milestone')!;
   assert.equal([m.count, m.rowLabels], [80, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']]);
   const noise = milestoneNoise(c.seed, 8, 100);
-  const expected = generate(gan, Float32Array.from({ length: 80 * 100 }, (_, i) => noise[i % 800]), { labels: Uint8Array.from({ length: 80 }, (_, i) => Math.floor(i / 8)) });
+  const expected = generate(
+    gan,
+    Float32Array.from({ length: 80 * 100 }, (_, i) => noise[i % 800]),
+    { labels: Uint8Array.from({ length: 80 }, (_, i) => Math.floor(i / 8)) },
+  );
   assertSameValues(unpackPixels(m), toGreyLevels(expected), 'the milestone grid against G drawn row by row');
   assert.equal(classNames('fashion-mnist').slice(0, 3), ['T-shirt/top', 'Trouser', 'Pullover']);
-  assert.equal(pngSize(milestonePng(m)), namedRowsSize({ count: 80, rows: 28, cols: 28, gridCols: 8, scale: 2, pad: 2 }, m.rowLabels!));
+  assert.equal(
+    pngSize(milestonePng(m)),
+    namedRowsSize({ count: 80, rows: 28, cols: 28, gridCols: 8, scale: 2, pad: 2 }, m.rowLabels!),
+  );
   assert.is(namedRowsSize({ count: 80, rows: 28, cols: 28, gridCols: 8, scale: 2, pad: 2 }, ['0']).width, 466 + 25);
   disposeGan(gan);
 });
 
 const qualityEvent = (intended: number, byClass: number[]): QualityChecked => ({
-  type: 'quality', step: 3000, epoch: 3, samples: 1000, realSamples: 10000, classifier: 'mnist', fid: 20, classifierScore: 7, covered: 10,
-  klFromUniform: 0.02, topShare: 0.12, recognisable: 0.6, histogram: new Array(10).fill(100), intended, intendedByClass: byClass,
+  type: 'quality',
+  step: 3000,
+  epoch: 3,
+  samples: 1000,
+  realSamples: 10000,
+  classifier: 'mnist',
+  fid: 20,
+  classifierScore: 7,
+  covered: 10,
+  klFromUniform: 0.02,
+  topShare: 0.12,
+  recognisable: 0.6,
+  histogram: new Array(10).fill(100),
+  intended,
+  intendedByClass: byClass,
 });
 
 test('warnings: a generator that ignores the label, or some classes, is told so and what to try; a healthy one is not', async () => {
   const fine = qualityEvent(0.9, new Array(10).fill(0.9));
   assert.is(labelMessage(fine), null);
   const ignored = labelMessage(qualityEvent(0.12, new Array(10).fill(0.12)), trainConfig({ arch: 'cgan', out: 'x' }));
-  assert.match(ignored!, /^G ignores the label at epoch 3: only 12% of its 1000 samples are the class they were drawn as \(10% is chance\), so every row of epoch_3.png draws the same mix\. Try --arch acgan/);
+  assert.match(
+    ignored!,
+    /^G ignores the label at epoch 3: only 12% of its 1000 samples are the class they were drawn as \(10% is chance\), so every row of epoch_3.png draws the same mix\. Try --arch acgan/,
+  );
   const some = labelMessage(qualityEvent(0.8, [0.9, 0.9, 0.9, 0.05, 0.9, 0.9, 0.9, 0.9, 0.1, 0.9]));
-  assert.match(some!, /^G ignores classes 3, 8 at epoch 3: asked for them, it draws them 3: 5%, 8: 10% of the time, against 80% over all classes\. Look at those rows of epoch_3.png\./);
-  assert.is(labelMessage({ ...qualityEvent(0.1, new Array(10).fill(0.1)), recognisable: 0.05 }), null, 'still learning to draw at all');
-  const events = await lastValueFrom(from([qualityEvent(0.12, new Array(10).fill(0.12))]).pipe(warnings({ window: 20, collapseAfter: 1000 }), toArray()));
-  assert.equal(events.map((e) => e.type === 'warning' ? e.kind : e.type), ['quality', 'label-ignored']);
+  assert.match(
+    some!,
+    /^G ignores classes 3, 8 at epoch 3: asked for them, it draws them 3: 5%, 8: 10% of the time, against 80% over all classes\. Look at those rows of epoch_3.png\./,
+  );
+  assert.is(
+    labelMessage({ ...qualityEvent(0.1, new Array(10).fill(0.1)), recognisable: 0.05 }),
+    null,
+    'still learning to draw at all',
+  );
+  const events = await lastValueFrom(
+    from([qualityEvent(0.12, new Array(10).fill(0.12))]).pipe(warnings({ window: 20, collapseAfter: 1000 }), toArray()),
+  );
+  assert.equal(
+    events.map((e) => (e.type === 'warning' ? e.kind : e.type)),
+    ['quality', 'label-ignored'],
+  );
 });
 
 test('FID by class: a class drawn exactly as its real images scores 0, a shifted one more, a class with too few images NaN', () => {
@@ -171,8 +234,15 @@ test('FID by class: a class drawn exactly as its real images scores 0, a shifted
 test('a conditional generator draws the classes in turn when no labels are given; labels out of range are refused', () => {
   const gan = newGan('cgan', 9);
   const noise = normals(seeded(10), 12 * 100);
-  assertSameValues(generate(gan, noise), generate(gan, noise, { labels: cyclingLabels(12) }), 'no labels against the classes in turn');
-  assert.throws(() => generate(gan, noise, { labels: Uint8Array.from({ length: 12 }, () => 10) }), /label 10 at position 0, expected 0 to 9/);
+  assertSameValues(
+    generate(gan, noise),
+    generate(gan, noise, { labels: cyclingLabels(12) }),
+    'no labels against the classes in turn',
+  );
+  assert.throws(
+    () => generate(gan, noise, { labels: Uint8Array.from({ length: 12 }, () => 10) }),
+    /label 10 at position 0, expected 0 to 9/,
+  );
   assert.throws(() => generate(gan, noise, { labels: new Uint8Array(3) }), /expected 12 labels, got 3/);
   disposeGan(gan);
 });
@@ -182,10 +252,16 @@ test('a conditional architecture on a dataset without labels: one line from the 
   const images = join(dir, 'faces-images-idx3-ubyte');
   writeFileSync(images, encodeIdx([64, 28, 28], data.grey.subarray(0, 64 * 784)));
   const c = trainConfig({ arch: 'cgan', dataset: images, out: join(dir, 'run') });
-  assert.match(errorOf(prepareDataset(c, false)), /^--arch cgan is conditional and the dataset .* has no labels: expected a dataset with labels/);
+  assert.match(
+    errorOf(prepareDataset(c, false)),
+    /^--arch cgan is conditional and the dataset .* has no labels: expected a dataset with labels/,
+  );
   const r = runScript('scripts/train.ts', ['--arch', 'acgan', '--dataset', images, '--out', join(dir, 'run')]);
   assert.is(r.code, 2);
-  assert.match(r.stderr, /^error: --arch acgan is conditional and the dataset .* has no labels: expected a dataset with labels \(mnist, mnist-small, fashion-mnist, or an IDX images file with its labels file beside it\)\n$/);
+  assert.match(
+    r.stderr,
+    /^error: --arch acgan is conditional and the dataset .* has no labels: expected a dataset with labels \(mnist, mnist-small, fashion-mnist, or an IDX images file with its labels file beside it\)\n$/,
+  );
   assert.ok(!existsSync(join(dir, 'run')));
 });
 
@@ -203,18 +279,54 @@ test('generate --digit and --digits with a briefly trained acgan: the classifier
   disposeGan(plain);
   // Independent scripts, side by side.
   const [g, strip, rows, badStrip, unconditional, badDigit, both] = await Promise.all([
-    runScriptAsync('scripts/generate.ts', ['--model', run, '--digit', '7', '--count', '100', '--format', 'idx', '--out', sevens]),
+    runScriptAsync('scripts/generate.ts', [
+      '--model',
+      run,
+      '--digit',
+      '7',
+      '--count',
+      '100',
+      '--format',
+      'idx',
+      '--out',
+      sevens,
+    ]),
     // The label moved from 3 to 8 with the noise held still: the strip's ends are --digit 3 and --digit 8 from the same noise.
-    runScriptAsync('scripts/generate.ts', ['--model', run, '--label-walk', '3,8', '--steps', '6', '--format', 'idx', '--out', join(dir, 'strip-images-idx3-ubyte')]),
+    runScriptAsync('scripts/generate.ts', [
+      '--model',
+      run,
+      '--label-walk',
+      '3,8',
+      '--steps',
+      '6',
+      '--format',
+      'idx',
+      '--out',
+      join(dir, 'strip-images-idx3-ubyte'),
+    ]),
     // --digits 3,8 --count 4: a row per class, the same 4 noise vectors in each; the first is the strip's.
-    runScriptAsync('scripts/generate.ts', ['--model', run, '--digits', '3,8', '--count', '4', '--format', 'idx', '--out', join(dir, 'rows-images-idx3-ubyte')]),
+    runScriptAsync('scripts/generate.ts', [
+      '--model',
+      run,
+      '--digits',
+      '3,8',
+      '--count',
+      '4',
+      '--format',
+      'idx',
+      '--out',
+      join(dir, 'rows-images-idx3-ubyte'),
+    ]),
     runScriptAsync('scripts/generate.ts', ['--model', run, '--label-walk', '3']),
     runScriptAsync('scripts/generate.ts', ['--model', plainDir, '--digit', '3']),
     runScriptAsync('scripts/generate.ts', ['--model', run, '--digit', '12']),
     runScriptAsync('scripts/generate.ts', ['--model', run, '--digit', '1', '--digits', '2,3']),
   ]);
   assert.is(g.code, 0, g.stderr);
-  assert.match(g.stdout, /^wrote 100 images of 28x28, all of class 7 to .* and their labels to .*sevens-labels-idx1-ubyte\n$/);
+  assert.match(
+    g.stdout,
+    /^wrote 100 images of 28x28, all of class 7 to .* and their labels to .*sevens-labels-idx1-ubyte\n$/,
+  );
   const e = runScript('scripts/evaluate.ts', ['--samples', sevens, '--json']);
   assert.is(e.code, 0, e.stderr);
   const q = JSON.parse(e.stdout) as { intended: number; coverage: { histogram: number[] } };
@@ -224,13 +336,28 @@ test('generate --digit and --digits with a briefly trained acgan: the classifier
   const pixelsOf = (file: string) => readFileSync(join(dir, file)).subarray(16);
   assert.is(rows.code, 0, rows.stderr);
   assert.equal(Array.from(readFileSync(join(dir, 'rows-labels-idx1-ubyte')).subarray(8)), [3, 3, 3, 3, 8, 8, 8, 8]);
-  assertSameValues(pixelsOf('strip-images-idx3-ubyte').subarray(0, 784), pixelsOf('rows-images-idx3-ubyte').subarray(0, 784), 'the strip\'s first image');
-  assertSameValues(pixelsOf('strip-images-idx3-ubyte').subarray(5 * 784, 6 * 784), pixelsOf('rows-images-idx3-ubyte').subarray(4 * 784, 5 * 784), 'the strip\'s sixth image');
-  assert.not.equal(Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(2 * 784, 3 * 784)), Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(0, 784)), 'the middle differs from the start');
+  assertSameValues(
+    pixelsOf('strip-images-idx3-ubyte').subarray(0, 784),
+    pixelsOf('rows-images-idx3-ubyte').subarray(0, 784),
+    "the strip's first image",
+  );
+  assertSameValues(
+    pixelsOf('strip-images-idx3-ubyte').subarray(5 * 784, 6 * 784),
+    pixelsOf('rows-images-idx3-ubyte').subarray(4 * 784, 5 * 784),
+    "the strip's sixth image",
+  );
+  assert.not.equal(
+    Array.from(pixelsOf('strip-images-idx3-ubyte').subarray(2 * 784, 3 * 784)),
+    Array.from(pixelsOf('rows-images-idx3-ubyte').subarray(0, 784)),
+    'the middle differs from the start',
+  );
   // Bad requests: one line, exit 2.
   assert.is(badStrip.stderr, "error: --label-walk: expected two classes from 0 to 9, got '3'\n");
   assert.is(unconditional.code, 2);
-  assert.match(unconditional.stderr, /^error: --digit: .*plain holds an unconditional generator \(one input, noise\): expected a generator trained with --arch cgan or acgan\n$/);
+  assert.match(
+    unconditional.stderr,
+    /^error: --digit: .*plain holds an unconditional generator \(one input, noise\): expected a generator trained with --arch cgan or acgan\n$/,
+  );
   assert.is(badDigit.code, 2);
   assert.is(badDigit.stderr, "error: --digit: expected an integer from 0 to 9, got '12'\n");
   assert.is(both.stderr, 'error: --digit and --digits: give one of them\n');

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { embeddedDigits } from '../src/data/embedded.ts';
 import { imagesOf, limitDataset } from '../src/data/dataset.ts';
+import { embeddedDigits } from '../src/data/embedded.ts';
 
 const d = embeddedDigits();
 
@@ -15,14 +15,19 @@ test('mnist-small holds 10,000 labelled 28x28 digits, a byte a pixel', () => {
   assert.is(d.labels!.length, 10000);
 });
 
-test('the grey levels are the package\'s values (0-1 to three decimals) rounded back to bytes, and scale to the whole of [-1, 1]', () => {
+test("the grey levels are the package's values (0-1 to three decimals) rounded back to bytes, and scale to the whole of [-1, 1]", () => {
   const three = createRequire(import.meta.url)('mnist/src/digits/3.json').data as number[];
   const firstThree = Array.from(d.labels!).indexOf(3);
   const grey = d.grey.subarray(firstThree * 784, (firstThree + 1) * 784);
-  for (let i = 0; i < 784; i++) assert.ok(Math.abs(grey[i] / 255 - three[i]) <= 0.0005 + 1e-9, `pixel ${i}: ${grey[i]} against ${three[i]}`);
+  for (let i = 0; i < 784; i++)
+    assert.ok(Math.abs(grey[i] / 255 - three[i]) <= 0.0005 + 1e-9, `pixel ${i}: ${grey[i]} against ${three[i]}`);
   const images = imagesOf(d, 0, 1000);
-  let min = Infinity, max = -Infinity;
-  for (const v of images) { if (v < min) min = v; if (v > max) max = v; }
+  let min = Infinity,
+    max = -Infinity;
+  for (const v of images) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
   assert.equal([min, max], [-1, 1]);
 });
 

@@ -1,8 +1,8 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { encodeIdx } from '../src/data/idx.ts';
 import { readSamples } from '../src/quality/samples.ts';
 import { gridPng } from '../src/streams/sinks/canvas.ts';
@@ -28,7 +28,10 @@ test('an IDX file of samples reads back; a file of 27x27 images is refused', asy
   const small = join(tmp, 'small-idx3-ubyte');
   writeFileSync(small, encodeIdx([1, 27, 27], new Uint8Array(27 * 27)));
   const r = await readSamples(small);
-  assert.ok(r._tag === 'Left' && r.left === `--samples: ${small} holds images of 27x27, expected 28x28`, JSON.stringify(r));
+  assert.ok(
+    r._tag === 'Left' && r.left === `--samples: ${small} holds images of 27x27, expected 28x28`,
+    JSON.stringify(r),
+  );
 });
 
 test('scripts/evaluate.ts: scores IDX samples, prints one JSON line with --json and writes it beside them', () => {
@@ -46,10 +49,19 @@ test('scripts/evaluate.ts: scores IDX samples, prints one JSON line with --json 
 test('scripts/evaluate.ts: bad input is one line and exit 2, nothing written', async () => {
   const cases: [string[], string][] = [
     [[], 'expected exactly one of --model, --samples, --real, --untrained, got none (see --help)'],
-    [['--real', '--samples', 'x'], 'expected exactly one of --model, --samples, --real, --untrained, got --samples and --real (see --help)'],
+    [
+      ['--real', '--samples', 'x'],
+      'expected exactly one of --model, --samples, --real, --untrained, got --samples and --real (see --help)',
+    ],
     [['--real', '--n', 'many'], "--n: expected an integer >= 10, got 'many'"],
-    [['--samples', join(tmp, 'none.idx')], `--samples: no such file: ${join(tmp, 'none.idx')} (expected an IDX images file or a PNG grid)`],
-    [['--untrained', 'wgan'], "--untrained: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, cgan, acgan, got 'wgan'"],
+    [
+      ['--samples', join(tmp, 'none.idx')],
+      `--samples: no such file: ${join(tmp, 'none.idx')} (expected an IDX images file or a PNG grid)`,
+    ],
+    [
+      ['--untrained', 'wgan'],
+      "--untrained: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, cgan, acgan, got 'wgan'",
+    ],
     [['--model', join(tmp, 'nothing')], `--model: no such file or folder: ${join(tmp, 'nothing')}`],
   ];
   const ran = await Promise.all(cases.map(([argv]) => runScriptAsync('scripts/evaluate.ts', argv)));

@@ -5,16 +5,17 @@
  * t10k's real digits at least 95% recognisable (mnist-small's held-out 2,000, 94%); accuracy stays
  * within 0.3 points of the classifiers trained without outliers.
  */
+
+import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as E from 'fp-ts/lib/Either.js';
 import { imagesOf } from '../src/data/dataset.ts';
 import { seeded } from '../src/data/random.ts';
-import { classifierDir, classify, CLASSES, loadClassifier } from '../src/quality/classifier.ts';
+import { CLASSES, classifierDir, classify, loadClassifier } from '../src/quality/classifier.ts';
 import { argmaxes } from '../src/quality/metrics.ts';
 import { OUTLIER_KINDS, outliers, untrainedGeneratorImages } from '../src/quality/outliers.ts';
 import { quality, reference } from '../src/quality/quality.ts';
-import { heldOut, type ClassifierSet } from '../src/quality/real-sets.ts';
+import { type ClassifierSet, heldOut } from '../src/quality/real-sets.ts';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
@@ -36,7 +37,10 @@ for (const set of ['mnist', 'digits'] as const satisfies readonly ClassifierSet[
     const realImages = imagesOf(real);
     const ref = reference(c, realImages, real.count);
     const candidates: [string, Float32Array][] = [
-      ...OUTLIER_KINDS.map((kind, k): [string, Float32Array] => [kind, outliers(kind, seeded(777, k), N, 28, 28, { images: realImages, count: real.count })]),
+      ...OUTLIER_KINDS.map((kind, k): [string, Float32Array] => [
+        kind,
+        outliers(kind, seeded(777, k), N, 28, 28, { images: realImages, count: real.count }),
+      ]),
       ['blank pages', new Float32Array(N * 784).fill(-1)],
       ['untrained mlp-gbn G', untrainedGeneratorImages('mlp-gbn', 3, seeded(3, 5), N)],
       ['untrained dcgan G', untrainedGeneratorImages('dcgan', 4, seeded(4, 5), N)],
@@ -44,15 +48,29 @@ for (const set of ['mnist', 'digits'] as const satisfies readonly ClassifierSet[
     const report: string[] = [];
     for (const [kind, images] of candidates) {
       const q = quality(c, ref, images, N);
-      report.push(`${kind}: recognisable ${(100 * q.recognisable).toFixed(1)}%, precision ${(100 * q.precision).toFixed(1)}%`);
-      assert.ok(q.recognisable <= 0.01, `${kind}: ${(100 * q.recognisable).toFixed(1)}% recognisable, expected at most 1% (${report.join('; ')})`);
-      assert.ok(q.precision <= 0.05, `${kind}: precision ${(100 * q.precision).toFixed(1)}%, expected at most 5% (${report.join('; ')})`);
+      report.push(
+        `${kind}: recognisable ${(100 * q.recognisable).toFixed(1)}%, precision ${(100 * q.precision).toFixed(1)}%`,
+      );
+      assert.ok(
+        q.recognisable <= 0.01,
+        `${kind}: ${(100 * q.recognisable).toFixed(1)}% recognisable, expected at most 1% (${report.join('; ')})`,
+      );
+      assert.ok(
+        q.precision <= 0.05,
+        `${kind}: precision ${(100 * q.precision).toFixed(1)}%, expected at most 5% (${report.join('; ')})`,
+      );
     }
     const own = quality(c, ref, realImages, real.count, { withPrecisionRecall: false });
-    assert.ok(own.recognisable >= OWN_RECOGNISABLE[set], `held-out ${set} digits: ${(100 * own.recognisable).toFixed(1)}% recognisable, expected at least ${100 * OWN_RECOGNISABLE[set]}%`);
+    assert.ok(
+      own.recognisable >= OWN_RECOGNISABLE[set],
+      `held-out ${set} digits: ${(100 * own.recognisable).toFixed(1)}% recognisable, expected at least ${100 * OWN_RECOGNISABLE[set]}%`,
+    );
     const predicted = argmaxes(classify(c, realImages, real.count).probs, real.count, CLASSES);
     const accuracy = predicted.reduce((n, p, i) => n + (p === real.labels![i] ? 1 : 0), 0) / real.count;
-    assert.ok(accuracy >= ACCURACY_WITHOUT_OUTLIERS[set] - 0.003, `accuracy ${(100 * accuracy).toFixed(2)}%, expected at least ${(100 * ACCURACY_WITHOUT_OUTLIERS[set] - 0.3).toFixed(2)}%`);
+    assert.ok(
+      accuracy >= ACCURACY_WITHOUT_OUTLIERS[set] - 0.003,
+      `accuracy ${(100 * accuracy).toFixed(2)}%, expected at least ${(100 * ACCURACY_WITHOUT_OUTLIERS[set] - 0.3).toFixed(2)}%`,
+    );
   });
 }
 

@@ -1,16 +1,44 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeEvent, encodeEvent, packPixels, toGreyLevels, unpackPixels, type TrainingEvent } from '../src/streams/events.ts';
+import {
+  decodeEvent,
+  encodeEvent,
+  packPixels,
+  type TrainingEvent,
+  toGreyLevels,
+  unpackPixels,
+} from '../src/streams/events.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
 import { runStarted, step } from './helpers/events.ts';
 
-const milestone: TrainingEvent = { type: 'milestone', epoch: 1, step: 3, rows: 2, cols: 2, count: 2, pixels: packPixels(Uint8Array.of(0, 64, 128, 255, 1, 2, 3, 4)), diversity: 0.2, realDiversity: 0.3 };
+const milestone: TrainingEvent = {
+  type: 'milestone',
+  epoch: 1,
+  step: 3,
+  rows: 2,
+  cols: 2,
+  count: 2,
+  pixels: packPixels(Uint8Array.of(0, 64, 128, 255, 1, 2, 3, 4)),
+  diversity: 0.2,
+  realDiversity: 0.3,
+};
 const samples: TrainingEvent[] = [
   runStarted(3),
   step(1, 0.7, 0.3),
   { type: 'epoch', epoch: 1, step: 3, time: 1.5, samplesPerSec: 200, rssMB: 300, means: step(1, 0.6, 0.4) },
   milestone,
-  { type: 'comparison', epoch: 1, step: 3, rows: 1, cols: 2, count: 2, real: packPixels(Uint8Array.of(1, 2, 3, 4)), fake: packPixels(Uint8Array.of(5, 6, 7, 8)), realScores: [0.9, 0.8], fakeScores: [0.1, NaN] },
+  {
+    type: 'comparison',
+    epoch: 1,
+    step: 3,
+    rows: 1,
+    cols: 2,
+    count: 2,
+    real: packPixels(Uint8Array.of(1, 2, 3, 4)),
+    fake: packPixels(Uint8Array.of(5, 6, 7, 8)),
+    realScores: [0.9, 0.8],
+    fakeScores: [0.1, NaN],
+  },
   { type: 'warning', step: 1, epoch: 1, kind: 'd-too-strong', message: 'm' },
   { type: 'run-ended', status: 'completed', step: 3, epoch: 1, time: 2 },
 ];
@@ -36,15 +64,30 @@ test('NaN and infinite metrics are written as null and read back as NaN', () => 
 
 test('malformed records are rejected with a reason', () => {
   assert.match(errorOf(decodeEvent('{"type":"step","step":1')), /not JSON/);
-  assert.match(errorOf(decodeEvent('{"type":"teleport"}')), /^not an event: type "teleport", expected one of run-started, step, epoch, milestone, snapshot, comparison, warning, checkpoint, run-resumed, rolled-back, quality, run-ended$/);
+  assert.match(
+    errorOf(decodeEvent('{"type":"teleport"}')),
+    /^not an event: type "teleport", expected one of run-started, step, epoch, milestone, snapshot, comparison, warning, checkpoint, run-resumed, rolled-back, quality, run-ended$/,
+  );
   const missing = JSON.parse(encodeEvent(samples[1]));
   delete missing.gLoss;
-  assert.is(errorOf(decodeEvent(JSON.stringify(missing))), "not a valid 'step' event: gLoss: got nothing, expected JsonNumber");
+  assert.is(
+    errorOf(decodeEvent(JSON.stringify(missing))),
+    "not a valid 'step' event: gLoss: got nothing, expected JsonNumber",
+  );
   const wrongType = { ...JSON.parse(encodeEvent(samples[1])), step: 'one' };
-  assert.is(errorOf(decodeEvent(JSON.stringify(wrongType))), `not a valid 'step' event: step: got "one", expected number`);
+  assert.is(
+    errorOf(decodeEvent(JSON.stringify(wrongType))),
+    `not a valid 'step' event: step: got "one", expected number`,
+  );
   assert.match(errorOf(decodeEvent('[1,2]')), /^not an event: type nothing/);
-  const nested = { ...JSON.parse(encodeEvent(samples[2])), means: { ...JSON.parse(encodeEvent(samples[2])).means, dLoss: 'x' } };
-  assert.is(errorOf(decodeEvent(JSON.stringify(nested))), `not a valid 'epoch' event: means.dLoss: got "x", expected JsonNumber`);
+  const nested = {
+    ...JSON.parse(encodeEvent(samples[2])),
+    means: { ...JSON.parse(encodeEvent(samples[2])).means, dLoss: 'x' },
+  };
+  assert.is(
+    errorOf(decodeEvent(JSON.stringify(nested))),
+    `not a valid 'epoch' event: means.dLoss: got "x", expected JsonNumber`,
+  );
   const short = { ...milestone, pixels: packPixels(Uint8Array.of(1, 2, 3)) };
   assert.match(errorOf(decodeEvent(JSON.stringify(short))), /milestone event: pixels holds 3 values, expected 8/);
   const scores = { ...JSON.parse(encodeEvent(samples[4])), fakeScores: [0.1] };

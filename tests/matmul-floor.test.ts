@@ -1,6 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as tf from '@tensorflow/tfjs';
 import { productsOf, timeProducts, transposesFor } from '../src/bench/matmul-floor.ts';
 import { useWasm } from './helpers/tf.ts';
 
@@ -15,11 +15,14 @@ test('transposesFor recovers the transposes from the shapes alone', () => {
 });
 
 test('productsOf lists the products a function runs, and timeProducts runs them without leaking', async () => {
-  const x = tf.ones([4, 6]) as tf.Tensor2D, w = tf.ones([6, 8]) as tf.Tensor2D;
-  const products = await productsOf(() => tf.tidy(() => {
-    const y = tf.relu(tf.matMul(x, w));
-    tf.matMul(y, w, false, true);
-  }));
+  const x = tf.ones([4, 6]) as tf.Tensor2D,
+    w = tf.ones([6, 8]) as tf.Tensor2D;
+  const products = await productsOf(() =>
+    tf.tidy(() => {
+      const y = tf.relu(tf.matMul(x, w));
+      tf.matMul(y, w, false, true);
+    }),
+  );
   assert.equal(products, [
     { a: [4, 6], b: [6, 8], transposeA: false, transposeB: false },
     { a: [4, 8], b: [6, 8], transposeA: false, transposeB: true },
@@ -28,10 +31,16 @@ test('productsOf lists the products a function runs, and timeProducts runs them 
   // A recorded clock: 13 ms pass over the 2 timed runs; the warm-up run is not timed.
   const readings = [100, 113];
   let ms = 0;
-  const ran = await tf.profile(() => { ms = timeProducts(products, { steps: 2, warmup: 1, now: () => readings.shift()! }); });
+  const ran = await tf.profile(() => {
+    ms = timeProducts(products, { steps: 2, warmup: 1, now: () => readings.shift()! });
+  });
   assert.is(ms, 6.5);
   assert.equal(readings, [], 'the clock is read before and after the timed runs');
-  assert.is(ran.kernels.filter((k) => k.name === 'BatchMatMul').length, 3 * products.length, 'every product, in each of the 3 runs');
+  assert.is(
+    ran.kernels.filter((k) => k.name === 'BatchMatMul').length,
+    3 * products.length,
+    'every product, in each of the 3 runs',
+  );
   assert.is(tf.memory().numTensors, before);
   tf.dispose([x, w]);
 });

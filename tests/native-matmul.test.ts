@@ -1,16 +1,24 @@
 // The OpenBLAS matrix products (native/ and src/model/kernels/native-matmul.ts) against the wasm
 // backend's own kernels: a table of shapes, transposes, batch broadcasting, bias and every fused
 // activation; a whole D + G step on both paths; the fallback; clean failures to load.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { CONV_FILTER_GRAD } from '../src/model/kernels/intermediates.ts';
-import { convPlan, installNativeMatMul, loadBlas, nativeCallCount, sgemmPlan, uninstallNativeMatMul } from '../src/model/kernels/native-matmul.ts';
+import {
+  convPlan,
+  installNativeMatMul,
+  loadBlas,
+  nativeCallCount,
+  sgemmPlan,
+  uninstallNativeMatMul,
+} from '../src/model/kernels/native-matmul.ts';
 import { dStep, gStep } from '../src/model/steps.ts';
 
 // Before anything loads OpenBLAS: a missing library and a library that is not OpenBLAS are one-line reasons.
@@ -18,20 +26,42 @@ const missing = loadBlas('/nonexistent/libopenblas.so.0');
 const notOpenBlas = loadBlas('libm.so.6');
 
 const backend = await selectBackend('wasm-blas');
-if (E.isLeft(backend)) throw new Error(`the native path must be active here (.ci/run installs libopenblas0-pthread): ${backend.left}`);
+if (E.isLeft(backend))
+  throw new Error(`the native path must be active here (.ci/run installs libopenblas0-pthread): ${backend.left}`);
 
 test('loading fails cleanly: a missing library and one that is not OpenBLAS', () => {
-  assert.ok(E.isLeft(missing) && /^OpenBLAS: cannot open \/nonexistent\/libopenblas\.so\.0 \(.*No such file.*\) \(install Debian's libopenblas0-pthread, or set GANSTREAM_OPENBLAS to its path\)$/.test(missing.left), JSON.stringify(missing));
-  assert.ok(E.isLeft(notOpenBlas) && /^OpenBLAS: libm\.so\.6 is not OpenBLAS \(it lacks cblas_sgemm\)/.test(notOpenBlas.left), JSON.stringify(notOpenBlas));
+  assert.ok(
+    E.isLeft(missing) &&
+      /^OpenBLAS: cannot open \/nonexistent\/libopenblas\.so\.0 \(.*No such file.*\) \(install Debian's libopenblas0-pthread, or set GANSTREAM_OPENBLAS to its path\)$/.test(
+        missing.left,
+      ),
+    JSON.stringify(missing),
+  );
+  assert.ok(
+    E.isLeft(notOpenBlas) && /^OpenBLAS: libm\.so\.6 is not OpenBLAS \(it lacks cblas_sgemm\)/.test(notOpenBlas.left),
+    JSON.stringify(notOpenBlas),
+  );
   assert.ok(!/\n/.test((missing as E.Left<string>).left));
 });
 
 // (Single-threaded in a process of its own, as tests/bench.test.ts checks; npm test runs every file in one process.)
 test('the wasm-blas backend: OpenBLAS named with its threads, both product kernels replaced', () => {
-  const info = (backend as E.Right<{ name: string; threads: number; kernels: readonly string[]; blas?: { library: string; config: string; threads: number } | null }>).right;
+  const info = (
+    backend as E.Right<{
+      name: string;
+      threads: number;
+      kernels: readonly string[];
+      blas?: { library: string; config: string; threads: number } | null;
+    }>
+  ).right;
   assert.is(info.name, 'wasm');
   assert.ok(info.blas && /^OpenBLAS \d/.test(info.blas.config) && info.blas.threads >= 1, JSON.stringify(info.blas));
-  assert.ok(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', CONV_FILTER_GRAD].every((k) => info.kernels.includes(`${k} (OpenBLAS)`)), info.kernels.join(', '));
+  assert.ok(
+    ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', CONV_FILTER_GRAD].every((k) =>
+      info.kernels.includes(`${k} (OpenBLAS)`),
+    ),
+    info.kernels.join(', '),
+  );
 });
 
 /** Runs `f` with the OpenBLAS kernels, then with the wasm backend's own; both results. */
@@ -46,10 +76,18 @@ function bothPaths<T>(f: () => T): [T, T] {
 }
 
 const rng = seeded(31);
-const tensor = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
+const tensor = (shape: number[]) =>
+  tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+    shape,
+  );
 const maxRelative = (x: Float32Array, y: Float32Array) => {
-  let scale = 1e-6, diff = 0;
-  for (let i = 0; i < x.length; i++) { scale = Math.max(scale, Math.abs(y[i])); diff = Math.max(diff, Math.abs(x[i] - y[i])); }
+  let scale = 1e-6,
+    diff = 0;
+  for (let i = 0; i < x.length; i++) {
+    scale = Math.max(scale, Math.abs(y[i]));
+    diff = Math.max(diff, Math.abs(x[i] - y[i]));
+  }
   return diff / scale;
 };
 
@@ -70,7 +108,8 @@ const SHAPES: [number[], number[], boolean, boolean][] = [
 
 test('BatchMatMul: OpenBLAS and the wasm kernel agree within float rounding on every shape, transpose and broadcast', () => {
   for (const [sa, sb, ta, tb] of SHAPES) {
-    const a = tensor(sa), b = tensor(sb);
+    const a = tensor(sa),
+      b = tensor(sb);
     const [native, wasm] = bothPaths(() => tf.tidy(() => tf.matMul(a, b, ta, tb)));
     assert.equal(native.shape, wasm.shape, `${sa} x ${sb}`);
     const error = maxRelative(native.dataSync() as Float32Array, wasm.dataSync() as Float32Array);
@@ -80,31 +119,63 @@ test('BatchMatMul: OpenBLAS and the wasm kernel agree within float rounding on e
 });
 
 const unfused: Record<string, (x: tf.Tensor, alpha: tf.Tensor) => tf.Tensor> = {
-  linear: (x) => x, relu: tf.relu, relu6: tf.relu6, leakyrelu: (x) => tf.leakyRelu(x, 0.15), sigmoid: tf.sigmoid, elu: tf.elu, prelu: tf.prelu,
+  linear: (x) => x,
+  relu: tf.relu,
+  relu6: tf.relu6,
+  leakyrelu: (x) => tf.leakyRelu(x, 0.15),
+  sigmoid: tf.sigmoid,
+  elu: tf.elu,
+  prelu: tf.prelu,
 };
 
 // Against the same computation in separate operations on the wasm backend: its own fused kernel
 // adds a one-value bias to the first column only (tfjs-backend-wasm 4.22), which OpenBLAS's does not copy.
 test('_FusedMatMul: bias (per column and one value) and every fused activation, as separate operations compute them; prelu falls back', () => {
-  const a = tensor([32, 48]), b = tensor([48, 24]), bias = tensor([24]), scalarBias = tensor([1]), alpha = tf.fill([24], 0.3);
+  const a = tensor([32, 48]),
+    b = tensor([48, 24]),
+    bias = tensor([24]),
+    scalarBias = tensor([1]),
+    alpha = tf.fill([24], 0.3);
   for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu', 'prelu'] as const) {
-    for (const [ta, tb] of [[false, false], [false, true], [true, false]] as const) {
+    for (const [ta, tb] of [
+      [false, false],
+      [false, true],
+      [true, false],
+    ] as const) {
       // prelu goes to the wasm kernel, whose one-value bias is wrong (above): that combination is left out.
       for (const withBias of activation === 'prelu' ? [bias, undefined] : [bias, scalarBias, undefined]) {
-        const x = ta ? tf.transpose(a) : a, y = tb ? tf.transpose(b) : b;
+        const x = ta ? tf.transpose(a) : a,
+          y = tb ? tf.transpose(b) : b;
         const calls = nativeCallCount();
-        const native = tf.tidy(() => tf.fused.matMul({
-          a: x, b: y, transposeA: ta, transposeB: tb, bias: withBias, activation,
-          preluActivationWeights: activation === 'prelu' ? alpha : undefined, leakyreluAlpha: 0.15,
-        }));
+        const native = tf.tidy(() =>
+          tf.fused.matMul({
+            a: x,
+            b: y,
+            transposeA: ta,
+            transposeB: tb,
+            bias: withBias,
+            activation,
+            preluActivationWeights: activation === 'prelu' ? alpha : undefined,
+            leakyreluAlpha: 0.15,
+          }),
+        );
         // OpenBLAS did the product (32 rows, 24 columns: a bias checked against the rows would fall back, same numbers, lost speed); prelu is the wasm kernel's.
-        assert.is(nativeCallCount() - calls, activation === 'prelu' ? 0 : 1, `${activation}, bias ${withBias?.shape ?? 'none'}: OpenBLAS calls`);
-        const [, reference] = bothPaths(() => tf.tidy(() => {
-          const product = tf.matMul(x, y, ta, tb);
-          return unfused[activation](withBias ? tf.add(product, withBias) : product, alpha);
-        }));
+        assert.is(
+          nativeCallCount() - calls,
+          activation === 'prelu' ? 0 : 1,
+          `${activation}, bias ${withBias?.shape ?? 'none'}: OpenBLAS calls`,
+        );
+        const [, reference] = bothPaths(() =>
+          tf.tidy(() => {
+            const product = tf.matMul(x, y, ta, tb);
+            return unfused[activation](withBias ? tf.add(product, withBias) : product, alpha);
+          }),
+        );
         const error = maxRelative(native.dataSync() as Float32Array, reference.dataSync() as Float32Array);
-        assert.ok(error < 1e-5, `${activation}, transposes ${ta} ${tb}, bias ${withBias?.shape ?? 'none'}: relative error ${error}`);
+        assert.ok(
+          error < 1e-5,
+          `${activation}, transposes ${ta} ${tb}, bias ${withBias?.shape ?? 'none'}: relative error ${error}`,
+        );
         tf.dispose([native, reference, ...(x !== a ? [x] : []), ...(y !== b ? [y] : [])]);
       }
     }
@@ -123,17 +194,35 @@ const CONVS: [number[], number[], 'same' | 'valid'][] = [
   [[1, 1, 1, 1], [1, 1, 1, 1], 'same'],
 ];
 
-test('Conv2D and FusedConv2D by im2col + OpenBLAS: the wasm kernels\' results on every shape and padding, with bias and the fused activations', () => {
+test("Conv2D and FusedConv2D by im2col + OpenBLAS: the wasm kernels' results on every shape and padding, with bias and the fused activations", () => {
   for (const [sx, sf, pad] of CONVS) {
-    const x = tensor(sx), filter = tensor(sf), bias = tensor([sf[3]]);
+    const x = tensor(sx),
+      filter = tensor(sf),
+      bias = tensor([sf[3]]);
     const [native, wasm] = bothPaths(() => tf.tidy(() => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, pad)));
     assert.equal(native.shape, wasm.shape, `${sx} * ${sf} ${pad}`);
     const error = maxRelative(native.dataSync() as Float32Array, wasm.dataSync() as Float32Array);
     assert.ok(error < 1e-5, `${sx} * ${sf} ${pad}: relative error ${error}`);
     for (const activation of ['linear', 'relu', 'leakyrelu'] as const) {
       const calls = nativeCallCount();
-      const [n, w] = bothPaths(() => tf.tidy(() => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, strides: 1, pad, bias, activation, leakyreluAlpha: 0.2 })));
-      assert.is(nativeCallCount() - calls, 1, `fused ${activation}, ${sx} * ${sf} ${pad}: OpenBLAS ran the biased convolution once (the wasm kernel the second time)`);
+      const [n, w] = bothPaths(() =>
+        tf.tidy(() =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: filter as tf.Tensor4D,
+            strides: 1,
+            pad,
+            bias,
+            activation,
+            leakyreluAlpha: 0.2,
+          }),
+        ),
+      );
+      assert.is(
+        nativeCallCount() - calls,
+        1,
+        `fused ${activation}, ${sx} * ${sf} ${pad}: OpenBLAS ran the biased convolution once (the wasm kernel the second time)`,
+      );
       const e = maxRelative(n.dataSync() as Float32Array, w.dataSync() as Float32Array);
       assert.ok(e < 1e-5, `fused ${activation}, ${sx} * ${sf} ${pad}: relative error ${e}`);
       tf.dispose([n, w]);
@@ -142,11 +231,25 @@ test('Conv2D and FusedConv2D by im2col + OpenBLAS: the wasm kernels\' results on
   }
 });
 
-test('the filter gradient by OpenBLAS (patches^T dy) equals tfjs\'s automatic gradient on the wasm kernels', () => {
-  for (const [sx, k, f] of [[[4, 6, 6, 3], 3, 5], [[8, 14, 14, 16], 3, 32], [[2, 5, 7, 2], 5, 3], [[3, 28, 28, 1], 3, 4]] as [number[], number, number][]) {
-    const x = tensor(sx), dy = tensor([sx[0], sx[1], sx[2], f]), filter = tensor([k, k, sx[3], f]);
-    const native = tf.engine().runKernel(CONV_FILTER_GRAD, { x, dy }, { filterShape: [k, k, sx[3], f], pad: 'same' } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    const [, reference] = bothPaths(() => tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), dy)))(filter)));
+test("the filter gradient by OpenBLAS (patches^T dy) equals tfjs's automatic gradient on the wasm kernels", () => {
+  for (const [sx, k, f] of [
+    [[4, 6, 6, 3], 3, 5],
+    [[8, 14, 14, 16], 3, 32],
+    [[2, 5, 7, 2], 5, 3],
+    [[3, 28, 28, 1], 3, 4],
+  ] as [number[], number, number][]) {
+    const x = tensor(sx),
+      dy = tensor([sx[0], sx[1], sx[2], f]),
+      filter = tensor([k, k, sx[3], f]);
+    const native = tf.engine().runKernel(CONV_FILTER_GRAD, { x, dy }, {
+      filterShape: [k, k, sx[3], f],
+      pad: 'same',
+    } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const [, reference] = bothPaths(() =>
+      tf.tidy(() =>
+        tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), dy)))(filter),
+      ),
+    );
     assert.equal(native.shape, reference.shape);
     const error = maxRelative(native.dataSync() as Float32Array, reference.dataSync() as Float32Array);
     assert.ok(error < 1e-5, `${sx}, ${k}x${k}, ${f} filters: relative error ${error}`);
@@ -155,8 +258,32 @@ test('the filter gradient by OpenBLAS (patches^T dy) equals tfjs\'s automatic gr
 });
 
 test('the convolution plan: stride 1, no dilation, NHWC; anything else to the previous kernel', () => {
-  assert.equal(convPlan([2, 6, 6, 3], [2, 2, 3, 4], { pad: 'same' }), { n: 2, h: 6, w: 6, c: 3, fh: 2, fw: 2, f: 4, padTop: 0, padLeft: 0, oh: 6, ow: 6 });
-  assert.equal(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'valid', strides: [1, 1] }), { n: 2, h: 6, w: 6, c: 3, fh: 3, fw: 3, f: 4, padTop: 0, padLeft: 0, oh: 4, ow: 4 });
+  assert.equal(convPlan([2, 6, 6, 3], [2, 2, 3, 4], { pad: 'same' }), {
+    n: 2,
+    h: 6,
+    w: 6,
+    c: 3,
+    fh: 2,
+    fw: 2,
+    f: 4,
+    padTop: 0,
+    padLeft: 0,
+    oh: 6,
+    ow: 6,
+  });
+  assert.equal(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'valid', strides: [1, 1] }), {
+    n: 2,
+    h: 6,
+    w: 6,
+    c: 3,
+    fh: 3,
+    fw: 3,
+    f: 4,
+    padTop: 0,
+    padLeft: 0,
+    oh: 4,
+    ow: 4,
+  });
   // The patches are cut a block at a time, so no size is too large: dcgan-64's D at batch 512 (116 million patch values) once fell through to a throw.
   assert.ok(convPlan([1024, 14, 14, 64], [3, 3, 64, 128], { pad: 'same' }), 'a large convolution is planned');
   assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'same', strides: 2 }), null, 'stride 2');
@@ -167,8 +294,24 @@ test('the convolution plan: stride 1, no dilation, NHWC; anything else to the pr
 });
 
 test('the plan: shapes the addon takes, and the ones left to the previous kernel', () => {
-  assert.equal(sgemmPlan([4, 3, 5], [1, 5, 2], false, false), { batch: 4, m: 3, n: 2, k: 5, aStride: 15, bStride: 0, shape: [4, 3, 2] });
-  assert.equal(sgemmPlan([5, 3], [2, 5], true, true), { batch: 1, m: 3, n: 2, k: 5, aStride: 0, bStride: 0, shape: [3, 2] });
+  assert.equal(sgemmPlan([4, 3, 5], [1, 5, 2], false, false), {
+    batch: 4,
+    m: 3,
+    n: 2,
+    k: 5,
+    aStride: 15,
+    bStride: 0,
+    shape: [4, 3, 2],
+  });
+  assert.equal(sgemmPlan([5, 3], [2, 5], true, true), {
+    batch: 1,
+    m: 3,
+    n: 2,
+    k: 5,
+    aStride: 0,
+    bStride: 0,
+    shape: [3, 2],
+  });
   assert.is(sgemmPlan([2, 3, 5], [3, 5, 2], false, false), null, 'batches 2 and 3 do not broadcast');
   assert.is(sgemmPlan([3, 4], [5, 2], false, false), null, 'inner sizes differ');
   assert.is(sgemmPlan([0, 4], [4, 2], false, false), null, 'empty');
@@ -193,8 +336,12 @@ test('a whole D + G step of every architecture: the same losses on both paths, a
     const [native, wasm] = bothPaths(run);
     native.forEach((n, i) => {
       for (const key of ['dLoss', 'gLoss', 'dReal', 'dFake'] as const) {
-        const x = n[key], y = wasm[i][key];
-        assert.ok(Math.abs(x - y) <= 1e-4 * Math.max(1, Math.abs(y)), `${name} step ${i + 1} ${key}: ${x} native, ${y} wasm`);
+        const x = n[key],
+          y = wasm[i][key];
+        assert.ok(
+          Math.abs(x - y) <= 1e-4 * Math.max(1, Math.abs(y)),
+          `${name} step ${i + 1} ${key}: ${x} native, ${y} wasm`,
+        );
       }
     });
   }

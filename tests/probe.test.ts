@@ -5,8 +5,8 @@ import { embeddedDigits } from '../src/data/embedded.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
-import { dStep, generate, dScores } from '../src/model/steps.ts';
-import { unpackPixels, toGreyLevels } from '../src/streams/events.ts';
+import { dScores, dStep, generate } from '../src/model/steps.ts';
+import { toGreyLevels, unpackPixels } from '../src/streams/events.ts';
 import { PROBE_COUNT, stepProbe, takeProbe } from '../src/studio/probe.ts';
 import { useWasm } from './helpers/tf.ts';
 
@@ -14,7 +14,7 @@ await useWasm();
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-test('a probe holds the fixed real images, the training G\'s images from the fixed noise, and D\'s scores on both', () => {
+test("a probe holds the fixed real images, the training G's images from the fixed noise, and D's scores on both", () => {
   const gan = createGan(ARCHITECTURES['mlp-gbn'], { pixels: 784, seed: 3, lr: 1e-3, beta1: 0.5, ema: 0.99 });
   const real = imagesOf(limitDataset(embeddedDigits(), PROBE_COUNT));
   const inputs = { real, noise: normals(seeded(4), PROBE_COUNT * 100), loss: 'bce' as const, rows: 28, cols: 28 };

@@ -1,13 +1,20 @@
+import { lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lastValueFrom, toArray } from 'rxjs';
+import { trainConfig } from '../src/cli/train-options.ts';
 import { limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
-import { trainConfig } from '../src/cli/train-options.ts';
-import { decodeEvent, encodeEvent, packPixels, toGreyLevels, unpackPixels, type Snapshot } from '../src/streams/events.ts';
+import {
+  decodeEvent,
+  encodeEvent,
+  packPixels,
+  type Snapshot,
+  toGreyLevels,
+  unpackPixels,
+} from '../src/streams/events.ts';
 import { milestoneNoise } from '../src/streams/sources/noise.ts';
 import { training$ } from '../src/streams/training.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
@@ -23,12 +30,26 @@ test('pixels pack to base64 and back exactly, beyond one 32 kB chunk; bad base64
   assert.is(unpackPixels({ pixels: '***' }).length, 0);
 });
 
-test('--snapshot-every 4: a 4x4 grid after every fourth step, from the milestone grids\' first noise points; decodable; none before a resumed step', async () => {
-  const c = trainConfig({ epochs: 2, batchSize: 32, limit: 128, milestones: [], evalEvery: 0, seed: 4, snapshotEvery: 4, out: 'unused' });
+test("--snapshot-every 4: a 4x4 grid after every fourth step, from the milestone grids' first noise points; decodable; none before a resumed step", async () => {
+  const c = trainConfig({
+    epochs: 2,
+    batchSize: 32,
+    limit: 128,
+    milestones: [],
+    evalEvery: 0,
+    seed: 4,
+    snapshotEvery: 4,
+    out: 'unused',
+  });
   const gan = createGan(ARCHITECTURES[c.arch], { ...c, pixels: 784 });
-  const events = await lastValueFrom(training$(gan, limitDataset(embeddedDigits(), 128), c, { name: 'wasm', threads: 1, kernels: [] }).pipe(toArray()));
+  const events = await lastValueFrom(
+    training$(gan, limitDataset(embeddedDigits(), 128), c, { name: 'wasm', threads: 1, kernels: [] }).pipe(toArray()),
+  );
   const shots = events.filter((e): e is Snapshot => e.type === 'snapshot');
-  assert.equal(shots.map((s) => s.step), [4, 8]);
+  assert.equal(
+    shots.map((s) => s.step),
+    [4, 8],
+  );
   const afterStep6 = events.findIndex((e) => e.type === 'step' && e.step === 4);
   assert.is(events[afterStep6 + 1].type, 'snapshot');
   for (const s of shots) {
@@ -43,7 +64,15 @@ test('--snapshot-every 4: a 4x4 grid after every fourth step, from the milestone
 });
 
 test('a snapshot whose pixels do not match its size is refused with one line', () => {
-  const bad = { type: 'snapshot', epoch: 1, step: 2, rows: 28, cols: 28, count: 16, pixels: packPixels(new Uint8Array(10)) };
+  const bad = {
+    type: 'snapshot',
+    epoch: 1,
+    step: 2,
+    rows: 28,
+    cols: 28,
+    count: 16,
+    pixels: packPixels(new Uint8Array(10)),
+  };
   assert.is(errorOf(decodeEvent(JSON.stringify(bad))), 'snapshot event: pixels holds 10 values, expected 12544');
 });
 

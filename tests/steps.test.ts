@@ -1,6 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as tf from '@tensorflow/tfjs';
 import { imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
 import { normals, seeded } from '../src/data/random.ts';
@@ -13,7 +13,8 @@ await useWasm();
 
 const digits = { images: imagesOf(limitDataset(embeddedDigits(), 64)) };
 const options = { loss: 'bce' as const, labelSmoothing: 0, dropoutSeed: 5 };
-const small = (arch = 'mlp-gbn', seed = 1) => createGan(ARCHITECTURES[arch], { pixels: 784, seed, lr: 2e-4, beta1: 0.5 });
+const small = (arch = 'mlp-gbn', seed = 1) =>
+  createGan(ARCHITECTURES[arch], { pixels: 784, seed, lr: 2e-4, beta1: 0.5 });
 
 test('a D step on a fixed batch lowers D loss, step after step', () => {
   const gan = small();
@@ -77,11 +78,18 @@ test('mlp-bn (reference 000): D sits at 0.5 on separate real and fake batches', 
   const gan = small('mlp-bn');
   const rng = seeded(8);
   const data = { images: imagesOf(limitDataset(embeddedDigits(), 640)) };
-  let dReal = 0, dFake = 0;
+  let dReal = 0,
+    dFake = 0;
   for (let i = 0; i < 10; i++) {
-    const d = dStep(gan, data.images.subarray(i * 64 * 784, (i + 1) * 64 * 784), normals(rng, 6400), { ...options, dropoutSeed: i });
+    const d = dStep(gan, data.images.subarray(i * 64 * 784, (i + 1) * 64 * 784), normals(rng, 6400), {
+      ...options,
+      dropoutSeed: i,
+    });
     gStep(gan, normals(rng, 6400), { ...options, dropoutSeed: i });
-    if (i >= 5) { dReal += d.dReal / 5; dFake += d.dFake / 5; }
+    if (i >= 5) {
+      dReal += d.dReal / 5;
+      dFake += d.dFake / 5;
+    }
   }
   assert.ok(Math.abs(dReal - 0.5) < 0.02 && Math.abs(dFake - 0.5) < 0.02, `D(x) ${dReal}, D(G(z)) ${dFake}`);
   disposeGan(gan);
@@ -89,10 +97,16 @@ test('mlp-bn (reference 000): D sits at 0.5 on separate real and fake batches', 
 
 test('update: false measures without moving anything: weights, optimizer state, BatchNorm statistics and the average stay', () => {
   const gan = small('mlp-bn', 4);
-  const snapshot = () => [gan.generator, gan.discriminator].flatMap((n) => n.layers.flatMap((l) => (l.params ? Object.values(l.params).map((v: tf.Variable) => Array.from(v.dataSync())) : [])));
+  const snapshot = () =>
+    [gan.generator, gan.discriminator].flatMap((n) =>
+      n.layers.flatMap((l) =>
+        l.params ? Object.values(l.params).map((v: tf.Variable) => Array.from(v.dataSync())) : [],
+      ),
+    );
   const before = snapshot();
   const rng = seeded(6);
-  const dNoise = normals(rng, 64 * 100), gNoise = normals(rng, 64 * 100);
+  const dNoise = normals(rng, 64 * 100),
+    gNoise = normals(rng, 64 * 100);
   const d = dStep(gan, digits.images, dNoise, { ...options, update: false });
   const g = gStep(gan, gNoise, { ...options, update: false });
   assert.equal(snapshot(), before);

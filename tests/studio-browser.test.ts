@@ -3,13 +3,14 @@
  * downloaded browser). Starts `scripts/studio.ts` on a free port, trains a short run from the
  * page, pauses, steps, stops, reloads, replays a recorded run, and checks the console stayed clean.
  */
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 
 import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
 import { startStudio } from './helpers/studio.ts';
@@ -24,17 +25,19 @@ let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
-
 const text = (selector: string) => page.locator(selector).innerText();
 const stepShown = async () => Number(/step\s+([\d,]+)/.exec(await text('#numbers'))?.[1].replace(/,/g, '') ?? NaN);
-const canvasData = (id: string) => page.evaluate((i) => (document.getElementById(i) as HTMLCanvasElement).toDataURL(), id);
+const canvasData = (id: string) =>
+  page.evaluate((i) => (document.getElementById(i) as HTMLCanvasElement).toDataURL(), id);
 
 test.before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
   ({ child: server, address } = await startStudio(runsDir));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 });
 
@@ -46,7 +49,7 @@ test('the page opens with the form, the presets and the recorded run', async () 
   assert.is(await page.locator('#field-arch').inputValue(), 'mlp-gbn');
 });
 
-test('a bad field is shown beside it with the CLI\'s message; nothing starts', async () => {
+test("a bad field is shown beside it with the CLI's message; nothing starts", async () => {
   await page.fill('#field-epochs', 'ten');
   await page.click('#start');
   await page.locator('#error-epochs').filter({ hasText: 'expected' }).waitFor();
@@ -76,11 +79,19 @@ test('start a short run from the page: the step count rises, the grid and the cu
   await page.fill('#field-name', 'from-the-page');
   await page.click('#start');
   await page.waitForFunction(() => /from-the-page: playing/.test(document.getElementById('status')!.innerText));
-  await page.waitForFunction(() => /step\s+\d/.test(document.getElementById('numbers')!.innerText) && !/not started/.test(document.getElementById('numbers')!.innerText));
+  await page.waitForFunction(
+    () =>
+      /step\s+\d/.test(document.getElementById('numbers')!.innerText) &&
+      !/not started/.test(document.getElementById('numbers')!.innerText),
+  );
   const grid1 = await canvasData('grid');
   const curves1 = await canvasData('curves');
   const step1 = await stepShown();
-  await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) > s + 20, step1);
+  await page.waitForFunction(
+    (s) =>
+      Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) > s + 20,
+    step1,
+  );
   assert.not.equal(await canvasData('grid'), grid1, 'the grid is redrawn');
   assert.not.equal(await canvasData('curves'), curves1, 'the curves grow');
 });
@@ -93,28 +104,51 @@ test('pause holds the run; one step moves it by exactly one; resume goes on', as
   await page.waitForTimeout(400);
   assert.is(await stepShown(), held, 'no steps while paused');
   await page.click('#step');
-  await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) === s + 1, held);
+  await page.waitForFunction(
+    (s) =>
+      Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) === s + 1,
+    held,
+  );
   await page.waitForTimeout(400);
   assert.is(await stepShown(), held + 1);
   // The step up close: five stages, from G's drawing to G's update, with the measured scores.
   await page.locator('#probe-section').waitFor();
-  assert.match(await text('#probe-text'), new RegExp(`^Before the step \\(after step ${held}\\): G turns 8 fixed noise vectors into images`));
+  assert.match(
+    await text('#probe-text'),
+    new RegExp(`^Before the step \\(after step ${held}\\): G turns 8 fixed noise vectors into images`),
+  );
   const stages: string[] = [];
   for (;;) {
     stages.push(await text('#probe-stage'));
     if (await page.locator('#probe-next').isDisabled()) break;
     await page.click('#probe-next');
   }
-  assert.equal(stages.map((x) => x.replace(/ \(stage.*$/, '')), ['1. G draws', '2. D judges', '3. The losses', "4. D's update", "5. G's update"]);
-  assert.match(await text('#probe-text'), /^G moved too: from the same noise it now draws these images, which the updated D scores \d\.\d\d/);
+  assert.equal(
+    stages.map((x) => x.replace(/ \(stage.*$/, '')),
+    ['1. G draws', '2. D judges', '3. The losses', "4. D's update", "5. G's update"],
+  );
+  assert.match(
+    await text('#probe-text'),
+    /^G moved too: from the same noise it now draws these images, which the updated D scores \d\.\d\d/,
+  );
   // A D step alone: G is held still, and the walk-through says so.
   await page.click('#step-d');
-  await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) === s + 2, held);
+  await page.waitForFunction(
+    (s) =>
+      Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) === s + 2,
+    held,
+  );
   await page.waitForFunction(() => /the D step/.test(document.getElementById('probe-text')!.innerText));
   while (!(await page.locator('#probe-next').isDisabled())) await page.click('#probe-next');
-  assert.match(await text('#probe-text'), /^G was held still \(the D step\): from the same noise it draws the same images/);
+  assert.match(
+    await text('#probe-text'),
+    /^G was held still \(the D step\): from the same noise it draws the same images/,
+  );
   await page.click('#play');
-  await page.waitForFunction((s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) > s + 3, held + 1);
+  await page.waitForFunction(
+    (s) => Number(/step\s+([\d,]+)/.exec(document.getElementById('numbers')!.innerText)?.[1].replace(/,/g, '')) > s + 3,
+    held + 1,
+  );
 });
 
 test('the history slider shows an earlier grid', async () => {
@@ -126,7 +160,11 @@ test('the history slider shows an earlier grid', async () => {
 
 test('stop ends the run with a checkpoint; after a reload the run is listed, interrupted, and can be continued', async () => {
   await page.click('#stop');
-  await page.waitForFunction(() => /from-the-page: ended/.test(document.getElementById('status')!.innerText), undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => /from-the-page: ended/.test(document.getElementById('status')!.innerText),
+    undefined,
+    { timeout: 60_000 },
+  );
   assert.ok(existsSync(join(runsDir, 'from-the-page', 'checkpoint.bin')));
   assert.ok(existsSync(join(runsDir, 'from-the-page', 'generator', 'model.json')));
   await page.reload();

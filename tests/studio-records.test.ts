@@ -3,17 +3,27 @@
  * empty record, a garbled first line. The runs list answers from bounded reads, the other runs
  * replay while the junk is read, memory stays bounded, and unreadable runs are listed with why.
  */
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { lastLines, lines, MAX_LINE_BYTES } from '../src/streams/sources/lines.ts';
+import { isBad, records } from '../src/streams/sources/recording.ts';
 import { PAGE_HTML } from '../src/studio/page/html.ts';
+import type { RunListing } from '../src/studio/runs.ts';
 import { studioApp } from '../src/studio/server.ts';
 import { Studio } from '../src/studio/studio.ts';
-import type { RunListing } from '../src/studio/runs.ts';
-import { isBad, records } from '../src/streams/sources/recording.ts';
-import { lastLines, lines, MAX_LINE_BYTES } from '../src/streams/sources/lines.ts';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-records-'));
 const studio = new Studio({ runsDir, backend: { name: 'wasm', threads: 1, kernels: [] }, quality: false });
@@ -22,11 +32,16 @@ const FIXTURE = 'fixtures/streams/d-too-strong.ndjson';
 const fixtureLines = readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
 const MB = 1 << 20;
 
-const runFolder = (name: string) => { const dir = join(runsDir, name); mkdirSync(dir, { recursive: true }); return join(dir, 'metrics.ndjson'); };
+const runFolder = (name: string) => {
+  const dir = join(runsDir, name);
+  mkdirSync(dir, { recursive: true });
+  return join(dir, 'metrics.ndjson');
+};
 /** Writes `total` bytes of `unit` repeated, a chunk at a time (the test never holds the whole file). */
 function writeRepeated(fd: number, unit: string, total: number): void {
   const chunk = Buffer.from(unit.repeat(Math.ceil(MB / unit.length)));
-  for (let written = 0; written < total; written += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, total - written));
+  for (let written = 0; written < total; written += chunk.length)
+    writeSync(fd, chunk, 0, Math.min(chunk.length, total - written));
 }
 
 // A good run; the same run with a 30 MB line in the middle; 200 MB of junk; an empty record; a garbled first line with a saved generator.
@@ -56,7 +71,10 @@ test('lines: an over-long line comes out as its size, the lines around it whole;
   const euro = '\u20ac'.repeat(40_000); // 120,000 bytes: its characters straddle the 64 KiB chunks
   writeFileSync(file, `a\n${'y'.repeat(5000)}\n${euro}\nb`);
   assert.equal([...lines(file, 1000)], ['a', { overLong: 5000 }, { overLong: 120_000 }, 'b']);
-  assert.equal([...lines(file)].map((l) => (typeof l === 'string' ? l.length : l)), [1, 5000, 40_000, 1]);
+  assert.equal(
+    [...lines(file)].map((l) => (typeof l === 'string' ? l.length : l)),
+    [1, 5000, 40_000, 1],
+  );
   assert.equal(lastLines(file, 3), ['b'], 'a line cut by the window is left out');
   assert.equal(lastLines(file, 10 ** 6).length, 4);
 });
@@ -71,7 +89,8 @@ test('the list answers with every run, the readable ones from their first line a
   assert.is(runs.get('empty')!.problem, 'its record is empty (stopped before its first line was written?)');
   assert.match(runs.get('garbled')!.problem!, /^its record's first line is not an event \(not JSON/);
   assert.match(runs.get('junk')!.problem!, /^its record's first line is not an event/);
-  for (const name of ['empty', 'garbled', 'junk']) assert.equal([runs.get(name)!.status, runs.get(name)!.resumable], ['unreadable', false]);
+  for (const name of ['empty', 'garbled', 'junk'])
+    assert.equal([runs.get(name)!.status, runs.get(name)!.resumable], ['unreadable', false]);
   assert.is(runs.get('garbled')!.hasGenerator, true);
   const one = await app.request('/api/runs/garbled');
   assert.is(((await one.json()) as RunListing).problem, runs.get('garbled')!.problem);
@@ -83,7 +102,10 @@ test('a run with an unreadable record: its generator is served; what needs its t
   assert.is(await model.text(), '{}');
   const real = await app.request('/api/runs/garbled/real');
   assert.is(real.status, 422);
-  assert.match(((await real.json()) as { error: string }).error, /^run 'garbled': its record's first line is not an event .*, so the images it trained on are unknown$/);
+  assert.match(
+    ((await real.json()) as { error: string }).error,
+    /^run 'garbled': its record's first line is not an event .*, so the images it trained on are unknown$/,
+  );
 });
 
 test('records stream without the over-long line; other runs replay while 200 MB of junk is read; memory stays bounded', async () => {
@@ -91,12 +113,18 @@ test('records stream without the over-long line; other runs replay while 200 MB 
   assert.equal(text.trimEnd().split('\n'), fixtureLines, 'every event line, the 30 MB line left out');
   const before = process.memoryUsage().rss;
   let peak = before;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
   const order: string[] = [];
   const junk = (async () => {
     const reader = (await app.request('/api/runs/junk/record')).body!.getReader();
     let bytes = 0;
-    for (;;) { const { done, value } = await reader.read(); if (done) break; bytes += value.length; }
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+    }
     order.push('junk');
     return bytes;
   })();
@@ -110,13 +138,21 @@ test('records stream without the over-long line; other runs replay while 200 MB 
   assert.is(junkBytes, 0, 'no line of junk is an event');
   assert.is(goodText.trimEnd().split('\n').length, fixtureLines.length);
   assert.equal(order, ['good', 'junk'], 'the good run replays while the junk is still being read');
-  assert.ok(peak - before < 100 * MB, `memory grew by ${((peak - before) / MB).toFixed(0)} MB while 200 MB of junk was read`);
+  assert.ok(
+    peak - before < 100 * MB,
+    `memory grew by ${((peak - before) / MB).toFixed(0)} MB while 200 MB of junk was read`,
+  );
 });
 
 test('replay reports the 30 MB line as a bad line with its number, and reads the rest', () => {
   const out = [...records(join(runsDir, 'long-line', 'metrics.ndjson'))];
   const bad = out.filter(isBad);
-  assert.equal(bad, [{ line: 151, reason: `a line of ${(30 * MB).toLocaleString('en-US')} bytes or more, over the ${MAX_LINE_BYTES.toLocaleString('en-US')} a record line may have` }]);
+  assert.equal(bad, [
+    {
+      line: 151,
+      reason: `a line of ${(30 * MB).toLocaleString('en-US')} bytes or more, over the ${MAX_LINE_BYTES.toLocaleString('en-US')} a record line may have`,
+    },
+  ]);
   assert.is(out.length - bad.length, fixtureLines.length);
 });
 

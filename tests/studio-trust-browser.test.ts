@@ -6,15 +6,16 @@
  * with back-off, shows the run from its record and continues it; a lost connection to a live run
  * is followed again without an event twice or missing.
  */
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import type { ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
 import { startStudio } from './helpers/studio.ts';
 
@@ -25,12 +26,22 @@ let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
-
 const api = async (path: string, body?: unknown) => {
-  const r = await fetch(new URL(path, address), body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: r.status, json: (await r.json()) as { live?: { name: string; state: string } | null; state?: string; error?: string } };
+  const r = await fetch(
+    new URL(path, address),
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
+  return {
+    status: r.status,
+    json: (await r.json()) as { live?: { name: string; state: string } | null; state?: string; error?: string },
+  };
 };
-const recordLines = (name: string) => readFileSync(join(runsDir, name, 'metrics.ndjson'), 'utf8').trimEnd().split('\n');
+const recordLines = (name: string) =>
+  readFileSync(join(runsDir, name, 'metrics.ndjson'), 'utf8')
+    .trimEnd()
+    .split('\n');
 const stepsRecorded = (name: string) => recordLines(name).filter((l) => l.startsWith('{"type":"step"')).length;
 const until = async (ok: () => boolean | Promise<boolean>, what: string, ms = 60_000) => {
   const t0 = Date.now();
@@ -39,13 +50,23 @@ const until = async (ok: () => boolean | Promise<boolean>, what: string, ms = 60
     await new Promise((r) => setTimeout(r, 50));
   }
 };
-const small = { dataset: 'mnist-small', limit: '256', 'batch-size': '32', 'snapshot-every': '5', milestones: '1', 'milestone-steps': '0' };
+const small = {
+  dataset: 'mnist-small',
+  limit: '256',
+  'batch-size': '32',
+  'snapshot-every': '5',
+  milestones: '1',
+  'milestone-steps': '0',
+};
 
 test.before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
   ({ child: studio, address } = await startStudio(runsDir));
   // rebind.test resolves to this machine, as a DNS-rebinding attacker's name would.
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP rebind.test 127.0.0.1'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP rebind.test 127.0.0.1'],
+  });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 });
@@ -80,12 +101,18 @@ Promise.all(Object.entries(tries).map(async ([k, p]) => [k, await p])).then((all
 
 test('a page on another local port cannot drive a paused run, start one or read the studio', async () => {
   assert.is((await api('/api/runs', { name: 'target', flags: { ...small, epochs: '100' } })).status, 201);
-  await until(() => existsSync(join(runsDir, 'target', 'metrics.ndjson')) && stepsRecorded('target') >= 3, 'a few steps');
+  await until(
+    () => existsSync(join(runsDir, 'target', 'metrics.ndjson')) && stepsRecorded('target') >= 3,
+    'a few steps',
+  );
   assert.is((await api('/api/live/pause', {})).json.state, 'paused');
   await until(async () => (await api('/api/state')).json.live?.state === 'paused', 'the pause');
   const held = stepsRecorded('target');
   const studioOrigin = address.replace(/\/$/, '');
-  const evil: Server = createServer((_, res) => { res.setHeader('content-type', 'text/html'); res.end(attackPage(studioOrigin)); });
+  const evil: Server = createServer((_, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(attackPage(studioOrigin));
+  });
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
   try {
     const attacker = await browser.newPage();
@@ -93,7 +120,11 @@ test('a page on another local port cannot drive a paused run, start one or read 
     await attacker.waitForFunction(() => document.title.startsWith('{'), undefined, { timeout: 30_000 });
     const outcomes = JSON.parse(await attacker.title()) as Record<string, string>;
     await attacker.close();
-    assert.is(outcomes['json play'], 'blocked', 'the browser asked permission for JSON from another origin, and got none');
+    assert.is(
+      outcomes['json play'],
+      'blocked',
+      'the browser asked permission for JSON from another origin, and got none',
+    );
     assert.is(outcomes['read state'], 'blocked');
     assert.is(outcomes['form live/stop'], 'posted', 'the form posts were made');
   } finally {
@@ -149,7 +180,10 @@ test('a lost connection to a live run: a banner, the controls off, then the run 
 test('the studio killed mid-run: a banner, the controls off, reconnection with back-off, the run shown from its record and continued', async () => {
   await page.click('#play');
   await page.waitForFunction(() => /followed: playing/.test(document.getElementById('status')!.innerText));
-  await until(() => existsSync(join(runsDir, 'followed', 'checkpoint.bin')) && stepsRecorded('followed') > 40, 'a checkpoint');
+  await until(
+    () => existsSync(join(runsDir, 'followed', 'checkpoint.bin')) && stepsRecorded('followed') > 40,
+    'a checkpoint',
+  );
   const port = Number(new URL(address).port);
   const killed = new Promise((r) => studio.once('exit', r));
   studio.kill('SIGKILL');
@@ -170,10 +204,18 @@ test('the studio killed mid-run: a banner, the controls off, reconnection with b
   await page.waitForFunction(() => /followed: playing/.test(document.getElementById('status')!.innerText));
   assert.ok(await page.locator('#pause').isEnabled());
   await page.click('#stop');
-  await page.waitForFunction(() => /followed: ended/.test(document.getElementById('status')!.innerText), undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => /followed: ended/.test(document.getElementById('status')!.innerText), undefined, {
+    timeout: 60_000,
+  });
   const record = recordLines('followed');
-  const steps = record.filter((l) => l.startsWith('{"type":"step"')).map((l) => (JSON.parse(l) as { step: number }).step);
-  assert.equal(steps, Array.from({ length: steps.length }, (_, i) => i + 1), 'the continued record has every step once');
+  const steps = record
+    .filter((l) => l.startsWith('{"type":"step"'))
+    .map((l) => (JSON.parse(l) as { step: number }).step);
+  assert.equal(
+    steps,
+    Array.from({ length: steps.length }, (_, i) => i + 1),
+    'the continued record has every step once',
+  );
   assert.ok(record.some((l) => l.startsWith('{"type":"run-resumed"')));
   await page.waitForFunction((n) => document.body.dataset.events === String(n), record.length, { timeout: 10_000 });
   assert.equal(problems, []);

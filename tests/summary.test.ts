@@ -1,10 +1,10 @@
+import { firstValueFrom, from } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { firstValueFrom, from } from 'rxjs';
-import { summarize, summary } from '../src/streams/analysis/summary.ts';
-import { formatSummary } from '../src/streams/sinks/console.ts';
 import { summariesSideBySide } from '../src/cli/replay-run.ts';
+import { summarize, summary } from '../src/streams/analysis/summary.ts';
 import type { TrainingEvent } from '../src/streams/events.ts';
+import { formatSummary } from '../src/streams/sinks/console.ts';
 import { runStarted, step } from './helpers/events.ts';
 
 // 10 steps: D(x) 0.8 on odd steps and 0.6 on even ones; D(G(z)) 0.2 and 0.4.
@@ -25,7 +25,7 @@ test('summary numbers, checkable by hand', () => {
   assert.is(s.seconds, 1.25);
   assert.ok(Math.abs(s.run.dLoss.mean - (lossA + lossB) / 2) < 1e-12);
   assert.ok(Math.abs(s.run.dLoss.std - Math.abs(lossA - lossB) / 2) < 1e-12);
-  assert.is(s.run.dLoss.min, Math.min(lossB , lossA));
+  assert.is(s.run.dLoss.min, Math.min(lossB, lossA));
   // accuracies (helper): 1 on odd-indexed steps, 0.7 on the others.
   assert.ok(Math.abs(s.run.dAcc.mean - 0.85) < 1e-12);
   // ten 100 ms steps of batch 10: 100 samples/s.
@@ -46,7 +46,10 @@ test('a run without its end is reported unfinished', () => {
 });
 
 test('a run stopped before its last 10% says so instead of printing NaN', () => {
-  const stopped = summarize([...events.slice(0, 6), { type: 'run-ended', status: 'interrupted', step: 5, epoch: 1, time: 0.5 }]);
+  const stopped = summarize([
+    ...events.slice(0, 6),
+    { type: 'run-ended', status: 'interrupted', step: 5, epoch: 1, time: 0.5 },
+  ]);
   assert.is(stopped.last10.dLoss.count, 0);
   const text = formatSummary(stopped) + summariesSideBySide(['run'], [stopped]);
   assert.not.match(text, /NaN/);
@@ -55,9 +58,24 @@ test('a run stopped before its last 10% says so instead of printing NaN', () => 
 });
 
 /** Steps from..to with D(x) = 0.5 + step / 100 (so each step's D loss is known), D(G(z)) 0.3. */
-const steps = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => step(from + i, 0.5 + (from + i) / 100, 0.3));
-const checkpoint = (n: number): TrainingEvent => ({ type: 'checkpoint', step: n, epoch: 1, time: n, file: 'checkpoint.bin', bytes: 1 });
-const resumed = (n: number, totalSteps: number): TrainingEvent => ({ type: 'run-resumed', step: n, epoch: 1, time: n, epochs: 1, totalSteps });
+const steps = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => step(from + i, 0.5 + (from + i) / 100, 0.3));
+const checkpoint = (n: number): TrainingEvent => ({
+  type: 'checkpoint',
+  step: n,
+  epoch: 1,
+  time: n,
+  file: 'checkpoint.bin',
+  bytes: 1,
+});
+const resumed = (n: number, totalSteps: number): TrainingEvent => ({
+  type: 'run-resumed',
+  step: n,
+  epoch: 1,
+  time: n,
+  epochs: 1,
+  totalSteps,
+});
 const ended = (n: number): TrainingEvent => ({ type: 'run-ended', status: 'completed', step: n, epoch: 1, time: n });
 const dLossOf = (n: number) => -Math.log(0.5 + n / 100) - Math.log(0.7);
 const meanOf = (ns: number[]) => ns.reduce((a, n) => a + dLossOf(n), 0) / ns.length;
@@ -68,11 +86,25 @@ test('a resumed run with another plan counts the last 10% of that plan, steps tr
   assert.is(shorter.last10.dLoss.count, 2);
   assert.ok(Math.abs(shorter.last10.dLoss.mean - meanOf([11, 12])) < 1e-12);
   // Planned 10, extended to 11: the last 10% is steps 10 (before the resume) and 11.
-  const longer = summarize([runStarted(10), ...steps(1, 10), checkpoint(10), resumed(10, 11), ...steps(11, 11), ended(11)]);
+  const longer = summarize([
+    runStarted(10),
+    ...steps(1, 10),
+    checkpoint(10),
+    resumed(10, 11),
+    ...steps(11, 11),
+    ended(11),
+  ]);
   assert.is(longer.last10.dLoss.count, 2);
   assert.ok(Math.abs(longer.last10.dLoss.mean - meanOf([10, 11])) < 1e-12);
   // Planned 10, extended to 30: the last 10% (steps 28-30) all comes after the resume.
-  const muchLonger = summarize([runStarted(10), ...steps(1, 10), checkpoint(10), resumed(10, 30), ...steps(11, 30), ended(30)]);
+  const muchLonger = summarize([
+    runStarted(10),
+    ...steps(1, 10),
+    checkpoint(10),
+    resumed(10, 30),
+    ...steps(11, 30),
+    ended(30),
+  ]);
   assert.is(muchLonger.last10.dLoss.count, 3);
   assert.ok(Math.abs(muchLonger.last10.dLoss.mean - meanOf([28, 29, 30])) < 1e-12);
   assert.is(muchLonger.run.dLoss.count, 30);

@@ -13,7 +13,7 @@ import { createGan, disposeGan, type Gan } from '../model/gan.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import type { RunStarted } from '../streams/events.ts';
 import { prepareDataset } from './prepare.ts';
-import { loadResumePoint, resumedConfig, type ResumePoint } from './resume.ts';
+import { loadResumePoint, type ResumePoint, resumedConfig } from './resume.ts';
 
 export interface RunRequest {
   readonly config: TrainConfig;
@@ -26,7 +26,12 @@ export interface RunRequest {
 }
 
 export type RunPlan =
-  | { readonly kind: 'train'; readonly config: TrainConfig; readonly data: Dataset; readonly resumed: ResumePoint | null }
+  | {
+      readonly kind: 'train';
+      readonly config: TrainConfig;
+      readonly data: Dataset;
+      readonly resumed: ResumePoint | null;
+    }
   /** A resumed run that has already trained every step of its plan. */
   | { readonly kind: 'complete'; readonly config: TrainConfig; readonly totalSteps: number };
 
@@ -35,9 +40,10 @@ export function planRun(r: RunRequest): E.Either<string, RunPlan> {
   if (point && E.isLeft(point)) return point;
   const resumed = point && E.isRight(point) ? point.right : null;
   const started = resumed ? (resumed.history[0] as RunStarted) : null;
-  const choice = resumed === null
-    ? E.right(r.config)
-    : resumedConfig(resumed.run.config, { ...r.given, out: r.resume! }, resumed.run.step, started!.stepsPerEpoch);
+  const choice =
+    resumed === null
+      ? E.right(r.config)
+      : resumedConfig(resumed.run.config, { ...r.given, out: r.resume! }, resumed.run.step, started!.stepsPerEpoch);
   if (E.isLeft(choice)) return choice;
   const config = choice.right;
   if (resumed?.completed && started) {
@@ -50,7 +56,9 @@ export function planRun(r: RunRequest): E.Either<string, RunPlan> {
   if (resumed) {
     const was = resumed.run.dataset;
     if (was.name !== data.name || was.count !== data.count || was.rows !== data.rows || was.cols !== data.cols) {
-      return E.left(`--resume: the dataset is now ${data.name} (${data.count} images of ${data.rows}x${data.cols}), expected the run's ${was.name} (${was.count} images of ${was.rows}x${was.cols})`);
+      return E.left(
+        `--resume: the dataset is now ${data.name} (${data.count} images of ${data.rows}x${data.cols}), expected the run's ${was.name} (${was.count} images of ${was.rows}x${was.cols})`,
+      );
     }
   }
   return E.right({ kind: 'train', config, data, resumed });
@@ -66,7 +74,10 @@ export function buildGan(plan: Extract<RunPlan, { kind: 'train' }>): E.Either<st
   }
   if (plan.resumed) {
     const loaded = restore(gan, plan.resumed.checkpoint);
-    if (E.isLeft(loaded)) { disposeGan(gan); return E.left(`--resume: ${loaded.left}`); }
+    if (E.isLeft(loaded)) {
+      disposeGan(gan);
+      return E.left(`--resume: ${loaded.left}`);
+    }
   }
   return E.right(gan);
 }

@@ -4,12 +4,20 @@
  * prints them.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { filter, lastValueFrom, map, mergeMap, of, tap, type Observable } from 'rxjs';
+import { filter, lastValueFrom, map, mergeMap, type Observable, of, tap } from 'rxjs';
 import { History } from '../streams/analysis/history.ts';
-import { SummaryAccumulator, type Stats, type Summary } from '../streams/analysis/summary.ts';
+import { type Stats, type Summary, SummaryAccumulator } from '../streams/analysis/summary.ts';
 import type { RunStarted, TrainingEvent, Warning } from '../streams/events.ts';
-import { warningWindow, warnings } from '../streams/operators/warnings.ts';
-import { checkNdjson, isBad, records, recordingPath, replay$, type BadRecord, type RecordLine } from '../streams/sources/recording.ts';
+import { warnings, warningWindow } from '../streams/operators/warnings.ts';
+import {
+  type BadRecord,
+  checkNdjson,
+  isBad,
+  type RecordLine,
+  recordingPath,
+  records,
+  replay$,
+} from '../streams/sources/recording.ts';
 
 export interface ReplayResult {
   readonly summary: Summary;
@@ -33,7 +41,11 @@ function firstRunStarted(file: string): RunStarted | null {
 }
 
 /** Replays one recording; Left when the path is wrong or no line of it is a valid event. */
-export async function replayRecording(path: string, speed: number | null, hooks: ReplayHooks = {}): Promise<E.Either<string, ReplayResult>> {
+export async function replayRecording(
+  path: string,
+  speed: number | null,
+  hooks: ReplayHooks = {},
+): Promise<E.Either<string, ReplayResult>> {
   const file = E.chain(checkNdjson)(recordingPath(path));
   if (E.isLeft(file)) return file;
   const run = firstRunStarted(file.right);
@@ -49,7 +61,10 @@ export async function replayRecording(path: string, speed: number | null, hooks:
     tap((r) => {
       if (isBad(r)) bad.push(r);
       if (isBad(r) && events > 0) hooks.onBad?.(r);
-      if (!isBad(r) && events === 0) bad.forEach((b) => { hooks.onBad?.(b); });
+      if (!isBad(r) && events === 0)
+        bad.forEach((b) => {
+          hooks.onBad?.(b);
+        });
     }),
     mergeMap((r) => (isBad(r) ? [] : of(r.event))),
     // Warnings are derived again from the steps, as in a live run; recorded ones would repeat them.
@@ -61,7 +76,10 @@ export async function replayRecording(path: string, speed: number | null, hooks:
       if (e.type === 'step') history.add(e);
       if (e.type === 'rolled-back') history.rollBack(e.step);
       if (e.type === 'epoch' && stepsPerEpoch === 0) stepsPerEpoch = e.step / e.epoch;
-      if (e.type === 'warning') { found.push(e); hooks.onWarning?.(e); }
+      if (e.type === 'warning') {
+        found.push(e);
+        hooks.onWarning?.(e);
+      }
       hooks.onEvent?.(e);
       return e;
     }),
@@ -69,9 +87,19 @@ export async function replayRecording(path: string, speed: number | null, hooks:
   await lastValueFrom(events$, { defaultValue: null });
   if (events === 0) {
     const first = bad[0] ? ` (line ${bad[0].line}: ${bad[0].reason})` : '';
-    return E.left(`${file.right}: no valid events in ${bad.length} line${bad.length === 1 ? '' : 's'}${first}: expected a metrics.ndjson written by ganstream`);
+    return E.left(
+      `${file.right}: no valid events in ${bad.length} line${bad.length === 1 ? '' : 's'}${first}: expected a metrics.ndjson written by ganstream`,
+    );
   }
-  return E.right({ summary: summary.result(), history, run, stepsPerEpoch: stepsPerEpoch || 1, events, bad, warnings: found });
+  return E.right({
+    summary: summary.result(),
+    history,
+    run,
+    stepsPerEpoch: stepsPerEpoch || 1,
+    events,
+    bad,
+    warnings: found,
+  });
 }
 
 const n3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');

@@ -6,11 +6,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { parseCheckpoint, type Checkpoint } from '../model/checkpoint.ts';
+import { type Checkpoint, parseCheckpoint } from '../model/checkpoint.ts';
 import { CHECKPOINT_FILE, CheckpointRun } from '../streams/checkpoint-run.ts';
-import { decodeEvent, effectiveEvents, stepOf, type RunStarted, type TrainingEvent } from '../streams/events.ts';
-import { METRICS_FILE } from '../streams/sinks/file.ts';
 import type { TrainConfig } from '../streams/config.ts';
+import { decodeEvent, effectiveEvents, type RunStarted, stepOf, type TrainingEvent } from '../streams/events.ts';
+import { METRICS_FILE } from '../streams/sinks/file.ts';
 
 export interface ResumePoint {
   readonly checkpoint: Checkpoint<unknown>;
@@ -25,7 +25,10 @@ export interface ResumePoint {
 }
 
 /** The record up to `step`: valid events, a torn last line cut, anything else bad refused. */
-export function cutRecord(text: string, step: number): E.Either<string, Pick<ResumePoint, 'history' | 'keptLines' | 'dropped' | 'completed'>> {
+export function cutRecord(
+  text: string,
+  step: number,
+): E.Either<string, Pick<ResumePoint, 'history' | 'keptLines' | 'dropped' | 'completed'>> {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const history: TrainingEvent[] = [];
@@ -35,12 +38,20 @@ export function cutRecord(text: string, step: number): E.Either<string, Pick<Res
   for (let i = 0; i < lines.length; i++) {
     const decoded = decodeEvent(lines[i]);
     if (E.isLeft(decoded)) {
-      if (i === lines.length - 1) { dropped++; continue; }
-      return E.left(`${METRICS_FILE} line ${i + 1} is not a valid event (${decoded.left}); only a torn last line can be cut`);
+      if (i === lines.length - 1) {
+        dropped++;
+        continue;
+      }
+      return E.left(
+        `${METRICS_FILE} line ${i + 1} is not a valid event (${decoded.left}); only a torn last line can be cut`,
+      );
     }
     const e = decoded.right;
     if (e.type === 'run-ended') completed = e.status === 'completed' && e.step === step;
-    if (e.type === 'run-ended' || stepOf(e) > step) { dropped++; continue; }
+    if (e.type === 'run-ended' || stepOf(e) > step) {
+      dropped++;
+      continue;
+    }
     history.push(e);
     keptLines.push(lines[i]);
   }
@@ -52,31 +63,42 @@ export function cutRecord(text: string, step: number): E.Either<string, Pick<Res
 export function loadResumePoint(dir: string): E.Either<string, ResumePoint> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return E.left(`--resume: no run folder at ${dir}`);
   const file = join(dir, CHECKPOINT_FILE);
-  if (!existsSync(file)) return E.left(`--resume: ${dir} holds no ${CHECKPOINT_FILE} (checkpoints are written at each epoch end): nothing to resume from`);
+  if (!existsSync(file))
+    return E.left(
+      `--resume: ${dir} holds no ${CHECKPOINT_FILE} (checkpoints are written at each epoch end): nothing to resume from`,
+    );
   const metrics = join(dir, METRICS_FILE);
   if (!existsSync(metrics)) return E.left(`--resume: ${dir} holds no ${METRICS_FILE}`);
   return pipe(
     parseCheckpoint(readFileSync(file)),
     E.mapLeft((why) => `--resume: ${file}: ${why}`),
-    E.chain((checkpoint) => pipe(
-      CheckpointRun.decode(checkpoint.header.run),
-      E.mapLeft(() => `--resume: ${file}: the run state in it is not valid (written by another version?)`),
-      E.map((run) => ({ checkpoint, run })),
-    )),
-    E.chain(({ checkpoint, run }) => pipe(
-      cutRecord(readFileSync(metrics, 'utf8'), run.step),
-      E.mapLeft((why) => `--resume: ${why}`),
-      E.map((cut) => ({ checkpoint, run, ...cut })),
-    )),
+    E.chain((checkpoint) =>
+      pipe(
+        CheckpointRun.decode(checkpoint.header.run),
+        E.mapLeft(() => `--resume: ${file}: the run state in it is not valid (written by another version?)`),
+        E.map((run) => ({ checkpoint, run })),
+      ),
+    ),
+    E.chain(({ checkpoint, run }) =>
+      pipe(
+        cutRecord(readFileSync(metrics, 'utf8'), run.step),
+        E.mapLeft((why) => `--resume: ${why}`),
+        E.map((cut) => ({ checkpoint, run, ...cut })),
+      ),
+    ),
     E.chain((point) => {
       // A checkpoint copied in from another run: its architecture or seed differs from the record's.
       const recorded = (point.history[0] as RunStarted).config;
       const header = point.checkpoint.header.arch;
       if (header !== point.run.config.arch || recorded.arch !== header) {
-        return E.left(`--resume: ${file} is of architecture ${header}, but ${METRICS_FILE} records a run of ${recorded.arch}: expected the checkpoint of this run`);
+        return E.left(
+          `--resume: ${file} is of architecture ${header}, but ${METRICS_FILE} records a run of ${recorded.arch}: expected the checkpoint of this run`,
+        );
       }
       if (recorded.seed !== point.run.config.seed || recorded.dataset !== point.run.config.dataset) {
-        return E.left(`--resume: ${file} belongs to another run (seed ${point.run.config.seed}, dataset ${point.run.config.dataset}) than ${METRICS_FILE} (seed ${recorded.seed}, dataset ${recorded.dataset}): expected the checkpoint of this run`);
+        return E.left(
+          `--resume: ${file} belongs to another run (seed ${point.run.config.seed}, dataset ${point.run.config.dataset}) than ${METRICS_FILE} (seed ${recorded.seed}, dataset ${recorded.dataset}): expected the checkpoint of this run`,
+        );
       }
       return E.right(point);
     }),
@@ -87,15 +109,25 @@ export function loadResumePoint(dir: string): E.Either<string, ResumePoint> {
 export const CHANGEABLE_ON_RESUME = ['epochs', 'backend', 'checkpointEvery', 'onNan', 'evalEvery', 'out'] as const;
 
 /** The recorded configuration with the given changes, or the first flag that contradicts the record. */
-export function resumedConfig(recorded: TrainConfig, given: Partial<TrainConfig>, stepsDone: number, stepsPerEpoch: number): E.Either<string, TrainConfig> {
+export function resumedConfig(
+  recorded: TrainConfig,
+  given: Partial<TrainConfig>,
+  stepsDone: number,
+  stepsPerEpoch: number,
+): E.Either<string, TrainConfig> {
   for (const [key, value] of Object.entries(given)) {
     if ((CHANGEABLE_ON_RESUME as readonly string[]).includes(key)) continue;
     const was = (recorded as Record<string, unknown>)[key];
     if (JSON.stringify(value) !== JSON.stringify(was)) {
-      return E.left(`--resume: ${key} ${JSON.stringify(value)} does not match the run being resumed (${JSON.stringify(was)}); leave it out to keep the recorded value`);
+      return E.left(
+        `--resume: ${key} ${JSON.stringify(value)} does not match the run being resumed (${JSON.stringify(was)}); leave it out to keep the recorded value`,
+      );
     }
   }
   const config = { ...recorded, ...given };
-  if (config.epochs * stepsPerEpoch < stepsDone) return E.left(`--epochs ${config.epochs} is fewer than the run has done (${Math.ceil(stepsDone / stepsPerEpoch)}): expected at least ${Math.ceil(stepsDone / stepsPerEpoch)}`);
+  if (config.epochs * stepsPerEpoch < stepsDone)
+    return E.left(
+      `--epochs ${config.epochs} is fewer than the run has done (${Math.ceil(stepsDone / stepsPerEpoch)}): expected at least ${Math.ceil(stepsDone / stepsPerEpoch)}`,
+    );
   return E.right(config);
 }

@@ -3,9 +3,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
-import { readModelArtifacts } from '../model/persistence.ts';
-import { CLASSES, cyclingLabels } from '../model/condition.ts';
 import { normals, type Random } from '../data/random.ts';
+import { CLASSES, cyclingLabels } from '../model/condition.ts';
+import { readModelArtifacts } from '../model/persistence.ts';
 import { valuesOf } from '../model/values.ts';
 
 export interface SavedGenerator {
@@ -21,8 +21,11 @@ export interface SavedGenerator {
 export function generatorJson(path: string): E.Either<string, string> {
   if (!existsSync(path)) return E.left(`--model: no such file or folder: ${path}`);
   if (!statSync(path).isDirectory()) return E.right(path);
-  for (const candidate of [join(path, 'generator', 'model.json'), join(path, 'model.json')]) if (existsSync(candidate)) return E.right(candidate);
-  return E.left(`--model: ${path} holds no generator (expected ${join(path, 'generator', 'model.json')} or ${join(path, 'model.json')})`);
+  for (const candidate of [join(path, 'generator', 'model.json'), join(path, 'model.json')])
+    if (existsSync(candidate)) return E.right(candidate);
+  return E.left(
+    `--model: ${path} holds no generator (expected ${join(path, 'generator', 'model.json')} or ${join(path, 'model.json')})`,
+  );
 }
 
 export async function loadGenerator(path: string): Promise<E.Either<string, SavedGenerator>> {
@@ -36,11 +39,21 @@ export async function loadGenerator(path: string): Promise<E.Either<string, Save
     const labelOk = model.inputs.length === 1 || (model.inputs.length === 2 && label?.length === 2 && label[1] === 1);
     if (input.length !== 2 || output.length !== 4 || output[3] !== 1 || !labelOk) {
       model.dispose();
-      return E.left(`--model: ${json.right} maps ${model.inputs.map((i) => JSON.stringify(i.shape)).join(' and ')} to ${JSON.stringify(output)}, expected a generator from noise [null, n] (and a label [null, 1]) to images [null, rows, cols, 1]`);
+      return E.left(
+        `--model: ${json.right} maps ${model.inputs.map((i) => JSON.stringify(i.shape)).join(' and ')} to ${JSON.stringify(output)}, expected a generator from noise [null, n] (and a label [null, 1]) to images [null, rows, cols, 1]`,
+      );
     }
-    return E.right({ model, noiseDim: input[1]!, rows: output[1]!, cols: output[2]!, classes: model.inputs.length === 2 ? CLASSES : 0 });
+    return E.right({
+      model,
+      noiseDim: input[1]!,
+      rows: output[1]!,
+      cols: output[2]!,
+      classes: model.inputs.length === 2 ? CLASSES : 0,
+    });
   } catch (e) {
-    return E.left(`--model: ${json.right} is not a loadable TensorFlow.js layers model (${(e as Error).message.split('\n')[0]})`);
+    return E.left(
+      `--model: ${json.right} is not a loadable TensorFlow.js layers model (${(e as Error).message.split('\n')[0]})`,
+    );
   }
 }
 
@@ -62,7 +75,10 @@ export function drawSamples(g: SavedGenerator, n: number, rng: Random): { images
   const labels = g.classes > 0 ? cyclingLabels(n, g.classes) : undefined;
   for (let start = 0; start < n; start += 500) {
     const m = Math.min(500, n - start);
-    images.set(drawFrom(g, normals(rng, m * g.noiseDim), m, labels?.subarray(start, start + m)), start * g.rows * g.cols);
+    images.set(
+      drawFrom(g, normals(rng, m * g.noiseDim), m, labels?.subarray(start, start + m)),
+      start * g.rows * g.cols,
+    );
   }
   return labels ? { images, labels } : { images };
 }
@@ -70,7 +86,8 @@ export function drawSamples(g: SavedGenerator, n: number, rng: Random): { images
 /** A run folder's saved discriminator (discriminator/model.json), as stock tfjs loads it. */
 export async function loadDiscriminator(run: string): Promise<E.Either<string, tf.LayersModel>> {
   const json = join(run, 'discriminator', 'model.json');
-  if (!existsSync(json)) return E.left(`${run} holds no discriminator (expected ${json}: saved when a run ends or stops)`);
+  if (!existsSync(json))
+    return E.left(`${run} holds no discriminator (expected ${json}: saved when a run ends or stops)`);
   try {
     return E.right(await tf.loadLayersModel(tf.io.fromMemory(readModelArtifacts(json))));
   } catch (e) {
@@ -86,8 +103,11 @@ export function trainedOn(path: string): { dataset: string; limit: number | null
     if (!existsSync(metrics)) continue;
     try {
       const config = JSON.parse(readFileSync(metrics, 'utf8').split('\n')[0]).config;
-      if (typeof config?.dataset === 'string') return { dataset: config.dataset, limit: typeof config.limit === 'number' ? config.limit : null };
-    } catch { return null; }
+      if (typeof config?.dataset === 'string')
+        return { dataset: config.dataset, limit: typeof config.limit === 'number' ? config.limit : null };
+    } catch {
+      return null;
+    }
   }
   return null;
 }

@@ -1,19 +1,31 @@
 /** `scripts/train.ts` flags, decoded with io-ts into a TrainConfig, or a one-line error naming the flag. */
-import type * as t from 'io-ts';
+
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import type * as t from 'io-ts';
 import { MNIST } from '../data/load.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
 import { BACKENDS } from '../model/backend.ts';
 import { LOSSES } from '../model/losses.ts';
-import { DEFAULT_MILESTONE_STEPS, DEFAULT_MILESTONES, DEFAULT_SNAPSHOT_EVERY, type TrainConfig } from '../streams/config.ts';
+import {
+  DEFAULT_MILESTONE_STEPS,
+  DEFAULT_MILESTONES,
+  DEFAULT_SNAPSHOT_EVERY,
+  type TrainConfig,
+} from '../streams/config.ts';
 import { parseFlags } from './flags.ts';
 import { intAtLeast, intIn, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
 
 export const TRAIN_DEFAULTS = { epochs: 12, batchSize: 64, seed: 42, beta1: 0.5, ema: 0.999 } as const;
 
 /** Bounds that no sensible run reaches, so that a typo is an error rather than a plan for centuries. */
-export const LIMITS = { epochs: 100_000, batchSize: 65_536, noiseDim: 10_000, seed: 0xffffffff, totalSteps: 100_000_000 } as const;
+export const LIMITS = {
+  epochs: 100_000,
+  batchSize: 65_536,
+  noiseDim: 10_000,
+  seed: 0xffffffff,
+  totalSteps: 100_000_000,
+} as const;
 
 /** Every flag that takes a value, with the codec that reads it. */
 const FLAGS = {
@@ -46,9 +58,30 @@ const FLAGS = {
 
 /** The TrainConfig field each flag sets. */
 const FIELD: Readonly<Record<Exclude<FlagName, 'resume'>, keyof TrainConfig>> = {
-  epochs: 'epochs', 'batch-size': 'batchSize', lr: 'lr', 'lr-d': 'lrD', 'lr-g': 'lrG', 'lr-schedule': 'lrSchedule', 'd-steps': 'dSteps', beta1: 'beta1', 'noise-dim': 'noiseDim', arch: 'arch', loss: 'loss',
-  'label-smoothing': 'labelSmoothing', ema: 'ema', seed: 'seed', dataset: 'dataset', limit: 'limit', milestones: 'milestones', 'milestone-steps': 'milestoneSteps', 'snapshot-every': 'snapshotEvery',
-  out: 'out', backend: 'backend', 'checkpoint-every': 'checkpointEvery', 'on-nan': 'onNan', 'eval-every': 'evalEvery',
+  epochs: 'epochs',
+  'batch-size': 'batchSize',
+  lr: 'lr',
+  'lr-d': 'lrD',
+  'lr-g': 'lrG',
+  'lr-schedule': 'lrSchedule',
+  'd-steps': 'dSteps',
+  beta1: 'beta1',
+  'noise-dim': 'noiseDim',
+  arch: 'arch',
+  loss: 'loss',
+  'label-smoothing': 'labelSmoothing',
+  ema: 'ema',
+  seed: 'seed',
+  dataset: 'dataset',
+  limit: 'limit',
+  milestones: 'milestones',
+  'milestone-steps': 'milestoneSteps',
+  'snapshot-every': 'snapshotEvery',
+  out: 'out',
+  backend: 'backend',
+  'checkpoint-every': 'checkpointEvery',
+  'on-nan': 'onNan',
+  'eval-every': 'evalEvery',
 };
 type FlagName = keyof typeof FLAGS;
 type Decoded = { [K in FlagName]?: t.TypeOf<(typeof FLAGS)[K]> };
@@ -107,7 +140,10 @@ after the first, quits at once (copies within a second are taken for the one npm
 
 function decodeFlag<K extends FlagName>(name: K, raw: string): E.Either<string, t.TypeOf<(typeof FLAGS)[K]>> {
   const codec = FLAGS[name] as t.Type<t.TypeOf<(typeof FLAGS)[K]>, string, unknown>;
-  return pipe(codec.decode(raw), E.mapLeft(() => `--${name}: expected ${codec.name}, got '${raw}'`));
+  return pipe(
+    codec.decode(raw),
+    E.mapLeft(() => `--${name}: expected ${codec.name}, got '${raw}'`),
+  );
 }
 
 export const defaultOutDir = (now: Date) => `runs/${now.toISOString().slice(0, 19).replace(/:/g, '-')}`;
@@ -115,7 +151,8 @@ export const defaultOutDir = (now: Date) => `runs/${now.toISOString().slice(0, 1
 /** A complete TrainConfig from a few choices: the CLI's defaults for the rest (the architecture's lr and noise size). */
 export function trainConfig(overrides: Partial<TrainConfig> = {}, now = new Date()): TrainConfig {
   const arch = ARCHITECTURES[overrides.arch ?? DEFAULT_ARCHITECTURE];
-  if (!arch) throw new Error(`unknown architecture '${overrides.arch}', expected one of ${ARCHITECTURE_NAMES.join(', ')}`);
+  if (!arch)
+    throw new Error(`unknown architecture '${overrides.arch}', expected one of ${ARCHITECTURE_NAMES.join(', ')}`);
   const defaults = decodeTrainArgs(['--arch', arch.name], now);
   if (E.isLeft(defaults) || defaults.right.help) throw new Error('the CLI defaults did not decode');
   return { ...defaults.right.config, ...overrides };
@@ -145,7 +182,11 @@ export function decodeTrainArgs(argv: readonly string[], now = new Date()): E.Ei
         (decoded as Record<string, unknown>)[name] = r.right;
       }
       const arch = ARCHITECTURES[decoded.arch ?? DEFAULT_ARCHITECTURE];
-      const given = Object.fromEntries(Object.entries(decoded).filter(([k]) => k !== 'resume').map(([k, v]) => [FIELD[k as Exclude<FlagName, 'resume'>], v])) as Partial<TrainConfig>;
+      const given = Object.fromEntries(
+        Object.entries(decoded)
+          .filter(([k]) => k !== 'resume')
+          .map(([k, v]) => [FIELD[k as Exclude<FlagName, 'resume'>], v]),
+      ) as Partial<TrainConfig>;
       return E.right({
         help: false,
         given,

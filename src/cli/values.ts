@@ -3,7 +3,11 @@ import * as t from 'io-ts';
 
 const isNumeric = (s: string) => /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s.trim());
 
-export function numberFrom(what: string, ok: (n: number) => boolean, integer: boolean): t.Type<number, string, unknown> {
+export function numberFrom(
+  what: string,
+  ok: (n: number) => boolean,
+  integer: boolean,
+): t.Type<number, string, unknown> {
   return new t.Type<number, string, unknown>(
     what,
     (u): u is number => typeof u === 'number' && ok(u),
@@ -17,8 +21,10 @@ export function numberFrom(what: string, ok: (n: number) => boolean, integer: bo
 }
 
 /** Integers only up to 2^53 (beyond, a number is no longer exact: 99999999999999999999 reads as 1e20). */
-export const intAtLeast = (min: number) => numberFrom(`an integer >= ${min}`, (n) => Number.isSafeInteger(n) && n >= min, true);
-export const intIn = (min: number, max: number) => numberFrom(`an integer from ${min} to ${max}`, (n) => Number.isSafeInteger(n) && n >= min && n <= max, true);
+export const intAtLeast = (min: number) =>
+  numberFrom(`an integer >= ${min}`, (n) => Number.isSafeInteger(n) && n >= min, true);
+export const intIn = (min: number, max: number) =>
+  numberFrom(`an integer from ${min} to ${max}`, (n) => Number.isSafeInteger(n) && n >= min && n <= max, true);
 export const numberIn = (what: string, ok: (n: number) => boolean) => numberFrom(what, ok, false);
 
 export function oneOf<K extends string>(names: readonly K[]): t.Type<K, string, unknown> {
@@ -26,22 +32,24 @@ export function oneOf<K extends string>(names: readonly K[]): t.Type<K, string, 
   return new t.Type<K, string, unknown>(
     what,
     (u): u is K => typeof u === 'string' && (names as readonly string[]).includes(u),
-    (u, c) => (typeof u === 'string' && (names as readonly string[]).includes(u) ? t.success(u as K) : t.failure(u, c, what)),
+    (u, c) =>
+      typeof u === 'string' && (names as readonly string[]).includes(u) ? t.success(u as K) : t.failure(u, c, what),
     (k) => k,
   );
 }
 
-export const intList = (min: number) => new t.Type<number[], string, unknown>(
-  `a comma-separated list of integers >= ${min}`,
-  (u): u is number[] => Array.isArray(u),
-  (u, c) => {
-    if (typeof u !== 'string') return t.failure(u, c, `a comma-separated list of integers >= ${min}`);
-    const parts = u.split(',').map((p) => p.trim());
-    const ok = parts.every((p) => /^\d+$/.test(p) && Number.isSafeInteger(Number(p)) && Number(p) >= min);
-    return ok ? t.success(parts.map(Number)) : t.failure(u, c, `a comma-separated list of integers >= ${min}`);
-  },
-  (ns) => ns.join(','),
-);
+export const intList = (min: number) =>
+  new t.Type<number[], string, unknown>(
+    `a comma-separated list of integers >= ${min}`,
+    (u): u is number[] => Array.isArray(u),
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, `a comma-separated list of integers >= ${min}`);
+      const parts = u.split(',').map((p) => p.trim());
+      const ok = parts.every((p) => /^\d+$/.test(p) && Number.isSafeInteger(Number(p)) && Number(p) >= min);
+      return ok ? t.success(parts.map(Number)) : t.failure(u, c, `a comma-separated list of integers >= ${min}`);
+    },
+    (ns) => ns.join(','),
+  );
 
 export const nonEmptyString = new t.Type<string, string, unknown>(
   'a non-empty value',

@@ -22,7 +22,8 @@ export const scaled = (grey: number): number => grey / 127.5 - 1;
 /** Image `index` of the dataset, scaled to [-1, 1], written into `out` at image position `at`. */
 export function copyImage(d: Dataset, index: number, out: Float32Array, at: number): void {
   const p = pixelsOf(d);
-  const from = index * p, to = at * p;
+  const from = index * p,
+    to = at * p;
   for (let i = 0; i < p; i++) out[to + i] = scaled(d.grey[from + i]);
 }
 

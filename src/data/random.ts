@@ -33,7 +33,10 @@ export function fromState(saved: RandomState): Random {
   let [a, b, c, d] = saved.words;
   let spare = saved.spareNormal;
   const uint32 = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b + d) >>> 0;
     d = (d + 1) >>> 0;
     a = b ^ (b >>> 9);
@@ -48,7 +51,11 @@ export function fromState(saved: RandomState): Random {
     uint32,
     int: (n) => Math.floor(uniform() * n),
     normal() {
-      if (spare !== null) { const s = spare; spare = null; return s; }
+      if (spare !== null) {
+        const s = spare;
+        spare = null;
+        return s;
+      }
       let u = 0;
       while (u === 0) u = uniform();
       const v = uniform();
@@ -62,13 +69,24 @@ export function fromState(saved: RandomState): Random {
 
 /** A generator for one named purpose of a run: the same (seed, stream) always gives the same numbers. */
 export function seeded(seed: number, stream = 0): Random {
-  const rng = fromState({ words: [mixSeed(seed, stream), mixSeed(seed, stream + 101), mixSeed(seed, stream + 202), 1], spareNormal: null });
+  const rng = fromState({
+    words: [mixSeed(seed, stream), mixSeed(seed, stream + 101), mixSeed(seed, stream + 202), 1],
+    spareNormal: null,
+  });
   for (let i = 0; i < 12; i++) rng.uint32();
   return rng;
 }
 
 /** The streams a run draws from, kept apart so that changing one never shifts another. */
-export const Streams = { shuffle: 1, noise: 2, init: 3, dropout: 4, milestoneNoise: 5, qualityNoise: 6, calibration: 7 } as const;
+export const Streams = {
+  shuffle: 1,
+  noise: 2,
+  init: 3,
+  dropout: 4,
+  milestoneNoise: 5,
+  qualityNoise: 6,
+  calibration: 7,
+} as const;
 
 export function normals(rng: Random, count: number): Float32Array {
   const out = new Float32Array(count);
@@ -82,7 +100,9 @@ export function permutation(rng: Random, n: number): Uint32Array {
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(i + 1);
-    const t = p[i]; p[i] = p[j]; p[j] = t;
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
   }
   return p;
 }

@@ -24,7 +24,10 @@ export interface ClassTracks {
 }
 
 /** `classify` takes images in [-1, 1], [count * pixels], and gives each one's class. */
-export function classTracks(milestones: readonly MilestoneImages[], classify: (images: Float32Array, count: number) => Uint8Array): ClassTracks {
+export function classTracks(
+  milestones: readonly MilestoneImages[],
+  classify: (images: Float32Array, count: number) => Uint8Array,
+): ClassTracks {
   const points = milestones.length ? Math.min(...milestones.map((m) => m.count)) : 0;
   const byMilestone = milestones.map((m) => {
     const pixels = m.grey.length / m.count;

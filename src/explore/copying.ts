@@ -3,9 +3,9 @@
  * to the nearest training image (novelty.ts reads them), and the nearest training images of one
  * image in pixel space and in the evaluator classifier's feature space.
  */
-import { imagesOf, pixelsOf, type Dataset } from '../data/dataset.ts';
-import { asIntensities, nearest, nearestDistances, pixelSet, type Neighbour, type PointSet } from './neighbours.ts';
-import { novelty, type Novelty } from './novelty.ts';
+import { type Dataset, imagesOf, pixelsOf } from '../data/dataset.ts';
+import { asIntensities, type Neighbour, nearest, nearestDistances, type PointSet, pixelSet } from './neighbours.ts';
+import { type Novelty, novelty } from './novelty.ts';
 
 export interface NoveltyMeasured {
   readonly novelty: Novelty;
@@ -16,7 +16,12 @@ export interface NoveltyMeasured {
 }
 
 /** `generated`: count images in [-1, 1]; `heldOut`: real images the generator never trained on, all of them compared. */
-export function measureNovelty(generated: Float32Array, count: number, heldOut: Dataset, train: Dataset): NoveltyMeasured {
+export function measureNovelty(
+  generated: Float32Array,
+  count: number,
+  heldOut: Dataset,
+  train: Dataset,
+): NoveltyMeasured {
   const set = pixelSet(train.grey, train.count, pixelsOf(train));
   const g = nearestDistances(asIntensities(generated), count, set);
   const h = nearestDistances(asIntensities(imagesOf(heldOut)), heldOut.count, set);
@@ -24,7 +29,12 @@ export function measureNovelty(generated: Float32Array, count: number, heldOut: 
 }
 
 /** A dataset's images as classifier features, in chunks (the whole set as float32 images would be 188 MB for MNIST). */
-export function featureSet(features: (images: Float32Array, count: number) => Float32Array, d: Dataset, dim: number, chunk = 5000): PointSet {
+export function featureSet(
+  features: (images: Float32Array, count: number) => Float32Array,
+  d: Dataset,
+  dim: number,
+  chunk = 5000,
+): PointSet {
   const values = new Float32Array(d.count * dim);
   for (let from = 0; from < d.count; from += chunk) {
     const to = Math.min(d.count, from + chunk);
@@ -41,7 +51,12 @@ export interface NearestTraining {
 }
 
 /** The k nearest training images of one image ([pixels] in [-1, 1]). */
-export function nearestTraining(image: Float32Array, train: Dataset, k: number, features?: { set: PointSet; of: (images: Float32Array, count: number) => Float32Array }): NearestTraining {
+export function nearestTraining(
+  image: Float32Array,
+  train: Dataset,
+  k: number,
+  features?: { set: PointSet; of: (images: Float32Array, count: number) => Float32Array },
+): NearestTraining {
   const pixel = nearest(asIntensities(image), 1, pixelSet(train.grey, train.count, pixelsOf(train)), k)[0];
   const feature = features ? nearest(features.of(image, 1), 1, features.set, k)[0] : null;
   return { pixel, feature };

@@ -23,24 +23,36 @@ export interface Realness {
 /** The realness logit of a saved discriminator, whatever its shape. */
 export function realness(d: tf.LayersModel): Realness {
   const last = d.layers[d.layers.length - 1];
-  const sigmoidEnd = last.getClassName() === 'Activation' && (last.getConfig() as { activation?: string }).activation === 'sigmoid';
-  const body = sigmoidEnd ? tf.model({ inputs: d.inputs, outputs: d.layers[d.layers.length - 2].output as tf.SymbolicTensor }) : d;
+  const sigmoidEnd =
+    last.getClassName() === 'Activation' && (last.getConfig() as { activation?: string }).activation === 'sigmoid';
+  const body = sigmoidEnd
+    ? tf.model({ inputs: d.inputs, outputs: d.layers[d.layers.length - 2].output as tf.SymbolicTensor })
+    : d;
   const needsLabel = d.inputs.length === 2;
   const units = (body.outputs[0].shape as number[])[1];
   return {
     needsLabel,
     // An AC-GAN's D is trained with bce on its first output, so it reads as a probability too.
     probability: sigmoidEnd || units > 1,
-    logit: (images, labels) => tf.tidy(() => {
-      if (needsLabel && !labels) throw new Error('this discriminator takes a label with each image (a cGAN): give labels');
-      const out = body.apply(needsLabel ? [images, labels!] : images) as tf.Tensor2D;
-      return out.slice([0, 0], [-1, 1]).reshape([-1]) as tf.Tensor1D;
-    }),
+    logit: (images, labels) =>
+      tf.tidy(() => {
+        if (needsLabel && !labels)
+          throw new Error('this discriminator takes a label with each image (a cGAN): give labels');
+        const out = body.apply(needsLabel ? [images, labels!] : images) as tf.Tensor2D;
+        return out.slice([0, 0], [-1, 1]).reshape([-1]) as tf.Tensor1D;
+      }),
   };
 }
 
 /** D's score of each image: its probability of "real" for bce-trained Ds, else the raw score. */
-export function scores(r: Realness, images: Float32Array, count: number, rows: number, cols: number, labels?: ArrayLike<number>): Float32Array {
+export function scores(
+  r: Realness,
+  images: Float32Array,
+  count: number,
+  rows: number,
+  cols: number,
+  labels?: ArrayLike<number>,
+): Float32Array {
   return valuesOf(() => {
     const x = tf.tensor4d(images, [count, rows, cols, 1]);
     const y = labels ? tf.tensor2d(Array.from(labels), [count, 1]) : undefined;

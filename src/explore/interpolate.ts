@@ -15,8 +15,14 @@ export function lerp(a: Float32Array, b: Float32Array, t: number): Float32Array 
 
 /** The angle between a and b, in radians. */
 export function angleBetween(a: Float32Array, b: Float32Array): number {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
   if (aa === 0 || bb === 0) return 0;
   return Math.acos(Math.max(-1, Math.min(1, ab / Math.sqrt(aa * bb))));
 }
@@ -31,11 +37,13 @@ export function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array
   return Float32Array.from(a, (x, i) => wa * x + wb * b[i]);
 }
 
-export const interpolate = (path: Path): ((a: Float32Array, b: Float32Array, t: number) => Float32Array) => (path === 'linear' ? lerp : slerp);
+export const interpolate = (path: Path): ((a: Float32Array, b: Float32Array, t: number) => Float32Array) =>
+  path === 'linear' ? lerp : slerp;
 
 /** `steps` points from a to b (both included), evenly spaced in t. */
 export function between(a: Float32Array, b: Float32Array, steps: number, path: Path): Float32Array[] {
-  if (!Number.isInteger(steps) || steps < 2) throw new RangeError(`between: steps ${steps}, expected an integer of at least 2`);
+  if (!Number.isInteger(steps) || steps < 2)
+    throw new RangeError(`between: steps ${steps}, expected an integer of at least 2`);
   const f = interpolate(path);
   return Array.from({ length: steps }, (_, i) => f(a, b, i / (steps - 1)));
 }
@@ -44,7 +52,11 @@ export function between(a: Float32Array, b: Float32Array, steps: number, path: P
  * An n x n square of points with the four corners at its corners (row-major: top-left, top-right,
  * bottom-left, bottom-right): each row walks between its ends on the left and right edges.
  */
-export function square(corners: readonly [Float32Array, Float32Array, Float32Array, Float32Array], n: number, path: Path): Float32Array[] {
+export function square(
+  corners: readonly [Float32Array, Float32Array, Float32Array, Float32Array],
+  n: number,
+  path: Path,
+): Float32Array[] {
   const [tl, tr, bl, br] = corners;
   const left = between(tl, bl, n, path);
   const right = between(tr, br, n, path);
@@ -55,6 +67,8 @@ export function square(corners: readonly [Float32Array, Float32Array, Float32Arr
 export function stacked(points: readonly Float32Array[]): Float32Array {
   const dim = points[0]?.length ?? 0;
   const out = new Float32Array(points.length * dim);
-  points.forEach((p, i) => { out.set(p, i * dim); });
+  points.forEach((p, i) => {
+    out.set(p, i * dim);
+  });
   return out;
 }

@@ -22,7 +22,12 @@ export interface Neighbour {
 }
 
 /** Images as grey levels 0-255, measured in intensities 0-1: the distance between black and white images of 784 pixels is 28. */
-export const pixelSet = (grey: Uint8Array, count: number, dim: number): PointSet => ({ values: grey, count, dim, scale: 1 / 255 });
+export const pixelSet = (grey: Uint8Array, count: number, dim: number): PointSet => ({
+  values: grey,
+  count,
+  dim,
+  scale: 1 / 255,
+});
 
 /** Images in [-1, 1] (a generator's output) in the units of pixelSet. */
 export const asIntensities = (images: Float32Array): Float32Array => Float32Array.from(images, (x) => (x + 1) / 2);
@@ -38,13 +43,23 @@ function exactDistance(queries: Float32Array, q: number, set: PointSet, index: n
   let sum = 0;
   const at = q * set.dim;
   const p = index * set.dim;
-  for (let j = 0; j < set.dim; j++) { const d = queries[at + j] - set.values[p + j] * set.scale; sum += d * d; }
+  for (let j = 0; j < set.dim; j++) {
+    const d = queries[at + j] - set.values[p + j] * set.scale;
+    sum += d * d;
+  }
   return Math.sqrt(sum);
 }
 
 /** The k nearest points of `set` to each of `queryCount` queries ([queryCount * dim], in the set's units), nearest first. */
-export function nearest(queries: Float32Array, queryCount: number, set: PointSet, k: number, chunk = 8192): Neighbour[][] {
-  if (queries.length !== queryCount * set.dim) throw new RangeError(`nearest: ${queries.length} query values, expected ${queryCount} x ${set.dim}`);
+export function nearest(
+  queries: Float32Array,
+  queryCount: number,
+  set: PointSet,
+  k: number,
+  chunk = 8192,
+): Neighbour[][] {
+  if (queries.length !== queryCount * set.dim)
+    throw new RangeError(`nearest: ${queries.length} query values, expected ${queryCount} x ${set.dim}`);
   const keep = Math.min(set.count, k + 4);
   const candidates: Set<number>[] = Array.from({ length: queryCount }, () => new Set());
   const q = tf.tensor2d(queries, [queryCount, set.dim]);
@@ -65,10 +80,12 @@ export function nearest(queries: Float32Array, queryCount: number, set: PointSet
     q.dispose();
     qNorms.dispose();
   }
-  return candidates.map((found, i) => [...found]
-    .map((index) => ({ index, distance: exactDistance(queries, i, set, index) }))
-    .sort((a, b) => a.distance - b.distance || a.index - b.index)
-    .slice(0, k));
+  return candidates.map((found, i) =>
+    [...found]
+      .map((index) => ({ index, distance: exactDistance(queries, i, set, index) }))
+      .sort((a, b) => a.distance - b.distance || a.index - b.index)
+      .slice(0, k),
+  );
 }
 
 /** Each query's distance to its nearest point of `set`. */

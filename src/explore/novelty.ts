@@ -44,9 +44,13 @@ export function novelty(generated: ArrayLike<number>, heldOut: ArrayLike<number>
   let close = 0;
   for (let i = 0; i < generated.length; i++) if (generated[i] < closeDistance) close++;
   return {
-    generatedMedian, heldOutMedian, ratio: generatedMedian / heldOutMedian,
-    closeShare: generated.length ? close / generated.length : NaN, closeDistance,
-    generatedCount: generated.length, heldOutCount: heldOut.length,
+    generatedMedian,
+    heldOutMedian,
+    ratio: generatedMedian / heldOutMedian,
+    closeShare: generated.length ? close / generated.length : NaN,
+    closeDistance,
+    generatedCount: generated.length,
+    heldOutCount: heldOut.length,
   };
 }
 
@@ -54,7 +58,8 @@ export function novelty(generated: ArrayLike<number>, heldOut: ArrayLike<number>
 export function histogram(values: ArrayLike<number>, bins: number, lo: number, hi: number): number[] {
   const counts = new Array<number>(bins).fill(0);
   const width = (hi - lo) / bins || 1;
-  for (let i = 0; i < values.length; i++) counts[Math.max(0, Math.min(bins - 1, Math.floor((values[i] - lo) / width)))]++;
+  for (let i = 0; i < values.length; i++)
+    counts[Math.max(0, Math.min(bins - 1, Math.floor((values[i] - lo) / width)))]++;
   return counts;
 }
 

@@ -19,4 +19,5 @@ export function softLabelGenerator(model: tf.LayersModel, noiseDim: number, clas
 }
 
 /** Class weights: one-hot for a class number. */
-export const oneHotOf = (c: number, classes: number): Float32Array => Float32Array.from({ length: classes }, (_, i) => (i === c ? 1 : 0));
+export const oneHotOf = (c: number, classes: number): Float32Array =>
+  Float32Array.from({ length: classes }, (_, i) => (i === c ? 1 : 0));

@@ -27,14 +27,24 @@ export interface Adam {
   readonly slots: ReadonlyMap<string, AdamSlot>;
 }
 
-export interface AdamOptions { readonly lr: number; readonly beta1: number; readonly beta2: number; readonly epsilon: number }
+export interface AdamOptions {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+}
 
 export function createAdam(variables: readonly tf.Variable[], o: AdamOptions): Adam {
-  const slots = new Map(variables.map((variable) => [variable.name, {
-    variable,
-    m: variableOf(tf.zerosLike(variable), false, `${variable.name}/adam_m`),
-    v: variableOf(tf.zerosLike(variable), false, `${variable.name}/adam_v`),
-  }]));
+  const slots = new Map(
+    variables.map((variable) => [
+      variable.name,
+      {
+        variable,
+        m: variableOf(tf.zerosLike(variable), false, `${variable.name}/adam_m`),
+        v: variableOf(tf.zerosLike(variable), false, `${variable.name}/adam_v`),
+      },
+    ]),
+  );
   return { ...o, iterations: 0, slots };
 }
 
@@ -51,7 +61,13 @@ export function applyAdam(adam: Adam, grads: tf.NamedTensorMap, lrFactor = 1): v
   const t = adam.iterations + 1;
   const stepSize = (adam.lr * lrFactor) / (1 - adam.beta1 ** t);
   const secondCorrection = 1 / (1 - adam.beta2 ** t);
-  const attrs: FusedAdamAttrs = { beta1: adam.beta1, beta2: adam.beta2, stepSize, secondCorrection, epsilon: adam.epsilon };
+  const attrs: FusedAdamAttrs = {
+    beta1: adam.beta1,
+    beta2: adam.beta2,
+    stepSize,
+    secondCorrection,
+    epsilon: adam.epsilon,
+  };
   // One pass over memory where the backend has ganstream's fused kernel (wasm), else op by op: same numbers.
   const fused = backendHas(FUSED_ADAM);
   tf.tidy(() => {
@@ -59,7 +75,9 @@ export function applyAdam(adam: Adam, grads: tf.NamedTensorMap, lrFactor = 1): v
       const slot = adam.slots.get(name);
       if (!slot) throw new Error(`Adam: no variable named ${name}`);
       const [m, v, w] = fused
-        ? tf.engine().runKernel(FUSED_ADAM, { g, m: slot.m, v: slot.v, w: slot.variable }, { ...attrs }) as tf.Tensor[]
+        ? (tf
+            .engine()
+            .runKernel(FUSED_ADAM, { g, m: slot.m, v: slot.v, w: slot.variable }, { ...attrs }) as tf.Tensor[])
         : opByOp(slot, g, attrs);
       slot.m.assign(m);
       slot.v.assign(v);
@@ -70,5 +88,8 @@ export function applyAdam(adam: Adam, grads: tf.NamedTensorMap, lrFactor = 1): v
 }
 
 export function disposeAdam(adam: Adam): void {
-  for (const s of adam.slots.values()) { s.m.dispose(); s.v.dispose(); }
+  for (const s of adam.slots.values()) {
+    s.m.dispose();
+    s.v.dispose();
+  }
 }

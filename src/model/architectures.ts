@@ -47,8 +47,31 @@ const blocks = (widths: number[], ...after: LayerSpec[]): LayerSpec[] => widths.
  * convolutions, which the wasm backend runs fast (layers/conv.ts).
  */
 const dcgan = (c: number): Pick<Architecture, 'generator' | 'discriminator'> => ({
-  generator: [dense(7 * 7 * 2 * c), bn, relu, reshape([7, 7, 2 * c]), upsample, conv(c, 3), bn, relu, upsample, conv(1, 3), { kind: 'tanh' }],
-  discriminator: [reshape('image'), conv(c, 3), leaky(0.2), avgPool, conv(2 * c, 3), leaky(0.2), avgPool, dense(512), leaky(0.2), dense(1)],
+  generator: [
+    dense(7 * 7 * 2 * c),
+    bn,
+    relu,
+    reshape([7, 7, 2 * c]),
+    upsample,
+    conv(c, 3),
+    bn,
+    relu,
+    upsample,
+    conv(1, 3),
+    { kind: 'tanh' },
+  ],
+  discriminator: [
+    reshape('image'),
+    conv(c, 3),
+    leaky(0.2),
+    avgPool,
+    conv(2 * c, 3),
+    leaky(0.2),
+    avgPool,
+    dense(512),
+    leaky(0.2),
+    dense(1),
+  ],
 });
 
 /** Reference 000's generator: 100-256-512-1024-pixels, LeakyReLU 0.2 then BatchNorm. */
@@ -60,7 +83,8 @@ const dropoutBody = blocks([1024, 512, 256], leaky(0.2), dropout(0.3));
 export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
   'mlp-gbn': {
     name: 'mlp-gbn',
-    summary: "default: reference 000's BatchNorm generator with reference 004's dropout discriminator (no BatchNorm in D), lr 4e-4, label smoothing 0.1",
+    summary:
+      "default: reference 000's BatchNorm generator with reference 004's dropout discriminator (no BatchNorm in D), lr 4e-4, label smoothing 0.1",
     noiseDim: 100,
     lr: 4e-4,
     labelSmoothing: 0.1,
@@ -105,7 +129,8 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
   },
   dcgan: {
     name: 'dcgan',
-    summary: 'convolutional, 28x28 images only: G dense 7x7x32, upsample + 3x3 conv to 14x14x16, upsample + 3x3 conv to 28x28x1 (BatchNorm, ReLU); D 3x3 convs of 16 and 32 filters with average pooling, dense 512, LeakyReLU 0.2',
+    summary:
+      'convolutional, 28x28 images only: G dense 7x7x32, upsample + 3x3 conv to 14x14x16, upsample + 3x3 conv to 28x28x1 (BatchNorm, ReLU); D 3x3 convs of 16 and 32 filters with average pooling, dense 512, LeakyReLU 0.2',
     noiseDim: 100,
     lr: 2e-4,
     labelSmoothing: 0.1,
@@ -113,7 +138,8 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
   },
   'dcgan-64': {
     name: 'dcgan-64',
-    summary: 'convolutional at the width DCGAN uses on MNIST, 28x28 images only: G dense 7x7x128, upsample + 3x3 conv to 14x14x64, upsample + 3x3 conv to 28x28x1 (BatchNorm, ReLU); D 3x3 convs of 64 and 128 filters with average pooling, dense 512, LeakyReLU 0.2',
+    summary:
+      'convolutional at the width DCGAN uses on MNIST, 28x28 images only: G dense 7x7x128, upsample + 3x3 conv to 14x14x64, upsample + 3x3 conv to 28x28x1 (BatchNorm, ReLU); D 3x3 convs of 64 and 128 filters with average pooling, dense 512, LeakyReLU 0.2',
     noiseDim: 100,
     lr: 2e-4,
     labelSmoothing: 0.1,
@@ -121,7 +147,8 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
   },
   cgan: {
     name: 'cgan',
-    summary: "conditional (Mirza & Osindero 2014): mlp-gbn's networks with the label, one-hot, joined to G's noise and to D's image; lr 4e-4, label smoothing 0.1",
+    summary:
+      "conditional (Mirza & Osindero 2014): mlp-gbn's networks with the label, one-hot, joined to G's noise and to D's image; lr 4e-4, label smoothing 0.1",
     noiseDim: 100,
     lr: 4e-4,
     labelSmoothing: 0.1,

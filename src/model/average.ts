@@ -10,10 +10,10 @@
  * (11.3 to 5.5 against t10k; see README, "Quality").
  */
 import * as tf from '@tensorflow/tfjs';
-import { normals, seeded, Streams } from '../data/random.ts';
+import { normals, Streams, seeded } from '../data/random.ts';
 import { cyclingLabels, withLabels } from './condition.ts';
 import { setMovingStatistics } from './layers/batch-norm.ts';
-import { allVariables, forward, variableOf, type BatchMoments, type Layer, type Network } from './network.ts';
+import { allVariables, type BatchMoments, forward, type Layer, type Network, variableOf } from './network.ts';
 
 export interface Average {
   readonly network: Network;
@@ -37,14 +37,21 @@ export function cloneNetwork(source: Network, name: string): Network {
   const copy = (v: tf.Variable, path: string) => variableOf(v.clone(), v.trainable, `${id}/${path}`);
   const layers = source.layers.map((l, i): Layer => {
     if (!l.params) return l;
-    const params = Object.fromEntries(Object.entries(l.params).map(([k, v]) => [k, copy(v as tf.Variable, `${i}/${k}`)]));
+    const params = Object.fromEntries(
+      Object.entries(l.params).map(([k, v]) => [k, copy(v as tf.Variable, `${i}/${k}`)]),
+    );
     return { ...l, params } as unknown as Layer;
   });
   return { name, inputSize: source.inputSize, layers };
 }
 
-export const createAverage = (source: Network, decay: number, classes = 0): Average =>
-  ({ network: cloneNetwork(source, `${source.name}-average`), decay, updates: 0, calibratedAt: null, classes });
+export const createAverage = (source: Network, decay: number, classes = 0): Average => ({
+  network: cloneNetwork(source, `${source.name}-average`),
+  decay,
+  updates: 0,
+  calibratedAt: null,
+  classes,
+});
 
 export const decayAt = (decay: number, t: number): number => Math.min(decay, (1 + t) / (10 + t));
 
@@ -54,7 +61,9 @@ export function updateAverage(avg: Average, source: Network): void {
   const targets = allVariables(avg.network);
   const values = allVariables(source);
   tf.tidy(() => {
-    targets.forEach((a, i) => { a.assign(a.trainable ? tf.add(tf.mul(a, d), tf.mul(values[i], 1 - d)) : values[i]); });
+    targets.forEach((a, i) => {
+      a.assign(a.trainable ? tf.add(tf.mul(a, d), tf.mul(values[i], 1 - d)) : values[i]);
+    });
   });
   avg.updates++;
 }

@@ -3,17 +3,18 @@
  * WebAssembly backend with ganstream's kernels and its matrix products by OpenBLAS (wasm-blas),
  * else the WebAssembly backend alone, else plain JavaScript.
  */
+
+import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
-import { cpus } from 'node:os';
-import { installUntransposedMatMul } from './kernels/untransposed-matmul.ts';
+import { installBatchNormPasses } from './kernels/batch-norm-passes.ts';
 import { installConv2dFilterGrad } from './kernels/conv2d-filter-grad.ts';
-import { installTanhFromSigmoid } from './kernels/tanh-from-sigmoid.ts';
 import { installFusedAdam } from './kernels/fused-adam.ts';
 import { installLeadingAxisSums } from './kernels/leading-axis-sums.ts';
-import { installBatchNormPasses } from './kernels/batch-norm-passes.ts';
+import { type BlasInfo, installNativeMatMul, loadBlas } from './kernels/native-matmul.ts';
+import { installTanhFromSigmoid } from './kernels/tanh-from-sigmoid.ts';
+import { installUntransposedMatMul } from './kernels/untransposed-matmul.ts';
 import { initThreadedWasm } from './wasm-threads.ts';
-import { installNativeMatMul, loadBlas, type BlasInfo } from './kernels/native-matmul.ts';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm-blas', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -69,7 +70,14 @@ async function tryWasm(o: BackendOptions): Promise<E.Either<string, BackendInfo>
  */
 export function installKernels(backendName: string): string[] {
   if (backendName !== 'wasm') return [];
-  return [...installUntransposedMatMul('wasm'), ...installConv2dFilterGrad('wasm'), ...installTanhFromSigmoid('wasm'), ...installFusedAdam('wasm'), ...installLeadingAxisSums('wasm'), ...installBatchNormPasses('wasm')];
+  return [
+    ...installUntransposedMatMul('wasm'),
+    ...installConv2dFilterGrad('wasm'),
+    ...installTanhFromSigmoid('wasm'),
+    ...installFusedAdam('wasm'),
+    ...installLeadingAxisSums('wasm'),
+    ...installBatchNormPasses('wasm'),
+  ];
 }
 
 /**
@@ -84,8 +92,13 @@ async function tryWasmBlas(o: BackendOptions): Promise<E.Either<string, BackendI
   const wasm = await tryWasm({ ...o, threads: o.threads ?? 1 });
   if (E.isLeft(wasm)) return wasm;
   const native = o.kernels === false ? [] : installNativeMatMul('wasm');
-  if (o.kernels !== false && native.length === 0) return E.left('the OpenBLAS kernels could not be installed on the wasm backend');
-  return E.right({ ...wasm.right, kernels: [...wasm.right.kernels, ...native.map((k) => `${k} (OpenBLAS)`)], blas: blas.right });
+  if (o.kernels !== false && native.length === 0)
+    return E.left('the OpenBLAS kernels could not be installed on the wasm backend');
+  return E.right({
+    ...wasm.right,
+    kernels: [...wasm.right.kernels, ...native.map((k) => `${k} (OpenBLAS)`)],
+    blas: blas.right,
+  });
 }
 
 async function useCpu(): Promise<E.Either<string, BackendInfo>> {
@@ -94,13 +107,20 @@ async function useCpu(): Promise<E.Either<string, BackendInfo>> {
 }
 
 /** Sets the tfjs backend. `auto` tries tensorflow, then wasm, then cpu. */
-export async function selectBackend(choice: BackendChoice, o: BackendOptions = {}): Promise<E.Either<string, BackendInfo>> {
+export async function selectBackend(
+  choice: BackendChoice,
+  o: BackendOptions = {},
+): Promise<E.Either<string, BackendInfo>> {
   const result = await (async () => {
     switch (choice) {
-      case 'tensorflow': return tryTensorflow();
-      case 'wasm-blas': return tryWasmBlas(o);
-      case 'wasm': return tryWasm(o);
-      case 'cpu': return useCpu();
+      case 'tensorflow':
+        return tryTensorflow();
+      case 'wasm-blas':
+        return tryWasmBlas(o);
+      case 'wasm':
+        return tryWasm(o);
+      case 'cpu':
+        return useCpu();
       case 'auto': {
         const tfn = await tryTensorflow();
         if (E.isRight(tfn)) return tfn;

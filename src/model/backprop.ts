@@ -13,7 +13,7 @@
  * Call both inside tf.tidy.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { kindOf, type BatchMoments, type KindName, type LayerOf } from './layers/index.ts';
+import { type BatchMoments, type KindName, kindOf, type LayerOf } from './layers/index.ts';
 import type { Pass, SavedOf, Wanted } from './layers/kind.ts';
 import { eachLayer, type Network } from './network.ts';
 
@@ -68,14 +68,20 @@ export interface Gradients {
   readonly input: tf.Tensor2D | null;
 }
 
-const backwardOf = <K extends KindName>({ layer, saved }: Kept<K>, dy: tf.Tensor2D, wanted: Wanted) => kindOf(layer).backward(layer, saved, dy, wanted);
+const backwardOf = <K extends KindName>({ layer, saved }: Kept<K>, dy: tf.Tensor2D, wanted: Wanted) =>
+  kindOf(layer).backward(layer, saved, dy, wanted);
 
 /** Back-propagates dOutput (the loss gradient at the pass's output) through the pass. */
 export function backward(net: Network, pass: TrainingPass, dOutput: tf.Tensor2D, o: BackwardOptions): Gradients {
   const params: tf.NamedTensorMap = {};
   let dy = dOutput;
   // Below the first layer with parameters the gradient is only needed when asked for.
-  const lowest = o.input ? 0 : Math.max(0, net.layers.findIndex((l) => l.params !== null));
+  const lowest = o.input
+    ? 0
+    : Math.max(
+        0,
+        net.layers.findIndex((l) => l.params !== null),
+      );
   for (let i = net.layers.length - 1; i >= lowest; i--) {
     const g = backwardOf(pass.kept[i], dy, { params: o.params, input: i !== lowest || o.input });
     for (const [variable, gradient] of g.params) params[variable.name] = gradient;

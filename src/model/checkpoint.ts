@@ -16,7 +16,10 @@ import type { Network } from './network.ts';
 const MAGIC = 'GSCK';
 export const CHECKPOINT_VERSION = 1;
 
-export interface TensorEntry { readonly name: string; readonly shape: readonly number[] }
+export interface TensorEntry {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
 
 export interface CheckpointHeader<R> {
   readonly format: 'ganstream-checkpoint';
@@ -29,18 +32,28 @@ export interface CheckpointHeader<R> {
   readonly run: R;
 }
 
-interface OptimizerScalars { readonly iterations: number; readonly lr: number }
+interface OptimizerScalars {
+  readonly iterations: number;
+  readonly lr: number;
+}
 
 /** Every tensor of the GAN's training state, with its stable name. */
 function stateTensors(gan: Gan): [string, tf.Variable][] {
   const weights = (role: string, net: Network): [string, tf.Variable][] =>
-    net.layers.flatMap((l, i) => (l.params ? Object.entries(l.params).map(([k, v]): [string, tf.Variable] => [`${role}/${i}/${k}`, v]) : []));
+    net.layers.flatMap((l, i) =>
+      l.params ? Object.entries(l.params).map(([k, v]): [string, tf.Variable] => [`${role}/${i}/${k}`, v]) : [],
+    );
   const moments = (role: string, net: Network, adam: Adam): [string, tf.Variable][] =>
-    weights(role, net).filter(([, v]) => v.trainable).flatMap(([name, v]): [string, tf.Variable][] => {
-      const slot = adam.slots.get(v.name);
-      if (!slot) throw new Error(`no Adam slot for ${v.name}`);
-      return [[`adam/${name}/m`, slot.m], [`adam/${name}/v`, slot.v]];
-    });
+    weights(role, net)
+      .filter(([, v]) => v.trainable)
+      .flatMap(([name, v]): [string, tf.Variable][] => {
+        const slot = adam.slots.get(v.name);
+        if (!slot) throw new Error(`no Adam slot for ${v.name}`);
+        return [
+          [`adam/${name}/m`, slot.m],
+          [`adam/${name}/v`, slot.v],
+        ];
+      });
   return [
     ...weights('generator', gan.generator),
     ...weights('discriminator', gan.discriminator),
@@ -90,7 +103,8 @@ export interface Checkpoint<R> {
 
 /** The header at the start of a checkpoint's bytes (which may stop after it), or a one-line reason it is not one. */
 export function parseCheckpointHeader(bytes: Uint8Array): E.Either<string, CheckpointHeader<unknown>> {
-  if (bytes.length < 8 || Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== MAGIC) return E.left('not a ganstream checkpoint (no GSCK signature)');
+  if (bytes.length < 8 || Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== MAGIC)
+    return E.left('not a ganstream checkpoint (no GSCK signature)');
   const length = checkpointHeaderLength(bytes);
   if (8 + length > bytes.length) return E.left(`truncated: header of ${length} bytes, file of ${bytes.length}`);
   let header: CheckpointHeader<unknown>;
@@ -99,15 +113,19 @@ export function parseCheckpointHeader(bytes: Uint8Array): E.Either<string, Check
   } catch (e) {
     return E.left(`header is not JSON (${(e as Error).message})`);
   }
-  if (header?.format !== 'ganstream-checkpoint' || !Array.isArray(header.tensors)) return E.left('header is not a ganstream checkpoint header');
+  if (header?.format !== 'ganstream-checkpoint' || !Array.isArray(header.tensors))
+    return E.left('header is not a ganstream checkpoint header');
   const scalarsOk = (o: OptimizerScalars | undefined) => typeof o?.iterations === 'number' && typeof o?.lr === 'number';
-  if (!scalarsOk(header.optimizers?.generator) || !scalarsOk(header.optimizers?.discriminator)) return E.left('header has no optimizer state');
-  if (header.version !== CHECKPOINT_VERSION) return E.left(`checkpoint version ${JSON.stringify(header.version)}, expected ${CHECKPOINT_VERSION}`);
+  if (!scalarsOk(header.optimizers?.generator) || !scalarsOk(header.optimizers?.discriminator))
+    return E.left('header has no optimizer state');
+  if (header.version !== CHECKPOINT_VERSION)
+    return E.left(`checkpoint version ${JSON.stringify(header.version)}, expected ${CHECKPOINT_VERSION}`);
   return E.right(header);
 }
 
 /** The header's length in bytes, from a checkpoint's first 8 bytes. */
-export const checkpointHeaderLength = (bytes: Uint8Array): number => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
+export const checkpointHeaderLength = (bytes: Uint8Array): number =>
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
 
 /** Bytes back into a checkpoint, or a one-line reason they are not one. `run` is returned unchecked. */
 export function parseCheckpoint(bytes: Uint8Array): E.Either<string, Checkpoint<unknown>> {
@@ -115,38 +133,55 @@ export function parseCheckpoint(bytes: Uint8Array): E.Either<string, Checkpoint<
   if (E.isLeft(parsed)) return parsed;
   const header = parsed.right;
   const length = checkpointHeaderLength(bytes);
-  const sizes = header.tensors.map((t) => (Array.isArray(t.shape) ? (t.shape as number[]).reduce((a: number, b: number) => a * b, 1) : Number.NaN));
+  const sizes = header.tensors.map((t) =>
+    Array.isArray(t.shape) ? (t.shape as number[]).reduce((a: number, b: number) => a * b, 1) : Number.NaN,
+  );
   const floats = sizes.reduce((a, b) => a + b, 0);
   const dataStart = align4(8 + length);
-  if (!Number.isInteger(floats) || bytes.length !== dataStart + floats * 4) return E.left(`truncated or padded: ${bytes.length} bytes, expected ${dataStart + floats * 4}`);
+  if (!Number.isInteger(floats) || bytes.length !== dataStart + floats * 4)
+    return E.left(`truncated or padded: ${bytes.length} bytes, expected ${dataStart + floats * 4}`);
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
   const data = new Float32Array(aligned.buffer, aligned.byteOffset + dataStart, floats);
   const tensors = new Map<string, Float32Array>();
   let offset = 0;
-  header.tensors.forEach((t, i) => { tensors.set(t.name, data.subarray(offset, offset + sizes[i])); offset += sizes[i]; });
+  header.tensors.forEach((t, i) => {
+    tensors.set(t.name, data.subarray(offset, offset + sizes[i]));
+    offset += sizes[i];
+  });
   return E.right({ header, tensors });
 }
 
 /** The first tensor holding NaN or an infinity, or null. */
 export function firstNonFinite(c: Checkpoint<unknown>): string | null {
-  for (const [name, values] of c.tensors) for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return name;
+  for (const [name, values] of c.tensors)
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return name;
   return null;
 }
 
 /** Loads a checkpoint into a GAN of the same architecture; every tensor must be there with its shape. */
 export function restore(gan: Gan, c: Checkpoint<unknown>): E.Either<string, void> {
-  if (c.header.arch !== gan.arch.name) return E.left(`checkpoint is of architecture ${c.header.arch}, expected ${gan.arch.name}`);
-  if ((c.header.averageUpdates === null) !== (gan.generatorAverage === null)) return E.left(`checkpoint ${c.header.averageUpdates === null ? 'has no' : 'has a'} generator weight average, this run ${gan.generatorAverage ? 'has one' : 'has none'} (--ema)`);
+  if (c.header.arch !== gan.arch.name)
+    return E.left(`checkpoint is of architecture ${c.header.arch}, expected ${gan.arch.name}`);
+  if ((c.header.averageUpdates === null) !== (gan.generatorAverage === null))
+    return E.left(
+      `checkpoint ${c.header.averageUpdates === null ? 'has no' : 'has a'} generator weight average, this run ${gan.generatorAverage ? 'has one' : 'has none'} (--ema)`,
+    );
   const wanted = stateTensors(gan);
   const shapes = new Map(c.header.tensors.map((t) => [t.name, t.shape]));
   for (const [name, v] of wanted) {
     const shape = shapes.get(name);
     if (!shape) return E.left(`checkpoint holds no tensor ${name}`);
-    if (shape.join('x') !== v.shape.join('x')) return E.left(`tensor ${name} has shape [${shape.join(', ')}], expected [${v.shape.join(', ')}]`);
+    if (shape.join('x') !== v.shape.join('x'))
+      return E.left(`tensor ${name} has shape [${shape.join(', ')}], expected [${v.shape.join(', ')}]`);
   }
-  tf.tidy(() => { for (const [name, v] of wanted) v.assign(tf.tensor(c.tensors.get(name)!, v.shape)); });
+  tf.tidy(() => {
+    for (const [name, v] of wanted) v.assign(tf.tensor(c.tensors.get(name)!, v.shape));
+  });
   Object.assign(gan.gOptimizer, c.header.optimizers.generator);
   Object.assign(gan.dOptimizer, c.header.optimizers.discriminator);
-  if (gan.generatorAverage) { gan.generatorAverage.updates = c.header.averageUpdates ?? 0; gan.generatorAverage.calibratedAt = null; }
+  if (gan.generatorAverage) {
+    gan.generatorAverage.updates = c.header.averageUpdates ?? 0;
+    gan.generatorAverage.calibratedAt = null;
+  }
   return E.right(undefined);
 }

@@ -13,13 +13,16 @@ export const CLASSES = 10;
 export type Conditioning = 'none' | 'input' | 'auxiliary';
 
 /** [n, classes] one-hot rows of `labels`. */
-export const oneHot = (labels: Uint8Array, classes = CLASSES): tf.Tensor2D => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat() as tf.Tensor2D;
+export const oneHot = (labels: Uint8Array, classes = CLASSES): tf.Tensor2D =>
+  tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat() as tf.Tensor2D;
 
 /** [x | one-hot(labels)]: the input of a network conditioned at its input. */
-export const withLabels = (x: tf.Tensor2D, labels: Uint8Array, classes = CLASSES): tf.Tensor2D => tf.concat([x, oneHot(labels, classes)], 1);
+export const withLabels = (x: tf.Tensor2D, labels: Uint8Array, classes = CLASSES): tf.Tensor2D =>
+  tf.concat([x, oneHot(labels, classes)], 1);
 
 /** The label of each of n images drawn to show every class in turn: 0, 1, ..., 9, 0, 1, ... */
-export const cyclingLabels = (n: number, classes = CLASSES): Uint8Array => Uint8Array.from({ length: n }, (_, i) => i % classes);
+export const cyclingLabels = (n: number, classes = CLASSES): Uint8Array =>
+  Uint8Array.from({ length: n }, (_, i) => i % classes);
 
 /** The first label out of range, as a message, or null. */
 export function badLabel(labels: Uint8Array, classes = CLASSES): string | null {

@@ -1,11 +1,11 @@
 /** A GAN: the two networks of an architecture, an Adam optimizer for each, and optionally the generator's weight average. */
 import type * as tf from '@tensorflow/tfjs';
-import { seeded, Streams } from '../data/random.ts';
+import { Streams, seeded } from '../data/random.ts';
+import { type Adam, createAdam, disposeAdam } from './adam.ts';
 import type { Architecture } from './architectures.ts';
-import { createAdam, disposeAdam, type Adam } from './adam.ts';
-import { calibrate, createAverage, type Average } from './average.ts';
+import { type Average, calibrate, createAverage } from './average.ts';
 import { CLASSES, type Conditioning } from './condition.ts';
-import { buildNetwork, outputWidth, trainableVariables, type Network } from './network.ts';
+import { buildNetwork, type Network, outputWidth, trainableVariables } from './network.ts';
 
 export interface Gan {
   readonly arch: Architecture;
@@ -53,7 +53,9 @@ export function createGan(arch: Architecture, o: GanOptions): Gan {
   const generator = build('generator', arch.generator, noiseDim + (conditioning === 'none' ? 0 : CLASSES));
   const discriminator = build('discriminator', arch.discriminator, o.pixels + (conditioning === 'input' ? CLASSES : 0));
   if (outputWidth(generator) !== o.pixels) {
-    throw new Error(`--arch ${arch.name}: its generator draws ${outputWidth(generator)} pixels per image, the data has ${o.pixels}: expected images of ${outputWidth(generator)} pixels, or an mlp architecture`);
+    throw new Error(
+      `--arch ${arch.name}: its generator draws ${outputWidth(generator)} pixels per image, the data has ${o.pixels}: expected images of ${outputWidth(generator)} pixels, or an mlp architecture`,
+    );
   }
   const adam = (lr: number) => ({ lr, beta1: o.beta1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON });
   return {
@@ -75,7 +77,11 @@ export function disposeGan(gan: Gan): void {
   disposeAdam(gan.dOptimizer);
   const nets = [gan.generator, gan.discriminator, ...(gan.generatorAverage ? [gan.generatorAverage.network] : [])];
   for (const net of nets) {
-    for (const l of net.layers) if (l.params) Object.values(l.params).forEach((v: tf.Variable) => { v.dispose(); });
+    for (const l of net.layers)
+      if (l.params)
+        Object.values(l.params).forEach((v: tf.Variable) => {
+          v.dispose();
+        });
   }
 }
 

@@ -7,7 +7,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../data/random.ts';
 import { fusedActivation, isFused } from './layers/activations.ts';
-import { kindOf, LAYER_KINDS, type BatchMoments, type KindName, type Layer, type LayerOf, type LayerSpec, type Shape } from './layers/index.ts';
+import {
+  type BatchMoments,
+  type KindName,
+  kindOf,
+  LAYER_KINDS,
+  type Layer,
+  type LayerOf,
+  type LayerSpec,
+  type Shape,
+} from './layers/index.ts';
 import type { BuildTools, Pass, SpecOf } from './layers/kind.ts';
 
 export type { BatchMoments, Layer } from './layers/index.ts';
@@ -44,13 +53,23 @@ export function variableOf(init: tf.Tensor, trainable: boolean, name: string): t
  * a layer of that kind; TypeScript checks the second, for each kind K on its own.)
  */
 function buildLayer(spec: LayerSpec, index: number, tools: BuildTools): Layer;
-function buildLayer<K extends KindName>(spec: SpecOf<K> & { readonly kind: K }, index: number, tools: BuildTools): LayerOf<K> {
+function buildLayer<K extends KindName>(
+  spec: SpecOf<K> & { readonly kind: K },
+  index: number,
+  tools: BuildTools,
+): LayerOf<K> {
   const { input, output, params } = LAYER_KINDS[spec.kind].build(spec, tools);
   return { kind: spec.kind, spec, params, index, input, output };
 }
 
 /** Glorot-uniform kernels, zero biases, BatchNorm gamma 1 / beta 0 / mean 0 / variance 1 (Keras defaults). */
-export function buildNetwork(name: string, specs: readonly LayerSpec[], inputSize: number, pixels: number, rng: Random): Network {
+export function buildNetwork(
+  name: string,
+  specs: readonly LayerSpec[],
+  inputSize: number,
+  pixels: number,
+  rng: Random,
+): Network {
   const id = `${name}${built++}`;
   let shape: Shape = { width: inputSize, image: null };
   const layers = specs.map((spec, i): Layer => {
@@ -76,7 +95,8 @@ export function buildNetwork(name: string, specs: readonly LayerSpec[], inputSiz
 export const outputWidth = (net: Network): number => net.layers.at(-1)?.output.width ?? net.inputSize;
 
 /** A layer's variables in the order a Keras/tfjs layer lists its weights. */
-export const layerVariables = <K extends KindName>(layer: LayerOf<K>): tf.Variable[] => kindOf(layer).variables(layer.params);
+export const layerVariables = <K extends KindName>(layer: LayerOf<K>): tf.Variable[] =>
+  kindOf(layer).variables(layer.params);
 
 export const allVariables = (net: Network): tf.Variable[] => net.layers.flatMap(layerVariables);
 
@@ -91,7 +111,13 @@ export function countParams(net: Network): { total: number; trainable: number } 
  * Calls `each` for every layer in order with its part of the pass: a (leaky) ReLU right after a
  * layer that fuses it runs inside that layer's kernel, and is then told it was applied.
  */
-export function eachLayer(net: Network, each: <K extends KindName>(layer: LayerOf<K>, at: { fuse: ReturnType<typeof fusedActivation>; fused: boolean }) => void): void {
+export function eachLayer(
+  net: Network,
+  each: <K extends KindName>(
+    layer: LayerOf<K>,
+    at: { fuse: ReturnType<typeof fusedActivation>; fused: boolean },
+  ) => void,
+): void {
   let fused = false;
   net.layers.forEach((layer, i) => {
     const fuse = kindOf(layer).fusesActivation ? fusedActivation(net.layers[i + 1]?.spec) : {};
@@ -102,7 +128,12 @@ export function eachLayer(net: Network, each: <K extends KindName>(layer: LayerO
 
 /** Runs the network on a batch [n, inputSize]. Call inside tf.tidy or a gradient function. */
 export function forward(net: Network, input: tf.Tensor2D, options: ForwardOptions): tf.Tensor2D {
-  const pass: Pass = { training: options.training, dropoutSeed: options.dropoutSeed ?? 0, groups: 1, moments: options.moments };
+  const pass: Pass = {
+    training: options.training,
+    dropoutSeed: options.dropoutSeed ?? 0,
+    groups: 1,
+    moments: options.moments,
+  };
   let x = input;
   eachLayer(net, (layer, at) => {
     x = kindOf(layer).forward(layer, x, { pass, ...at });

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { drawingGenerator, type Gan } from './gan.ts';
-import type { LossName } from './losses.ts';
 import { CLASSES, type Conditioning } from './condition.ts';
-import { kindOf, type KindName, type LayerOf } from './layers/index.ts';
+import { drawingGenerator, type Gan } from './gan.ts';
+import { type KindName, kindOf, type LayerOf } from './layers/index.ts';
+import type { LossName } from './losses.ts';
 import { layerVariables, type Network } from './network.ts';
 
 export interface ModelFiles {
@@ -29,7 +29,9 @@ const mirrorLayer = <K extends KindName>(layer: LayerOf<K>): tf.layers.Layer[] =
 export function addMirroredLayers(model: tf.Sequential, net: Network, weights: boolean): void {
   for (const layer of net.layers) {
     const mirrored = mirrorLayer(layer);
-    mirrored.forEach((m) => { model.add(m); });
+    mirrored.forEach((m) => {
+      model.add(m);
+    });
     // Per layer: a model lists all trainable weights before the non-trainable ones.
     if (weights && layer.params) mirrored.at(-1)!.setWeights(layerVariables(layer));
   }
@@ -40,16 +42,29 @@ export function addMirroredLayers(model: tf.Sequential, net: Network, weights: b
  * the generator, (image, label) for a cGAN's discriminator. The label, a class number, goes
  * through a fixed identity embedding: the one-hot vector the networks were trained with.
  */
-function mirrorConditional(net: Network, role: 'generator' | 'discriminator', conditioning: Conditioning, rows: number, cols: number, loss: LossName): tf.LayersModel {
-  const main = role === 'generator'
-    ? tf.input({ shape: [net.inputSize - CLASSES], name: 'noise' })
-    : tf.input({ shape: [rows, cols, 1], name: 'image' });
+function mirrorConditional(
+  net: Network,
+  role: 'generator' | 'discriminator',
+  conditioning: Conditioning,
+  rows: number,
+  cols: number,
+  loss: LossName,
+): tf.LayersModel {
+  const main =
+    role === 'generator'
+      ? tf.input({ shape: [net.inputSize - CLASSES], name: 'noise' })
+      : tf.input({ shape: [rows, cols, 1], name: 'image' });
   const inputs = [main];
-  let x: tf.SymbolicTensor = role === 'generator' ? main : tf.layers.flatten().apply(main) as tf.SymbolicTensor;
+  let x: tf.SymbolicTensor = role === 'generator' ? main : (tf.layers.flatten().apply(main) as tf.SymbolicTensor);
   if (role === 'generator' || conditioning === 'input') {
     const label = tf.input({ shape: [1], name: 'label' });
     inputs.push(label);
-    const embedding = tf.layers.embedding({ inputDim: CLASSES, outputDim: CLASSES, trainable: false, name: 'label_one_hot' });
+    const embedding = tf.layers.embedding({
+      inputDim: CLASSES,
+      outputDim: CLASSES,
+      trainable: false,
+      name: 'label_one_hot',
+    });
     const oneHot = tf.layers.flatten().apply(embedding.apply(label)) as tf.SymbolicTensor;
     embedding.setWeights([tf.eye(CLASSES)]);
     x = tf.layers.concatenate().apply([x, oneHot]) as tf.SymbolicTensor;
@@ -61,7 +76,8 @@ function mirrorConditional(net: Network, role: 'generator' | 'discriminator', co
   }
   // An AC-GAN's D keeps its raw outputs: the realness logit, then the class logits.
   if (role === 'generator') x = tf.layers.reshape({ targetShape: [rows, cols, 1] }).apply(x) as tf.SymbolicTensor;
-  else if (conditioning === 'input' && loss === 'bce') x = tf.layers.activation({ activation: 'sigmoid' }).apply(x) as tf.SymbolicTensor;
+  else if (conditioning === 'input' && loss === 'bce')
+    x = tf.layers.activation({ activation: 'sigmoid' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs, outputs: x, name: role });
 }
 
@@ -69,7 +85,13 @@ function mirrorConditional(net: Network, role: 'generator' | 'discriminator', co
  * The generator maps [n, noiseDim] to images [n, rows, cols, 1]; the discriminator maps images
  * [n, rows, cols, 1] to D's belief that they are real (sigmoid for bce, the raw score for lsgan).
  */
-function mirror(net: Network, role: 'generator' | 'discriminator', rows: number, cols: number, loss: LossName): tf.Sequential {
+function mirror(
+  net: Network,
+  role: 'generator' | 'discriminator',
+  rows: number,
+  cols: number,
+  loss: LossName,
+): tf.Sequential {
   const model = tf.sequential({ name: role });
   if (role === 'discriminator') model.add(tf.layers.flatten({ inputShape: [rows, cols, 1] }));
   else model.add(tf.layers.inputLayer({ inputShape: [net.inputSize] }));
@@ -79,9 +101,18 @@ function mirror(net: Network, role: 'generator' | 'discriminator', rows: number,
   return model;
 }
 
-export async function modelFiles(gan: Gan, role: 'generator' | 'discriminator', rows: number, cols: number, loss: LossName): Promise<ModelFiles> {
+export async function modelFiles(
+  gan: Gan,
+  role: 'generator' | 'discriminator',
+  rows: number,
+  cols: number,
+  loss: LossName,
+): Promise<ModelFiles> {
   const net = role === 'generator' ? drawingGenerator(gan) : gan.discriminator;
-  const model = gan.conditioning === 'none' ? mirror(net, role, rows, cols, loss) : mirrorConditional(net, role, gan.conditioning, rows, cols, loss);
+  const model =
+    gan.conditioning === 'none'
+      ? mirror(net, role, rows, cols, loss)
+      : mirrorConditional(net, role, gan.conditioning, rows, cols, loss);
   try {
     return await layersModelFiles(model);
   } finally {
@@ -92,19 +123,21 @@ export async function modelFiles(gan: Gan, role: 'generator' | 'discriminator', 
 /** Any layers model as model.json + weights.bin, in memory. */
 export async function layersModelFiles(model: tf.LayersModel): Promise<ModelFiles> {
   let files: ModelFiles | null = null;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    files = {
-      modelJson: {
-        format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs} (ganstream)`,
-        convertedBy: null,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
-      },
-      weights: new Uint8Array(artifacts.weightData as ArrayBuffer),
-    };
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      files = {
+        modelJson: {
+          format: 'layers-model',
+          generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs} (ganstream)`,
+          convertedBy: null,
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
+        },
+        weights: new Uint8Array(artifacts.weightData as ArrayBuffer),
+      };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   return files!;
 }
 
@@ -115,6 +148,13 @@ export function readModelArtifacts(jsonPath: string): tf.io.ModelArtifacts {
   const buffers = manifest.flatMap((group) => group.paths.map((p) => readFileSync(join(dirname(jsonPath), p))));
   const weightData = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
   let o = 0;
-  for (const b of buffers) { weightData.set(b, o); o += b.length; }
-  return { modelTopology: spec.modelTopology, weightSpecs: manifest.flatMap((g) => g.weights), weightData: weightData.buffer };
+  for (const b of buffers) {
+    weightData.set(b, o);
+    o += b.length;
+  }
+  return {
+    modelTopology: spec.modelTopology,
+    weightSpecs: manifest.flatMap((g) => g.weights),
+    weightData: weightData.buffer,
+  };
 }

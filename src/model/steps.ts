@@ -4,14 +4,21 @@
  * freed before it returns.
  */
 import * as tf from '@tensorflow/tfjs';
-import { drawingGenerator, type Gan } from './gan.ts';
-import { updateAverage } from './average.ts';
 import { applyAdam } from './adam.ts';
+import { updateAverage } from './average.ts';
 import { backward, forwardForTraining } from './backprop.ts';
-import { discriminatorLosses, generatorLoss, dScoreOf, shareJudgedReal, towardsGradient, type LossName } from './losses.ts';
-import { updateMovingStatistics } from './layers/batch-norm.ts';
-import { forward, type BatchMoments } from './network.ts';
 import { badLabel, cyclingLabels, oneHot, withLabels } from './condition.ts';
+import { drawingGenerator, type Gan } from './gan.ts';
+import { updateMovingStatistics } from './layers/batch-norm.ts';
+import {
+  discriminatorLosses,
+  dScoreOf,
+  generatorLoss,
+  type LossName,
+  shareJudgedReal,
+  towardsGradient,
+} from './losses.ts';
+import { type BatchMoments, forward } from './network.ts';
 import { valuesOf } from './values.ts';
 
 export interface StepOptions {
@@ -53,12 +60,20 @@ function readAndFree(t: tf.Tensor): Float32Array {
   return values;
 }
 
-const discardMoments = (moments: readonly BatchMoments[]) => { for (const m of moments) { m.mean.dispose(); m.variance.dispose(); } };
+const discardMoments = (moments: readonly BatchMoments[]) => {
+  for (const m of moments) {
+    m.mean.dispose();
+    m.variance.dispose();
+  }
+};
 
 const rowsOf = (values: Float32Array, width: number) => values.length / width;
 
 /** The labels of a conditional step: the real images' and those G is asked to draw. */
-export interface StepLabels { readonly real: Uint8Array; readonly fake: Uint8Array }
+export interface StepLabels {
+  readonly real: Uint8Array;
+  readonly fake: Uint8Array;
+}
 
 /**
  * G's input: the noise, with the requested labels one-hot beside it when G is conditional.
@@ -106,28 +121,45 @@ function classLoss(logits: tf.Tensor2D, labels: Uint8Array, rows: number): { los
 export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: StepOptions, given?: StepLabels): DMetrics {
   const n = rowsOf(real, gan.pixels);
   // Without labels, a conditional GAN's step takes the classes in turn for both halves.
-  const labels = gan.conditioning === 'none' ? undefined : given ?? { real: cyclingLabels(n), fake: cyclingLabels(n) };
+  const labels =
+    gan.conditioning === 'none' ? undefined : (given ?? { real: cyclingLabels(n), fake: cyclingLabels(n) });
   const moments: BatchMoments[] = [];
   let stats: tf.Tensor | undefined;
   tf.tidy(() => {
     const fake = forward(gan.generator, generatorInput(gan, noise, labels?.fake), { training: true });
     const both = tf.concat([tf.tensor2d(real, [n, gan.pixels]), fake], 0);
     const bothLabels = labels ? Uint8Array.from([...labels.real, ...labels.fake]) : undefined;
-    const pass = forwardForTraining(gan.discriminator, discriminatorInput(gan, both, bothLabels), { groups: 2, dropoutSeed: o.dropoutSeed, moments });
+    const pass = forwardForTraining(gan.discriminator, discriminatorInput(gan, both, bothLabels), {
+      groups: 2,
+      dropoutSeed: o.dropoutSeed,
+      moments,
+    });
     const out = heads(gan, pass.output);
     const [outReal, outFake] = tf.split(out.adversarial, 2, 0);
     const realTarget = 1 - o.labelSmoothing;
     const loss = discriminatorLosses(o.loss, outReal, outFake, o.labelSmoothing);
-    stats = tf.keep(tf.stack([
-      loss.real, loss.fake,
-      shareJudgedReal(o.loss, outReal), tf.sub(1, shareJudgedReal(o.loss, outFake)),
-      tf.mean(dScoreOf(o.loss, outReal)), tf.mean(dScoreOf(o.loss, outFake)),
-    ]));
+    stats = tf.keep(
+      tf.stack([
+        loss.real,
+        loss.fake,
+        shareJudgedReal(o.loss, outReal),
+        tf.sub(1, shareJudgedReal(o.loss, outFake)),
+        tf.mean(dScoreOf(o.loss, outReal)),
+        tf.mean(dScoreOf(o.loss, outFake)),
+      ]),
+    );
     if (o.update === false) return;
-    let dOutput = tf.concat([towardsGradient(o.loss, outReal, realTarget), towardsGradient(o.loss, outFake, 0)], 0) as tf.Tensor2D;
+    let dOutput = tf.concat(
+      [towardsGradient(o.loss, outReal, realTarget), towardsGradient(o.loss, outFake, 0)],
+      0,
+    ) as tf.Tensor2D;
     // AC-GAN: D also learns to classify real and generated images (mean cross-entropy over each half).
     if (out.classes) dOutput = tf.concat([dOutput, classLoss(out.classes, bothLabels!, n).gradient], 1);
-    applyAdam(gan.dOptimizer, backward(gan.discriminator, pass, dOutput, { params: true, input: false }).params, o.lrFactor);
+    applyAdam(
+      gan.dOptimizer,
+      backward(gan.discriminator, pass, dOutput, { params: true, input: false }).params,
+      o.lrFactor,
+    );
   });
   if (o.update === false) discardMoments(moments);
   else updateMovingStatistics(gan.discriminator.layers, moments);
@@ -141,12 +173,14 @@ export function dStep(gan: Gan, real: Float32Array, noise: Float32Array, o: Step
  */
 export function gStep(gan: Gan, noise: Float32Array, o: StepOptions, given?: Uint8Array): GMetrics {
   const n = rowsOf(noise, gan.noiseDim);
-  const labels = gan.conditioning === 'none' ? undefined : given ?? cyclingLabels(n);
+  const labels = gan.conditioning === 'none' ? undefined : (given ?? cyclingLabels(n));
   const moments: BatchMoments[] = [];
   let stats: tf.Tensor | undefined;
   tf.tidy(() => {
     const generated = forwardForTraining(gan.generator, generatorInput(gan, noise, labels), { moments });
-    const judged = forwardForTraining(gan.discriminator, discriminatorInput(gan, generated.output, labels), { dropoutSeed: o.dropoutSeed + 2 });
+    const judged = forwardForTraining(gan.discriminator, discriminatorInput(gan, generated.output, labels), {
+      dropoutSeed: o.dropoutSeed + 2,
+    });
     const out = heads(gan, judged.output);
     stats = tf.keep(tf.stack([generatorLoss(o.loss, out.adversarial), tf.mean(dScoreOf(o.loss, out.adversarial))]));
     if (o.update === false) return;
@@ -155,7 +189,11 @@ export function gStep(gan: Gan, noise: Float32Array, o: StepOptions, given?: Uin
     const dInput = backward(gan.discriminator, judged, dOutput, { params: false, input: true }).input!;
     // The label columns of D's input are not G's to move.
     const dImages = gan.conditioning === 'input' ? tf.slice(dInput, [0, 0], [n, gan.pixels]) : dInput;
-    applyAdam(gan.gOptimizer, backward(gan.generator, generated, dImages, { params: true, input: false }).params, o.lrFactor);
+    applyAdam(
+      gan.gOptimizer,
+      backward(gan.generator, generated, dImages, { params: true, input: false }).params,
+      o.lrFactor,
+    );
   });
   if (o.update === false) {
     discardMoments(moments);
@@ -180,7 +218,9 @@ export function generate(gan: Gan, noise: Float32Array, o: { live?: boolean; lab
 export function dScores(gan: Gan, images: Float32Array, loss: LossName, labels?: Uint8Array): Float32Array {
   const n = rowsOf(images, gan.pixels);
   return valuesOf(() => {
-    const out = forward(gan.discriminator, discriminatorInput(gan, tf.tensor2d(images, [n, gan.pixels]), labels), { training: false });
+    const out = forward(gan.discriminator, discriminatorInput(gan, tf.tensor2d(images, [n, gan.pixels]), labels), {
+      training: false,
+    });
     return dScoreOf(loss, heads(gan, out).adversarial);
   });
 }

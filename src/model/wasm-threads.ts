@@ -32,22 +32,33 @@ const BUNDLE_NAMES: Readonly<Record<string, string>> = {
 export function mainScriptPrelude(source: string): E.Either<string, string> {
   const used = [...new Set(source.match(/\brequire\$\$\d+\b|\bcommonjsGlobal\b/g) ?? [])];
   const unknown = used.filter((n) => !(n in BUNDLE_NAMES));
-  if (unknown.length) return E.left(`the wasm main script uses ${unknown.join(', ')}, which this adapter does not define`);
+  if (unknown.length)
+    return E.left(`the wasm main script uses ${unknown.join(', ')}, which this adapter does not define`);
   return E.right(`${used.map((n) => `var ${n} = ${BUNDLE_NAMES[n]};`).join('\n')}\n`);
 }
 
 class FileBlob {
   readonly text: string;
-  constructor(parts: unknown[]) { this.text = parts.map(String).join(''); }
+  constructor(parts: unknown[]) {
+    this.text = parts.map(String).join('');
+  }
 }
 
-interface EmscriptenWorker { unref(): void }
-interface PThreads { unusedWorkers: EmscriptenWorker[]; runningWorkers: EmscriptenWorker[] }
+interface EmscriptenWorker {
+  unref(): void;
+}
+interface PThreads {
+  unusedWorkers: EmscriptenWorker[];
+  runningWorkers: EmscriptenWorker[];
+}
 
 /** Folders of worker scripts, removed when the process exits (one listener, however many initialisations). */
 const scriptFolders: string[] = [];
 function removeAtExit(dir: string): void {
-  if (scriptFolders.length === 0) process.once('exit', () => { for (const d of scriptFolders) rmSync(d, { recursive: true, force: true }); });
+  if (scriptFolders.length === 0)
+    process.once('exit', () => {
+      for (const d of scriptFolders) rmSync(d, { recursive: true, force: true });
+    });
   scriptFolders.push(dir);
 }
 
@@ -66,7 +77,8 @@ export async function initThreadedWasm(threads: number): Promise<E.Either<string
   const saved = { Blob: globalThis.Blob, createObjectURL: URL.createObjectURL, cpus: os.cpus };
   let problem: string | null = null;
   (globalThis as { Blob: unknown }).Blob = FileBlob;
-  URL.createObjectURL = ((b: unknown) => (b instanceof FileBlob ? writeScript(b.text) : saved.createObjectURL(b as Blob))) as typeof URL.createObjectURL;
+  URL.createObjectURL = ((b: unknown) =>
+    b instanceof FileBlob ? writeScript(b.text) : saved.createObjectURL(b as Blob)) as typeof URL.createObjectURL;
   Object.defineProperty(Object.prototype, 'mainScriptUrlOrBlob', {
     configurable: true,
     set(value: unknown) {
@@ -76,10 +88,18 @@ export async function initThreadedWasm(threads: number): Promise<E.Either<string
         if (E.isLeft(prelude)) problem = prelude.left;
         script = writeScript((E.isRight(prelude) ? prelude.right : '') + value.text);
       }
-      Object.defineProperty(this, 'mainScriptUrlOrBlob', { value: script, writable: true, configurable: true, enumerable: true });
+      Object.defineProperty(this, 'mainScriptUrlOrBlob', {
+        value: script,
+        writable: true,
+        configurable: true,
+        enumerable: true,
+      });
     },
   });
-  (os as { cpus: typeof os.cpus }).cpus = () => { const cpus = saved.cpus(); return [...cpus, ...cpus]; };
+  (os as { cpus: typeof os.cpus }).cpus = () => {
+    const cpus = saved.cpus();
+    return [...cpus, ...cpus];
+  };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasm.setThreadsCount(threads);
   let ok = false;

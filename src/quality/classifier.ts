@@ -21,14 +21,28 @@ export const FEATURE_LAYER = 'features';
 export function buildClassifier(seed: number, reject = false): tf.Sequential {
   const init = (k: number) => tf.initializers.heNormal({ seed: seed * 16 + k });
   const m = tf.sequential({ name: 'classifier' });
-  m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 5, activation: 'relu', kernelInitializer: init(1) }));
+  m.add(
+    tf.layers.conv2d({
+      inputShape: [28, 28, 1],
+      filters: 16,
+      kernelSize: 5,
+      activation: 'relu',
+      kernelInitializer: init(1),
+    }),
+  );
   m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   m.add(tf.layers.conv2d({ filters: 32, kernelSize: 5, activation: 'relu', kernelInitializer: init(2) }));
   m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   m.add(tf.layers.flatten());
   m.add(tf.layers.dropout({ rate: 0.3, seed }));
   m.add(tf.layers.dense({ units: FEATURES, activation: 'relu', kernelInitializer: init(3), name: FEATURE_LAYER }));
-  m.add(tf.layers.dense({ units: reject ? CLASSES + 1 : CLASSES, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 16 + 4 }) }));
+  m.add(
+    tf.layers.dense({
+      units: reject ? CLASSES + 1 : CLASSES,
+      activation: 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 16 + 4 }),
+    }),
+  );
   return m;
 }
 
@@ -64,7 +78,8 @@ export const classifierDir = (set: 'digits' | 'mnist' | 'fashion') => join(CLASS
 /** Reads model.json, weights.bin and about.json from a folder. */
 export async function loadClassifier(dir: string): Promise<E.Either<string, Classifier>> {
   const json = join(dir, 'model.json');
-  if (!existsSync(json)) return E.left(`no classifier at ${dir} (expected ${json}; train one with scripts/train-classifier.ts)`);
+  if (!existsSync(json))
+    return E.left(`no classifier at ${dir} (expected ${json}; train one with scripts/train-classifier.ts)`);
   try {
     const model = await tf.loadLayersModel(tf.io.fromMemory(readModelArtifacts(json)));
     const about = JSON.parse(readFileSync(join(dir, 'about.json'), 'utf8')) as ClassifierAbout;
@@ -87,12 +102,20 @@ export function classProbabilities(outputs: Float32Array, n: number, width: numb
 }
 
 /** Features and class probabilities of images ([n * 784] in [-1, 1]), in batches. */
-export function classify(c: Classifier, images: Float32Array, count: number, batch = 500): { features: Float32Array; probs: Float32Array } {
+export function classify(
+  c: Classifier,
+  images: Float32Array,
+  count: number,
+  batch = 500,
+): { features: Float32Array; probs: Float32Array } {
   const features = new Float32Array(count * FEATURES);
   const probs = new Float32Array(count * CLASSES);
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
-    const [f, p] = valuesOfEach(() => c.model.predict(tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1])) as tf.Tensor[]);
+    const [f, p] = valuesOfEach(
+      () =>
+        c.model.predict(tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1])) as tf.Tensor[],
+    );
     features.set(f, start * FEATURES);
     probs.set(classProbabilities(p, n, p.length / n), start * CLASSES);
   }

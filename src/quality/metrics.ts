@@ -23,7 +23,12 @@ export function moments(features: Float32Array, n: number, d: number): { mean: F
     }
   }
   const denominator = Math.max(1, n - 1);
-  for (let a = 0; a < d; a++) for (let b = a; b < d; b++) { const v = cov.get(a, b) / denominator; cov.set(a, b, v); cov.set(b, a, v); }
+  for (let a = 0; a < d; a++)
+    for (let b = a; b < d; b++) {
+      const v = cov.get(a, b) / denominator;
+      cov.set(a, b, v);
+      cov.set(b, a, v);
+    }
   return { mean, cov };
 }
 
@@ -40,13 +45,19 @@ function sqrtSymmetric(m: Matrix): Matrix {
  * |mu1 - mu2|^2 + tr(S1 + S2 - 2 (S1 S2)^(1/2)). tr((S1 S2)^(1/2)) is computed as the sum of the
  * square roots of the eigenvalues of the symmetric S1^(1/2) S2 S1^(1/2), which has the same ones.
  */
-export function frechetDistance(a: { mean: Float64Array; cov: Matrix }, b: { mean: Float64Array; cov: Matrix }): number {
+export function frechetDistance(
+  a: { mean: Float64Array; cov: Matrix },
+  b: { mean: Float64Array; cov: Matrix },
+): number {
   let meanTerm = 0;
   for (let j = 0; j < a.mean.length; j++) meanTerm += (a.mean[j] - b.mean[j]) ** 2;
   const root = sqrtSymmetric(a.cov);
   const inner = root.mmul(b.cov).mmul(root);
   const symmetric = inner.add(inner.transpose()).div(2);
-  const crossTrace = new EigenvalueDecomposition(symmetric, { assumeSymmetric: true }).realEigenvalues.reduce((s, l) => s + Math.sqrt(Math.max(0, l)), 0);
+  const crossTrace = new EigenvalueDecomposition(symmetric, { assumeSymmetric: true }).realEigenvalues.reduce(
+    (s, l) => s + Math.sqrt(Math.max(0, l)),
+    0,
+  );
   return Math.max(0, meanTerm + a.cov.trace() + b.cov.trace() - 2 * crossTrace);
 }
 
@@ -106,7 +117,14 @@ export function recognisable(probs: Float32Array, n: number, classes: number, th
 }
 
 /** For each row of `queries`, its smallest squared distance to the rows of `points` measured by `visit`. */
-function blockedDistances(queries: Float32Array, nq: number, points: Float32Array, np: number, d: number, visit: (row: Float32Array, q: number) => void): void {
+function blockedDistances(
+  queries: Float32Array,
+  nq: number,
+  points: Float32Array,
+  np: number,
+  d: number,
+  visit: (row: Float32Array, q: number) => void,
+): void {
   const block = 256;
   const p = tf.tensor2d(points, [np, d]);
   const pNorms = tf.tidy(() => p.square().sum(1));
@@ -116,7 +134,12 @@ function blockedDistances(queries: Float32Array, nq: number, points: Float32Arra
       const rows = valuesOf(() => {
         const q = tf.tensor2d(queries.subarray(start * d, (start + m) * d), [m, d]);
         // |q - p|^2 = |q|^2 + |p|^2 - 2 q.p, clamped at 0 against rounding.
-        return q.square().sum(1, true).add(pNorms).sub(tf.matMul(q, p, false, true).mul(2)).relu();
+        return q
+          .square()
+          .sum(1, true)
+          .add(pNorms)
+          .sub(tf.matMul(q, p, false, true).mul(2))
+          .relu();
       });
       for (let i = 0; i < m; i++) visit(rows.subarray(i * np, (i + 1) * np), start + i);
     }
@@ -135,7 +158,10 @@ export function kthNeighbourRadii(points: Float32Array, n: number, d: number, k:
       const v = row[j];
       if (v >= nearest[k]) continue;
       let at = k;
-      while (at > 0 && nearest[at - 1] > v) { nearest[at] = nearest[at - 1]; at--; }
+      while (at > 0 && nearest[at - 1] > v) {
+        nearest[at] = nearest[at - 1];
+        at--;
+      }
       nearest[at] = v;
     }
     radii[q] = nearest[k]; // nearest[0] is the point itself (distance 0)
@@ -147,11 +173,23 @@ export function kthNeighbourRadii(points: Float32Array, n: number, d: number, k:
  * Share of `queries` inside at least one ball (point, radius) of the other set. Only queries and
  * points that are `kept` take part (a query left out counts as outside; a point left out has no ball).
  */
-function shareInsideManifold(queries: Float32Array, nq: number, points: Float32Array, radii: Float32Array, np: number, d: number, kept: Kept): number {
+function shareInsideManifold(
+  queries: Float32Array,
+  nq: number,
+  points: Float32Array,
+  radii: Float32Array,
+  np: number,
+  d: number,
+  kept: Kept,
+): number {
   let inside = 0;
   blockedDistances(queries, nq, points, np, d, (row, q) => {
     if (!kept.queries(q)) return;
-    for (let j = 0; j < np; j++) if (row[j] <= radii[j] && kept.points(j)) { inside++; return; }
+    for (let j = 0; j < np; j++)
+      if (row[j] <= radii[j] && kept.points(j)) {
+        inside++;
+        return;
+      }
   });
   return nq === 0 ? 0 : inside / nq;
 }
@@ -177,7 +215,15 @@ export interface Accepted {
  * it, a cluster of non-digits that falls into the ball of one unusual real digit (whose k-th
  * neighbour is far, so its ball is wide) counts as precise.
  */
-export function precisionRecall(real: Float32Array, nReal: number, fake: Float32Array, nFake: number, d: number, k = 3, accepted?: Accepted): { precision: number; recall: number } {
+export function precisionRecall(
+  real: Float32Array,
+  nReal: number,
+  fake: Float32Array,
+  nFake: number,
+  d: number,
+  k = 3,
+  accepted?: Accepted,
+): { precision: number; recall: number } {
   const realRadii = kthNeighbourRadii(real, nReal, d, k);
   const fakeRadii = kthNeighbourRadii(fake, nFake, d, k);
   const all = () => true;
@@ -197,7 +243,8 @@ export function precisionRecall(real: Float32Array, nReal: number, fake: Float32
 export function acceptedImages(probs: Float32Array, n: number, classes: number): Uint8Array {
   const accepted = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    let top = 0, sum = 0;
+    let top = 0,
+      sum = 0;
     for (let c = 0; c < classes; c++) {
       const p = probs[i * classes + c];
       top = Math.max(top, p);

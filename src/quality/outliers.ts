@@ -16,7 +16,7 @@ import { generate } from '../model/steps.ts';
 export const OUTLIER_KINDS = ['uniform', 'gaussian', 'blobs', 'smooth', 'shuffled', 'constant'] as const;
 export type OutlierKind = (typeof OUTLIER_KINDS)[number];
 
-const clip = (v: number) => (v < -1 ? -1 : Math.min(v , 1));
+const clip = (v: number) => (v < -1 ? -1 : Math.min(v, 1));
 
 /** Each pixel uniform in [-1, 1]. */
 function uniform(rng: Random, out: Float32Array): void {
@@ -35,11 +35,13 @@ function blobs(rng: Random, out: Float32Array, rows: number, cols: number): void
   out.fill(0);
   const count = 1 + rng.int(6);
   for (let b = 0; b < count; b++) {
-    const cy = rng.uniform() * rows, cx = rng.uniform() * cols;
+    const cy = rng.uniform() * rows,
+      cx = rng.uniform() * cols;
     const sigma = 1 + rng.uniform() * 6;
     const ink = 0.5 + rng.uniform() * 2;
     for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) out[r * cols + c] += ink * Math.exp(-((r - cy) ** 2 + (c - cx) ** 2) / (2 * sigma * sigma));
+      for (let c = 0; c < cols; c++)
+        out[r * cols + c] += ink * Math.exp(-((r - cy) ** 2 + (c - cx) ** 2) / (2 * sigma * sigma));
     }
   }
   for (let i = 0; i < out.length; i++) out[i] = clip(2 * out[i] - 1);
@@ -51,11 +53,17 @@ function smooth(rng: Random, out: Float32Array, rows: number, cols: number): voi
   const grid = Float32Array.from({ length: (g + 1) * (g + 1) }, () => 2 * rng.uniform() - 1);
   const contrast = 0.5 + rng.uniform() * 1.5;
   for (let r = 0; r < rows; r++) {
-    const y = (r / (rows - 1)) * g, y0 = Math.min(g - 1, Math.floor(y)), fy = y - y0;
+    const y = (r / (rows - 1)) * g,
+      y0 = Math.min(g - 1, Math.floor(y)),
+      fy = y - y0;
     for (let c = 0; c < cols; c++) {
-      const x = (c / (cols - 1)) * g, x0 = Math.min(g - 1, Math.floor(x)), fx = x - x0;
+      const x = (c / (cols - 1)) * g,
+        x0 = Math.min(g - 1, Math.floor(x)),
+        fx = x - x0;
       const at = (yy: number, xx: number) => grid[yy * (g + 1) + xx];
-      const v = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+      const v =
+        (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) +
+        fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
       out[r * cols + c] = clip(contrast * v);
     }
   }
@@ -66,7 +74,9 @@ function shuffled(rng: Random, out: Float32Array, real: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = real[i];
   for (let i = out.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
-    const t = out[i]; out[i] = out[j]; out[j] = t;
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
   }
 }
 
@@ -80,10 +90,18 @@ function constant(rng: Random, out: Float32Array): void {
  * `n` images of one kind. `real` (images [m * rows * cols] in [-1, 1]) is what 'shuffled' shuffles,
  * a random one for each image; the other kinds ignore it.
  */
-export function outliers(kind: OutlierKind, rng: Random, n: number, rows: number, cols: number, real?: { images: Float32Array; count: number }): Float32Array {
+export function outliers(
+  kind: OutlierKind,
+  rng: Random,
+  n: number,
+  rows: number,
+  cols: number,
+  real?: { images: Float32Array; count: number },
+): Float32Array {
   const pixels = rows * cols;
   const out = new Float32Array(n * pixels);
-  if (kind === 'shuffled' && (!real || real.count === 0)) throw new Error('outliers: shuffled images need real images to shuffle');
+  if (kind === 'shuffled' && (!real || real.count === 0))
+    throw new Error('outliers: shuffled images need real images to shuffle');
   for (let k = 0; k < n; k++) {
     const image = out.subarray(k * pixels, (k + 1) * pixels);
     if (kind === 'uniform') uniform(rng, image);
@@ -100,10 +118,17 @@ export function outliers(kind: OutlierKind, rng: Random, n: number, rows: number
 }
 
 /** `n` images of kinds taken in turn (the training mix). */
-export function mixedOutliers(rng: Random, n: number, rows: number, cols: number, real: { images: Float32Array; count: number }): Float32Array {
+export function mixedOutliers(
+  rng: Random,
+  n: number,
+  rows: number,
+  cols: number,
+  real: { images: Float32Array; count: number },
+): Float32Array {
   const pixels = rows * cols;
   const out = new Float32Array(n * pixels);
-  for (let k = 0; k < n; k++) out.set(outliers(OUTLIER_KINDS[k % OUTLIER_KINDS.length], rng, 1, rows, cols, real), k * pixels);
+  for (let k = 0; k < n; k++)
+    out.set(outliers(OUTLIER_KINDS[k % OUTLIER_KINDS.length], rng, 1, rows, cols, real), k * pixels);
   return out;
 }
 
@@ -111,7 +136,12 @@ export function mixedOutliers(rng: Random, n: number, rows: number, cols: number
 export const UNTRAINED_ARCHS = ['mlp-gbn', 'mlp-bn', 'mlp', 'mlp-small', 'mlp-dropout', 'dcgan', 'acgan'] as const;
 
 /** `n` images of an untrained generator of `arch`, its weights drawn from `seed`, its noise from `rng` (28x28). */
-export function untrainedGeneratorImages(arch: (typeof UNTRAINED_ARCHS)[number], seed: number, rng: Random, n: number): Float32Array {
+export function untrainedGeneratorImages(
+  arch: (typeof UNTRAINED_ARCHS)[number],
+  seed: number,
+  rng: Random,
+  n: number,
+): Float32Array {
   const gan = createGan(ARCHITECTURES[arch], { pixels: 28 * 28, seed, lr: 2e-4, beta1: 0.5 });
   try {
     return generate(gan, normals(rng, n * gan.noiseDim));

@@ -3,8 +3,18 @@
  * distance of features, classifier score, class coverage, recognisability, precision and recall.
  */
 import type { Matrix } from 'ml-matrix';
-import { classify, CLASSES, FEATURES, type Classifier } from './classifier.ts';
-import { acceptedImages, argmaxes, classifierScore, coverage, frechetDistance, moments, precisionRecall, recognisable, type Coverage } from './metrics.ts';
+import { CLASSES, type Classifier, classify, FEATURES } from './classifier.ts';
+import {
+  acceptedImages,
+  argmaxes,
+  type Coverage,
+  classifierScore,
+  coverage,
+  frechetDistance,
+  moments,
+  precisionRecall,
+  recognisable,
+} from './metrics.ts';
 
 /** The real side of every comparison, computed once. */
 export interface Reference {
@@ -57,12 +67,19 @@ function rowsOfClass(features: Float32Array, labels: Uint8Array, c: number): { r
   const picked: number[] = [];
   for (let i = 0; i < labels.length; i++) if (labels[i] === c) picked.push(i);
   const rows = new Float32Array(picked.length * FEATURES);
-  picked.forEach((i, k) => { rows.set(features.subarray(i * FEATURES, (i + 1) * FEATURES), k * FEATURES); });
+  picked.forEach((i, k) => {
+    rows.set(features.subarray(i * FEATURES, (i + 1) * FEATURES), k * FEATURES);
+  });
   return { rows, n: picked.length };
 }
 
 /** FID of each class's samples against the reference images of that class (NaN where either side has too few to fit a covariance). */
-export function fidByClass(ref: Reference, referenceLabels: Uint8Array, features: Float32Array, labels: Uint8Array): number[] {
+export function fidByClass(
+  ref: Reference,
+  referenceLabels: Uint8Array,
+  features: Float32Array,
+  labels: Uint8Array,
+): number[] {
   return Array.from({ length: CLASSES }, (_, c) => {
     const a = rowsOfClass(ref.features, referenceLabels, c);
     const b = rowsOfClass(features, labels, c);
@@ -72,7 +89,11 @@ export function fidByClass(ref: Reference, referenceLabels: Uint8Array, features
 }
 
 /** Share of samples whose most probable class is the intended one: overall, and for each intended class (NaN for a class never asked for). */
-export function intendedAccuracy(probs: Float32Array, labels: Uint8Array, classes: number): { overall: number; byClass: number[] } {
+export function intendedAccuracy(
+  probs: Float32Array,
+  labels: Uint8Array,
+  classes: number,
+): { overall: number; byClass: number[] } {
   const hits = new Array<number>(classes).fill(0);
   const asked = new Array<number>(classes).fill(0);
   const seen = argmaxes(probs, labels.length, classes);
@@ -91,7 +112,12 @@ export const PR_IMAGES = 2000;
  * set sizes, so both sides have the same number of images, at most PR_IMAGES (the k-NN is over all
  * pairs); the real ones are spread evenly over the reference.
  */
-function samplePrecisionRecall(ref: Reference, features: Float32Array, probs: Float32Array, n: number): { precision: number; recall: number } {
+function samplePrecisionRecall(
+  ref: Reference,
+  features: Float32Array,
+  probs: Float32Array,
+  n: number,
+): { precision: number; recall: number } {
   const m = Math.min(n, ref.n, PR_IMAGES);
   const stride = Math.floor(ref.n / m);
   const real = new Float32Array(m * FEATURES);
@@ -104,9 +130,16 @@ function samplePrecisionRecall(ref: Reference, features: Float32Array, probs: Fl
   return precisionRecall(real, m, features.subarray(0, m * FEATURES), m, FEATURES, 3, accepted);
 }
 
-export function quality(c: Classifier, ref: Reference, images: Float32Array, n: number, o: QualityOptions = {}): Quality {
+export function quality(
+  c: Classifier,
+  ref: Reference,
+  images: Float32Array,
+  n: number,
+  o: QualityOptions = {},
+): Quality {
   const { features, probs } = classify(c, images, n);
-  const pr = o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : samplePrecisionRecall(ref, features, probs, n);
+  const pr =
+    o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : samplePrecisionRecall(ref, features, probs, n);
   return {
     samples: n,
     realSamples: ref.n,
@@ -115,7 +148,13 @@ export function quality(c: Classifier, ref: Reference, images: Float32Array, n: 
     coverage: coverage(probs, n, CLASSES),
     recognisable: recognisable(probs, n, CLASSES, 0.9),
     ...pr,
-    ...(o.labels ? (({ overall, byClass }) => ({ intended: overall, intendedByClass: byClass }))(intendedAccuracy(probs, o.labels.subarray(0, n), CLASSES)) : {}),
-    ...(o.labels && o.referenceLabels ? { fidByClass: fidByClass(ref, o.referenceLabels, features, o.labels.subarray(0, n)) } : {}),
+    ...(o.labels
+      ? (({ overall, byClass }) => ({ intended: overall, intendedByClass: byClass }))(
+          intendedAccuracy(probs, o.labels.subarray(0, n), CLASSES),
+        )
+      : {}),
+    ...(o.labels && o.referenceLabels
+      ? { fidByClass: fidByClass(ref, o.referenceLabels, features, o.labels.subarray(0, n)) }
+      : {}),
   };
 }

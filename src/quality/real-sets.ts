@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { pixelsOf, type Dataset } from '../data/dataset.ts';
+import { type Dataset, pixelsOf } from '../data/dataset.ts';
 import { embeddedDigits } from '../data/embedded.ts';
 import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset, MNIST, MNIST_SMALL, mnistTest } from '../data/load.ts';
 
@@ -15,7 +15,9 @@ export type ClassifierSet = 'digits' | 'mnist' | 'fashion';
 export function pick(d: Dataset, indices: readonly number[]): Dataset {
   const p = pixelsOf(d);
   const grey = new Uint8Array(indices.length * p);
-  indices.forEach((k, i) => { grey.set(d.grey.subarray(k * p, (k + 1) * p), i * p); });
+  indices.forEach((k, i) => {
+    grey.set(d.grey.subarray(k * p, (k + 1) * p), i * p);
+  });
   return { ...d, count: indices.length, grey, labels: d.labels ? Uint8Array.from(indices, (k) => d.labels![k]) : null };
 }
 
@@ -37,14 +39,30 @@ export function splitDigits(all: Dataset): { train: Dataset; test: Dataset } {
     const kept = indices.length - Math.round(indices.length * HELD_OUT_SHARE);
     train.push(...indices.slice(0, kept));
     const held = indices.slice(kept);
-    held.forEach((index, r) => { test.push({ index, at: r / held.length, cls }); });
+    held.forEach((index, r) => {
+      test.push({ index, at: r / held.length, cls });
+    });
   });
   test.sort((a, b) => a.at - b.at || a.cls - b.cls);
-  return { train: pick(all, train.sort((a, b) => a - b)), test: { ...pick(all, test.map((t) => t.index)), name: `${all.name}, held out` } };
+  return {
+    train: pick(
+      all,
+      train.sort((a, b) => a - b),
+    ),
+    test: {
+      ...pick(
+        all,
+        test.map((t) => t.index),
+      ),
+      name: `${all.name}, held out`,
+    },
+  };
 }
 
 const fashionFile = (name: string, file: string) =>
-  E.mapLeft((why: string) => `${why} (install the Debian package dataset-fashion-mnist)`)(loadIdxDataset(join(FASHION_MNIST_DIR, file), name));
+  E.mapLeft((why: string) => `${why} (install the Debian package dataset-fashion-mnist)`)(
+    loadIdxDataset(join(FASHION_MNIST_DIR, file), name),
+  );
 
 export function classifierData(set: ClassifierSet): E.Either<string, { train: Dataset; test: Dataset }> {
   if (set === 'digits') return E.right(splitDigits(embeddedDigits()));
@@ -63,9 +81,11 @@ export function classifierData(set: ClassifierSet): E.Either<string, { train: Da
 
 /** The held-out real images of a classifier's set (for Fashion-MNIST, t10k alone: the 60,000 training images are not read). */
 export const heldOut = (set: ClassifierSet): E.Either<string, Dataset> =>
-  set === 'digits' ? E.right(splitDigits(embeddedDigits()).test)
-  : set === 'mnist' ? mnistTest()
-  : fashionFile('fashion-mnist t10k', 't10k-images-idx3-ubyte.gz');
+  set === 'digits'
+    ? E.right(splitDigits(embeddedDigits()).test)
+    : set === 'mnist'
+      ? mnistTest()
+      : fashionFile('fashion-mnist t10k', 't10k-images-idx3-ubyte.gz');
 
 /**
  * Which classifier judges a dataset, by its name or --dataset spec: Fashion-MNIST's for fashion,

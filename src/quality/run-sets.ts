@@ -4,11 +4,11 @@
  * its kind of images, and the names of its classes.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { limitDataset, type Dataset } from '../data/dataset.ts';
+import { type Dataset, limitDataset } from '../data/dataset.ts';
 import { classNames, loadDataset } from '../data/load.ts';
-import { CLASSES, classifierDir, classify, loadClassifier, type Classifier } from './classifier.ts';
-import { classifierSetFor, heldOut } from './real-sets.ts';
+import { CLASSES, type Classifier, classifierDir, classify, loadClassifier } from './classifier.ts';
 import { argmaxes } from './metrics.ts';
+import { classifierSetFor, heldOut } from './real-sets.ts';
 
 export interface RunSets {
   readonly train: Dataset;
@@ -30,7 +30,10 @@ export function runImages(config: RunConfig): E.Either<string, Pick<RunSets, 'tr
   const set = classifierSetFor(config.dataset);
   const held = heldOut(set === 'digits' ? 'mnist' : set);
   if (E.isLeft(held)) return held;
-  return E.right({ train: config.limit === null ? train.right : limitDataset(train.right, config.limit), heldOut: held.right });
+  return E.right({
+    train: config.limit === null ? train.right : limitDataset(train.right, config.limit),
+    heldOut: held.right,
+  });
 }
 
 export async function loadRunSets(config: RunConfig): Promise<E.Either<string, RunSets>> {
@@ -42,7 +45,13 @@ export async function loadRunSets(config: RunConfig): Promise<E.Either<string, R
 }
 
 /** The classifier's features of images in [-1, 1] (for the feature-space neighbours). */
-export const featuresOf = (c: Classifier) => (images: Float32Array, count: number): Float32Array => classify(c, images, count).features;
+export const featuresOf =
+  (c: Classifier) =>
+  (images: Float32Array, count: number): Float32Array =>
+    classify(c, images, count).features;
 
 /** The classifier's class for each image in [-1, 1]. */
-export const classesOf = (c: Classifier) => (images: Float32Array, count: number): Uint8Array => argmaxes(classify(c, images, count).probs, count, CLASSES);
+export const classesOf =
+  (c: Classifier) =>
+  (images: Float32Array, count: number): Uint8Array =>
+    argmaxes(classify(c, images, count).probs, count, CLASSES);

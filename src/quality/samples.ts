@@ -3,8 +3,9 @@
  * 28x28 cells separated by uniform padding lines (ganstream's epoch_<N>.png and final grids).
  * Images come back in [-1, 1], image after image.
  */
-import { createRequire } from 'node:module';
+
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as E from 'fp-ts/lib/Either.js';
 import { imagesOf, scaled } from '../data/dataset.ts';
 import { loadIdxDataset } from '../data/load.ts';
@@ -21,8 +22,13 @@ export async function readSamples(path: string): Promise<E.Either<string, Sample
   if (/\.png$/i.test(path)) return readPngGrid(path);
   const d = loadIdxDataset(path);
   if (E.isLeft(d)) return E.left(`--samples: ${d.left}`);
-  if (d.right.rows !== 28 || d.right.cols !== 28) return E.left(`--samples: ${path} holds images of ${d.right.rows}x${d.right.cols}, expected 28x28`);
-  return E.right({ images: imagesOf(d.right), count: d.right.count, ...(d.right.labels ? { labels: d.right.labels } : {}) });
+  if (d.right.rows !== 28 || d.right.cols !== 28)
+    return E.left(`--samples: ${path} holds images of ${d.right.rows}x${d.right.cols}, expected 28x28`);
+  return E.right({
+    images: imagesOf(d.right),
+    count: d.right.count,
+    ...(d.right.labels ? { labels: d.right.labels } : {}),
+  });
 }
 
 /** Runs of indices whose line is entirely the padding value. */
@@ -32,7 +38,10 @@ function contentRuns(isPad: (i: number) => boolean, length: number): [number, nu
   for (let i = 0; i <= length; i++) {
     const pad = i === length || isPad(i);
     if (!pad && start < 0) start = i;
-    if (pad && start >= 0) { runs.push([start, i]); start = -1; }
+    if (pad && start >= 0) {
+      runs.push([start, i]);
+      start = -1;
+    }
   }
   return runs;
 }
@@ -40,33 +49,49 @@ function contentRuns(isPad: (i: number) => boolean, length: number): [number, nu
 /** Cells of a grey grid: the padding is the top-left pixel's value, cells are the blocks between full padding lines. */
 export function cellsOfGrid(grey: Uint8Array, width: number, height: number): E.Either<string, Samples> {
   const pad = grey[0];
-  const rowIsPad = (y: number) => { for (let x = 0; x < width; x++) if (grey[y * width + x] !== pad) return false; return true; };
-  const colIsPad = (x: number) => { for (let y = 0; y < height; y++) if (grey[y * width + x] !== pad) return false; return true; };
-  const rows = contentRuns(rowIsPad, height), cols = contentRuns(colIsPad, width);
+  const rowIsPad = (y: number) => {
+    for (let x = 0; x < width; x++) if (grey[y * width + x] !== pad) return false;
+    return true;
+  };
+  const colIsPad = (x: number) => {
+    for (let y = 0; y < height; y++) if (grey[y * width + x] !== pad) return false;
+    return true;
+  };
+  const rows = contentRuns(rowIsPad, height),
+    cols = contentRuns(colIsPad, width);
   const sizes = new Set([...rows, ...cols].map(([a, b]) => b - a));
   const size = [...sizes][0];
   if (rows.length === 0 || sizes.size !== 1 || size % 28 !== 0) {
-    return E.left(`cells of ${[...sizes].join(', ') || 'no'} pixels between padding lines, expected square cells of 28 pixels times a whole scale`);
+    return E.left(
+      `cells of ${[...sizes].join(', ') || 'no'} pixels between padding lines, expected square cells of 28 pixels times a whole scale`,
+    );
   }
   const scale = size / 28;
   const count = rows.length * cols.length;
   const images = new Float32Array(count * 784);
   let n = 0;
-  for (const [y0] of rows) for (const [x0] of cols) {
-    for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) {
-      images[n * 784 + r * 28 + c] = scaled(grey[(y0 + r * scale) * width + x0 + c * scale]);
+  for (const [y0] of rows)
+    for (const [x0] of cols) {
+      for (let r = 0; r < 28; r++)
+        for (let c = 0; c < 28; c++) {
+          images[n * 784 + r * 28 + c] = scaled(grey[(y0 + r * scale) * width + x0 + c * scale]);
+        }
+      n++;
     }
-    n++;
-  }
   return E.right({ images, count });
 }
 
 async function readPngGrid(path: string): Promise<E.Either<string, Samples>> {
-  let canvas: { loadImage(b: Buffer): Promise<{ width: number; height: number }>; createCanvas(w: number, h: number): { getContext(t: '2d'): CanvasRenderingContext2D } };
+  let canvas: {
+    loadImage(b: Buffer): Promise<{ width: number; height: number }>;
+    createCanvas(w: number, h: number): { getContext(t: '2d'): CanvasRenderingContext2D };
+  };
   try {
     canvas = createRequire(import.meta.url)('canvas');
   } catch (e) {
-    return E.left(`--samples: reading PNG needs node-canvas, which did not load (${(e as Error).message.split('\n')[0]}); give an IDX file instead`);
+    return E.left(
+      `--samples: reading PNG needs node-canvas, which did not load (${(e as Error).message.split('\n')[0]}); give an IDX file instead`,
+    );
   }
   let img: { width: number; height: number };
   try {

@@ -3,10 +3,21 @@
  * noise point showed at each milestone (a band chart), the class shares at each quality check,
  * the novelty histograms, an image with its saliency overlaid, and a noise vector as a swatch.
  */
-import { stillHopping, type ClassTracks } from '../explore/class-tracks.ts';
+import { type ClassTracks, stillHopping } from '../explore/class-tracks.ts';
 
 /** Ten colours a student can tell apart (Tableau 10), one per class. */
-export const CLASS_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'] as const;
+export const CLASS_COLORS = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+] as const;
 
 const INK = '#222222';
 const MUTED = '#666666';
@@ -23,10 +34,14 @@ function legend(ctx: CanvasRenderingContext2D, names: readonly string[], x: numb
   ctx.font = '13px sans-serif';
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
-  let cx = x, cy = y;
+  let cx = x,
+    cy = y;
   names.forEach((name, c) => {
     const w = 22 + ctx.measureText(name).width + 14;
-    if (cx + w > x + width) { cx = x; cy += 20; }
+    if (cx + w > x + width) {
+      cx = x;
+      cy += 20;
+    }
     ctx.fillStyle = CLASS_COLORS[c % CLASS_COLORS.length];
     ctx.fillRect(cx, cy - 7, 16, 14);
     ctx.fillStyle = INK;
@@ -37,7 +52,12 @@ function legend(ctx: CanvasRenderingContext2D, names: readonly string[], x: numb
 }
 
 /** A white plot of `size` with its title and the classes' colour legend; returns the y where the plot below them starts. */
-function framed(ctx: CanvasRenderingContext2D, size: { width: number; height: number }, heading: string, names: readonly string[]): number {
+function framed(
+  ctx: CanvasRenderingContext2D,
+  size: { width: number; height: number },
+  heading: string,
+  names: readonly string[],
+): number {
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, size.width, size.height);
   title(ctx, heading, 12, 10);
@@ -49,37 +69,61 @@ export const CLASS_TRACKS_SIZE = { width: 960, height: 560 } as const;
 /** One row per fixed noise point, one column per milestone, each cell coloured by the class the classifier saw there. */
 export function drawClassTracks(ctx: CanvasRenderingContext2D, t: ClassTracks, names: readonly string[]): void {
   const { width, height } = CLASS_TRACKS_SIZE;
-  const top = framed(ctx, CLASS_TRACKS_SIZE, 'Which digit each of the fixed noise points showed at each milestone', names);
-  const left = 70, right = 12, bottom = 58;
-  const points = t.classes.length, steps = t.labels.length;
+  const top = framed(
+    ctx,
+    CLASS_TRACKS_SIZE,
+    'Which digit each of the fixed noise points showed at each milestone',
+    names,
+  );
+  const left = 70,
+    right = 12,
+    bottom = 58;
+  const points = t.classes.length,
+    steps = t.labels.length;
   if (points === 0 || steps === 0) return;
-  const cw = (width - left - right) / steps, ch = (height - top - bottom) / points;
-  t.classes.forEach((track, p) => { track.forEach((c, m) => {
-    ctx.fillStyle = CLASS_COLORS[c % CLASS_COLORS.length];
-    ctx.fillRect(left + m * cw, top + p * ch, Math.ceil(cw), Math.ceil(ch));
-  }); });
+  const cw = (width - left - right) / steps,
+    ch = (height - top - bottom) / points;
+  t.classes.forEach((track, p) => {
+    track.forEach((c, m) => {
+      ctx.fillStyle = CLASS_COLORS[c % CLASS_COLORS.length];
+      ctx.fillRect(left + m * cw, top + p * ch, Math.ceil(cw), Math.ceil(ch));
+    });
+  });
   ctx.fillStyle = MUTED;
   ctx.font = '12px sans-serif';
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (let p = 0; p < points; p += Math.max(1, Math.ceil(points / 8))) ctx.fillText(`point ${p + 1}`, left - 6, top + (p + 0.5) * ch);
+  for (let p = 0; p < points; p += Math.max(1, Math.ceil(points / 8)))
+    ctx.fillText(`point ${p + 1}`, left - 6, top + (p + 0.5) * ch);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   const every = Math.max(1, Math.ceil(steps / 8));
-  t.labels.forEach((label, m) => { if (m % every === 0 || m === steps - 1) ctx.fillText(label, left + (m + 0.5) * cw, height - bottom + 6); });
+  t.labels.forEach((label, m) => {
+    if (m % every === 0 || m === steps - 1) ctx.fillText(label, left + (m + 0.5) * cw, height - bottom + 6);
+  });
   const late = stillHopping(t, 3);
   ctx.fillStyle = INK;
   ctx.font = '13px sans-serif';
-  ctx.fillText(`A row that keeps its colour is a point that settled on one digit. Over the last 3 milestones, ${late} of ${points} points still changed class.`, width / 2, height - 26);
+  ctx.fillText(
+    `A row that keeps its colour is a point that settled on one digit. Over the last 3 milestones, ${late} of ${points} points still changed class.`,
+    width / 2,
+    height - 26,
+  );
 }
 
 export const CLASS_SHARES_SIZE = { width: 960, height: 420 } as const;
 
 /** The share of samples the classifier put in each class, at each quality check, stacked: one column per check. */
-export function drawClassShares(ctx: CanvasRenderingContext2D, checks: readonly { label: string; histogram: readonly number[] }[], names: readonly string[]): void {
+export function drawClassShares(
+  ctx: CanvasRenderingContext2D,
+  checks: readonly { label: string; histogram: readonly number[] }[],
+  names: readonly string[],
+): void {
   const { width, height } = CLASS_SHARES_SIZE;
   const top = framed(ctx, CLASS_SHARES_SIZE, 'Which digits G made at each quality check (share of the samples)', names);
-  const left = 50, bottom = 34, right = 12;
+  const left = 50,
+    bottom = 34,
+    right = 12;
   if (checks.length === 0) return;
   const cw = (width - left - right) / checks.length;
   const h = height - top - bottom;
@@ -96,7 +140,11 @@ export function drawClassShares(ctx: CanvasRenderingContext2D, checks: readonly 
   ctx.strokeStyle = '#999999';
   ctx.setLineDash([4, 4]);
   ctx.beginPath();
-  for (let k = 1; k < 10; k++) { const y = top + h - (k / 10) * h; ctx.moveTo(left, y); ctx.lineTo(width - right, y); }
+  for (let k = 1; k < 10; k++) {
+    const y = top + h - (k / 10) * h;
+    ctx.moveTo(left, y);
+    ctx.lineTo(width - right, y);
+  }
   ctx.stroke();
   ctx.setLineDash([]);
   ctx.fillStyle = MUTED;
@@ -107,36 +155,77 @@ export function drawClassShares(ctx: CanvasRenderingContext2D, checks: readonly 
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   const every = Math.max(1, Math.ceil(checks.length / 10));
-  checks.forEach((c, i) => { if (i % every === 0 || i === checks.length - 1) ctx.fillText(c.label, left + (i + 0.5) * cw, top + h + 6); });
+  checks.forEach((c, i) => {
+    if (i % every === 0 || i === checks.length - 1) ctx.fillText(c.label, left + (i + 0.5) * cw, top + h + 6);
+  });
 }
 
 export const NOVELTY_SIZE = { width: 960, height: 400 } as const;
 
 /** Two histograms of distances to the nearest training image: generated images and held-out real ones. */
-export function drawNovelty(ctx: CanvasRenderingContext2D, generated: readonly number[], heldOut: readonly number[], lo: number, hi: number, caption: string): void {
+export function drawNovelty(
+  ctx: CanvasRenderingContext2D,
+  generated: readonly number[],
+  heldOut: readonly number[],
+  lo: number,
+  hi: number,
+  caption: string,
+): void {
   const { width, height } = NOVELTY_SIZE;
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   title(ctx, 'Is it copying? Distance from each image to its nearest training image', 12, 10);
-  const left = 60, right = 20, top = 70, bottom = 80;
-  const w = width - left - right, h = height - top - bottom;
-  const share = (counts: readonly number[]) => { const n = counts.reduce((a, b) => a + b, 0) || 1; return counts.map((c) => c / n); };
-  const g = share(generated), r = share(heldOut);
+  const left = 60,
+    right = 20,
+    top = 70,
+    bottom = 80;
+  const w = width - left - right,
+    h = height - top - bottom;
+  const share = (counts: readonly number[]) => {
+    const n = counts.reduce((a, b) => a + b, 0) || 1;
+    return counts.map((c) => c / n);
+  };
+  const g = share(generated),
+    r = share(heldOut);
   const peak = Math.max(...g, ...r, 1e-9);
   const bins = g.length;
-  const series: [readonly number[], string, string][] = [[r, 'rgba(89, 161, 79, 0.55)', 'held-out real images (never trained on)'], [g, 'rgba(31, 95, 191, 0.55)', 'generated images']];
+  const series: [readonly number[], string, string][] = [
+    [r, 'rgba(89, 161, 79, 0.55)', 'held-out real images (never trained on)'],
+    [g, 'rgba(31, 95, 191, 0.55)', 'generated images'],
+  ];
   for (const [values, color] of series) {
     ctx.fillStyle = color;
-    values.forEach((v, i) => { ctx.fillRect(left + (i * w) / bins + 1, top + h - (v / peak) * h, w / bins - 2, (v / peak) * h); });
+    values.forEach((v, i) => {
+      ctx.fillRect(left + (i * w) / bins + 1, top + h - (v / peak) * h, w / bins - 2, (v / peak) * h);
+    });
   }
   ctx.strokeStyle = '#333333';
-  ctx.beginPath(); ctx.moveTo(left, top + h); ctx.lineTo(left + w, top + h); ctx.stroke();
-  ctx.fillStyle = MUTED; ctx.font = '12px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+  ctx.beginPath();
+  ctx.moveTo(left, top + h);
+  ctx.lineTo(left + w, top + h);
+  ctx.stroke();
+  ctx.fillStyle = MUTED;
+  ctx.font = '12px sans-serif';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
   for (let k = 0; k <= 8; k++) ctx.fillText((lo + ((hi - lo) * k) / 8).toFixed(1), left + (w * k) / 8, top + h + 4);
-  ctx.fillText('distance to the nearest training image (pixel intensities 0-1; 0 = an exact copy)', left + w / 2, top + h + 22);
-  ctx.textAlign = 'left'; ctx.textBaseline = 'middle'; ctx.font = '13px sans-serif';
-  series.forEach(([, color, name], i) => { ctx.fillStyle = color; ctx.fillRect(left + i * 330, 50 - 7, 16, 14); ctx.fillStyle = INK; ctx.fillText(name, left + i * 330 + 22, 50); });
-  ctx.fillStyle = INK; ctx.textAlign = 'center'; ctx.fillText(caption, width / 2, height - 18);
+  ctx.fillText(
+    'distance to the nearest training image (pixel intensities 0-1; 0 = an exact copy)',
+    left + w / 2,
+    top + h + 22,
+  );
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  ctx.font = '13px sans-serif';
+  series.forEach(([, color, name], i) => {
+    ctx.fillStyle = color;
+    ctx.fillRect(left + i * 330, 50 - 7, 16, 14);
+    ctx.fillStyle = INK;
+    ctx.fillText(name, left + i * 330 + 22, 50);
+  });
+  ctx.fillStyle = INK;
+  ctx.textAlign = 'center';
+  ctx.fillText(caption, width / 2, height - 18);
 }
 
 /**
@@ -144,7 +233,16 @@ export function drawNovelty(ctx: CanvasRenderingContext2D, generated: readonly n
  * image is real (where G would add ink next), blue where it makes D believe less (where G would
  * remove ink). Strength: the gradient's size, scaled to the image's largest.
  */
-export function drawSaliency(ctx: CanvasRenderingContext2D, grey: Uint8Array, gradient: Float32Array, rows: number, cols: number, scale: number, x = 0, y = 0): void {
+export function drawSaliency(
+  ctx: CanvasRenderingContext2D,
+  grey: Uint8Array,
+  gradient: Float32Array,
+  rows: number,
+  cols: number,
+  scale: number,
+  x = 0,
+  y = 0,
+): void {
   const peak = gradient.reduce((m, g) => Math.max(m, Math.abs(g)), 0) || 1;
   const image = ctx.createImageData(cols * scale, rows * scale);
   for (let r = 0; r < rows * scale; r++) {

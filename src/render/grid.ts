@@ -18,7 +18,9 @@ export interface GridLayout {
 }
 
 /** Enough of CanvasRenderingContext2D for image grids. */
-export type PixelContext = Pick<CanvasRenderingContext2D, 'createImageData' | 'putImageData' | 'fillRect'> & { fillStyle: unknown };
+export type PixelContext = Pick<CanvasRenderingContext2D, 'createImageData' | 'putImageData' | 'fillRect'> & {
+  fillStyle: unknown;
+};
 
 export function gridSize(l: GridLayout): { width: number; height: number } {
   const gridRows = Math.ceil(l.count / l.gridCols);
@@ -35,7 +37,10 @@ export function drawGrid(ctx: PixelContext, grey: Uint8Array, l: GridLayout, x =
   const { width, height } = gridSize(l);
   const image = ctx.createImageData(width, height);
   const px = image.data;
-  for (let i = 0; i < px.length; i += 4) { px[i] = px[i + 1] = px[i + 2] = PAD_GREY; px[i + 3] = 255; }
+  for (let i = 0; i < px.length; i += 4) {
+    px[i] = px[i + 1] = px[i + 2] = PAD_GREY;
+    px[i + 3] = 255;
+  }
   const per = l.rows * l.cols;
   for (let n = 0; n < l.count; n++) {
     const left = l.pad + (n % l.gridCols) * (l.cols * l.scale + l.pad);

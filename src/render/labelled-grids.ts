@@ -3,12 +3,15 @@
  * real images beside generated ones with D's score under each (real_vs_fake.png). Pure drawing on
  * any CanvasRenderingContext2D.
  */
-import { drawGrid, gridSize, type GridLayout } from './grid.ts';
+import { drawGrid, type GridLayout, gridSize } from './grid.ts';
 
 const INK = '#f0f0f0';
 const BACKGROUND = '#282828';
 
-export interface LabelledGrid { readonly grey: Uint8Array; readonly label: string }
+export interface LabelledGrid {
+  readonly grey: Uint8Array;
+  readonly label: string;
+}
 
 /** Grids of the same layout in one row, each with a label under it. */
 export function progressSize(count: number, l: GridLayout): { width: number; height: number } {
@@ -41,7 +44,12 @@ export function namedRowsSize(l: GridLayout, names: readonly string[]): { width:
 }
 
 /** A grid whose rows are named at their left (a conditional run's grid: one row per class). */
-export function drawNamedRows(ctx: CanvasRenderingContext2D, grey: Uint8Array, names: readonly string[], l: GridLayout): void {
+export function drawNamedRows(
+  ctx: CanvasRenderingContext2D,
+  grey: Uint8Array,
+  names: readonly string[],
+  l: GridLayout,
+): void {
   const { width, height } = namedRowsSize(l, names);
   const labelWidth = rowLabelWidth(names);
   ctx.fillStyle = BACKGROUND;
@@ -51,7 +59,9 @@ export function drawNamedRows(ctx: CanvasRenderingContext2D, grey: Uint8Array, n
   ctx.font = `${Math.max(11, Math.min(16, l.rows * l.scale * 0.45))}px sans-serif`;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  names.forEach((name, r) => { ctx.fillText(name, labelWidth - 8, l.pad + r * (l.rows * l.scale + l.pad) + (l.rows * l.scale) / 2); });
+  names.forEach((name, r) => {
+    ctx.fillText(name, labelWidth - 8, l.pad + r * (l.rows * l.scale + l.pad) + (l.rows * l.scale) / 2);
+  });
 }
 
 export interface ScoredRow {
@@ -65,12 +75,24 @@ export interface ScoredRow {
 const CELL_TEXT = 22;
 const TITLE_WIDTH = 110;
 
-export function scoredRowsSize(count: number, rows: number, l: Omit<GridLayout, 'count' | 'gridCols'>): { width: number; height: number } {
-  return { width: TITLE_WIDTH + count * (l.cols * l.scale + l.pad) + l.pad, height: 40 + rows * (l.rows * l.scale + l.pad + CELL_TEXT) + l.pad };
+export function scoredRowsSize(
+  count: number,
+  rows: number,
+  l: Omit<GridLayout, 'count' | 'gridCols'>,
+): { width: number; height: number } {
+  return {
+    width: TITLE_WIDTH + count * (l.cols * l.scale + l.pad) + l.pad,
+    height: 40 + rows * (l.rows * l.scale + l.pad + CELL_TEXT) + l.pad,
+  };
 }
 
 /** Rows of images, each titled, with a score printed under every image. */
-export function drawScoredRows(ctx: CanvasRenderingContext2D, title: string, rows: readonly ScoredRow[], l: Omit<GridLayout, 'count' | 'gridCols'>): void {
+export function drawScoredRows(
+  ctx: CanvasRenderingContext2D,
+  title: string,
+  rows: readonly ScoredRow[],
+  l: Omit<GridLayout, 'count' | 'gridCols'>,
+): void {
   const count = rows[0] ? rows[0].grey.length / (l.rows * l.cols) : 0;
   const { width, height } = scoredRowsSize(count, rows.length, l);
   ctx.fillStyle = BACKGROUND;
@@ -94,7 +116,11 @@ export function drawScoredRows(ctx: CanvasRenderingContext2D, title: string, row
     ctx.textBaseline = 'top';
     row.scores.forEach((s, i) => {
       const cx = TITLE_WIDTH + i * (l.cols * l.scale + l.pad) + (l.cols * l.scale) / 2;
-      ctx.fillText(row.caption ? row.caption(s) : `D ${Number.isFinite(s) ? s.toFixed(2) : '?'}`, cx, top + l.rows * l.scale + 4);
+      ctx.fillText(
+        row.caption ? row.caption(s) : `D ${Number.isFinite(s) ? s.toFixed(2) : '?'}`,
+        cx,
+        top + l.rows * l.scale + 4,
+      );
     });
   });
 }

@@ -28,7 +28,11 @@ const LOADERS: Record<CanvasName, () => CreateCanvas> = {
 };
 
 /** The canvas in use, and for each one passed over, why it did not load. */
-export interface CanvasKind { readonly name: CanvasName; readonly skipped: readonly string[]; readonly create: CreateCanvas }
+export interface CanvasKind {
+  readonly name: CanvasName;
+  readonly skipped: readonly string[];
+  readonly create: CreateCanvas;
+}
 
 /** Loads the named canvas, or the first of the preference order that loads. Throws when a named one does not. */
 export function loadCanvas(name?: CanvasName): CanvasKind {

@@ -6,13 +6,22 @@
 import type { NodeCanvas } from './node-canvas.ts';
 import { encodePng } from './png.ts';
 
-interface Raster { width: number; height: number; data: Uint8ClampedArray }
+interface Raster {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
 
 export function createRasterCanvas(width: number, height: number): NodeCanvas {
   const pixels: Raster = { width, height, data: new Uint8ClampedArray(width * height * 4) };
   const context = {
     fillStyle: '#000' as unknown,
-    createImageData: (w: number, h: number) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4), colorSpace: 'srgb' }),
+    createImageData: (w: number, h: number) => ({
+      width: w,
+      height: h,
+      data: new Uint8ClampedArray(w * h * 4),
+      colorSpace: 'srgb',
+    }),
     putImageData(image: Raster, dx: number, dy: number) {
       for (let y = 0; y < image.height; y++) {
         const ty = y + dy;
@@ -25,7 +34,9 @@ export function createRasterCanvas(width: number, height: number): NodeCanvas {
         }
       }
     },
-    fillRect() { throw new Error('fillRect is not available on the raster fallback canvas'); },
+    fillRect() {
+      throw new Error('fillRect is not available on the raster fallback canvas');
+    },
   };
   return {
     width,

@@ -14,28 +14,34 @@ const RandomState = t.type({
 export const DatasetIdentity = t.type({ name: t.string, count: t.number, rows: t.number, cols: t.number });
 export type DatasetIdentity = t.TypeOf<typeof DatasetIdentity>;
 
-export const CheckpointRun = t.intersection([t.type({
-  /** Steps done; the run continues with step + 1. */
-  step: t.number,
-  epoch: t.number,
-  /** Seconds of training so far. */
-  time: t.number,
-  batches: t.type({ step: t.number, shuffle: RandomState }),
-  noise: RandomState,
-  config: TrainConfig,
-  dataset: DatasetIdentity,
-  /** The milestone grids' fixed noise, float32 little-endian, base64. */
-  milestoneNoise: t.string,
-}), t.partial({
-  /** Rollbacks after NaN losses so far (--on-nan rollback). */
-  rollbacks: t.number,
-})]);
+export const CheckpointRun = t.intersection([
+  t.type({
+    /** Steps done; the run continues with step + 1. */
+    step: t.number,
+    epoch: t.number,
+    /** Seconds of training so far. */
+    time: t.number,
+    batches: t.type({ step: t.number, shuffle: RandomState }),
+    noise: RandomState,
+    config: TrainConfig,
+    dataset: DatasetIdentity,
+    /** The milestone grids' fixed noise, float32 little-endian, base64. */
+    milestoneNoise: t.string,
+  }),
+  t.partial({
+    /** Rollbacks after NaN losses so far (--on-nan rollback). */
+    rollbacks: t.number,
+  }),
+]);
 export type CheckpointRun = t.TypeOf<typeof CheckpointRun>;
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 
-export const packFloats = (f: Float32Array): string => Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
+export const packFloats = (f: Float32Array): string =>
+  Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
 export function unpackFloats(s: string): Float32Array {
   const bytes = Buffer.from(s, 'base64');
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 4)));
+  return new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 4)),
+  );
 }

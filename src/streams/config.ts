@@ -1,42 +1,45 @@
 /** The configuration of a training run: one io-ts codec, used by the CLI and recorded in the run's first event. */
 import * as t from 'io-ts';
 
-export const TrainConfig = t.intersection([t.type({
-  epochs: t.number,
-  batchSize: t.number,
-  lr: t.number,
-  beta1: t.number,
-  noiseDim: t.number,
-  arch: t.string,
-  loss: t.keyof({ bce: null, lsgan: null }),
-  labelSmoothing: t.number,
-  ema: t.number,
-  seed: t.number,
-  dataset: t.string,
-  limit: t.union([t.number, t.null]),
-  milestones: t.array(t.number),
-  out: t.string,
-  backend: t.keyof({ auto: null, tensorflow: null, 'wasm-blas': null, wasm: null, cpu: null }),
-}), t.partial({
-  /** Also checkpoint every N steps (null: at epoch ends only). */
-  checkpointEvery: t.union([t.number, t.null]),
-  /** What a NaN or infinite loss does: end the run (stop), or go back to the last checkpoint with half the learning rate (rollback). */
-  onNan: t.keyof({ stop: null, rollback: null }),
-  /** Check sample quality every N epochs (null: at the milestones; 0: never). */
-  evalEvery: t.union([t.number, t.null]),
-  /** Steps after which a milestone grid is drawn too (absent in records made before they existed: none). */
-  milestoneSteps: t.array(t.number),
-  /** D's own Adam learning rate (absent: lr). */
-  lrD: t.number,
-  /** G's own Adam learning rate (absent: lr). */
-  lrG: t.number,
-  /** D updates per G update, each on its own real batch (absent: 1). A step is one G update and the D updates before it. */
-  dSteps: t.number,
-  /** Steps between small grids from the fixed noise in the record (absent or 0: none). */
-  snapshotEvery: t.number,
-  /** How the learning rates change over the run: constant (absent), or linear decay to 0 at the last step. */
-  lrSchedule: t.keyof({ constant: null, linear: null }),
-})]);
+export const TrainConfig = t.intersection([
+  t.type({
+    epochs: t.number,
+    batchSize: t.number,
+    lr: t.number,
+    beta1: t.number,
+    noiseDim: t.number,
+    arch: t.string,
+    loss: t.keyof({ bce: null, lsgan: null }),
+    labelSmoothing: t.number,
+    ema: t.number,
+    seed: t.number,
+    dataset: t.string,
+    limit: t.union([t.number, t.null]),
+    milestones: t.array(t.number),
+    out: t.string,
+    backend: t.keyof({ auto: null, tensorflow: null, 'wasm-blas': null, wasm: null, cpu: null }),
+  }),
+  t.partial({
+    /** Also checkpoint every N steps (null: at epoch ends only). */
+    checkpointEvery: t.union([t.number, t.null]),
+    /** What a NaN or infinite loss does: end the run (stop), or go back to the last checkpoint with half the learning rate (rollback). */
+    onNan: t.keyof({ stop: null, rollback: null }),
+    /** Check sample quality every N epochs (null: at the milestones; 0: never). */
+    evalEvery: t.union([t.number, t.null]),
+    /** Steps after which a milestone grid is drawn too (absent in records made before they existed: none). */
+    milestoneSteps: t.array(t.number),
+    /** D's own Adam learning rate (absent: lr). */
+    lrD: t.number,
+    /** G's own Adam learning rate (absent: lr). */
+    lrG: t.number,
+    /** D updates per G update, each on its own real batch (absent: 1). A step is one G update and the D updates before it. */
+    dSteps: t.number,
+    /** Steps between small grids from the fixed noise in the record (absent or 0: none). */
+    snapshotEvery: t.number,
+    /** How the learning rates change over the run: constant (absent), or linear decay to 0 at the last step. */
+    lrSchedule: t.keyof({ constant: null, linear: null }),
+  }),
+]);
 export type TrainConfig = t.TypeOf<typeof TrainConfig>;
 
 /** Learning rates and D steps with their defaults filled in. */
@@ -64,7 +67,12 @@ export function qualityEpochs(config: Pick<TrainConfig, 'evalEvery' | 'milestone
   const every = config.evalEvery ?? null;
   if (every === 0) return [];
   if (every === null) return milestoneEpochs(config.milestones, config.epochs);
-  return [...new Set([...Array.from({ length: Math.floor(config.epochs / every) }, (_, i) => (i + 1) * every), config.epochs])];
+  return [
+    ...new Set([
+      ...Array.from({ length: Math.floor(config.epochs / every) }, (_, i) => (i + 1) * every),
+      config.epochs,
+    ]),
+  ];
 }
 
 /** Milestone steps within a run of `totalSteps`. */

@@ -2,9 +2,10 @@
  * The event stream's vocabulary. Every event type is an io-ts codec: the file sink writes events
  * through `encodeEvent` and replay reads them back through `decodeEvent`, so the two cannot drift.
  */
-import * as t from 'io-ts';
+
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import * as t from 'io-ts';
 import { TrainConfig } from './config.ts';
 
 /** A number that survives JSON: NaN and infinities are written as null and read back as NaN. */
@@ -48,19 +49,22 @@ export const RunStarted = t.type({
   params: t.type({ generator: ParamCount, discriminator: ParamCount }),
 });
 
-export const Step = t.intersection([t.type({
-  type: t.literal('step'),
-  step: t.number,
-  epoch: t.number,
-  /** Seconds since the run started, at the end of this step. */
-  time: t.number,
-  /** Milliseconds this step took (D step + G step). */
-  ms: t.number,
-  ...Metrics,
-}), t.partial({
-  /** Only this network was updated (a studio's "D step" or "G step"); the other's metrics were measured without an update. */
-  only: t.keyof({ d: null, g: null }),
-})]);
+export const Step = t.intersection([
+  t.type({
+    type: t.literal('step'),
+    step: t.number,
+    epoch: t.number,
+    /** Seconds since the run started, at the end of this step. */
+    time: t.number,
+    /** Milliseconds this step took (D step + G step). */
+    ms: t.number,
+    ...Metrics,
+  }),
+  t.partial({
+    /** Only this network was updated (a studio's "D step" or "G step"); the other's metrics were measured without an update. */
+    only: t.keyof({ d: null, g: null }),
+  }),
+]);
 
 export const EpochEnd = t.type({
   type: t.literal('epoch'),
@@ -84,27 +88,32 @@ const GeneratedGrid = {
   pixels: t.string,
 };
 
-export const Milestone = t.intersection([t.type({
-  type: t.literal('milestone'),
-  ...GeneratedGrid,
-  /** Mean pairwise pixel distance of these images (0 = all identical), and of as many real images. */
-  diversity: JsonNumber,
-  realDiversity: JsonNumber,
-}), t.partial({
-  /** Taken after a step named by --milestone-steps, not at an epoch's end. */
-  byStep: t.boolean,
-  /** A conditional run's grid: one row per class, named here (the digit, or Fashion-MNIST's item). */
-  rowLabels: t.array(t.string),
-})]);
+export const Milestone = t.intersection([
+  t.type({
+    type: t.literal('milestone'),
+    ...GeneratedGrid,
+    /** Mean pairwise pixel distance of these images (0 = all identical), and of as many real images. */
+    diversity: JsonNumber,
+    realDiversity: JsonNumber,
+  }),
+  t.partial({
+    /** Taken after a step named by --milestone-steps, not at an epoch's end. */
+    byStep: t.boolean,
+    /** A conditional run's grid: one row per class, named here (the digit, or Fashion-MNIST's item). */
+    rowLabels: t.array(t.string),
+  }),
+]);
 
 /** A small grid from the first of the fixed noise points every few steps (--snapshot-every): what the studio's live grid and its history slider show. */
 export const Snapshot = t.type({ type: t.literal('snapshot'), ...GeneratedGrid });
 
 /** How a milestone is named to a reader: "step 50" within an epoch, "epoch 3" at an epoch's end. */
-export const milestoneLabel = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): string => (m.byStep ? `step ${m.step}` : `epoch ${m.epoch}`);
+export const milestoneLabel = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): string =>
+  m.byStep ? `step ${m.step}` : `epoch ${m.epoch}`;
 
 /** The file a milestone's grid is written to: step_<N>.png or epoch_<N>.png. */
-export const milestoneFile = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): string => (m.byStep ? `step_${m.step}.png` : `epoch_${m.epoch}.png`);
+export const milestoneFile = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): string =>
+  m.byStep ? `step_${m.step}.png` : `epoch_${m.epoch}.png`;
 
 /** Real images beside generated ones, with D's belief that each is real (at the end of every epoch). */
 export const Comparison = t.type({
@@ -120,12 +129,23 @@ export const Comparison = t.type({
   fakeScores: t.array(JsonNumber),
 });
 
-export const WARNING_KINDS = ['d-stuck-at-chance', 'd-too-strong', 'g-winning', 'not-finite', 'diverging', 'losses-flat', 'mode-collapse', 'label-ignored'] as const;
+export const WARNING_KINDS = [
+  'd-stuck-at-chance',
+  'd-too-strong',
+  'g-winning',
+  'not-finite',
+  'diverging',
+  'losses-flat',
+  'mode-collapse',
+  'label-ignored',
+] as const;
 export const Warning = t.type({
   type: t.literal('warning'),
   step: t.number,
   epoch: t.number,
-  kind: t.keyof(Object.fromEntries(WARNING_KINDS.map((k) => [k, null])) as Record<(typeof WARNING_KINDS)[number], null>),
+  kind: t.keyof(
+    Object.fromEntries(WARNING_KINDS.map((k) => [k, null])) as Record<(typeof WARNING_KINDS)[number], null>,
+  ),
   message: t.string,
 });
 
@@ -161,27 +181,30 @@ export const RunResumed = t.type({
  * The quality of `samples` generated images at an epoch's end, judged by the evaluator's
  * classifier against `realSamples` held-out real images (see src/quality).
  */
-export const QualityChecked = t.intersection([t.type({
-  type: t.literal('quality'),
-  step: t.number,
-  epoch: t.number,
-  samples: t.number,
-  realSamples: t.number,
-  classifier: t.string,
-  fid: JsonNumber,
-  classifierScore: JsonNumber,
-  /** Classes holding at least half their uniform share of the samples. */
-  covered: t.number,
-  klFromUniform: JsonNumber,
-  topShare: JsonNumber,
-  recognisable: JsonNumber,
-  /** Samples predicted as each class. */
-  histogram: t.array(t.number),
-}), t.partial({
-  /** A conditional GAN's samples (the classes in turn): the share the classifier puts in the class each was drawn as, overall and by class. */
-  intended: JsonNumber,
-  intendedByClass: t.array(JsonNumber),
-})]);
+export const QualityChecked = t.intersection([
+  t.type({
+    type: t.literal('quality'),
+    step: t.number,
+    epoch: t.number,
+    samples: t.number,
+    realSamples: t.number,
+    classifier: t.string,
+    fid: JsonNumber,
+    classifierScore: JsonNumber,
+    /** Classes holding at least half their uniform share of the samples. */
+    covered: t.number,
+    klFromUniform: JsonNumber,
+    topShare: JsonNumber,
+    recognisable: JsonNumber,
+    /** Samples predicted as each class. */
+    histogram: t.array(t.number),
+  }),
+  t.partial({
+    /** A conditional GAN's samples (the classes in turn): the share the classifier puts in the class each was drawn as, overall and by class. */
+    intended: JsonNumber,
+    intendedByClass: t.array(JsonNumber),
+  }),
+]);
 
 /**
  * Losses became NaN or infinite at step `diverged`; the run went back to its checkpoint after
@@ -199,7 +222,20 @@ export const RolledBack = t.type({
   of: t.number,
 });
 
-export const TrainingEvent = t.union([RunStarted, Step, EpochEnd, Milestone, Snapshot, Comparison, Warning, CheckpointSaved, RunResumed, RolledBack, QualityChecked, RunEnded]);
+export const TrainingEvent = t.union([
+  RunStarted,
+  Step,
+  EpochEnd,
+  Milestone,
+  Snapshot,
+  Comparison,
+  Warning,
+  CheckpointSaved,
+  RunResumed,
+  RolledBack,
+  QualityChecked,
+  RunEnded,
+]);
 
 export type RunStarted = t.TypeOf<typeof RunStarted>;
 export type Step = t.TypeOf<typeof Step>;
@@ -233,31 +269,45 @@ export function encodeEvent(e: TrainingEvent): string {
 function sizeMismatch(e: TrainingEvent): string | null {
   if (e.type !== 'milestone' && e.type !== 'snapshot' && e.type !== 'comparison') return null;
   const pixels = e.count * e.rows * e.cols;
-  const checks: [string, number, number][] = e.type !== 'comparison'
-    ? [['pixels', unpackPixels(e).length, pixels]]
-    : [
-        ['real', unpackPixels({ pixels: e.real }).length, pixels],
-        ['fake', unpackPixels({ pixels: e.fake }).length, pixels],
-        ['realScores', e.realScores.length, e.count],
-        ['fakeScores', e.fakeScores.length, e.count],
-      ];
+  const checks: [string, number, number][] =
+    e.type !== 'comparison'
+      ? [['pixels', unpackPixels(e).length, pixels]]
+      : [
+          ['real', unpackPixels({ pixels: e.real }).length, pixels],
+          ['fake', unpackPixels({ pixels: e.fake }).length, pixels],
+          ['realScores', e.realScores.length, e.count],
+          ['fakeScores', e.fakeScores.length, e.count],
+        ];
   const bad = checks.find(([, found, expected]) => found !== expected);
   return bad ? `${bad[0]} holds ${bad[1]} values, expected ${bad[2]}` : null;
 }
 
 const CODECS: Readonly<Record<string, t.Mixed>> = {
-  'run-started': RunStarted, step: Step, epoch: EpochEnd, milestone: Milestone, snapshot: Snapshot, comparison: Comparison, warning: Warning,
-  checkpoint: CheckpointSaved, 'run-resumed': RunResumed, 'rolled-back': RolledBack, quality: QualityChecked, 'run-ended': RunEnded,
+  'run-started': RunStarted,
+  step: Step,
+  epoch: EpochEnd,
+  milestone: Milestone,
+  snapshot: Snapshot,
+  comparison: Comparison,
+  warning: Warning,
+  checkpoint: CheckpointSaved,
+  'run-resumed': RunResumed,
+  'rolled-back': RolledBack,
+  quality: QualityChecked,
+  'run-ended': RunEnded,
 };
 
 const brief = (v: unknown) => {
-  const text = v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v);
+  const text = v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v));
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 };
 
 /** Where a validation error is, as a dotted path of the value's keys (an intersection's member indices left out). */
 export const validationPath = (e: t.ValidationError): string =>
-  e.context.filter((c, i) => c.key !== '' && !(i > 0 && e.context[i - 1].type instanceof t.IntersectionType)).map((c) => c.key).join('.');
+  e.context
+    .filter((c, i) => c.key !== '' && !(i > 0 && e.context[i - 1].type instanceof t.IntersectionType))
+    .map((c) => c.key)
+    .join('.');
 
 /** The first validation error as `field: got X, expected T`. */
 function describeError(errors: t.Errors): string {
@@ -275,7 +325,8 @@ export function decodeEvent(line: string): E.Either<string, TrainingEvent> {
   } catch (e) {
     return E.left(`not JSON (${(e as Error).message})`);
   }
-  const type = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { type?: unknown }).type : undefined;
+  const type =
+    typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { type?: unknown }).type : undefined;
   const codec = typeof type === 'string' ? CODECS[type] : undefined;
   if (!codec) return E.left(`not an event: type ${brief(type)}, expected one of ${Object.keys(CODECS).join(', ')}`);
   return pipe(

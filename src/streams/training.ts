@@ -3,31 +3,31 @@
  * pair a D step and a G step, epoch summaries, milestone grids and warnings, then run ended.
  * Cold: nothing happens until it is subscribed; share it to feed several sinks.
  */
-import { concat, defer, filter, from as from$, type Observable, of, takeWhile, tap } from 'rxjs';
+
 import * as E from 'fp-ts/lib/Either.js';
+import { concat, defer, filter, from as from$, type Observable, of, takeWhile, tap } from 'rxjs';
 import type { Dataset } from '../data/dataset.ts';
 import { classNames } from '../data/load.ts';
+import { normals, Streams, seeded } from '../data/random.ts';
 import type { BackendInfo } from '../model/backend.ts';
-import type { Gan } from '../model/gan.ts';
-import { CLASSES, cyclingLabels } from '../model/condition.ts';
-import { countParams } from '../model/network.ts';
-import { dStepsOf, milestoneEpochs, milestoneSteps, qualityEpochs, realPerStep, type TrainConfig } from './config.ts';
-import { qualityChecks, type Judge } from './operators/quality-checks.ts';
-import { stepOf, type RunStarted, type Step, type TrainingEvent } from './events.ts';
-import { packFloats, unpackFloats, type CheckpointRun } from './checkpoint-run.ts';
 import { parseCheckpoint, restore, snapshot } from '../model/checkpoint.ts';
-import { normals, seeded, Streams } from '../data/random.ts';
+import { CLASSES, cyclingLabels } from '../model/condition.ts';
+import type { Gan } from '../model/gan.ts';
+import { countParams } from '../model/network.ts';
+import { pairwiseDiversity } from './analysis/diversity.ts';
+import { type CheckpointRun, packFloats, unpackFloats } from './checkpoint-run.ts';
+import { dStepsOf, milestoneEpochs, milestoneSteps, qualityEpochs, realPerStep, type TrainConfig } from './config.ts';
+import { type RunStarted, type Step, stepOf, type TrainingEvent, toGreyLevels } from './events.ts';
 import { checkpoints, checkpointTaken } from './operators/checkpoints.ts';
+import { comparison, sampleImages } from './operators/comparison.ts';
 import { epochSummaries } from './operators/epoch-summaries.ts';
 import { milestones } from './operators/milestones.ts';
+import { type Judge, qualityChecks } from './operators/quality-checks.ts';
 import { SNAPSHOT_COUNT, snapshots } from './operators/snapshots.ts';
-import { comparison, sampleImages } from './operators/comparison.ts';
-import { pairwiseDiversity } from './analysis/diversity.ts';
-import { toGreyLevels } from './events.ts';
 import { trainStep } from './operators/train-step.ts';
-import { warningWindow, warnings } from './operators/warnings.ts';
-import { batches, startAfter, stepsPerEpoch, type Batch } from './sources/batches.ts';
-import { milestoneNoise, noise, type NoiseBatch } from './sources/noise.ts';
+import { warnings, warningWindow } from './operators/warnings.ts';
+import { type Batch, batches, startAfter, stepsPerEpoch } from './sources/batches.ts';
+import { milestoneNoise, type NoiseBatch, noise } from './sources/noise.ts';
 import { zipPaced } from './sources/paced.ts';
 
 /** Images in each milestone grid (8 x 8; a conditional run's, 8 per class). */
@@ -51,7 +51,12 @@ export function runStartedEvent(gan: Gan, dataset: Dataset, config: TrainConfig,
     version: 1,
     startedAt: new Date().toISOString(),
     config,
-    backend: { name: backend.name, threads: backend.threads, kernels: [...backend.kernels], blas: backend.blas ?? null },
+    backend: {
+      name: backend.name,
+      threads: backend.threads,
+      kernels: [...backend.kernels],
+      blas: backend.blas ?? null,
+    },
     dataset: { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols },
     stepsPerEpoch: perEpoch,
     totalSteps: perEpoch * config.epochs,
@@ -86,7 +91,13 @@ export const MAX_ROLLBACKS = 3;
 
 const finiteStep = (s: Step) => Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss);
 
-export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backend: BackendInfo, options: TrainingOptions = {}): Observable<TrainingEvent> {
+export function training$(
+  gan: Gan,
+  dataset: Dataset,
+  config: TrainConfig,
+  backend: BackendInfo,
+  options: TrainingOptions = {},
+): Observable<TrainingEvent> {
   return defer(() => {
     const resume = options.resume;
     const startedAt = performance.now() - (resume?.run.time ?? 0) * 1000;
@@ -94,16 +105,23 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
     const started = runStartedEvent(gan, dataset, config, backend);
     const conditional = gan.conditioning !== 'none';
     // A conditional run's grids: one row per class, the same MILESTONE_COLUMNS noise vectors in every row.
-    const fixedNoise = resume ? unpackFloats(resume.run.milestoneNoise)
-      : conditional ? tile(milestoneNoise(config.seed, MILESTONE_COLUMNS, gan.noiseDim), CLASSES) : milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim);
-    const fixedLabels = conditional ? Uint8Array.from({ length: fixedNoise.length / gan.noiseDim }, (_, i) => Math.floor(i / MILESTONE_COLUMNS)) : undefined;
+    const fixedNoise = resume
+      ? unpackFloats(resume.run.milestoneNoise)
+      : conditional
+        ? tile(milestoneNoise(config.seed, MILESTONE_COLUMNS, gan.noiseDim), CLASSES)
+        : milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim);
+    const fixedLabels = conditional
+      ? Uint8Array.from({ length: fixedNoise.length / gan.noiseDim }, (_, i) => Math.floor(i / MILESTONE_COLUMNS))
+      : undefined;
     const dataIdentity = { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols };
     const realCount = Math.min(MILESTONE_COUNT, dataset.count);
     const realDiversity = pairwiseDiversity(toGreyLevels(sampleImages(dataset, realCount, config.seed)), realCount);
     const rollbackOnNan = config.onNan === 'rollback';
     const qualityAt = qualityEpochs(config);
     const judge = options.judge && qualityAt.length > 0 ? options.judge : null;
-    const qualityNoise = judge ? normals(seeded(config.seed, Streams.qualityNoise), QUALITY_SAMPLES * gan.noiseDim) : null;
+    const qualityNoise = judge
+      ? normals(seeded(config.seed, Streams.qualityNoise), QUALITY_SAMPLES * gan.noiseDim)
+      : null;
     let rollbacks = resume?.run.rollbacks ?? 0;
     let stopped = false;
     let last: Step | null = null;
@@ -112,131 +130,193 @@ export function training$(gan: Gan, dataset: Dataset, config: TrainConfig, backe
     // What every checkpoint of this run records besides its position.
     const fixed = { config, dataset: dataIdentity, milestoneNoise: packFloats(fixedNoise) };
     const runAfter = (s: Step, batch: Batch, pair: NoiseBatch): CheckpointRun => ({
-      step: s.step, epoch: s.epoch, time: s.time,
-      batches: startAfter(batch, started.stepsPerEpoch), noise: pair.after,
-      ...fixed, rollbacks,
+      step: s.step,
+      epoch: s.epoch,
+      time: s.time,
+      batches: startAfter(batch, started.stepsPerEpoch),
+      noise: pair.after,
+      ...fixed,
+      rollbacks,
     });
-    const initialRun = (): CheckpointRun => resume?.run ?? {
-      step: 0, epoch: 0, time: 0,
-      batches: { step: 0, shuffle: seeded(config.seed, Streams.shuffle).state() }, noise: seeded(config.seed, Streams.noise).state(),
-      ...fixed, rollbacks,
-    };
+    const initialRun = (): CheckpointRun =>
+      resume?.run ?? {
+        step: 0,
+        epoch: 0,
+        time: 0,
+        batches: { step: 0, shuffle: seeded(config.seed, Streams.shuffle).state() },
+        noise: seeded(config.seed, Streams.noise).state(),
+        ...fixed,
+        rollbacks,
+      };
     // The last good state, in memory, for a rollback: the start, then every checkpoint taken.
     let good: { run: CheckpointRun; bytes: Uint8Array } | null = null;
-    if (rollbackOnNan) { const run = initialRun(); good = { run, bytes: snapshot(gan, run) }; }
+    if (rollbackOnNan) {
+      const run = initialRun();
+      good = { run, bytes: snapshot(gan, run) };
+    }
 
     /** Training from a checkpoint's position (null: the run's start) until the data ends, a stop or a NaN. */
-    const segment = (from: CheckpointRun | null): Observable<TrainingEvent> => defer(() => {
-      const done = from?.step ?? 0;
-      let cursor: [Batch, NoiseBatch] | null = null;
-      const live$ = zipPaced(
-        batches(dataset, { batchSize: realPerStep(config), epochs: config.epochs, seed: config.seed, start: from?.batches }),
-        noise({ batchSize: config.batchSize, noiseDim: gan.noiseDim, seed: config.seed, dSteps: dStepsOf(config), classes: gan.conditioning === 'none' ? 0 : CLASSES }, from?.noise),
-        options.hold,
-      ).pipe(
-        takeWhile(() => {
-          stopped = stopped || (options.stop?.() ?? false);
-          return !stopped;
-        }),
-        tap((pair) => { cursor = pair; }),
-        trainStep(gan, {
-          loss: config.loss, labelSmoothing: config.labelSmoothing, seed: config.seed, startedAt,
-          dSteps: dStepsOf(config), lrSchedule: config.lrSchedule, totalSteps: started.totalSteps, only: options.only,
-        }),
-        takeWhile(finiteStep, true),
-      );
-      // Steps already done (recorded before a resume, or kept by a rollback) go through the stateful
-      // operators first (epoch means, warning windows); what those operators make of them again is
-      // dropped, and the image-making operators skip them.
-      const recorded$ = from$(steps.filter((s) => s.step <= done));
-      const take = (s: Step): Uint8Array => {
-        const run = runAfter(s, ...cursor!);
-        const bytes = snapshot(gan, run);
-        if (rollbackOnNan) good = { run, bytes };
-        return bytes;
-      };
-      return concat(recorded$, live$.pipe(tap((s) => { last = s; if (finiteStep(s)) steps.push(s); }))).pipe(
-        epochSummaries(started.stepsPerEpoch, realPerStep(config)),
-        milestones(gan, {
-          epochs: milestoneEpochs(config.milestones, config.epochs),
-          steps: milestoneSteps(config.milestoneSteps, started.totalSteps),
-          stepsPerEpoch: started.stepsPerEpoch,
-          noise: fixedNoise,
-          labels: fixedLabels,
-          rowLabels: conditional ? classNames(dataset.name) : undefined,
-          rows: dataset.rows,
-          cols: dataset.cols,
-          realDiversity,
-          after: done,
-        }),
-        snapshots(gan, {
-          every: config.snapshotEvery ?? 0,
-          noise: fixedNoise.subarray(0, Math.min(SNAPSHOT_COUNT, MILESTONE_COUNT) * gan.noiseDim),
-          // A conditional run's snapshot draws the classes in turn: 0-3, 4-7, 8, 9, 0, 1, 2-5.
-          labels: conditional ? cyclingLabels(SNAPSHOT_COUNT) : undefined,
-          rows: dataset.rows,
-          cols: dataset.cols,
-          after: done,
-        }),
-        judge
-          ? qualityChecks(gan, { epochs: qualityAt, noise: qualityNoise!, judge, after: done })
-          : (x: Observable<TrainingEvent>) => x,
-        comparison(gan, dataset, {
-          count: COMPARISON_COUNT,
-          noise: fixedNoise.subarray(0, COMPARISON_COUNT * gan.noiseDim),
-          loss: config.loss,
-          seed: config.seed,
-        }),
-        warnings({
-          settings: config,
-          window: warningWindow(started.stepsPerEpoch),
-          collapseBy: judge ? 'coverage' : 'diversity',
-          // The weight average's time constant, 1 / (1 - decay) steps: before it the average is mostly the initial weights.
-          collapseAfter: Math.max(warningWindow(started.stepsPerEpoch), config.ema > 0 ? Math.ceil(1 / (1 - config.ema)) : 0),
-        }),
-        filter((e) => stepOf(e) > done),
-        checkpoints({ every: config.checkpointEvery ?? null, take, final: () => stopped, after: done }),
-      );
-    });
+    const segment = (from: CheckpointRun | null): Observable<TrainingEvent> =>
+      defer(() => {
+        const done = from?.step ?? 0;
+        let cursor: [Batch, NoiseBatch] | null = null;
+        const live$ = zipPaced(
+          batches(dataset, {
+            batchSize: realPerStep(config),
+            epochs: config.epochs,
+            seed: config.seed,
+            start: from?.batches,
+          }),
+          noise(
+            {
+              batchSize: config.batchSize,
+              noiseDim: gan.noiseDim,
+              seed: config.seed,
+              dSteps: dStepsOf(config),
+              classes: gan.conditioning === 'none' ? 0 : CLASSES,
+            },
+            from?.noise,
+          ),
+          options.hold,
+        ).pipe(
+          takeWhile(() => {
+            stopped = stopped || (options.stop?.() ?? false);
+            return !stopped;
+          }),
+          tap((pair) => {
+            cursor = pair;
+          }),
+          trainStep(gan, {
+            loss: config.loss,
+            labelSmoothing: config.labelSmoothing,
+            seed: config.seed,
+            startedAt,
+            dSteps: dStepsOf(config),
+            lrSchedule: config.lrSchedule,
+            totalSteps: started.totalSteps,
+            only: options.only,
+          }),
+          takeWhile(finiteStep, true),
+        );
+        // Steps already done (recorded before a resume, or kept by a rollback) go through the stateful
+        // operators first (epoch means, warning windows); what those operators make of them again is
+        // dropped, and the image-making operators skip them.
+        const recorded$ = from$(steps.filter((s) => s.step <= done));
+        const take = (s: Step): Uint8Array => {
+          const run = runAfter(s, ...cursor!);
+          const bytes = snapshot(gan, run);
+          if (rollbackOnNan) good = { run, bytes };
+          return bytes;
+        };
+        return concat(
+          recorded$,
+          live$.pipe(
+            tap((s) => {
+              last = s;
+              if (finiteStep(s)) steps.push(s);
+            }),
+          ),
+        ).pipe(
+          epochSummaries(started.stepsPerEpoch, realPerStep(config)),
+          milestones(gan, {
+            epochs: milestoneEpochs(config.milestones, config.epochs),
+            steps: milestoneSteps(config.milestoneSteps, started.totalSteps),
+            stepsPerEpoch: started.stepsPerEpoch,
+            noise: fixedNoise,
+            labels: fixedLabels,
+            rowLabels: conditional ? classNames(dataset.name) : undefined,
+            rows: dataset.rows,
+            cols: dataset.cols,
+            realDiversity,
+            after: done,
+          }),
+          snapshots(gan, {
+            every: config.snapshotEvery ?? 0,
+            noise: fixedNoise.subarray(0, Math.min(SNAPSHOT_COUNT, MILESTONE_COUNT) * gan.noiseDim),
+            // A conditional run's snapshot draws the classes in turn: 0-3, 4-7, 8, 9, 0, 1, 2-5.
+            labels: conditional ? cyclingLabels(SNAPSHOT_COUNT) : undefined,
+            rows: dataset.rows,
+            cols: dataset.cols,
+            after: done,
+          }),
+          judge
+            ? qualityChecks(gan, { epochs: qualityAt, noise: qualityNoise!, judge, after: done })
+            : (x: Observable<TrainingEvent>) => x,
+          comparison(gan, dataset, {
+            count: COMPARISON_COUNT,
+            noise: fixedNoise.subarray(0, COMPARISON_COUNT * gan.noiseDim),
+            loss: config.loss,
+            seed: config.seed,
+          }),
+          warnings({
+            settings: config,
+            window: warningWindow(started.stepsPerEpoch),
+            collapseBy: judge ? 'coverage' : 'diversity',
+            // The weight average's time constant, 1 / (1 - decay) steps: before it the average is mostly the initial weights.
+            collapseAfter: Math.max(
+              warningWindow(started.stepsPerEpoch),
+              config.ema > 0 ? Math.ceil(1 / (1 - config.ema)) : 0,
+            ),
+          }),
+          filter((e) => stepOf(e) > done),
+          checkpoints({ every: config.checkpointEvery ?? null, take, final: () => stopped, after: done }),
+        );
+      });
 
     /** After a segment: a rollback and the next segment, or the end of the run. */
-    const afterSegment = (): Observable<TrainingEvent> => defer(() => {
-      const diverged = last !== null && !finiteStep(last);
-      if (diverged && rollbackOnNan && good && rollbacks < MAX_ROLLBACKS && !stopped) {
-        const to = good.run;
-        const loaded = parseCheckpoint(good.bytes);
-        if (E.isLeft(loaded)) throw new Error(`rollback: the in-memory checkpoint does not parse (${loaded.left})`);
-        const restored = restore(gan, loaded.right);
-        if (E.isLeft(restored)) throw new Error(`rollback: ${restored.left}`);
-        rollbacks++;
-        gan.gOptimizer.lr /= 2;
-        gan.dOptimizer.lr /= 2;
-        const time = elapsed();
-        const rolledBack: TrainingEvent = {
-          type: 'rolled-back', step: to.step, epoch: to.epoch, time, diverged: last!.step, lr: gan.dOptimizer.lr, rollback: rollbacks, of: MAX_ROLLBACKS,
-        };
-        steps.length = steps.filter((s) => s.step <= to.step).length;
-        // The halved rate and the rollback count are state too: a checkpoint of the same step records them.
-        const run: CheckpointRun = { ...to, time, rollbacks };
-        const bytes = snapshot(gan, run);
-        good = { run, bytes };
-        last = null;
-        const saved = checkpointTaken({ step: to.step, epoch: to.epoch, time }, bytes);
-        return concat(from$<TrainingEvent[]>([rolledBack, saved]), segment(run), afterSegment());
-      }
-      return of<TrainingEvent>({
-        type: 'run-ended',
-        status: diverged ? 'diverged' : stopped ? 'interrupted' : 'completed',
-        step: last?.step ?? steps.at(-1)?.step ?? resume?.run.step ?? 0,
-        epoch: last?.epoch ?? steps.at(-1)?.epoch ?? resume?.run.epoch ?? 0,
-        time: elapsed(),
+    const afterSegment = (): Observable<TrainingEvent> =>
+      defer(() => {
+        const diverged = last !== null && !finiteStep(last);
+        if (diverged && rollbackOnNan && good && rollbacks < MAX_ROLLBACKS && !stopped) {
+          const to = good.run;
+          const loaded = parseCheckpoint(good.bytes);
+          if (E.isLeft(loaded)) throw new Error(`rollback: the in-memory checkpoint does not parse (${loaded.left})`);
+          const restored = restore(gan, loaded.right);
+          if (E.isLeft(restored)) throw new Error(`rollback: ${restored.left}`);
+          rollbacks++;
+          gan.gOptimizer.lr /= 2;
+          gan.dOptimizer.lr /= 2;
+          const time = elapsed();
+          const rolledBack: TrainingEvent = {
+            type: 'rolled-back',
+            step: to.step,
+            epoch: to.epoch,
+            time,
+            diverged: last!.step,
+            lr: gan.dOptimizer.lr,
+            rollback: rollbacks,
+            of: MAX_ROLLBACKS,
+          };
+          steps.length = steps.filter((s) => s.step <= to.step).length;
+          // The halved rate and the rollback count are state too: a checkpoint of the same step records them.
+          const run: CheckpointRun = { ...to, time, rollbacks };
+          const bytes = snapshot(gan, run);
+          good = { run, bytes };
+          last = null;
+          const saved = checkpointTaken({ step: to.step, epoch: to.epoch, time }, bytes);
+          return concat(from$<TrainingEvent[]>([rolledBack, saved]), segment(run), afterSegment());
+        }
+        return of<TrainingEvent>({
+          type: 'run-ended',
+          status: diverged ? 'diverged' : stopped ? 'interrupted' : 'completed',
+          step: last?.step ?? steps.at(-1)?.step ?? resume?.run.step ?? 0,
+          epoch: last?.epoch ?? steps.at(-1)?.epoch ?? resume?.run.epoch ?? 0,
+          time: elapsed(),
+        });
       });
-    });
 
     const opening$ = resume
-      ? from$<TrainingEvent[]>([...resume.history, {
-          type: 'run-resumed', step: resume.run.step, epoch: resume.run.epoch, time: resume.run.time, epochs: config.epochs, totalSteps: started.totalSteps,
-        }])
+      ? from$<TrainingEvent[]>([
+          ...resume.history,
+          {
+            type: 'run-resumed',
+            step: resume.run.step,
+            epoch: resume.run.epoch,
+            time: resume.run.time,
+            epochs: config.epochs,
+            totalSteps: started.totalSteps,
+          },
+        ])
       : of<TrainingEvent>(started);
     return concat(opening$, segment(resume?.run ?? null), afterSegment());
   });

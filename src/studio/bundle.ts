@@ -5,8 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import * as E from 'fp-ts/lib/Either.js';
-import { PAGE_HTML } from './page/html.ts';
 import { EXPLORE_HTML } from './page/explore-html.ts';
+import { PAGE_HTML } from './page/html.ts';
 import type { PageAssets } from './server.ts';
 
 export const PAGE_ENTRY = fileURLToPath(new URL('./page/main.ts', import.meta.url));
@@ -35,6 +35,8 @@ export async function buildPage(): Promise<E.Either<string, PageAssets>> {
   } catch (e) {
     const errors = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors;
     const first = errors?.[0];
-    return E.left(`the page did not bundle: ${first ? `${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}` : (e as Error).message}`);
+    return E.left(
+      `the page did not bundle: ${first ? `${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}` : (e as Error).message}`,
+    );
   }
 }

@@ -29,7 +29,10 @@ export function allowedHostNames(listenHost: string, interfaces: readonly string
   const wildcard = listenHost === '0.0.0.0' || listenHost === '::' || listenHost === '[::]';
   const names = new Set<string>([...LOOPBACK_NAMES, bracketed(listenHost).toLowerCase()]);
   if (wildcard) for (const a of interfaces) names.add(bracketed(a).toLowerCase());
-  if (wildcard) { names.delete('0.0.0.0'); names.delete('[::]'); }
+  if (wildcard) {
+    names.delete('0.0.0.0');
+    names.delete('[::]');
+  }
   return [...names];
 }
 
@@ -49,17 +52,32 @@ export function sameOriginOnly(names: readonly string[]): MiddlewareHandler {
   return async (c, next) => {
     const host = c.req.header('host') ?? new URL(c.req.url).host;
     if (!allowed.has(hostName(host))) {
-      return c.json({ error: `host ${shown(host)}: expected this studio's own address (${[...allowed].join(', ')}); a page on another name is refused` }, 421);
+      return c.json(
+        {
+          error: `host ${shown(host)}: expected this studio's own address (${[...allowed].join(', ')}); a page on another name is refused`,
+        },
+        421,
+      );
     }
     const path = new URL(c.req.url).pathname;
     if (!path.startsWith('/api/')) return next();
     const origin = c.req.header('origin');
     if (origin !== undefined && origin !== `http://${host}`) {
-      return c.json({ error: `origin ${shown(origin)}: expected http://${host}, the studio's own page; other pages cannot use the studio` }, 403);
+      return c.json(
+        {
+          error: `origin ${shown(origin)}: expected http://${host}, the studio's own page; other pages cannot use the studio`,
+        },
+        403,
+      );
     }
     const site = c.req.header('sec-fetch-site');
     if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-      return c.json({ error: `a ${site} request: expected one from the studio's own page (same-origin); other pages cannot use the studio` }, 403);
+      return c.json(
+        {
+          error: `a ${site} request: expected one from the studio's own page (same-origin); other pages cannot use the studio`,
+        },
+        403,
+      );
     }
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();

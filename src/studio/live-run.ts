@@ -4,19 +4,19 @@
  * can follow it, each from the start, then live. Pages come and go; the run does not notice.
  */
 import { connectable, finalize, lastValueFrom, map, merge, Observable, ReplaySubject, type Subscription } from 'rxjs';
+import type { ResumePoint } from '../cli/resume.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { normals, seeded } from '../data/random.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import { disposeGan, type Gan } from '../model/gan.ts';
-import type { Dataset } from '../data/dataset.ts';
-import type { ResumePoint } from '../cli/resume.ts';
-import type { Judge } from '../streams/operators/quality-checks.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { encodeEvent, type TrainingEvent } from '../streams/events.ts';
+import { sample } from '../streams/operators/comparison.ts';
+import type { Judge } from '../streams/operators/quality-checks.ts';
 import { runFolderSinks, saveNetworks } from '../streams/sinks/run-folder.ts';
 import { training$ } from '../streams/training.ts';
-import { sample } from '../streams/operators/comparison.ts';
-import { normals, seeded } from '../data/random.ts';
-import { PROBE_COUNT, stepProbe, takeProbe, type ProbeInputs, type StepProbe, type Taken } from './probe.ts';
-import { RunControl, type ControlState, type StepKind } from './run-control.ts';
+import { PROBE_COUNT, type ProbeInputs, type StepProbe, stepProbe, type Taken, takeProbe } from './probe.ts';
+import { type ControlState, RunControl, type StepKind } from './run-control.ts';
 
 export type RunState = ControlState | 'saving' | 'ended' | 'failed';
 
@@ -67,15 +67,19 @@ export class LiveRun {
       real: real.images,
       realLabels: real.labels,
       noise: normals(seeded(config.seed + 1, 0x70be), PROBE_COUNT * gan.noiseDim),
-      loss: config.loss, rows: data.rows, cols: data.cols,
+      loss: config.loss,
+      rows: data.rows,
+      cols: data.cols,
     };
-    const events$ = connectable(training$(gan, data, config, setup.backend, {
-      judge: setup.judge,
-      stop: this.control.shouldStop,
-      hold: this.control.hold,
-      only: this.control.only,
-      resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
-    }));
+    const events$ = connectable(
+      training$(gan, data, config, setup.backend, {
+        judge: setup.judge,
+        stop: this.control.shouldStop,
+        hold: this.control.hold,
+        only: this.control.only,
+        resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
+      }),
+    );
     this.subscriptions.push(runFolderSinks(events$, dir, resumed?.history.length ?? 0));
     this.subscriptions.push(events$.subscribe({ next: (e) => this.record(e), error: () => undefined }));
     const last = lastValueFrom(events$);
@@ -88,26 +92,48 @@ export class LiveRun {
         }
         this.finish('ended');
       },
-      (e: Error) => { this.failure = e.message; this.finish('failed'); },
+      (e: Error) => {
+        this.failure = e.message;
+        this.finish('failed');
+      },
     );
   }
 
-  get state(): RunState { return this.ended ?? this.control.state; }
-  get message(): string | undefined { return this.failure; }
-  get config(): TrainConfig { return this.setup.config; }
-  get eventCount(): number { return this.lineCount; }
+  get state(): RunState {
+    return this.ended ?? this.control.state;
+  }
+  get message(): string | undefined {
+    return this.failure;
+  }
+  get config(): TrainConfig {
+    return this.setup.config;
+  }
+  get eventCount(): number {
+    return this.lineCount;
+  }
   /** Pages following the run now. */
-  get followerCount(): number { return this.followers; }
+  get followerCount(): number {
+    return this.followers;
+  }
 
-  pause(): void { this.control.pause(); this.announce(); }
-  play(): void { this.control.play(); this.announce(); }
+  pause(): void {
+    this.control.pause();
+    this.announce();
+  }
+  play(): void {
+    this.control.play();
+    this.announce();
+  }
   /** Lets n steps through (updating both networks, or only one), then pauses; what they changed goes to the followers as a probe. */
   step(n: number, kind: StepKind = 'both'): void {
     this.pendingProbe = { taken: takeProbe(this.setup.gan, this.lastStep, this.probeInputs), steps: n, kind };
     this.control.step(n, kind);
     this.announce();
   }
-  stop(): void { this.control.stop(); this.announce(); }
+  stop(): void {
+    this.control.stop();
+    this.announce();
+  }
 
   /**
    * The record so far, then every new line, state and probe as they happen, until the run is
@@ -120,7 +146,11 @@ export class LiveRun {
         this.record$.pipe(map((line): LiveMessage => ({ kind: 'event', line }))),
         this.state$.pipe(map((s): LiveMessage => ({ kind: 'state', ...s }))),
         this.probe$.pipe(map((probe): LiveMessage => ({ kind: 'probe', probe }))),
-      ).pipe(finalize(() => { this.followers--; }));
+      ).pipe(
+        finalize(() => {
+          this.followers--;
+        }),
+      );
       return all.subscribe(subscriber);
     });
   }
@@ -133,7 +163,16 @@ export class LiveRun {
     // The last of a student's steps: what they changed, and the pause it ends in.
     if (this.control.stepsAllowed === 0) {
       if (this.pendingProbe) {
-        this.probe$.next(stepProbe(this.setup.gan, this.pendingProbe.taken, this.pendingProbe.steps, e.step, this.probeInputs, this.pendingProbe.kind));
+        this.probe$.next(
+          stepProbe(
+            this.setup.gan,
+            this.pendingProbe.taken,
+            this.pendingProbe.steps,
+            e.step,
+            this.probeInputs,
+            this.pendingProbe.kind,
+          ),
+        );
         this.pendingProbe = null;
       }
       this.announce();

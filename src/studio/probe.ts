@@ -5,7 +5,7 @@
  */
 import type { Gan } from '../model/gan.ts';
 import type { LossName } from '../model/losses.ts';
-import { generate, dScores } from '../model/steps.ts';
+import { dScores, generate } from '../model/steps.ts';
 import { packPixels, toGreyLevels } from '../streams/events.ts';
 
 /** Images in each row of a probe. */
@@ -34,7 +34,10 @@ export interface Probe {
 }
 
 /** A probe, and G's images as numbers (to judge them again after D's update). */
-export interface Taken { readonly probe: Probe; readonly fake: Float32Array }
+export interface Taken {
+  readonly probe: Probe;
+  readonly fake: Float32Array;
+}
 
 export function takeProbe(gan: Gan, at: number, o: ProbeInputs): Taken {
   const fake = generate(gan, o.noise, { live: true });
@@ -62,6 +65,19 @@ export interface StepProbe {
   readonly oldFakeScoresAfter: number[];
 }
 
-export function stepProbe(gan: Gan, before: Taken, steps: number, at: number, o: ProbeInputs, kind: StepProbe['kind'] = 'both'): StepProbe {
-  return { steps, kind, before: before.probe, after: takeProbe(gan, at, o).probe, oldFakeScoresAfter: Array.from(dScores(gan, before.fake, o.loss)) };
+export function stepProbe(
+  gan: Gan,
+  before: Taken,
+  steps: number,
+  at: number,
+  o: ProbeInputs,
+  kind: StepProbe['kind'] = 'both',
+): StepProbe {
+  return {
+    steps,
+    kind,
+    before: before.probe,
+    after: takeProbe(gan, at, o).probe,
+    oldFakeScoresAfter: Array.from(dScores(gan, before.fake, o.loss)),
+  };
 }

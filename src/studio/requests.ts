@@ -3,34 +3,72 @@
  * fields are the CLI's flags, decoded by the CLI's own codecs (so the page shows the CLI's
  * messages beside the fields), and run names are plain names inside the runs folder, never paths.
  */
-import * as t from 'io-ts';
+
 import * as E from 'fp-ts/lib/Either.js';
-import { DATASET_NAMES } from '../data/load.ts';
+import * as t from 'io-ts';
 import { decodeTrainArgs } from '../cli/train-options.ts';
+import { DATASET_NAMES } from '../data/load.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { validationPath } from '../streams/events.ts';
 
 const Flags = t.record(t.string, t.string, 'an object of flag names and string values');
-export const StartRequest = t.intersection([t.type({ flags: Flags }), t.partial({ name: t.string })], 'an object with flags and an optional name');
+export const StartRequest = t.intersection(
+  [t.type({ flags: Flags }), t.partial({ name: t.string })],
+  'an object with flags and an optional name',
+);
 export type StartRequest = t.TypeOf<typeof StartRequest>;
 export const ResumeRequest = t.partial({ flags: Flags });
 export type ResumeRequest = t.TypeOf<typeof ResumeRequest>;
-export const NearestRequest = t.intersection([t.type({ pixels: t.array(t.number, 'an array of grey levels') }), t.partial({ k: t.number })], 'an object with pixels (grey levels 0-255) and an optional k');
+export const NearestRequest = t.intersection(
+  [t.type({ pixels: t.array(t.number, 'an array of grey levels') }), t.partial({ k: t.number })],
+  'an object with pixels (grey levels 0-255) and an optional k',
+);
 export type NearestRequest = t.TypeOf<typeof NearestRequest>;
-export const StepRequest = t.intersection([t.type({ steps: t.number }), t.partial({ only: t.keyof({ d: null, g: null }) })], 'an object with steps and an optional only (d or g)');
+export const StepRequest = t.intersection(
+  [t.type({ steps: t.number }), t.partial({ only: t.keyof({ d: null, g: null }) })],
+  'an object with steps and an optional only (d or g)',
+);
 
 /** The flags the studio's form sets; the run folder, the backend and --force are the server's. */
 export const FORM_FLAGS = [
-  'dataset', 'limit', 'arch', 'loss', 'epochs', 'batch-size', 'lr', 'lr-d', 'lr-g', 'd-steps', 'lr-schedule', 'beta1',
-  'label-smoothing', 'ema', 'seed', 'noise-dim', 'milestones', 'milestone-steps', 'snapshot-every', 'eval-every', 'checkpoint-every', 'on-nan',
+  'dataset',
+  'limit',
+  'arch',
+  'loss',
+  'epochs',
+  'batch-size',
+  'lr',
+  'lr-d',
+  'lr-g',
+  'd-steps',
+  'lr-schedule',
+  'beta1',
+  'label-smoothing',
+  'ema',
+  'seed',
+  'noise-dim',
+  'milestones',
+  'milestone-steps',
+  'snapshot-every',
+  'eval-every',
+  'checkpoint-every',
+  'on-nan',
 ] as const;
 /** Flags a resumed run may change (the CLI's rule; the backend stays the server's). */
 export const RESUME_FLAGS = ['epochs', 'checkpoint-every', 'on-nan', 'eval-every'] as const;
 
 /** A rejected request: a one-line message, and per form field the message to show beside it. */
-export interface Rejection { readonly status: 400 | 404 | 409 | 422; readonly message: string; readonly fields?: Readonly<Record<string, string>> }
+export interface Rejection {
+  readonly status: 400 | 404 | 409 | 422;
+  readonly message: string;
+  readonly fields?: Readonly<Record<string, string>>;
+}
 
-const reject = (message: string, fields?: Record<string, string>): Rejection => ({ status: 400, message, ...(fields ? { fields } : {}) });
+const reject = (message: string, fields?: Record<string, string>): Rejection => ({
+  status: 400,
+  message,
+  ...(fields ? { fields } : {}),
+});
 
 /** The first io-ts error of a request body as one line. */
 export function bodyError(what: string, errors: t.Errors): Rejection {
@@ -47,19 +85,35 @@ const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 export function checkRunName(name: string): E.Either<Rejection, string> {
   return RUN_NAME.test(name) && !name.includes('..')
     ? E.right(name)
-    : E.left(reject(`run name '${name.length > 40 ? `${name.slice(0, 37)}...` : name}': expected 1-80 letters, digits, '.', '_' or '-', not starting with '.' or '-' and without '..' (a name in the runs folder, not a path)`));
+    : E.left(
+        reject(
+          `run name '${name.length > 40 ? `${name.slice(0, 37)}...` : name}': expected 1-80 letters, digits, '.', '_' or '-', not starting with '.' or '-' and without '..' (a name in the runs folder, not a path)`,
+        ),
+      );
 }
 
 /** Each given flag decoded on its own (one message per bad field), then all together into a configuration. */
-export function decodeForm(flags: Readonly<Record<string, string>>, allowed: readonly string[]): E.Either<Rejection, { config: TrainConfig; given: Partial<TrainConfig> }> {
+export function decodeForm(
+  flags: Readonly<Record<string, string>>,
+  allowed: readonly string[],
+): E.Either<Rejection, { config: TrainConfig; given: Partial<TrainConfig> }> {
   const fields: Record<string, string> = {};
   const argv: string[] = [];
   for (const [flag, value] of Object.entries(flags)) {
     if (value.trim() === '') continue; // an empty field: the default
-    if (!allowed.includes(flag)) { fields[flag] = `--${flag}: not a setting here, expected one of ${allowed.join(', ')}`; continue; }
-    if (flag === 'dataset' && !(DATASET_NAMES as readonly string[]).includes(value)) { fields[flag] = `--dataset: expected one of ${DATASET_NAMES.join(', ')}, got '${value}'`; continue; }
+    if (!allowed.includes(flag)) {
+      fields[flag] = `--${flag}: not a setting here, expected one of ${allowed.join(', ')}`;
+      continue;
+    }
+    if (flag === 'dataset' && !(DATASET_NAMES as readonly string[]).includes(value)) {
+      fields[flag] = `--dataset: expected one of ${DATASET_NAMES.join(', ')}, got '${value}'`;
+      continue;
+    }
     const alone = decodeTrainArgs([`--${flag}`, value]);
-    if (E.isLeft(alone)) { fields[flag] = alone.left; continue; }
+    if (E.isLeft(alone)) {
+      fields[flag] = alone.left;
+      continue;
+    }
     argv.push(`--${flag}`, value);
   }
   const bad = Object.values(fields);

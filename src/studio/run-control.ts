@@ -19,24 +19,41 @@ export class RunControl {
   }
 
   /** How many times the run asked to go on and was held (it asks again every HOLD_POLL_MS while paused). */
-  get heldTurns(): number { return this.held; }
+  get heldTurns(): number {
+    return this.held;
+  }
 
   /** Steps still allowed before the run holds (Infinity while playing). */
-  get stepsAllowed(): number { return this.allowance; }
+  get stepsAllowed(): number {
+    return this.allowance;
+  }
 
-  play(): void { this.allowance = Number.POSITIVE_INFINITY; this.kind = 'both'; }
-  pause(): void { this.allowance = 0; }
+  play(): void {
+    this.allowance = Number.POSITIVE_INFINITY;
+    this.kind = 'both';
+  }
+  pause(): void {
+    this.allowance = 0;
+  }
   /** Lets `n` more steps run, updating both networks or only one, then holds (also from playing: it pauses after them). */
-  step(n: number, kind: StepKind = 'both'): void { this.allowance = n; this.kind = kind; }
+  step(n: number, kind: StepKind = 'both'): void {
+    this.allowance = n;
+    this.kind = kind;
+  }
 
   /** For trainStep: the network the current step may update alone, or null for both. */
   readonly only = (): 'd' | 'g' | null => (this.kind === 'both' ? null : this.kind);
-  stop(): void { this.stopRequested = true; }
+  stop(): void {
+    this.stopRequested = true;
+  }
 
   /** For training$: true holds the next step. Each step let through uses one of the allowance. */
   readonly hold = (): boolean => {
     if (this.stopRequested) return false;
-    if (this.allowance <= 0) { this.held++; return true; }
+    if (this.allowance <= 0) {
+      this.held++;
+      return true;
+    }
     this.allowance--;
     return false;
   };

@@ -6,14 +6,14 @@
  * be read is listed all the same, with the reason.
  */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { checkpointHeaderLength, parseCheckpointHeader } from '../model/checkpoint.ts';
 import { CHECKPOINT_FILE } from '../streams/checkpoint-run.ts';
-import { decodeEvent, stepOf, type RunStarted, type TrainingEvent } from '../streams/events.ts';
-import { firstLine, isOverLong, lastLines, linesAsync, overLongReason } from '../streams/sources/lines.ts';
+import { decodeEvent, type RunStarted, stepOf, type TrainingEvent } from '../streams/events.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
+import { firstLine, isOverLong, lastLines, linesAsync, overLongReason } from '../streams/sources/lines.ts';
 
 export interface RunListing {
   readonly name: string;
@@ -43,11 +43,13 @@ const CHECKPOINT_HEADER_BYTES = 1 << 20;
 export function readRunStarted(file: string): E.Either<string, RunStarted> {
   if (!existsSync(file)) return E.left(`it has no ${METRICS_FILE}`);
   const first = firstLine(file);
-  if (first === null || (!isOverLong(first) && first.trim() === '')) return E.left('its record is empty (stopped before its first line was written?)');
+  if (first === null || (!isOverLong(first) && first.trim() === ''))
+    return E.left('its record is empty (stopped before its first line was written?)');
   if (isOverLong(first)) return E.left(`its record's first line is ${overLongReason(first)}`);
   const decoded = decodeEvent(first);
   if (E.isLeft(decoded)) return E.left(`its record's first line is not an event (${decoded.left})`);
-  if (decoded.right.type !== 'run-started') return E.left(`its record's first line is a ${decoded.right.type} event, expected run-started`);
+  if (decoded.right.type !== 'run-started')
+    return E.left(`its record's first line is a ${decoded.right.type} event, expected run-started`);
   return E.right(decoded.right);
 }
 
@@ -62,7 +64,9 @@ function checkpointEpochs(file: string): number | null {
     const bytes = Buffer.alloc(8 + length);
     readSync(fd, bytes, 0, bytes.length, 0);
     const header = parseCheckpointHeader(bytes);
-    const epochs = E.isRight(header) ? (header.right.run as { config?: { epochs?: unknown } } | null)?.config?.epochs : null;
+    const epochs = E.isRight(header)
+      ? (header.right.run as { config?: { epochs?: unknown } } | null)?.config?.epochs
+      : null;
     return typeof epochs === 'number' && Number.isInteger(epochs) && epochs > 0 ? epochs : null;
   } finally {
     closeSync(fd);
@@ -85,8 +89,17 @@ export function describeRunFolder(runsDir: string, name: string): RunListing | n
   const started = readRunStarted(file);
   if (E.isLeft(started)) {
     return {
-      name, arch: null, dataset: null, startedAt: statSync(dir).mtime.toISOString(), epochs: 0, totalSteps: 0, steps: 0,
-      status: 'unreadable', resumable: false, hasGenerator, problem: started.left,
+      name,
+      arch: null,
+      dataset: null,
+      startedAt: statSync(dir).mtime.toISOString(),
+      epochs: 0,
+      totalSteps: 0,
+      steps: 0,
+      status: 'unreadable',
+      resumable: false,
+      hasGenerator,
+      problem: started.left,
     };
   }
   const s = started.right;
@@ -97,7 +110,10 @@ export function describeRunFolder(runsDir: string, name: string): RunListing | n
     const decoded = decodeEvent(line);
     if (E.isLeft(decoded)) continue;
     const e: TrainingEvent = decoded.right;
-    if (e.type === 'run-resumed') { resumed = { epochs: e.epochs, totalSteps: e.totalSteps }; status = 'open'; }
+    if (e.type === 'run-resumed') {
+      resumed = { epochs: e.epochs, totalSteps: e.totalSteps };
+      status = 'open';
+    }
     if (e.type === 'run-ended') status = e.status;
     steps = Math.max(steps, stepOf(e));
   }
@@ -105,8 +121,17 @@ export function describeRunFolder(runsDir: string, name: string): RunListing | n
   // A resume further back than the tail: the checkpoint's configuration has its epochs.
   const epochs = resumed?.epochs ?? (resumable ? checkpointEpochs(checkpoint) : null) ?? s.config.epochs;
   return {
-    name, arch: s.config.arch, dataset: s.dataset.name, startedAt: s.startedAt,
-    epochs, totalSteps: resumed?.totalSteps ?? (epochs === s.config.epochs ? s.totalSteps : epochs * s.stepsPerEpoch), steps, status, resumable, hasGenerator, problem: null,
+    name,
+    arch: s.config.arch,
+    dataset: s.dataset.name,
+    startedAt: s.startedAt,
+    epochs,
+    totalSteps: resumed?.totalSteps ?? (epochs === s.config.epochs ? s.totalSteps : epochs * s.stepsPerEpoch),
+    steps,
+    status,
+    resumable,
+    hasGenerator,
+    problem: null,
   };
 }
 
@@ -132,14 +157,19 @@ export function recordStream(runsDir: string, name: string): ReadableStream<Uint
     async pull(controller) {
       for (;;) {
         const next = await source.next();
-        if (next.done) { controller.close(); return; }
+        if (next.done) {
+          controller.close();
+          return;
+        }
         const line = next.value;
         if (isOverLong(line) || !line.startsWith('{')) continue;
         controller.enqueue(encoder.encode(`${line}\n`));
         return;
       }
     },
-    async cancel() { await source.return(undefined); },
+    async cancel() {
+      await source.return(undefined);
+    },
   });
 }
 
@@ -151,22 +181,33 @@ export function fileStream(path: string): ReadableStream<Uint8Array> {
       file ??= await open(path, 'r');
       const chunk = new Uint8Array(1 << 16);
       const { bytesRead } = await file.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) { await file.close(); controller.close(); return; }
+      if (bytesRead === 0) {
+        await file.close();
+        controller.close();
+        return;
+      }
       controller.enqueue(chunk.subarray(0, bytesRead));
     },
-    async cancel() { await file?.close(); },
+    async cancel() {
+      await file?.close();
+    },
   });
 }
 
 /** A run's events of the kinds asked for, read without blocking and keeping only those. */
-export async function eventsOf<K extends TrainingEvent['type']>(runsDir: string, name: string, kinds: readonly K[]): Promise<Extract<TrainingEvent, { type: K }>[]> {
+export async function eventsOf<K extends TrainingEvent['type']>(
+  runsDir: string,
+  name: string,
+  kinds: readonly K[],
+): Promise<Extract<TrainingEvent, { type: K }>[]> {
   const out: Extract<TrainingEvent, { type: K }>[] = [];
   for await (const line of linesAsync(join(runsDir, name, METRICS_FILE))) {
     if (isOverLong(line)) continue;
     // Only lines naming a wanted kind are decoded (the codecs are the costly part).
     if (!kinds.some((k) => line.includes(`"type":"${k}"`))) continue;
     const decoded = decodeEvent(line);
-    if (E.isRight(decoded) && (kinds as readonly string[]).includes(decoded.right.type)) out.push(decoded.right as Extract<TrainingEvent, { type: K }>);
+    if (E.isRight(decoded) && (kinds as readonly string[]).includes(decoded.right.type))
+      out.push(decoded.right as Extract<TrainingEvent, { type: K }>);
   }
   return out;
 }

@@ -4,25 +4,33 @@
  * bad input gets a 4xx with a one-line message; run names are names in the runs folder, never paths.
  */
 import { existsSync, statSync } from 'node:fs';
-import { METRICS_FILE } from '../streams/sinks/file.ts';
 import { join } from 'node:path';
-import { Hono, type Context } from 'hono';
+import * as E from 'fp-ts/lib/Either.js';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
-import * as E from 'fp-ts/lib/Either.js';
-import { concatMap } from 'rxjs';
 import type * as t from 'io-ts';
-import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../model/architectures.ts';
-import { DATASET_NAMES } from '../data/load.ts';
-import { LOSSES } from '../model/losses.ts';
+import { concatMap } from 'rxjs';
 import { decodeTrainArgs } from '../cli/train-options.ts';
+import { DATASET_NAMES } from '../data/load.ts';
+import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../model/architectures.ts';
+import { LOSSES } from '../model/losses.ts';
+import { METRICS_FILE } from '../streams/sinks/file.ts';
+import { Explorer } from './explore.ts';
+import { sameOriginOnly } from './guard.ts';
 import type { LiveMessage } from './live-run.ts';
 import { PRESETS } from './presets.ts';
-import { bodyError, checkRunName, NearestRequest, ResumeRequest, StartRequest, StepRequest, type Rejection } from './requests.ts';
-import { Explorer } from './explore.ts';
+import {
+  bodyError,
+  checkRunName,
+  NearestRequest,
+  type Rejection,
+  ResumeRequest,
+  StartRequest,
+  StepRequest,
+} from './requests.ts';
 import { describeRunFolder, fileStream, isRunFolder, listRuns, recordStream } from './runs.ts';
 import type { Studio } from './studio.ts';
-import { sameOriginOnly } from './guard.ts';
 
 export interface PageAssets {
   readonly html: string;
@@ -35,7 +43,8 @@ export interface PageAssets {
 /** Largest request body accepted (the form is a few hundred bytes). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const fail = (c: Context, r: Rejection) => c.json({ error: r.message, ...(r.fields ? { fields: r.fields } : {}) }, r.status);
+const fail = (c: Context, r: Rejection) =>
+  c.json({ error: r.message, ...(r.fields ? { fields: r.fields } : {}) }, r.status);
 
 async function decodeBody<A>(c: Context, codec: t.Type<A, unknown>, what: string): Promise<E.Either<Rejection, A>> {
   let json: unknown;
@@ -54,8 +63,17 @@ function formDefaults(): Record<string, string> {
   if (E.isLeft(d) || d.right.help) return {};
   const c = d.right.config;
   return {
-    dataset: c.dataset, arch: c.arch, loss: c.loss, epochs: String(c.epochs), 'batch-size': String(c.batchSize), lr: String(c.lr),
-    'd-steps': '1', 'lr-schedule': 'constant', 'label-smoothing': String(c.labelSmoothing), ema: String(c.ema), seed: String(c.seed),
+    dataset: c.dataset,
+    arch: c.arch,
+    loss: c.loss,
+    epochs: String(c.epochs),
+    'batch-size': String(c.batchSize),
+    lr: String(c.lr),
+    'd-steps': '1',
+    'lr-schedule': 'constant',
+    'label-smoothing': String(c.labelSmoothing),
+    ema: String(c.ema),
+    seed: String(c.seed),
     'snapshot-every': String(c.snapshotEvery),
   };
 }
@@ -68,12 +86,20 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
   const app = new Hono();
   const runsDir = studio.options.runsDir;
   app.use('*', sameOriginOnly(hostNames));
-  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `request body larger than ${MAX_BODY_BYTES} bytes` }, 413) }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: `request body larger than ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+  );
 
   app.get('/', (c) => c.html(assets.html));
   app.get('/studio.js', (c) => c.body(assets.script, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/explore', (c) => c.html(assets.exploreHtml));
-  app.get('/explore.js', (c) => c.body(assets.exploreScript, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/explore.js', (c) =>
+    c.body(assets.exploreScript, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  );
 
   app.get('/api/state', (c) => {
     const live = studio.live;
@@ -82,7 +108,12 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
       runs: listRuns(runsDir),
       presets: PRESETS,
       defaults: formDefaults(),
-      choices: { dataset: DATASET_NAMES, arch: ARCHITECTURE_NAMES, loss: LOSSES, 'lr-schedule': ['constant', 'linear'] },
+      choices: {
+        dataset: DATASET_NAMES,
+        arch: ARCHITECTURE_NAMES,
+        loss: LOSSES,
+        'lr-schedule': ['constant', 'linear'],
+      },
       architectures: Object.fromEntries(ARCHITECTURE_NAMES.map((n) => [n, ARCHITECTURES[n].summary])),
       backend: studio.options.backend.name,
     });
@@ -106,7 +137,9 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
   const recorded = (c: Context): E.Either<Rejection, string> => {
     const name = checkRunName(c.req.param('name') ?? '');
     if (E.isLeft(name)) return name;
-    return isRunFolder(runsDir, name.right) ? name : E.left({ status: 404, message: `no run '${name.right}' in the runs folder` });
+    return isRunFolder(runsDir, name.right)
+      ? name
+      : E.left({ status: 404, message: `no run '${name.right}' in the runs folder` });
   };
 
   app.get('/api/runs/:name', (c) => {
@@ -118,7 +151,8 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
   app.get('/api/runs/:name/record', (c) => {
     const name = recorded(c);
     if (E.isLeft(name)) return fail(c, name.left);
-    if (!existsSync(join(runsDir, name.right, METRICS_FILE))) return fail(c, { status: 404, message: `run '${name.right}' has no ${METRICS_FILE}` });
+    if (!existsSync(join(runsDir, name.right, METRICS_FILE)))
+      return fail(c, { status: 404, message: `run '${name.right}' has no ${METRICS_FILE}` });
     return c.body(recordStream(runsDir, name.right), 200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
   });
 
@@ -127,9 +161,14 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
     if (E.isLeft(name)) return fail(c, name.left);
     const role = c.req.param('role');
     const file = c.req.param('file');
-    if (file !== 'model.json' && file !== 'weights.bin') return fail(c, { status: 404, message: `no ${role} file '${file}': expected model.json or weights.bin` });
+    if (file !== 'model.json' && file !== 'weights.bin')
+      return fail(c, { status: 404, message: `no ${role} file '${file}': expected model.json or weights.bin` });
     const path = join(runsDir, name.right, role, file);
-    if (!existsSync(path)) return fail(c, { status: 404, message: `run '${name.right}' has no saved ${role} yet (it is saved when the run ends or stops)` });
+    if (!existsSync(path))
+      return fail(c, {
+        status: 404,
+        message: `run '${name.right}' has no saved ${role} yet (it is saved when the run ends or stops)`,
+      });
     return c.body(fileStream(path), 200, {
       'content-length': String(statSync(path).size),
       'content-type': file === 'model.json' ? 'application/json' : 'application/octet-stream',
@@ -145,7 +184,9 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
     const raw = c.req.query(key);
     if (raw === undefined) return E.right(fallback);
     const v = Number(raw);
-    return Number.isInteger(v) && v >= lo && v <= hi ? E.right(v) : E.left({ status: 400, message: `${key} '${raw}': expected an integer from ${lo} to ${hi}` });
+    return Number.isInteger(v) && v >= lo && v <= hi
+      ? E.right(v)
+      : E.left({ status: 400, message: `${key} '${raw}': expected an integer from ${lo} to ${hi}` });
   };
 
   app.get('/api/runs/:name/real', async (c) => {
@@ -165,9 +206,14 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
     const body = await decodeBody(c, NearestRequest, 'nearest');
     if (E.isLeft(body)) return fail(c, body.left);
     const { pixels, k = 5 } = body.right;
-    if (!Number.isInteger(k) || k < 1 || k > 32) return fail(c, { status: 400, message: `nearest: k ${k}: expected an integer from 1 to 32` });
+    if (!Number.isInteger(k) || k < 1 || k > 32)
+      return fail(c, { status: 400, message: `nearest: k ${k}: expected an integer from 1 to 32` });
     const bad = pixels.findIndex((v) => !Number.isInteger(v) || v < 0 || v > 255);
-    if (bad >= 0) return fail(c, { status: 400, message: `nearest: pixels[${bad}] is ${pixels[bad]}: expected grey levels, integers from 0 to 255` });
+    if (bad >= 0)
+      return fail(c, {
+        status: 400,
+        message: `nearest: pixels[${bad}] is ${pixels[bad]}: expected grey levels, integers from 0 to 255`,
+      });
     const found = await explorer.nearest(name.right, pixels, k);
     return E.isLeft(found) ? fail(c, found.left) : c.json(found.right);
   });
@@ -183,7 +229,9 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
     const name = recorded(c);
     if (E.isLeft(name)) return fail(c, name.left);
     const t = await explorer.tracks(name.right);
-    return E.isLeft(t) ? fail(c, t.left) : c.json({ ...t.right, classes: t.right.classes.map((row) => Array.from(row)) });
+    return E.isLeft(t)
+      ? fail(c, t.left)
+      : c.json({ ...t.right, classes: t.right.classes.map((row) => Array.from(row)) });
   });
 
   app.get('/api/live/events', (c) => {
@@ -191,14 +239,23 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
     if (!run) return fail(c, { status: 404, message: 'no run has been started in this studio' });
     return streamSSE(c, async (stream) => {
       // Each message written in turn (concatMap waits for the write); a page that leaves unsubscribes.
-      const write = (m: LiveMessage) => stream.writeSSE(
-        m.kind === 'event' ? { event: 'event', data: m.line }
-        : m.kind === 'probe' ? { event: 'probe', data: JSON.stringify(m.probe) }
-        : { event: 'state', data: JSON.stringify({ state: m.state, message: m.message ?? null }) },
-      );
+      const write = (m: LiveMessage) =>
+        stream.writeSSE(
+          m.kind === 'event'
+            ? { event: 'event', data: m.line }
+            : m.kind === 'probe'
+              ? { event: 'probe', data: JSON.stringify(m.probe) }
+              : { event: 'state', data: JSON.stringify({ state: m.state, message: m.message ?? null }) },
+        );
       await new Promise<void>((done) => {
-        const following = run.messages().pipe(concatMap(write)).subscribe({ complete: done, error: () => done() });
-        stream.onAbort(() => { following.unsubscribe(); done(); });
+        const following = run
+          .messages()
+          .pipe(concatMap(write))
+          .subscribe({ complete: done, error: () => done() });
+        stream.onAbort(() => {
+          following.unsubscribe();
+          done();
+        });
       });
     });
   });
@@ -206,13 +263,16 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
   app.post('/api/live/:action', async (c) => {
     const run = studio.live;
     const action = c.req.param('action');
-    if (!['pause', 'play', 'step', 'stop'].includes(action)) return fail(c, { status: 404, message: `no action '${action}': expected pause, play, step or stop` });
-    if (!run || run.state === 'ended' || run.state === 'failed') return fail(c, { status: 409, message: `no run is training: nothing to ${action}` });
+    if (!['pause', 'play', 'step', 'stop'].includes(action))
+      return fail(c, { status: 404, message: `no action '${action}': expected pause, play, step or stop` });
+    if (!run || run.state === 'ended' || run.state === 'failed')
+      return fail(c, { status: 409, message: `no run is training: nothing to ${action}` });
     if (action === 'step') {
       const body = await decodeBody(c, StepRequest, 'step');
       if (E.isLeft(body)) return fail(c, body.left);
       const n = body.right.steps;
-      if (!Number.isInteger(n) || n < 1 || n > 10_000) return fail(c, { status: 400, message: `step: steps ${n}: expected an integer from 1 to 10000` });
+      if (!Number.isInteger(n) || n < 1 || n > 10_000)
+        return fail(c, { status: 400, message: `step: steps ${n}: expected an integer from 1 to 10000` });
       run.step(n, body.right.only ?? 'both');
     } else if (action === 'pause') run.pause();
     else if (action === 'play') run.play();

@@ -12,7 +12,15 @@ import { loadJudge } from '../quality/judge.ts';
 import { qualityEpochs } from '../streams/config.ts';
 import { openRunFolder } from '../streams/sinks/run-folder.ts';
 import { LiveRun } from './live-run.ts';
-import { checkRunName, decodeForm, FORM_FLAGS, RESUME_FLAGS, type Rejection, type ResumeRequest, type StartRequest } from './requests.ts';
+import {
+  checkRunName,
+  decodeForm,
+  FORM_FLAGS,
+  RESUME_FLAGS,
+  type Rejection,
+  type ResumeRequest,
+  type StartRequest,
+} from './requests.ts';
 import { describeRunFolder } from './runs.ts';
 
 export interface StudioOptions {
@@ -31,12 +39,16 @@ export class Studio {
 
   constructor(readonly options: StudioOptions) {}
 
-  get live(): LiveRun | null { return this.current; }
+  get live(): LiveRun | null {
+    return this.current;
+  }
 
   private busy(): Rejection | null {
     const run = this.current;
     if (run && run.state !== 'ended' && run.state !== 'failed') {
-      return conflict(`run '${run.name}' is still ${run.state === 'paused' ? 'paused' : 'training'}: one run at a time; stop it first`);
+      return conflict(
+        `run '${run.name}' is still ${run.state === 'paused' ? 'paused' : 'training'}: one run at a time; stop it first`,
+      );
     }
     return null;
   }
@@ -48,7 +60,11 @@ export class Studio {
     // Every field's problem at once, the name's beside the others'.
     const checked = checkRunName(name);
     const taken = E.isRight(checked) && describeRunFolder(this.options.runsDir, name) !== null;
-    const nameProblem = E.isLeft(checked) ? checked.left.message : taken ? `run '${name}' already exists in the runs folder: choose another name, or resume it` : null;
+    const nameProblem = E.isLeft(checked)
+      ? checked.left.message
+      : taken
+        ? `run '${name}' already exists in the runs folder: choose another name, or resume it`
+        : null;
     const form = decodeForm(request.flags, FORM_FLAGS);
     if (nameProblem !== null) {
       const fields = { ...(E.isLeft(form) ? form.left.fields : {}), name: nameProblem };
@@ -64,7 +80,8 @@ export class Studio {
     if (refused) return E.left(refused);
     const checked = checkRunName(name);
     if (E.isLeft(checked)) return checked;
-    if (describeRunFolder(this.options.runsDir, name) === null) return E.left(notFound(`no run '${name}' in the runs folder`));
+    if (describeRunFolder(this.options.runsDir, name) === null)
+      return E.left(notFound(`no run '${name}' in the runs folder`));
     const form = decodeForm(request.flags ?? {}, RESUME_FLAGS);
     if (E.isLeft(form)) return form;
     const dir = join(this.options.runsDir, name);
@@ -74,7 +91,12 @@ export class Studio {
   private async launch(name: string, request: Parameters<typeof planRun>[0]): Promise<E.Either<Rejection, LiveRun>> {
     const plan = planRun(request);
     if (E.isLeft(plan)) return E.left(bad(plan.left));
-    if (plan.right.kind === 'complete') return E.left(bad(`run '${name}' is already complete: all ${plan.right.totalSteps} steps trained; give more epochs to train on`));
+    if (plan.right.kind === 'complete')
+      return E.left(
+        bad(
+          `run '${name}' is already complete: all ${plan.right.totalSteps} steps trained; give more epochs to train on`,
+        ),
+      );
     const { config, data, resumed } = plan.right;
     // A second start while this one loads its classifier is refused like any other.
     const wantsQuality = (this.options.quality ?? true) && qualityEpochs(config).length > 0;
@@ -86,8 +108,14 @@ export class Studio {
     const opened = openRunFolder(config.out, { keptLines: resumed?.keptLines });
     if (E.isLeft(opened)) return E.left(bad(opened.left));
     this.current = new LiveRun({
-      name, dir: config.out, config, data, gan: gan.right, backend: this.options.backend,
-      judge: judge && E.isRight(judge) ? judge.right : undefined, resumed,
+      name,
+      dir: config.out,
+      config,
+      data,
+      gan: gan.right,
+      backend: this.options.backend,
+      judge: judge && E.isRight(judge) ? judge.right : undefined,
+      resumed,
     });
     return E.right(this.current);
   }

@@ -6,7 +6,22 @@ import { runScript } from './cli.ts';
 
 let trained: string | null = null;
 
-export const ACGAN_ARGS = ['--arch', 'acgan', '--dataset', 'mnist-small', '--limit', '4096', '--epochs', '8', '--milestones', '1,4,8', '--milestone-steps', '0', '--eval-every', '0'];
+export const ACGAN_ARGS = [
+  '--arch',
+  'acgan',
+  '--dataset',
+  'mnist-small',
+  '--limit',
+  '4096',
+  '--epochs',
+  '8',
+  '--milestones',
+  '1,4,8',
+  '--milestone-steps',
+  '0',
+  '--eval-every',
+  '0',
+];
 
 export function acganRun(): string {
   if (trained) return trained;

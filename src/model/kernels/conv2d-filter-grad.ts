@@ -7,9 +7,15 @@
  * tfjs's public kernel registry; results equal the cpu backend's (tests/kernels.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { withIntermediates, type KernelBackend } from './intermediates.ts';
+import { type KernelBackend, withIntermediates } from './intermediates.ts';
 
-interface Attrs { strides: number | [number, number]; pad: 'valid' | 'same' | number; dataFormat?: string; dilations?: number | [number, number]; filterShape: [number, number, number, number] }
+interface Attrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number;
+  dataFormat?: string;
+  dilations?: number | [number, number];
+  filterShape: [number, number, number, number];
+}
 
 export function installConv2dFilterGrad(backendName: string): string[] {
   if (tf.getKernel('Conv2DBackpropFilter', backendName)) return [];
@@ -22,17 +28,32 @@ export function installConv2dFilterGrad(backendName: string): string[] {
     kernelFunc: (args) => {
       const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
       const a = args.attrs as unknown as Attrs;
-      if ((a.dataFormat ?? 'NHWC') !== 'NHWC') throw new Error(`Conv2DBackpropFilter on ${backendName}: dataFormat ${a.dataFormat}, expected NHWC`);
-      if (typeof a.pad === 'number') throw new Error(`Conv2DBackpropFilter on ${backendName}: explicit padding ${a.pad}, expected 'valid' or 'same'`);
+      if ((a.dataFormat ?? 'NHWC') !== 'NHWC')
+        throw new Error(`Conv2DBackpropFilter on ${backendName}: dataFormat ${a.dataFormat}, expected NHWC`);
+      if (typeof a.pad === 'number')
+        throw new Error(
+          `Conv2DBackpropFilter on ${backendName}: explicit padding ${a.pad}, expected 'valid' or 'same'`,
+        );
       const backend = args.backend as KernelBackend;
       const [sh, sw] = typeof a.strides === 'number' ? [a.strides, a.strides] : a.strides;
       // The 3D kernel's results with strides above 1 differ from the cpu backend's: refuse rather than be wrong.
-      if (sh !== 1 || sw !== 1) throw new Error(`Conv2DBackpropFilter on ${backendName}: strides ${sh}x${sw}, expected 1x1 (use pooling layers, or the cpu backend)`);
-      const dil = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : a.dilations ?? [1, 1];
-      if (dil[0] !== 1 || dil[1] !== 1) throw new Error(`Conv2DBackpropFilter on ${backendName}: dilations ${dil.join('x')}, expected 1x1`);
+      if (sh !== 1 || sw !== 1)
+        throw new Error(
+          `Conv2DBackpropFilter on ${backendName}: strides ${sh}x${sw}, expected 1x1 (use pooling layers, or the cpu backend)`,
+        );
+      const dil = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : (a.dilations ?? [1, 1]);
+      if (dil[0] !== 1 || dil[1] !== 1)
+        throw new Error(`Conv2DBackpropFilter on ${backendName}: dilations ${dil.join('x')}, expected 1x1`);
       return withIntermediates(backend, (temp) => {
-        const as5 = (t: tf.TensorInfo) => temp(reshape({ inputs: { x: t }, backend, attrs: { shape: [t.shape[0], 1, ...t.shape.slice(1)] } }));
-        const g = temp(conv3d({ inputs: { x: as5(x), dy: as5(dy) }, backend, attrs: { strides: [1, sh, sw], pad: a.pad, filterShape: [1, ...a.filterShape] } }));
+        const as5 = (t: tf.TensorInfo) =>
+          temp(reshape({ inputs: { x: t }, backend, attrs: { shape: [t.shape[0], 1, ...t.shape.slice(1)] } }));
+        const g = temp(
+          conv3d({
+            inputs: { x: as5(x), dy: as5(dy) },
+            backend,
+            attrs: { strides: [1, sh, sw], pad: a.pad, filterShape: [1, ...a.filterShape] },
+          }),
+        );
         return reshape({ inputs: { x: g }, backend, attrs: { shape: a.filterShape } });
       });
     },

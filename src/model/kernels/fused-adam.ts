@@ -39,19 +39,49 @@ const adamFunction = {
   body: [
     ...[0, 1, 2, 3, 4, 5, 6].flatMap((j) => [...op.localGet(8 + j), ...op.f32x4Splat, ...op.localSet(SPLAT + j)]),
     ...countedLoop(I, 0, BYTES, 16, [
-      ...load(0), ...op.localSet(G),
+      ...load(0),
+      ...op.localSet(G),
       // m' = m b1 + g (1 - b1)
-      ...load(1), ...k(0), ...op.f32x4Mul, ...op.localGet(G), ...k(1), ...op.f32x4Mul, ...op.f32x4Add, ...op.localSet(M1),
-      ...at(4), ...op.localGet(M1), ...op.v128Store,
+      ...load(1),
+      ...k(0),
+      ...op.f32x4Mul,
+      ...op.localGet(G),
+      ...k(1),
+      ...op.f32x4Mul,
+      ...op.f32x4Add,
+      ...op.localSet(M1),
+      ...at(4),
+      ...op.localGet(M1),
+      ...op.v128Store,
       // v' = v b2 + g² (1 - b2)
-      ...load(2), ...k(2), ...op.f32x4Mul, ...op.localGet(G), ...op.localGet(G), ...op.f32x4Mul, ...k(3), ...op.f32x4Mul, ...op.f32x4Add, ...op.localSet(V1),
-      ...at(5), ...op.localGet(V1), ...op.v128Store,
+      ...load(2),
+      ...k(2),
+      ...op.f32x4Mul,
+      ...op.localGet(G),
+      ...op.localGet(G),
+      ...op.f32x4Mul,
+      ...k(3),
+      ...op.f32x4Mul,
+      ...op.f32x4Add,
+      ...op.localSet(V1),
+      ...at(5),
+      ...op.localGet(V1),
+      ...op.v128Store,
       // w' = w - (m' stepSize) / (sqrt(v' secondCorrection) + epsilon)
       ...at(6),
       ...load(3),
-      ...op.localGet(M1), ...k(4), ...op.f32x4Mul,
-      ...op.localGet(V1), ...k(5), ...op.f32x4Mul, ...op.f32x4Sqrt, ...k(6), ...op.f32x4Add,
-      ...op.f32x4Div, ...op.f32x4Sub, ...op.v128Store,
+      ...op.localGet(M1),
+      ...k(4),
+      ...op.f32x4Mul,
+      ...op.localGet(V1),
+      ...k(5),
+      ...op.f32x4Mul,
+      ...op.f32x4Sqrt,
+      ...k(6),
+      ...op.f32x4Add,
+      ...op.f32x4Div,
+      ...op.f32x4Sub,
+      ...op.v128Store,
     ]),
   ],
 };
@@ -87,7 +117,10 @@ export function installFusedAdam(backendName: string): string[] {
       const a = args.attrs as unknown as FusedAdamAttrs;
       const b = args.backend as unknown as WasmBackend;
       for (const t of [g, m, v]) {
-        if (t.dtype !== 'float32' || t.shape.join() !== w.shape.join()) throw new Error(`${FUSED_ADAM}: inputs of dtype ${t.dtype} and shape [${t.shape}], expected float32 [${w.shape}]`);
+        if (t.dtype !== 'float32' || t.shape.join() !== w.shape.join())
+          throw new Error(
+            `${FUSED_ADAM}: inputs of dtype ${t.dtype} and shape [${t.shape}], expected float32 [${w.shape}]`,
+          );
       }
       const outs = [m, v, w].map((t) => b.makeOutput(t.shape, 'float32'));
       const ptrs = [g, m, v, w, ...outs].map((t) => offsetOf(b, t));

@@ -24,10 +24,17 @@ const one = (t: tf.TensorInfo | tf.TensorInfo[]): tf.TensorInfo => (Array.isArra
  * Runs a kernel's body; every tensor it passes to `temp` is freed when the body returns or throws.
  * The body's result is not freed: it is the kernel's output.
  */
-export function withIntermediates<R>(backend: KernelBackend, body: (temp: (t: tf.TensorInfo | tf.TensorInfo[]) => tf.TensorInfo) => R): R {
+export function withIntermediates<R>(
+  backend: KernelBackend,
+  body: (temp: (t: tf.TensorInfo | tf.TensorInfo[]) => tf.TensorInfo) => R,
+): R {
   const made: tf.TensorInfo[] = [];
   try {
-    return body((t) => { const x = one(t); made.push(x); return x; });
+    return body((t) => {
+      const x = one(t);
+      made.push(x);
+      return x;
+    });
   } finally {
     for (const x of made) backend.disposeData(x.dataId);
   }

@@ -27,30 +27,61 @@ const sumFunction = {
   params: [I32, I32, I32, I32, I32, I32, F32],
   locals: [I32, I32, I32, I32, I32, V128],
   body: [
-    ...op.localGet(DIVISOR), ...op.f32x4Splat, ...op.localSet(D),
+    ...op.localGet(DIVISOR),
+    ...op.f32x4Splat,
+    ...op.localSet(D),
     ...countedLoop(A, 0, OUTER, 1, [
       // OROW = out + a * ROW; XROW = x + a * REDUCED * ROW
-      ...op.localGet(OUT), ...op.localGet(A), ...op.localGet(ROW), ...op.i32Mul, ...op.i32Add, ...op.localSet(OROW),
-      ...op.localGet(X), ...op.localGet(A), ...op.localGet(REDUCED), ...op.i32Mul, ...op.localGet(ROW), ...op.i32Mul, ...op.i32Add, ...op.localSet(XROW),
+      ...op.localGet(OUT),
+      ...op.localGet(A),
+      ...op.localGet(ROW),
+      ...op.i32Mul,
+      ...op.i32Add,
+      ...op.localSet(OROW),
+      ...op.localGet(X),
+      ...op.localGet(A),
+      ...op.localGet(REDUCED),
+      ...op.i32Mul,
+      ...op.localGet(ROW),
+      ...op.i32Mul,
+      ...op.i32Add,
+      ...op.localSet(XROW),
       // out row = first x row; then each further x row added, in order
       ...overColumns([...at(OROW), ...at(XROW), ...op.v128Load, ...op.v128Store]),
       ...countedLoop(R, 1, REDUCED, 1, [
-        ...op.localGet(XROW), ...op.localGet(ROW), ...op.i32Add, ...op.localSet(XROW),
-        ...overColumns([...at(OROW), ...at(OROW), ...op.v128Load, ...at(XROW), ...op.v128Load, ...op.f32x4Add, ...op.v128Store]),
+        ...op.localGet(XROW),
+        ...op.localGet(ROW),
+        ...op.i32Add,
+        ...op.localSet(XROW),
+        ...overColumns([
+          ...at(OROW),
+          ...at(OROW),
+          ...op.v128Load,
+          ...at(XROW),
+          ...op.v128Load,
+          ...op.f32x4Add,
+          ...op.v128Store,
+        ]),
       ]),
       ...overColumns([...at(OROW), ...at(OROW), ...op.v128Load, ...op.localGet(D), ...op.f32x4Div, ...op.v128Store]),
     ]),
   ],
 };
 
-interface ReduceAttrs { axis: number | number[] | null; keepDims?: boolean }
+interface ReduceAttrs {
+  axis: number | number[] | null;
+  keepDims?: boolean;
+}
 
 /** The reduced axes, non-negative, sorted, once each (null or undefined: all of them, as tfjs reads it). */
 const reducedAxes = (shape: readonly number[], axis: number | readonly number[] | null | undefined): number[] =>
   [...new Set(tf.util.parseAxisParam(axis as number | number[], shape as number[]))].sort((p, q) => p - q);
 
 /** [outer, reduced, inner] when `axis` is one run of adjacent axes that leaves the last axis out; else null. */
-export function middleView(shape: readonly number[], axis: number | readonly number[] | null | undefined): [number, number, number] | null {
+export function middleView(
+  shape: readonly number[],
+  axis: number | readonly number[] | null | undefined,
+): [number, number, number] | null {
   const rank = shape.length;
   const axes = reducedAxes(shape, axis);
   if (axes.length === 0 || axes.some((a, i) => i > 0 && a !== axes[i - 1] + 1)) return null;

@@ -15,18 +15,76 @@ import { CONV_FILTER_GRAD } from './intermediates.ts';
 import { backendMemory, offsetOf, type WasmBackend } from './simd-module.ts';
 
 /** The OpenBLAS that was loaded: the name or path it was opened by, its build, and its threads. */
-export interface BlasInfo { readonly library: string; readonly config: string; readonly threads: number }
+export interface BlasInfo {
+  readonly library: string;
+  readonly config: string;
+  readonly threads: number;
+}
 
 interface BlasAddon {
   load(path: string): BlasInfo;
   setThreads(n: number): number;
-  sgemm(heap: Uint8Array, batch: number, transA: number, transB: number, m: number, n: number, k: number,
-    aOffset: number, aStride: number, bOffset: number, bStride: number, cOffset: number, cStride: number,
-    biasOffset: number, biasLength: number, activation: number, alpha: number): void;
-  conv2dFilterGrad(heap: Uint8Array, n: number, h: number, w: number, c: number, fh: number, fw: number, f: number, padTop: number, padLeft: number,
-    oh: number, ow: number, xOffset: number, dyOffset: number, dkOffset: number, unused1: 0, unused2: 0, unused3: 0, unused4: 0): void;
-  conv2d(heap: Uint8Array, n: number, h: number, w: number, c: number, fh: number, fw: number, f: number, padTop: number, padLeft: number,
-    oh: number, ow: number, xOffset: number, wOffset: number, outOffset: number, biasOffset: number, biasLength: number, activation: number, alpha: number): void;
+  sgemm(
+    heap: Uint8Array,
+    batch: number,
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    aOffset: number,
+    aStride: number,
+    bOffset: number,
+    bStride: number,
+    cOffset: number,
+    cStride: number,
+    biasOffset: number,
+    biasLength: number,
+    activation: number,
+    alpha: number,
+  ): void;
+  conv2dFilterGrad(
+    heap: Uint8Array,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    fh: number,
+    fw: number,
+    f: number,
+    padTop: number,
+    padLeft: number,
+    oh: number,
+    ow: number,
+    xOffset: number,
+    dyOffset: number,
+    dkOffset: number,
+    unused1: 0,
+    unused2: 0,
+    unused3: 0,
+    unused4: 0,
+  ): void;
+  conv2d(
+    heap: Uint8Array,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    fh: number,
+    fw: number,
+    f: number,
+    padTop: number,
+    padLeft: number,
+    oh: number,
+    ow: number,
+    xOffset: number,
+    wOffset: number,
+    outOffset: number,
+    biasOffset: number,
+    biasLength: number,
+    activation: number,
+    alpha: number,
+  ): void;
 }
 
 /** The library opened when GANSTREAM_OPENBLAS does not name one (or is 'off'): Debian's libopenblas0-pthread. */
@@ -42,7 +100,10 @@ export const nativeCallCount = (): number => nativeCalls;
  * Loads the addon and OpenBLAS (`library`: a name the dynamic loader finds, or a path) and sets
  * its threads; the reason in one line when either is missing. One OpenBLAS per process.
  */
-export function loadBlas(library = process.env.GANSTREAM_OPENBLAS ?? DEFAULT_OPENBLAS, threads = cpus().length): E.Either<string, BlasInfo> {
+export function loadBlas(
+  library = process.env.GANSTREAM_OPENBLAS ?? DEFAULT_OPENBLAS,
+  threads = cpus().length,
+): E.Either<string, BlasInfo> {
   if (loaded) return E.right(loaded.info);
   if (library === 'off') return E.left('turned off (GANSTREAM_OPENBLAS=off)');
   let module: { addon: BlasAddon | null; why: string | null };
@@ -57,14 +118,28 @@ export function loadBlas(library = process.env.GANSTREAM_OPENBLAS ?? DEFAULT_OPE
     loaded = { addon: module.addon, info: { ...info, threads: module.addon.setThreads(threads) } };
     return E.right(loaded.info);
   } catch (e) {
-    return E.left(`OpenBLAS: ${(e as Error).message} (install Debian's libopenblas0-pthread, or set GANSTREAM_OPENBLAS to its path)`);
+    return E.left(
+      `OpenBLAS: ${(e as Error).message} (install Debian's libopenblas0-pthread, or set GANSTREAM_OPENBLAS to its path)`,
+    );
   }
 }
 
 /** tfjs's fused activation names, as the addon numbers them; prelu (which needs its weights) is not here. */
-const ACTIVATIONS: Readonly<Record<string, number>> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, sigmoid: 4, elu: 5 };
+const ACTIVATIONS: Readonly<Record<string, number>> = {
+  linear: 0,
+  relu: 1,
+  relu6: 2,
+  leakyrelu: 3,
+  sigmoid: 4,
+  elu: 5,
+};
 
-interface MatMulAttrs { transposeA?: boolean; transposeB?: boolean; activation?: string; leakyreluAlpha?: number }
+interface MatMulAttrs {
+  transposeA?: boolean;
+  transposeB?: boolean;
+  activation?: string;
+  leakyreluAlpha?: number;
+}
 
 const product = (dims: readonly number[]) => dims.reduce((x, y) => x * y, 1);
 const sameDims = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((d, i) => d === y[i]);
@@ -73,41 +148,103 @@ const sameDims = (x: readonly number[], y: readonly number[]) => x.length === y.
  * How op(A) op(B) runs as sgemm calls: the batch and its strides, and the output's shape. Null
  * where the addon does not take it (the previous kernel then does). Exported for the tests.
  */
-export function sgemmPlan(aShape: readonly number[], bShape: readonly number[], ta: boolean, tb: boolean): { batch: number; m: number; n: number; k: number; aStride: number; bStride: number; shape: number[] } | null {
+export function sgemmPlan(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  ta: boolean,
+  tb: boolean,
+): { batch: number; m: number; n: number; k: number; aStride: number; bStride: number; shape: number[] } | null {
   if (aShape.length < 2 || bShape.length < 2) return null;
   const [m, k] = ta ? [aShape.at(-1)!, aShape.at(-2)!] : [aShape.at(-2)!, aShape.at(-1)!];
   const [kb, n] = tb ? [bShape.at(-1)!, bShape.at(-2)!] : [bShape.at(-2)!, bShape.at(-1)!];
   if (k !== kb || m * n * k === 0) return null;
-  const leadA = aShape.slice(0, -2), leadB = bShape.slice(0, -2);
-  const batchA = product(leadA), batchB = product(leadB);
+  const leadA = aShape.slice(0, -2),
+    leadB = bShape.slice(0, -2);
+  const batchA = product(leadA),
+    batchB = product(leadB);
   // Equal batch shapes, or one side a single matrix (all its batch dimensions 1) broadcast over the other's.
-  const lead = sameDims(leadA, leadB) ? leadA
-    : batchB === 1 && leadB.length <= leadA.length ? leadA
-    : batchA === 1 && leadA.length <= leadB.length ? leadB
-    : null;
+  const lead = sameDims(leadA, leadB)
+    ? leadA
+    : batchB === 1 && leadB.length <= leadA.length
+      ? leadA
+      : batchA === 1 && leadA.length <= leadB.length
+        ? leadB
+        : null;
   if (!lead) return null;
-  return { batch: product(lead), m, n, k, aStride: batchA === 1 ? 0 : m * k, bStride: batchB === 1 ? 0 : k * n, shape: [...lead, m, n] };
+  return {
+    batch: product(lead),
+    m,
+    n,
+    k,
+    aStride: batchA === 1 ? 0 : m * k,
+    bStride: batchB === 1 ? 0 : k * n,
+    shape: [...lead, m, n],
+  };
 }
 
-interface ConvAttrs { strides?: number | number[]; pad?: unknown; dataFormat?: string; dilations?: number | number[]; activation?: string; leakyreluAlpha?: number }
+interface ConvAttrs {
+  strides?: number | number[];
+  pad?: unknown;
+  dataFormat?: string;
+  dilations?: number | number[];
+  activation?: string;
+  leakyreluAlpha?: number;
+}
 
-const allOnes = (v: number | number[] | undefined) => v === undefined || (Array.isArray(v) ? v.every((x) => x === 1) : v === 1);
+const allOnes = (v: number | number[] | undefined) =>
+  v === undefined || (Array.isArray(v) ? v.every((x) => x === 1) : v === 1);
 
 /**
  * How a convolution runs as the addon's im2col + sgemm: NHWC, stride 1, no dilation, 'same' (tfjs's
  * split: the smaller half of the padding on top and left) or 'valid' padding. Null otherwise.
  * Exported for the tests.
  */
-export function convPlan(x: readonly number[], filter: readonly number[], a: ConvAttrs): { n: number; h: number; w: number; c: number; fh: number; fw: number; f: number; padTop: number; padLeft: number; oh: number; ow: number } | null {
-  if (x.length !== 4 || filter.length !== 4 || !allOnes(a.strides) || !allOnes(a.dilations) || (a.dataFormat !== undefined && a.dataFormat !== 'NHWC' && a.dataFormat !== 'channelsLast')) return null;
+export function convPlan(
+  x: readonly number[],
+  filter: readonly number[],
+  a: ConvAttrs,
+): {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  fh: number;
+  fw: number;
+  f: number;
+  padTop: number;
+  padLeft: number;
+  oh: number;
+  ow: number;
+} | null {
+  if (
+    x.length !== 4 ||
+    filter.length !== 4 ||
+    !allOnes(a.strides) ||
+    !allOnes(a.dilations) ||
+    (a.dataFormat !== undefined && a.dataFormat !== 'NHWC' && a.dataFormat !== 'channelsLast')
+  )
+    return null;
   const [n, h, w, c] = x;
   const [fh, fw, fc, f] = filter;
   if (fc !== c) return null;
   const same = a.pad === 'same';
   if (!same && a.pad !== 'valid') return null;
-  const oh = same ? h : h - fh + 1, ow = same ? w : w - fw + 1;
+  const oh = same ? h : h - fh + 1,
+    ow = same ? w : w - fw + 1;
   if (oh < 1 || ow < 1) return null;
-  return { n, h, w, c, fh, fw, f, padTop: same ? Math.floor((fh - 1) / 2) : 0, padLeft: same ? Math.floor((fw - 1) / 2) : 0, oh, ow };
+  return {
+    n,
+    h,
+    w,
+    c,
+    fh,
+    fw,
+    f,
+    padTop: same ? Math.floor((fh - 1) / 2) : 0,
+    padLeft: same ? Math.floor((fw - 1) / 2) : 0,
+    oh,
+    ow,
+  };
 }
 
 /**
@@ -115,11 +252,20 @@ export function convPlan(x: readonly number[], filter: readonly number[], a: Con
  * and the bias (float32, one value or one per column) with its length. Null where it does not (prelu,
  * another activation or bias): the previous kernel then runs.
  */
-function epilogue(inputs: Record<string, tf.TensorInfo | undefined>, attrs: { activation?: string }, width: number): { activation: number; bias: tf.TensorInfo | undefined; biasLength: number } | null {
+function epilogue(
+  inputs: Record<string, tf.TensorInfo | undefined>,
+  attrs: { activation?: string },
+  width: number,
+): { activation: number; bias: tf.TensorInfo | undefined; biasLength: number } | null {
   const { bias, preluActivationWeights } = inputs;
   const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
   const biasLength = bias ? product(bias.shape) : 0;
-  if (activation === undefined || preluActivationWeights || (bias && (bias.dtype !== 'float32' || (biasLength !== width && biasLength !== 1)))) return null;
+  if (
+    activation === undefined ||
+    preluActivationWeights ||
+    (bias && (bias.dtype !== 'float32' || (biasLength !== width && biasLength !== 1)))
+  )
+    return null;
   return { activation, bias, biasLength };
 }
 
@@ -128,34 +274,85 @@ function nativeConv(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
     const inputs = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const { x, filter } = inputs;
     const attrs = args.attrs as ConvAttrs;
-    const plan = x && filter && x.dtype === 'float32' && filter.dtype === 'float32' ? convPlan(x.shape, filter.shape, attrs) : null;
+    const plan =
+      x && filter && x.dtype === 'float32' && filter.dtype === 'float32'
+        ? convPlan(x.shape, filter.shape, attrs)
+        : null;
     const e = plan ? epilogue(inputs, attrs, plan.f) : null;
     if (!plan || !e || !x || !filter) return previous(args);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput([plan.n, plan.oh, plan.ow, plan.f], 'float32');
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
     nativeCalls++;
-    blas.conv2d(heap, plan.n, plan.h, plan.w, plan.c, plan.fh, plan.fw, plan.f, plan.padTop, plan.padLeft, plan.oh, plan.ow,
-      offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, out), e.bias ? offsetOf(backend, e.bias) : -1, e.biasLength, e.activation, attrs.leakyreluAlpha ?? 0.2);
+    blas.conv2d(
+      heap,
+      plan.n,
+      plan.h,
+      plan.w,
+      plan.c,
+      plan.fh,
+      plan.fw,
+      plan.f,
+      plan.padTop,
+      plan.padLeft,
+      plan.oh,
+      plan.ow,
+      offsetOf(backend, x),
+      offsetOf(backend, filter),
+      offsetOf(backend, out),
+      e.bias ? offsetOf(backend, e.bias) : -1,
+      e.biasLength,
+      e.activation,
+      attrs.leakyreluAlpha ?? 0.2,
+    );
     return out;
   };
 }
 
-interface FilterGradAttrs { filterShape: [number, number, number, number]; pad: 'same' | 'valid' }
+interface FilterGradAttrs {
+  filterShape: [number, number, number, number];
+  pad: 'same' | 'valid';
+}
 
 function nativeFilterGrad(blas: BlasAddon): tf.KernelFunc {
   return (args) => {
     const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
     const a = args.attrs as unknown as FilterGradAttrs;
     const plan = convPlan(x.shape, a.filterShape, { pad: a.pad });
-    if (!plan || x.dtype !== 'float32' || dy.dtype !== 'float32' || !sameDims(dy.shape, [plan.n, plan.oh, plan.ow, plan.f])) {
-      throw new Error(`${CONV_FILTER_GRAD}: x [${x.shape}], dy [${dy.shape}], filter [${a.filterShape}], pad ${a.pad}: expected a stride-1 float32 NHWC convolution's shapes`);
+    if (
+      !plan ||
+      x.dtype !== 'float32' ||
+      dy.dtype !== 'float32' ||
+      !sameDims(dy.shape, [plan.n, plan.oh, plan.ow, plan.f])
+    ) {
+      throw new Error(
+        `${CONV_FILTER_GRAD}: x [${x.shape}], dy [${dy.shape}], filter [${a.filterShape}], pad ${a.pad}: expected a stride-1 float32 NHWC convolution's shapes`,
+      );
     }
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput([...a.filterShape], 'float32');
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
-    blas.conv2dFilterGrad(heap, plan.n, plan.h, plan.w, plan.c, plan.fh, plan.fw, plan.f, plan.padTop, plan.padLeft, plan.oh, plan.ow,
-      offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out), 0, 0, 0, 0);
+    blas.conv2dFilterGrad(
+      heap,
+      plan.n,
+      plan.h,
+      plan.w,
+      plan.c,
+      plan.fh,
+      plan.fw,
+      plan.f,
+      plan.padTop,
+      plan.padLeft,
+      plan.oh,
+      plan.ow,
+      offsetOf(backend, x),
+      offsetOf(backend, dy),
+      offsetOf(backend, out),
+      0,
+      0,
+      0,
+      0,
+    );
     return out;
   };
 }
@@ -165,7 +362,10 @@ function nativeKernel(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
     const inputs = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const { a, b } = inputs;
     const attrs = args.attrs as MatMulAttrs;
-    const plan = a && b && a.dtype === 'float32' && b.dtype === 'float32' ? sgemmPlan(a.shape, b.shape, Boolean(attrs.transposeA), Boolean(attrs.transposeB)) : null;
+    const plan =
+      a && b && a.dtype === 'float32' && b.dtype === 'float32'
+        ? sgemmPlan(a.shape, b.shape, Boolean(attrs.transposeA), Boolean(attrs.transposeB))
+        : null;
     const e = plan ? epilogue(inputs, attrs, plan.n) : null;
     if (!plan || !e || !a || !b) return previous(args);
     const backend = args.backend as WasmBackend;
@@ -173,9 +373,25 @@ function nativeKernel(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
     // The view is made after the output is allocated: malloc may grow the memory and replace its buffer.
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
     nativeCalls++;
-    blas.sgemm(heap, plan.batch, attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0, plan.m, plan.n, plan.k,
-      offsetOf(backend, a), plan.aStride, offsetOf(backend, b), plan.bStride, offsetOf(backend, out), plan.m * plan.n,
-      e.bias ? offsetOf(backend, e.bias) : -1, e.biasLength, e.activation, attrs.leakyreluAlpha ?? 0.2);
+    blas.sgemm(
+      heap,
+      plan.batch,
+      attrs.transposeA ? 1 : 0,
+      attrs.transposeB ? 1 : 0,
+      plan.m,
+      plan.n,
+      plan.k,
+      offsetOf(backend, a),
+      plan.aStride,
+      offsetOf(backend, b),
+      plan.bStride,
+      offsetOf(backend, out),
+      plan.m * plan.n,
+      e.bias ? offsetOf(backend, e.bias) : -1,
+      e.biasLength,
+      e.activation,
+      attrs.leakyreluAlpha ?? 0.2,
+    );
     return out;
   };
 }
@@ -189,7 +405,12 @@ const previousKernels = new Map<string, tf.KernelConfig>();
  * loadBlas); returns the names replaced. `uninstallNativeMatMul` restores the previous ones.
  */
 export function installNativeMatMul(backendName = 'wasm'): string[] {
-  if (!loaded || backendName !== 'wasm' || !backendMemory((tf.findBackend(backendName) as unknown as WasmBackend | null)?.wasm)) return [];
+  if (
+    !loaded ||
+    backendName !== 'wasm' ||
+    !backendMemory((tf.findBackend(backendName) as unknown as WasmBackend | null)?.wasm)
+  )
+    return [];
   const done: string[] = [];
   for (const name of NATIVE_KERNELS) {
     const kernel = tf.getKernel(name, backendName);

@@ -72,15 +72,30 @@ export const op = {
  * (compared unsigned) and `by` a constant. Anything else a pass does each time round goes at the
  * end of `body`.
  */
-export function countedLoop(counter: number, from: number, limit: number, by: number, body: readonly number[]): number[] {
+export function countedLoop(
+  counter: number,
+  from: number,
+  limit: number,
+  by: number,
+  body: readonly number[],
+): number[] {
   return [
-    ...op.i32Const(from), ...op.localSet(counter),
-    ...op.block, ...op.loop,
-    ...op.localGet(counter), ...op.localGet(limit), ...op.i32GeU, ...op.brIf(1),
+    ...op.i32Const(from),
+    ...op.localSet(counter),
+    ...op.block,
+    ...op.loop,
+    ...op.localGet(counter),
+    ...op.localGet(limit),
+    ...op.i32GeU,
+    ...op.brIf(1),
     ...body,
-    ...op.localGet(counter), ...op.i32Const(by), ...op.i32Add, ...op.localSet(counter),
+    ...op.localGet(counter),
+    ...op.i32Const(by),
+    ...op.i32Add,
+    ...op.localSet(counter),
     ...op.br(0),
-    ...op.end, ...op.end,
+    ...op.end,
+    ...op.end,
   ];
 }
 
@@ -105,7 +120,21 @@ export function assemble(functions: readonly FunctionDef[], sharedMemory: boolea
     return [...uleb(body.length), ...body];
   });
   const code = section(10, vec(bodies));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...types,
+    ...imports,
+    ...funcs,
+    ...exports,
+    ...code,
+  ]);
 }
 
 /** The WebAssembly.Memory of tfjs-backend-wasm's module: imported by the threaded build, exported by the other. */
@@ -127,7 +156,10 @@ export interface WasmBackend extends KernelBackend {
 export const offsetOf = (b: WasmBackend, t: tf.TensorInfo): number => b.dataIdMap.get(t.dataId)!.memoryOffset;
 
 /** The functions instantiated on the memory of the backend named; null where that is not tfjs-backend-wasm or SIMD is missing. */
-export function instantiateOnBackend(backendName: string, functions: readonly FunctionDef[]): { fns: Record<string, CallableFunction>; memory: WebAssembly.Memory } | null {
+export function instantiateOnBackend(
+  backendName: string,
+  functions: readonly FunctionDef[],
+): { fns: Record<string, CallableFunction>; memory: WebAssembly.Memory } | null {
   if (backendName !== 'wasm') return null;
   const backend = tf.findBackend(backendName) as unknown as WasmBackend | null;
   const memory = backend ? backendMemory(backend.wasm) : null;
@@ -136,7 +168,10 @@ export function instantiateOnBackend(backendName: string, functions: readonly Fu
 }
 
 /** Instantiates the functions on `memory`; null where WebAssembly SIMD is not available. */
-export function instantiate(functions: readonly FunctionDef[], memory: WebAssembly.Memory): Record<string, CallableFunction> | null {
+export function instantiate(
+  functions: readonly FunctionDef[],
+  memory: WebAssembly.Memory,
+): Record<string, CallableFunction> | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const bytes = assemble(functions, shared);
   if (!WebAssembly.validate(bytes)) return null;

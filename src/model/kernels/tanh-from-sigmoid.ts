@@ -5,7 +5,7 @@
  * kernel to within 2e-7 (tests/kernels.test.ts). Installed through tfjs's public kernel registry.
  */
 import * as tf from '@tensorflow/tfjs';
-import { withIntermediates, type KernelBackend } from './intermediates.ts';
+import { type KernelBackend, withIntermediates } from './intermediates.ts';
 
 type Backend = KernelBackend & {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -29,10 +29,25 @@ export function installTanhFromSigmoid(backendName: string): string[] {
       if (x.dtype !== 'float32') return kernel.kernelFunc(args);
       const backend = args.backend as Backend;
       return withIntermediates(backend, (temp) => {
-        const scalar = (v: number) => { const s = temp(backend.makeOutput([], 'float32')); backend.typedArrayFromHeap(s)[0] = v; return s; };
-        const two = scalar(2), one = scalar(1);
-        const s = temp(sigmoid({ inputs: { x: temp(multiply({ inputs: { a: x, b: two }, backend, attrs: {} })) }, backend, attrs: {} }));
-        return sub({ inputs: { a: temp(multiply({ inputs: { a: s, b: two }, backend, attrs: {} })), b: one }, backend, attrs: {} });
+        const scalar = (v: number) => {
+          const s = temp(backend.makeOutput([], 'float32'));
+          backend.typedArrayFromHeap(s)[0] = v;
+          return s;
+        };
+        const two = scalar(2),
+          one = scalar(1);
+        const s = temp(
+          sigmoid({
+            inputs: { x: temp(multiply({ inputs: { a: x, b: two }, backend, attrs: {} })) },
+            backend,
+            attrs: {},
+          }),
+        );
+        return sub({
+          inputs: { a: temp(multiply({ inputs: { a: s, b: two }, backend, attrs: {} })), b: one },
+          backend,
+          attrs: {},
+        });
       });
     },
   });

@@ -13,9 +13,13 @@
  * registry; results are those of the plain kernel (tests/kernels.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { withIntermediates, type KernelBackend } from './intermediates.ts';
+import { type KernelBackend, withIntermediates } from './intermediates.ts';
 
-interface MatMulAttrs { transposeA?: boolean; transposeB?: boolean; activation?: string }
+interface MatMulAttrs {
+  transposeA?: boolean;
+  transposeB?: boolean;
+  activation?: string;
+}
 
 const swapLastTwo = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
 const lastTwo = (t: tf.TensorInfo) => t.shape.slice(-2).reduce((x, y) => x * y, 1);
@@ -26,7 +30,14 @@ export type Plan = 'none' | 'operands' | 'result';
  * Elements each plan transposes, for op(A) [m, k] times op(B) [k, n] (batch dimensions aside).
  * `resultAllowed` is false where the kernel adds a bias or an activation to C.
  */
-export function choosePlan(aSize: number, bSize: number, cSize: number, ta: boolean, tb: boolean, resultAllowed: boolean): Plan {
+export function choosePlan(
+  aSize: number,
+  bSize: number,
+  cSize: number,
+  ta: boolean,
+  tb: boolean,
+  resultAllowed: boolean,
+): Plan {
   if (!ta && !tb) return 'none';
   if (!resultAllowed) return 'operands';
   const operands = (ta ? aSize : 0) + (tb ? bSize : 0);
@@ -37,23 +48,29 @@ export function choosePlan(aSize: number, bSize: number, cSize: number, ta: bool
 function wrap(name: string, original: tf.KernelFunc, transpose: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const attrs = args.attrs as MatMulAttrs;
-    const ta = Boolean(attrs.transposeA), tb = Boolean(attrs.transposeB);
+    const ta = Boolean(attrs.transposeA),
+      tb = Boolean(attrs.transposeB);
     const inputs = args.inputs as Record<string, tf.TensorInfo>;
     const { a, b } = inputs;
     const m = ta ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2];
     const n = tb ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
-    const simple = name === 'BatchMatMul' || (!inputs.bias && !inputs.preluActivationWeights && (attrs.activation ?? 'linear') === 'linear');
+    const simple =
+      name === 'BatchMatMul' ||
+      (!inputs.bias && !inputs.preluActivationWeights && (attrs.activation ?? 'linear') === 'linear');
     const plan = choosePlan(lastTwo(a), lastTwo(b), m * n, ta, tb, simple);
     if (plan === 'none') return original(args);
     const backend = args.backend as KernelBackend;
     const plain = { ...args.attrs, transposeA: false, transposeB: false };
     return withIntermediates(backend, (temp) => {
-      const t = (x: tf.TensorInfo) => temp(transpose({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } }));
+      const t = (x: tf.TensorInfo) =>
+        temp(transpose({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } }));
       if (plan === 'operands') {
         return original({ ...args, inputs: { ...inputs, a: ta ? t(a) : a, b: tb ? t(b) : b }, attrs: plain });
       }
       // (op(B)ᵀ · op(A)ᵀ)ᵀ: op(B)ᵀ is B itself when B was flagged, else Bᵀ; likewise A.
-      const swapped = temp(original({ ...args, inputs: { ...inputs, a: tb ? b : t(b), b: ta ? a : t(a) }, attrs: plain }));
+      const swapped = temp(
+        original({ ...args, inputs: { ...inputs, a: tb ? b : t(b), b: ta ? a : t(a) }, attrs: plain }),
+      );
       return transpose({ inputs: { x: swapped }, backend, attrs: { perm: swapLastTwo(swapped.shape.length) } });
     });
   };

@@ -38,7 +38,10 @@ function piecewiseLinear<K extends 'leakyRelu' | 'relu'>(
       const output = forward(layer, x, at);
       return { output, saved: output };
     },
-    backward: (layer, output, dy) => ({ params: [], input: tf.mul(dy, tf.step(output, slopeOf(layer.spec))) as tf.Tensor2D }),
+    backward: (layer, output, dy) => ({
+      params: [],
+      input: tf.mul(dy, tf.step(output, slopeOf(layer.spec))) as tf.Tensor2D,
+    }),
     mirror: (layer) => [mirror(slopeOf(layer.spec))],
   };
 }

@@ -73,13 +73,19 @@ export const batchNorm: LayerKind<'batchNorm'> = {
     if (pass.moments) {
       const means = tf.unstack(tf.reshape(mean, [groups, width]));
       const variances = tf.unstack(tf.reshape(variance, [groups, width]));
-      means.forEach((m, g) => { pass.moments?.push({ layer: layer.index, mean: tf.keep(m), variance: tf.keep(variances[g]) }); });
+      means.forEach((m, g) => {
+        pass.moments?.push({ layer: layer.index, mean: tf.keep(m), variance: tf.keep(variances[g]) });
+      });
     }
     const invStd = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON)) as tf.Tensor3D;
     // normalized = (x - mean) invStd; out = normalized gamma + beta: one pass where the backend has the fused kernel.
     const [normalized, out] = backendHas(BATCH_NORM_APPLY)
-      ? (tf.engine().runKernel(BATCH_NORM_APPLY, { x: blocks, mean, invStd, gamma: p.gamma, beta: p.beta }) as tf.Tensor3D[])
-      : ((n: tf.Tensor3D) => [n, tf.add(tf.mul(n, p.gamma), p.beta)])(tf.mul(tf.sub(blocks, mean), invStd) as tf.Tensor3D);
+      ? (tf
+          .engine()
+          .runKernel(BATCH_NORM_APPLY, { x: blocks, mean, invStd, gamma: p.gamma, beta: p.beta }) as tf.Tensor3D[])
+      : ((n: tf.Tensor3D) => [n, tf.add(tf.mul(n, p.gamma), p.beta)])(
+          tf.mul(tf.sub(blocks, mean), invStd) as tf.Tensor3D,
+        );
     return { output: tf.reshape(out, [rows, layer.output.width]), saved: { normalized, invStd } };
   },
   backward: ({ params: p }, s, dy, wanted) => {
@@ -87,7 +93,10 @@ export const batchNorm: LayerKind<'batchNorm'> = {
     const d = tf.reshape(dy, [groups, rows, width]);
     const dTimesNormalized = tf.mul(d, s.normalized);
     const params: [tf.Variable, tf.Tensor][] = wanted.params
-      ? [[p.gamma, tf.sum(dTimesNormalized, [0, 1])], [p.beta, tf.sum(d, [0, 1])]]
+      ? [
+          [p.gamma, tf.sum(dTimesNormalized, [0, 1])],
+          [p.beta, tf.sum(d, [0, 1])],
+        ]
       : [];
     // dx = gamma / sigma * (d - mean(d) - normalized * mean(d * normalized)), per group.
     const [meanD, meanDN, scale] = [tf.mean(d, 1, true), tf.mean(dTimesNormalized, 1, true), tf.mul(s.invStd, p.gamma)];
@@ -102,12 +111,17 @@ export const batchNorm: LayerKind<'batchNorm'> = {
 /** The BatchNorm layers of a network, by index. */
 function batchNormAt(layers: readonly Layer[], index: number): BatchNormParams {
   const layer = layers[index];
-  if (layer.kind !== 'batchNorm') throw new Error(`layer ${index} is ${layer.kind}, not the batchNorm layer whose moments were recorded`);
+  if (layer.kind !== 'batchNorm')
+    throw new Error(`layer ${index} is ${layer.kind}, not the batchNorm layer whose moments were recorded`);
   return layer.params;
 }
 
 /** Folds batch moments into the BatchNorm moving averages (Keras: moving = m * moving + (1 - m) * batch), then frees them. */
-export function updateMovingStatistics(layers: readonly Layer[], moments: readonly BatchMoments[], momentum = BATCH_NORM_MOMENTUM): void {
+export function updateMovingStatistics(
+  layers: readonly Layer[],
+  moments: readonly BatchMoments[],
+  momentum = BATCH_NORM_MOMENTUM,
+): void {
   tf.tidy(() => {
     for (const m of moments) {
       const p = batchNormAt(layers, m.layer);

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backendHas, CONV_FILTER_GRAD } from '../kernels/intermediates.ts';
 import type { LinearParams } from './dense.ts';
 import { asImages, asRows, imageInput } from './image-rows.ts';
-import type { ImageShape, LayerKind, LayerGradients, Wanted } from './kind.ts';
+import type { ImageShape, LayerGradients, LayerKind, Wanted } from './kind.ts';
 
 /**
  * The kernel gradient, dK[dy, dx, c, f] = sum over images and pixels of xPadded[., y + dy, x + dx, c] * dOut[., y, x, f],
@@ -21,15 +21,30 @@ import type { ImageShape, LayerKind, LayerGradients, Wanted } from './kind.ts';
  * an h x w filter ([h, w, n, f]), giving [c, k, k, f]. (Patches cut with Slice instead are
  * copied element by element on the wasm heap: several times slower.)
  */
-function kernelGradient(x: tf.Tensor2D, [h, w, c]: ImageShape, k: number, dOut: tf.Tensor2D, filters: number): tf.Tensor4D {
+function kernelGradient(
+  x: tf.Tensor2D,
+  [h, w, c]: ImageShape,
+  k: number,
+  dOut: tf.Tensor2D,
+  filters: number,
+): tf.Tensor4D {
   const n = x.shape[0];
   if (backendHas(CONV_FILTER_GRAD)) {
     // OpenBLAS (native-matmul.ts): the patches' transpose times the output gradient, no transposes.
-    return tf.engine().runKernel(CONV_FILTER_GRAD, { x: tf.reshape(x, [n, h, w, c]), dy: tf.reshape(dOut, [n, h, w, filters]) },
-      { filterShape: [k, k, c, filters], pad: 'same' } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    return tf
+      .engine()
+      .runKernel(CONV_FILTER_GRAD, { x: tf.reshape(x, [n, h, w, c]), dy: tf.reshape(dOut, [n, h, w, filters]) }, {
+        filterShape: [k, k, c, filters],
+        pad: 'same',
+      } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
   }
   const p = (k - 1) / 2;
-  const padded = tf.pad(tf.reshape(x, [n, h, w, c]), [[0, 0], [p, p], [p, p], [0, 0]]);
+  const padded = tf.pad(tf.reshape(x, [n, h, w, c]), [
+    [0, 0],
+    [p, p],
+    [p, p],
+    [0, 0],
+  ]);
   const images = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D;
   const filter = tf.transpose(tf.reshape(dOut, [n, h, w, filters]), [1, 2, 0, 3]) as tf.Tensor4D;
   return tf.transpose(tf.conv2d(images, filter, 1, 'valid'), [1, 2, 0, 3]);
@@ -39,12 +54,21 @@ function kernelGradient(x: tf.Tensor2D, [h, w, c]: ImageShape, k: number, dOut: 
  * The gradients of a stride-1 'same' convolution of images `shape` from its input `x` and the
  * gradient at its (pre-activation) output.
  */
-export function sameConvGradients(x: tf.Tensor2D, shape: ImageShape, p: LinearParams, dOut: tf.Tensor2D, wanted: Wanted): LayerGradients {
+export function sameConvGradients(
+  x: tf.Tensor2D,
+  shape: ImageShape,
+  p: LinearParams,
+  dOut: tf.Tensor2D,
+  wanted: Wanted,
+): LayerGradients {
   const [h, w] = shape;
   const [k, , , filters] = p.kernel.shape;
   const n = x.shape[0];
   const params: LayerGradients['params'] = wanted.params
-    ? [[p.kernel, kernelGradient(x, shape, k, dOut, filters)], [p.bias, tf.sum(tf.reshape(dOut, [n * h * w, filters]), 0)]]
+    ? [
+        [p.kernel, kernelGradient(x, shape, k, dOut, filters)],
+        [p.bias, tf.sum(tf.reshape(dOut, [n * h * w, filters]), 0)],
+      ]
     : [];
   // Each input pixel reached the outputs around it through the mirrored kernel, filters and channels swapped.
   const mirrored = tf.transpose(tf.reverse(p.kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
@@ -67,7 +91,16 @@ export const conv: LayerKind<'conv'> = {
   variables: (p) => [p.kernel, p.bias],
   fusesActivation: true,
   forward: ({ input, params }, x, at) =>
-    asRows(tf.fused.conv2d({ x: asImages(x, input.image), filter: params.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: params.bias, ...at.fuse })),
+    asRows(
+      tf.fused.conv2d({
+        x: asImages(x, input.image),
+        filter: params.kernel as tf.Tensor4D,
+        strides: 1,
+        pad: 'same',
+        bias: params.bias,
+        ...at.fuse,
+      }),
+    ),
   train: (layer, x, at) => ({ output: conv.forward(layer, x, at), saved: x }),
   backward: (layer, x, dy, wanted) => sameConvGradients(x, layer.input.image, layer.params, dy, wanted),
   mirror: ({ spec }) => [tf.layers.conv2d({ filters: spec.filters, kernelSize: spec.kernel, padding: 'same' })],

@@ -18,16 +18,33 @@ export type LinearSaved = tf.Tensor2D;
 export const dense: LayerKind<'dense'> = {
   build: (spec, { input, pixels, variable, glorot }) => {
     const units = spec.units === 'pixels' ? pixels : spec.units;
-    const params = { kernel: variable(glorot([input.width, units], input.width, units), 'kernel'), bias: variable(tf.zeros([units]), 'bias') };
+    const params = {
+      kernel: variable(glorot([input.width, units], input.width, units), 'kernel'),
+      bias: variable(tf.zeros([units]), 'bias'),
+    };
     return { input, output: { width: units, image: null }, params };
   },
   variables: (p) => [p.kernel, p.bias],
   fusesActivation: true,
-  forward: (layer, x, at) => tf.fused.matMul({ a: x, b: layer.params.kernel as tf.Tensor2D, bias: layer.params.bias, ...at.fuse }) as tf.Tensor2D,
+  forward: (layer, x, at) =>
+    tf.fused.matMul({
+      a: x,
+      b: layer.params.kernel as tf.Tensor2D,
+      bias: layer.params.bias,
+      ...at.fuse,
+    }) as tf.Tensor2D,
   train: (layer, x, at) => ({ output: dense.forward(layer, x, at), saved: x }),
   backward: ({ params: p }, x, dy, wanted) => ({
-    params: wanted.params ? [[p.kernel, tf.matMul(x, dy, true, false)], [p.bias, tf.sum(dy, 0)]] : [],
+    params: wanted.params
+      ? [
+          [p.kernel, tf.matMul(x, dy, true, false)],
+          [p.bias, tf.sum(dy, 0)],
+        ]
+      : [],
     input: wanted.input ? (tf.matMul(dy, p.kernel as tf.Tensor2D, false, true) as tf.Tensor2D) : null,
   }),
-  mirror: (layer) => [...(layer.input.image ? [tf.layers.flatten()] : []), tf.layers.dense({ units: layer.output.width })],
+  mirror: (layer) => [
+    ...(layer.input.image ? [tf.layers.flatten()] : []),
+    tf.layers.dense({ units: layer.output.width }),
+  ],
 };

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageInput, ImageShape, Shape } from './kind.ts';
 
-export const asImages = (x: tf.Tensor, [h, w, c]: ImageShape): tf.Tensor4D => tf.reshape(x, [x.shape[0], h, w, c]) as tf.Tensor4D;
+export const asImages = (x: tf.Tensor, [h, w, c]: ImageShape): tf.Tensor4D =>
+  tf.reshape(x, [x.shape[0], h, w, c]) as tf.Tensor4D;
 
 export const asRows = (x: tf.Tensor): tf.Tensor2D => tf.reshape(x, [x.shape[0], x.size / x.shape[0]]) as tf.Tensor2D;
 

@@ -32,18 +32,48 @@ export interface ImageInput extends Shape {
  * file in this folder, a row here and a row in index.ts's LAYER_KINDS.
  */
 export interface LayerTypes {
-  dense: { spec: { readonly kind: 'dense'; readonly units: number | 'pixels' }; input: Shape; params: LinearParams; saved: LinearSaved };
+  dense: {
+    spec: { readonly kind: 'dense'; readonly units: number | 'pixels' };
+    input: Shape;
+    params: LinearParams;
+    saved: LinearSaved;
+  };
   /** 'same' convolution with stride 1 and an odd kernel over the current image. */
-  conv: { spec: { readonly kind: 'conv'; readonly filters: number; readonly kernel: number }; input: ImageInput; params: LinearParams; saved: LinearSaved };
+  conv: {
+    spec: { readonly kind: 'conv'; readonly filters: number; readonly kernel: number };
+    input: ImageInput;
+    params: LinearParams;
+    saved: LinearSaved;
+  };
   /** 'same' convolution with stride 2 and an odd kernel: half the height and width (rounded up). */
-  stridedConv: { spec: { readonly kind: 'stridedConv'; readonly filters: number; readonly kernel: number }; input: ImageInput; params: LinearParams; saved: LinearSaved };
-  leakyRelu: { spec: { readonly kind: 'leakyRelu'; readonly alpha: number }; input: Shape; params: null; saved: tf.Tensor2D };
+  stridedConv: {
+    spec: { readonly kind: 'stridedConv'; readonly filters: number; readonly kernel: number };
+    input: ImageInput;
+    params: LinearParams;
+    saved: LinearSaved;
+  };
+  leakyRelu: {
+    spec: { readonly kind: 'leakyRelu'; readonly alpha: number };
+    input: Shape;
+    params: null;
+    saved: tf.Tensor2D;
+  };
   relu: { spec: { readonly kind: 'relu' }; input: Shape; params: null; saved: tf.Tensor2D };
   tanh: { spec: { readonly kind: 'tanh' }; input: Shape; params: null; saved: tf.Tensor2D };
   batchNorm: { spec: { readonly kind: 'batchNorm' }; input: Shape; params: BatchNormParams; saved: BatchNormSaved };
-  dropout: { spec: { readonly kind: 'dropout'; readonly rate: number }; input: Shape; params: null; saved: DropoutSaved };
+  dropout: {
+    spec: { readonly kind: 'dropout'; readonly rate: number };
+    input: Shape;
+    params: null;
+    saved: DropoutSaved;
+  };
   /** From here on the flat width is an image ('image': the data's [side, side, 1]). */
-  reshape: { spec: { readonly kind: 'reshape'; readonly shape: ImageShape | 'image' }; input: Shape; params: null; saved: null };
+  reshape: {
+    spec: { readonly kind: 'reshape'; readonly shape: ImageShape | 'image' };
+    input: Shape;
+    params: null;
+    saved: null;
+  };
   /** Nearest-neighbour upsampling by 2 in height and width. */
   upsample: { spec: { readonly kind: 'upsample' }; input: ImageInput; params: null; saved: null };
   /** Mean of each 2x2 block: half the height and width. */
@@ -131,7 +161,10 @@ export interface LayerGradients {
 
 export interface LayerKind<K extends KindName> {
   /** The input it accepts (`tools.input`, checked), its output shape and its variables; throws `tools.fail(...)` when the input does not fit. */
-  build(spec: SpecOf<K>, tools: BuildTools): { readonly input: InputOf<K>; readonly output: Shape; readonly params: ParamsOf<K> };
+  build(
+    spec: SpecOf<K>,
+    tools: BuildTools,
+  ): { readonly input: InputOf<K>; readonly output: Shape; readonly params: ParamsOf<K> };
   /** Its variables in the order a Keras/tfjs layer lists its weights (saving, checkpoints, averaging). */
   variables(params: ParamsOf<K>): tf.Variable[];
   /** True when the (leaky) ReLU after it runs inside its kernel (`At.fuse`). */

@@ -5,10 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { asImages, asRows, blowUp, imageInput } from './image-rows.ts';
-import { NO_GRADIENTS, type ImageShape, type LayerKind } from './kind.ts';
+import { type ImageShape, type LayerKind, NO_GRADIENTS } from './kind.ts';
 
 const upsampled = (x: tf.Tensor2D, image: ImageShape): tf.Tensor2D => blowUp(x, image, 1);
-const pooled = (x: tf.Tensor2D, image: ImageShape): tf.Tensor2D => asRows(tf.avgPool(asImages(x, image), 2, 2, 'valid'));
+const pooled = (x: tf.Tensor2D, image: ImageShape): tf.Tensor2D =>
+  asRows(tf.avgPool(asImages(x, image), 2, 2, 'valid'));
 
 /** Nearest-neighbour upsampling by 2: [n, h*w*c] to [n, 2h*2w*c]. */
 export const upsample: LayerKind<'upsample'> = {

@@ -3,7 +3,7 @@
  * square [side, side, 1]). Nothing moves: rows are already in NHWC order.
  */
 import * as tf from '@tensorflow/tfjs';
-import { NO_GRADIENTS, type ImageShape, type LayerKind } from './kind.ts';
+import { type ImageShape, type LayerKind, NO_GRADIENTS } from './kind.ts';
 
 export const reshape: LayerKind<'reshape'> = {
   build: (spec, { input, fail }) => {
@@ -11,7 +11,9 @@ export const reshape: LayerKind<'reshape'> = {
     const image: ImageShape = spec.shape === 'image' ? [side, side, 1] : spec.shape;
     const [h, w, c] = image;
     if (h * w * c !== input.width) {
-      throw fail(`${input.width} values cannot be an image of ${image.join('x')}${spec.shape === 'image' ? ' (square images only)' : ''}`);
+      throw fail(
+        `${input.width} values cannot be an image of ${image.join('x')}${spec.shape === 'image' ? ' (square images only)' : ''}`,
+      );
     }
     return { input, output: { width: input.width, image }, params: null };
   },

@@ -27,7 +27,12 @@ function spread(dy: tf.Tensor2D, [h, w]: ImageShape, filters: number): tf.Tensor
   const [oh, ow] = [Math.ceil(h / 2), Math.ceil(w / 2)];
   const block = tf.buffer([1, 1, 2, 1, 2, 1], 'float32');
   block.set(1, 0, 0, offset(h), 0, offset(w), 0);
-  const blown = tf.reshape(tf.mul(tf.reshape(dy, [n, oh, 1, ow, 1, filters]), block.toTensor()), [n, 2 * oh, 2 * ow, filters]);
+  const blown = tf.reshape(tf.mul(tf.reshape(dy, [n, oh, 1, ow, 1, filters]), block.toTensor()), [
+    n,
+    2 * oh,
+    2 * ow,
+    filters,
+  ]);
   return asRows(2 * oh === h && 2 * ow === w ? blown : tf.slice(blown, [0, 0, 0, 0], [n, h, w, filters]));
 }
 
@@ -47,8 +52,20 @@ export const stridedConv: LayerKind<'stridedConv'> = {
   variables: (p) => [p.kernel, p.bias],
   fusesActivation: true,
   forward: ({ input, params }, x, at) =>
-    asRows(tf.fused.conv2d({ x: asImages(x, input.image), filter: params.kernel as tf.Tensor4D, strides: 2, pad: 'same', bias: params.bias, ...at.fuse })),
+    asRows(
+      tf.fused.conv2d({
+        x: asImages(x, input.image),
+        filter: params.kernel as tf.Tensor4D,
+        strides: 2,
+        pad: 'same',
+        bias: params.bias,
+        ...at.fuse,
+      }),
+    ),
   train: (layer, x, at) => ({ output: stridedConv.forward(layer, x, at), saved: x }),
-  backward: ({ input, params, spec }, x, dy, wanted) => sameConvGradients(x, input.image, params, spread(dy, input.image, spec.filters), wanted),
-  mirror: ({ spec }) => [tf.layers.conv2d({ filters: spec.filters, kernelSize: spec.kernel, strides: 2, padding: 'same' })],
+  backward: ({ input, params, spec }, x, dy, wanted) =>
+    sameConvGradients(x, input.image, params, spread(dy, input.image, spec.filters), wanted),
+  mirror: ({ spec }) => [
+    tf.layers.conv2d({ filters: spec.filters, kernelSize: spec.kernel, strides: 2, padding: 'same' }),
+  ],
 };

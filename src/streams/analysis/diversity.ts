@@ -5,7 +5,8 @@
  */
 export function pairwiseDiversity(grey: Uint8Array, count: number): number {
   const per = grey.length / count;
-  let total = 0, pairs = 0;
+  let total = 0,
+    pairs = 0;
   for (let i = 0; i < count; i++) {
     for (let j = i + 1; j < count; j++) {
       let sq = 0;

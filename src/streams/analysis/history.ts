@@ -14,7 +14,11 @@ export interface HistoryPoints {
   readonly values: Record<Curve, number[]>;
 }
 
-interface Bin { count: number; step: number; sums: Record<Curve, number> }
+interface Bin {
+  count: number;
+  step: number;
+  sums: Record<Curve, number>;
+}
 
 export class History {
   private bins: Bin[] = [];
@@ -46,8 +50,12 @@ export class History {
   private merge(): void {
     const merged: Bin[] = [];
     for (let i = 0; i < this.bins.length; i += 2) {
-      const a = this.bins[i], b = this.bins[i + 1];
-      if (!b) { merged.push(a); continue; }
+      const a = this.bins[i],
+        b = this.bins[i + 1];
+      if (!b) {
+        merged.push(a);
+        continue;
+      }
       merged.push({
         count: a.count + b.count,
         step: a.step + b.step,
@@ -61,7 +69,10 @@ export class History {
   points(): HistoryPoints {
     return {
       step: this.bins.map((b) => b.step / b.count),
-      values: Object.fromEntries(CURVES.map((k) => [k, this.bins.map((b) => b.sums[k] / b.count)])) as Record<Curve, number[]>,
+      values: Object.fromEntries(CURVES.map((k) => [k, this.bins.map((b) => b.sums[k] / b.count)])) as Record<
+        Curve,
+        number[]
+      >,
     };
   }
 }

@@ -5,11 +5,17 @@
  * steps wait in `pending` until a checkpoint confirms them, because a rollback (--on-nan rollback)
  * abandons them; the result counts them as they stand.
  */
-import { defer, map, reduce, type OperatorFunction } from 'rxjs';
-import type { RunEnded, TrainingEvent } from '../events.ts';
+import { defer, map, type OperatorFunction, reduce } from 'rxjs';
 import { realPerStep } from '../config.ts';
+import type { RunEnded, TrainingEvent } from '../events.ts';
 
-export interface Stats { mean: number; std: number; min: number; max: number; count: number }
+export interface Stats {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  count: number;
+}
 const SUMMARISED = ['dLoss', 'dAcc', 'gLoss'] as const;
 export type SummaryMetric = (typeof SUMMARISED)[number];
 
@@ -27,7 +33,11 @@ export interface Summary {
 
 /** Welford's running mean and variance, with min and max. */
 class Running {
-  n = 0; mean = 0; m2 = 0; min = Infinity; max = -Infinity;
+  n = 0;
+  mean = 0;
+  m2 = 0;
+  min = Infinity;
+  max = -Infinity;
   copy(): Running {
     return Object.assign(new Running(), this);
   }
@@ -61,7 +71,10 @@ export class SummaryAccumulator {
   /** Steps trained, abandoned ones included (they took time too). */
   private trained = 0;
   private warnings = 0;
-  private readonly all = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<SummaryMetric, Running>;
+  private readonly all = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<
+    SummaryMetric,
+    Running
+  >;
   private tail = Object.fromEntries(SUMMARISED.map((k) => [k, new Running()])) as Record<SummaryMetric, Running>;
   /** Steps after the last checkpoint: their metric values, and whether they fall in the last 10%. */
   private pending: { step: number; values: Record<SummaryMetric, number>; inTail: boolean }[] = [];
@@ -101,7 +114,11 @@ export class SummaryAccumulator {
         this.seconds = e.time;
         this.trainingMs += e.ms;
         this.trained++;
-        const values: Record<SummaryMetric, number> = { dLoss: e.dLoss, dAcc: (e.dAccReal + e.dAccFake) / 2, gLoss: e.gLoss };
+        const values: Record<SummaryMetric, number> = {
+          dLoss: e.dLoss,
+          dAcc: (e.dAccReal + e.dAccFake) / 2,
+          gLoss: e.gLoss,
+        };
         const inTail = e.step > this.totalSteps - tailLength(this.totalSteps);
         this.pending.push({ step: e.step, values, inTail });
         break;
@@ -123,19 +140,29 @@ export class SummaryAccumulator {
           for (const r of this.recent) if (r.step > from) for (const k of SUMMARISED) this.tail[k].add(r.values[k]);
         }
         break;
-      case 'epoch': this.epochs = Math.max(this.epochs, e.epoch); break;
-      case 'warning': this.warnings++; break;
-      case 'run-ended': this.status = e.status; this.seconds = e.time; break;
-      case 'milestone': break;
+      case 'epoch':
+        this.epochs = Math.max(this.epochs, e.epoch);
+        break;
+      case 'warning':
+        this.warnings++;
+        break;
+      case 'run-ended':
+        this.status = e.status;
+        this.seconds = e.time;
+        break;
+      case 'milestone':
+        break;
     }
     return this;
   }
 
   result(): Summary {
-    const copy = (r: Record<SummaryMetric, Running>) => Object.fromEntries(SUMMARISED.map((k) => [k, r[k].copy()])) as Record<SummaryMetric, Running>;
+    const copy = (r: Record<SummaryMetric, Running>) =>
+      Object.fromEntries(SUMMARISED.map((k) => [k, r[k].copy()])) as Record<SummaryMetric, Running>;
     const standing = { all: copy(this.all), tail: copy(this.tail) };
     this.commit(standing);
-    const of = (r: Record<SummaryMetric, Running>) => Object.fromEntries(SUMMARISED.map((k) => [k, r[k].stats()])) as Record<SummaryMetric, Stats>;
+    const of = (r: Record<SummaryMetric, Running>) =>
+      Object.fromEntries(SUMMARISED.map((k) => [k, r[k].stats()])) as Record<SummaryMetric, Stats>;
     return {
       arch: this.arch,
       status: this.status,
@@ -158,4 +185,9 @@ export const summarize = (events: Iterable<TrainingEvent>): Summary => {
 
 /** The summary of a whole event stream, emitted when it completes. */
 export const summary = (): OperatorFunction<TrainingEvent, Summary> => (source) =>
-  defer(() => source.pipe(reduce((acc, e) => acc.add(e), new SummaryAccumulator()), map((acc) => acc.result())));
+  defer(() =>
+    source.pipe(
+      reduce((acc, e) => acc.add(e), new SummaryAccumulator()),
+      map((acc) => acc.result()),
+    ),
+  );

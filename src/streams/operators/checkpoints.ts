@@ -8,7 +8,7 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import { CHECKPOINT_FILE } from '../checkpoint-run.ts';
-import { stepOf, type CheckpointTaken, type Step, type TrainingEvent } from '../events.ts';
+import { type CheckpointTaken, type Step, stepOf, type TrainingEvent } from '../events.ts';
 
 export interface CheckpointOptions {
   /** Also every N steps (null: epoch ends only). */
@@ -22,35 +22,50 @@ export interface CheckpointOptions {
 }
 
 /** The event of a checkpoint of the state after a step, carrying its bytes for the sink. */
-export const checkpointTaken = (at: Pick<Step, 'step' | 'epoch' | 'time'>, snapshot: Uint8Array): CheckpointTaken =>
-  ({ type: 'checkpoint', step: at.step, epoch: at.epoch, time: at.time, file: CHECKPOINT_FILE, bytes: snapshot.length, snapshot });
+export const checkpointTaken = (at: Pick<Step, 'step' | 'epoch' | 'time'>, snapshot: Uint8Array): CheckpointTaken => ({
+  type: 'checkpoint',
+  step: at.step,
+  epoch: at.epoch,
+  time: at.time,
+  file: CHECKPOINT_FILE,
+  bytes: snapshot.length,
+  snapshot,
+});
 
 const finite = (s: Step) => [s.dLoss, s.gLoss].every(Number.isFinite);
 
 export function checkpoints(o: CheckpointOptions): OperatorFunction<TrainingEvent, TrainingEvent> {
-  return (source) => new Observable<TrainingEvent>((subscriber) => {
-    let pending: CheckpointTaken | null = null;
-    let lastStep: Step | null = null;
-    let taken = o.after;
-    const take = (s: Step): CheckpointTaken => {
-      taken = s.step;
-      return checkpointTaken(s, o.take(s));
-    };
-    const flush = () => { if (pending) { const p = pending; pending = null; subscriber.next(p); } };
-    return source.subscribe({
-      next(e) {
-        if (pending && stepOf(e) > pending.step) flush();
-        subscriber.next(e);
-        if (e.type === 'step') lastStep = e;
-        const due = e.type === 'epoch' || (e.type === 'step' && o.every !== null && e.step % o.every === 0);
-        if (due && lastStep && lastStep.step === e.step && e.step > taken && finite(lastStep)) pending = take(lastStep);
-      },
-      error: (err) => subscriber.error(err),
-      complete() {
-        flush();
-        if (o.final() && lastStep && lastStep.step > taken && finite(lastStep)) subscriber.next(take(lastStep));
-        subscriber.complete();
-      },
+  return (source) =>
+    new Observable<TrainingEvent>((subscriber) => {
+      let pending: CheckpointTaken | null = null;
+      let lastStep: Step | null = null;
+      let taken = o.after;
+      const take = (s: Step): CheckpointTaken => {
+        taken = s.step;
+        return checkpointTaken(s, o.take(s));
+      };
+      const flush = () => {
+        if (pending) {
+          const p = pending;
+          pending = null;
+          subscriber.next(p);
+        }
+      };
+      return source.subscribe({
+        next(e) {
+          if (pending && stepOf(e) > pending.step) flush();
+          subscriber.next(e);
+          if (e.type === 'step') lastStep = e;
+          const due = e.type === 'epoch' || (e.type === 'step' && o.every !== null && e.step % o.every === 0);
+          if (due && lastStep && lastStep.step === e.step && e.step > taken && finite(lastStep))
+            pending = take(lastStep);
+        },
+        error: (err) => subscriber.error(err),
+        complete() {
+          flush();
+          if (o.final() && lastStep && lastStep.step > taken && finite(lastStep)) subscriber.next(take(lastStep));
+          subscriber.complete();
+        },
+      });
     });
-  });
 }

@@ -4,12 +4,12 @@
  * shows each as it comes.
  */
 import { mergeMap, type OperatorFunction } from 'rxjs';
-import { imagesAt, type Dataset } from '../../data/dataset.ts';
-import { permutation, seeded, Streams } from '../../data/random.ts';
+import { type Dataset, imagesAt } from '../../data/dataset.ts';
+import { permutation, Streams, seeded } from '../../data/random.ts';
 import type { Gan } from '../../model/gan.ts';
 import type { LossName } from '../../model/losses.ts';
-import { generate, dScores } from '../../model/steps.ts';
-import { packPixels, toGreyLevels, type Comparison, type TrainingEvent } from '../events.ts';
+import { dScores, generate } from '../../model/steps.ts';
+import { type Comparison, packPixels, type TrainingEvent, toGreyLevels } from '../events.ts';
 
 export interface ComparisonOptions {
   readonly count: number;
@@ -20,7 +20,11 @@ export interface ComparisonOptions {
 }
 
 /** `count` images of the dataset picked by the seed, and their labels (undefined for a dataset without labels). */
-export function sample(d: Dataset, count: number, seed: number): { images: Float32Array; labels: Uint8Array | undefined } {
+export function sample(
+  d: Dataset,
+  count: number,
+  seed: number,
+): { images: Float32Array; labels: Uint8Array | undefined } {
   const indices = permutation(seeded(seed, Streams.shuffle + 100), d.count).slice(0, count);
   return { images: imagesAt(d, indices), labels: d.labels ? Uint8Array.from(indices, (i) => d.labels![i]) : undefined };
 }
@@ -28,7 +32,11 @@ export function sample(d: Dataset, count: number, seed: number): { images: Float
 /** `count` images of the dataset, picked by the seed. */
 export const sampleImages = (d: Dataset, count: number, seed: number): Float32Array => sample(d, count, seed).images;
 
-export function comparison<T extends TrainingEvent>(gan: Gan, d: Dataset, o: ComparisonOptions): OperatorFunction<T, T | Comparison> {
+export function comparison<T extends TrainingEvent>(
+  gan: Gan,
+  d: Dataset,
+  o: ComparisonOptions,
+): OperatorFunction<T, T | Comparison> {
   // The same real images every epoch: picked once, when the first comparison is made.
   let real: ReturnType<typeof sample> | null = null;
   return mergeMap((e: T): (T | Comparison)[] => {
@@ -36,10 +44,20 @@ export function comparison<T extends TrainingEvent>(gan: Gan, d: Dataset, o: Com
     real ??= sample(d, o.count, o.seed);
     // A conditional GAN draws the classes in turn, and a conditional D judges each image with its label.
     const fake = generate(gan, o.noise);
-    return [e, {
-      type: 'comparison', epoch: e.epoch, step: e.step, rows: d.rows, cols: d.cols, count: o.count,
-      real: packPixels(toGreyLevels(real.images)), fake: packPixels(toGreyLevels(fake)),
-      realScores: Array.from(dScores(gan, real.images, o.loss, real.labels)), fakeScores: Array.from(dScores(gan, fake, o.loss)),
-    }];
+    return [
+      e,
+      {
+        type: 'comparison',
+        epoch: e.epoch,
+        step: e.step,
+        rows: d.rows,
+        cols: d.cols,
+        count: o.count,
+        real: packPixels(toGreyLevels(real.images)),
+        fake: packPixels(toGreyLevels(fake)),
+        realScores: Array.from(dScores(gan, real.images, o.loss, real.labels)),
+        fakeScores: Array.from(dScores(gan, fake, o.loss)),
+      },
+    ];
   });
 }

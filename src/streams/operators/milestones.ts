@@ -7,7 +7,7 @@ import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { Gan } from '../../model/gan.ts';
 import { generate } from '../../model/steps.ts';
 import { pairwiseDiversity } from '../analysis/diversity.ts';
-import { packPixels, toGreyLevels, type Milestone, type TrainingEvent } from '../events.ts';
+import { type Milestone, packPixels, type TrainingEvent, toGreyLevels } from '../events.ts';
 
 export interface MilestoneOptions {
   readonly epochs: readonly number[];
@@ -37,8 +37,16 @@ export function milestones<T extends TrainingEvent>(gan: Gan, o: MilestoneOption
   const grid = (e: { epoch: number; step: number }, byStep: boolean): Milestone => {
     const grey = toGreyLevels(generate(gan, o.noise, { labels: o.labels }));
     return {
-      type: 'milestone', epoch: e.epoch, step: e.step, rows: o.rows, cols: o.cols, count,
-      pixels: packPixels(grey), diversity: pairwiseDiversity(grey, count), realDiversity: o.realDiversity, ...(byStep ? { byStep } : {}),
+      type: 'milestone',
+      epoch: e.epoch,
+      step: e.step,
+      rows: o.rows,
+      cols: o.cols,
+      count,
+      pixels: packPixels(grey),
+      diversity: pairwiseDiversity(grey, count),
+      realDiversity: o.realDiversity,
+      ...(byStep ? { byStep } : {}),
       ...(o.rowLabels ? { rowLabels: [...o.rowLabels] } : {}),
     };
   };

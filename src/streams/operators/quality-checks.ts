@@ -4,13 +4,17 @@
  * fixed noise batch, so that the numbers are comparable from epoch to epoch.
  */
 import { mergeMap, type OperatorFunction } from 'rxjs';
+import { cyclingLabels } from '../../model/condition.ts';
 import type { Gan } from '../../model/gan.ts';
 import { generate } from '../../model/steps.ts';
-import { cyclingLabels } from '../../model/condition.ts';
 import type { QualityChecked, TrainingEvent } from '../events.ts';
 
 /** Images (n of them, in [-1, 1]) to their quality, without the event's place in the run. */
-export type Judge = (images: Float32Array, n: number, labels?: Uint8Array) => Omit<QualityChecked, 'type' | 'step' | 'epoch'>;
+export type Judge = (
+  images: Float32Array,
+  n: number,
+  labels?: Uint8Array,
+) => Omit<QualityChecked, 'type' | 'step' | 'epoch'>;
 
 export interface QualityCheckOptions {
   readonly epochs: readonly number[];
@@ -21,13 +25,19 @@ export interface QualityCheckOptions {
   readonly after: number;
 }
 
-export function qualityChecks<T extends TrainingEvent>(gan: Gan, o: QualityCheckOptions): OperatorFunction<T, T | QualityChecked> {
+export function qualityChecks<T extends TrainingEvent>(
+  gan: Gan,
+  o: QualityCheckOptions,
+): OperatorFunction<T, T | QualityChecked> {
   const wanted = new Set(o.epochs);
   const n = o.noise.length / gan.noiseDim;
   return mergeMap((e: T): (T | QualityChecked)[] => {
     if (e.type !== 'epoch' || !wanted.has(e.epoch) || e.step <= o.after) return [e];
     // A conditional generator draws the classes in turn, and is also judged on drawing the class it was asked for.
     const labels = gan.conditioning === 'none' ? undefined : cyclingLabels(n);
-    return [e, { type: 'quality', step: e.step, epoch: e.epoch, ...o.judge(generate(gan, o.noise, { labels }), n, labels) }];
+    return [
+      e,
+      { type: 'quality', step: e.step, epoch: e.epoch, ...o.judge(generate(gan, o.noise, { labels }), n, labels) },
+    ];
   });
 }

@@ -5,7 +5,7 @@
 import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { Gan } from '../../model/gan.ts';
 import { generate } from '../../model/steps.ts';
-import { packPixels, toGreyLevels, type Snapshot, type TrainingEvent } from '../events.ts';
+import { packPixels, type Snapshot, type TrainingEvent, toGreyLevels } from '../events.ts';
 
 export interface SnapshotOptions {
   /** Steps between snapshots (0: none). */

@@ -6,7 +6,7 @@ import { map, type OperatorFunction } from 'rxjs';
 import { mixSeed, Streams } from '../../data/random.ts';
 import type { Gan } from '../../model/gan.ts';
 import type { LossName } from '../../model/losses.ts';
-import { dStep, gStep, type DMetrics } from '../../model/steps.ts';
+import { type DMetrics, dStep, gStep } from '../../model/steps.ts';
 import { lrFactor, type TrainConfig } from '../config.ts';
 import type { Step } from '../events.ts';
 import type { Batch } from '../sources/batches.ts';
@@ -29,7 +29,9 @@ export interface TrainStepOptions {
 
 const meanOf = (ms: readonly DMetrics[]): DMetrics => {
   const keys = Object.keys(ms[0]) as (keyof DMetrics)[];
-  return Object.fromEntries(keys.map((k) => [k, ms.reduce((sum, m) => sum + m[k], 0) / ms.length])) as unknown as DMetrics;
+  return Object.fromEntries(
+    keys.map((k) => [k, ms.reduce((sum, m) => sum + m[k], 0) / ms.length]),
+  ) as unknown as DMetrics;
 };
 
 export function trainStep(gan: Gan, o: TrainStepOptions): OperatorFunction<[Batch, NoiseBatch], Step> {
@@ -38,7 +40,12 @@ export function trainStep(gan: Gan, o: TrainStepOptions): OperatorFunction<[Batc
     const t0 = performance.now();
     const factor = lrFactor(o.lrSchedule, batch.step, o.totalSteps ?? batch.step);
     const only = o.only?.() ?? null;
-    const stepOptions = { loss: o.loss, labelSmoothing: o.labelSmoothing, dropoutSeed: mixSeed(o.seed + Streams.dropout, batch.step), lrFactor: factor };
+    const stepOptions = {
+      loss: o.loss,
+      labelSmoothing: o.labelSmoothing,
+      dropoutSeed: mixSeed(o.seed + Streams.dropout, batch.step),
+      lrFactor: factor,
+    };
     const dOptions = only === 'g' ? { ...stepOptions, update: false } : stepOptions;
     // Each D update takes its slice of the real batch and of the D noise (and of their labels).
     const perStep = batch.images.length / gan.pixels / k;
@@ -46,17 +53,37 @@ export function trainStep(gan: Gan, o: TrainStepOptions): OperatorFunction<[Batc
     const noiseSize = perStep * gan.noiseDim;
     const dRuns: DMetrics[] = [];
     // A conditional GAN's labels: the real images' own, and those G is asked to draw.
-    const labelsOf = (i: number) => (gan.conditioning === 'none' ? undefined : {
-      real: batch.labels!.subarray(i * perStep, (i + 1) * perStep),
-      fake: noise.labelsForD!.subarray(i * perStep, (i + 1) * perStep),
-    });
+    const labelsOf = (i: number) =>
+      gan.conditioning === 'none'
+        ? undefined
+        : {
+            real: batch.labels!.subarray(i * perStep, (i + 1) * perStep),
+            fake: noise.labelsForD!.subarray(i * perStep, (i + 1) * perStep),
+          };
     for (let i = 0; i < k; i++) {
       const options = i === 0 ? dOptions : { ...dOptions, dropoutSeed: mixSeed(stepOptions.dropoutSeed, i) };
-      dRuns.push(dStep(gan, batch.images.subarray(i * realSize, (i + 1) * realSize), noise.forD.subarray(i * noiseSize, (i + 1) * noiseSize), options, labelsOf(i)));
+      dRuns.push(
+        dStep(
+          gan,
+          batch.images.subarray(i * realSize, (i + 1) * realSize),
+          noise.forD.subarray(i * noiseSize, (i + 1) * noiseSize),
+          options,
+          labelsOf(i),
+        ),
+      );
     }
     const d = k === 1 ? dRuns[0] : meanOf(dRuns);
     const g = gStep(gan, noise.forG, only === 'd' ? { ...stepOptions, update: false } : stepOptions, noise.labelsForG);
     const t1 = performance.now();
-    return { type: 'step', step: batch.step, epoch: batch.epoch, time: (t1 - o.startedAt) / 1000, ms: t1 - t0, ...d, ...g, ...(only ? { only } : {}) };
+    return {
+      type: 'step',
+      step: batch.step,
+      epoch: batch.epoch,
+      time: (t1 - o.startedAt) / 1000,
+      ms: t1 - t0,
+      ...d,
+      ...g,
+      ...(only ? { only } : {}),
+    };
   });
 }

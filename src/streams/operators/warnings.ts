@@ -5,8 +5,17 @@
  * fires again only after the condition has cleared.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import { milestoneFile, milestoneLabel, type Milestone, type QualityChecked, type Step, type TrainingEvent, type Warning, type WarningKind } from '../events.ts';
 import { advice, type RunSettings } from '../analysis/advice.ts';
+import {
+  type Milestone,
+  milestoneFile,
+  milestoneLabel,
+  type QualityChecked,
+  type Step,
+  type TrainingEvent,
+  type Warning,
+  type WarningKind,
+} from '../events.ts';
 
 export interface WarningOptions {
   /** Steps a condition must hold (as a mean over the window) before it is reported. */
@@ -30,7 +39,8 @@ export const warningWindow = (stepsPerEpoch: number) => Math.min(200, Math.max(2
 
 const dAcc = (s: Step) => (s.dAccReal + s.dAccFake) / 2;
 const fmt = (x: number, digits = 3) => x.toFixed(digits);
-const meanOf = (steps: readonly Step[], f: (s: Step) => number) => steps.reduce((sum, s) => sum + f(s), 0) / steps.length;
+const meanOf = (steps: readonly Step[], f: (s: Step) => number) =>
+  steps.reduce((sum, s) => sum + f(s), 0) / steps.length;
 const stdOf = (steps: readonly Step[], f: (s: Step) => number) => {
   const m = meanOf(steps, f);
   return Math.sqrt(meanOf(steps, (s) => (f(s) - m) ** 2));
@@ -51,22 +61,26 @@ function check(kind: StepKind, steps: readonly Step[], run: RunSettings | null =
   switch (kind) {
     case 'not-finite': {
       const bad = (['dLoss', 'gLoss', 'dReal', 'dFake'] as const).filter((k) => !Number.isFinite(last[k]));
-      return bad.length ? `${bad.join(', ')} became ${last[bad[0]]}: training diverged.${advice(['lower-lr', 'smoothing-on', 'lsgan'], run)}` : null;
+      return bad.length
+        ? `${bad.join(', ')} became ${last[bad[0]]}: training diverged.${advice(['lower-lr', 'smoothing-on', 'lsgan'], run)}`
+        : null;
     }
     case 'diverging': {
-      const d = meanOf(steps, (s) => s.dLoss), g = meanOf(steps, (s) => s.gLoss);
+      const d = meanOf(steps, (s) => s.dLoss),
+        g = meanOf(steps, (s) => s.gLoss);
       const [name, value] = d > g ? ['D', d] : ['G', g];
       return value > DIVERGING_LOSS
         ? `${name} loss averages ${fmt(value, 1)} over ${steps.length} steps: training is diverging.${advice(['lower-lr', 'smoothing-on', 'lsgan'], run)}`
         : null;
     }
     case 'd-stuck-at-chance': {
-      const dReal = meanOf(steps, (s) => s.dReal), dFake = meanOf(steps, (s) => s.dFake);
+      const dReal = meanOf(steps, (s) => s.dReal),
+        dFake = meanOf(steps, (s) => s.dFake);
       const gap = meanOf(steps, (s) => Math.abs(s.dReal - s.dFake));
       return Math.abs(dReal - 0.5) < 0.02 && Math.abs(dFake - 0.5) < 0.02 && gap < 0.02
         ? `D outputs 0.5 for real and fake alike (mean D(x) ${fmt(dReal)}, D(G(z)) ${fmt(dFake)}; with bce, D loss at least 2 ln 2 = 1.386 and G loss near ln 2 = 0.693): ` +
-          'BatchNorm after D\'s last hidden layer, with real and fake batches passed through D separately, fixes the batch-mean logit, so D cannot learn and G gets no signal. ' +
-          'Try a discriminator without BatchNorm (--arch mlp-gbn or mlp).'
+            "BatchNorm after D's last hidden layer, with real and fake batches passed through D separately, fixes the batch-mean logit, so D cannot learn and G gets no signal. " +
+            'Try a discriminator without BatchNorm (--arch mlp-gbn or mlp).'
         : null;
     }
     case 'd-too-strong': {
@@ -82,8 +96,11 @@ function check(kind: StepKind, steps: readonly Step[], run: RunSettings | null =
         : null;
     }
     case 'losses-flat': {
-      const d = stdOf(steps, (s) => s.dLoss), g = stdOf(steps, (s) => s.gLoss);
-      const explained = (['diverging', 'd-stuck-at-chance', 'd-too-strong', 'g-winning'] as const).some((k) => check(k, steps, run) !== null);
+      const d = stdOf(steps, (s) => s.dLoss),
+        g = stdOf(steps, (s) => s.gLoss);
+      const explained = (['diverging', 'd-stuck-at-chance', 'd-too-strong', 'g-winning'] as const).some(
+        (k) => check(k, steps, run) !== null,
+      );
       return d < FLAT_STD && g < FLAT_STD && !explained
         ? `D and G losses have not moved over ${steps.length} steps (std ${fmt(d, 4)} and ${fmt(g, 4)}): nothing is being learned. Check the learning rate (--lr${run ? `, now ${run.lr}` : ''}) and that the data is not constant.`
         : null;
@@ -96,7 +113,7 @@ export function collapseMessage(m: Milestone, run: RunSettings | null = null): s
   const ratio = m.diversity / m.realDiversity;
   return ratio < COLLAPSE_RATIO
     ? `possible mode collapse at ${milestoneLabel(m)}: the ${m.count} milestone samples differ from each other ${fmt(ratio * 100, 0)}% as much as real images do ` +
-      `(mean pixel distance ${fmt(m.diversity)} vs ${fmt(m.realDiversity)}). Look at ${milestoneFile(m)}.${advice(['smoothing-on', 'lsgan', 'lower-lr'], run)}`
+        `(mean pixel distance ${fmt(m.diversity)} vs ${fmt(m.realDiversity)}). Look at ${milestoneFile(m)}.${advice(['smoothing-on', 'lsgan', 'lower-lr'], run)}`
     : null;
 }
 
@@ -110,8 +127,10 @@ export const RECOGNISABLE_TO_JUDGE = 0.1;
 export function coverageMessage(q: QualityChecked, run: RunSettings | null = null): string | null {
   if (q.covered >= COLLAPSE_CLASSES || q.recognisable < RECOGNISABLE_TO_JUDGE) return null;
   const top = q.histogram.indexOf(Math.max(...q.histogram));
-  return `mode collapse at epoch ${q.epoch}: the classifier finds only ${q.covered} of 10 classes in ${q.samples} samples (class ${top} takes ${fmt(q.topShare * 100, 0)}%). ` +
-    `Look at epoch_${q.epoch}.png.${advice(['smoothing-on', 'ema', 'lsgan', 'lower-lr'], run)}`;
+  return (
+    `mode collapse at epoch ${q.epoch}: the classifier finds only ${q.covered} of 10 classes in ${q.samples} samples (class ${top} takes ${fmt(q.topShare * 100, 0)}%). ` +
+    `Look at epoch_${q.epoch}.png.${advice(['smoothing-on', 'ema', 'lsgan', 'lower-lr'], run)}`
+  );
 }
 
 /** A conditional generator drawing its class this rarely (10% is chance) ignores the label. */
@@ -119,18 +138,32 @@ export const LABEL_IGNORED = 0.25;
 
 /** The classifier's view of a conditional generator: samples that are not the class asked for, overall or for some classes. */
 export function labelMessage(q: QualityChecked, run: RunSettings | null = null): string | null {
-  if (q.intended === undefined || q.intendedByClass === undefined || q.recognisable < RECOGNISABLE_TO_JUDGE) return null;
-  const remedy = run?.arch === 'cgan' ? ' Try --arch acgan: its class loss teaches G the label directly; or train longer.' : ' Try training longer, or a lower --lr.';
+  if (q.intended === undefined || q.intendedByClass === undefined || q.recognisable < RECOGNISABLE_TO_JUDGE)
+    return null;
+  const remedy =
+    run?.arch === 'cgan'
+      ? ' Try --arch acgan: its class loss teaches G the label directly; or train longer.'
+      : ' Try training longer, or a lower --lr.';
   if (q.intended < LABEL_IGNORED) {
     return `G ignores the label at epoch ${q.epoch}: only ${fmt(q.intended * 100, 0)}% of its ${q.samples} samples are the class they were drawn as (10% is chance), so every row of epoch_${q.epoch}.png draws the same mix.${remedy}`;
   }
-  const ignored = q.intendedByClass.map((x, c) => [x, c] as const).filter(([x]) => x < LABEL_IGNORED).map(([, c]) => c);
+  const ignored = q.intendedByClass
+    .map((x, c) => [x, c] as const)
+    .filter(([x]) => x < LABEL_IGNORED)
+    .map(([, c]) => c);
   return ignored.length > 0
     ? `G ignores class${ignored.length > 1 ? 'es' : ''} ${ignored.join(', ')} at epoch ${q.epoch}: asked for ${ignored.length > 1 ? 'them' : 'it'}, it draws ${ignored.length > 1 ? 'them' : 'it'} ${ignored.map((c) => `${c}: ${fmt(q.intendedByClass![c] * 100, 0)}%`).join(', ')} of the time, against ${fmt(q.intended * 100, 0)}% over all classes. Look at ${ignored.length > 1 ? 'those rows' : 'that row'} of epoch_${q.epoch}.png.${remedy}`
     : null;
 }
 
-const KINDS: readonly StepKind[] = ['not-finite', 'diverging', 'd-stuck-at-chance', 'd-too-strong', 'g-winning', 'losses-flat'];
+const KINDS: readonly StepKind[] = [
+  'not-finite',
+  'diverging',
+  'd-stuck-at-chance',
+  'd-too-strong',
+  'g-winning',
+  'losses-flat',
+];
 
 /** The earliest step that shows the condition itself and from which it holds over the rest of the window. */
 function beganAt(kind: StepKind, steps: readonly Step[]): number {
@@ -141,45 +174,58 @@ function beganAt(kind: StepKind, steps: readonly Step[]): number {
 }
 
 export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFunction<T, T | Warning> {
-  return (source) => new Observable((subscriber) => {
-    const window: Step[] = [];
-    const active = new Set<WarningKind>();
-    // The run's settings, from its run-started event, word the advice.
-    let run: RunSettings | null = o.settings ?? null;
-    return source.subscribe({
-      next(e) {
-        subscriber.next(e);
-        if (e.type === 'run-started' && !o.settings) run = e.config;
-        if (e.type === 'quality') {
-          const judged = e.step >= (o.collapseAfter ?? o.window);
-          const labels = judged ? labelMessage(e, run) : null;
-          if (labels !== null) subscriber.next({ type: 'warning', kind: 'label-ignored', step: e.step, epoch: e.epoch, message: labels });
-          if (o.collapseBy !== 'coverage') return;
-          const message = judged ? coverageMessage(e, run) : null;
-          if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
-          return;
-        }
-        if (e.type === 'milestone' && o.collapseBy !== 'coverage') {
-          // Before a window of steps the generator is untrained, not collapsed.
-          const message = e.step >= (o.collapseAfter ?? o.window) ? collapseMessage(e, run) : null;
-          if (message !== null) subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
-          return;
-        }
-        if (e.type !== 'step') return;
-        window.push(e);
-        if (window.length > o.window) window.shift();
-        for (const kind of KINDS) {
-          const judged = kind === 'not-finite' ? [e as Step] : window;
-          const message = kind === 'not-finite' || window.length === o.window ? check(kind, judged, run) : null;
-          if (message === null) { active.delete(kind); continue; }
-          if (active.has(kind)) continue;
-          active.add(kind);
-          const began = judged[beganAt(kind, judged)];
-          subscriber.next({ type: 'warning', kind, step: began.step, epoch: began.epoch, message });
-        }
-      },
-      error: (err) => subscriber.error(err),
-      complete: () => subscriber.complete(),
+  return (source) =>
+    new Observable((subscriber) => {
+      const window: Step[] = [];
+      const active = new Set<WarningKind>();
+      // The run's settings, from its run-started event, word the advice.
+      let run: RunSettings | null = o.settings ?? null;
+      return source.subscribe({
+        next(e) {
+          subscriber.next(e);
+          if (e.type === 'run-started' && !o.settings) run = e.config;
+          if (e.type === 'quality') {
+            const judged = e.step >= (o.collapseAfter ?? o.window);
+            const labels = judged ? labelMessage(e, run) : null;
+            if (labels !== null)
+              subscriber.next({
+                type: 'warning',
+                kind: 'label-ignored',
+                step: e.step,
+                epoch: e.epoch,
+                message: labels,
+              });
+            if (o.collapseBy !== 'coverage') return;
+            const message = judged ? coverageMessage(e, run) : null;
+            if (message !== null)
+              subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
+            return;
+          }
+          if (e.type === 'milestone' && o.collapseBy !== 'coverage') {
+            // Before a window of steps the generator is untrained, not collapsed.
+            const message = e.step >= (o.collapseAfter ?? o.window) ? collapseMessage(e, run) : null;
+            if (message !== null)
+              subscriber.next({ type: 'warning', kind: 'mode-collapse', step: e.step, epoch: e.epoch, message });
+            return;
+          }
+          if (e.type !== 'step') return;
+          window.push(e);
+          if (window.length > o.window) window.shift();
+          for (const kind of KINDS) {
+            const judged = kind === 'not-finite' ? [e as Step] : window;
+            const message = kind === 'not-finite' || window.length === o.window ? check(kind, judged, run) : null;
+            if (message === null) {
+              active.delete(kind);
+              continue;
+            }
+            if (active.has(kind)) continue;
+            active.add(kind);
+            const began = judged[beganAt(kind, judged)];
+            subscriber.next({ type: 'warning', kind, step: began.step, epoch: began.epoch, message });
+          }
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
     });
-  });
 }

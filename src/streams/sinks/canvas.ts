@@ -9,13 +9,38 @@
  */
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
-import { drawGrid, gridSize, type GridLayout } from '../../render/grid.ts';
-import { drawComparison, drawHistory, drawQualityHistory, warningMark, type QualityPoint, type RunCurves } from '../../render/history-plot.ts';
-import { drawNamedRows, drawProgress, drawScoredRows, namedRowsSize, progressSize, scoredRowsSize, type ScoredRow } from '../../render/labelled-grids.ts';
+import { drawGrid, type GridLayout, gridSize } from '../../render/grid.ts';
+import {
+  drawComparison,
+  drawHistory,
+  drawQualityHistory,
+  type QualityPoint,
+  type RunCurves,
+  warningMark,
+} from '../../render/history-plot.ts';
+import {
+  drawNamedRows,
+  drawProgress,
+  drawScoredRows,
+  namedRowsSize,
+  progressSize,
+  type ScoredRow,
+  scoredRowsSize,
+} from '../../render/labelled-grids.ts';
 import { canvasKind, createNodeCanvas, type NodeCanvas } from '../../render/node-canvas.ts';
 import { History } from '../analysis/history.ts';
 import { milestoneEpochs } from '../config.ts';
-import { milestoneFile, milestoneLabel, unpackPixels, type Comparison, type Milestone, type QualityChecked, type RunStarted, type TrainingEvent, type Warning } from '../events.ts';
+import {
+  type Comparison,
+  type Milestone,
+  milestoneFile,
+  milestoneLabel,
+  type QualityChecked,
+  type RunStarted,
+  type TrainingEvent,
+  unpackPixels,
+  type Warning,
+} from '../events.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 export const FINAL_FILE = 'final_results.png';
@@ -26,7 +51,11 @@ export const HISTORY_SIZE = { width: 960, height: 640 } as const;
 export const QUALITY_FILE = 'quality_history.png';
 
 /** Draws on a new canvas of the given size and returns the PNG. */
-export function renderPng(width: number, height: number, draw: (ctx: CanvasRenderingContext2D, canvas: NodeCanvas) => void): Uint8Array {
+export function renderPng(
+  width: number,
+  height: number,
+  draw: (ctx: CanvasRenderingContext2D, canvas: NodeCanvas) => void,
+): Uint8Array {
   const canvas = createNodeCanvas(width, height);
   draw(canvas.getContext('2d'), canvas);
   return canvas.toBuffer('image/png');
@@ -41,27 +70,38 @@ export const gridPng = (grey: Uint8Array, layout: GridLayout): Uint8Array => {
 const canWrite = () => canvasKind().name !== 'raster';
 
 export function historyPng(history: History, run: RunStarted, warnings: readonly Warning[] = []): Uint8Array {
-  return renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) => drawHistory(ctx, history.points(), {
-    ...HISTORY_SIZE,
-    stepsPerEpoch: run.stepsPerEpoch,
-    marks: warnings.map((w) => warningMark(w, run.stepsPerEpoch)),
-    milestones: milestoneEpochs(run.config.milestones, run.config.epochs),
-    title: `${run.config.arch} on ${run.dataset.name}: D and G losses, D accuracy`,
-  }));
+  return renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) =>
+    drawHistory(ctx, history.points(), {
+      ...HISTORY_SIZE,
+      stepsPerEpoch: run.stepsPerEpoch,
+      marks: warnings.map((w) => warningMark(w, run.stepsPerEpoch)),
+      milestones: milestoneEpochs(run.config.milestones, run.config.epochs),
+      title: `${run.config.arch} on ${run.dataset.name}: D and G losses, D accuracy`,
+    }),
+  );
 }
 
-export function qualityPng(points: readonly QualityPoint[], run: RunStarted, check: Pick<QualityChecked, 'classifier' | 'samples'>): Uint8Array {
-  return renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) => drawQualityHistory(ctx, points, {
-    ...HISTORY_SIZE, title: `${run.config.arch} on ${run.dataset.name}: sample quality by the ${check.classifier} classifier (${check.samples} samples)`,
-  }));
+export function qualityPng(
+  points: readonly QualityPoint[],
+  run: RunStarted,
+  check: Pick<QualityChecked, 'classifier' | 'samples'>,
+): Uint8Array {
+  return renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) =>
+    drawQualityHistory(ctx, points, {
+      ...HISTORY_SIZE,
+      title: `${run.config.arch} on ${run.dataset.name}: sample quality by the ${check.classifier} classifier (${check.samples} samples)`,
+    }),
+  );
 }
 
 /** comparison.png of replay --compare: several runs' curves in one picture. */
 export function runsComparisonPng(runs: readonly RunCurves[]): Uint8Array {
-  return renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) => drawComparison(ctx, runs, {
-    ...HISTORY_SIZE,
-    title: `${runs.map((r) => r.name).join(' vs ')}: D loss (solid), G loss (dashed), D accuracy`,
-  }));
+  return renderPng(HISTORY_SIZE.width, HISTORY_SIZE.height, (ctx) =>
+    drawComparison(ctx, runs, {
+      ...HISTORY_SIZE,
+      title: `${runs.map((r) => r.name).join(' vs ')}: D loss (solid), G loss (dashed), D accuracy`,
+    }),
+  );
 }
 
 /** A milestone's grid, 8 images a row; a conditional run's rows named by class (where text can be drawn). */
@@ -76,13 +116,28 @@ export function progressPng(milestones: readonly Milestone[]): Uint8Array {
   const m = milestones[0];
   const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 1, pad: 1 };
   const { width, height } = progressSize(milestones.length, layout);
-  return renderPng(width, height, (ctx) => drawProgress(ctx, milestones.map((x) => ({ grey: unpackPixels(x), label: milestoneLabel(x) })), layout));
+  return renderPng(width, height, (ctx) =>
+    drawProgress(
+      ctx,
+      milestones.map((x) => ({ grey: unpackPixels(x), label: milestoneLabel(x) })),
+      layout,
+    ),
+  );
 }
 
 /** Titled rows of images with a caption under each (scores, distances); without a text-capable canvas, the images alone. */
-export function scoredRowsPng(title: string, rows: readonly ScoredRow[], layout: Omit<GridLayout, 'count' | 'gridCols'>): Uint8Array {
+export function scoredRowsPng(
+  title: string,
+  rows: readonly ScoredRow[],
+  layout: Omit<GridLayout, 'count' | 'gridCols'>,
+): Uint8Array {
   const count = rows[0] ? rows[0].grey.length / (layout.rows * layout.cols) : 0;
-  if (!canWrite()) return gridPng(Uint8Array.from(rows.flatMap((r) => Array.from(r.grey))), { ...layout, count: count * rows.length, gridCols: count });
+  if (!canWrite())
+    return gridPng(Uint8Array.from(rows.flatMap((r) => Array.from(r.grey))), {
+      ...layout,
+      count: count * rows.length,
+      gridCols: count,
+    });
   const { width, height } = scoredRowsSize(count, rows.length, layout);
   return renderPng(width, height, (ctx) => drawScoredRows(ctx, title, rows, layout));
 }
@@ -90,10 +145,17 @@ export function scoredRowsPng(title: string, rows: readonly ScoredRow[], layout:
 export function comparisonPng(c: Comparison): Uint8Array {
   const layout = { rows: c.rows, cols: c.cols, scale: 3, pad: 6 };
   const { width, height } = scoredRowsSize(c.count, 2, layout);
-  return renderPng(width, height, (ctx) => drawScoredRows(ctx, `Real or fake? D's belief that each image is real, after epoch ${c.epoch}`, [
-    { title: 'real', grey: unpackPixels({ pixels: c.real }), scores: c.realScores },
-    { title: 'generated', grey: unpackPixels({ pixels: c.fake }), scores: c.fakeScores },
-  ], layout));
+  return renderPng(width, height, (ctx) =>
+    drawScoredRows(
+      ctx,
+      `Real or fake? D's belief that each image is real, after epoch ${c.epoch}`,
+      [
+        { title: 'real', grey: unpackPixels({ pixels: c.real }), scores: c.realScores },
+        { title: 'generated', grey: unpackPixels({ pixels: c.fake }), scores: c.fakeScores },
+      ],
+      layout,
+    ),
+  );
 }
 
 export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Subscription {
@@ -105,11 +167,23 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
   const write = (file: string, png: () => Uint8Array) => writeFileAtomic(join(dir, file), png());
   return events$.subscribe((e) => {
     switch (e.type) {
-      case 'run-started': run = e; break;
-      case 'step': history.add(e); break;
-      case 'rolled-back': history.rollBack(e.step); break;
+      case 'run-started':
+        run = e;
+        break;
+      case 'step':
+        history.add(e);
+        break;
+      case 'rolled-back':
+        history.rollBack(e.step);
+        break;
       case 'quality':
-        quality.push({ epoch: e.epoch, fid: e.fid, recognisable: e.recognisable, covered: e.covered, ...(e.intended !== undefined ? { intended: e.intended } : {}) });
+        quality.push({
+          epoch: e.epoch,
+          fid: e.fid,
+          recognisable: e.recognisable,
+          covered: e.covered,
+          ...(e.intended !== undefined ? { intended: e.intended } : {}),
+        });
         if (run && canWrite()) write(QUALITY_FILE, () => qualityPng(quality, run!, e));
         break;
       case 'epoch':
@@ -124,15 +198,20 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
         if (canWrite()) write(COMPARISON_FILE, () => comparisonPng(e));
         break;
       case 'run-ended': {
-        if (run && canWrite() && history.points().step.length > 0) write(HISTORY_FILE, () => historyPng(history, run!, warnings));
+        if (run && canWrite() && history.points().step.length > 0)
+          write(HISTORY_FILE, () => historyPng(history, run!, warnings));
         const last = milestones[milestones.length - 1];
         if (!last) break;
         const count = Math.min(16, last.count);
         const grey = unpackPixels(last).subarray(0, count * last.rows * last.cols);
-        write(FINAL_FILE, () => gridPng(grey, { count, rows: last.rows, cols: last.cols, gridCols: 4, scale: 4, pad: 4 }));
+        write(FINAL_FILE, () =>
+          gridPng(grey, { count, rows: last.rows, cols: last.cols, gridCols: 4, scale: 4, pad: 4 }),
+        );
         break;
       }
-      case 'warning': warnings.push(e); break;
+      case 'warning':
+        warnings.push(e);
+        break;
     }
   });
 }

@@ -3,9 +3,18 @@
  * warnings, and the summary at the end. Writes through the `write` it is given.
  */
 import type { Observable, Subscription } from 'rxjs';
-import { SummaryAccumulator, type Stats, type Summary } from '../analysis/summary.ts';
+import { type Stats, type Summary, SummaryAccumulator } from '../analysis/summary.ts';
 import { dStepsOf, lrOf, realPerStep, type TrainConfig } from '../config.ts';
-import { milestoneLabel, type EpochEnd, type QualityChecked, type RolledBack, type RunResumed, type RunStarted, type Step, type TrainingEvent } from '../events.ts';
+import {
+  type EpochEnd,
+  milestoneLabel,
+  type QualityChecked,
+  type RolledBack,
+  type RunResumed,
+  type RunStarted,
+  type Step,
+  type TrainingEvent,
+} from '../events.ts';
 
 export interface ConsoleOptions {
   readonly write: (text: string) => void;
@@ -66,9 +75,11 @@ export function describeRun(e: RunStarted): string {
 
 export function describeEpoch(e: EpochEnd, epochs: number): string {
   const m = e.means;
-  return `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  D loss ${n3(m.dLoss)}  G loss ${n3(m.gLoss)}  ` +
+  return (
+    `epoch ${String(e.epoch).padStart(String(epochs).length)}/${epochs}  D loss ${n3(m.dLoss)}  G loss ${n3(m.gLoss)}  ` +
     `D acc ${pct((m.dAccReal + m.dAccFake) / 2)} (real ${pct(m.dAccReal)}, fake ${pct(m.dAccFake)})  D(x) ${n3(m.dReal)}  D(G(z)) ${n3(m.dFake)}  ` +
-    `${thousands(e.samplesPerSec)} img/s  ${duration(e.time)}\n`;
+    `${thousands(e.samplesPerSec)} img/s  ${duration(e.time)}\n`
+  );
 }
 
 function progressLine(s: Step, run: RunStarted): string {
@@ -77,8 +88,10 @@ function progressLine(s: Step, run: RunStarted): string {
   const width = 20;
   const filled = Math.round((inEpoch / run.stepsPerEpoch) * width);
   const eta = (s.time / s.step) * (run.totalSteps - s.step);
-  return `epoch ${s.epoch}/${c.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${inEpoch}/${run.stepsPerEpoch}  ` +
-    `D ${n3(s.dLoss)}  G ${n3(s.gLoss)}  D acc ${pct((s.dAccReal + s.dAccFake) / 2)}  ${thousands((realPerStep(c) * 1000) / s.ms)} img/s  ETA ${duration(eta)}`;
+  return (
+    `epoch ${s.epoch}/${c.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${inEpoch}/${run.stepsPerEpoch}  ` +
+    `D ${n3(s.dLoss)}  G ${n3(s.gLoss)}  D acc ${pct((s.dAccReal + s.dAccFake) / 2)}  ${thousands((realPerStep(c) * 1000) / s.ms)} img/s  ETA ${duration(eta)}`
+  );
 }
 
 const statsRow = (name: string, s: Stats) =>
@@ -102,15 +115,23 @@ export function consoleSink(events$: Observable<TrainingEvent>, o: ConsoleOption
   let lineOpen = false;
   const summary = new SummaryAccumulator();
   let seen = 0;
-  const clearLine = () => { if (lineOpen) { o.write('\r\x1b[2K'); lineOpen = false; } };
+  const clearLine = () => {
+    if (lineOpen) {
+      o.write('\r\x1b[2K');
+      lineOpen = false;
+    }
+  };
   return events$.subscribe((e) => {
     summary.add(e);
     const fromRecord = seen++ < (o.recorded ?? 0);
     if (e.type === 'run-started') run = e;
-    if (e.type === 'run-resumed' && run) run = { ...run, config: { ...run.config, epochs: e.epochs }, totalSteps: e.totalSteps };
+    if (e.type === 'run-resumed' && run)
+      run = { ...run, config: { ...run.config, epochs: e.epochs }, totalSteps: e.totalSteps };
     if (fromRecord) return;
     switch (e.type) {
-      case 'run-started': o.write(describeRun(e)); break;
+      case 'run-started':
+        o.write(describeRun(e));
+        break;
       case 'run-resumed':
         if (run) o.write(describeRun(run));
         o.write(describeResume(e));
@@ -123,12 +144,32 @@ export function consoleSink(events$: Observable<TrainingEvent>, o: ConsoleOption
         lineOpen = true;
         break;
       }
-      case 'epoch': clearLine(); o.write(describeEpoch(e, run?.config.epochs ?? e.epoch)); break;
-      case 'milestone': clearLine(); o.write(`  milestone: ${e.count} samples from the fixed noise ${e.byStep ? 'after' : 'at'} ${milestoneLabel(e)}\n`); break;
-      case 'rolled-back': clearLine(); o.write(describeRollback(e)); break;
-      case 'quality': clearLine(); o.write(describeQuality(e)); break;
-      case 'warning': clearLine(); o.write(`warning (step ${e.step}, ${e.kind}): ${e.message}\n`); break;
-      case 'run-ended': clearLine(); o.write(formatSummary(summary.result())); break;
+      case 'epoch':
+        clearLine();
+        o.write(describeEpoch(e, run?.config.epochs ?? e.epoch));
+        break;
+      case 'milestone':
+        clearLine();
+        o.write(
+          `  milestone: ${e.count} samples from the fixed noise ${e.byStep ? 'after' : 'at'} ${milestoneLabel(e)}\n`,
+        );
+        break;
+      case 'rolled-back':
+        clearLine();
+        o.write(describeRollback(e));
+        break;
+      case 'quality':
+        clearLine();
+        o.write(describeQuality(e));
+        break;
+      case 'warning':
+        clearLine();
+        o.write(`warning (step ${e.step}, ${e.kind}): ${e.message}\n`);
+        break;
+      case 'run-ended':
+        clearLine();
+        o.write(formatSummary(summary.result()));
+        break;
     }
   });
 }

@@ -26,7 +26,12 @@ export function fileSink(events$: Observable<TrainingEvent>, dir: string, o: Fil
   const summary = new SummaryAccumulator();
   let open = true;
   let seen = 0;
-  const close = () => { if (open) { closeSync(fd); open = false; } };
+  const close = () => {
+    if (open) {
+      closeSync(fd);
+      open = false;
+    }
+  };
   const subscription = events$.subscribe({
     next(e) {
       if (++seen > (o.recorded ?? 0)) writeSync(fd, `${encodeEvent(e)}\n`);

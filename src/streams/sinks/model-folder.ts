@@ -1,7 +1,7 @@
 /** Writes a saved model (model.json + weights.bin) into a folder of its own. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { WEIGHTS_FILE, type ModelFiles } from '../../model/persistence.ts';
+import { type ModelFiles, WEIGHTS_FILE } from '../../model/persistence.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 export function writeModelFolder(dir: string, files: ModelFiles): void {

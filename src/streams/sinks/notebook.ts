@@ -8,7 +8,14 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import { History } from '../analysis/history.ts';
-import { unpackPixels, type RunStarted, type Snapshot, type Milestone, type TrainingEvent, type Warning } from '../events.ts';
+import {
+  type Milestone,
+  type RunStarted,
+  type Snapshot,
+  type TrainingEvent,
+  unpackPixels,
+  type Warning,
+} from '../events.ts';
 import { gridPng, historyPng } from './canvas.ts';
 
 export interface NotebookDisplay {
@@ -27,7 +34,11 @@ export interface NotebookOptions {
   readonly ids?: { readonly grid: string; readonly curves: string };
 }
 
-export function notebookSink(events$: Observable<TrainingEvent>, display: NotebookDisplay, o: NotebookOptions = {}): Subscription {
+export function notebookSink(
+  events$: Observable<TrainingEvent>,
+  display: NotebookDisplay,
+  o: NotebookOptions = {},
+): Subscription {
   const everyMs = o.everyMs ?? 2000;
   const now = o.now ?? Date.now;
   const ids = o.ids ?? { grid: 'grid', curves: 'curves' };
@@ -41,13 +52,23 @@ export function notebookSink(events$: Observable<TrainingEvent>, display: Notebo
   const shown = new Set<string>();
   const put = (id: string, png: Uint8Array, text: string) => {
     if (shown.has(id)) display.update(id, png, text);
-    else { shown.add(id); display.show(id, png, text); }
+    else {
+      shown.add(id);
+      display.show(id, png, text);
+    }
   };
 
   const draw = () => {
     if (!run || !grid) return;
     const count = Math.min(16, grid.count);
-    const gridImage = gridPng(unpackPixels(grid).subarray(0, count * grid.rows * grid.cols), { count, rows: grid.rows, cols: grid.cols, gridCols: 4, scale: 3, pad: 3 });
+    const gridImage = gridPng(unpackPixels(grid).subarray(0, count * grid.rows * grid.cols), {
+      count,
+      rows: grid.rows,
+      cols: grid.cols,
+      gridCols: 4,
+      scale: 3,
+      pad: 3,
+    });
     const curves = history.points().step.length > 0 ? historyPng(history, run, warnings) : null;
     const gridCaption = `what G draws from ${count} fixed noise points at step ${grid.step}`;
     put(ids.grid, gridImage, gridCaption);
@@ -58,20 +79,34 @@ export function notebookSink(events$: Observable<TrainingEvent>, display: Notebo
   return events$.subscribe({
     next: (e) => {
       switch (e.type) {
-        case 'run-started': run = e; break;
+        case 'run-started':
+          run = e;
+          break;
         case 'step':
           history.add(e);
           caption = `step ${e.step} of ${run?.totalSteps ?? '?'}: D loss ${e.dLoss.toFixed(3)}, G loss ${e.gLoss.toFixed(3)}`;
           break;
-        case 'rolled-back': history.rollBack(e.step); break;
-        case 'warning': warnings.push(e); break;
-        case 'snapshot': case 'milestone': grid = e; break;
-        default: break;
+        case 'rolled-back':
+          history.rollBack(e.step);
+          break;
+        case 'warning':
+          warnings.push(e);
+          break;
+        case 'snapshot':
+        case 'milestone':
+          grid = e;
+          break;
+        default:
+          break;
       }
-      if (e.type === 'run-ended') { ended = true; draw(); }
-      else if (drawnAt === null || now() - drawnAt >= everyMs) draw();
+      if (e.type === 'run-ended') {
+        ended = true;
+        draw();
+      } else if (drawnAt === null || now() - drawnAt >= everyMs) draw();
     },
     // A stream that ends without run-ended (stopped early) still shows where it got to.
-    complete: () => { if (!ended) draw(); },
+    complete: () => {
+      if (!ended) draw();
+    },
   });
 }

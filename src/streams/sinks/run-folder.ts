@@ -5,8 +5,8 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Subscription, type Observable } from 'rxjs';
 import * as E from 'fp-ts/lib/Either.js';
+import { type Observable, Subscription } from 'rxjs';
 import type { Gan } from '../../model/gan.ts';
 import { modelFiles } from '../../model/persistence.ts';
 import { CHECKPOINT_FILE } from '../checkpoint-run.ts';
@@ -19,14 +19,19 @@ import { fileSink, METRICS_FILE } from './file.ts';
 import { writeModelFolder } from './model-folder.ts';
 
 /** Creates the folder; a resumed run's record is rewritten to the lines it keeps, a forced new run's old record and checkpoint removed. */
-export function openRunFolder(dir: string, o: { keptLines?: readonly string[]; force?: boolean }): E.Either<string, string> {
+export function openRunFolder(
+  dir: string,
+  o: { keptLines?: readonly string[]; force?: boolean },
+): E.Either<string, string> {
   try {
     mkdirSync(dir, { recursive: true });
     if (o.keptLines) writeFileAtomic(join(dir, METRICS_FILE), o.keptLines.map((l) => `${l}\n`).join(''));
     else if (o.force) for (const f of [METRICS_FILE, CHECKPOINT_FILE]) rmSync(join(dir, f), { force: true });
     return E.right(dir);
   } catch (e) {
-    return E.left(`--out: cannot create or write folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a folder this user can write`);
+    return E.left(
+      `--out: cannot create or write folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a folder this user can write`,
+    );
   }
 }
 
@@ -40,7 +45,13 @@ export function runFolderSinks(events$: Observable<TrainingEvent>, dir: string, 
 }
 
 /** generator/ and discriminator/ as TensorFlow.js layers models. */
-export async function saveNetworks(gan: Gan, dir: string, rows: number, cols: number, loss: TrainConfig['loss']): Promise<void> {
+export async function saveNetworks(
+  gan: Gan,
+  dir: string,
+  rows: number,
+  cols: number,
+  loss: TrainConfig['loss'],
+): Promise<void> {
   for (const role of ['generator', 'discriminator'] as const) {
     writeModelFolder(join(dir, role), await modelFiles(gan, role, rows, cols, loss));
   }

@@ -3,8 +3,8 @@
  * fixed size; the last partial batch of an epoch is dropped. Each batch's images are scaled to
  * [-1, 1] as it is made: the dataset itself stays bytes.
  */
-import { copyImage, pixelsOf, type Dataset } from '../../data/dataset.ts';
-import { fromState, permutation, seeded, Streams, type RandomState } from '../../data/random.ts';
+import { copyImage, type Dataset, pixelsOf } from '../../data/dataset.ts';
+import { fromState, permutation, type RandomState, Streams, seeded } from '../../data/random.ts';
 
 export interface Batch {
   readonly epoch: number;
@@ -25,8 +25,10 @@ export interface BatchStart {
 }
 
 /** The BatchStart that continues after a batch: its epoch's shuffle again, or the next epoch's. */
-export const startAfter = (b: Batch, perEpoch: number): BatchStart =>
-  ({ step: b.step, shuffle: b.step % perEpoch === 0 ? b.shuffle.after : b.shuffle.before });
+export const startAfter = (b: Batch, perEpoch: number): BatchStart => ({
+  step: b.step,
+  shuffle: b.step % perEpoch === 0 ? b.shuffle.after : b.shuffle.before,
+});
 
 export interface BatchOptions {
   readonly batchSize: number;
@@ -59,4 +61,3 @@ export function* batches(d: Dataset, o: BatchOptions): Generator<Batch> {
     }
   }
 }
-

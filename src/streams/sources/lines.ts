@@ -4,7 +4,7 @@
  * out as an OverLong with its size, so a reader can report it with its number and go on.
  * Lines are split on bytes and decoded whole, so a character split across two chunks stays whole.
  */
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /**
@@ -15,7 +15,9 @@ export const MAX_LINE_BYTES = 4 << 20;
 const CHUNK_BYTES = 1 << 16;
 
 /** A line too long to keep: `overLong` is its length in bytes (at least). */
-export interface OverLong { readonly overLong: number }
+export interface OverLong {
+  readonly overLong: number;
+}
 export type Line = string | OverLong;
 export const isOverLong = (l: Line): l is OverLong => typeof l !== 'string';
 export const overLongReason = (l: OverLong, max = MAX_LINE_BYTES): string =>
@@ -33,9 +35,16 @@ class Splitter {
     let from = 0;
     for (;;) {
       const cut = chunk.indexOf(0x0a, from);
-      if (cut < 0) { this.keep(chunk.subarray(from)); return; }
-      if (this.size === 0 && this.dropped === 0 && cut - from <= this.max) yield chunk.toString('utf8', from, cut); // a line inside one chunk: no copy
-      else { this.keep(chunk.subarray(from, cut)); yield this.take(); }
+      if (cut < 0) {
+        this.keep(chunk.subarray(from));
+        return;
+      }
+      if (this.size === 0 && this.dropped === 0 && cut - from <= this.max)
+        yield chunk.toString('utf8', from, cut); // a line inside one chunk: no copy
+      else {
+        this.keep(chunk.subarray(from, cut));
+        yield this.take();
+      }
       from = cut + 1;
     }
   }
@@ -57,7 +66,8 @@ class Splitter {
   }
 
   private take(): Line {
-    const line: Line = this.dropped > 0 ? { overLong: this.dropped } : Buffer.concat(this.parts, this.size).toString('utf8');
+    const line: Line =
+      this.dropped > 0 ? { overLong: this.dropped } : Buffer.concat(this.parts, this.size).toString('utf8');
     this.parts = [];
     this.size = 0;
     this.dropped = 0;
@@ -124,7 +134,11 @@ export function lastLines(path: string, bytes: number): string[] {
     const text = buffer.subarray(0, read);
     const from = start === 0 ? 0 : text.indexOf(0x0a) + 1;
     if (start > 0 && from === 0) return [];
-    return text.subarray(from).toString('utf8').split('\n').filter((l) => l.length > 0);
+    return text
+      .subarray(from)
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.length > 0);
   } finally {
     closeSync(fd);
   }

@@ -2,7 +2,7 @@
  * The noise source: seeded standard normal noise, one pair of batches per training step (one for
  * the D step, one for the G step), without end.
  */
-import { fromState, normals, seeded, Streams, type RandomState } from '../../data/random.ts';
+import { fromState, normals, type RandomState, Streams, seeded } from '../../data/random.ts';
 
 export interface NoiseBatch {
   /** dSteps x batchSize x noiseDim values for the D steps. */
@@ -35,7 +35,10 @@ export function* noise(o: NoiseOptions, start?: RandomState): Generator<NoiseBat
   for (;;) {
     const forD = normals(rng, size * (o.dSteps ?? 1));
     const forG = normals(rng, size);
-    if (classes === 0) { yield { forD, forG, after: rng.state() }; continue; }
+    if (classes === 0) {
+      yield { forD, forG, after: rng.state() };
+      continue;
+    }
     const labelsForD = labels(o.batchSize * (o.dSteps ?? 1));
     const labelsForG = labels(o.batchSize);
     yield { forD, forG, labelsForD, labelsForG, after: rng.state() };
@@ -45,4 +48,3 @@ export function* noise(o: NoiseOptions, start?: RandomState): Generator<NoiseBat
 /** The fixed noise of the milestone grids: the same latent points at every milestone. */
 export const milestoneNoise = (seed: number, count: number, noiseDim: number): Float32Array =>
   normals(seeded(seed, Streams.milestoneNoise), count * noiseDim);
-

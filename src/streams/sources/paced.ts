@@ -17,11 +17,17 @@ export function zipPaced<A, B>(a: Iterable<A>, b: Iterable<B>, hold?: () => bool
     let timer: ReturnType<typeof setImmediate> | undefined;
     let wait: ReturnType<typeof setTimeout> | undefined;
     const tick = () => {
-      if (hold?.()) { wait = setTimeout(tick, HOLD_POLL_MS); return; }
+      if (hold?.()) {
+        wait = setTimeout(tick, HOLD_POLL_MS);
+        return;
+      }
       try {
         const x = ia.next();
         const y = x.done ? x : ib.next();
-        if (x.done || y.done) { subscriber.complete(); return; }
+        if (x.done || y.done) {
+          subscriber.complete();
+          return;
+        }
         subscriber.next([x.value, y.value]);
       } catch (e) {
         subscriber.error(e);

@@ -6,12 +6,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { asyncScheduler, concatMap, from, map, type Observable, of, timer, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, concatMap, from, map, type Observable, of, type SchedulerLike, timer } from 'rxjs';
 import { decodeEvent, type TrainingEvent } from '../events.ts';
 import { METRICS_FILE } from '../sinks/file.ts';
 import { isOverLong, lines, overLongReason } from './lines.ts';
 
-export interface BadRecord { readonly line: number; readonly reason: string }
+export interface BadRecord {
+  readonly line: number;
+  readonly reason: string;
+}
 export type RecordLine = { readonly line: number; readonly event: TrainingEvent } | BadRecord;
 export const isBad = (r: RecordLine): r is BadRecord => 'reason' in r;
 
@@ -20,7 +23,9 @@ export function recordingPath(path: string): E.Either<string, string> {
   if (!existsSync(path)) return E.left(`no such file or folder: ${path}`);
   if (!statSync(path).isDirectory()) return E.right(path);
   const file = join(path, METRICS_FILE);
-  return existsSync(file) ? E.right(file) : E.left(`folder ${path} holds no ${METRICS_FILE}: expected a run folder or a metrics file`);
+  return existsSync(file)
+    ? E.right(file)
+    : E.left(`folder ${path} holds no ${METRICS_FILE}: expected a run folder or a metrics file`);
 }
 
 /**
@@ -30,14 +35,19 @@ export function recordingPath(path: string): E.Either<string, string> {
  */
 export function checkNdjson(file: string): E.Either<string, string> {
   for (const text of lines(file)) {
-    if (isOverLong(text)) return E.left(`${file}: not NDJSON (its first line is ${overLongReason(text)}): expected a metrics.ndjson written by ganstream`);
+    if (isOverLong(text))
+      return E.left(
+        `${file}: not NDJSON (its first line is ${overLongReason(text)}): expected a metrics.ndjson written by ganstream`,
+      );
     if (text.trim() === '') continue;
     try {
       JSON.parse(text);
       return E.right(file);
     } catch {
       const shown = JSON.stringify(text.slice(0, 24)).replace(/[^\x20-\x7e]/g, '?');
-      return E.left(`${file}: not NDJSON (its first line, ${shown}${text.length > 24 ? '...' : ''}, is not JSON): expected a metrics.ndjson written by ganstream`);
+      return E.left(
+        `${file}: not NDJSON (its first line, ${shown}${text.length > 24 ? '...' : ''}, is not JSON): expected a metrics.ndjson written by ganstream`,
+      );
     }
   }
   return E.right(file);
@@ -48,7 +58,10 @@ export function* records(file: string): Generator<RecordLine> {
   let line = 0;
   for (const text of lines(file)) {
     line++;
-    if (isOverLong(text)) { yield { line, reason: overLongReason(text) }; continue; }
+    if (isOverLong(text)) {
+      yield { line, reason: overLongReason(text) };
+      continue;
+    }
     if (text.trim() === '') continue;
     const decoded = decodeEvent(text);
     yield E.isRight(decoded) ? { line, event: decoded.right } : { line, reason: decoded.left };
@@ -63,15 +76,21 @@ const timeOf = (e: TrainingEvent): number | null => ('time' in e ? e.time : null
  * it (for feeding a live dashboard); without, they come as fast as they are read. The scheduler
  * keeps the time (tests pass a virtual one).
  */
-export function replay$(recorded: Iterable<RecordLine>, speed: number | null, scheduler: SchedulerLike = asyncScheduler): Observable<RecordLine> {
+export function replay$(
+  recorded: Iterable<RecordLine>,
+  speed: number | null,
+  scheduler: SchedulerLike = asyncScheduler,
+): Observable<RecordLine> {
   const all$ = from(recorded);
   if (speed === null) return all$;
   let started: number | null = null;
-  return all$.pipe(concatMap((r) => {
-    const t = isBad(r) ? null : timeOf(r.event);
-    if (t === null) return of(r);
-    if (started === null) started = scheduler.now() - (t * 1000) / speed;
-    const due = started + (t * 1000) / speed - scheduler.now();
-    return due > 0 ? timer(due, scheduler).pipe(map(() => r)) : of(r);
-  }));
+  return all$.pipe(
+    concatMap((r) => {
+      const t = isBad(r) ? null : timeOf(r.event);
+      if (t === null) return of(r);
+      if (started === null) started = scheduler.now() - (t * 1000) / speed;
+      const due = started + (t * 1000) / speed - scheduler.now();
+      return due > 0 ? timer(due, scheduler).pipe(map(() => r)) : of(r);
+    }),
+  );
 }

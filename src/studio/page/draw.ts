@@ -3,10 +3,22 @@
  * the page and the files agree. Each function sizes its canvas and draws one view of a RunView.
  */
 import { drawGrid, gridSize } from '../../render/grid.ts';
-import { drawComparison, drawHistory, drawQualityHistory, warningMark, type RunCurves } from '../../render/history-plot.ts';
-import { drawProgress, drawScoredRows, progressSize, scoredRowsSize, type ScoredRow } from '../../render/labelled-grids.ts';
+import {
+  drawComparison,
+  drawHistory,
+  drawQualityHistory,
+  type RunCurves,
+  warningMark,
+} from '../../render/history-plot.ts';
+import {
+  drawProgress,
+  drawScoredRows,
+  progressSize,
+  type ScoredRow,
+  scoredRowsSize,
+} from '../../render/labelled-grids.ts';
 import { milestoneEpochs } from '../../streams/config.ts';
-import { milestoneLabel, unpackPixels, type Snapshot } from '../../streams/events.ts';
+import { milestoneLabel, type Snapshot, unpackPixels } from '../../streams/events.ts';
 import type { RunView } from './run-view.ts';
 
 /** The run folder's plot size: the page scales it with CSS. */
@@ -20,14 +32,21 @@ function context(canvas: HTMLCanvasElement, width: number, height: number): Canv
 
 function blank(canvas: HTMLCanvasElement, text: string, width: number = PLOT.width, height = 120): void {
   const ctx = context(canvas, width, height);
-  ctx.fillStyle = '#ffffff'; ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = '#666666'; ctx.font = '20px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = '#666666';
+  ctx.font = '20px sans-serif';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
   ctx.fillText(text, width / 2, height / 2);
 }
 
 export function drawCurves(canvas: HTMLCanvasElement, view: RunView): void {
   const run = view.started;
-  if (!run || view.history.points().step.length === 0) { blank(canvas, 'The loss and accuracy curves appear with the first steps', PLOT.width, PLOT.height); return; }
+  if (!run || view.history.points().step.length === 0) {
+    blank(canvas, 'The loss and accuracy curves appear with the first steps', PLOT.width, PLOT.height);
+    return;
+  }
   drawHistory(context(canvas, PLOT.width, PLOT.height), view.history.points(), {
     ...PLOT,
     stepsPerEpoch: run.stepsPerEpoch,
@@ -39,7 +58,10 @@ export function drawCurves(canvas: HTMLCanvasElement, view: RunView): void {
 
 /** A snapshot grid, large: what G draws from the same 16 noise points. */
 export function drawSnapshot(canvas: HTMLCanvasElement, s: Snapshot | undefined): void {
-  if (!s) { blank(canvas, 'No grid yet', 4 * (28 * 6 + 4) + 4, 4 * (28 * 6 + 4) + 4); return; }
+  if (!s) {
+    blank(canvas, 'No grid yet', 4 * (28 * 6 + 4) + 4, 4 * (28 * 6 + 4) + 4);
+    return;
+  }
   const layout = { count: s.count, rows: s.rows, cols: s.cols, gridCols: 4, scale: 6, pad: 4 };
   const { width, height } = gridSize(layout);
   const ctx = context(canvas, width, height);
@@ -48,63 +70,119 @@ export function drawSnapshot(canvas: HTMLCanvasElement, s: Snapshot | undefined)
 
 export function drawMilestones(canvas: HTMLCanvasElement, view: RunView): void {
   const shown = view.milestones.slice(-8);
-  if (shown.length === 0) { blank(canvas, 'Milestone grids appear here (steps 1, 50, 200, 500, then epochs)'); return; }
+  if (shown.length === 0) {
+    blank(canvas, 'Milestone grids appear here (steps 1, 50, 200, 500, then epochs)');
+    return;
+  }
   const m = shown[0];
   const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 1, pad: 1 };
   const { width, height } = progressSize(shown.length, layout);
-  drawProgress(context(canvas, width, height), shown.map((x) => ({ grey: unpackPixels(x), label: milestoneLabel(x) })), layout);
+  drawProgress(
+    context(canvas, width, height),
+    shown.map((x) => ({ grey: unpackPixels(x), label: milestoneLabel(x) })),
+    layout,
+  );
 }
 
 export function drawQuality(canvas: HTMLCanvasElement, view: RunView): void {
-  if (view.quality.length === 0) { blank(canvas, 'Quality checks (FID, recognisable share) appear at the milestone epochs'); return; }
+  if (view.quality.length === 0) {
+    blank(canvas, 'Quality checks (FID, recognisable share) appear at the milestone epochs');
+    return;
+  }
   const run = view.started!;
-  drawQualityHistory(context(canvas, PLOT.width, PLOT.height), view.quality.map((q) => ({ epoch: q.epoch, fid: q.fid, recognisable: q.recognisable, covered: q.covered, ...(q.intended !== undefined ? { intended: q.intended } : {}) })), {
-    ...PLOT, title: `${run.config.arch}: sample quality by the ${view.quality[0].classifier} classifier (${view.quality[0].samples} samples)`,
-  });
+  drawQualityHistory(
+    context(canvas, PLOT.width, PLOT.height),
+    view.quality.map((q) => ({
+      epoch: q.epoch,
+      fid: q.fid,
+      recognisable: q.recognisable,
+      covered: q.covered,
+      ...(q.intended !== undefined ? { intended: q.intended } : {}),
+    })),
+    {
+      ...PLOT,
+      title: `${run.config.arch}: sample quality by the ${view.quality[0].classifier} classifier (${view.quality[0].samples} samples)`,
+    },
+  );
 }
 
 /** The class histogram of the last quality check: how many of G's samples the classifier put in each class. */
 export function drawHistogram(canvas: HTMLCanvasElement, view: RunView): void {
   const q = view.quality[view.quality.length - 1];
-  const width = 480, height = 240;
-  if (!q) { blank(canvas, 'Which digits G draws: at the first quality check', width, height); return; }
+  const width = 480,
+    height = 240;
+  if (!q) {
+    blank(canvas, 'Which digits G draws: at the first quality check', width, height);
+    return;
+  }
   const ctx = context(canvas, width, height);
   const counts = q.histogram;
   const total = counts.reduce((a, b) => a + b, 0) || 1;
   const max = Math.max(...counts, 1);
-  ctx.fillStyle = '#ffffff'; ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = '#222222'; ctx.font = 'bold 14px sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'top';
-  ctx.fillText(`Classes of G's samples at epoch ${q.epoch}, step ${q.step.toLocaleString('en-US')} (dashes: an even share)`, 10, 8);
-  const left = 30, bottom = height - 30, barW = (width - left - 10) / counts.length;
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = '#222222';
+  ctx.font = 'bold 14px sans-serif';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'top';
+  ctx.fillText(
+    `Classes of G's samples at epoch ${q.epoch}, step ${q.step.toLocaleString('en-US')} (dashes: an even share)`,
+    10,
+    8,
+  );
+  const left = 30,
+    bottom = height - 30,
+    barW = (width - left - 10) / counts.length;
   const top = 40;
   counts.forEach((n, i) => {
     const h = ((bottom - top) * n) / max;
     ctx.fillStyle = '#1f77b4';
     ctx.fillRect(left + i * barW + 4, bottom - h, barW - 8, h);
-    ctx.fillStyle = '#222222'; ctx.font = '14px sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+    ctx.fillStyle = '#222222';
+    ctx.font = '14px sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
     ctx.fillText(String(i), left + i * barW + barW / 2, bottom + 6);
-    ctx.textBaseline = 'bottom'; ctx.font = '11px sans-serif';
+    ctx.textBaseline = 'bottom';
+    ctx.font = '11px sans-serif';
     ctx.fillText(`${Math.round((100 * n) / total)}%`, left + i * barW + barW / 2, bottom - h - 2);
   });
   const even = bottom - ((bottom - top) * (total / counts.length)) / max;
-  ctx.strokeStyle = '#9a9a9a'; ctx.setLineDash([5, 4]);
-  ctx.beginPath(); ctx.moveTo(left, even); ctx.lineTo(width - 10, even); ctx.stroke();
+  ctx.strokeStyle = '#9a9a9a';
+  ctx.setLineDash([5, 4]);
+  ctx.beginPath();
+  ctx.moveTo(left, even);
+  ctx.lineTo(width - 10, even);
+  ctx.stroke();
   ctx.setLineDash([]);
 }
 
 export function drawRealVsFake(canvas: HTMLCanvasElement, view: RunView): void {
   const c = view.comparison;
-  if (!c) { blank(canvas, "Real beside fake, with D's score under each, at the end of each epoch"); return; }
+  if (!c) {
+    blank(canvas, "Real beside fake, with D's score under each, at the end of each epoch");
+    return;
+  }
   const layout = { rows: c.rows, cols: c.cols, scale: 3, pad: 6 };
   const { width, height } = scoredRowsSize(c.count, 2, layout);
-  drawScoredRows(context(canvas, width, height), `Real or fake? D's belief that each image is real, after epoch ${c.epoch}`, [
-    { title: 'real', grey: unpackPixels({ pixels: c.real }), scores: c.realScores },
-    { title: 'generated', grey: unpackPixels({ pixels: c.fake }), scores: c.fakeScores },
-  ], layout);
+  drawScoredRows(
+    context(canvas, width, height),
+    `Real or fake? D's belief that each image is real, after epoch ${c.epoch}`,
+    [
+      { title: 'real', grey: unpackPixels({ pixels: c.real }), scores: c.realScores },
+      { title: 'generated', grey: unpackPixels({ pixels: c.fake }), scores: c.fakeScores },
+    ],
+    layout,
+  );
 }
 
 /** Rows of images with D's score under each (the step walk-through). */
-export function drawScored(canvas: HTMLCanvasElement, title: string, rows: readonly ScoredRow[], size: { rows: number; cols: number }): void {
+export function drawScored(
+  canvas: HTMLCanvasElement,
+  title: string,
+  rows: readonly ScoredRow[],
+  size: { rows: number; cols: number },
+): void {
   const layout = { rows: size.rows, cols: size.cols, scale: 3, pad: 6 };
   const count = rows[0].grey.length / (size.rows * size.cols);
   const { width, height } = scoredRowsSize(count, rows.length, layout);
@@ -114,6 +192,7 @@ export function drawScored(canvas: HTMLCanvasElement, title: string, rows: reado
 /** Several runs' curves in one plot, step-aligned (replay --compare's picture). */
 export function drawRunsCompared(canvas: HTMLCanvasElement, runs: readonly RunCurves[]): void {
   drawComparison(context(canvas, PLOT.width, PLOT.height), runs, {
-    ...PLOT, title: `${runs.map((r) => r.name).join(' vs ')}: D loss (solid), G loss (dashed), D accuracy`,
+    ...PLOT,
+    title: `${runs.map((r) => r.name).join(' vs ')}: D loss (solid), G loss (dashed), D accuracy`,
   });
 }

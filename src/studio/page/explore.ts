@@ -5,26 +5,51 @@
  * the classifier's class tracks) comes from the studio's server. The analyses are src/explore's
  * functions, the pictures src/render's.
  */
-import type { RunListing } from '../runs.ts';
-import * as tf from '@tensorflow/tfjs';
-import { drawGrid, gridSize, type GridLayout } from '../../render/grid.ts';
-import { drawNamedRows, drawScoredRows, namedRowsSize, rowLabelWidth, scoredRowsSize, type ScoredRow } from '../../render/labelled-grids.ts';
-import { CLASS_SHARES_SIZE, CLASS_TRACKS_SIZE, drawClassShares, drawClassTracks, drawNoiseSwatch, drawNovelty, drawSaliency, NOVELTY_SIZE } from '../../render/explore-plots.ts';
-import { between, square, stacked, type Path } from '../../explore/interpolate.ts';
-import { realness, saliency, scores, type Realness } from '../../explore/discriminator-view.ts';
-import { oneHotOf, softLabelGenerator } from '../../explore/soft-label.ts';
-import type { Novelty } from '../../explore/novelty.ts';
-import { normals, seeded, Streams } from '../../data/random.ts';
-import { scaled } from '../../data/dataset.ts';
-import { toGreyLevels, unpackPixels } from '../../streams/events.ts';
-import { valuesOf } from '../../model/values.ts';
 
-interface Neighbour { index: number; distance: number; label: number | null; pixels: string }
+import * as tf from '@tensorflow/tfjs';
+import { scaled } from '../../data/dataset.ts';
+import { normals, Streams, seeded } from '../../data/random.ts';
+import { type Realness, realness, saliency, scores } from '../../explore/discriminator-view.ts';
+import { between, type Path, square, stacked } from '../../explore/interpolate.ts';
+import type { Novelty } from '../../explore/novelty.ts';
+import { oneHotOf, softLabelGenerator } from '../../explore/soft-label.ts';
+import { valuesOf } from '../../model/values.ts';
+import {
+  CLASS_SHARES_SIZE,
+  CLASS_TRACKS_SIZE,
+  drawClassShares,
+  drawClassTracks,
+  drawNoiseSwatch,
+  drawNovelty,
+  drawSaliency,
+  NOVELTY_SIZE,
+} from '../../render/explore-plots.ts';
+import { drawGrid, type GridLayout, gridSize } from '../../render/grid.ts';
+import {
+  drawNamedRows,
+  drawScoredRows,
+  namedRowsSize,
+  rowLabelWidth,
+  type ScoredRow,
+  scoredRowsSize,
+} from '../../render/labelled-grids.ts';
+import { toGreyLevels, unpackPixels } from '../../streams/events.ts';
+import type { RunListing } from '../runs.ts';
+
+interface Neighbour {
+  index: number;
+  distance: number;
+  label: number | null;
+  pixels: string;
+}
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const run = new URLSearchParams(location.search).get('run') ?? '';
 const api = (path: string) => `/api/runs/${encodeURIComponent(run)}/${path}`;
-const ROWS = 28, COLS = 28, PIXELS = ROWS * COLS, GRID_COLS = 8;
+const ROWS = 28,
+  COLS = 28,
+  PIXELS = ROWS * COLS,
+  GRID_COLS = 8;
 
 let G: tf.LayersModel;
 /** A conditional G taking class weights instead of a class number (for walks from one class to another). */
@@ -46,7 +71,9 @@ let real: { grey: Uint8Array; labels: number[] | null; count: number } | null = 
 /** Held-out real images' median distance to their nearest training image (from the novelty figure). */
 let heldOutMedian: number | null = null;
 
-function fail(message: string): void { $('error').textContent = message; }
+function fail(message: string): void {
+  $('error').textContent = message;
+}
 
 async function json<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, init);
@@ -106,10 +133,16 @@ function regenerate(): void {
     drawGrid(context(canvas, width, height), grey, l);
     canvas.dataset.left = '0';
   }
-  Object.assign(canvas.dataset, { count: String(count), scale: String(l.scale), pad: String(l.pad), gridCols: String(l.gridCols) });
-  $('grid-note').textContent = mode.kind === 'all'
-    ? 'One row per class, the same noise in every column: the noise sets the style, the label the class. Click an image to look at it closely.'
-    : `${count} images${mode.kind === 'class' ? ` of class ${names[mode.digit]}` : ''}. Click an image to look at it closely.`;
+  Object.assign(canvas.dataset, {
+    count: String(count),
+    scale: String(l.scale),
+    pad: String(l.pad),
+    gridCols: String(l.gridCols),
+  });
+  $('grid-note').textContent =
+    mode.kind === 'all'
+      ? 'One row per class, the same noise in every column: the noise sets the style, the label the class. Click an image to look at it closely.'
+      : `${count} images${mode.kind === 'class' ? ` of class ${names[mode.digit]}` : ''}. Click an image to look at it closely.`;
   drawScores();
   if (selected !== null) showSelected();
 }
@@ -120,8 +153,10 @@ function cellAt(canvas: HTMLCanvasElement, e: MouseEvent): number | null {
   const x = ((e.clientX - r.left) * canvas.width) / r.width - Number(canvas.dataset.left ?? 0);
   const y = ((e.clientY - r.top) * canvas.height) / r.height;
   const l = gridLayout();
-  const cw = COLS * l.scale + l.pad, ch = ROWS * l.scale + l.pad;
-  const col = Math.floor((x - l.pad) / cw), row = Math.floor((y - l.pad) / ch);
+  const cw = COLS * l.scale + l.pad,
+    ch = ROWS * l.scale + l.pad;
+  const col = Math.floor((x - l.pad) / cw),
+    row = Math.floor((y - l.pad) / ch);
   if (col < 0 || col >= l.gridCols || row < 0) return null;
   const index = row * l.gridCols + col;
   return index < count ? index : null;
@@ -135,13 +170,30 @@ function showSelected(): void {
   if (selected === null) return;
   const i = selected;
   const image = grey.subarray(i * PIXELS, (i + 1) * PIXELS);
-  drawGrid(context($<HTMLCanvasElement>('picked'), 224, 224), image, { count: 1, rows: ROWS, cols: COLS, gridCols: 1, scale: 8, pad: 0 });
+  drawGrid(context($<HTMLCanvasElement>('picked'), 224, 224), image, {
+    count: 1,
+    rows: ROWS,
+    cols: COLS,
+    gridCols: 1,
+    scale: 8,
+    pad: 0,
+  });
   const label = labels ? labels[i] : undefined;
   const score = D ? scores(D, asImages(image), 1, ROWS, COLS, D.needsLabel ? [label ?? 0] : undefined)[0] : NaN;
-  $('picked-caption').textContent = `Image ${i + 1}${label !== undefined ? `, drawn as ${names[label]}` : ''}${D ? `: D's score ${score.toFixed(3)}${D.probability ? ` (${Math.round(score * 100)}% sure it is real)` : ''}` : ''}.`;
-  if (D) drawSaliency(context($<HTMLCanvasElement>('saliency'), 224, 224), image, saliency(D, asImages(image), ROWS, COLS, D.needsLabel ? label ?? 0 : undefined), ROWS, COLS, 8);
+  $('picked-caption').textContent =
+    `Image ${i + 1}${label !== undefined ? `, drawn as ${names[label]}` : ''}${D ? `: D's score ${score.toFixed(3)}${D.probability ? ` (${Math.round(score * 100)}% sure it is real)` : ''}` : ''}.`;
+  if (D)
+    drawSaliency(
+      context($<HTMLCanvasElement>('saliency'), 224, 224),
+      image,
+      saliency(D, asImages(image), ROWS, COLS, D.needsLabel ? (label ?? 0) : undefined),
+      ROWS,
+      COLS,
+      8,
+    );
   drawNoiseSwatch(context($<HTMLCanvasElement>('swatch'), 150, 150), zOf(i), 15);
-  $('swatch-caption').textContent = `Its noise vector: ${noiseDim} numbers, one cell each, red positive, blue negative${nudges ? ` (nudged ${nudges} time${nudges > 1 ? 's' : ''})` : ''}.`;
+  $('swatch-caption').textContent =
+    `Its noise vector: ${noiseDim} numbers, one cell each, red positive, blue negative${nudges ? ` (nudged ${nudges} time${nudges > 1 ? 's' : ''})` : ''}.`;
   $<HTMLButtonElement>('nudge').disabled = false;
   $<HTMLButtonElement>('pick').disabled = picks.length >= 4;
   void showNearest(image);
@@ -153,25 +205,49 @@ let nearestAsked = 0;
 async function showNearest(image: Uint8Array): Promise<void> {
   const canvas = $<HTMLCanvasElement>('nearest');
   const asked = ++nearestAsked;
-  $('nearest-note').textContent = 'Searching the training images (the first search also measures the classifier features of all of them: up to a minute)...';
+  $('nearest-note').textContent =
+    'Searching the training images (the first search also measures the classifier features of all of them: up to a minute)...';
   try {
-    const found = await json<{ pixel: Neighbour[]; feature: Neighbour[] }>(api('nearest'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pixels: Array.from(image), k: 6 }) });
+    const found = await json<{ pixel: Neighbour[]; feature: Neighbour[] }>(api('nearest'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pixels: Array.from(image), k: 6 }),
+    });
     if (asked !== nearestAsked) return;
     // Each row: this image, then its nearest training images.
     const row = (title: string, list: Neighbour[]): ScoredRow => ({
-      title, grey: concat([image, ...list.map((n) => unpackPixels({ pixels: n.pixels }))]), scores: [NaN, ...list.map((n) => n.distance)],
+      title,
+      grey: concat([image, ...list.map((n) => unpackPixels({ pixels: n.pixels }))]),
+      scores: [NaN, ...list.map((n) => n.distance)],
       caption: (d) => (Number.isNaN(d) ? 'this one' : `d ${d.toFixed(2)}`),
     });
     const rows = [row('by pixels', found.pixel), row('by features', found.feature)];
     const l = { rows: ROWS, cols: COLS, scale: 3, pad: 4 };
     const size = scoredRowsSize(7, rows.length, l);
     const closest = found.pixel[0];
-    $('nearest-note').textContent = closest ? `The closest training image is ${closest.distance.toFixed(2)} away in pixels (intensities 0-1): a copy would be 0; ${heldOutMedian !== null ? `real digits G never saw lie a median ${heldOutMedian.toFixed(2)} from theirs.` : 'real digits never trained on lie several units from theirs.'}` : '';
-    drawScoredRows(context(canvas, size.width, size.height), 'Nearest training images (d: distance; a copy would be 0)', rows, l);
-  } catch (e) { fail((e as Error).message); }
+    $('nearest-note').textContent = closest
+      ? `The closest training image is ${closest.distance.toFixed(2)} away in pixels (intensities 0-1): a copy would be 0; ${heldOutMedian !== null ? `real digits G never saw lie a median ${heldOutMedian.toFixed(2)} from theirs.` : 'real digits never trained on lie several units from theirs.'}`
+      : '';
+    drawScoredRows(
+      context(canvas, size.width, size.height),
+      'Nearest training images (d: distance; a copy would be 0)',
+      rows,
+      l,
+    );
+  } catch (e) {
+    fail((e as Error).message);
+  }
 }
 
-const concat = (parts: Uint8Array[]) => { const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let o = 0; for (const p of parts) { out.set(p, o); o += p.length; } return out; };
+const concat = (parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
 
 function nudge(): void {
   if (selected === null) return;
@@ -185,21 +261,37 @@ function nudge(): void {
 // ---- walks ----
 
 function drawPicks(): void {
-  $('picks').textContent = picks.length === 0 ? 'No images picked.' : `Picked: ${picks.map((p) => `image ${p.index + 1}`).join(', ')}${picks.length === 3 ? ' (pick a fourth for a square, or clear)' : ''}.`;
+  $('picks').textContent =
+    picks.length === 0
+      ? 'No images picked.'
+      : `Picked: ${picks.map((p) => `image ${p.index + 1}`).join(', ')}${picks.length === 3 ? ' (pick a fourth for a square, or clear)' : ''}.`;
   $<HTMLButtonElement>('walk').disabled = picks.length !== 2 && picks.length !== 4;
 }
 
 /** Picked images' noise along the chosen path; a conditional generator's label in a straight line between the picks' classes. */
 function walk(): void {
   const path = $<HTMLSelectElement>('path').value as Path;
-  const along = (ends: Float32Array[], p: Path) => (ends.length === 2 ? between(ends[0], ends[1], 10, p) : square([ends[0], ends[1], ends[2], ends[3]], 8, p));
-  const points = along(picks.map((p) => p.z), path);
+  const along = (ends: Float32Array[], p: Path) =>
+    ends.length === 2 ? between(ends[0], ends[1], 10, p) : square([ends[0], ends[1], ends[2], ends[3]], 8, p);
+  const points = along(
+    picks.map((p) => p.z),
+    path,
+  );
   const n = points.length;
   let walked: Uint8Array;
   if (soft) {
-    const mix = stacked(along(picks.map((p) => oneHotOf(p.label ?? 0, classes)), 'linear'));
+    const mix = stacked(
+      along(
+        picks.map((p) => oneHotOf(p.label ?? 0, classes)),
+        'linear',
+      ),
+    );
     const model = soft;
-    walked = toGreyLevels(valuesOf(() => model.predict([tf.tensor2d(stacked(points), [n, noiseDim]), tf.tensor2d(mix, [n, classes])]) as tf.Tensor));
+    walked = toGreyLevels(
+      valuesOf(
+        () => model.predict([tf.tensor2d(stacked(points), [n, noiseDim]), tf.tensor2d(mix, [n, classes])]) as tf.Tensor,
+      ),
+    );
   } else walked = draw(stacked(points), n, null);
   const l = { count: n, rows: ROWS, cols: COLS, gridCols: picks.length === 2 ? 10 : 8, scale: 3, pad: 2 };
   const { width, height } = gridSize(l);
@@ -210,48 +302,101 @@ function walk(): void {
 
 function drawScores(): void {
   if (!D || !real) return;
-  const fakeScores = scores(D, asImages(grey), count, ROWS, COLS, D.needsLabel ? labels ?? new Uint8Array(count) : undefined);
-  const realScores = scores(D, asImages(real.grey), real.count, ROWS, COLS, D.needsLabel ? real.labels ?? new Array(real.count).fill(0) : undefined);
+  const fakeScores = scores(
+    D,
+    asImages(grey),
+    count,
+    ROWS,
+    COLS,
+    D.needsLabel ? (labels ?? new Uint8Array(count)) : undefined,
+  );
+  const realScores = scores(
+    D,
+    asImages(real.grey),
+    real.count,
+    ROWS,
+    COLS,
+    D.needsLabel ? (real.labels ?? new Array(real.count).fill(0)) : undefined,
+  );
   const sorted = (g: Uint8Array, s: Float32Array, order: string, n: number): ScoredRow & { grey: Uint8Array } => {
-    const idx = Array.from(s.keys()).sort((a, b) => (order === 'desc' ? s[b] - s[a] : s[a] - s[b])).slice(0, n);
-    return { title: '', grey: concat(idx.map((i) => g.subarray(i * PIXELS, (i + 1) * PIXELS))), scores: idx.map((i) => s[i]) };
+    const idx = Array.from(s.keys())
+      .sort((a, b) => (order === 'desc' ? s[b] - s[a] : s[a] - s[b]))
+      .slice(0, n);
+    return {
+      title: '',
+      grey: concat(idx.map((i) => g.subarray(i * PIXELS, (i + 1) * PIXELS))),
+      scores: idx.map((i) => s[i]),
+    };
   };
-  const fo = $<HTMLSelectElement>('fake-order').value, ro = $<HTMLSelectElement>('real-order').value;
+  const fo = $<HTMLSelectElement>('fake-order').value,
+    ro = $<HTMLSelectElement>('real-order').value;
   const rows = [
-    { ...sorted(grey, fakeScores, fo, 8), title: 'G\'s images' },
+    { ...sorted(grey, fakeScores, fo, 8), title: "G's images" },
     { ...sorted(real.grey, realScores, ro, 8), title: 'real images' },
   ];
   const l = { rows: ROWS, cols: COLS, scale: 3, pad: 4 };
   const size = scoredRowsSize(8, 2, l);
   const mean = (s: Float32Array) => s.reduce((a, b) => a + b, 0) / s.length;
-  drawScoredRows(context($<HTMLCanvasElement>('scores'), size.width, size.height),
-    `D's score (${D.probability ? 'belief it is real, 0-1' : 'raw score'}): fakes average ${mean(fakeScores).toFixed(2)}, reals ${mean(realScores).toFixed(2)}`, rows, l);
+  drawScoredRows(
+    context($<HTMLCanvasElement>('scores'), size.width, size.height),
+    `D's score (${D.probability ? 'belief it is real, 0-1' : 'raw score'}): fakes average ${mean(fakeScores).toFixed(2)}, reals ${mean(realScores).toFixed(2)}`,
+    rows,
+    l,
+  );
 }
 
 // ---- the run's figures from the server ----
 
 async function showNovelty(): Promise<void> {
   try {
-    const n = await json<{ novelty: Novelty; lo: number; hi: number; generated: number[]; heldOut: number[] }>(api('novelty'));
+    const n = await json<{ novelty: Novelty; lo: number; hi: number; generated: number[]; heldOut: number[] }>(
+      api('novelty'),
+    );
     const v = n.novelty;
     heldOutMedian = v.heldOutMedian;
-    const verdict = v.closeShare > 0.5 ? 'Most of them sit closer to a training image than unseen real images do: G is copying.'
-      : v.ratio < 0.8 ? 'G\'s images sit somewhat closer to the training images than unseen real ones do: watch for memorising.'
-      : 'G\'s images are about as far from the training images as unseen real ones: new digits, not copies.';
-    drawNovelty(context($<HTMLCanvasElement>('novelty'), NOVELTY_SIZE.width, NOVELTY_SIZE.height), n.generated, n.heldOut, n.lo, n.hi,
-      `median distance: generated ${v.generatedMedian.toFixed(2)}, held-out real ${v.heldOutMedian.toFixed(2)} (ratio ${v.ratio.toFixed(2)})`);
-    $('novelty-text').textContent = `${verdict} ${(100 * v.closeShare).toFixed(1)}% of G's images are closer to a training image than 95% of unseen real images are (about 5% expected; a copier's near 100%).`;
-  } catch (e) { $('novelty-text').textContent = (e as Error).message; }
+    const verdict =
+      v.closeShare > 0.5
+        ? 'Most of them sit closer to a training image than unseen real images do: G is copying.'
+        : v.ratio < 0.8
+          ? "G's images sit somewhat closer to the training images than unseen real ones do: watch for memorising."
+          : "G's images are about as far from the training images as unseen real ones: new digits, not copies.";
+    drawNovelty(
+      context($<HTMLCanvasElement>('novelty'), NOVELTY_SIZE.width, NOVELTY_SIZE.height),
+      n.generated,
+      n.heldOut,
+      n.lo,
+      n.hi,
+      `median distance: generated ${v.generatedMedian.toFixed(2)}, held-out real ${v.heldOutMedian.toFixed(2)} (ratio ${v.ratio.toFixed(2)})`,
+    );
+    $('novelty-text').textContent =
+      `${verdict} ${(100 * v.closeShare).toFixed(1)}% of G's images are closer to a training image than 95% of unseen real images are (about 5% expected; a copier's near 100%).`;
+  } catch (e) {
+    $('novelty-text').textContent = (e as Error).message;
+  }
 }
 
 async function showTracks(): Promise<void> {
   try {
-    const t = await json<{ labels: string[]; steps: number[]; classes: number[][]; changes: number[]; names: string[]; checks: { label: string; histogram: number[] }[] }>(api('class-tracks'));
-    drawClassTracks(context($<HTMLCanvasElement>('tracks'), CLASS_TRACKS_SIZE.width, CLASS_TRACKS_SIZE.height), { ...t, classes: t.classes.map((c) => Uint8Array.from(c)) }, t.names);
+    const t = await json<{
+      labels: string[];
+      steps: number[];
+      classes: number[][];
+      changes: number[];
+      names: string[];
+      checks: { label: string; histogram: number[] }[];
+    }>(api('class-tracks'));
+    drawClassTracks(
+      context($<HTMLCanvasElement>('tracks'), CLASS_TRACKS_SIZE.width, CLASS_TRACKS_SIZE.height),
+      { ...t, classes: t.classes.map((c) => Uint8Array.from(c)) },
+      t.names,
+    );
     const shares = $<HTMLCanvasElement>('shares');
     shares.hidden = t.checks.length === 0;
-    if (t.checks.length) drawClassShares(context(shares, CLASS_SHARES_SIZE.width, CLASS_SHARES_SIZE.height), t.checks, t.names);
-  } catch (e) { fail((e as Error).message); }
+    if (t.checks.length)
+      drawClassShares(context(shares, CLASS_SHARES_SIZE.width, CLASS_SHARES_SIZE.height), t.checks, t.names);
+  } catch (e) {
+    fail((e as Error).message);
+  }
 }
 
 // ---- start ----
@@ -263,8 +408,17 @@ function classButtons(): void {
   const buttons: HTMLButtonElement[] = [];
   const add = (text: string, m: typeof mode, title: string) => {
     const b = document.createElement('button');
-    b.type = 'button'; b.textContent = text; b.title = title; b.dataset.mode = m.kind === 'class' ? String(m.digit) : 'all';
-    b.onclick = () => { mode = m; buttons.forEach((x) => { x.classList.toggle('on', x === b); }); makeNoise(); };
+    b.type = 'button';
+    b.textContent = text;
+    b.title = title;
+    b.dataset.mode = m.kind === 'class' ? String(m.digit) : 'all';
+    b.onclick = () => {
+      mode = m;
+      buttons.forEach((x) => {
+        x.classList.toggle('on', x === b);
+      });
+      makeNoise();
+    };
     buttons.push(b);
     box.append(b);
   };
@@ -277,23 +431,36 @@ async function main(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
   const listing = await json<RunListing>(`/api/runs/${encodeURIComponent(run)}`);
-  if (!listing.hasGenerator) { fail(`run '${run}' has no saved generator yet (it is saved when the run ends or stops)`); return; }
-  $('what').textContent = listing.problem === null
-    ? `${run}: ${listing.arch} on ${listing.dataset}, ${listing.steps.toLocaleString('en-US')} steps`
-    : `${run}: its record cannot be read (${listing.problem}); its saved generator is shown`;
+  if (!listing.hasGenerator) {
+    fail(`run '${run}' has no saved generator yet (it is saved when the run ends or stops)`);
+    return;
+  }
+  $('what').textContent =
+    listing.problem === null
+      ? `${run}: ${listing.arch} on ${listing.dataset}, ${listing.steps.toLocaleString('en-US')} steps`
+      : `${run}: its record cannot be read (${listing.problem}); its saved generator is shown`;
   G = await tf.loadLayersModel(api('generator/model.json'));
   noiseDim = G.inputs[0].shape[1]!;
   classes = G.inputs.length === 2 ? 10 : 0;
   soft = softLabelGenerator(G, noiseDim, classes);
   try {
     D = realness(await tf.loadLayersModel(api('discriminator/model.json')));
-  } catch (e) { fail(`D's scores are not shown: ${(e as Error).message}`); }
+  } catch (e) {
+    fail(`D's scores are not shown: ${(e as Error).message}`);
+  }
   try {
-    const r = await json<{ count: number; pixels: string; labels: number[] | null; names: string[] }>(api('real?count=32'));
+    const r = await json<{ count: number; pixels: string; labels: number[] | null; names: string[] }>(
+      api('real?count=32'),
+    );
     real = { grey: unpackPixels({ pixels: r.pixels }), labels: r.labels, count: r.count };
     names = r.names;
-  } catch (e) { fail((e as Error).message); }
-  if (classes > 0) { mode = { kind: 'all' }; classButtons(); }
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (classes > 0) {
+    mode = { kind: 'all' };
+    classButtons();
+  }
   makeNoise();
   void showNovelty();
   void showTracks();
@@ -306,12 +473,25 @@ $<HTMLCanvasElement>('grid').onclick = (e) => {
   nudges = 0;
   showSelected();
 };
-$('new-noise').onclick = () => { const s = $<HTMLInputElement>('seed'); s.value = String(Number(s.value) + 1); makeNoise(); };
+$('new-noise').onclick = () => {
+  const s = $<HTMLInputElement>('seed');
+  s.value = String(Number(s.value) + 1);
+  makeNoise();
+};
 $('seed').onchange = makeNoise;
 $('count').onchange = makeNoise;
 $('nudge').onclick = nudge;
-$('pick').onclick = () => { if (selected !== null && picks.length < 4) { picks.push({ z: zOf(selected), label: labels ? labels[selected] : null, index: selected }); drawPicks(); $<HTMLButtonElement>('pick').disabled = picks.length >= 4; } };
-$('clear-picks').onclick = () => { picks.length = 0; drawPicks(); };
+$('pick').onclick = () => {
+  if (selected !== null && picks.length < 4) {
+    picks.push({ z: zOf(selected), label: labels ? labels[selected] : null, index: selected });
+    drawPicks();
+    $<HTMLButtonElement>('pick').disabled = picks.length >= 4;
+  }
+};
+$('clear-picks').onclick = () => {
+  picks.length = 0;
+  drawPicks();
+};
 $('walk').onclick = walk;
 $('fake-order').onchange = drawScores;
 $('real-order').onchange = drawScores;

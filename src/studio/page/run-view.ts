@@ -3,7 +3,18 @@
  * from the server or from a recorded run replayed in the page. Plain data, no DOM.
  */
 import { History } from '../../streams/analysis/history.ts';
-import type { Comparison, EpochEnd, Milestone, QualityChecked, RunEnded, RunStarted, Snapshot, Step, TrainingEvent, Warning } from '../../streams/events.ts';
+import type {
+  Comparison,
+  EpochEnd,
+  Milestone,
+  QualityChecked,
+  RunEnded,
+  RunStarted,
+  Snapshot,
+  Step,
+  TrainingEvent,
+  Warning,
+} from '../../streams/events.ts';
 
 export class RunView {
   started: RunStarted | null = null;
@@ -27,26 +38,49 @@ export class RunView {
     this.version++;
     switch (e.type) {
       case 'run-started':
-        this.started = e; this.totalSteps = e.totalSteps; this.epochs = e.config.epochs; break;
+        this.started = e;
+        this.totalSteps = e.totalSteps;
+        this.epochs = e.config.epochs;
+        break;
       case 'run-resumed':
-        this.totalSteps = e.totalSteps; this.epochs = e.epochs; this.ended = null; break;
+        this.totalSteps = e.totalSteps;
+        this.epochs = e.epochs;
+        this.ended = null;
+        break;
       case 'step':
-        this.history.add(e); this.last = e;
+        this.history.add(e);
+        this.last = e;
         this.recentMs.push(e.ms);
         if (this.recentMs.length > 50) this.recentMs.shift();
         break;
       case 'rolled-back':
         this.history.rollBack(e.step);
-        while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1].step > e.step) this.snapshots.pop();
+        while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1].step > e.step)
+          this.snapshots.pop();
         break;
-      case 'epoch': this.lastEpoch = e; break;
-      case 'snapshot': this.snapshots.push(e); break;
-      case 'milestone': this.milestones.push(e); break;
-      case 'quality': this.quality.push(e); break;
-      case 'warning': this.warnings.push(e); break;
-      case 'comparison': this.comparison = e; break;
-      case 'run-ended': this.ended = e; break;
-      case 'checkpoint': break;
+      case 'epoch':
+        this.lastEpoch = e;
+        break;
+      case 'snapshot':
+        this.snapshots.push(e);
+        break;
+      case 'milestone':
+        this.milestones.push(e);
+        break;
+      case 'quality':
+        this.quality.push(e);
+        break;
+      case 'warning':
+        this.warnings.push(e);
+        break;
+      case 'comparison':
+        this.comparison = e;
+        break;
+      case 'run-ended':
+        this.ended = e;
+        break;
+      case 'checkpoint':
+        break;
     }
   }
 

@@ -4,7 +4,7 @@
  * G's update. Each stage is a sentence with the real numbers and the rows of images it is about.
  */
 import type { ScoredRow } from '../../render/labelled-grids.ts';
-import { unpackPixels, type Step } from '../../streams/events.ts';
+import { type Step, unpackPixels } from '../../streams/events.ts';
 import type { StepProbe } from '../probe.ts';
 
 export interface Stage {
@@ -17,7 +17,8 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max
 const f2 = (x: number) => x.toFixed(2);
 
 export function stagesOf(p: StepProbe, last: Step | null): Stage[] {
-  const b = p.before, a = p.after;
+  const b = p.before,
+    a = p.after;
   const what = p.kind === 'd' ? 'D step' : p.kind === 'g' ? 'G step' : 'step';
   const steps = p.steps === 1 ? `the ${what}` : `the ${p.steps} ${what}s`;
   const real = unpackPixels({ pixels: b.real });
@@ -48,9 +49,10 @@ export function stagesOf(p: StepProbe, last: Step | null): Stage[] {
   stages.push(
     {
       title: `${stages.length + 1}. D's update`,
-      text: p.kind === 'g'
-        ? `D was held still (${steps}): it scores the real digits ${f2(mean(a.realScores))} and G's old images ${f2(mean(p.oldFakeScoresAfter))}, as before.`
-        : `After ${steps}, D looks at the same images again: the real digits now get ${f2(mean(a.realScores))} (before ${f2(mean(b.realScores))}) and G's old images ${f2(mean(p.oldFakeScoresAfter))} (before ${f2(mean(b.fakeScores))}). ${mean(p.oldFakeScoresAfter) < mean(b.fakeScores) ? 'D got better at spotting these fakes.' : 'D learned from the step\'s own batch, not from these 8 images, and on them its update went the other way: one step is a small, noisy move.'}`,
+      text:
+        p.kind === 'g'
+          ? `D was held still (${steps}): it scores the real digits ${f2(mean(a.realScores))} and G's old images ${f2(mean(p.oldFakeScoresAfter))}, as before.`
+          : `After ${steps}, D looks at the same images again: the real digits now get ${f2(mean(a.realScores))} (before ${f2(mean(b.realScores))}) and G's old images ${f2(mean(p.oldFakeScoresAfter))} (before ${f2(mean(b.fakeScores))}). ${mean(p.oldFakeScoresAfter) < mean(b.fakeScores) ? 'D got better at spotting these fakes.' : "D learned from the step's own batch, not from these 8 images, and on them its update went the other way: one step is a small, noisy move."}`,
       rows: [
         { title: 'real', grey: real, scores: a.realScores },
         { title: 'old fakes', grey: oldFake, scores: p.oldFakeScoresAfter },
@@ -58,9 +60,10 @@ export function stagesOf(p: StepProbe, last: Step | null): Stage[] {
     },
     {
       title: `${stages.length + 2}. G's update`,
-      text: p.kind === 'd'
-        ? `G was held still (${steps}): from the same noise it draws the same images, which D now scores ${f2(mean(a.fakeScores))}.`
-        : `G moved${p.kind === 'g' ? '' : ' too'}: from the same noise it now draws these images, which ${p.kind === 'g' ? '' : 'the updated '}D scores ${f2(mean(a.fakeScores))}, against ${f2(mean(p.oldFakeScoresAfter))} for its old ones. ${mean(a.fakeScores) > mean(p.oldFakeScoresAfter) ? 'G moved towards what D calls real.' : 'This time D stayed ahead.'}`,
+      text:
+        p.kind === 'd'
+          ? `G was held still (${steps}): from the same noise it draws the same images, which D now scores ${f2(mean(a.fakeScores))}.`
+          : `G moved${p.kind === 'g' ? '' : ' too'}: from the same noise it now draws these images, which ${p.kind === 'g' ? '' : 'the updated '}D scores ${f2(mean(a.fakeScores))}, against ${f2(mean(p.oldFakeScoresAfter))} for its old ones. ${mean(a.fakeScores) > mean(p.oldFakeScoresAfter) ? 'G moved towards what D calls real.' : 'This time D stayed ahead.'}`,
       rows: [
         { title: 'old fakes', grey: oldFake, scores: p.oldFakeScoresAfter },
         { title: 'new fakes', grey: newFake, scores: a.fakeScores },
