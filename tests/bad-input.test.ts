@@ -41,7 +41,21 @@ function train(args: readonly string[]): Promise<Ran> {
   });
 }
 
-const tiny = ['--epochs', '1', '--limit', '64', '--batch-size', '32', '--milestones', '1', '--backend', 'wasm'];
+// Quality checks off: these runs only make run folders to resume and break.
+const tiny = [
+  '--epochs',
+  '1',
+  '--limit',
+  '64',
+  '--batch-size',
+  '32',
+  '--milestones',
+  '1',
+  '--eval-every',
+  '0',
+  '--backend',
+  'wasm',
+];
 
 // Files a user might hand over, made from the 32-digit fixture.
 const images = new Uint8Array(readFileSync(join(root, 'fixtures/idx-raw/digits-images-idx3-ubyte')));

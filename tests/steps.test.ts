@@ -60,17 +60,17 @@ test('the same seed gives the same weights and metrics', () => {
   assert.equal(run(), run());
 });
 
-test('no tensor leaks: numTensors after step 10 equals numTensors after step 60', () => {
+test('no tensor leaks: numTensors after step 3 equals numTensors after step 13', () => {
   const gan = small('mlp-bn');
   const rng = seeded(6);
   const step = (i: number) => {
     dStep(gan, digits.images, normals(rng, 6400), { ...options, dropoutSeed: i });
     gStep(gan, normals(rng, 6400), { ...options, dropoutSeed: i });
   };
-  for (let i = 0; i < 10; i++) step(i);
-  const after10 = tf.memory().numTensors;
-  for (let i = 10; i < 60; i++) step(i);
-  assert.is(tf.memory().numTensors, after10);
+  for (let i = 0; i < 3; i++) step(i);
+  const after3 = tf.memory().numTensors;
+  for (let i = 3; i < 13; i++) step(i);
+  assert.is(tf.memory().numTensors, after3);
   disposeGan(gan);
 });
 

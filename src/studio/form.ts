@@ -1,0 +1,53 @@
+/**
+ * The studio's form, derived from the flag table: the fields it shows (in their places), what
+ * each shows when empty, the choices of its selects, the flags a start request may set, and the
+ * ones a resume request may change.
+ */
+import { SETTINGS } from '../cli/flag-table.ts';
+import { ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
+
+/** One field of the form, as the page receives it in /api/state. */
+export interface FormField {
+  readonly flag: string;
+  readonly label: string;
+  /** What an empty field means (the default, or a word such as 'all'), shown as its placeholder. */
+  readonly placeholder: string;
+  /** A select's choices; null for a text field. */
+  readonly choices: readonly string[] | null;
+  /** The default as the field's value would write it; null where the setting is left out. */
+  readonly default: string | null;
+}
+
+/** The form's fields in their places, defaults for the default architecture. */
+export function formFields(now = new Date()): FormField[] {
+  const d = { arch: ARCHITECTURES[DEFAULT_ARCHITECTURE], now };
+  return SETTINGS.flatMap((s) => {
+    if (!s.form) return [];
+    const value = s.default(d);
+    const shown = value === undefined || value === null ? null : (s.codec.encode as (v: unknown) => string)(value);
+    return [
+      {
+        place: s.form.place,
+        flag: s.flag,
+        label: s.form.label,
+        placeholder: s.form.empty ?? shown ?? '',
+        choices: s.form.choices ?? null,
+        default: shown,
+      },
+    ];
+  })
+    .sort((a, b) => a.place - b.place)
+    .map(({ place: _, ...field }) => field);
+}
+
+/** The flags a start request may set: the run folder and the backend are the server's. */
+export const FORM_FLAGS: readonly string[] = SETTINGS.filter((s) => s.studio).map((s) => s.flag);
+
+/** The flags a resume request may change (the CLI's resume rule, less the server's own). */
+export const RESUME_FLAGS: readonly string[] = SETTINGS.filter((s) => s.studio && s.onResume === 'may change').map(
+  (s) => s.flag,
+);
+
+/** The choices of a flag whose form field is a select (the form accepts nothing else for it). */
+export const choicesOf = (flag: string): readonly string[] | null =>
+  SETTINGS.find((s) => s.flag === flag)?.form?.choices ?? null;
