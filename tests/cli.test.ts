@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeTrainArgs } from '../src/cli/train-options.ts';
+import { decodeTrainArgs, HELP } from '../src/cli/train-options.ts';
 import { runScript, runScriptAsync } from './helpers/cli.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
 
@@ -168,6 +168,11 @@ test("--force writes into a non-empty --out and keeps files that are not the run
       existsSync(join(dir, 'metrics.ndjson')) &&
       existsSync(join(dir, 'generator', 'model.json')),
   );
+});
+
+test("the README's Flags section shows --help as it is (the flag table's help)", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  assert.ok(readme.includes(`## Flags\n\n\`\`\`\n${HELP}\`\`\``), 'README quotes HELP verbatim under ## Flags');
 });
 
 test('--help prints the flags and exits 0', () => {

@@ -86,7 +86,7 @@ async function readSse(r: Response, enough: (events: TrainingEvent[], states: st
   return { events, states };
 }
 
-test('the page and its script are served; the state lists presets, defaults and choices', async () => {
+test("the page and its script are served; the state lists presets and the form's fields from the flag table", async () => {
   const page = await app.request('/');
   assert.is(page.status, 200);
   assert.match(await page.text(), /<script type="module" src="\/studio.js">/);
@@ -95,16 +95,45 @@ test('the page and its script are served; the state lists presets, defaults and 
   const state = (await (await app.request('/api/state')).json()) as {
     live: unknown;
     presets: { name: string }[];
-    defaults: Record<string, string>;
-    choices: Record<string, string[]>;
+    fields: { flag: string; label: string; placeholder: string; choices: string[] | null; default: string | null }[];
   };
   assert.is(state.live, null);
   assert.equal(
     state.presets.map((p) => p.name),
     ['default', 'quick', 'conditional', 'reference-000', 'reference-004'],
   );
-  assert.is(state.defaults.arch, 'mlp-gbn');
-  assert.equal(state.choices.dataset, ['mnist', 'mnist-small', 'fashion-mnist']);
+  const field = (flag: string) => state.fields.find((f) => f.flag === flag);
+  assert.equal(
+    state.fields.map((f) => f.flag),
+    [
+      'dataset',
+      'limit',
+      'arch',
+      'loss',
+      'epochs',
+      'batch-size',
+      'lr',
+      'lr-d',
+      'lr-g',
+      'd-steps',
+      'lr-schedule',
+      'label-smoothing',
+      'ema',
+      'seed',
+      'snapshot-every',
+    ],
+  );
+  assert.is(field('arch')?.default, 'mlp-gbn');
+  assert.equal(field('dataset')?.choices, ['mnist', 'mnist-small', 'fashion-mnist']);
+  assert.equal(field('lr')?.placeholder, '0.0004', "the default architecture's rate");
+  assert.equal(field('d-steps'), {
+    flag: 'd-steps',
+    label: 'D steps per G step',
+    placeholder: '1',
+    choices: null,
+    default: null,
+  });
+  assert.equal(field('limit')?.placeholder, 'all');
 });
 
 const badStarts: [string, unknown, number, RegExp, Record<string, RegExp>?][] = [

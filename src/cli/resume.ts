@@ -11,6 +11,7 @@ import { CHECKPOINT_FILE, CheckpointRun } from '../streams/checkpoint-run.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { decodeEvent, effectiveEvents, type RunStarted, stepOf, type TrainingEvent } from '../streams/events.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
+import { CHANGEABLE_ON_RESUME } from './flag-table.ts';
 
 export interface ResumePoint {
   readonly checkpoint: Checkpoint<unknown>;
@@ -105,9 +106,6 @@ export function loadResumePoint(dir: string): E.Either<string, ResumePoint> {
   );
 }
 
-/** Settings a resumed run may change; every other flag must repeat the recorded value or be left out. */
-export const CHANGEABLE_ON_RESUME = ['epochs', 'backend', 'checkpointEvery', 'onNan', 'evalEvery', 'out'] as const;
-
 /** The recorded configuration with the given changes, or the first flag that contradicts the record. */
 export function resumedConfig(
   recorded: TrainConfig,
@@ -116,7 +114,7 @@ export function resumedConfig(
   stepsPerEpoch: number,
 ): E.Either<string, TrainConfig> {
   for (const [key, value] of Object.entries(given)) {
-    if ((CHANGEABLE_ON_RESUME as readonly string[]).includes(key)) continue;
+    if ((CHANGEABLE_ON_RESUME as readonly string[]).includes(key)) continue; // the flag table's rule
     const was = (recorded as Record<string, unknown>)[key];
     if (JSON.stringify(value) !== JSON.stringify(was)) {
       return E.left(

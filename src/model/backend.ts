@@ -16,8 +16,9 @@ import { installTanhFromSigmoid } from './kernels/tanh-from-sigmoid.ts';
 import { installUntransposedMatMul } from './kernels/untransposed-matmul.ts';
 import { initThreadedWasm } from './wasm-threads.ts';
 
-export const BACKENDS = ['auto', 'tensorflow', 'wasm-blas', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
+export { BACKENDS, type BackendChoice } from './names.ts';
+
+import type { BackendChoice } from './names.ts';
 
 export interface BackendInfo {
   readonly name: string;

@@ -5,8 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-export const LOSSES = ['bce', 'lsgan'] as const;
-export type LossName = (typeof LOSSES)[number];
+export { LOSSES, type LossName } from './names.ts';
+
+import type { LossName } from './names.ts';
 
 export function towards(loss: LossName, out: tf.Tensor, target: number): tf.Scalar {
   if (loss === 'bce') return tf.losses.sigmoidCrossEntropy(tf.fill(out.shape, target), out) as tf.Scalar;

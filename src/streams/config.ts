@@ -1,5 +1,15 @@
 /** The configuration of a training run: one io-ts codec, used by the CLI and recorded in the run's first event. */
 import * as t from 'io-ts';
+import { BACKENDS, LOSSES } from '../model/names.ts';
+
+/** How the learning rates change over a run. */
+export const LR_SCHEDULES = ['constant', 'linear'] as const;
+/** What a NaN or infinite loss does. */
+export const ON_NAN = ['stop', 'rollback'] as const;
+
+/** A codec of one of `names`. */
+const oneOfNames = <K extends string>(names: readonly K[]) =>
+  t.keyof(Object.fromEntries(names.map((n) => [n, null])) as Record<K, null>);
 
 export const TrainConfig = t.intersection([
   t.type({
@@ -9,7 +19,7 @@ export const TrainConfig = t.intersection([
     beta1: t.number,
     noiseDim: t.number,
     arch: t.string,
-    loss: t.keyof({ bce: null, lsgan: null }),
+    loss: oneOfNames(LOSSES),
     labelSmoothing: t.number,
     ema: t.number,
     seed: t.number,
@@ -17,13 +27,13 @@ export const TrainConfig = t.intersection([
     limit: t.union([t.number, t.null]),
     milestones: t.array(t.number),
     out: t.string,
-    backend: t.keyof({ auto: null, tensorflow: null, 'wasm-blas': null, wasm: null, cpu: null }),
+    backend: oneOfNames(BACKENDS),
   }),
   t.partial({
     /** Also checkpoint every N steps (null: at epoch ends only). */
     checkpointEvery: t.union([t.number, t.null]),
     /** What a NaN or infinite loss does: end the run (stop), or go back to the last checkpoint with half the learning rate (rollback). */
-    onNan: t.keyof({ stop: null, rollback: null }),
+    onNan: oneOfNames(ON_NAN),
     /** Check sample quality every N epochs (null: at the milestones; 0: never). */
     evalEvery: t.union([t.number, t.null]),
     /** Steps after which a milestone grid is drawn too (absent in records made before they existed: none). */
@@ -37,7 +47,7 @@ export const TrainConfig = t.intersection([
     /** Steps between small grids from the fixed noise in the record (absent or 0: none). */
     snapshotEvery: t.number,
     /** How the learning rates change over the run: constant (absent), or linear decay to 0 at the last step. */
-    lrSchedule: t.keyof({ constant: null, linear: null }),
+    lrSchedule: oneOfNames(LR_SCHEDULES),
   }),
 ]);
 export type TrainConfig = t.TypeOf<typeof TrainConfig>;

@@ -7,9 +7,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { decodeTrainArgs } from '../cli/train-options.ts';
-import { DATASET_NAMES } from '../data/load.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { validationPath } from '../streams/events.ts';
+import { choicesOf } from './form.ts';
 
 const Flags = t.record(t.string, t.string, 'an object of flag names and string values');
 export const StartRequest = t.intersection(
@@ -28,34 +28,6 @@ export const StepRequest = t.intersection(
   [t.type({ steps: t.number }), t.partial({ only: t.keyof({ d: null, g: null }) })],
   'an object with steps and an optional only (d or g)',
 );
-
-/** The flags the studio's form sets; the run folder, the backend and --force are the server's. */
-export const FORM_FLAGS = [
-  'dataset',
-  'limit',
-  'arch',
-  'loss',
-  'epochs',
-  'batch-size',
-  'lr',
-  'lr-d',
-  'lr-g',
-  'd-steps',
-  'lr-schedule',
-  'beta1',
-  'label-smoothing',
-  'ema',
-  'seed',
-  'noise-dim',
-  'milestones',
-  'milestone-steps',
-  'snapshot-every',
-  'eval-every',
-  'checkpoint-every',
-  'on-nan',
-] as const;
-/** Flags a resumed run may change (the CLI's rule; the backend stays the server's). */
-export const RESUME_FLAGS = ['epochs', 'checkpoint-every', 'on-nan', 'eval-every'] as const;
 
 /** A rejected request: a one-line message, and per form field the message to show beside it. */
 export interface Rejection {
@@ -105,8 +77,9 @@ export function decodeForm(
       fields[flag] = `--${flag}: not a setting here, expected one of ${allowed.join(', ')}`;
       continue;
     }
-    if (flag === 'dataset' && !(DATASET_NAMES as readonly string[]).includes(value)) {
-      fields[flag] = `--dataset: expected one of ${DATASET_NAMES.join(', ')}, got '${value}'`;
+    const choices = choicesOf(flag);
+    if (choices && !choices.includes(value)) {
+      fields[flag] = `--${flag}: expected one of ${choices.join(', ')}, got '${value}'`;
       continue;
     }
     const alone = decodeTrainArgs([`--${flag}`, value]);

@@ -11,12 +11,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type * as t from 'io-ts';
 import { concatMap } from 'rxjs';
-import { decodeTrainArgs } from '../cli/train-options.ts';
-import { DATASET_NAMES } from '../data/load.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../model/architectures.ts';
-import { LOSSES } from '../model/losses.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
 import { Explorer } from './explore.ts';
+import { formFields } from './form.ts';
 import { sameOriginOnly } from './guard.ts';
 import type { LiveMessage } from './live-run.ts';
 import { PRESETS } from './presets.ts';
@@ -57,27 +55,6 @@ async function decodeBody<A>(c: Context, codec: t.Type<A, unknown>, what: string
   return E.isLeft(decoded) ? E.left(bodyError(what, decoded.left)) : E.right(decoded.right);
 }
 
-/** The form's defaults: the CLI's, as strings. */
-function formDefaults(): Record<string, string> {
-  const d = decodeTrainArgs([]);
-  if (E.isLeft(d) || d.right.help) return {};
-  const c = d.right.config;
-  return {
-    dataset: c.dataset,
-    arch: c.arch,
-    loss: c.loss,
-    epochs: String(c.epochs),
-    'batch-size': String(c.batchSize),
-    lr: String(c.lr),
-    'd-steps': '1',
-    'lr-schedule': 'constant',
-    'label-smoothing': String(c.labelSmoothing),
-    ema: String(c.ema),
-    seed: String(c.seed),
-    'snapshot-every': String(c.snapshotEvery),
-  };
-}
-
 /**
  * The studio's app. `hostNames` are the names (without port) it answers to: loopback and the
  * address it listens on (guard.ts, allowedHostNames); any other Host is refused.
@@ -107,13 +84,7 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
       live: live ? { name: live.name, state: live.state, message: live.message ?? null } : null,
       runs: listRuns(runsDir),
       presets: PRESETS,
-      defaults: formDefaults(),
-      choices: {
-        dataset: DATASET_NAMES,
-        arch: ARCHITECTURE_NAMES,
-        loss: LOSSES,
-        'lr-schedule': ['constant', 'linear'],
-      },
+      fields: formFields(),
       architectures: Object.fromEntries(ARCHITECTURE_NAMES.map((n) => [n, ARCHITECTURES[n].summary])),
       backend: studio.options.backend.name,
     });

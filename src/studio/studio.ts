@@ -11,16 +11,9 @@ import type { BackendInfo } from '../model/backend.ts';
 import { loadJudge } from '../quality/judge.ts';
 import { qualityEpochs } from '../streams/config.ts';
 import { openRunFolder } from '../streams/sinks/run-folder.ts';
+import { FORM_FLAGS, RESUME_FLAGS } from './form.ts';
 import { LiveRun } from './live-run.ts';
-import {
-  checkRunName,
-  decodeForm,
-  FORM_FLAGS,
-  RESUME_FLAGS,
-  type Rejection,
-  type ResumeRequest,
-  type StartRequest,
-} from './requests.ts';
+import { checkRunName, decodeForm, type Rejection, type ResumeRequest, type StartRequest } from './requests.ts';
 import { describeRunFolder } from './runs.ts';
 
 export interface StudioOptions {

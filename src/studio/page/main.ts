@@ -9,6 +9,7 @@ import { filter, from } from 'rxjs';
 import { History } from '../../streams/analysis/history.ts';
 import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
 import { warnings, warningWindow } from '../../streams/operators/warnings.ts';
+import type { FormField } from '../form.ts';
 import type { StepProbe } from '../probe.ts';
 import type { RunListing } from '../runs.ts';
 import {
@@ -34,32 +35,23 @@ interface State {
   live: { name: string; state: string; message: string | null } | null;
   runs: RunListing[];
   presets: Preset[];
-  defaults: Record<string, string>;
-  choices: Record<string, string[]>;
+  fields: FormField[];
   architectures: Record<string, string>;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-/** The form: each field a CLI flag; the server decodes them with the CLI's codecs. */
-const FIELDS: { flag: string; label: string; hint?: string }[] = [
-  { flag: 'dataset', label: 'Dataset' },
-  { flag: 'limit', label: 'Images (limit)', hint: 'all' },
-  { flag: 'arch', label: 'Architecture' },
-  { flag: 'loss', label: 'Loss' },
-  { flag: 'epochs', label: 'Epochs' },
-  { flag: 'batch-size', label: 'Batch size' },
-  { flag: 'lr', label: 'Learning rate' },
-  { flag: 'lr-d', label: "D's rate", hint: 'same' },
-  { flag: 'lr-g', label: "G's rate", hint: 'same' },
-  { flag: 'd-steps', label: 'D steps per G step' },
-  { flag: 'lr-schedule', label: 'Rate schedule' },
-  { flag: 'label-smoothing', label: 'Label smoothing' },
-  { flag: 'ema', label: "G's weight average" },
-  { flag: 'seed', label: 'Seed' },
-  { flag: 'snapshot-every', label: 'Grid every (steps)' },
-  { flag: 'name', label: 'Run name', hint: 'date and time' },
-];
+/** The run's name: a field of the form that is not a flag (the form's other fields come from the flag table, in /api/state). */
+const NAME_FIELD: FormField = {
+  flag: 'name',
+  label: 'Run name',
+  placeholder: 'date and time',
+  choices: null,
+  default: null,
+};
+
+/** The form's fields: the server's, then the run's name. */
+const fieldsOf = (s: State | null): readonly FormField[] => [...(s?.fields ?? []), NAME_FIELD];
 
 let state: State | null = null;
 let view = new RunView();
@@ -78,19 +70,20 @@ let lost: { wait: number; timer: number | null } | null = null;
 function buildForm(s: State): void {
   const form = $('form');
   form.replaceChildren();
-  for (const f of FIELDS) {
+  const defaultArch = s.fields.find((f) => f.flag === 'arch')?.default ?? '';
+  for (const f of fieldsOf(s)) {
     const label = document.createElement('label');
     label.textContent = f.label;
-    const choices = s.choices[f.flag];
+    const choices = f.choices;
     const input = choices ? document.createElement('select') : document.createElement('input');
     input.id = `field-${f.flag}`;
     input.name = f.flag;
     if (choices && input instanceof HTMLSelectElement) {
       for (const c of choices) input.append(new Option(f.flag === 'arch' ? `${c}` : c, c));
     } else if (input instanceof HTMLInputElement) {
-      input.placeholder = f.hint ?? s.defaults[f.flag] ?? '';
+      input.placeholder = f.placeholder;
     }
-    if (f.flag === 'arch') input.title = s.architectures[s.defaults.arch] ?? '';
+    if (f.flag === 'arch') input.title = s.architectures[defaultArch] ?? '';
     input.addEventListener('change', () => {
       if (f.flag === 'arch') input.title = s.architectures[(input as HTMLSelectElement).value] ?? '';
     });
@@ -110,11 +103,10 @@ function buildForm(s: State): void {
 function applyPreset(s: State, name: string): void {
   const preset = s.presets.find((p) => p.name === name)!;
   $('lesson').textContent = preset.lesson;
-  for (const f of FIELDS) {
+  for (const f of fieldsOf(s)) {
     const input = $<HTMLInputElement | HTMLSelectElement>(`field-${f.flag}`);
     const value =
-      preset.flags[f.flag] ??
-      (input instanceof HTMLSelectElement ? (s.defaults[f.flag] ?? input.options[0]?.value) : '');
+      preset.flags[f.flag] ?? (input instanceof HTMLSelectElement ? (f.default ?? input.options[0]?.value) : '');
     input.value = value ?? '';
     $(`error-${f.flag}`).textContent = '';
   }
@@ -123,7 +115,7 @@ function applyPreset(s: State, name: string): void {
 function formValues(): { name: string; flags: Record<string, string> } {
   const flags: Record<string, string> = {};
   let name = '';
-  for (const f of FIELDS) {
+  for (const f of fieldsOf(state)) {
     const value = $<HTMLInputElement | HTMLSelectElement>(`field-${f.flag}`).value.trim();
     if (f.flag === 'name') name = value;
     else if (value !== '') flags[f.flag] = value;
@@ -164,7 +156,7 @@ const post = (path: string, body: unknown) =>
   call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function start(): Promise<void> {
-  for (const f of FIELDS) $(`error-${f.flag}`).textContent = '';
+  for (const f of fieldsOf(state)) $(`error-${f.flag}`).textContent = '';
   $('start-error').textContent = '';
   const { name, flags } = formValues();
   const r = await post('/api/runs', name ? { name, flags } : { flags });
