@@ -13,7 +13,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { resumedConfig } from '../src/cli/resume.ts';
 import { decodeTrainArgs, HELP } from '../src/cli/train-options.ts';
+import { normals, seeded } from '../src/data/random.ts';
+import { ARCHITECTURES } from '../src/model/architectures.ts';
+import { createGan, disposeGan } from '../src/model/gan.ts';
+import { allVariables } from '../src/model/network.ts';
+import { dStep } from '../src/model/steps.ts';
+import { FORM_FLAGS, RESUME_FLAGS } from '../src/studio/form.ts';
+import { decodeForm } from '../src/studio/requests.ts';
 import { runScript, runScriptAsync } from './helpers/cli.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
 
@@ -70,6 +78,48 @@ test('flags in both spellings; the architecture brings its noise size and learni
   assert.is(configOf(['--arch', 'mlp-bn']).labelSmoothing, 0, 'the references do not smooth');
   assert.is(configOf(['--label-smoothing', '0']).labelSmoothing, 0);
   assert.ok(unwrap(decodeTrainArgs(['--help'])).help);
+});
+
+test('--beta2, a row of the flag table: decoded, refused out of range, in the help, the studio form and the resume rule; Adam uses it', () => {
+  assert.is(configOf(['--beta2', '0.99']).beta2, 0.99);
+  assert.not.ok('beta2' in configOf([]), 'left out by default: the record keeps its shape, Adam its 0.999');
+  assert.is(errorOf(decodeTrainArgs(['--beta2', '1'])), "--beta2: expected a number >= 0 and < 1, got '1'");
+  assert.match(
+    HELP,
+    /\n {2}--beta2 X {13}Adam beta2: the decay of its average of squared gradients \(default 0\.999\)\n/,
+  );
+  // The studio: a start request may set it (decoded by the same codec), a resume may not change it.
+  assert.is(unwrap(decodeForm({ beta2: '0.9' }, FORM_FLAGS)).config.beta2, 0.9);
+  assert.equal(errorOf(decodeForm({ beta2: '2' }, FORM_FLAGS)).fields, {
+    beta2: "--beta2: expected a number >= 0 and < 1, got '2'",
+  });
+  assert.match(errorOf(decodeForm({ beta2: '0.9' }, RESUME_FLAGS)).message, /^--beta2: not a setting here/);
+  const recorded = configOf(['--beta2', '0.99']);
+  assert.is(
+    errorOf(resumedConfig(recorded, { beta2: 0.9 }, 8, 4)),
+    '--resume: beta2 0.9 does not match the run being resumed (0.99); leave it out to keep the recorded value',
+  );
+  assert.is(unwrap(resumedConfig(recorded, {}, 8, 4)).beta2, 0.99);
+  // Adam reads it: one step from the same start moves D's weights differently with another beta2.
+  const weightsAfterStep = (beta2?: number) => {
+    const gan = createGan(ARCHITECTURES['mlp-small'], {
+      pixels: 784,
+      seed: 1,
+      lr: 1e-3,
+      beta1: 0.5,
+      ...(beta2 === undefined ? {} : { beta2 }),
+    });
+    const rng = seeded(2);
+    const real = Float32Array.from({ length: 8 * 784 }, () => rng.uniform() * 2 - 1);
+    for (let i = 0; i < 2; i++)
+      dStep(gan, real, normals(rng, 8 * gan.noiseDim), { loss: 'bce', labelSmoothing: 0, dropoutSeed: i });
+    const values = Array.from(allVariables(gan.discriminator)[0].dataSync());
+    disposeGan(gan);
+    return values;
+  };
+  const standard = weightsAfterStep();
+  assert.equal(weightsAfterStep(0.999), standard, 'absent means 0.999');
+  assert.not.equal(weightsAfterStep(0.9), standard);
 });
 
 test('bare switches: --force and --resume decode beside valued flags', () => {

@@ -9,6 +9,7 @@
 import type * as t from 'io-ts';
 import { DATASET_NAMES, MNIST } from '../data/load.ts';
 import { ARCHITECTURE_NAMES, type Architecture, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
+import { ADAM_BETA2 } from '../model/gan.ts';
 import { BACKENDS, LOSSES } from '../model/names.ts';
 import {
   DEFAULT_MILESTONE_STEPS,
@@ -159,6 +160,16 @@ export const SETTINGS: readonly AnySetting[] = [
     value: 'X',
     default: () => 0.5,
     help: ['Adam beta1 (default 0.5)'],
+    studio: true,
+    onResume: 'keeps',
+  }),
+  setting({
+    flag: 'beta2',
+    field: 'beta2',
+    codec: fraction,
+    value: 'X',
+    default: () => undefined,
+    help: [`Adam beta2: the decay of its average of squared gradients (default ${ADAM_BETA2})`],
     studio: true,
     onResume: 'keeps',
   }),

@@ -29,6 +29,8 @@ export interface GanOptions {
   readonly lrD?: number;
   readonly lrG?: number;
   readonly beta1: number;
+  /** Adam's beta2 (absent: ADAM_BETA2). */
+  readonly beta2?: number;
   /** Defaults to the architecture's. */
   readonly noiseDim?: number;
   /** Decay of the generator's weight average; 0 (default) keeps none. */
@@ -57,7 +59,7 @@ export function createGan(arch: Architecture, o: GanOptions): Gan {
       `--arch ${arch.name}: its generator draws ${outputWidth(generator)} pixels per image, the data has ${o.pixels}: expected images of ${outputWidth(generator)} pixels, or an mlp architecture`,
     );
   }
-  const adam = (lr: number) => ({ lr, beta1: o.beta1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON });
+  const adam = (lr: number) => ({ lr, beta1: o.beta1, beta2: o.beta2 ?? ADAM_BETA2, epsilon: ADAM_EPSILON });
   return {
     arch,
     conditioning,

@@ -42,6 +42,8 @@ export const TrainConfig = t.intersection([
     lrD: t.number,
     /** G's own Adam learning rate (absent: lr). */
     lrG: t.number,
+    /** Adam's beta2 (absent: gan.ts's ADAM_BETA2, 0.999). */
+    beta2: t.number,
     /** D updates per G update, each on its own real batch (absent: 1). A step is one G update and the D updates before it. */
     dSteps: t.number,
     /** Steps between small grids from the fixed noise in the record (absent or 0: none). */
