@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { chromium } from 'playwright-core';
-import { parseFlags } from '../src/cli/flags.ts';
+import { parseFlags } from '../src/plan/flags.ts';
 
 const HELP = `Usage: npm run bench:studio -- [--rounds N] [--limit N] [--epochs N]
 

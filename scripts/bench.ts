@@ -15,13 +15,13 @@ import type * as t from 'io-ts';
 import { productsOf, timeProducts } from '../src/bench/matmul-floor.ts';
 import { timeSteps } from '../src/bench/measure.ts';
 import { naiveGan } from '../src/bench/naive-step.ts';
-import { parseFlags } from '../src/cli/flags.ts';
-import { intAtLeast, oneOf } from '../src/cli/values.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { BACKENDS, installKernels, selectBackend } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { dStep, gStep } from '../src/model/steps.ts';
+import { parseFlags } from '../src/plan/flags.ts';
+import { intAtLeast, oneOf } from '../src/plan/values.ts';
 import { fail } from './lib/exit.ts';
 
 const FLAGS = {

@@ -11,8 +11,6 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { parseFlags } from '../src/cli/flags.ts';
-import { drawSamples, loadGenerator, trainedOn } from '../src/cli/saved-generator.ts';
 import { imagesAt, imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { DATASET_NAMES, FASHION_MNIST_DIR, loadDataset, loadIdxDataset, MNIST } from '../src/data/load.ts';
 import { normals, permutation, seeded } from '../src/data/random.ts';
@@ -22,6 +20,8 @@ import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts
 import { selectBackend } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
+import { parseFlags } from '../src/plan/flags.ts';
+import { drawSamples, loadGenerator, trainedOn } from '../src/plan/saved-generator.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
 import { formatQuality } from '../src/quality/format.ts';
 import { referenceSet } from '../src/quality/judge.ts';

@@ -16,12 +16,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
-import { parseFlags } from '../src/cli/flags.ts';
 import { imagesOf, scaled } from '../src/data/dataset.ts';
 import { permutation, seeded } from '../src/data/random.ts';
 import { BACKENDS, type BackendChoice, selectBackend } from '../src/model/backend.ts';
 import { layersModelFiles } from '../src/model/persistence.ts';
 import { valuesOf } from '../src/model/values.ts';
+import { parseFlags } from '../src/plan/flags.ts';
 import {
   buildClassifier,
   CLASSES,

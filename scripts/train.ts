@@ -6,11 +6,11 @@
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { connectable, lastValueFrom } from 'rxjs';
-import { buildGan, planRun } from '../src/cli/plan-run.ts';
-import { runFolderContents } from '../src/cli/run-folder.ts';
-import { decideSignal, type FirstSignal } from '../src/cli/stop-signals.ts';
-import { decodeTrainArgs, HELP } from '../src/cli/train-options.ts';
 import { selectBackend } from '../src/model/backend.ts';
+import { buildGan, planRun } from '../src/plan/plan-run.ts';
+import { runFolderContents } from '../src/plan/run-folder.ts';
+import { decideSignal, type FirstSignal } from '../src/plan/stop-signals.ts';
+import { decodeTrainArgs, HELP } from '../src/plan/train-options.ts';
 import { loadJudge } from '../src/quality/judge.ts';
 import { canvasKind } from '../src/render/node-canvas.ts';
 import { advice } from '../src/streams/analysis/advice.ts';

@@ -1,9 +1,5 @@
 /** ganstream's public pieces, for composing pipelines of your own. */
 
-export { replayRecording } from './cli/replay-run.ts';
-// Looking inside a trained GAN (the studio's explore page uses the same functions).
-export { drawFrom, drawSamples, loadDiscriminator, loadGenerator, trainedOn } from './cli/saved-generator.ts';
-export { trainConfig } from './cli/train-options.ts';
 export type { Dataset } from './data/dataset.ts';
 export { imagesAt, imagesOf, limitDataset, scaled } from './data/dataset.ts';
 export { embeddedDigits } from './data/embedded.ts';
@@ -30,6 +26,10 @@ export { createGan, disposeGan, drawingGenerator, type Gan } from './model/gan.t
 export { countParams } from './model/network.ts';
 export { modelFiles } from './model/persistence.ts';
 export { dScores, dStep, generate, gStep } from './model/steps.ts';
+export { replayRecording } from './plan/replay-run.ts';
+// Looking inside a trained GAN (the studio's explore page uses the same functions).
+export { drawFrom, drawSamples, loadDiscriminator, loadGenerator, trainedOn } from './plan/saved-generator.ts';
+export { trainConfig } from './plan/train-options.ts';
 export { loadJudge } from './quality/judge.ts';
 export { classesOf, featuresOf, loadRunSets, type RunSets } from './quality/run-sets.ts';
 export { drawGrid, gridSize } from './render/grid.ts';

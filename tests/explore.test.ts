@@ -11,7 +11,6 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { drawSamples, loadGenerator } from '../src/cli/saved-generator.ts';
 import { imagesOf, limitDataset, pixelsOf } from '../src/data/dataset.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { classTracks, stillHopping } from '../src/explore/class-tracks.ts';
@@ -20,6 +19,7 @@ import { realness, saliency, scores } from '../src/explore/discriminator-view.ts
 import { angleBetween, between, lerp, slerp, square } from '../src/explore/interpolate.ts';
 import { nearest, type PointSet, pixelSet } from '../src/explore/neighbours.ts';
 import { histogram, novelty, quantile } from '../src/explore/novelty.ts';
+import { drawSamples, loadGenerator } from '../src/plan/saved-generator.ts';
 import { loadRunSets } from '../src/quality/run-sets.ts';
 import { acganRun } from './helpers/acgan-run.ts';
 import { pngSize, runScriptAsync } from './helpers/cli.ts';

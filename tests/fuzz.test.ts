@@ -11,9 +11,9 @@ import { gzipSync } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replayRecording } from '../src/cli/replay-run.ts';
 import { loadIdxDataset } from '../src/data/load.ts';
 import { type Random, seeded } from '../src/data/random.ts';
+import { replayRecording } from '../src/plan/replay-run.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganstream-fuzz-'));
 

@@ -3,13 +3,13 @@ import { inverse, Matrix } from 'ml-matrix';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { trainConfig } from '../src/cli/train-options.ts';
 import { type Dataset, imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
 import { loadDataset, MNIST_NAME } from '../src/data/load.ts';
 import { seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
+import { trainConfig } from '../src/plan/train-options.ts';
 import { CLASSES, classifierDir, classify, loadClassifier } from '../src/quality/classifier.ts';
 import { loadJudge } from '../src/quality/judge.ts';
 import {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { VirtualTimeScheduler } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { replayRecording } from '../src/cli/replay-run.ts';
+import { replayRecording } from '../src/plan/replay-run.ts';
 import { encodeEvent } from '../src/streams/events.ts';
 import { isBad, records, replay$ } from '../src/streams/sources/recording.ts';
 import { syntheticRun } from '../src/streams/sources/synthetic.ts';

@@ -1,12 +1,12 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { trainConfig } from '../src/cli/train-options.ts';
 import { limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
+import { trainConfig } from '../src/plan/train-options.ts';
 import {
   decodeEvent,
   encodeEvent,

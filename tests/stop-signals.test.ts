@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decideSignal, RELAY_WINDOW_MS } from '../src/cli/stop-signals.ts';
+import { decideSignal, RELAY_WINDOW_MS } from '../src/plan/stop-signals.ts';
 
 test('the first signal stops after the step; its relayed copies are ignored; a later one quits', () => {
   assert.is(decideSignal(null, 5000), 'stop');

@@ -1,7 +1,7 @@
 import { firstValueFrom, from } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { summariesSideBySide } from '../src/cli/replay-run.ts';
+import { summariesSideBySide } from '../src/plan/replay-run.ts';
 import { summarize, summary } from '../src/streams/analysis/summary.ts';
 import type { TrainingEvent } from '../src/streams/events.ts';
 import { formatSummary } from '../src/streams/sinks/console.ts';

@@ -1,11 +1,11 @@
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { trainConfig } from '../src/cli/train-options.ts';
 import { limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
+import { trainConfig } from '../src/plan/train-options.ts';
 import type { TrainConfig } from '../src/streams/config.ts';
 import type { Step, TrainingEvent, Warning } from '../src/streams/events.ts';
 import { warnings } from '../src/streams/operators/warnings.ts';

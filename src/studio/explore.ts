@@ -10,13 +10,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { drawSamples, loadGenerator } from '../cli/saved-generator.ts';
 import { limitDataset, pixelsOf, scaled } from '../data/dataset.ts';
 import { permutation, seeded } from '../data/random.ts';
 import { type ClassTracks, classTracks } from '../explore/class-tracks.ts';
 import { featureSet, measureNovelty, type NearestTraining, nearestTraining } from '../explore/copying.ts';
 import type { PointSet } from '../explore/neighbours.ts';
 import { histogram, NOVELTY_SAMPLES, type Novelty } from '../explore/novelty.ts';
+import { drawSamples, loadGenerator } from '../plan/saved-generator.ts';
 import { FEATURES } from '../quality/classifier.ts';
 import { pick } from '../quality/real-sets.ts';
 import { classesOf, featuresOf, loadRunSets, type RunSets } from '../quality/run-sets.ts';

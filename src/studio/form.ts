@@ -3,8 +3,9 @@
  * each shows when empty, the choices of its selects, the flags a start request may set, and the
  * ones a resume request may change.
  */
-import { SETTINGS } from '../cli/flag-table.ts';
+
 import { ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
+import { SETTINGS } from '../plan/flag-table.ts';
 
 /** One field of the form, as the page receives it in /api/state. */
 export interface FormField {

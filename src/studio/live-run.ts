@@ -4,11 +4,11 @@
  * can follow it, each from the start, then live. Pages come and go; the run does not notice.
  */
 import { connectable, finalize, lastValueFrom, map, merge, Observable, ReplaySubject, type Subscription } from 'rxjs';
-import type { ResumePoint } from '../cli/resume.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { normals, seeded } from '../data/random.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import { disposeGan, type Gan } from '../model/gan.ts';
+import type { ResumePoint } from '../plan/resume.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { encodeEvent, type TrainingEvent } from '../streams/events.ts';
 import { sample } from '../streams/operators/comparison.ts';

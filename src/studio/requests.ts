@@ -6,7 +6,7 @@
 
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { decodeTrainArgs } from '../cli/train-options.ts';
+import { decodeTrainArgs } from '../plan/train-options.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { validationPath } from '../streams/events.ts';
 import { choicesOf } from './form.ts';

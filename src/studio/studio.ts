@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { buildGan, planRun } from '../cli/plan-run.ts';
-import { defaultOutDir } from '../cli/train-options.ts';
 import type { BackendInfo } from '../model/backend.ts';
+import { buildGan, planRun } from '../plan/plan-run.ts';
+import { defaultOutDir } from '../plan/train-options.ts';
 import { loadJudge } from '../quality/judge.ts';
 import { qualityEpochs } from '../streams/config.ts';
 import { openRunFolder } from '../streams/sinks/run-folder.ts';
