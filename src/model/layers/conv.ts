@@ -10,9 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backendHas, CONV_FILTER_GRAD } from '../kernels/intermediates.ts';
+import type { FusedActivation } from './activations.ts';
 import type { LinearParams } from './dense.ts';
 import { asImages, asRows, imageInput } from './image-rows.ts';
-import type { ImageShape, LayerGradients, LayerKind, Wanted } from './kind.ts';
+import type { BuildTools, ImageInput, ImageShape, LayerGradients, LayerKind, Wanted } from './kind.ts';
 
 /**
  * The kernel gradient, dK[dy, dx, c, f] = sum over images and pixels of xPadded[., y + dy, x + dx, c] * dOut[., y, x, f],
@@ -76,31 +77,54 @@ export function sameConvGradients(
   return { params, input };
 }
 
+/**
+ * The variables of a 'same' convolution of `spec.filters` odd `spec.kernel` x `spec.kernel`
+ * filters over `input`: a Glorot-uniform kernel [k, k, channels, filters] and a zero bias.
+ */
+export function convParams(
+  spec: { readonly filters: number; readonly kernel: number },
+  input: ImageInput,
+  { variable, glorot, fail }: BuildTools,
+  stride: string,
+): LinearParams {
+  const k = spec.kernel;
+  if (k % 2 !== 1) throw fail(`kernel ${k}, expected an odd size ('same' padding with ${stride})`);
+  const c = input.image[2];
+  return {
+    kernel: variable(glorot([k, k, c, spec.filters], k * k * c, k * k * spec.filters), 'kernel'),
+    bias: variable(tf.zeros([spec.filters]), 'bias'),
+  };
+}
+
+/** The rows of `x` as images convolved ('same') with the kernel at `strides`, plus bias, then the fused activation. */
+export const sameConv = (
+  x: tf.Tensor2D,
+  image: ImageShape,
+  p: LinearParams,
+  strides: 1 | 2,
+  fuse: FusedActivation,
+): tf.Tensor2D =>
+  asRows(
+    tf.fused.conv2d({
+      x: asImages(x, image),
+      filter: p.kernel as tf.Tensor4D,
+      strides,
+      pad: 'same',
+      bias: p.bias,
+      ...fuse,
+    }),
+  );
+
 export const conv: LayerKind<'conv'> = {
-  build: (spec, { input, variable, glorot, fail }) => {
-    const checked = imageInput(input, fail);
-    const [h, w, c] = checked.image;
-    const k = spec.kernel;
-    if (k % 2 !== 1) throw fail(`kernel ${k}, expected an odd size ('same' padding with stride 1)`);
-    const params = {
-      kernel: variable(glorot([k, k, c, spec.filters], k * k * c, k * k * spec.filters), 'kernel'),
-      bias: variable(tf.zeros([spec.filters]), 'bias'),
-    };
-    return { input: checked, output: { width: h * w * spec.filters, image: [h, w, spec.filters] }, params };
+  build: (spec, tools) => {
+    const input = imageInput(tools.input, tools.fail);
+    const [h, w] = input.image;
+    const params = convParams(spec, input, tools, 'stride 1');
+    return { input, output: { width: h * w * spec.filters, image: [h, w, spec.filters] }, params };
   },
   variables: (p) => [p.kernel, p.bias],
   fusesActivation: true,
-  forward: ({ input, params }, x, at) =>
-    asRows(
-      tf.fused.conv2d({
-        x: asImages(x, input.image),
-        filter: params.kernel as tf.Tensor4D,
-        strides: 1,
-        pad: 'same',
-        bias: params.bias,
-        ...at.fuse,
-      }),
-    ),
+  forward: ({ input, params }, x, at) => sameConv(x, input.image, params, 1, at.fuse),
   train: (layer, x, at) => ({ output: conv.forward(layer, x, at), saved: x }),
   backward: (layer, x, dy, wanted) => sameConvGradients(x, layer.input.image, layer.params, dy, wanted),
   mirror: ({ spec }) => [tf.layers.conv2d({ filters: spec.filters, kernelSize: spec.kernel, padding: 'same' })],

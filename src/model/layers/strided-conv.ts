@@ -10,8 +10,8 @@
  * those pixels, zero elsewhere.
  */
 import * as tf from '@tensorflow/tfjs';
-import { sameConvGradients } from './conv.ts';
-import { asImages, asRows, imageInput } from './image-rows.ts';
+import { convParams, sameConv, sameConvGradients } from './conv.ts';
+import { asRows, imageInput } from './image-rows.ts';
 import type { ImageShape, LayerKind } from './kind.ts';
 
 /** Where the stride-1 pixel that output pixel 0 equals lies, along a side of `size` pixels. */
@@ -37,31 +37,16 @@ function spread(dy: tf.Tensor2D, [h, w]: ImageShape, filters: number): tf.Tensor
 }
 
 export const stridedConv: LayerKind<'stridedConv'> = {
-  build: (spec, { input, variable, glorot, fail }) => {
-    const checked = imageInput(input, fail);
-    const [h, w, c] = checked.image;
-    const k = spec.kernel;
-    if (k % 2 !== 1) throw fail(`kernel ${k}, expected an odd size ('same' padding)`);
-    const params = {
-      kernel: variable(glorot([k, k, c, spec.filters], k * k * c, k * k * spec.filters), 'kernel'),
-      bias: variable(tf.zeros([spec.filters]), 'bias'),
-    };
+  build: (spec, tools) => {
+    const input = imageInput(tools.input, tools.fail);
+    const [h, w] = input.image;
+    const params = convParams(spec, input, tools, 'stride 2');
     const [oh, ow] = [Math.ceil(h / 2), Math.ceil(w / 2)];
-    return { input: checked, output: { width: oh * ow * spec.filters, image: [oh, ow, spec.filters] }, params };
+    return { input, output: { width: oh * ow * spec.filters, image: [oh, ow, spec.filters] }, params };
   },
   variables: (p) => [p.kernel, p.bias],
   fusesActivation: true,
-  forward: ({ input, params }, x, at) =>
-    asRows(
-      tf.fused.conv2d({
-        x: asImages(x, input.image),
-        filter: params.kernel as tf.Tensor4D,
-        strides: 2,
-        pad: 'same',
-        bias: params.bias,
-        ...at.fuse,
-      }),
-    ),
+  forward: ({ input, params }, x, at) => sameConv(x, input.image, params, 2, at.fuse),
   train: (layer, x, at) => ({ output: stridedConv.forward(layer, x, at), saved: x }),
   backward: ({ input, params, spec }, x, dy, wanted) =>
     sameConvGradients(x, input.image, params, spread(dy, input.image, spec.filters), wanted),
