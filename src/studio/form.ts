@@ -5,7 +5,7 @@
  */
 
 import { ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
-import { SETTINGS } from '../plan/flag-table.ts';
+import { SETTINGS, settingOf } from '../plan/flag-table.ts';
 
 /** One field of the form, as the page receives it in /api/state. */
 export interface FormField {
@@ -50,5 +50,4 @@ export const RESUME_FLAGS: readonly string[] = SETTINGS.filter((s) => s.studio &
 );
 
 /** The choices of a flag whose form field is a select (the form accepts nothing else for it). */
-export const choicesOf = (flag: string): readonly string[] | null =>
-  SETTINGS.find((s) => s.flag === flag)?.form?.choices ?? null;
+export const choicesOf = (flag: string): readonly string[] | null => settingOf(flag)?.form?.choices ?? null;
