@@ -8,18 +8,23 @@
  *
  *   load(path)          -> { library, config, threads }   (throws with the reason)
  *   setThreads(n)       -> threads now
- *   sgemm(heap, batch, transA, transB, m, n, k, aOffset, aStride, bOffset, bStride, cOffset, cStride,
- *         biasOffset, biasLength, activation, alpha)
- *       C[i] = act(op(A[i]) op(B[i]) + bias) for i < batch, row-major float32. Offsets are in bytes
- *       into `heap` (a typed array), strides in floats (0 broadcasts one matrix over the batch);
- *       biasOffset -1 is no bias, a bias of biasLength values is added along each row (its length
- *       divides n); activation: 0 linear, 1 relu, 2 relu6, 3 leakyrelu (alpha), 4 sigmoid, 5 elu.
- *   conv2d(heap, n, h, w, c, fh, fw, f, padTop, padLeft, oh, ow, xOffset, wOffset, outOffset,
- *          biasOffset, biasLength, activation, alpha)
+ *   activations         the fused activations' names, in tfjs's spelling (the one list of them)
+ *
+ * The products take the heap (a typed array over the wasm memory) and one object of named numbers,
+ * read and checked against the heap in one place (read_call). Offsets are in bytes into the heap,
+ * strides in floats; an epilogue is `biasOffset` (-1: no bias), `biasLength` (it divides the row's
+ * width), `activation` (a name from `activations`) and `alpha` (leakyrelu's slope).
+ *
+ *   sgemm(heap, { batch, transA, transB, m, n, k, aOffset, aStride, bOffset, bStride, cOffset,
+ *                 cStride, ...epilogue })
+ *       C[i] = act(op(A[i]) op(B[i]) + bias) for i < batch, row-major float32 (stride 0 broadcasts
+ *       one matrix over the batch).
+ *   conv2d(heap, { n, h, w, c, fh, fw, f, padTop, padLeft, oh, ow, xOffset, wOffset, outOffset,
+ *                  ...epilogue })
  *       out = act(conv(x, W) + bias), stride 1, NHWC input [n, h, w, c], HWIO filter [fh, fw, c, f],
  *       output [n, oh, ow, f]; pixels outside the input (the padding) are 0. Runs as im2col (each
  *       output pixel's patch as a row) and sgemm with the filter, a cache-sized block of rows at a time.
- *   conv2dFilterGrad(heap, n, h, w, c, fh, fw, f, padTop, padLeft, oh, ow, xOffset, dyOffset, dkOffset, 0, 0, 0, 0)
+ *   conv2dFilterGrad(heap, { n, h, w, c, fh, fw, f, padTop, padLeft, oh, ow, xOffset, dyOffset, dkOffset })
  *       the gradient of that convolution's filter, dK [fh, fw, c, f], from x and the output's gradient
  *       dy [n, oh, ow, f]: the patches' transpose times dy, summed over the blocks.
  */
@@ -27,6 +32,8 @@
 #include <node_api.h>
 #include <dlfcn.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,48 +116,201 @@ static napi_value set_thread_count(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* The fused activations tfjs asks for, by name: ACTIVATION_NAMES is the one place they are spelled. */
+typedef enum { LINEAR, RELU, RELU6, LEAKYRELU, SIGMOID, ELU, ACTIVATION_COUNT } activation_kind;
+static const char *const ACTIVATION_NAMES[ACTIVATION_COUNT] = { "linear", "relu", "relu6", "leakyrelu", "sigmoid", "elu" };
+
 /* The fused activation over a matrix in place, one loop per kind so that each vectorises. */
-static void activate(float *c, int64_t size, int32_t activation, float alpha) {
+static void activate(float *c, int64_t size, activation_kind activation, float alpha) {
   switch (activation) {
-    case 1: for (int64_t i = 0; i < size; i++) c[i] = c[i] > 0 ? c[i] : 0; break;
-    case 2: for (int64_t i = 0; i < size; i++) c[i] = c[i] < 0 ? 0 : c[i] > 6 ? 6 : c[i]; break;
-    case 3: for (int64_t i = 0; i < size; i++) c[i] = c[i] > 0 ? c[i] : alpha * c[i]; break;
-    case 4: for (int64_t i = 0; i < size; i++) c[i] = 1.0f / (1.0f + expf(-c[i])); break;
-    case 5: for (int64_t i = 0; i < size; i++) c[i] = c[i] > 0 ? c[i] : expm1f(c[i]); break;
+    case RELU: for (int64_t i = 0; i < size; i++) c[i] = c[i] > 0 ? c[i] : 0; break;
+    case RELU6: for (int64_t i = 0; i < size; i++) c[i] = c[i] < 0 ? 0 : c[i] > 6 ? 6 : c[i]; break;
+    case LEAKYRELU: for (int64_t i = 0; i < size; i++) c[i] = c[i] > 0 ? c[i] : alpha * c[i]; break;
+    case SIGMOID: for (int64_t i = 0; i < size; i++) c[i] = 1.0f / (1.0f + expf(-c[i])); break;
+    case ELU: for (int64_t i = 0; i < size; i++) c[i] = c[i] > 0 ? c[i] : expm1f(c[i]); break;
     default: break;
   }
 }
 
+/* What is added after a product: a bias (offset -1: none) of bias_length values along each row, then the activation. */
+typedef struct {
+  int64_t bias_offset, bias_length;
+  activation_kind activation;
+  double alpha;
+} epilogue;
+
 /* C = act(op(A) op(B) + bias), row-major, leading dimensions those of dense matrices. */
 static void gemm_bias_act(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float *c,
-                          const float *bias, int64_t bias_len, int32_t activation, float alpha) {
+                          const float *bias, const epilogue *e) {
   // A bias is written into C first and sgemm adds the product to it (beta 1): no second pass for it.
   if (bias) {
     for (int64_t r = 0; r < m; r++) {
       float *row = c + r * n;
-      if (bias_len == n) memcpy(row, bias, (size_t)n * sizeof(float));
-      else for (int64_t j = 0; j < n; j++) row[j] = bias[j % bias_len];
+      if (e->bias_length == n) memcpy(row, bias, (size_t)n * sizeof(float));
+      else for (int64_t j = 0; j < n; j++) row[j] = bias[j % e->bias_length];
     }
   }
   cblas_sgemm(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)m, (int)n, (int)k, 1.0f,
               a, trans_a ? (int)m : (int)k, b, trans_b ? (int)k : (int)n, bias ? 1.0f : 0.0f, c, (int)n);
-  activate(c, m * n, activation, alpha);
-}
-
-/* The heap argument: a typed array over the wasm memory (napi_get_arraybuffer_info refuses a SharedArrayBuffer). */
-static int heap_of(napi_env env, napi_value value, uint8_t **heap, size_t *bytes) {
-  napi_typedarray_type type;
-  size_t elements, byte_offset;
-  void *data;
-  napi_value buffer;
-  if (napi_get_typedarray_info(env, value, &type, &elements, &data, &buffer, &byte_offset) != napi_ok) return 0;
-  *heap = (uint8_t *)data;
-  *bytes = elements * (type == napi_uint8_array ? 1 : 4);
-  return 1;
+  activate(c, m * n, e->activation, (float)e->alpha);
 }
 
 /* A convolution's geometry (stride 1): input [n, h, w, c], filter [fh, fw, c, f], output [n, oh, ow, f]. */
 typedef struct { int64_t n, h, w, c, fh, fw, f, pad_top, pad_left, oh, ow; } conv_shape;
+
+/* Each call's named numbers. */
+typedef struct {
+  int64_t batch, trans_a, trans_b, m, n, k, a_offset, a_stride, b_offset, b_stride, c_offset, c_stride;
+  epilogue e;
+} gemm_call;
+typedef struct {
+  conv_shape s;
+  int64_t x_offset, w_offset, out_offset;
+  epilogue e;
+} conv_call;
+typedef struct {
+  conv_shape s;
+  int64_t x_offset, dy_offset, dk_offset;
+} filter_grad_call;
+
+/* A field of a call's object: its name in JavaScript, its kind, and where it goes in the call's struct. */
+typedef enum { INTEGER, FLAG, NUMBER, ACTIVATION } field_kind;
+typedef struct {
+  const char *name;
+  field_kind kind;
+  size_t offset;
+} field;
+
+#define CONV_SHAPE_FIELDS(type)                                                                                   \
+  { "n", INTEGER, offsetof(type, s.n) }, { "h", INTEGER, offsetof(type, s.h) }, { "w", INTEGER, offsetof(type, s.w) }, \
+  { "c", INTEGER, offsetof(type, s.c) }, { "fh", INTEGER, offsetof(type, s.fh) }, { "fw", INTEGER, offsetof(type, s.fw) }, \
+  { "f", INTEGER, offsetof(type, s.f) }, { "padTop", INTEGER, offsetof(type, s.pad_top) },                         \
+  { "padLeft", INTEGER, offsetof(type, s.pad_left) }, { "oh", INTEGER, offsetof(type, s.oh) }, { "ow", INTEGER, offsetof(type, s.ow) }
+#define EPILOGUE_FIELDS(type)                                                                                     \
+  { "biasOffset", INTEGER, offsetof(type, e.bias_offset) }, { "biasLength", INTEGER, offsetof(type, e.bias_length) }, \
+  { "activation", ACTIVATION, offsetof(type, e.activation) }, { "alpha", NUMBER, offsetof(type, e.alpha) }
+
+static const field GEMM_FIELDS[] = {
+  { "batch", INTEGER, offsetof(gemm_call, batch) }, { "transA", FLAG, offsetof(gemm_call, trans_a) },
+  { "transB", FLAG, offsetof(gemm_call, trans_b) }, { "m", INTEGER, offsetof(gemm_call, m) },
+  { "n", INTEGER, offsetof(gemm_call, n) }, { "k", INTEGER, offsetof(gemm_call, k) },
+  { "aOffset", INTEGER, offsetof(gemm_call, a_offset) }, { "aStride", INTEGER, offsetof(gemm_call, a_stride) },
+  { "bOffset", INTEGER, offsetof(gemm_call, b_offset) }, { "bStride", INTEGER, offsetof(gemm_call, b_stride) },
+  { "cOffset", INTEGER, offsetof(gemm_call, c_offset) }, { "cStride", INTEGER, offsetof(gemm_call, c_stride) },
+  EPILOGUE_FIELDS(gemm_call),
+};
+static const field CONV_FIELDS[] = {
+  CONV_SHAPE_FIELDS(conv_call),
+  { "xOffset", INTEGER, offsetof(conv_call, x_offset) }, { "wOffset", INTEGER, offsetof(conv_call, w_offset) },
+  { "outOffset", INTEGER, offsetof(conv_call, out_offset) },
+  EPILOGUE_FIELDS(conv_call),
+};
+static const field FILTER_GRAD_FIELDS[] = {
+  CONV_SHAPE_FIELDS(filter_grad_call),
+  { "xOffset", INTEGER, offsetof(filter_grad_call, x_offset) }, { "dyOffset", INTEGER, offsetof(filter_grad_call, dy_offset) },
+  { "dkOffset", INTEGER, offsetof(filter_grad_call, dk_offset) },
+};
+#define COUNT(fields) (sizeof fields / sizeof fields[0])
+
+/* One field's value into the struct; 0 when it is missing or of the wrong kind. */
+static int read_field(napi_env env, napi_value object, const field *f, uint8_t *into) {
+  napi_value value;
+  bool flag;
+  char name[16];
+  size_t length;
+  if (napi_get_named_property(env, object, f->name, &value) != napi_ok) return 0;
+  switch (f->kind) {
+    case INTEGER: return napi_get_value_int64(env, value, (int64_t *)(into + f->offset)) == napi_ok;
+    case NUMBER: return napi_get_value_double(env, value, (double *)(into + f->offset)) == napi_ok;
+    case FLAG:
+      if (napi_get_value_bool(env, value, &flag) != napi_ok) return 0;
+      *(int64_t *)(into + f->offset) = flag;
+      return 1;
+    case ACTIVATION:
+      if (napi_get_value_string_utf8(env, value, name, sizeof name, &length) != napi_ok) return 0;
+      for (int a = 0; a < ACTIVATION_COUNT; a++) {
+        if (strcmp(name, ACTIVATION_NAMES[a]) == 0) {
+          *(activation_kind *)(into + f->offset) = (activation_kind)a;
+          return 1;
+        }
+      }
+      return 0;
+  }
+  return 0;
+}
+
+/* Whether bytes [offset, offset + bytes) are float-aligned and inside a heap of heap_bytes. */
+static int inside(int64_t offset, int64_t bytes, size_t heap_bytes) {
+  return offset >= 0 && offset % 4 == 0 && bytes >= 0 && offset + bytes <= (int64_t)heap_bytes;
+}
+
+static int epilogue_fits(const epilogue *e, int64_t width, size_t heap_bytes) {
+  return e->bias_offset < 0 || (e->bias_length >= 1 && width % e->bias_length == 0 && inside(e->bias_offset, 4 * e->bias_length, heap_bytes));
+}
+
+static int shape_valid(const conv_shape *s) {
+  return s->n >= 1 && s->h >= 1 && s->w >= 1 && s->c >= 1 && s->fh >= 1 && s->fw >= 1 && s->f >= 1 && s->oh >= 1 && s->ow >= 1 &&
+         s->pad_top >= 0 && s->pad_left >= 0;
+}
+
+/* Whether every matrix a call touches lies inside the heap (and its shapes make sense). */
+static int gemm_fits(const gemm_call *g, size_t heap_bytes) {
+  if (g->batch < 1 || g->m < 1 || g->n < 1 || g->k < 1 || g->a_stride < 0 || g->b_stride < 0 || g->c_stride < 0) return 0;
+  const int64_t last = g->batch - 1;
+  return inside(g->a_offset, 4 * (last * g->a_stride + g->m * g->k), heap_bytes) &&
+         inside(g->b_offset, 4 * (last * g->b_stride + g->k * g->n), heap_bytes) &&
+         inside(g->c_offset, 4 * (last * g->c_stride + g->m * g->n), heap_bytes) && epilogue_fits(&g->e, g->n, heap_bytes);
+}
+static int64_t x_bytes(const conv_shape *s) { return 4 * s->n * s->h * s->w * s->c; }
+static int64_t filter_bytes(const conv_shape *s) { return 4 * s->fh * s->fw * s->c * s->f; }
+static int64_t out_bytes(const conv_shape *s) { return 4 * s->n * s->oh * s->ow * s->f; }
+static int conv_fits(const conv_call *c, size_t heap_bytes) {
+  return shape_valid(&c->s) && inside(c->x_offset, x_bytes(&c->s), heap_bytes) && inside(c->w_offset, filter_bytes(&c->s), heap_bytes) &&
+         inside(c->out_offset, out_bytes(&c->s), heap_bytes) && epilogue_fits(&c->e, c->s.f, heap_bytes);
+}
+static int filter_grad_fits(const filter_grad_call *c, size_t heap_bytes) {
+  return shape_valid(&c->s) && inside(c->x_offset, x_bytes(&c->s), heap_bytes) && inside(c->dy_offset, out_bytes(&c->s), heap_bytes) &&
+         inside(c->dk_offset, filter_bytes(&c->s), heap_bytes);
+}
+
+/*
+ * Every product call starts here: the heap and the call's object read into `into` (the fields
+ * named in `fields`), then `fits` checks them against the heap. 0 when something was wrong; the
+ * error, naming the call and the field, is then pending.
+ */
+static int read_call(napi_env env, napi_callback_info info, const char *name, const field *fields, size_t count, void *into,
+                     int (*fits)(const void *, size_t), uint8_t **heap) {
+  size_t argc = 2, heap_bytes = 0, elements, byte_offset;
+  napi_value argv[2], buffer;
+  napi_typedarray_type type;
+  void *data;
+  char message[300];
+  const char *why = NULL, *bad_field = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) why = "N-API call failed";
+  else if (!library) why = "OpenBLAS is not loaded";
+  else if (argc != 2) why = "expected (heap, object of named numbers)";
+  // A typed array, not its buffer: napi_get_arraybuffer_info refuses a SharedArrayBuffer (the threaded wasm build's memory).
+  else if (napi_get_typedarray_info(env, argv[0], &type, &elements, &data, &buffer, &byte_offset) != napi_ok) why = "expected the heap as a typed array";
+  if (!why) {
+    heap_bytes = elements * (type == napi_uint8_array ? 1 : 4);
+    for (size_t i = 0; i < count && !bad_field; i++) {
+      if (!read_field(env, argv[1], &fields[i], (uint8_t *)into)) bad_field = fields[i].name;
+    }
+    if (!bad_field && !fits(into, heap_bytes)) why = "shapes, offsets or strides outside the heap";
+  }
+  if (!why && !bad_field) {
+    *heap = (uint8_t *)data;
+    return 1;
+  }
+  if (bad_field) snprintf(message, sizeof message, "%s: field '%s' missing or of the wrong kind", name, bad_field);
+  else snprintf(message, sizeof message, "%s: %s", name, why);
+  napi_throw_error(env, NULL, message);
+  return 0;
+}
+
+static int gemm_fits_any(const void *call, size_t heap_bytes) { return gemm_fits((const gemm_call *)call, heap_bytes); }
+static int conv_fits_any(const void *call, size_t heap_bytes) { return conv_fits((const conv_call *)call, heap_bytes); }
+static int filter_grad_fits_any(const void *call, size_t heap_bytes) { return filter_grad_fits((const filter_grad_call *)call, heap_bytes); }
 
 /* Rows start..start+count of the im2col matrix: each output pixel's patch, zeros where it leaves the input. */
 static void fill_patches(float *col, const float *x, const conv_shape *s, int64_t start, int64_t count) {
@@ -181,117 +341,72 @@ static int64_t block_rows(int64_t patch, int64_t rows, int64_t floats) {
   return block > rows ? rows : block;
 }
 
-/* The 16 integer arguments after the heap (and a double) that both convolution calls take, checked against the heap. */
-static int read_conv_args(napi_env env, napi_value *argv, size_t heap_bytes, conv_shape *s, int64_t *offsets, int with_bias) {
-  int64_t v[17];
-  for (int i = 0; i < 17; i++) {
-    if (napi_get_value_int64(env, argv[i + 1], &v[i]) != napi_ok) return 0;
-  }
-  *s = (conv_shape){ v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10] };
-  for (int i = 0; i < 6; i++) offsets[i] = v[11 + i];
-  const int64_t x_bytes = 4 * s->n * s->h * s->w * s->c, w_bytes = 4 * s->fh * s->fw * s->c * s->f, y_bytes = 4 * s->n * s->oh * s->ow * s->f;
-  // conv2d: x, filter, out; the filter gradient: x, dy, out (the gradient, the filter's shape).
-  const int64_t sizes[3] = { x_bytes, with_bias ? w_bytes : y_bytes, with_bias ? y_bytes : w_bytes };
-  if (s->n < 1 || s->h < 1 || s->w < 1 || s->c < 1 || s->fh < 1 || s->fw < 1 || s->f < 1 || s->oh < 1 || s->ow < 1 || s->pad_top < 0 || s->pad_left < 0) return 0;
-  for (int i = 0; i < 3; i++) if (offsets[i] < 0 || offsets[i] % 4 || offsets[i] + sizes[i] > (int64_t)heap_bytes) return 0;
-  if (with_bias && offsets[3] >= 0 && (offsets[4] < 1 || s->f % offsets[4] || offsets[3] % 4 || offsets[3] + 4 * offsets[4] > (int64_t)heap_bytes)) return 0;
-  return 1;
-}
-
-/* What both convolution calls start with: the 19 arguments read and checked; 0 when one was wrong (an error is then pending). */
-static int conv_call(napi_env env, napi_callback_info info, const char *name, int with_bias, uint8_t **heap, conv_shape *s, int64_t *o, double *alpha) {
-  size_t argc = 19;
-  napi_value argv[19];
-  size_t heap_bytes;
-  char message[200];
-  const char *why = NULL;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) why = "N-API call failed";
-  else if (!library) why = "OpenBLAS is not loaded";
-  else if (argc != 19) why = "expected 19 arguments";
-  else if (!heap_of(env, argv[0], heap, &heap_bytes)) why = "expected the heap as a typed array";
-  else if (!read_conv_args(env, argv, heap_bytes, s, o, with_bias) || napi_get_value_double(env, argv[18], alpha) != napi_ok) why = "shapes, offsets or padding outside the heap";
-  if (!why) return 1;
-  snprintf(message, sizeof message, "%s: %s", name, why);
-  napi_throw_error(env, NULL, message);
-  return 0;
-}
-
 /*
- * conv2d (filter_grad 0) or its filter's gradient (filter_grad 1), a block of patch rows at a time:
+ * A convolution (conv set) or its filter's gradient (grad set), a block of patch rows at a time:
  * the output is patches * filter + bias, activated; the filter's gradient is the sum of patches^T dy.
  */
-static napi_value conv_by_blocks(napi_env env, napi_callback_info info, const char *name, int filter_grad) {
-  uint8_t *heap;
-  conv_shape s;
-  int64_t o[6];
-  double alpha;
-  if (!conv_call(env, info, name, !filter_grad, &heap, &s, o, &alpha)) return NULL;
-  const int64_t rows = s.n * s.oh * s.ow, patch = s.fh * s.fw * s.c, block = block_rows(patch, rows, filter_grad ? 1 << 21 : 1 << 18);
+static napi_value conv_by_blocks(napi_env env, const char *name, uint8_t *heap, const conv_call *conv, const filter_grad_call *grad) {
+  const conv_shape *s = conv ? &conv->s : &grad->s;
+  const int64_t rows = s->n * s->oh * s->ow, patch = s->fh * s->fw * s->c, block = block_rows(patch, rows, grad ? 1 << 21 : 1 << 18);
   float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
   if (!col) {
     char message[200];
     snprintf(message, sizeof message, "%s: out of memory for the patches", name);
     return throw_error(env, message);
   }
-  const float *x = (const float *)(heap + o[0]), *other = (const float *)(heap + o[1]);
-  float *out = (float *)(heap + o[2]);
-  const float *bias = !filter_grad && o[3] >= 0 ? (const float *)(heap + o[3]) : NULL;
+  const float *x = (const float *)(heap + (conv ? conv->x_offset : grad->x_offset));
+  const float *bias = conv && conv->e.bias_offset >= 0 ? (const float *)(heap + conv->e.bias_offset) : NULL;
   for (int64_t start = 0; start < rows; start += block) {
     const int64_t count = rows - start < block ? rows - start : block;
-    fill_patches(col, x, &s, start, count);
-    if (filter_grad) {
-      cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, (int)patch, (int)s.f, (int)count, 1.0f, col, (int)patch, other + start * s.f, (int)s.f,
-                  start == 0 ? 0.0f : 1.0f, out, (int)s.f);
+    fill_patches(col, x, s, start, count);
+    if (grad) {
+      const float *dy = (const float *)(heap + grad->dy_offset);
+      cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, (int)patch, (int)s->f, (int)count, 1.0f, col, (int)patch, dy + start * s->f, (int)s->f,
+                  start == 0 ? 0.0f : 1.0f, (float *)(heap + grad->dk_offset), (int)s->f);
     } else {
-      gemm_bias_act(0, 0, count, s.f, patch, col, other, out + start * s.f, bias, o[4], (int32_t)o[5], (float)alpha);
+      gemm_bias_act(0, 0, count, s->f, patch, col, (const float *)(heap + conv->w_offset), (float *)(heap + conv->out_offset) + start * s->f,
+                    bias, &conv->e);
     }
   }
   free(col);
   return NULL;
 }
 
-static napi_value conv2d(napi_env env, napi_callback_info info) { return conv_by_blocks(env, info, "conv2d", 0); }
+static napi_value conv2d(napi_env env, napi_callback_info info) {
+  conv_call call;
+  uint8_t *heap;
+  if (!read_call(env, info, "conv2d", CONV_FIELDS, COUNT(CONV_FIELDS), &call, conv_fits_any, &heap)) return NULL;
+  return conv_by_blocks(env, "conv2d", heap, &call, NULL);
+}
 
-static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) { return conv_by_blocks(env, info, "conv2dFilterGrad", 1); }
+static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
+  filter_grad_call call;
+  uint8_t *heap;
+  if (!read_call(env, info, "conv2dFilterGrad", FILTER_GRAD_FIELDS, COUNT(FILTER_GRAD_FIELDS), &call, filter_grad_fits_any, &heap)) return NULL;
+  return conv_by_blocks(env, "conv2dFilterGrad", heap, NULL, &call);
+}
 
 static napi_value sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 17;
-  napi_value argv[17];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (!library) return throw_error(env, "sgemm: OpenBLAS is not loaded");
-  if (argc != 17) return throw_error(env, "sgemm: expected 17 arguments");
-  napi_typedarray_type type;
-  size_t elements, byte_offset;
-  void *data;
-  napi_value buffer;
-  // A typed array, not its buffer: napi_get_arraybuffer_info refuses a SharedArrayBuffer (the threaded wasm build's memory).
-  if (napi_get_typedarray_info(env, argv[0], &type, &elements, &data, &buffer, &byte_offset) != napi_ok) return throw_error(env, "sgemm: expected the heap as a typed array");
-  size_t heap_bytes = elements * (type == napi_uint8_array ? 1 : 4);
-  int64_t v[15];
-  for (int i = 0; i < 15; i++) {
-    if (napi_get_value_int64(env, argv[i + 1], &v[i]) != napi_ok) return throw_error(env, "sgemm: expected numbers after the heap");
-  }
-  double alpha_value;
-  if (napi_get_value_double(env, argv[16], &alpha_value) != napi_ok) return throw_error(env, "sgemm: alpha is not a number");
-  int64_t batch = v[0], trans_a = v[1], trans_b = v[2], m = v[3], n = v[4], k = v[5];
-  int64_t a_off = v[6], a_stride = v[7], b_off = v[8], b_stride = v[9], c_off = v[10], c_stride = v[11];
-  int64_t bias_off = v[12], bias_len = v[13], activation = v[14];
-  float alpha = (float)alpha_value;
-  // Every matrix the call touches must lie inside the heap.
-  int64_t last = batch - 1;
-  int64_t a_end = a_off + 4 * (last * a_stride + m * k), b_end = b_off + 4 * (last * b_stride + k * n), c_end = c_off + 4 * (last * c_stride + m * n);
-  if (batch < 1 || m < 1 || n < 1 || k < 1 || a_off < 0 || b_off < 0 || c_off < 0 || a_stride < 0 || b_stride < 0 || c_stride < 0 ||
-      a_off % 4 || b_off % 4 || c_off % 4 || a_end > (int64_t)heap_bytes || b_end > (int64_t)heap_bytes || c_end > (int64_t)heap_bytes ||
-      (bias_off >= 0 && (bias_len < 1 || n % bias_len || bias_off % 4 || bias_off + 4 * bias_len > (int64_t)heap_bytes))) {
-    return throw_error(env, "sgemm: shapes, offsets or strides outside the heap");
-  }
-  uint8_t *heap = (uint8_t *)data;
-  const float *bias = bias_off >= 0 ? (const float *)(heap + bias_off) : NULL;
-  for (int64_t i = 0; i < batch; i++) {
-    gemm_bias_act((int)trans_a, (int)trans_b, m, n, k, (const float *)(heap + a_off) + i * a_stride, (const float *)(heap + b_off) + i * b_stride,
-                  (float *)(heap + c_off) + i * c_stride, bias, bias_len, (int32_t)activation, alpha);
+  gemm_call g;
+  uint8_t *heap;
+  if (!read_call(env, info, "sgemm", GEMM_FIELDS, COUNT(GEMM_FIELDS), &g, gemm_fits_any, &heap)) return NULL;
+  const float *bias = g.e.bias_offset >= 0 ? (const float *)(heap + g.e.bias_offset) : NULL;
+  for (int64_t i = 0; i < g.batch; i++) {
+    gemm_bias_act((int)g.trans_a, (int)g.trans_b, g.m, g.n, g.k, (const float *)(heap + g.a_offset) + i * g.a_stride,
+                  (const float *)(heap + g.b_offset) + i * g.b_stride, (float *)(heap + g.c_offset) + i * g.c_stride, bias, &g.e);
   }
   return NULL;
+}
+
+/* The activations' names as a JavaScript array, so that the kernels ask the addon rather than keep a copy. */
+static napi_value activation_names(napi_env env) {
+  napi_value names, name;
+  CHECK(napi_create_array_with_length(env, ACTIVATION_COUNT, &names));
+  for (uint32_t i = 0; i < ACTIVATION_COUNT; i++) {
+    CHECK(napi_create_string_utf8(env, ACTIVATION_NAMES[i], NAPI_AUTO_LENGTH, &name));
+    CHECK(napi_set_element(env, names, i, name));
+  }
+  return names;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -301,6 +416,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL },
     { "conv2d", NULL, conv2d, NULL, NULL, NULL, napi_default, NULL },
     { "conv2dFilterGrad", NULL, conv2d_filter_grad, NULL, NULL, NULL, napi_default, NULL },
+    { "activations", NULL, NULL, NULL, NULL, activation_names(env), napi_enumerable, NULL },
   };
   CHECK(napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));
   return exports;

@@ -11,6 +11,7 @@
  * tests/kernels.test.ts compares both with the tfjs operations.
  */
 import * as tf from '@tensorflow/tfjs';
+import { addKernel, onFirstUse } from './registry.ts';
 import {
   countedLoop,
   type FunctionDef,
@@ -18,6 +19,7 @@ import {
   instantiateOnBackend,
   offsetOf,
   op,
+  type SimdOnBackend,
   V128,
   type WasmBackend,
 } from './simd-module.ts';
@@ -148,14 +150,8 @@ const applyGradient: tf.GradConfig = {
   },
 };
 
-const installed = new Set<string>();
-
-/** Registers both kernels for the wasm backend (needs WebAssembly SIMD); the names registered. Idempotent. */
-export function installBatchNormPasses(backendName: string): string[] {
-  if (installed.has(backendName)) return [];
-  const simd = instantiateOnBackend(backendName, [applyFunction, backwardFunction]);
-  if (!simd) return [];
-  const { fns, memory } = simd;
+/** Both kernels, on the SIMD functions instantiated on the backend's memory. */
+function batchNormKernels({ fns, memory }: SimdOnBackend): Record<string, tf.KernelFunc> {
   const f32 = () => new Float32Array(memory.buffer);
   const fround = Math.fround;
 
@@ -189,17 +185,13 @@ export function installBatchNormPasses(backendName: string): string[] {
     }
   };
 
-  const register = (
-    kernelName: string,
-    kernelFunc: (inputs: Record<string, tf.TensorInfo>, b: WasmBackend) => tf.TensorInfo | tf.TensorInfo[],
-  ) =>
-    tf.registerKernel({
-      kernelName,
-      backendName,
-      kernelFunc: (args) =>
-        kernelFunc(args.inputs as Record<string, tf.TensorInfo>, args.backend as unknown as WasmBackend),
-    });
-  register(BATCH_NORM_APPLY, ({ x, mean, invStd, gamma, beta }, b) => {
+  const kernel =
+    (
+      kernelFunc: (inputs: Record<string, tf.TensorInfo>, b: WasmBackend) => tf.TensorInfo | tf.TensorInfo[],
+    ): tf.KernelFunc =>
+    (args) =>
+      kernelFunc(args.inputs as Record<string, tf.TensorInfo>, args.backend as unknown as WasmBackend);
+  const apply = kernel(({ x, mean, invStd, gamma, beta }, b) => {
     const shape = shapesOf(BATCH_NORM_APPLY, [x], [mean, invStd], [gamma, beta]);
     const outs = [b.makeOutput([...x.shape], 'float32'), b.makeOutput([...x.shape], 'float32')];
     run(b, [x, mean, invStd, gamma, beta], outs, shape, 3, 2, fns.apply as (...a: number[]) => void, (h, at) => {
@@ -209,7 +201,7 @@ export function installBatchNormPasses(backendName: string): string[] {
     });
     return outs;
   });
-  register(BATCH_NORM_BACKWARD, ({ d, normalized, meanD, meanDN, scale }, b) => {
+  const backward = kernel(({ d, normalized, meanD, meanDN, scale }, b) => {
     const shape = shapesOf(BATCH_NORM_BACKWARD, [d, normalized], [meanD, meanDN, scale], []);
     const out = b.makeOutput([...d.shape], 'float32');
     run(
@@ -226,7 +218,18 @@ export function installBatchNormPasses(backendName: string): string[] {
     );
     return out;
   });
-  if (!tf.getGradient(BATCH_NORM_APPLY)) tf.registerGradient(applyGradient);
-  installed.add(backendName);
-  return [BATCH_NORM_APPLY, BATCH_NORM_BACKWARD];
+  return { [BATCH_NORM_APPLY]: apply, [BATCH_NORM_BACKWARD]: backward };
+}
+
+/** Registers both kernels for the wasm backend (needs WebAssembly SIMD); the names registered now. Idempotent. */
+export function installBatchNormPasses(backendName: string): string[] {
+  const kernels = onFirstUse(() => {
+    const simd = instantiateOnBackend(backendName, [applyFunction, backwardFunction]);
+    return simd ? batchNormKernels(simd) : null;
+  });
+  const done = [BATCH_NORM_APPLY, BATCH_NORM_BACKWARD].filter((name) =>
+    addKernel('batch-norm-passes', backendName, name, () => kernels()?.[name] ?? null),
+  );
+  if (done.length > 0 && !tf.getGradient(BATCH_NORM_APPLY)) tf.registerGradient(applyGradient);
+  return done;
 }

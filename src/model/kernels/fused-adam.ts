@@ -12,6 +12,7 @@
  * the op-by-op update.
  */
 import * as tf from '@tensorflow/tfjs';
+import { addKernel } from './registry.ts';
 import { countedLoop, F32, I32, instantiateOnBackend, offsetOf, op, V128, type WasmBackend } from './simd-module.ts';
 
 export const FUSED_ADAM = 'GanstreamAdam';
@@ -100,19 +101,14 @@ function adamTail(heap: Float32Array, p: readonly number[], from: number, n: num
   }
 }
 
-const installed = new Set<string>();
-
-/** Registers the fused Adam kernel for the wasm backend (needs WebAssembly SIMD); the names registered. Idempotent. */
+/** Registers the fused Adam kernel for the wasm backend (needs WebAssembly SIMD); the names registered now. Idempotent. */
 export function installFusedAdam(backendName: string): string[] {
-  if (installed.has(backendName) || tf.getKernel(FUSED_ADAM, backendName)) return [];
-  const simd = instantiateOnBackend(backendName, [adamFunction]);
-  if (!simd) return [];
-  const { fns, memory } = simd;
-  const adam = fns.adam as (...args: number[]) => void;
-  tf.registerKernel({
-    kernelName: FUSED_ADAM,
-    backendName,
-    kernelFunc: (args) => {
+  const added = addKernel('fused-adam', backendName, FUSED_ADAM, () => {
+    const simd = instantiateOnBackend(backendName, [adamFunction]);
+    if (!simd) return null;
+    const { fns, memory } = simd;
+    const adam = fns.adam as (...args: number[]) => void;
+    return (args) => {
       const { g, m, v, w } = args.inputs as Record<string, tf.TensorInfo>;
       const a = args.attrs as unknown as FusedAdamAttrs;
       const b = args.backend as unknown as WasmBackend;
@@ -130,8 +126,7 @@ export function installFusedAdam(backendName: string): string[] {
       adam(...ptrs, vectorised * 4, ...numbers);
       if (vectorised < n) adamTail(new Float32Array(memory.buffer), ptrs, vectorised, n, numbers);
       return outs;
-    },
+    };
   });
-  installed.add(backendName);
-  return [FUSED_ADAM];
+  return added ? [FUSED_ADAM] : [];
 }

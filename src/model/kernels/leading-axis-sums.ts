@@ -11,6 +11,7 @@
  * tests/kernels.test.ts compares the results with the plain kernels'.
  */
 import * as tf from '@tensorflow/tfjs';
+import { onFirstUse, replaceKernel } from './registry.ts';
 import { countedLoop, F32, I32, instantiateOnBackend, offsetOf, op, V128, type WasmBackend } from './simd-module.ts';
 
 // Parameters: 0 x, 1 out (byte offsets), 2 outer, 3 reduced, 4 bytes of inner values done by SIMD
@@ -93,24 +94,16 @@ export function middleView(
 
 export const LEADING_AXIS_KERNELS = ['Sum', 'Mean'] as const;
 
-const installed = new Set<string>();
-
-/** Wraps the wasm backend's Sum and Mean (needs WebAssembly SIMD); the names wrapped. Idempotent. */
+/** Wraps the wasm backend's Sum and Mean (needs WebAssembly SIMD); the names wrapped now. Idempotent. */
 export function installLeadingAxisSums(backendName: string): string[] {
-  if (installed.has(backendName)) return [];
-  const simd = instantiateOnBackend(backendName, [sumFunction]);
-  if (!simd) return [];
-  const { fns, memory } = simd;
-  const sumMiddle = fns.sumMiddle as (...args: number[]) => void;
-  const done: string[] = [];
-  for (const name of LEADING_AXIS_KERNELS) {
-    const kernel = tf.getKernel(name, backendName);
-    if (!kernel) continue;
-    const original = kernel.kernelFunc;
-    tf.unregisterKernel(name, backendName);
-    tf.registerKernel({
-      ...kernel,
-      kernelFunc: (args) => {
+  const simdOnce = onFirstUse(() => instantiateOnBackend(backendName, [sumFunction]));
+  return LEADING_AXIS_KERNELS.filter((name) =>
+    replaceKernel('leading-axis-sums', backendName, name, (original) => {
+      const simd = simdOnce();
+      if (!simd) return null;
+      const { fns, memory } = simd;
+      const sumMiddle = fns.sumMiddle as (...args: number[]) => void;
+      return (args) => {
         const { x } = args.inputs as Record<string, tf.TensorInfo>;
         const { axis, keepDims } = args.attrs as unknown as ReduceAttrs;
         const view = x.dtype === 'float32' ? middleView(x.shape, axis) : null;
@@ -136,10 +129,7 @@ export function installLeadingAxisSums(backendName: string): string[] {
           }
         }
         return out;
-      },
-    });
-    done.push(name);
-  }
-  installed.add(backendName);
-  return done;
+      };
+    }),
+  );
 }

@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { CONV_FILTER_GRAD } from './intermediates.ts';
+import { addKernel, replaceKernel, restoreKernels } from './registry.ts';
 import { backendMemory, offsetOf, type WasmBackend } from './simd-module.ts';
 
 /** The OpenBLAS that was loaded: the name or path it was opened by, its build, and its threads. */
@@ -21,69 +22,63 @@ export interface BlasInfo {
   readonly threads: number;
 }
 
+/** A convolution's geometry as the addon takes it (stride 1, NHWC, HWIO filter); see convPlan. */
+export interface ConvGeometry {
+  readonly n: number;
+  readonly h: number;
+  readonly w: number;
+  readonly c: number;
+  readonly fh: number;
+  readonly fw: number;
+  readonly f: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly oh: number;
+  readonly ow: number;
+}
+
+/** What the addon adds after a product: a bias (offset -1: none), then an activation by its tfjs name. */
+interface Epilogue {
+  readonly biasOffset: number;
+  readonly biasLength: number;
+  readonly activation: string;
+  readonly alpha: number;
+}
+
+/**
+ * native/src/blas.c as JavaScript sees it. Each product takes the heap and one object of named
+ * numbers (offsets in bytes into the heap, strides in floats), which the addon checks against the
+ * heap; its header comment is the reference.
+ */
 interface BlasAddon {
   load(path: string): BlasInfo;
   setThreads(n: number): number;
+  /** The fused activations the addon applies, by tfjs's names. */
+  readonly activations: readonly string[];
   sgemm(
     heap: Uint8Array,
-    batch: number,
-    transA: number,
-    transB: number,
-    m: number,
-    n: number,
-    k: number,
-    aOffset: number,
-    aStride: number,
-    bOffset: number,
-    bStride: number,
-    cOffset: number,
-    cStride: number,
-    biasOffset: number,
-    biasLength: number,
-    activation: number,
-    alpha: number,
-  ): void;
-  conv2dFilterGrad(
-    heap: Uint8Array,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    fh: number,
-    fw: number,
-    f: number,
-    padTop: number,
-    padLeft: number,
-    oh: number,
-    ow: number,
-    xOffset: number,
-    dyOffset: number,
-    dkOffset: number,
-    unused1: 0,
-    unused2: 0,
-    unused3: 0,
-    unused4: 0,
+    call: {
+      readonly batch: number;
+      readonly transA: boolean;
+      readonly transB: boolean;
+      readonly m: number;
+      readonly n: number;
+      readonly k: number;
+      readonly aOffset: number;
+      readonly aStride: number;
+      readonly bOffset: number;
+      readonly bStride: number;
+      readonly cOffset: number;
+      readonly cStride: number;
+    } & Epilogue,
   ): void;
   conv2d(
     heap: Uint8Array,
-    n: number,
-    h: number,
-    w: number,
-    c: number,
-    fh: number,
-    fw: number,
-    f: number,
-    padTop: number,
-    padLeft: number,
-    oh: number,
-    ow: number,
-    xOffset: number,
-    wOffset: number,
-    outOffset: number,
-    biasOffset: number,
-    biasLength: number,
-    activation: number,
-    alpha: number,
+    call: ConvGeometry & { readonly xOffset: number; readonly wOffset: number; readonly outOffset: number } & Epilogue,
+  ): void;
+  conv2dFilterGrad(
+    heap: Uint8Array,
+    call: ConvGeometry & { readonly xOffset: number; readonly dyOffset: number; readonly dkOffset: number },
   ): void;
 }
 
@@ -123,16 +118,6 @@ export function loadBlas(
     );
   }
 }
-
-/** tfjs's fused activation names, as the addon numbers them; prelu (which needs its weights) is not here. */
-const ACTIVATIONS: Readonly<Record<string, number>> = {
-  linear: 0,
-  relu: 1,
-  relu6: 2,
-  leakyrelu: 3,
-  sigmoid: 4,
-  elu: 5,
-};
 
 interface MatMulAttrs {
   transposeA?: boolean;
@@ -199,23 +184,7 @@ const allOnes = (v: number | number[] | undefined) =>
  * split: the smaller half of the padding on top and left) or 'valid' padding. Null otherwise.
  * Exported for the tests.
  */
-export function convPlan(
-  x: readonly number[],
-  filter: readonly number[],
-  a: ConvAttrs,
-): {
-  n: number;
-  h: number;
-  w: number;
-  c: number;
-  fh: number;
-  fw: number;
-  f: number;
-  padTop: number;
-  padLeft: number;
-  oh: number;
-  ow: number;
-} | null {
+export function convPlan(x: readonly number[], filter: readonly number[], a: ConvAttrs): ConvGeometry | null {
   if (
     x.length !== 4 ||
     filter.length !== 4 ||
@@ -248,25 +217,31 @@ export function convPlan(
 }
 
 /**
- * What the addon adds after a product of `width` columns, as it takes them: the activation's number,
- * and the bias (float32, one value or one per column) with its length. Null where it does not (prelu,
- * another activation or bias): the previous kernel then runs.
+ * What the addon adds after a product of `width` columns, as it takes it. Null where it cannot
+ * (prelu, an activation it lacks, another bias): the previous kernel then runs.
  */
 function epilogue(
+  blas: BlasAddon,
+  backend: WasmBackend,
   inputs: Record<string, tf.TensorInfo | undefined>,
-  attrs: { activation?: string },
+  attrs: { activation?: string; leakyreluAlpha?: number },
   width: number,
-): { activation: number; bias: tf.TensorInfo | undefined; biasLength: number } | null {
+): Epilogue | null {
   const { bias, preluActivationWeights } = inputs;
-  const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
+  const activation = attrs.activation ?? 'linear';
   const biasLength = bias ? product(bias.shape) : 0;
   if (
-    activation === undefined ||
+    !blas.activations.includes(activation) ||
     preluActivationWeights ||
     (bias && (bias.dtype !== 'float32' || (biasLength !== width && biasLength !== 1)))
   )
     return null;
-  return { activation, bias, biasLength };
+  return {
+    biasOffset: bias ? offsetOf(backend, bias) : -1,
+    biasLength,
+    activation,
+    alpha: attrs.leakyreluAlpha ?? 0.2,
+  };
 }
 
 function nativeConv(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
@@ -274,37 +249,24 @@ function nativeConv(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
     const inputs = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const { x, filter } = inputs;
     const attrs = args.attrs as ConvAttrs;
+    const backend = args.backend as WasmBackend;
     const plan =
       x && filter && x.dtype === 'float32' && filter.dtype === 'float32'
         ? convPlan(x.shape, filter.shape, attrs)
         : null;
-    const e = plan ? epilogue(inputs, attrs, plan.f) : null;
+    const e = plan ? epilogue(blas, backend, inputs, attrs, plan.f) : null;
     if (!plan || !e || !x || !filter) return previous(args);
-    const backend = args.backend as WasmBackend;
     const out = backend.makeOutput([plan.n, plan.oh, plan.ow, plan.f], 'float32');
+    // The view is made after the output is allocated: malloc may grow the memory and replace its buffer.
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
     nativeCalls++;
-    blas.conv2d(
-      heap,
-      plan.n,
-      plan.h,
-      plan.w,
-      plan.c,
-      plan.fh,
-      plan.fw,
-      plan.f,
-      plan.padTop,
-      plan.padLeft,
-      plan.oh,
-      plan.ow,
-      offsetOf(backend, x),
-      offsetOf(backend, filter),
-      offsetOf(backend, out),
-      e.bias ? offsetOf(backend, e.bias) : -1,
-      e.biasLength,
-      e.activation,
-      attrs.leakyreluAlpha ?? 0.2,
-    );
+    blas.conv2d(heap, {
+      ...plan,
+      xOffset: offsetOf(backend, x),
+      wOffset: offsetOf(backend, filter),
+      outOffset: offsetOf(backend, out),
+      ...e,
+    });
     return out;
   };
 }
@@ -332,27 +294,12 @@ function nativeFilterGrad(blas: BlasAddon): tf.KernelFunc {
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput([...a.filterShape], 'float32');
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
-    blas.conv2dFilterGrad(
-      heap,
-      plan.n,
-      plan.h,
-      plan.w,
-      plan.c,
-      plan.fh,
-      plan.fw,
-      plan.f,
-      plan.padTop,
-      plan.padLeft,
-      plan.oh,
-      plan.ow,
-      offsetOf(backend, x),
-      offsetOf(backend, dy),
-      offsetOf(backend, out),
-      0,
-      0,
-      0,
-      0,
-    );
+    blas.conv2dFilterGrad(heap, {
+      ...plan,
+      xOffset: offsetOf(backend, x),
+      dyOffset: offsetOf(backend, dy),
+      dkOffset: offsetOf(backend, out),
+    });
     return out;
   };
 }
@@ -362,77 +309,62 @@ function nativeKernel(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
     const inputs = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const { a, b } = inputs;
     const attrs = args.attrs as MatMulAttrs;
-    const plan =
-      a && b && a.dtype === 'float32' && b.dtype === 'float32'
-        ? sgemmPlan(a.shape, b.shape, Boolean(attrs.transposeA), Boolean(attrs.transposeB))
-        : null;
-    const e = plan ? epilogue(inputs, attrs, plan.n) : null;
-    if (!plan || !e || !a || !b) return previous(args);
     const backend = args.backend as WasmBackend;
+    const transA = Boolean(attrs.transposeA),
+      transB = Boolean(attrs.transposeB);
+    const plan =
+      a && b && a.dtype === 'float32' && b.dtype === 'float32' ? sgemmPlan(a.shape, b.shape, transA, transB) : null;
+    const e = plan ? epilogue(blas, backend, inputs, attrs, plan.n) : null;
+    if (!plan || !e || !a || !b) return previous(args);
     const out = backend.makeOutput(plan.shape, 'float32');
     // The view is made after the output is allocated: malloc may grow the memory and replace its buffer.
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
     nativeCalls++;
-    blas.sgemm(
-      heap,
-      plan.batch,
-      attrs.transposeA ? 1 : 0,
-      attrs.transposeB ? 1 : 0,
-      plan.m,
-      plan.n,
-      plan.k,
-      offsetOf(backend, a),
-      plan.aStride,
-      offsetOf(backend, b),
-      plan.bStride,
-      offsetOf(backend, out),
-      plan.m * plan.n,
-      e.bias ? offsetOf(backend, e.bias) : -1,
-      e.biasLength,
-      e.activation,
-      attrs.leakyreluAlpha ?? 0.2,
-    );
+    blas.sgemm(heap, {
+      batch: plan.batch,
+      transA,
+      transB,
+      m: plan.m,
+      n: plan.n,
+      k: plan.k,
+      aOffset: offsetOf(backend, a),
+      aStride: plan.aStride,
+      bOffset: offsetOf(backend, b),
+      bStride: plan.bStride,
+      cOffset: offsetOf(backend, out),
+      cStride: plan.m * plan.n,
+      ...e,
+    });
     return out;
   };
 }
 
 export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D'] as const;
 
-const previousKernels = new Map<string, tf.KernelConfig>();
+const OWNER = 'native-matmul';
 
 /**
  * Puts the OpenBLAS kernels in front of the wasm backend's matrix-product kernels (after
- * loadBlas); returns the names replaced. `uninstallNativeMatMul` restores the previous ones.
+ * loadBlas); returns the names installed now. `uninstallNativeMatMul` restores the previous ones.
  */
 export function installNativeMatMul(backendName = 'wasm'): string[] {
+  const blas = loaded?.addon;
   if (
-    !loaded ||
+    !blas ||
     backendName !== 'wasm' ||
     !backendMemory((tf.findBackend(backendName) as unknown as WasmBackend | null)?.wasm)
   )
     return [];
-  const done: string[] = [];
-  for (const name of NATIVE_KERNELS) {
-    const kernel = tf.getKernel(name, backendName);
-    if (!kernel || previousKernels.has(name)) continue;
-    previousKernels.set(name, kernel);
-    tf.unregisterKernel(name, backendName);
-    const native = name === 'Conv2D' || name === 'FusedConv2D' ? nativeConv : nativeKernel;
-    tf.registerKernel({ ...kernel, kernelFunc: native(loaded.addon, kernel.kernelFunc) });
-    done.push(name);
-  }
-  if (!tf.getKernel(CONV_FILTER_GRAD, backendName)) {
-    tf.registerKernel({ kernelName: CONV_FILTER_GRAD, backendName, kernelFunc: nativeFilterGrad(loaded.addon) });
-    done.push(CONV_FILTER_GRAD);
-  }
-  return done;
+  const done = NATIVE_KERNELS.filter((name) =>
+    replaceKernel(OWNER, backendName, name, (previous) =>
+      name === 'Conv2D' || name === 'FusedConv2D' ? nativeConv(blas, previous) : nativeKernel(blas, previous),
+    ),
+  );
+  return addKernel(OWNER, backendName, CONV_FILTER_GRAD, () => nativeFilterGrad(blas))
+    ? [...done, CONV_FILTER_GRAD]
+    : done;
 }
 
 export function uninstallNativeMatMul(backendName = 'wasm'): void {
-  for (const [name, kernel] of previousKernels) {
-    tf.unregisterKernel(name, backendName);
-    tf.registerKernel(kernel);
-  }
-  previousKernels.clear();
-  if (tf.getKernel(CONV_FILTER_GRAD, backendName)) tf.unregisterKernel(CONV_FILTER_GRAD, backendName);
+  restoreKernels(OWNER, backendName, [...NATIVE_KERNELS, CONV_FILTER_GRAD]);
 }

@@ -155,11 +155,14 @@ export interface WasmBackend extends KernelBackend {
 /** Byte offset of a tensor's values in the backend's memory. */
 export const offsetOf = (b: WasmBackend, t: tf.TensorInfo): number => b.dataIdMap.get(t.dataId)!.memoryOffset;
 
+/** SIMD functions instantiated on a backend's memory. */
+export interface SimdOnBackend {
+  readonly fns: Record<string, CallableFunction>;
+  readonly memory: WebAssembly.Memory;
+}
+
 /** The functions instantiated on the memory of the backend named; null where that is not tfjs-backend-wasm or SIMD is missing. */
-export function instantiateOnBackend(
-  backendName: string,
-  functions: readonly FunctionDef[],
-): { fns: Record<string, CallableFunction>; memory: WebAssembly.Memory } | null {
+export function instantiateOnBackend(backendName: string, functions: readonly FunctionDef[]): SimdOnBackend | null {
   if (backendName !== 'wasm') return null;
   const backend = tf.findBackend(backendName) as unknown as WasmBackend | null;
   const memory = backend ? backendMemory(backend.wasm) : null;

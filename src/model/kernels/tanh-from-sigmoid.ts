@@ -6,51 +6,44 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type KernelBackend, withIntermediates } from './intermediates.ts';
+import { replaceKernel } from './registry.ts';
 
 type Backend = KernelBackend & {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 };
 
-const installed = new Set<string>();
-
-/** Replaces the wasm backend's Tanh; the names replaced. Idempotent. */
+/** Replaces the wasm backend's Tanh; the names replaced now. Idempotent. */
 export function installTanhFromSigmoid(backendName: string): string[] {
-  const kernel = tf.getKernel('Tanh', backendName);
   const sigmoid = tf.getKernel('Sigmoid', backendName)?.kernelFunc;
   const multiply = tf.getKernel('Multiply', backendName)?.kernelFunc;
   const sub = tf.getKernel('Sub', backendName)?.kernelFunc;
-  if (backendName !== 'wasm' || !kernel || !sigmoid || !multiply || !sub || installed.has(backendName)) return [];
-  tf.unregisterKernel('Tanh', backendName);
-  tf.registerKernel({
-    ...kernel,
-    kernelFunc: (args) => {
-      const { x } = args.inputs as Record<string, tf.TensorInfo>;
-      if (x.dtype !== 'float32') return kernel.kernelFunc(args);
-      const backend = args.backend as Backend;
-      return withIntermediates(backend, (temp) => {
-        const scalar = (v: number) => {
-          const s = temp(backend.makeOutput([], 'float32'));
-          backend.typedArrayFromHeap(s)[0] = v;
-          return s;
-        };
-        const two = scalar(2),
-          one = scalar(1);
-        const s = temp(
-          sigmoid({
-            inputs: { x: temp(multiply({ inputs: { a: x, b: two }, backend, attrs: {} })) },
-            backend,
-            attrs: {},
-          }),
-        );
-        return sub({
-          inputs: { a: temp(multiply({ inputs: { a: s, b: two }, backend, attrs: {} })), b: one },
+  if (backendName !== 'wasm' || !sigmoid || !multiply || !sub) return [];
+  const replaced = replaceKernel('tanh-from-sigmoid', backendName, 'Tanh', (previous) => (args) => {
+    const { x } = args.inputs as Record<string, tf.TensorInfo>;
+    if (x.dtype !== 'float32') return previous(args);
+    const backend = args.backend as Backend;
+    return withIntermediates(backend, (temp) => {
+      const scalar = (v: number) => {
+        const s = temp(backend.makeOutput([], 'float32'));
+        backend.typedArrayFromHeap(s)[0] = v;
+        return s;
+      };
+      const two = scalar(2),
+        one = scalar(1);
+      const s = temp(
+        sigmoid({
+          inputs: { x: temp(multiply({ inputs: { a: x, b: two }, backend, attrs: {} })) },
           backend,
           attrs: {},
-        });
+        }),
+      );
+      return sub({
+        inputs: { a: temp(multiply({ inputs: { a: s, b: two }, backend, attrs: {} })), b: one },
+        backend,
+        attrs: {},
       });
-    },
+    });
   });
-  installed.add(backendName);
-  return ['Tanh'];
+  return replaced ? ['Tanh'] : [];
 }

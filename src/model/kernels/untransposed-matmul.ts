@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type KernelBackend, withIntermediates } from './intermediates.ts';
+import { replaceKernel } from './registry.ts';
 
 interface MatMulAttrs {
   transposeA?: boolean;
@@ -78,21 +79,11 @@ function wrap(name: string, original: tf.KernelFunc, transpose: tf.KernelFunc): 
 
 export const UNTRANSPOSED_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
 
-const installed = new Set<string>();
-
-/** Replaces the backend's matmul kernels by the wrapped ones; returns the names replaced. Idempotent. */
+/** Replaces the backend's matmul kernels by the wrapped ones; returns the names replaced now. Idempotent. */
 export function installUntransposedMatMul(backendName: string): string[] {
   const transpose = tf.getKernel('Transpose', backendName)?.kernelFunc;
   if (!transpose) return [];
-  const done: string[] = [];
-  for (const name of UNTRANSPOSED_KERNELS) {
-    const key = `${backendName}/${name}`;
-    const kernel = tf.getKernel(name, backendName);
-    if (!kernel || installed.has(key)) continue;
-    tf.unregisterKernel(name, backendName);
-    tf.registerKernel({ ...kernel, kernelFunc: wrap(name, kernel.kernelFunc, transpose) });
-    installed.add(key);
-    done.push(name);
-  }
-  return done;
+  return UNTRANSPOSED_KERNELS.filter((name) =>
+    replaceKernel('untransposed-matmul', backendName, name, (previous) => wrap(name, previous, transpose)),
+  );
 }
