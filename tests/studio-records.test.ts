@@ -18,10 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lastLines, lines, MAX_LINE_BYTES } from '../src/streams/sources/lines.ts';
-import { isBad, records } from '../src/streams/sources/recording.ts';
+import { lastLines, lines } from '../src/streams/sources/lines.ts';
+import { isBad, MAX_LINE_BYTES } from '../src/streams/sources/record-lines.ts';
+import { records } from '../src/streams/sources/recording.ts';
+import type { RunListing } from '../src/studio/answers.ts';
 import { PAGE_HTML } from '../src/studio/page/html.ts';
-import type { RunListing } from '../src/studio/runs.ts';
 import { studioApp } from '../src/studio/server.ts';
 import { Studio } from '../src/studio/studio.ts';
 

@@ -4,20 +4,13 @@
  * prints them.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { filter, lastValueFrom, map, mergeMap, type Observable, of, tap } from 'rxjs';
+import { lastValueFrom, map, mergeMap, type Observable, of, tap } from 'rxjs';
 import { History } from '../streams/analysis/history.ts';
 import { type Stats, type Summary, SummaryAccumulator } from '../streams/analysis/summary.ts';
 import type { RunStarted, TrainingEvent, Warning } from '../streams/events.ts';
-import { warnings, warningWindow } from '../streams/operators/warnings.ts';
-import {
-  type BadRecord,
-  checkNdjson,
-  isBad,
-  type RecordLine,
-  recordingPath,
-  records,
-  replay$,
-} from '../streams/sources/recording.ts';
+import { warningsAgain } from '../streams/operators/warnings.ts';
+import { type BadRecord, isBad, type RecordLine, replay$ } from '../streams/sources/record-lines.ts';
+import { checkNdjson, recordingPath, records } from '../streams/sources/recording.ts';
 
 export interface ReplayResult {
   readonly summary: Summary;
@@ -67,9 +60,7 @@ export async function replayRecording(
         });
     }),
     mergeMap((r) => (isBad(r) ? [] : of(r.event))),
-    // Warnings are derived again from the steps, as in a live run; recorded ones would repeat them.
-    filter((e) => e.type !== 'warning'),
-    warnings<TrainingEvent>({ window: warningWindow(run?.stepsPerEpoch ?? 200) }),
+    warningsAgain(run?.stepsPerEpoch),
     map((e) => {
       events++;
       summary.add(e);

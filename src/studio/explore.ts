@@ -12,38 +12,28 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { limitDataset, pixelsOf, scaled } from '../data/dataset.ts';
 import { permutation, seeded } from '../data/random.ts';
-import { type ClassTracks, classTracks } from '../explore/class-tracks.ts';
+import { classTracks } from '../explore/class-tracks.ts';
 import { featureSet, measureNovelty, type NearestTraining, nearestTraining } from '../explore/copying.ts';
 import type { PointSet } from '../explore/neighbours.ts';
-import { histogram, NOVELTY_SAMPLES, type Novelty } from '../explore/novelty.ts';
+import { histogram, NOVELTY_SAMPLES } from '../explore/novelty.ts';
 import { drawSamples, loadGenerator } from '../plan/saved-generator.ts';
 import { FEATURES } from '../quality/classifier.ts';
 import { pick } from '../quality/real-sets.ts';
 import { classesOf, featuresOf, loadRunSets, type RunSets } from '../quality/run-sets.ts';
 import { milestoneLabel, packPixels, unpackPixels } from '../streams/events.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
+import {
+  type Neighbour,
+  type Neighbours,
+  type NoveltyShown,
+  type RealImages,
+  type TracksShown,
+  tracksShown,
+} from './answers.ts';
 import type { Rejection } from './requests.ts';
 import { eventsOf, readRunStarted } from './runs.ts';
 
 const NOVELTY_BINS = 40;
-
-export interface NeighbourShown {
-  readonly index: number;
-  readonly distance: number;
-  readonly label: number | null;
-  readonly pixels: string;
-}
-export interface NoveltyShown {
-  readonly novelty: Novelty;
-  readonly lo: number;
-  readonly hi: number;
-  readonly generated: number[];
-  readonly heldOut: number[];
-}
-export interface TracksShown extends ClassTracks {
-  readonly names: string[];
-  readonly checks: { label: string; histogram: number[] }[];
-}
 
 const unprocessable = (message: string): Rejection => ({ status: 422, message });
 
@@ -76,16 +66,7 @@ export class Explorer {
   }
 
   /** `count` training images the run saw (a seeded pick), with their labels: the real side of D's scores. */
-  async real(
-    name: string,
-    count: number,
-    seed: number,
-  ): Promise<
-    E.Either<
-      Rejection,
-      { rows: number; cols: number; count: number; pixels: string; labels: number[] | null; names: string[] }
-    >
-  > {
+  async real(name: string, count: number, seed: number): Promise<E.Either<Rejection, RealImages>> {
     const sets = await this.setsOf(name);
     if (E.isLeft(sets)) return sets;
     const { train, classNames } = sets.right;
@@ -104,11 +85,7 @@ export class Explorer {
   }
 
   /** The k nearest training images of one image (grey levels), in pixel space and in the classifier's feature space. */
-  async nearest(
-    name: string,
-    grey: readonly number[],
-    k: number,
-  ): Promise<E.Either<Rejection, { pixel: NeighbourShown[]; feature: NeighbourShown[] }>> {
+  async nearest(name: string, grey: readonly number[], k: number): Promise<E.Either<Rejection, Neighbours>> {
     const sets = await this.setsOf(name);
     if (E.isLeft(sets)) return sets;
     const { train, classifier } = sets.right;
@@ -124,7 +101,7 @@ export class Explorer {
       set: this.features.get(key)!,
       of: featuresOf(classifier),
     });
-    const shown = (list: NearestTraining['pixel']): NeighbourShown[] =>
+    const shown = (list: NearestTraining['pixel']): Neighbour[] =>
       list.map((n) => ({
         index: n.index,
         distance: n.distance,
@@ -184,6 +161,6 @@ export class Explorer {
     const checks = events.flatMap((e) =>
       e.type === 'quality' ? [{ label: `epoch ${e.epoch}`, histogram: e.histogram }] : [],
     );
-    return E.right({ ...t, names: sets.right.classNames, checks });
+    return E.right(tracksShown(t, sets.right.classNames, checks));
   }
 }

@@ -6,18 +6,7 @@
 
 import { ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
 import { SETTINGS, settingOf } from '../plan/flag-table.ts';
-
-/** One field of the form, as the page receives it in /api/state. */
-export interface FormField {
-  readonly flag: string;
-  readonly label: string;
-  /** What an empty field means (the default, or a word such as 'all'), shown as its placeholder. */
-  readonly placeholder: string;
-  /** A select's choices; null for a text field. */
-  readonly choices: readonly string[] | null;
-  /** The default as the field's value would write it; null where the setting is left out. */
-  readonly default: string | null;
-}
+import type { FormField } from './answers.ts';
 
 /** The form's fields in their places, defaults for the default architecture. */
 export function formFields(now = new Date()): FormField[] {
@@ -32,7 +21,7 @@ export function formFields(now = new Date()): FormField[] {
         flag: s.flag,
         label: s.form.label,
         placeholder: s.form.empty ?? shown ?? '',
-        choices: s.form.choices ?? null,
+        choices: s.form.choices ? [...s.form.choices] : null,
         default: shown,
       },
     ];

@@ -15,10 +15,9 @@ import { sample } from '../streams/operators/comparison.ts';
 import type { Judge } from '../streams/operators/quality-checks.ts';
 import { runFolderSinks, saveNetworks } from '../streams/sinks/run-folder.ts';
 import { training$ } from '../streams/training.ts';
-import { PROBE_COUNT, type ProbeInputs, type StepProbe, stepProbe, type Taken, takeProbe } from './probe.ts';
-import { type ControlState, RunControl, type StepKind } from './run-control.ts';
-
-export type RunState = ControlState | 'saving' | 'ended' | 'failed';
+import type { RunState, StepProbe } from './answers.ts';
+import { PROBE_COUNT, type ProbeInputs, stepProbe, type Taken, takeProbe } from './probe.ts';
+import { RunControl, type StepKind } from './run-control.ts';
 
 /** What a follower receives: the record's lines in order, and the run's state whenever it changes. */
 export type LiveMessage =

@@ -2,13 +2,7 @@
  * Settings that teach, as form values (CLI flags): the default, the references' traps, and a
  * quick look. The page offers them; the server decodes them like anything the page sends.
  */
-export interface Preset {
-  readonly name: string;
-  readonly title: string;
-  /** What the student should watch for. */
-  readonly lesson: string;
-  readonly flags: Readonly<Record<string, string>>;
-}
+import type { Preset } from './answers.ts';
 
 export const PRESETS: readonly Preset[] = [
   {

@@ -7,6 +7,7 @@ import type { Gan } from '../model/gan.ts';
 import type { LossName } from '../model/losses.ts';
 import { dScores, generate } from '../model/steps.ts';
 import { packPixels, toGreyLevels } from '../streams/events.ts';
+import type { Probe, StepProbe } from './answers.ts';
 
 /** Images in each row of a probe. */
 export const PROBE_COUNT = 8;
@@ -20,17 +21,6 @@ export interface ProbeInputs {
   readonly loss: LossName;
   readonly rows: number;
   readonly cols: number;
-}
-
-/** The networks at one moment: the training G's images from the fixed noise, D's belief that each image is real. */
-export interface Probe {
-  readonly step: number;
-  readonly rows: number;
-  readonly cols: number;
-  readonly real: string;
-  readonly fake: string;
-  readonly realScores: number[];
-  readonly fakeScores: number[];
 }
 
 /** A probe, and G's images as numbers (to judge them again after D's update). */
@@ -53,16 +43,6 @@ export function takeProbe(gan: Gan, at: number, o: ProbeInputs): Taken {
       fakeScores: Array.from(dScores(gan, fake, o.loss)),
     },
   };
-}
-
-/** Before and after a student's steps, with D's new scores on the old fakes too (D's update alone, G held still). */
-export interface StepProbe {
-  readonly steps: number;
-  /** Which networks the steps updated. */
-  readonly kind: 'both' | 'd' | 'g';
-  readonly before: Probe;
-  readonly after: Probe;
-  readonly oldFakeScoresAfter: number[];
 }
 
 export function stepProbe(

@@ -13,26 +13,9 @@ import { checkpointHeaderLength, parseCheckpointHeader } from '../model/checkpoi
 import { CHECKPOINT_FILE } from '../streams/checkpoint-run.ts';
 import { decodeEvent, type RunStarted, stepOf, type TrainingEvent } from '../streams/events.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
-import { firstLine, isOverLong, lastLines, linesAsync, overLongReason } from '../streams/sources/lines.ts';
-
-export interface RunListing {
-  readonly name: string;
-  /** What the run trained; null when its record cannot be read (see `problem`). */
-  readonly arch: string | null;
-  readonly dataset: string | null;
-  /** When the run started (the folder's time when the record does not say). */
-  readonly startedAt: string;
-  readonly epochs: number;
-  readonly totalSteps: number;
-  /** The last step recorded. */
-  readonly steps: number;
-  /** How the record ends: completed, interrupted, diverged, open (no run-ended: running, or killed), or unreadable. */
-  readonly status: 'completed' | 'interrupted' | 'diverged' | 'open' | 'unreadable';
-  readonly resumable: boolean;
-  readonly hasGenerator: boolean;
-  /** Why the record cannot be read (the run is listed, and its saved networks served, all the same); null when it can. */
-  readonly problem: string | null;
-}
+import { firstLine, lastLines, linesAsync } from '../streams/sources/lines.ts';
+import { isOverLong, overLongReason } from '../streams/sources/record-lines.ts';
+import type { RunListing } from './answers.ts';
 
 /** How much of a record's end the listing reads: about 3,000 step lines. */
 export const TAIL_BYTES = 1 << 20;

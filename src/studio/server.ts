@@ -13,6 +13,7 @@ import type * as t from 'io-ts';
 import { concatMap } from 'rxjs';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../model/architectures.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
+import type { StudioState } from './answers.ts';
 import { Explorer } from './explore.ts';
 import { formFields } from './form.ts';
 import { sameOriginOnly } from './guard.ts';
@@ -80,14 +81,15 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
 
   app.get('/api/state', (c) => {
     const live = studio.live;
-    return c.json({
+    const state: StudioState = {
       live: live ? { name: live.name, state: live.state, message: live.message ?? null } : null,
       runs: listRuns(runsDir),
-      presets: PRESETS,
+      presets: [...PRESETS],
       fields: formFields(),
       architectures: Object.fromEntries(ARCHITECTURE_NAMES.map((n) => [n, ARCHITECTURES[n].summary])),
       backend: studio.options.backend.name,
-    });
+    };
+    return c.json(state);
   });
 
   app.post('/api/runs', async (c) => {
@@ -200,9 +202,7 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
     const name = recorded(c);
     if (E.isLeft(name)) return fail(c, name.left);
     const t = await explorer.tracks(name.right);
-    return E.isLeft(t)
-      ? fail(c, t.left)
-      : c.json({ ...t.right, classes: t.right.classes.map((row) => Array.from(row)) });
+    return E.isLeft(t) ? fail(c, t.left) : c.json(t.right);
   });
 
   app.get('/api/live/events', (c) => {

@@ -4,7 +4,7 @@
  * warning fires once when it starts to hold, names the earliest step from which it holds, and
  * fires again only after the condition has cleared.
  */
-import { Observable, type OperatorFunction } from 'rxjs';
+import { filter, Observable, type OperatorFunction } from 'rxjs';
 import { advice, type RunSettings } from '../analysis/advice.ts';
 import {
   type Milestone,
@@ -229,3 +229,15 @@ export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFu
       });
     });
 }
+
+/**
+ * A recording's warnings derived again from its steps, as a live run would: the recorded ones are
+ * dropped (they would repeat; records made before a warning kind existed lack it).
+ */
+export const warningsAgain =
+  (stepsPerEpoch: number | undefined): OperatorFunction<TrainingEvent, TrainingEvent> =>
+  (events) =>
+    events.pipe(
+      filter((e) => e.type !== 'warning'),
+      warnings<TrainingEvent>({ window: warningWindow(stepsPerEpoch ?? 200) }),
+    );

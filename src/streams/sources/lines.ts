@@ -6,22 +6,9 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { type Line, MAX_LINE_BYTES } from './record-lines.ts';
 
-/**
- * The longest line read back (4 MiB). ganstream's longest lines, milestone grids of 64 images,
- * are about 70 kB.
- */
-export const MAX_LINE_BYTES = 4 << 20;
 const CHUNK_BYTES = 1 << 16;
-
-/** A line too long to keep: `overLong` is its length in bytes (at least). */
-export interface OverLong {
-  readonly overLong: number;
-}
-export type Line = string | OverLong;
-export const isOverLong = (l: Line): l is OverLong => typeof l !== 'string';
-export const overLongReason = (l: OverLong, max = MAX_LINE_BYTES): string =>
-  `a line of ${l.overLong.toLocaleString('en-US')} bytes or more, over the ${max.toLocaleString('en-US')} a record line may have`;
 
 /** Splits chunks of bytes into lines, keeping at most `max` bytes of the line in progress. */
 class Splitter {

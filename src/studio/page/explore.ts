@@ -7,11 +7,11 @@
  */
 
 import * as tf from '@tensorflow/tfjs';
+import type { Decoder } from 'io-ts';
 import { scaled } from '../../data/dataset.ts';
 import { normals, Streams, seeded } from '../../data/random.ts';
 import { type Realness, realness, saliency, scores } from '../../explore/discriminator-view.ts';
 import { between, type Path, square, stacked } from '../../explore/interpolate.ts';
-import type { Novelty } from '../../explore/novelty.ts';
 import { oneHotOf, softLabelGenerator } from '../../explore/soft-label.ts';
 import { valuesOf } from '../../model/values.ts';
 import {
@@ -34,14 +34,8 @@ import {
   scoredRowsSize,
 } from '../../render/labelled-grids.ts';
 import { toGreyLevels, unpackPixels } from '../../streams/events.ts';
-import type { RunListing } from '../runs.ts';
-
-interface Neighbour {
-  index: number;
-  distance: number;
-  label: number | null;
-  pixels: string;
-}
+import { type Neighbour, Neighbours, NoveltyShown, RealImages, RunListing, TracksShown } from '../answers.ts';
+import { posting, request } from './studio-server.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const run = new URLSearchParams(location.search).get('run') ?? '';
@@ -75,11 +69,11 @@ function fail(message: string): void {
   $('error').textContent = message;
 }
 
-async function json<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, init);
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error ?? `${path}: ${response.status}`);
-  return body as T;
+/** The server's answer decoded by its codec; a failure thrown with its message. */
+async function json<A>(path: string, codec: Decoder<unknown, A>, init?: RequestInit): Promise<A> {
+  const answer = await request(path, codec, init);
+  if (!answer.ok) throw new Error(answer.failure.error);
+  return answer.value;
 }
 
 function context(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
@@ -208,11 +202,7 @@ async function showNearest(image: Uint8Array): Promise<void> {
   $('nearest-note').textContent =
     'Searching the training images (the first search also measures the classifier features of all of them: up to a minute)...';
   try {
-    const found = await json<{ pixel: Neighbour[]; feature: Neighbour[] }>(api('nearest'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ pixels: Array.from(image), k: 6 }),
-    });
+    const found = await json(api('nearest'), Neighbours, posting({ pixels: Array.from(image), k: 6 }));
     if (asked !== nearestAsked) return;
     // Each row: this image, then its nearest training images.
     const row = (title: string, list: Neighbour[]): ScoredRow => ({
@@ -349,9 +339,7 @@ function drawScores(): void {
 
 async function showNovelty(): Promise<void> {
   try {
-    const n = await json<{ novelty: Novelty; lo: number; hi: number; generated: number[]; heldOut: number[] }>(
-      api('novelty'),
-    );
+    const n = await json(api('novelty'), NoveltyShown);
     const v = n.novelty;
     heldOutMedian = v.heldOutMedian;
     const verdict =
@@ -377,14 +365,7 @@ async function showNovelty(): Promise<void> {
 
 async function showTracks(): Promise<void> {
   try {
-    const t = await json<{
-      labels: string[];
-      steps: number[];
-      classes: number[][];
-      changes: number[];
-      names: string[];
-      checks: { label: string; histogram: number[] }[];
-    }>(api('class-tracks'));
+    const t = await json(api('class-tracks'), TracksShown);
     drawClassTracks(
       context($<HTMLCanvasElement>('tracks'), CLASS_TRACKS_SIZE.width, CLASS_TRACKS_SIZE.height),
       { ...t, classes: t.classes.map((c) => Uint8Array.from(c)) },
@@ -430,7 +411,7 @@ function classButtons(): void {
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
-  const listing = await json<RunListing>(`/api/runs/${encodeURIComponent(run)}`);
+  const listing = await json(`/api/runs/${encodeURIComponent(run)}`, RunListing);
   if (!listing.hasGenerator) {
     fail(`run '${run}' has no saved generator yet (it is saved when the run ends or stops)`);
     return;
@@ -449,9 +430,7 @@ async function main(): Promise<void> {
     fail(`D's scores are not shown: ${(e as Error).message}`);
   }
   try {
-    const r = await json<{ count: number; pixels: string; labels: number[] | null; names: string[] }>(
-      api('real?count=32'),
-    );
+    const r = await json(api('real?count=32'), RealImages);
     real = { grey: unpackPixels({ pixels: r.pixels }), labels: r.labels, count: r.count };
     names = r.names;
   } catch (e) {

@@ -1,17 +1,16 @@
 /**
  * The studio page: the setup form, the controls, the runs folder and the live views. Events come
  * from the server (Server-Sent Events: the record so far, then live) or from a recorded run
- * replayed here; either way they are decoded by the run's own codecs and folded into a RunView.
- * Drawing happens at most once per animation frame, whatever the event rate.
+ * replayed here; either way each line is decoded by the one record decoder (record-lines.ts) and
+ * folded into a RunView. Everything the page keeps is one value, `page`. Drawing happens at most
+ * once per animation frame, whatever the event rate.
  */
-import * as E from 'fp-ts/lib/Either.js';
-import { filter, from } from 'rxjs';
+import { mergeMap, type Subscription } from 'rxjs';
 import { History } from '../../streams/analysis/history.ts';
-import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
-import { warnings, warningWindow } from '../../streams/operators/warnings.ts';
-import type { FormField } from '../form.ts';
-import type { StepProbe } from '../probe.ts';
-import type { RunListing } from '../runs.ts';
+import type { TrainingEvent } from '../../streams/events.ts';
+import { warningsAgain } from '../../streams/operators/warnings.ts';
+import { isBad, type RecordLine, recordLines, replay$, textLines } from '../../streams/sources/record-lines.ts';
+import type { RunState, StepProbe, StudioState } from '../answers.ts';
 import {
   drawCurves,
   drawHistogram,
@@ -23,206 +22,178 @@ import {
   drawSnapshot,
 } from './draw.ts';
 import { RunView } from './run-view.ts';
+import { renderRuns } from './runs-list.ts';
+import { buildForm, formValues, showFieldErrors } from './setup-form.ts';
 import { stagesOf } from './step-walk.ts';
+import { type Answer, type Control, isOver, type LiveMessage, studioServer as server } from './studio-server.ts';
 
-interface Preset {
+/** What the run shown is doing, as far as the page knows. */
+type Shown = 'idle' | 'starting' | RunState | 'replay' | 'replayed' | 'stopped with the server';
+
+/** Everything the page keeps. */
+interface PageState {
+  /** The server's last /api/state; null before its first answer. */
+  studio: StudioState | null;
+  /** The run shown ('' before any), and what it is doing. */
   name: string;
-  title: string;
-  lesson: string;
-  flags: Record<string, string>;
-}
-interface State {
-  live: { name: string; state: string; message: string | null } | null;
-  runs: RunListing[];
-  presets: Preset[];
-  fields: FormField[];
-  architectures: Record<string, string>;
+  shown: Shown;
+  /** The run's events so far, folded for the views. */
+  view: RunView;
+  /** Where its events come from now: the live feed or a replay. */
+  feed: { readonly kind: 'live' | 'replay'; readonly subscription: Subscription } | null;
+  /** The history slider's position; null while the grid follows training. */
+  scrubbed: number | null;
+  /** The last steps' close-up, and the stage of it shown. */
+  walk: { readonly probe: StepProbe; stage: number } | null;
+  /** While the server does not answer: the reconnection's next wait (null while it answers). */
+  lost: { wait: number; timer: number | null } | null;
 }
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-/** The run's name: a field of the form that is not a flag (the form's other fields come from the flag table, in /api/state). */
-const NAME_FIELD: FormField = {
-  flag: 'name',
-  label: 'Run name',
-  placeholder: 'date and time',
-  choices: null,
-  default: null,
+const page: PageState = {
+  studio: null,
+  name: '',
+  shown: 'idle',
+  view: new RunView(),
+  feed: null,
+  scrubbed: null,
+  walk: null,
+  lost: null,
 };
 
-/** The form's fields: the server's, then the run's name. */
-const fieldsOf = (s: State | null): readonly FormField[] => [...(s?.fields ?? []), NAME_FIELD];
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const say = (message: string) => {
+  $('start-error').textContent = message;
+};
 
-let state: State | null = null;
-let view = new RunView();
-let source: EventSource | null = null;
-let replaying: { cancel: () => void } | null = null;
-let liveState = 'idle';
-let shownName = '';
-let scrubbed: number | null = null;
-let probe: StepProbe | null = null;
-let stage = 0;
-/** While the server does not answer: the reconnection's next wait (null while it answers). */
-let lost: { wait: number; timer: number | null } | null = null;
-
-// ---- the form ----
-
-function buildForm(s: State): void {
-  const form = $('form');
-  form.replaceChildren();
-  const defaultArch = s.fields.find((f) => f.flag === 'arch')?.default ?? '';
-  for (const f of fieldsOf(s)) {
-    const label = document.createElement('label');
-    label.textContent = f.label;
-    const choices = f.choices;
-    const input = choices ? document.createElement('select') : document.createElement('input');
-    input.id = `field-${f.flag}`;
-    input.name = f.flag;
-    if (choices && input instanceof HTMLSelectElement) {
-      for (const c of choices) input.append(new Option(f.flag === 'arch' ? `${c}` : c, c));
-    } else if (input instanceof HTMLInputElement) {
-      input.placeholder = f.placeholder;
-    }
-    if (f.flag === 'arch') input.title = s.architectures[defaultArch] ?? '';
-    input.addEventListener('change', () => {
-      if (f.flag === 'arch') input.title = s.architectures[(input as HTMLSelectElement).value] ?? '';
-    });
-    const error = document.createElement('span');
-    error.className = 'field-error';
-    error.id = `error-${f.flag}`;
-    error.setAttribute('aria-live', 'polite');
-    label.append(input, error);
-    form.append(label);
-  }
-  const presets = $<HTMLSelectElement>('preset');
-  presets.replaceChildren(...s.presets.map((p) => new Option(p.title, p.name)));
-  presets.onchange = () => applyPreset(s, presets.value);
-  applyPreset(s, presets.value);
+/** An answer's value; for a failed one null, its message shown (unless quiet) and a lost server noticed. */
+function answered<A>(answer: Answer<A>, quiet = false): A | null {
+  if (answer.ok) return answer.value;
+  if (answer.lost) serverLost();
+  if (!quiet) say(answer.failure.error);
+  return null;
 }
 
-function applyPreset(s: State, name: string): void {
-  const preset = s.presets.find((p) => p.name === name)!;
-  $('lesson').textContent = preset.lesson;
-  for (const f of fieldsOf(s)) {
-    const input = $<HTMLInputElement | HTMLSelectElement>(`field-${f.flag}`);
-    const value =
-      preset.flags[f.flag] ?? (input instanceof HTMLSelectElement ? (f.default ?? input.options[0]?.value) : '');
-    input.value = value ?? '';
-    $(`error-${f.flag}`).textContent = '';
-  }
-}
-
-function formValues(): { name: string; flags: Record<string, string> } {
-  const flags: Record<string, string> = {};
-  let name = '';
-  for (const f of fieldsOf(state)) {
-    const value = $<HTMLInputElement | HTMLSelectElement>(`field-${f.flag}`).value.trim();
-    if (f.flag === 'name') name = value;
-    else if (value !== '') flags[f.flag] = value;
-  }
-  return { name, flags };
-}
-
-interface Answer {
-  error?: string;
-  fields?: Record<string, string>;
-  name?: string;
-  state?: string;
-}
-
-/**
- * A request to the studio's server: its answer, or, when the server does not answer at all, an
- * error saying so (and the page starts reconnecting). Never throws.
- */
-async function call(path: string, init?: RequestInit): Promise<{ ok: boolean; json: Answer; response?: Response }> {
-  let response: Response;
-  try {
-    response = await fetch(path, init);
-  } catch {
-    serverLost();
-    return {
-      ok: false,
-      json: { error: 'the studio server is not answering (stopped, or restarting?): nothing was done' },
-    };
-  }
-  if (!response.ok || (response.headers.get('content-type') ?? '').startsWith('application/json')) {
-    const json = (await response.json().catch(() => ({ error: `${path}: answered ${response.status}` }))) as Answer;
-    return { ok: response.ok, json, response };
-  }
-  return { ok: true, json: {}, response };
-}
-
-const post = (path: string, body: unknown) =>
-  call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+// ---- starting a run ----
 
 async function start(): Promise<void> {
-  for (const f of fieldsOf(state)) $(`error-${f.flag}`).textContent = '';
-  $('start-error').textContent = '';
-  const { name, flags } = formValues();
-  const r = await post('/api/runs', name ? { name, flags } : { flags });
-  if (!r.ok) {
-    const fields = Object.entries(r.json.fields ?? {});
-    $('start-error').textContent =
-      fields.length > 1
-        ? `${fields.length} settings need a change: see the messages beside them`
-        : (r.json.error ?? 'the run did not start');
-    for (const [flag, message] of fields) {
-      const slot = document.getElementById(`error-${flag}`);
-      if (slot) slot.textContent = message;
-    }
+  const studio = page.studio;
+  if (!studio) return;
+  showFieldErrors(studio, {});
+  say('');
+  const { name, flags } = formValues(studio);
+  const r = await server.start(name ? { name, flags } : { flags });
+  if (r.ok) {
+    followLive(r.value.name);
     return;
   }
-  followLive(r.json.name!);
+  answered(r);
+  const fields = r.failure.fields ?? {};
+  const count = Object.keys(fields).length;
+  if (count > 1) say(`${count} settings need a change: see the messages beside them`);
+  showFieldErrors(studio, fields);
+}
+
+async function continueRun(name: string): Promise<void> {
+  const started = answered(await server.resume(name));
+  if (started) followLive(started.name);
 }
 
 // ---- following a run ----
 
-function reset(name: string): void {
-  replaying?.cancel();
-  replaying = null;
-  source?.close();
-  source = null;
-  view = new RunView();
-  shownName = name;
-  scrubbed = null;
+/** Shows another run: the views emptied, the previous feed closed. */
+function show(name: string, shown: Shown): void {
+  page.feed?.subscription.unsubscribe();
+  page.feed = null;
+  page.view = new RunView();
+  page.name = name;
+  page.shown = shown;
+  page.scrubbed = null;
+  page.walk = null;
   $('compare-section').hidden = true;
-  probe = null;
   $('probe-section').hidden = true;
 }
 
-function addLine(line: string): void {
-  const decoded = decodeEvent(line);
-  if (E.isLeft(decoded)) {
-    console.warn(`skipped a record line: ${decoded.left}`);
-    return;
+/** Folds decoded record lines into the view; the bad ones are reported, not shown. */
+function addLines(lines: Iterable<RecordLine>): void {
+  for (const r of lines) {
+    if (isBad(r)) console.warn(`skipped record line ${r.line}: ${r.reason}`);
+    else page.view.add(r.event);
   }
-  view.add(decoded.right);
 }
 
 function followLive(name: string): void {
-  reset(name);
-  liveState = 'starting';
-  source = new EventSource('/api/live/events');
-  source.addEventListener('event', (m) => addLine((m as MessageEvent<string>).data));
-  source.addEventListener('probe', (m) => {
-    probe = JSON.parse((m as MessageEvent<string>).data) as StepProbe;
-    stage = 0;
+  show(name, 'starting');
+  page.feed = { kind: 'live', subscription: server.live().subscribe(onLive) };
+  void refresh();
+}
+
+function onLive(m: LiveMessage): void {
+  if (m.kind === 'event') addLines(recordLines([m.line]));
+  else if (m.kind === 'probe') {
+    page.walk = { probe: m.probe, stage: 0 };
     drawStage();
-  });
-  source.addEventListener('state', (m) => {
-    const s = JSON.parse((m as MessageEvent<string>).data) as { state: string; message: string | null };
-    liveState = s.state;
-    if (s.message) $('start-error').textContent = `the run failed: ${s.message}`;
-    if (s.state === 'ended' || s.state === 'failed') {
-      source?.close();
-      source = null;
+  } else if (m.kind === 'state') {
+    page.shown = m.state;
+    if (m.message) say(`the run failed: ${m.message}`);
+    if (isOver(m.state)) {
+      page.feed?.subscription.unsubscribe();
+      page.feed = null;
       void refresh();
     }
     updateControls();
-  });
-  // The connection broke: the server stopped or restarted. The page reconnects itself, with back-off.
-  source.onerror = () => serverLost();
-  void refresh();
+  } else {
+    // The connection broke: the server stopped or restarted. The page reconnects itself, with back-off.
+    page.feed = null;
+    serverLost();
+  }
+}
+
+/** Replays a recorded run into the views: at `pace` (or the speed menu's) times its recorded pace, or at once (0). */
+async function replay(name: string, pace?: number): Promise<void> {
+  const text = answered(await server.record(name));
+  if (text === null) return;
+  show(name, 'replay');
+  const lines = Array.from(recordLines(textLines(text)));
+  const started = lines.find((l) => !isBad(l) && l.event.type === 'run-started');
+  const stepsPerEpoch =
+    started && !isBad(started) && started.event.type === 'run-started' ? started.event.stepsPerEpoch : undefined;
+  const speed = pace ?? Number($<HTMLSelectElement>('speed').value);
+  const subscription = replay$(lines, speed === 0 ? null : speed)
+    .pipe(
+      mergeMap((l): TrainingEvent[] => (isBad(l) ? [] : [l.event])),
+      warningsAgain(stepsPerEpoch),
+    )
+    .subscribe({
+      next: (e) => page.view.add(e),
+      complete: () => {
+        page.shown = 'replayed';
+        updateControls();
+      },
+    });
+  if (!subscription.closed) page.feed = { kind: 'replay', subscription };
+  updateControls();
+}
+
+/** The checked runs' curves in one plot, step-aligned. */
+async function compare(names: string[]): Promise<void> {
+  const runs = [];
+  for (const name of names) {
+    const text = answered(await server.record(name));
+    if (text === null) return;
+    const history = new History();
+    let stepsPerEpoch = 1;
+    for (const l of recordLines(textLines(text))) {
+      if (isBad(l)) continue;
+      const e = l.event;
+      if (e.type === 'run-started') stepsPerEpoch = e.stepsPerEpoch;
+      if (e.type === 'step') history.add(e);
+      if (e.type === 'rolled-back') history.rollBack(e.step);
+    }
+    runs.push({ name, points: history.points(), stepsPerEpoch });
+  }
+  $('compare-section').hidden = false;
+  drawRunsCompared($<HTMLCanvasElement>('compared'), runs);
+  $('compare-section').scrollIntoView({ behavior: 'smooth' });
 }
 
 // ---- a lost server ----
@@ -232,15 +203,18 @@ const LONGEST_WAIT_MS = 8000;
 
 /** The server stopped answering: say so, disable the controls, and try again with back-off. */
 function serverLost(): void {
-  source?.close();
-  source = null;
-  if (lost) return;
-  lost = { wait: FIRST_WAIT_MS, timer: null };
+  if (page.feed?.kind === 'live') {
+    page.feed.subscription.unsubscribe();
+    page.feed = null;
+  }
+  if (page.lost) return;
+  page.lost = { wait: FIRST_WAIT_MS, timer: null };
   updateControls();
   scheduleReconnect();
 }
 
 function scheduleReconnect(): void {
+  const lost = page.lost;
   if (!lost) return;
   const banner = $('server-lost');
   banner.hidden = false;
@@ -249,231 +223,70 @@ function scheduleReconnect(): void {
 }
 
 async function reconnect(): Promise<void> {
-  if (!lost) return;
-  let s: State;
-  try {
-    const response = await fetch('/api/state');
-    if (!response.ok) throw new Error(String(response.status));
-    s = (await response.json()) as State;
-  } catch {
-    lost.wait = Math.min(LONGEST_WAIT_MS, lost.wait * 2);
+  if (!page.lost) return;
+  const r = await server.state();
+  if (!r.ok) {
+    page.lost.wait = Math.min(LONGEST_WAIT_MS, page.lost.wait * 2);
     scheduleReconnect();
     return;
   }
-  lost = null;
+  page.lost = null;
   $('server-lost').hidden = true;
-  state = s;
-  renderRuns(s.runs);
-  if (s.live && s.live.name === shownName && s.live.state !== 'ended' && s.live.state !== 'failed') {
+  const studio = r.value;
+  page.studio = studio;
+  renderRuns(studio, actions);
+  if (studio.live && studio.live.name === page.name && !isOver(studio.live.state)) {
     // The same run still trains: follow it again from the start of its record (no event twice, none missed).
-    followLive(s.live.name);
-  } else if (shownName && liveState !== 'replay' && liveState !== 'replayed') {
+    followLive(studio.live.name);
+  } else if (page.name && page.shown !== 'replay' && page.shown !== 'replayed') {
     // The server restarted without the run: show what its record holds, and offer to continue it.
-    const name = shownName;
+    const name = page.name;
     await replay(name, 0);
-    liveState = 'stopped with the server';
-    $('start-error').textContent =
-      `The studio server restarted and run '${name}' is no longer training: continue it from its last checkpoint in the runs folder.`;
+    page.shown = 'stopped with the server';
+    say(
+      `The studio server restarted and run '${name}' is no longer training: continue it from its last checkpoint in the runs folder.`,
+    );
     updateControls();
   } else updateControls();
 }
 
-/** Replays a recorded run into the views: at `speed` times its recorded pace, or at once (0). */
-async function replay(name: string, pace?: number): Promise<void> {
-  const r = await call(`/api/runs/${encodeURIComponent(name)}/record`);
-  if (!r.ok || !r.response) {
-    $('start-error').textContent = r.json.error ?? `the record of '${name}' could not be read`;
-    return;
-  }
-  const text = await r.response.text();
-  reset(name);
-  liveState = 'replay';
-  const recorded: TrainingEvent[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const decoded = decodeEvent(line);
-    if (E.isRight(decoded)) recorded.push(decoded.right);
-  }
-  // Warnings are derived again from the steps, as `npm run replay` does (records made before a warning kind existed have none).
-  const started = recorded.find((e): e is RunStarted => e.type === 'run-started');
-  const events: TrainingEvent[] = [];
-  from(recorded)
-    .pipe(
-      filter((e) => e.type !== 'warning'),
-      warnings<TrainingEvent>({ window: warningWindow(started?.stepsPerEpoch ?? 200) }),
-    )
-    .subscribe((e) => events.push(e));
-  const speed = pace ?? Number($<HTMLSelectElement>('speed').value);
-  let cancelled = false;
-  replaying = {
-    cancel: () => {
-      cancelled = true;
-    },
-  };
-  if (speed === 0) {
-    for (const e of events) view.add(e);
-    liveState = 'replayed';
-    updateControls();
-    return;
-  }
-  const t0 = performance.now();
-  let i = 0;
-  const tick = () => {
-    if (cancelled) return;
-    const recordedNow = ((performance.now() - t0) / 1000) * speed;
-    while (i < events.length && ('time' in events[i] ? (events[i] as { time: number }).time : 0) <= recordedNow)
-      view.add(events[i++]);
-    if (i < events.length) requestAnimationFrame(tick);
-    else {
-      liveState = 'replayed';
-      updateControls();
-    }
-  };
-  requestAnimationFrame(tick);
+// ---- controls and the runs list ----
+
+async function control(c: Control): Promise<void> {
+  const done = answered(await server.control(c));
+  if (!done) return;
+  page.shown = done.state;
   updateControls();
 }
 
-/** The checked runs' curves in one plot, step-aligned. */
-async function compare(names: string[]): Promise<void> {
-  const runs = [];
-  for (const name of names) {
-    const r = await call(`/api/runs/${encodeURIComponent(name)}/record`);
-    if (!r.ok || !r.response) {
-      $('start-error').textContent = r.json.error ?? `the record of '${name}' could not be read`;
-      return;
-    }
-    const text = await r.response.text();
-    const history = new History();
-    let stepsPerEpoch = 1;
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      const decoded = decodeEvent(line);
-      if (E.isLeft(decoded)) continue;
-      const e = decoded.right;
-      if (e.type === 'run-started') stepsPerEpoch = e.stepsPerEpoch;
-      if (e.type === 'step') history.add(e);
-    }
-    runs.push({ name, points: history.points(), stepsPerEpoch });
-  }
-  $('compare-section').hidden = false;
-  drawRunsCompared($<HTMLCanvasElement>('compared'), runs);
-  $('compare-section').scrollIntoView({ behavior: 'smooth' });
-}
-
-// ---- controls and the runs list ----
-
-async function control(action: 'pause' | 'play' | 'stop' | 'step', steps?: number, only?: 'd' | 'g'): Promise<void> {
-  const r = await post(`/api/live/${action}`, steps ? { steps, ...(only ? { only } : {}) } : {});
-  if (!r.ok) $('start-error').textContent = r.json.error ?? `${action} failed`;
-  else {
-    liveState = r.json.state ?? liveState;
-    updateControls();
-  }
-}
+const actions = { replay: (name: string) => void replay(name), continueRun: (name: string) => void continueRun(name) };
 
 function updateControls(): void {
   drawStatus();
-  const training = ['playing', 'paused', 'stopping'].includes(liveState) && !lost;
-  $<HTMLButtonElement>('start').disabled = training || lost !== null;
-  $<HTMLButtonElement>('pause').disabled = !training || liveState !== 'playing';
-  $<HTMLButtonElement>('play').disabled = !training || liveState !== 'paused';
+  const lost = page.lost !== null;
+  const training = (page.shown === 'playing' || page.shown === 'paused' || page.shown === 'stopping') && !lost;
+  const stepping = training && page.shown !== 'stopping';
+  $<HTMLButtonElement>('start').disabled = training || lost;
+  $<HTMLButtonElement>('pause').disabled = !training || page.shown !== 'playing';
+  $<HTMLButtonElement>('play').disabled = !training || page.shown !== 'paused';
   document.querySelectorAll<HTMLButtonElement>('#runs button').forEach((b) => {
-    b.disabled = lost !== null;
+    b.disabled = lost;
   });
-  $<HTMLButtonElement>('step').disabled = !training || liveState === 'stopping';
-  $<HTMLButtonElement>('step10').disabled = !training || liveState === 'stopping';
-  $<HTMLButtonElement>('step-d').disabled = !training || liveState === 'stopping';
-  $<HTMLButtonElement>('step-g').disabled = !training || liveState === 'stopping';
-  $<HTMLButtonElement>('stop').disabled = !training || liveState === 'stopping';
+  for (const id of ['step', 'step10', 'step-d', 'step-g', 'stop']) $<HTMLButtonElement>(id).disabled = !stepping;
   $('step-note').textContent =
-    liveState === 'paused'
+    page.shown === 'paused'
       ? 'Paused: "One step" trains one D update and one G update, "D step" or "G step" only one of them, then it pauses again; "One step, up close" shows what changed.'
       : '';
 }
 
-function renderRuns(runs: RunListing[]): void {
-  const list = $('runs');
-  list.replaceChildren();
-  if (runs.length === 0) {
-    list.innerHTML = '<li class="hint">No runs yet: start one.</li>';
-    return;
-  }
-  for (const r of runs) {
-    const li = document.createElement('li');
-    li.dataset.run = r.name;
-    const title = document.createElement('div');
-    const check = document.createElement('input');
-    check.type = 'checkbox';
-    check.className = 'pick';
-    check.value = r.name;
-    check.style.width = 'auto';
-    check.setAttribute('aria-label', `compare ${r.name}`);
-    check.onchange = () => {
-      $<HTMLButtonElement>('compare').disabled = document.querySelectorAll('.pick:checked').length < 2;
-    };
-    const b = document.createElement('b');
-    b.textContent = ` ${r.name}`;
-    title.append(check, b);
-    const meta = document.createElement('div');
-    meta.className = 'meta';
-    meta.textContent =
-      r.problem !== null
-        ? `its record cannot be read: ${r.problem}`
-        : `${r.arch} on ${r.dataset}, step ${r.steps.toLocaleString('en-US')} of ${r.totalSteps.toLocaleString('en-US')}, ${r.status}`;
-    const buttons = document.createElement('div');
-    buttons.className = 'buttons';
-    const button = (text: string, act: () => void) => {
-      const x = document.createElement('button');
-      x.type = 'button';
-      x.textContent = text;
-      x.onclick = act;
-      buttons.append(x);
-      return x;
-    };
-    if (r.problem === null) button('Replay', () => void replay(r.name));
-    // Every run that stopped short with a checkpoint can continue, killed ones ('open') included, but not the one training now.
-    const trainingNow = r.name === state?.live?.name && state.live.state !== 'ended' && state.live.state !== 'failed';
-    if (r.resumable && r.status !== 'completed' && !trainingNow) button('Continue', () => void continueRun(r.name));
-    if (r.hasGenerator) {
-      const explore = document.createElement('a');
-      explore.href = `/explore?run=${encodeURIComponent(r.name)}`;
-      explore.textContent = 'Explore';
-      explore.className = 'explore';
-      explore.title = 'make more images, walk the noise, see what D sees, check for copying';
-      buttons.append(explore);
-      const a = document.createElement('a');
-      a.href = `/api/runs/${encodeURIComponent(r.name)}/generator/model.json`;
-      a.textContent = 'generator (model.json)';
-      a.download = '';
-      const w = document.createElement('a');
-      w.href = `/api/runs/${encodeURIComponent(r.name)}/generator/weights.bin`;
-      w.textContent = 'weights.bin';
-      w.download = '';
-      buttons.append(a, w);
-    }
-    li.append(title, meta, buttons);
-    list.append(li);
-  }
-}
-
-async function continueRun(name: string): Promise<void> {
-  const r = await post(`/api/runs/${encodeURIComponent(name)}/resume`, {});
-  if (!r.ok) {
-    $('start-error').textContent = r.json.error ?? 'the run did not continue';
-    return;
-  }
-  followLive(r.json.name!);
-}
-
 async function refresh(): Promise<void> {
-  const r = await call('/api/state');
-  if (!r.ok) return;
-  const s = r.json as unknown as State;
-  const first = state === null;
-  state = s;
-  if (first) buildForm(s);
-  renderRuns(s.runs);
-  if (first && s.live) followLive(s.live.name);
+  const studio = answered(await server.state(), true);
+  if (!studio) return;
+  const first = page.studio === null;
+  page.studio = studio;
+  if (first) buildForm(studio);
+  renderRuns(studio, actions);
+  if (first && studio.live) followLive(studio.live.name);
   updateControls();
 }
 
@@ -481,21 +294,22 @@ async function refresh(): Promise<void> {
 
 function drawStage(): void {
   const section = $('probe-section');
-  if (!probe) {
+  const walk = page.walk;
+  if (!walk) {
     section.hidden = true;
     return;
   }
   section.hidden = false;
-  const stages = stagesOf(probe, view.last);
-  stage = Math.max(0, Math.min(stage, stages.length - 1));
-  const s = stages[stage];
+  const stages = stagesOf(walk.probe, page.view.last);
+  walk.stage = Math.max(0, Math.min(walk.stage, stages.length - 1));
+  const s = stages[walk.stage];
   $('probe-text').textContent = s.text;
-  $('probe-stage').textContent = `${s.title} (stage ${stage + 1} of ${stages.length})`;
+  $('probe-stage').textContent = `${s.title} (stage ${walk.stage + 1} of ${stages.length})`;
   const canvas = $<HTMLCanvasElement>('probe');
   canvas.hidden = s.rows.length === 0;
-  if (s.rows.length > 0) drawScored(canvas, s.title, s.rows, probe.before);
-  $<HTMLButtonElement>('probe-back').disabled = stage === 0;
-  $<HTMLButtonElement>('probe-next').disabled = stage === stages.length - 1;
+  if (s.rows.length > 0) drawScored(canvas, s.title, s.rows, walk.probe.before);
+  $<HTMLButtonElement>('probe-back').disabled = walk.stage === 0;
+  $<HTMLButtonElement>('probe-next').disabled = walk.stage === stages.length - 1;
 }
 
 // ---- drawing, once per frame at most ----
@@ -508,6 +322,7 @@ const seconds = (s: number) =>
       : `${Math.round(s)}s`;
 
 function drawNumbers(): void {
+  const view = page.view;
   const last = view.last;
   const cells: [string, string][] = last
     ? [
@@ -540,18 +355,20 @@ function drawNumbers(): void {
 
 /** The header: which run, and its state (drawn on every state change, events or not). */
 function drawStatus(): void {
-  const label = lost
-    ? `${shownName ? `${shownName}: ` : ''}the server is not answering`
-    : liveState === 'replay' || liveState === 'replayed'
-      ? `${liveState === 'replay' ? 'replaying' : 'replayed'} ${shownName}`
-      : shownName
-        ? `${shownName}: ${liveState}`
+  const { name, shown } = page;
+  const label = page.lost
+    ? `${name ? `${name}: ` : ''}the server is not answering`
+    : shown === 'replay' || shown === 'replayed'
+      ? `${shown === 'replay' ? 'replaying' : 'replayed'} ${name}`
+      : name
+        ? `${name}: ${shown}`
         : 'no run yet';
   $('status').innerHTML = '<span class="state"></span>';
   $('status').children[0].textContent = label;
 }
 
 function drawWarnings(): void {
+  const view = page.view;
   const box = $('warnings');
   if (view.warnings.length === 0) {
     box.innerHTML = '<span class="hint">None so far: D and G are keeping each other in check.</span>';
@@ -570,6 +387,7 @@ function drawWarnings(): void {
 }
 
 function drawScrubbed(): void {
+  const { view, scrubbed } = page;
   const scrub = $<HTMLInputElement>('scrub');
   const n = view.snapshots.length;
   scrub.max = String(Math.max(0, n - 1));
@@ -593,39 +411,44 @@ interface Painter {
   last?: unknown;
   at?: number;
 }
+const view = () => page.view;
 const painters: Painter[] = [
-  { key: () => `${view.version}`, every: 250, draw: drawNumbers },
-  { key: () => `${view.snapshots.length}:${scrubbed}`, every: 0, draw: drawScrubbed },
+  { key: () => `${view().version}`, every: 250, draw: drawNumbers },
+  { key: () => `${view().snapshots.length}:${page.scrubbed}`, every: 0, draw: drawScrubbed },
   {
-    key: () => `${view.last?.step}:${view.warnings.length}:${view.ended !== null}`,
+    key: () => `${view().last?.step}:${view().warnings.length}:${view().ended !== null}`,
     every: 1000,
-    draw: () => drawCurves($<HTMLCanvasElement>('curves'), view),
+    draw: () => drawCurves($<HTMLCanvasElement>('curves'), view()),
   },
-  { key: () => view.milestones.length, every: 0, draw: () => drawMilestones($<HTMLCanvasElement>('milestones'), view) },
   {
-    key: () => view.quality.length,
+    key: () => view().milestones.length,
+    every: 0,
+    draw: () => drawMilestones($<HTMLCanvasElement>('milestones'), view()),
+  },
+  {
+    key: () => view().quality.length,
     every: 0,
     draw: () => {
-      drawHistogram($<HTMLCanvasElement>('histogram'), view);
-      drawQuality($<HTMLCanvasElement>('quality'), view);
+      drawHistogram($<HTMLCanvasElement>('histogram'), view());
+      drawQuality($<HTMLCanvasElement>('quality'), view());
     },
   },
-  { key: () => view.comparison, every: 0, draw: () => drawRealVsFake($<HTMLCanvasElement>('real-vs-fake'), view) },
-  { key: () => view.warnings.length, every: 0, draw: drawWarnings },
+  { key: () => view().comparison, every: 0, draw: () => drawRealVsFake($<HTMLCanvasElement>('real-vs-fake'), view()) },
+  { key: () => view().warnings.length, every: 0, draw: drawWarnings },
   // The runs folder's listing, at each epoch end of the run shown (its step count and status change).
   {
-    key: () => view.lastEpoch?.epoch,
+    key: () => view().lastEpoch?.epoch,
     every: 5000,
     draw: () => {
-      if (liveState !== 'replay') void refresh();
+      if (page.shown !== 'replay') void refresh();
     },
   },
 ];
 let paintedView: RunView | null = null;
 
 function frame(now: number): void {
-  if (paintedView !== view) {
-    paintedView = view;
+  if (paintedView !== page.view) {
+    paintedView = page.view;
     for (const p of painters) p.last = p.at = undefined;
   }
   for (const p of painters) {
@@ -638,33 +461,31 @@ function frame(now: number): void {
   requestAnimationFrame(frame);
 }
 
-$('probe-back').onclick = () => {
-  stage--;
+const moveStage = (by: number) => () => {
+  if (page.walk) page.walk.stage += by;
   drawStage();
 };
-$('probe-next').onclick = () => {
-  stage++;
-  drawStage();
-};
+$('probe-back').onclick = moveStage(-1);
+$('probe-next').onclick = moveStage(1);
 $('start').onclick = () => void start();
-$('pause').onclick = () => void control('pause');
-$('play').onclick = () => void control('play');
-$('step').onclick = () => void control('step', 1);
-$('step10').onclick = () => void control('step', 10);
-$('step-d').onclick = () => void control('step', 1, 'd');
-$('step-g').onclick = () => void control('step', 1, 'g');
-$('stop').onclick = () => void control('stop');
+$('pause').onclick = () => void control({ action: 'pause' });
+$('play').onclick = () => void control({ action: 'play' });
+$('step').onclick = () => void control({ action: 'step', steps: 1 });
+$('step10').onclick = () => void control({ action: 'step', steps: 10 });
+$('step-d').onclick = () => void control({ action: 'step', steps: 1, only: 'd' });
+$('step-g').onclick = () => void control({ action: 'step', steps: 1, only: 'g' });
+$('stop').onclick = () => void control({ action: 'stop' });
 $('compare').onclick = () =>
   void compare(Array.from(document.querySelectorAll<HTMLInputElement>('.pick:checked')).map((c) => c.value));
 $<HTMLInputElement>('scrub').oninput = (e) => {
   const scrub = e.target as HTMLInputElement;
-  scrubbed = Number(scrub.value) >= Number(scrub.max) ? null : Number(scrub.value);
+  page.scrubbed = Number(scrub.value) >= Number(scrub.max) ? null : Number(scrub.value);
   drawScrubbed();
 };
 void refresh();
 requestAnimationFrame(frame);
-// With no live connection to notice a lost server, a look every few seconds does (call() raises the banner).
+// With no live connection to notice a lost server, a look every few seconds does (answered raises the banner).
 const HEARTBEAT_MS = 5000;
 window.setInterval(() => {
-  if (!source && !lost) void call('/api/state');
+  if (page.feed?.kind !== 'live' && !page.lost) void server.state().then((a) => answered(a, true));
 }, HEARTBEAT_MS);

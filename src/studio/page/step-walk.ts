@@ -5,7 +5,7 @@
  */
 import type { ScoredRow } from '../../render/labelled-grids.ts';
 import { type Step, unpackPixels } from '../../streams/events.ts';
-import type { StepProbe } from '../probe.ts';
+import type { StepProbe } from '../answers.ts';
 
 export interface Stage {
   readonly title: string;

@@ -1,0 +1,86 @@
+/**
+ * The runs folder as a list: each run with what it trained and how far, and what can be done
+ * with it (replay, continue, explore, download its generator, check it to compare).
+ */
+import type { RunListing, StudioState } from '../answers.ts';
+import { isOver } from './studio-server.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+export interface RunActions {
+  readonly replay: (name: string) => void;
+  readonly continueRun: (name: string) => void;
+}
+
+const runUrl = (name: string, rest: string) => `/api/runs/${encodeURIComponent(name)}/${rest}`;
+
+function link(text: string, href: string, o: { download?: boolean; className?: string; title?: string } = {}) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.textContent = text;
+  if (o.download) a.download = '';
+  if (o.className) a.className = o.className;
+  if (o.title) a.title = o.title;
+  return a;
+}
+
+function runItem(r: RunListing, live: StudioState['live'], act: RunActions): HTMLLIElement {
+  const li = document.createElement('li');
+  li.dataset.run = r.name;
+  const title = document.createElement('div');
+  const check = document.createElement('input');
+  check.type = 'checkbox';
+  check.className = 'pick';
+  check.value = r.name;
+  check.style.width = 'auto';
+  check.setAttribute('aria-label', `compare ${r.name}`);
+  check.onchange = () => {
+    $<HTMLButtonElement>('compare').disabled = document.querySelectorAll('.pick:checked').length < 2;
+  };
+  const b = document.createElement('b');
+  b.textContent = ` ${r.name}`;
+  title.append(check, b);
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  meta.textContent =
+    r.problem !== null
+      ? `its record cannot be read: ${r.problem}`
+      : `${r.arch} on ${r.dataset}, step ${r.steps.toLocaleString('en-US')} of ${r.totalSteps.toLocaleString('en-US')}, ${r.status}`;
+  const buttons = document.createElement('div');
+  buttons.className = 'buttons';
+  const button = (text: string, onClick: () => void) => {
+    const x = document.createElement('button');
+    x.type = 'button';
+    x.textContent = text;
+    x.onclick = onClick;
+    buttons.append(x);
+  };
+  if (r.problem === null) button('Replay', () => act.replay(r.name));
+  // Every run that stopped short with a checkpoint can continue, killed ones ('open') included, but not the one training now.
+  const trainingNow = r.name === live?.name && !isOver(live.state);
+  if (r.resumable && r.status !== 'completed' && !trainingNow) button('Continue', () => act.continueRun(r.name));
+  if (r.hasGenerator) {
+    buttons.append(
+      link('Explore', `/explore?run=${encodeURIComponent(r.name)}`, {
+        className: 'explore',
+        title: 'make more images, walk the noise, see what D sees, check for copying',
+      }),
+      link('generator (model.json)', runUrl(r.name, 'generator/model.json'), { download: true }),
+      link('weights.bin', runUrl(r.name, 'generator/weights.bin'), { download: true }),
+    );
+  }
+  li.append(title, meta, buttons);
+  return li;
+}
+
+/** Draws the list; the runs checked for comparing stay checked. */
+export function renderRuns(s: StudioState, act: RunActions): void {
+  const list = $('runs');
+  const checked = new Set(Array.from(document.querySelectorAll<HTMLInputElement>('.pick:checked'), (c) => c.value));
+  if (s.runs.length === 0) list.innerHTML = '<li class="hint">No runs yet: start one.</li>';
+  else list.replaceChildren(...s.runs.map((r) => runItem(r, s.live, act)));
+  document.querySelectorAll<HTMLInputElement>('.pick').forEach((c) => {
+    c.checked = checked.has(c.value);
+  });
+  $<HTMLButtonElement>('compare').disabled = document.querySelectorAll('.pick:checked').length < 2;
+}

@@ -1,0 +1,134 @@
+/**
+ * The studio's server as the page sees it: each request with its answer decoded by the server's
+ * own codecs (answers.ts), and the live run's feed as a stream of decoded messages. Nothing here
+ * throws: a refused request is its Failure, a server that does not answer at all is `lost`.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
+import { Observable } from 'rxjs';
+import { validationPath } from '../../streams/events.ts';
+import { Controlled, Failure, LiveState, type RunState, Started, StepProbe, StudioState } from '../answers.ts';
+import type { StartRequest } from '../requests.ts';
+
+export type Answer<A> =
+  | { readonly ok: true; readonly value: A }
+  | { readonly ok: false; readonly failure: Failure; readonly lost: boolean };
+
+const LOST: Answer<never> = {
+  ok: false,
+  lost: true,
+  failure: { error: 'the studio server is not answering (stopped, or restarting?): nothing was done' },
+};
+const failed = (error: string): Answer<never> => ({ ok: false, lost: false, failure: { error } });
+
+/** The first thing wrong with an answer, as `path: got X`. */
+const unexpected = (path: string, errors: t.Errors): string => {
+  const e = errors[0];
+  const where = (e && validationPath(e)) || 'the answer';
+  return `${path}: an answer the page cannot read (${where}: got ${JSON.stringify(e?.value)?.slice(0, 40)})`;
+};
+
+/** A request and its answer, decoded by `codec` (a failure by Failure). */
+export async function request<A>(path: string, codec: t.Decoder<unknown, A>, init?: RequestInit): Promise<Answer<A>> {
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    return LOST;
+  }
+  const json: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const failure = Failure.decode(json);
+    return E.isRight(failure)
+      ? { ok: false, lost: false, failure: failure.right }
+      : failed(`${path}: answered ${response.status}`);
+  }
+  const decoded = codec.decode(json);
+  return E.isRight(decoded) ? { ok: true, value: decoded.right } : failed(unexpected(path, decoded.left));
+}
+
+export const posting = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+const runPath = (name: string) => `/api/runs/${encodeURIComponent(name)}`;
+
+export type Control =
+  | { readonly action: 'pause' | 'play' | 'stop' }
+  | { readonly action: 'step'; readonly steps: number; readonly only?: 'd' | 'g' };
+
+/** What the live feed brings: a record line, the run's state, a step's close-up, or a broken connection. */
+export type LiveMessage =
+  | { readonly kind: 'event'; readonly line: string }
+  | ({ readonly kind: 'state' } & LiveState)
+  | { readonly kind: 'probe'; readonly probe: StepProbe }
+  | { readonly kind: 'lost' };
+
+export const studioServer = {
+  state: () => request('/api/state', StudioState),
+  start: (body: StartRequest) => request('/api/runs', Started, posting(body)),
+  resume: (name: string) => request(`${runPath(name)}/resume`, Started, posting({})),
+  control: (c: Control) =>
+    request(
+      `/api/live/${c.action}`,
+      Controlled,
+      posting(c.action === 'step' ? { steps: c.steps, ...(c.only ? { only: c.only } : {}) } : {}),
+    ),
+
+  /** A run's whole record, as text (record-lines.ts decodes it). */
+  async record(name: string): Promise<Answer<string>> {
+    const path = `${runPath(name)}/record`;
+    let response: Response;
+    try {
+      response = await fetch(path);
+      if (response.ok) return { ok: true, value: await response.text() };
+    } catch {
+      return LOST;
+    }
+    const failure = Failure.decode(await response.json().catch(() => undefined));
+    return E.isRight(failure)
+      ? { ok: false, lost: false, failure: failure.right }
+      : failed(`the record of '${name}' could not be read (${response.status})`);
+  },
+
+  /**
+   * The live run's record so far, then every line, state and close-up as it happens (Server-Sent
+   * Events). A broken connection is a 'lost' message, after which the feed ends; unsubscribing
+   * closes the connection.
+   */
+  live: (): Observable<LiveMessage> =>
+    new Observable<LiveMessage>((subscriber) => {
+      const source = new EventSource('/api/live/events');
+      const decoded = <A>(codec: t.Decoder<unknown, A>, data: string): A | null => {
+        try {
+          const r = codec.decode(JSON.parse(data));
+          return E.isRight(r) ? r.right : null;
+        } catch {
+          return null;
+        }
+      };
+      source.addEventListener('event', (m) =>
+        subscriber.next({ kind: 'event', line: (m as MessageEvent<string>).data }),
+      );
+      source.addEventListener('probe', (m) => {
+        const probe = decoded(StepProbe, (m as MessageEvent<string>).data);
+        if (probe) subscriber.next({ kind: 'probe', probe });
+        else console.warn('skipped a close-up the page cannot read');
+      });
+      source.addEventListener('state', (m) => {
+        const s = decoded(LiveState, (m as MessageEvent<string>).data);
+        if (s) subscriber.next({ kind: 'state', ...s });
+        else console.warn('skipped a state the page cannot read');
+      });
+      source.onerror = () => {
+        source.close();
+        subscriber.next({ kind: 'lost' });
+        subscriber.complete();
+      };
+      return () => source.close();
+    }),
+};
+
+/** Whether a run in this state is over (its feed has nothing more to bring). */
+export const isOver = (state: RunState): boolean => state === 'ended' || state === 'failed';
