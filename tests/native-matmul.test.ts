@@ -2,6 +2,7 @@
 // backend's own kernels: a table of shapes, transposes, batch broadcasting, bias and every fused
 // activation; a whole D + G step on both paths; the fallback; clean failures to load.
 
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { test } from 'uvu';
@@ -61,6 +62,45 @@ test('the wasm-blas backend: OpenBLAS named with its threads, both product kerne
       info.kernels.includes(`${k} (OpenBLAS)`),
     ),
     info.kernels.join(', '),
+  );
+});
+
+test("the addon's calls: named fields checked in one place, activations by tfjs's names", () => {
+  const { addon } = createRequire(import.meta.url)('ganstream-blas') as {
+    addon: { activations: string[]; sgemm: (heap: Uint8Array, call: Record<string, unknown>) => void };
+  };
+  assert.equal(addon.activations, ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu']);
+  const heap = new Uint8Array(4 * 12);
+  new Float32Array(heap.buffer).set([1, 2, 3, 4, 5, 6, -1, 1, 0, 0, 0, 0]);
+  // [1 2 3; 4 5 6] (2x3) times [-1 1 0]^T (3x1), into the last two floats, then relu.
+  const call = {
+    batch: 1,
+    transA: false,
+    transB: false,
+    m: 2,
+    n: 1,
+    k: 3,
+    aOffset: 0,
+    aStride: 0,
+    bOffset: 24,
+    bStride: 0,
+    cOffset: 40,
+    cStride: 0,
+    biasOffset: -1,
+    biasLength: 0,
+    activation: 'relu',
+    alpha: 0,
+  };
+  addon.sgemm(heap, call);
+  assert.equal(Array.from(new Float32Array(heap.buffer, 40, 2)), [1, 1]);
+  addon.sgemm(heap, { ...call, activation: 'linear', bOffset: 28 });
+  assert.equal(Array.from(new Float32Array(heap.buffer, 40, 2)), [1, 4], 'B is [1 0 0]: the first column of A');
+  const { m: _, ...noM } = call;
+  assert.throws(() => addon.sgemm(heap, noM), /^sgemm: field 'm' missing or of the wrong kind$/);
+  assert.throws(() => addon.sgemm(heap, { ...call, activation: 'gelu' }), /^sgemm: field 'activation' missing/);
+  assert.throws(
+    () => addon.sgemm(heap, { ...call, cOffset: 44 }),
+    /^sgemm: shapes, offsets or strides outside the heap$/,
   );
 });
 

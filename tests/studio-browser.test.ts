@@ -183,6 +183,36 @@ test('a recorded run replays into the same views: its last step, its warning car
   assert.match(await text('#warnings'), /d-too-strong at step/);
 });
 
+test("a replay keeps the record's pace: 30 recorded seconds at 10x take about 3 s, the views filling as they go", async () => {
+  await page.selectOption('#speed', '10');
+  const t0 = Date.now();
+  await page.locator('#runs li[data-run="recorded-d-too-strong"] button', { hasText: 'Replay' }).click();
+  await page.waitForFunction(() =>
+    /^replaying recorded-d-too-strong/.test(document.getElementById('status')!.innerText),
+  );
+  await page.waitForTimeout(1000);
+  const midway = await stepShown();
+  assert.ok(midway > 0 && midway < 300, `step ${midway} one second into a 3-second replay`);
+  await page.waitForFunction(() => /replayed recorded-d-too-strong/.test(document.getElementById('status')!.innerText));
+  const took = (Date.now() - t0) / 1000;
+  assert.ok(took > 2.5, `the replay took ${took.toFixed(1)} s`);
+  // The numbers are drawn at most every 250 ms: the last step shows by the next draw.
+  await page.waitForFunction(() => /step\s+300 /.test(document.getElementById('numbers')!.innerText));
+});
+
+test("an answer of an unexpected shape: the page's codecs refuse it and say which field", async () => {
+  await page.route('**/api/state', (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify({ live: null, runs: 'oops' }) }),
+  );
+  await page.reload();
+  await page.locator('#start-error').filter({ hasText: 'cannot read' }).waitFor();
+  assert.match(await text('#start-error'), /^\/api\/state: an answer the page cannot read \(runs: got "oops"\)$/);
+  await page.unroute('**/api/state');
+  await page.reload();
+  await page.locator('#runs li[data-run="recorded-d-too-strong"]').waitFor();
+  assert.is(await text('#start-error'), '');
+});
+
 test('no console errors or warnings on the page', () => {
   assert.equal(problems, []);
 });

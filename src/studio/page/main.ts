@@ -280,7 +280,9 @@ function updateControls(): void {
 }
 
 async function refresh(): Promise<void> {
-  const studio = answered(await server.state(), true);
+  const answer = await server.state();
+  // A lost server has its banner; any other failure (an answer the page cannot read) is said.
+  const studio = answered(answer, !answer.ok && answer.lost);
   if (!studio) return;
   const first = page.studio === null;
   page.studio = studio;
