@@ -5,7 +5,6 @@
  */
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { connectable, lastValueFrom } from 'rxjs';
 import { selectBackend } from '../src/model/backend.ts';
 import { buildGan, planRun } from '../src/plan/plan-run.ts';
 import { runFolderContents } from '../src/plan/run-folder.ts';
@@ -17,8 +16,7 @@ import { advice } from '../src/streams/analysis/advice.ts';
 import { CHECKPOINT_FILE } from '../src/streams/checkpoint-run.ts';
 import { qualityEpochs } from '../src/streams/config.ts';
 import { consoleSink } from '../src/streams/sinks/console.ts';
-import { openRunFolder, runFolderSinks, saveNetworks } from '../src/streams/sinks/run-folder.ts';
-import { training$ } from '../src/streams/training.ts';
+import { openRunFolder, trainIntoFolder } from '../src/streams/sinks/run-folder.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
 
 failOnUncaught();
@@ -91,28 +89,30 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const judge = qualityEpochs(config).length > 0 ? await loadJudge(data) : null;
 if (judge && E.isLeft(judge)) say(`note: no quality checks (${judge.left})\n`);
 
-const events$ = connectable(
-  training$(gan, data, config, backend.right, {
+const run = trainIntoFolder({
+  gan,
+  data,
+  config,
+  backend: backend.right,
+  dir,
+  options: {
     judge: judge && E.isRight(judge) ? judge.right : undefined,
     stop: () => stopSignal() !== null || stdoutClosed,
     resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
-  }),
-);
-consoleSink(events$, {
+  },
+});
+consoleSink(run.events$, {
   write: (s) => {
     if (!stdoutClosed) process.stdout.write(s);
   },
   live: Boolean(process.stdout.isTTY),
   recorded: resumed?.history.length ?? 0,
 });
-runFolderSinks(events$, dir, resumed?.history.length ?? 0);
 let rollbacks = 0;
-events$.subscribe((e) => {
+run.events$.subscribe((e) => {
   if (e.type === 'rolled-back') rollbacks++;
 });
-const done = lastValueFrom(events$);
-events$.connect();
-const ended = await done;
+const ended = await run.start();
 const status = ended.type === 'run-ended' ? ended.status : 'completed';
 
 if (status === 'diverged') {
@@ -124,7 +124,6 @@ if (status === 'diverged') {
   );
   process.exit(3);
 }
-await saveNetworks(gan, dir, data.rows, data.cols, config.loss);
 if (canvas.name === 'raster')
   say(`note: image grids drawn with ganstream's raster fallback, plots skipped (${canvas.skipped.join('; ')})\n`);
 else if (canvas.skipped.length > 0) say(`note: pictures drawn with ${canvas.name} (${canvas.skipped.join('; ')})\n`);

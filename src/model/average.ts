@@ -31,17 +31,18 @@ export const CALIBRATION_SAMPLES = 2048;
 
 let cloned = 0;
 
+/** The same params with each variable replaced by `f`'s. */
+const mapVariables = <P extends object>(params: P, f: (v: tf.Variable, key: string) => tf.Variable): P =>
+  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, f(v as tf.Variable, k)])) as P;
+
 /** A network with the same layers and new variables holding copies of the source's values. */
 export function cloneNetwork(source: Network, name: string): Network {
   const id = `${name}${cloned++}`;
   const copy = (v: tf.Variable, path: string) => variableOf(v.clone(), v.trainable, `${id}/${path}`);
-  const layers = source.layers.map((l, i): Layer => {
-    if (!l.params) return l;
-    const params = Object.fromEntries(
-      Object.entries(l.params).map(([k, v]) => [k, copy(v as tf.Variable, `${i}/${k}`)]),
-    );
-    return { ...l, params } as unknown as Layer;
-  });
+  // The layer with its params' variables copied: the same kind, so the same shape of params.
+  const layers = source.layers.map((l, i) =>
+    l.params ? ({ ...l, params: mapVariables(l.params, (v, k) => copy(v, `${i}/${k}`)) } as Layer) : l,
+  );
   return { name, inputSize: source.inputSize, layers };
 }
 

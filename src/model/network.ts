@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../data/random.ts';
-import { fusedActivation, isFused } from './layers/activations.ts';
+import { type FusedActivation, fusedActivation, isFused } from './layers/activations.ts';
 import {
   type BatchMoments,
   type KindName,
@@ -115,7 +115,7 @@ export function eachLayer(
   net: Network,
   each: <K extends KindName>(
     layer: LayerOf<K>,
-    at: { fuse: ReturnType<typeof fusedActivation>; fused: boolean },
+    at: { fuse: FusedActivation; fused: boolean },
   ) => void,
 ): void {
   let fused = false;

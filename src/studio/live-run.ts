@@ -3,7 +3,7 @@
  * for play, pause, step and stop, and its record kept as encoded lines so that any number of pages
  * can follow it, each from the start, then live. Pages come and go; the run does not notice.
  */
-import { connectable, finalize, lastValueFrom, map, merge, Observable, ReplaySubject, type Subscription } from 'rxjs';
+import { finalize, map, merge, Observable, ReplaySubject, type Subscription } from 'rxjs';
 import type { Dataset } from '../data/dataset.ts';
 import { normals, seeded } from '../data/random.ts';
 import type { BackendInfo } from '../model/backend.ts';
@@ -13,8 +13,7 @@ import type { TrainConfig } from '../streams/config.ts';
 import { encodeEvent, type TrainingEvent } from '../streams/events.ts';
 import { sample } from '../streams/operators/comparison.ts';
 import type { Judge } from '../streams/operators/quality-checks.ts';
-import { runFolderSinks, saveNetworks } from '../streams/sinks/run-folder.ts';
-import { training$ } from '../streams/training.ts';
+import { trainIntoFolder } from '../streams/sinks/run-folder.ts';
 import type { RunState, StepProbe } from './answers.ts';
 import { PROBE_COUNT, type ProbeInputs, stepProbe, type Taken, takeProbe } from './probe.ts';
 import { RunControl, type StepKind } from './run-control.ts';
@@ -70,27 +69,25 @@ export class LiveRun {
       rows: data.rows,
       cols: data.cols,
     };
-    const events$ = connectable(
-      training$(gan, data, config, setup.backend, {
+    const run = trainIntoFolder({
+      gan,
+      data,
+      config,
+      backend: setup.backend,
+      dir,
+      options: {
         judge: setup.judge,
         stop: this.control.shouldStop,
         hold: this.control.hold,
         only: this.control.only,
         resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
-      }),
-    );
-    this.subscriptions.push(runFolderSinks(events$, dir, resumed?.history.length ?? 0));
-    this.subscriptions.push(events$.subscribe({ next: (e) => this.record(e), error: () => undefined }));
-    const last = lastValueFrom(events$);
-    this.subscriptions.push(events$.connect());
-    this.done = last.then(
-      async (end) => {
-        if (end.type === 'run-ended' && end.status !== 'diverged') {
-          this.announce('saving');
-          await saveNetworks(gan, dir, data.rows, data.cols, config.loss);
-        }
-        this.finish('ended');
       },
+      onSaving: () => this.announce('saving'),
+    });
+    this.subscriptions.push(run.subscription);
+    this.subscriptions.push(run.events$.subscribe({ next: (e) => this.record(e), error: () => undefined }));
+    this.done = run.start().then(
+      () => this.finish('ended'),
       (e: Error) => {
         this.failure = e.message;
         this.finish('failed');

@@ -6,12 +6,15 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { type Observable, Subscription } from 'rxjs';
+import { type Connectable, connectable, lastValueFrom, type Observable, Subscription } from 'rxjs';
+import type { Dataset } from '../../data/dataset.ts';
+import type { BackendInfo } from '../../model/backend.ts';
 import type { Gan } from '../../model/gan.ts';
 import { modelFiles } from '../../model/persistence.ts';
 import { CHECKPOINT_FILE } from '../checkpoint-run.ts';
 import type { TrainConfig } from '../config.ts';
 import type { TrainingEvent } from '../events.ts';
+import { type TrainingOptions, training$ } from '../training.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { canvasSink } from './canvas.ts';
 import { checkpointSink } from './checkpoint.ts';
@@ -55,4 +58,44 @@ export async function saveNetworks(
   for (const role of ['generator', 'discriminator'] as const) {
     writeModelFolder(join(dir, role), await modelFiles(gan, role, rows, cols, loss));
   }
+}
+
+/** What a run into its folder needs: the networks, the data and settings, and how it is steered. */
+export interface FolderRun {
+  readonly gan: Gan;
+  readonly data: Dataset;
+  readonly config: TrainConfig;
+  readonly backend: BackendInfo;
+  readonly dir: string;
+  /** Steering, the judge and the resume point, as training$ takes them. */
+  readonly options: TrainingOptions;
+  /** Called when the run has ended and its networks are about to be saved. */
+  readonly onSaving?: () => void;
+}
+
+/**
+ * A training run wired to its run folder, as the CLI and the studio both run it: one shared event
+ * stream with the folder's sinks subscribed. Callers subscribe their own sinks to `events$`, then
+ * call `start()`: it resolves, once the run has ended and (unless it diverged) its networks are
+ * saved, with the last event; it rejects if training fails.
+ */
+export function trainIntoFolder(run: FolderRun): {
+  readonly events$: Observable<TrainingEvent>;
+  readonly start: () => Promise<TrainingEvent>;
+  readonly subscription: Subscription;
+} {
+  const { gan, data, config, dir } = run;
+  const events$: Connectable<TrainingEvent> = connectable(training$(gan, data, config, run.backend, run.options));
+  const subscription = runFolderSinks(events$, dir, run.options.resume?.history.length ?? 0);
+  const start = async () => {
+    const last = lastValueFrom(events$);
+    subscription.add(events$.connect());
+    const end = await last;
+    if (end.type === 'run-ended' && end.status !== 'diverged') {
+      run.onSaving?.();
+      await saveNetworks(gan, dir, data.rows, data.cols, config.loss);
+    }
+    return end;
+  };
+  return { events$, start, subscription };
 }
