@@ -113,10 +113,7 @@ export function countParams(net: Network): { total: number; trainable: number } 
  */
 export function eachLayer(
   net: Network,
-  each: <K extends KindName>(
-    layer: LayerOf<K>,
-    at: { fuse: FusedActivation; fused: boolean },
-  ) => void,
+  each: <K extends KindName>(layer: LayerOf<K>, at: { fuse: FusedActivation; fused: boolean }) => void,
 ): void {
   let fused = false;
   net.layers.forEach((layer, i) => {

@@ -91,13 +91,19 @@ let loaded: { addon: BlasAddon; info: BlasInfo } | null = null;
 let nativeCalls = 0;
 export const nativeCallCount = (): number => nativeCalls;
 
+/** OpenBLAS's threads: OPENBLAS_NUM_THREADS where it is set (as OpenBLAS itself reads it), else one per core. */
+const defaultThreads = (): number => {
+  const set = Number(process.env.OPENBLAS_NUM_THREADS);
+  return Number.isInteger(set) && set >= 1 ? set : cpus().length;
+};
+
 /**
  * Loads the addon and OpenBLAS (`library`: a name the dynamic loader finds, or a path) and sets
  * its threads; the reason in one line when either is missing. One OpenBLAS per process.
  */
 export function loadBlas(
   library = process.env.GANSTREAM_OPENBLAS ?? DEFAULT_OPENBLAS,
-  threads = cpus().length,
+  threads = defaultThreads(),
 ): E.Either<string, BlasInfo> {
   if (loaded) return E.right(loaded.info);
   if (library === 'off') return E.left('turned off (GANSTREAM_OPENBLAS=off)');
