@@ -12,7 +12,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type * as t from 'io-ts';
 import { pixelsOf, scaled } from '../src/data/dataset.ts';
 import { encodeIdx } from '../src/data/idx.ts';
-import { MNIST } from '../src/data/load.ts';
+import { MNIST } from '../src/data/names.ts';
 import { normals, Streams, seeded } from '../src/data/random.ts';
 import { featureSet, nearestTraining } from '../src/explore/copying.ts';
 import { between, PATHS, square, stacked } from '../src/explore/interpolate.ts';

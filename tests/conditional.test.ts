@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
 import { encodeIdx } from '../src/data/idx.ts';
-import { classNames } from '../src/data/load.ts';
+import { classNames } from '../src/data/names.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { forwardForTraining } from '../src/model/backprop.ts';

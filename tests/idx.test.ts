@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { imagesOf, limitDataset } from '../src/data/dataset.ts';
 import { embeddedDigits } from '../src/data/embedded.ts';
+import { datasetFromBytes } from '../src/data/from-bytes.ts';
 import { encodeIdx, parseIdx } from '../src/data/idx.ts';
 import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset, mnistTest } from '../src/data/load.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
@@ -35,6 +36,31 @@ test('IDX pixels are the bytes of the file (the first digits of mnist-small), sc
   assert.ok(images.every((v, i) => v === Math.fround(d.grey[i] / 127.5 - 1)));
   assert.is(Math.min(...images), -1);
   assert.is(Math.max(...images), 1);
+});
+
+test("from bytes, as a page or a worker gets them: the gzipped fixture inflated by the Web's DecompressionStream is the dataset loadDataset reads", async () => {
+  const bytes = (f: string) => ({ name: f, bytes: new Uint8Array(readFileSync(join('fixtures/idx-gz', f))) });
+  const fromBytes = unwrap(
+    await datasetFromBytes(bytes('train-images-idx3-ubyte.gz'), bytes('train-labels-idx1-ubyte.gz'), 'digits'),
+  );
+  const loaded = unwrap(loadDataset('fixtures/idx-gz'));
+  assert.equal([fromBytes.count, fromBytes.rows, fromBytes.cols], [32, 28, 28]);
+  assert.equal(fromBytes.grey, loaded.grey);
+  assert.equal(fromBytes.labels, loaded.labels);
+  // Raw bytes too, and without labels.
+  assert.equal(unwrap(await datasetFromBytes({ name: 'raw', bytes: rawImages }, null, 'raw')).grey, loaded.grey);
+  // A corrupt stream and mismatched labels: one line each, naming the file.
+  const corrupt = new Uint8Array(readFileSync(join('fixtures/idx-gz', 'train-images-idx3-ubyte.gz')));
+  corrupt.fill(7, 20, 60);
+  assert.match(
+    errorOf(await datasetFromBytes({ name: 'bad.gz', bytes: corrupt }, null, 'x')),
+    /^bad\.gz: corrupt gzip data \(/,
+  );
+  const fewer = { name: 'labels', bytes: encodeIdx([3], new Uint8Array(3)) };
+  assert.is(
+    errorOf(await datasetFromBytes({ name: 'raw', bytes: rawImages }, fewer, 'x')),
+    'labels: 3 labels do not match the 32 images of raw, expected 32',
+  );
 });
 
 test('encodeIdx and parseIdx round-trip', () => {

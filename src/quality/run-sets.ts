@@ -5,7 +5,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { type Dataset, limitDataset } from '../data/dataset.ts';
-import { classNames, loadDataset } from '../data/load.ts';
+import { loadDataset } from '../data/load.ts';
+import { classNames } from '../data/names.ts';
 import { CLASSES, type Classifier, classifierDir, classify, loadClassifier } from './classifier.ts';
 import { argmaxes } from './metrics.ts';
 import { classifierSetFor, heldOut } from './real-sets.ts';

