@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 const ENTRIES = [
   'src/streams/training.ts',
   'src/plan/train-options.ts',
+  'src/plan/fit-dataset.ts',
   'src/data/names.ts',
   'src/data/from-bytes.ts',
   'src/streams/sources/record-lines.ts',

@@ -13,11 +13,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { embeddedDigits } from '../src/data/embedded.ts';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { allVariables } from '../src/model/network.ts';
 import { dStep } from '../src/model/steps.ts';
+import { fitDataset } from '../src/plan/fit-dataset.ts';
 import { resumedConfig } from '../src/plan/resume.ts';
 import { decodeTrainArgs, HELP } from '../src/plan/train-options.ts';
 import { FORM_FLAGS, RESUME_FLAGS } from '../src/studio/form.ts';
@@ -120,6 +122,25 @@ test('--beta2, a row of the flag table: decoded, refused out of range, in the he
   const standard = weightsAfterStep();
   assert.equal(weightsAfterStep(0.999), standard, 'absent means 0.999');
   assert.not.equal(weightsAfterStep(0.9), standard);
+});
+
+test('a dataset in memory fitted to the flags, as a page will: the limit, labels for a conditional run, the batch, the plan', () => {
+  const digits = embeddedDigits();
+  const fitted = unwrap(fitDataset(configOf(['--limit', '512']), digits));
+  assert.is(fitted.count, 512);
+  assert.equal(fitted.labels, digits.labels!.subarray(0, 512));
+  assert.is(
+    errorOf(fitDataset(configOf(['--limit', '32']), digits)),
+    '--batch-size 64 is larger than the 32 images of the dataset (--limit 32): expected at most 32',
+  );
+  assert.match(
+    errorOf(fitDataset(configOf(['--arch', 'acgan']), { ...digits, labels: null })),
+    /^--arch acgan is conditional and the dataset mnist-small .* has no labels/,
+  );
+  assert.is(
+    errorOf(fitDataset(configOf(['--epochs', '100000', '--batch-size', '1']), digits)),
+    '--epochs 100000: a plan of 1,000,000,000 steps (10,000 per epoch), expected at most 100,000,000',
+  );
 });
 
 test('bare switches: --force and --resume decode beside valued flags', () => {

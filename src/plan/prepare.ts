@@ -1,47 +1,18 @@
 /** Everything a run needs that a user can get wrong, checked before anything is written. */
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { type Dataset, limitDataset } from '../data/dataset.ts';
+import type { Dataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/load.ts';
-import { ARCHITECTURES } from '../model/architectures.ts';
-import { badLabel, CLASSES } from '../model/condition.ts';
-import { realPerStep, type TrainConfig } from '../streams/config.ts';
-import { stepsPerEpoch } from '../streams/sources/batches.ts';
+import type { TrainConfig } from '../streams/config.ts';
+import { fitDataset } from './fit-dataset.ts';
 import { checkRunFolder } from './run-folder.ts';
-import { LIMITS } from './train-options.ts';
 
-/** The dataset of a run, checked against its batch size; with `checkFolder`, also that --out can take a new run. */
+/** The dataset of a run, loaded and fitted to its settings; with `checkFolder`, also that --out can take a new run. */
 export function prepareDataset(config: TrainConfig, checkFolder = true): E.Either<string, Dataset> {
   return pipe(
     loadDataset(config.dataset),
     E.mapLeft((why) => (why.startsWith('--dataset') ? why : `--dataset: ${why}`)),
-    E.map((d) => (config.limit === null ? d : limitDataset(d, config.limit))),
-    E.chainFirst((d) => {
-      if (!ARCHITECTURES[config.arch]?.conditional) return E.right(d);
-      if (!d.labels)
-        return E.left(
-          `--arch ${config.arch} is conditional and the dataset ${d.name} has no labels: expected a dataset with labels (mnist, mnist-small, fashion-mnist, or an IDX images file with its labels file beside it)`,
-        );
-      const bad = badLabel(d.labels);
-      return bad === null
-        ? E.right(d)
-        : E.left(`--arch ${config.arch}: the dataset ${d.name} has ${bad} (${CLASSES} classes)`);
-    }),
-    E.chain((d) =>
-      realPerStep(config) <= d.count
-        ? E.right(d)
-        : E.left(
-            `--batch-size ${config.batchSize}${realPerStep(config) === config.batchSize ? '' : ` (x --d-steps ${config.dSteps} = ${realPerStep(config)} real images a step)`} is larger than the ${d.count} images of the dataset${config.limit !== null ? ` (--limit ${config.limit})` : ''}: expected at most ${d.count}`,
-          ),
-    ),
-    E.chainFirst((d) => {
-      const perEpoch = stepsPerEpoch(d, realPerStep(config));
-      return perEpoch * config.epochs <= LIMITS.totalSteps
-        ? E.right(d)
-        : E.left(
-            `--epochs ${config.epochs}: a plan of ${(perEpoch * config.epochs).toLocaleString('en-US')} steps (${perEpoch.toLocaleString('en-US')} per epoch), expected at most ${LIMITS.totalSteps.toLocaleString('en-US')}`,
-          );
-    }),
+    E.chain((d) => fitDataset(config, d)),
     E.chainFirst(() => (checkFolder ? checkRunFolder(config.out) : E.right(config.out))),
   );
 }
