@@ -154,9 +154,8 @@ async function replay(name: string, pace?: number): Promise<void> {
   if (text === null) return;
   show(name, 'replay');
   const lines = Array.from(recordLines(textLines(text)));
-  const started = lines.find((l) => !isBad(l) && l.event.type === 'run-started');
-  const stepsPerEpoch =
-    started && !isBad(started) && started.event.type === 'run-started' ? started.event.stepsPerEpoch : undefined;
+  const events = lines.flatMap((l) => (isBad(l) ? [] : [l.event]));
+  const stepsPerEpoch = events.find((e) => e.type === 'run-started')?.stepsPerEpoch;
   const speed = pace ?? Number($<HTMLSelectElement>('speed').value);
   const subscription = replay$(lines, speed === 0 ? null : speed)
     .pipe(

@@ -21,6 +21,12 @@ const LOST: Answer<never> = {
 };
 const failed = (error: string): Answer<never> => ({ ok: false, lost: false, failure: { error } });
 
+/** A refusal's answer: the server's Failure, or `otherwise` when the body is not one. */
+const refused = (json: unknown, otherwise: string): Answer<never> => {
+  const failure = Failure.decode(json);
+  return E.isRight(failure) ? { ok: false, lost: false, failure: failure.right } : failed(otherwise);
+};
+
 /** The first thing wrong with an answer, as `path: got X`. */
 const unexpected = (path: string, errors: t.Errors): string => {
   const e = errors[0];
@@ -37,12 +43,7 @@ export async function request<A>(path: string, codec: t.Decoder<unknown, A>, ini
     return LOST;
   }
   const json: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const failure = Failure.decode(json);
-    return E.isRight(failure)
-      ? { ok: false, lost: false, failure: failure.right }
-      : failed(`${path}: answered ${response.status}`);
-  }
+  if (!response.ok) return refused(json, `${path}: answered ${response.status}`);
   const decoded = codec.decode(json);
   return E.isRight(decoded) ? { ok: true, value: decoded.right } : failed(unexpected(path, decoded.left));
 }
@@ -86,10 +87,10 @@ export const studioServer = {
     } catch {
       return LOST;
     }
-    const failure = Failure.decode(await response.json().catch(() => undefined));
-    return E.isRight(failure)
-      ? { ok: false, lost: false, failure: failure.right }
-      : failed(`the record of '${name}' could not be read (${response.status})`);
+    return refused(
+      await response.json().catch(() => undefined),
+      `the record of '${name}' could not be read (${response.status})`,
+    );
   },
 
   /**
