@@ -16,6 +16,7 @@ const ENTRIES = [
   'src/studio/answers.ts',
   'src/studio/page/main.ts',
   'src/studio/page/explore.ts',
+  'src/site/worker.ts',
 ];
 
 test('the training pipeline, the flags and both pages bundle for the browser: no node: import in their graphs', async () => {

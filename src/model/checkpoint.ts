@@ -78,11 +78,14 @@ export function snapshot<R>(gan: Gan, run: R): Uint8Array {
     tensors: tensors.map(([name, v]) => ({ name, shape: v.shape })),
     run,
   };
-  const json = Buffer.from(JSON.stringify(header));
+  const json = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = align4(8 + json.length);
   const floats = tensors.reduce((n, [, v]) => n + v.size, 0);
   const out = new Uint8Array(dataStart + floats * 4);
-  out.set(Buffer.from(MAGIC, 'latin1'), 0);
+  out.set(
+    Uint8Array.from(MAGIC, (c) => c.charCodeAt(0)),
+    0,
+  );
   new DataView(out.buffer).setUint32(4, json.length, true);
   out.set(json, 8);
   const data = new Float32Array(out.buffer, dataStart, floats);
@@ -103,13 +106,13 @@ export interface Checkpoint<R> {
 
 /** The header at the start of a checkpoint's bytes (which may stop after it), or a one-line reason it is not one. */
 export function parseCheckpointHeader(bytes: Uint8Array): E.Either<string, CheckpointHeader<unknown>> {
-  if (bytes.length < 8 || Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== MAGIC)
+  if (bytes.length < 8 || String.fromCharCode(...bytes.subarray(0, 4)) !== MAGIC)
     return E.left('not a ganstream checkpoint (no GSCK signature)');
   const length = checkpointHeaderLength(bytes);
   if (8 + length > bytes.length) return E.left(`truncated: header of ${length} bytes, file of ${bytes.length}`);
   let header: CheckpointHeader<unknown>;
   try {
-    header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + length)).toString('utf8'));
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
   } catch (e) {
     return E.left(`header is not JSON (${(e as Error).message})`);
   }

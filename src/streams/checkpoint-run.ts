@@ -5,6 +5,7 @@
  */
 import * as t from 'io-ts';
 import { TrainConfig } from './config.ts';
+import { fromBase64, toBase64 } from './events.ts';
 
 const RandomState = t.type({
   words: t.tuple([t.number, t.number, t.number, t.number]),
@@ -37,11 +38,8 @@ export type CheckpointRun = t.TypeOf<typeof CheckpointRun>;
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 
-export const packFloats = (f: Float32Array): string =>
-  Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
+export const packFloats = (f: Float32Array): string => toBase64(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
 export function unpackFloats(s: string): Float32Array {
-  const bytes = Buffer.from(s, 'base64');
-  return new Float32Array(
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 4)),
-  );
+  const bytes = fromBase64(s);
+  return new Float32Array(bytes.buffer, 0, bytes.byteLength >> 2);
 }

@@ -346,22 +346,28 @@ export function toGreyLevels(images: Float32Array): Uint8Array {
   return out;
 }
 
-/** Base64 by the Web-standard btoa and atob, which Node, Deno and browsers share (the page decodes the same events). */
-export function packPixels(grey: Uint8Array): string {
+/** Base64 by the Web-standard btoa and atob, which Node, Deno, browsers and workers share. */
+export function toBase64(bytes: Uint8Array): string {
   let binary = '';
-  for (let i = 0; i < grey.length; i += 0x8000) binary += String.fromCharCode(...grey.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
-export function unpackPixels(m: Pick<Milestone, 'pixels'>): Uint8Array {
-  let binary: string;
-  try {
-    binary = atob(m.pixels);
-  } catch {
-    return new Uint8Array(0);
-  }
+/** The bytes of a base64 string; throws on a string that is not base64. */
+export function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
+}
+
+/** Grey levels as an event carries them (the page decodes the same events). */
+export const packPixels = (grey: Uint8Array): string => toBase64(grey);
+export function unpackPixels(m: Pick<Milestone, 'pixels'>): Uint8Array {
+  try {
+    return fromBase64(m.pixels);
+  } catch {
+    return new Uint8Array(0);
+  }
 }
 
 /**

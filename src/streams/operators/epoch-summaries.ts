@@ -2,6 +2,12 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { type EpochEnd, METRIC_NAMES, type Step, type StepMetrics } from '../events.ts';
 
+/** The process's resident memory in MB where the runtime tells it (Node, Deno); 0 in a browser, which does not. */
+const residentMB = (): number => {
+  const host = (globalThis as { process?: { memoryUsage?: () => { rss: number } } }).process;
+  return host?.memoryUsage ? Math.round(host.memoryUsage().rss / 1e6) : 0;
+};
+
 export function epochSummaries(stepsPerEpoch: number, batchSize: number): OperatorFunction<Step, Step | EpochEnd> {
   return (source) =>
     new Observable((subscriber) => {
@@ -22,7 +28,7 @@ export function epochSummaries(stepsPerEpoch: number, batchSize: number): Operat
             step: step.step,
             time: step.time,
             samplesPerSec: (count * batchSize) / (trainingMs / 1000),
-            rssMB: Math.round(process.memoryUsage().rss / 1e6),
+            rssMB: residentMB(),
             means,
           });
           sums = {};

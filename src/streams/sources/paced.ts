@@ -10,11 +10,30 @@ import { Observable } from 'rxjs';
 /** How often a held source asks again whether it may go on. */
 export const HOLD_POLL_MS = 20;
 
+/**
+ * Runs `f` on the event loop's next turn, after what is pending: setImmediate under Node and Deno,
+ * a MessageChannel's message in a browser or a Web Worker (setTimeout would wait 4 ms a step).
+ * Returns its cancel.
+ */
+function nextTurn(f: () => void): () => void {
+  if (typeof setImmediate === 'function') {
+    const t = setImmediate(f);
+    return () => clearImmediate(t);
+  }
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    f();
+  };
+  channel.port2.postMessage(null);
+  return () => channel.port1.close();
+}
+
 export function zipPaced<A, B>(a: Iterable<A>, b: Iterable<B>, hold?: () => boolean): Observable<[A, B]> {
   return new Observable<[A, B]>((subscriber) => {
     const ia = a[Symbol.iterator]();
     const ib = b[Symbol.iterator]();
-    let timer: ReturnType<typeof setImmediate> | undefined;
+    let cancelTurn: (() => void) | undefined;
     let wait: ReturnType<typeof setTimeout> | undefined;
     const tick = () => {
       if (hold?.()) {
@@ -33,11 +52,11 @@ export function zipPaced<A, B>(a: Iterable<A>, b: Iterable<B>, hold?: () => bool
         subscriber.error(e);
         return;
       }
-      if (!subscriber.closed) timer = setImmediate(tick);
+      if (!subscriber.closed) cancelTurn = nextTurn(tick);
     };
-    timer = setImmediate(tick);
+    cancelTurn = nextTurn(tick);
     return () => {
-      if (timer) clearImmediate(timer);
+      cancelTurn?.();
       if (wait) clearTimeout(wait);
       ia.return?.();
       ib.return?.();
