@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeIdx } from '../src/data/idx.ts';
+import { scriptEnv } from './helpers/cli.ts';
 
 const root = resolve('.');
 const tsx = import.meta.resolve('tsx');
@@ -27,7 +28,7 @@ function train(args: readonly string[]): Promise<Ran> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', tsx, join(root, 'scripts/train.ts'), ...args], {
       cwd,
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: scriptEnv(),
     });
     let stdout = '',
       stderr = '';
@@ -54,7 +55,7 @@ const tiny = [
   '--eval-every',
   '0',
   '--backend',
-  'wasm',
+  'wasm-blas',
 ];
 
 // Files a user might hand over, made from the 32-digit fixture.

@@ -24,7 +24,7 @@ import { resumedConfig } from '../src/plan/resume.ts';
 import { decodeTrainArgs, HELP } from '../src/plan/train-options.ts';
 import { FORM_FLAGS, RESUME_FLAGS } from '../src/studio/form.ts';
 import { decodeForm } from '../src/studio/requests.ts';
-import { runScript, runScriptAsync } from './helpers/cli.ts';
+import { runScript, runScriptAsync, scriptEnv } from './helpers/cli.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganstream-cli-'));
@@ -293,7 +293,7 @@ test('the ganstream command (package.json bin), run from another folder through 
       cwd: elsewhere,
       encoding: 'utf8',
       timeout: 120_000,
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: scriptEnv(),
     });
   const help = run(['--help']);
   assert.is(help.status, 0, help.stderr);

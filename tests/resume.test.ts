@@ -17,7 +17,7 @@ import { trainConfig } from '../src/plan/train-options.ts';
 import { CheckpointRun } from '../src/streams/checkpoint-run.ts';
 import { decodeEvent, encodeEvent, isCheckpointTaken, type Step, type TrainingEvent } from '../src/streams/events.ts';
 import { training$ } from '../src/streams/training.ts';
-import { listedFiles, runScript } from './helpers/cli.ts';
+import { listedFiles, runScript, scriptEnv } from './helpers/cli.ts';
 import { unwrap } from './helpers/either.ts';
 import { useWasm } from './helpers/tf.ts';
 
@@ -176,7 +176,7 @@ const scriptArgs = (out: string, epochs = EPOCHS) => [
   '--seed',
   '5',
   '--backend',
-  'wasm',
+  'wasm-blas',
   '--ema',
   '0',
   '--out',
@@ -196,7 +196,7 @@ function runUntil(
   asTerminal = false,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, FORCE_COLOR: '0' };
+    const env = scriptEnv();
     const child = asTerminal
       ? spawn('npm', ['run', '-s', 'train', '--', ...args], { env, detached: true })
       : spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...args], { env });
@@ -279,7 +279,7 @@ test('stdout closed mid-run (npm run train | head): the run stops after a step w
   const dir = join(mkdtempSync(join(tmpdir(), 'ganstream-epipe-')), 'run');
   const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...scriptArgs(dir)], {
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: scriptEnv(),
     });
     let stdout = '',
       stderr = '';

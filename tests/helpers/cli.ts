@@ -1,6 +1,17 @@
 /** Runs a script as a user would, and reads PNG headers. */
 import { spawn, spawnSync } from 'node:child_process';
 
+/**
+ * The environment a test's script runs in: no colour, and one OpenBLAS thread unless the caller
+ * set a number (tests run scripts side by side, and two scripts spinning two BLAS threads each on
+ * a two-core machine slow each other down by half).
+ */
+export const scriptEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  FORCE_COLOR: '0',
+  OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? '1',
+});
+
 export interface Ran {
   code: number | null;
   stdout: string;
@@ -11,7 +22,7 @@ export function runScript(script: string, args: readonly string[], timeoutMs = 1
   const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
     encoding: 'utf8',
     timeout: timeoutMs,
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: scriptEnv(),
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -20,7 +31,7 @@ export function runScript(script: string, args: readonly string[], timeoutMs = 1
 export function runScriptAsync(script: string, args: readonly string[], timeoutMs = 120_000): Promise<Ran> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: scriptEnv(),
     });
     let stdout = '',
       stderr = '';
