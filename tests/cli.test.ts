@@ -164,7 +164,7 @@ const badInput: [string[], RegExp][] = [
   [['--loss', 'wgan'], /^--loss: expected one of bce, lsgan, got 'wgan'$/],
   [['--label-smoothing', '1'], /^--label-smoothing: expected a number >= 0 and < 1, got '1'$/],
   [['--milestones', '1,x'], /^--milestones: expected a comma-separated list of integers >= 1, got '1,x'$/],
-  [['--backend', 'gpu'], /^--backend: expected one of auto, tensorflow, wasm-blas, wasm, cpu, got 'gpu'$/],
+  [['--backend', 'gpu'], /^--backend: expected one of auto, tensorflow, wasm-blas, wasm, webgl, cpu, got 'gpu'$/],
   [['--frobnicate'], /^unknown flag --frobnicate \(see --help\)$/],
   [['--epochs'], /^--epochs needs a value$/],
   [['--epochs', '2', '--epochs', '3'], /^--epochs is given twice$/],

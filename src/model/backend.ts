@@ -7,13 +7,8 @@
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
-import { installBatchNormPasses } from './kernels/batch-norm-passes.ts';
-import { installConv2dFilterGrad } from './kernels/conv2d-filter-grad.ts';
-import { installFusedAdam } from './kernels/fused-adam.ts';
-import { installLeadingAxisSums } from './kernels/leading-axis-sums.ts';
 import { type BlasInfo, installNativeMatMul, loadBlas } from './kernels/native-matmul.ts';
-import { installTanhFromSigmoid } from './kernels/tanh-from-sigmoid.ts';
-import { installUntransposedMatMul } from './kernels/untransposed-matmul.ts';
+import { installKernels } from './kernels/wasm-kernels.ts';
 import { initThreadedWasm } from './wasm-threads.ts';
 
 export { BACKENDS, type BackendChoice } from './names.ts';
@@ -41,6 +36,8 @@ async function tryTensorflow(): Promise<E.Either<string, BackendInfo>> {
   }
 }
 
+export { installKernels } from './kernels/wasm-kernels.ts';
+
 export interface BackendOptions {
   /** Install ganstream's kernels (default true; the benchmark turns them off to time plain tfjs). */
   readonly kernels?: boolean;
@@ -63,22 +60,6 @@ async function tryWasm(o: BackendOptions): Promise<E.Either<string, BackendInfo>
   } catch (e) {
     return E.left(`@tensorflow/tfjs-backend-wasm did not load (${(e as Error).message.split('\n')[0]})`);
   }
-}
-
-/**
- * Installs ganstream's kernels for the wasm backend (none elsewhere); the names installed now.
- * Idempotent. Each kernel's file says what it replaces and why.
- */
-export function installKernels(backendName: string): string[] {
-  if (backendName !== 'wasm') return [];
-  return [
-    ...installUntransposedMatMul('wasm'),
-    ...installConv2dFilterGrad('wasm'),
-    ...installTanhFromSigmoid('wasm'),
-    ...installFusedAdam('wasm'),
-    ...installLeadingAxisSums('wasm'),
-    ...installBatchNormPasses('wasm'),
-  ];
 }
 
 /**
@@ -120,6 +101,10 @@ export async function selectBackend(
         return tryWasmBlas(o);
       case 'wasm':
         return tryWasm(o);
+      case 'webgl':
+        return E.left(
+          'runs only in a browser tab (npm run site): under Node, expected auto, tensorflow, wasm-blas, wasm or cpu',
+        );
       case 'cpu':
         return useCpu();
       case 'auto': {

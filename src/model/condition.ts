@@ -8,7 +8,9 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Classes of every conditional dataset ganstream reads (MNIST digits, Fashion-MNIST items). */
-export const CLASSES = 10;
+export { CLASSES } from './names.ts';
+
+import { CLASSES } from './names.ts';
 
 export type Conditioning = 'none' | 'input' | 'auxiliary';
 

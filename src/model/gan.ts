@@ -1,10 +1,12 @@
 /** A GAN: the two networks of an architecture, an Adam optimizer for each, and optionally the generator's weight average. */
+
 import type * as tf from '@tensorflow/tfjs';
 import { Streams, seeded } from '../data/random.ts';
 import { type Adam, createAdam, disposeAdam } from './adam.ts';
 import type { Architecture } from './architectures.ts';
 import { type Average, calibrate, createAverage } from './average.ts';
 import { CLASSES, type Conditioning } from './condition.ts';
+import { ADAM_BETA2, ADAM_EPSILON } from './names.ts';
 import { buildNetwork, type Network, outputWidth, trainableVariables } from './network.ts';
 
 export interface Gan {
@@ -37,8 +39,7 @@ export interface GanOptions {
   readonly ema?: number;
 }
 
-export const ADAM_BETA2 = 0.999;
-export const ADAM_EPSILON = 1e-8;
+export { ADAM_BETA2, ADAM_EPSILON };
 
 /** Throws, with a one-line message naming the architecture, when its networks do not fit images of `pixels`. */
 export function createGan(arch: Architecture, o: GanOptions): Gan {

@@ -1,9 +1,17 @@
 /**
- * The names of the losses and the backends, without their code: the record's schema
+ * The names of the losses and the backends, and the number of classes, without their code: the record's schema
  * (streams/config.ts) and the page read them without loading TensorFlow.js.
  */
 export const LOSSES = ['bce', 'lsgan'] as const;
 export type LossName = (typeof LOSSES)[number];
 
-export const BACKENDS = ['auto', 'tensorflow', 'wasm-blas', 'wasm', 'cpu'] as const;
+/** Every engine a run can ask for: webgl only in a browser (the site), tensorflow and wasm-blas only under Node. */
+export const BACKENDS = ['auto', 'tensorflow', 'wasm-blas', 'wasm', 'webgl', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
+
+/** Classes a conditional GAN knows (MNIST's ten digits, Fashion-MNIST's ten items). */
+export const CLASSES = 10;
+
+/** Adam's defaults that no flag sets (beta2 has --beta2). */
+export const ADAM_BETA2 = 0.999;
+export const ADAM_EPSILON = 1e-8;

@@ -9,8 +9,7 @@
 import type * as t from 'io-ts';
 import { DATASET_NAMES, MNIST } from '../data/names.ts';
 import { ARCHITECTURE_NAMES, type Architecture, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
-import { ADAM_BETA2 } from '../model/gan.ts';
-import { BACKENDS, LOSSES } from '../model/names.ts';
+import { ADAM_BETA2, BACKENDS, LOSSES } from '../model/names.ts';
 import {
   DEFAULT_MILESTONE_STEPS,
   DEFAULT_MILESTONES,
@@ -321,7 +320,8 @@ export const SETTINGS: readonly AnySetting[] = [
     help: [
       `${BACKENDS.join(' | ')} (default auto: tfjs-node if installed, else`,
       'wasm-blas: the wasm backend with its matrix products by OpenBLAS, else wasm, else cpu;',
-      'GANSTREAM_OPENBLAS=off leaves OpenBLAS out, GANSTREAM_OPENBLAS=PATH picks the library)',
+      'GANSTREAM_OPENBLAS=off leaves OpenBLAS out, GANSTREAM_OPENBLAS=PATH picks the library;',
+      "webgl only in a browser tab, the site's)",
     ],
     studio: false,
     onResume: 'may change',

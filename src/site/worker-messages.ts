@@ -1,8 +1,10 @@
 /**
  * What the page and the training worker say to each other. The page sends the flags (as the
- * studio's form does) and the dataset's IDX files as bytes; the worker answers with the run's
- * record lines, as the studio's server does, and its state. Imports nothing from node:.
+ * studio's form does) and the controls; the worker fetches the dataset the flags name from the
+ * site's data folder and answers with the run's record lines, as the studio's server does, its
+ * state and the close-ups of a student's steps. Imports nothing from node:.
  */
+import type { RunState, StepProbe } from '../studio/answers.ts';
 
 /** The page to the worker. */
 export type ToWorker =
@@ -10,20 +12,21 @@ export type ToWorker =
       readonly type: 'start';
       /** Flag name (without --) to value, as the studio's form sends them. */
       readonly flags: Readonly<Record<string, string>>;
-      readonly dataset: {
-        readonly name: string;
-        readonly images: { readonly name: string; readonly bytes: Uint8Array };
-        readonly labels: { readonly name: string; readonly bytes: Uint8Array } | null;
-      };
     }
-  | { readonly type: 'stop' };
+  | { readonly type: 'pause' | 'play' | 'stop' }
+  /** Lets `steps` more steps through (updating only D or only G if asked), then holds. */
+  | { readonly type: 'step'; readonly steps: number; readonly only?: 'd' | 'g' };
 
 /** The worker to the page. */
 export type FromWorker =
   | { readonly type: 'event'; readonly line: string }
-  /** The engine it trains on, once chosen. */
-  | { readonly type: 'backend'; readonly name: string }
-  | { readonly type: 'state'; readonly state: 'playing' | 'ended' | 'failed'; readonly message: string | null };
+  /** A control it cannot obey (no run, a second start): the run goes on as it was. */
+  | { readonly type: 'refused'; readonly message: string }
+  /** The engine it trains on, once chosen, and why auto passed over the ones before it (null: it did not). */
+  | { readonly type: 'backend'; readonly name: string; readonly why: string | null }
+  | { readonly type: 'state'; readonly state: RunState; readonly message: string | null }
+  /** What a student's last steps changed. */
+  | { readonly type: 'probe'; readonly probe: StepProbe };
 
 /** The flags as the CLI takes them: --name value, in the form's order. */
 export const argvOf = (flags: Readonly<Record<string, string>>): string[] =>

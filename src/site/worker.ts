@@ -1,12 +1,13 @@
 /**
  * The training worker: a run trained in a Web Worker, off the page's thread, by the same
  * training$ as the CLI and the studio. The flags are decoded by the CLI's codecs, the dataset is
- * read from the bytes the page sent and fitted to the flags with the CLI's messages, and every
- * event goes back to the page as a record line. Imports nothing from node:.
+ * fetched from the site's data folder and fitted to the flags with the CLI's messages, the
+ * controls are the studio's (RunControl), and every event goes back to the page as a record line.
+ * Imports nothing from node:.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
-import { pixelsOf } from '../data/dataset.ts';
+import { type Dataset, pixelsOf } from '../data/dataset.ts';
 import { datasetFromBytes } from '../data/from-bytes.ts';
 import { ARCHITECTURES } from '../model/architectures.ts';
 import { createGan, disposeGan } from '../model/gan.ts';
@@ -14,48 +15,98 @@ import { fitDataset } from '../plan/fit-dataset.ts';
 import { decodeTrainArgs } from '../plan/train-options.ts';
 import { encodeEvent } from '../streams/events.ts';
 import { training$ } from '../streams/training.ts';
+import { probeInputs, StepCloseUps } from '../studio/probe.ts';
+import { RunControl, stepCountProblem } from '../studio/run-control.ts';
 import { chooseBrowserBackend } from './browser-backend.ts';
+import { SITE_DATASETS, type SiteDataset } from './site-files.ts';
 import { argvOf, type FromWorker, type ToWorker } from './worker-messages.ts';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
 const fail = (message: string) => post({ type: 'state', state: 'failed', message });
 
 let running: Subscription | null = null;
-let stopRequested = false;
+let control = new RunControl();
+let closeUps: StepCloseUps | null = null;
+const announce = () => post({ type: 'state', state: control.state, message: null });
+
+/** A file of the site, fetched beside this worker's script. */
+async function siteFile(path: string): Promise<E.Either<string, { name: string; bytes: Uint8Array }>> {
+  const url = new URL(path, self.location.href);
+  try {
+    const response = await fetch(url);
+    if (!response.ok) return E.left(`${path} answered ${response.status}`);
+    return E.right({ name: path, bytes: new Uint8Array(await response.arrayBuffer()) });
+  } catch (e) {
+    return E.left(`${path} could not be fetched (${(e as Error).message})`);
+  }
+}
+
+/** The dataset a run's --dataset names, from the site's data folder. */
+async function siteDataset(flag: string): Promise<E.Either<string, Dataset>> {
+  const known: SiteDataset | undefined = SITE_DATASETS[flag];
+  if (!known)
+    return E.left(`--dataset ${flag}: in a browser tab, expected one of ${Object.keys(SITE_DATASETS).join(', ')}`);
+  const [images, labels] = await Promise.all([siteFile(known.images), siteFile(known.labels)]);
+  if (E.isLeft(images)) return E.left(`--dataset ${flag}: this site does not carry it (${images.left})`);
+  if (E.isLeft(labels)) return E.left(`--dataset ${flag}: this site does not carry it (${labels.left})`);
+  const loaded = await datasetFromBytes(images.right, labels.right, known.name);
+  return E.mapLeft((why: string) => `--dataset ${flag}: ${why}`)(loaded);
+}
 
 async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
-  if (running) return fail('a run is already training in this worker: stop it first');
+  if (running) return post({ type: 'refused', message: 'a run is already training in this tab: stop it first' });
   const args = decodeTrainArgs(argvOf(m.flags));
   if (E.isLeft(args)) return fail(args.left);
   if (args.right.help) return fail('--help has no place in a run');
   const config = args.right.config;
-  const loaded = await datasetFromBytes(m.dataset.images, m.dataset.labels, m.dataset.name);
-  if (E.isLeft(loaded)) return fail(`--dataset: ${loaded.left}`);
+  const loaded = await siteDataset(config.dataset);
+  if (E.isLeft(loaded)) return fail(loaded.left);
   const data = fitDataset(config, loaded.right);
   if (E.isLeft(data)) return fail(data.left);
-  const backend = await chooseBrowserBackend(config.backend);
+  // tfjs-backend-wasm's .wasm files are beside this script.
+  const backend = await chooseBrowserBackend(config.backend, new URL('./', self.location.href).href);
   if (E.isLeft(backend)) return fail(backend.left);
-  post({ type: 'backend', name: backend.right.name });
+  post({ type: 'backend', name: backend.right.name, why: backend.right.why });
   const gan = createGan(ARCHITECTURES[config.arch], { ...config, pixels: pixelsOf(data.right) });
-  stopRequested = false;
-  post({ type: 'state', state: 'playing', message: null });
-  running = training$(gan, data.right, config, backend.right, { stop: () => stopRequested }).subscribe({
-    next: (e) => post({ type: 'event', line: encodeEvent(e) }),
-    complete: () => {
-      running = null;
-      disposeGan(gan);
-      post({ type: 'state', state: 'ended', message: null });
+  control = new RunControl();
+  const ups = new StepCloseUps(gan, probeInputs(gan, data.right, config));
+  closeUps = ups;
+  announce();
+  const steering = { stop: control.shouldStop, hold: control.hold, only: control.only };
+  const finish = (end: () => void) => {
+    running = null;
+    closeUps = null;
+    disposeGan(gan);
+    end();
+  };
+  running = training$(gan, data.right, config, backend.right, steering).subscribe({
+    next: (e) => {
+      post({ type: 'event', line: encodeEvent(e) });
+      if (e.type !== 'step') return;
+      const probe = ups.stepped(e.step, control.stepsAllowed);
+      if (probe) post({ type: 'probe', probe });
+      if (control.stepsAllowed === 0) announce();
     },
-    error: (e: Error) => {
-      running = null;
-      disposeGan(gan);
-      fail(e.message);
-    },
+    complete: () => finish(() => post({ type: 'state', state: 'ended', message: null })),
+    error: (e: Error) => finish(() => fail(e.message)),
   });
 }
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
-  if (m.type === 'start') void start(m).catch((err: Error) => fail(`internal: ${err.message}`));
-  else if (m.type === 'stop') stopRequested = true;
+  if (m.type === 'start') {
+    void start(m).catch((err: Error) => fail(`internal: ${err.message}`));
+    return;
+  }
+  const refuse = (message: string) => post({ type: 'refused', message });
+  if (!running) return refuse(`no run is training: nothing to ${m.type}`);
+  if (m.type === 'step') {
+    const problem = stepCountProblem(m.steps);
+    if (problem) return refuse(problem);
+    closeUps?.asked(m.steps, m.only ?? 'both');
+    control.step(m.steps, m.only ?? 'both');
+  } else if (m.type === 'pause') control.pause();
+  else if (m.type === 'play') control.play();
+  else control.stop();
+  announce();
 };

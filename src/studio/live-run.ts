@@ -5,17 +5,15 @@
  */
 import { finalize, map, merge, Observable, ReplaySubject, type Subscription } from 'rxjs';
 import type { Dataset } from '../data/dataset.ts';
-import { normals, seeded } from '../data/random.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import { disposeGan, type Gan } from '../model/gan.ts';
 import type { ResumePoint } from '../plan/resume.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { encodeEvent, type TrainingEvent } from '../streams/events.ts';
-import { sample } from '../streams/operators/comparison.ts';
 import type { Judge } from '../streams/operators/quality-checks.ts';
 import { trainIntoFolder } from '../streams/sinks/run-folder.ts';
 import type { RunState, StepProbe } from './answers.ts';
-import { PROBE_COUNT, type ProbeInputs, stepProbe, type Taken, takeProbe } from './probe.ts';
+import { probeInputs, StepCloseUps } from './probe.ts';
 import { RunControl, type StepKind } from './run-control.ts';
 
 /** What a follower receives: the record's lines in order, and the run's state whenever it changes. */
@@ -51,24 +49,13 @@ export class LiveRun {
   private ended: RunState | null = null;
   private failure: string | undefined;
   private readonly subscriptions: Subscription[] = [];
-  private readonly probeInputs: ProbeInputs;
-  private pendingProbe: { taken: Taken; steps: number; kind: StepKind } | null = null;
-  private lastStep = 0;
+  private readonly closeUps: StepCloseUps;
 
   constructor(private readonly setup: LiveRunSetup) {
     this.name = setup.name;
     this.state$.next({ state: this.control.state });
     const { gan, data, config, dir, resumed } = setup;
-    this.lastStep = resumed?.run.step ?? 0;
-    const real = sample(data, PROBE_COUNT, config.seed + 1);
-    this.probeInputs = {
-      real: real.images,
-      realLabels: real.labels,
-      noise: normals(seeded(config.seed + 1, 0x70be), PROBE_COUNT * gan.noiseDim),
-      loss: config.loss,
-      rows: data.rows,
-      cols: data.cols,
-    };
+    this.closeUps = new StepCloseUps(gan, probeInputs(gan, data, config), resumed?.run.step ?? 0);
     const run = trainIntoFolder({
       gan,
       data,
@@ -122,7 +109,7 @@ export class LiveRun {
   }
   /** Lets n steps through (updating both networks, or only one), then pauses; what they changed goes to the followers as a probe. */
   step(n: number, kind: StepKind = 'both'): void {
-    this.pendingProbe = { taken: takeProbe(this.setup.gan, this.lastStep, this.probeInputs), steps: n, kind };
+    this.closeUps.asked(n, kind);
     this.control.step(n, kind);
     this.announce();
   }
@@ -155,24 +142,10 @@ export class LiveRun {
     this.lineCount++;
     this.record$.next(encodeEvent(e));
     if (e.type !== 'step') return;
-    this.lastStep = e.step;
     // The last of a student's steps: what they changed, and the pause it ends in.
-    if (this.control.stepsAllowed === 0) {
-      if (this.pendingProbe) {
-        this.probe$.next(
-          stepProbe(
-            this.setup.gan,
-            this.pendingProbe.taken,
-            this.pendingProbe.steps,
-            e.step,
-            this.probeInputs,
-            this.pendingProbe.kind,
-          ),
-        );
-        this.pendingProbe = null;
-      }
-      this.announce();
-    }
+    const probe = this.closeUps.stepped(e.step, this.control.stepsAllowed);
+    if (probe) this.probe$.next(probe);
+    if (this.control.stepsAllowed === 0) this.announce();
   }
 
   private announce(state: RunState = this.state): void {

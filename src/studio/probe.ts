@@ -3,10 +3,14 @@
  * from the same noise, before and after. The studio takes one before a student's "one step" and
  * one after it; the page walks through the difference stage by stage. Reads the networks only.
  */
+import type { Dataset } from '../data/dataset.ts';
+import { normals, seeded } from '../data/random.ts';
 import type { Gan } from '../model/gan.ts';
 import type { LossName } from '../model/losses.ts';
 import { dScores, generate } from '../model/steps.ts';
+import type { TrainConfig } from '../streams/config.ts';
 import { packPixels, toGreyLevels } from '../streams/events.ts';
+import { sample } from '../streams/operators/comparison.ts';
 import type { Probe, StepProbe } from './answers.ts';
 
 /** Images in each row of a probe. */
@@ -24,6 +28,19 @@ export interface ProbeInputs {
 }
 
 /** A probe, and G's images as numbers (to judge them again after D's update). */
+/** A run's probe inputs: fixed real images and noise, from its seed. */
+export function probeInputs(gan: Gan, data: Dataset, config: TrainConfig): ProbeInputs {
+  const real = sample(data, PROBE_COUNT, config.seed + 1);
+  return {
+    real: real.images,
+    realLabels: real.labels,
+    noise: normals(seeded(config.seed + 1, 0x70be), PROBE_COUNT * gan.noiseDim),
+    loss: config.loss,
+    rows: data.rows,
+    cols: data.cols,
+  };
+}
+
 export interface Taken {
   readonly probe: Probe;
   readonly fake: Float32Array;
@@ -60,4 +77,36 @@ export function stepProbe(
     after: takeProbe(gan, at, o).probe,
     oldFakeScoresAfter: Array.from(dScores(gan, before.fake, o.loss)),
   };
+}
+
+/**
+ * The close-ups of a student's steps for one run: a probe taken when the steps are asked for, and
+ * compared with one taken after the last of them. The studio's live runs and the site's worker
+ * both keep one.
+ */
+export class StepCloseUps {
+  private pending: { taken: Taken; steps: number; kind: StepProbe['kind'] } | null = null;
+  private lastStep: number;
+
+  constructor(
+    private readonly gan: Gan,
+    private readonly inputs: ProbeInputs,
+    resumedAt = 0,
+  ) {
+    this.lastStep = resumedAt;
+  }
+
+  /** The student asked for `steps` steps: how things look before them. */
+  asked(steps: number, kind: StepProbe['kind']): void {
+    this.pending = { taken: takeProbe(this.gan, this.lastStep, this.inputs), steps, kind };
+  }
+
+  /** A step was recorded; after the last one asked for (none left to take), what they changed. */
+  stepped(step: number, stepsLeft: number): StepProbe | null {
+    this.lastStep = step;
+    if (stepsLeft !== 0 || !this.pending) return null;
+    const { taken, steps, kind } = this.pending;
+    this.pending = null;
+    return stepProbe(this.gan, taken, steps, step, this.inputs, kind);
+  }
 }

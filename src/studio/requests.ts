@@ -6,10 +6,10 @@
 
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { decodeTrainArgs } from '../plan/train-options.ts';
+import { decodeTrainArgs, defaultOutDir } from '../plan/train-options.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { validationPath } from '../streams/events.ts';
-import { choicesOf } from './form.ts';
+import { choicesOf, FORM_FLAGS } from './form.ts';
 
 const Flags = t.record(t.string, t.string, 'an object of flag names and string values');
 export const StartRequest = t.intersection(
@@ -95,4 +95,30 @@ export function decodeForm(
   if (E.isLeft(all)) return E.left(reject(all.left));
   if (all.right.help) return E.left(reject('--help is not a setting'));
   return E.right({ config: all.right.config, given: all.right.given });
+}
+
+/**
+ * A start request checked: its run's name (the given one, else the time's) and its form, every
+ * field's problem at once, the name's beside the others'. `taken` says whether a run of that name
+ * exists already (in the runs folder, or in the tab).
+ */
+export function checkStart(
+  request: StartRequest,
+  taken: (name: string) => boolean,
+  now: Date,
+): E.Either<Rejection, { name: string; config: TrainConfig; given: Partial<TrainConfig> }> {
+  const name = request.name?.trim() || defaultOutDir(now).replace(/^runs\//, '');
+  const checked = checkRunName(name);
+  const exists = E.isRight(checked) && taken(name);
+  const nameProblem = E.isLeft(checked)
+    ? checked.left.message
+    : exists
+      ? `run '${name}' already exists in the runs folder: choose another name, or resume it`
+      : null;
+  const form = decodeForm(request.flags, FORM_FLAGS);
+  if (nameProblem !== null) {
+    const fields = { ...(E.isLeft(form) ? form.left.fields : {}), name: nameProblem };
+    return E.left({ status: exists && E.isRight(form) ? 409 : 400, message: nameProblem, fields });
+  }
+  return E.isLeft(form) ? form : E.right({ name, ...form.right });
 }

@@ -7,6 +7,15 @@ export type ControlState = 'playing' | 'paused' | 'stopping';
 /** Which network the allowed steps update: both, or only D, or only G. */
 export type StepKind = 'both' | 'd' | 'g';
 
+/** The most steps one "step" request lets through. */
+export const MAX_STEPS_PER_REQUEST = 10_000;
+
+/** Why a "step N" request cannot be obeyed, or null when it can. */
+export const stepCountProblem = (n: number): string | null =>
+  Number.isInteger(n) && n >= 1 && n <= MAX_STEPS_PER_REQUEST
+    ? null
+    : `step: steps ${n}: expected an integer from 1 to ${MAX_STEPS_PER_REQUEST}`;
+
 export class RunControl {
   private allowance = Number.POSITIVE_INFINITY;
   private stopRequested = false;

@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { checkpointHeaderLength, parseCheckpointHeader } from '../model/checkpoint.ts';
 import { CHECKPOINT_FILE } from '../streams/checkpoint-run.ts';
-import { decodeEvent, type RunStarted, stepOf, type TrainingEvent } from '../streams/events.ts';
+import { decodeEvent, type RunStarted, type TrainingEvent } from '../streams/events.ts';
 import { METRICS_FILE } from '../streams/sinks/file.ts';
 import { firstLine, lastLines, linesAsync } from '../streams/sources/lines.ts';
 import { isOverLong, overLongReason } from '../streams/sources/record-lines.ts';
 import type { RunListing } from './answers.ts';
+import { runProgress } from './run-progress.ts';
 
 /** How much of a record's end the listing reads: about 3,000 step lines. */
 export const TAIL_BYTES = 1 << 20;
@@ -86,20 +87,10 @@ export function describeRunFolder(runsDir: string, name: string): RunListing | n
     };
   }
   const s = started.right;
-  let steps = 0;
-  let status: RunListing['status'] = 'open';
-  let resumed: { epochs: number; totalSteps: number } | null = null;
-  for (const line of lastLines(file, TAIL_BYTES)) {
-    const decoded = decodeEvent(line);
-    if (E.isLeft(decoded)) continue;
-    const e: TrainingEvent = decoded.right;
-    if (e.type === 'run-resumed') {
-      resumed = { epochs: e.epochs, totalSteps: e.totalSteps };
-      status = 'open';
-    }
-    if (e.type === 'run-ended') status = e.status;
-    steps = Math.max(steps, stepOf(e));
-  }
+  const tail = Array.from(lastLines(file, TAIL_BYTES), (line) => decodeEvent(line)).flatMap((d) =>
+    E.isRight(d) ? [d.right] : [],
+  );
+  const { steps, status, resumed } = runProgress(tail);
   const resumable = existsSync(checkpoint);
   // A resume further back than the tail: the checkpoint's configuration has its epochs.
   const epochs = resumed?.epochs ?? (resumable ? checkpointEpochs(checkpoint) : null) ?? s.config.epochs;

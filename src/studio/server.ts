@@ -28,6 +28,7 @@ import {
   StartRequest,
   StepRequest,
 } from './requests.ts';
+import { stepCountProblem } from './run-control.ts';
 import { describeRunFolder, fileStream, isRunFolder, listRuns, recordStream } from './runs.ts';
 import type { Studio } from './studio.ts';
 
@@ -242,8 +243,8 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
       const body = await decodeBody(c, StepRequest, 'step');
       if (E.isLeft(body)) return fail(c, body.left);
       const n = body.right.steps;
-      if (!Number.isInteger(n) || n < 1 || n > 10_000)
-        return fail(c, { status: 400, message: `step: steps ${n}: expected an integer from 1 to 10000` });
+      const problem = stepCountProblem(n);
+      if (problem) return fail(c, { status: 400, message: problem });
       run.step(n, body.right.only ?? 'both');
     } else if (action === 'pause') run.pause();
     else if (action === 'play') run.play();

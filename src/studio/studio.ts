@@ -7,13 +7,19 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BackendInfo } from '../model/backend.ts';
 import { buildGan, planRun } from '../plan/plan-run.ts';
-import { defaultOutDir } from '../plan/train-options.ts';
 import { loadJudge } from '../quality/judge.ts';
 import { qualityEpochs } from '../streams/config.ts';
 import { openRunFolder } from '../streams/sinks/run-folder.ts';
-import { FORM_FLAGS, RESUME_FLAGS } from './form.ts';
+import { RESUME_FLAGS } from './form.ts';
 import { LiveRun } from './live-run.ts';
-import { checkRunName, decodeForm, type Rejection, type ResumeRequest, type StartRequest } from './requests.ts';
+import {
+  checkRunName,
+  checkStart,
+  decodeForm,
+  type Rejection,
+  type ResumeRequest,
+  type StartRequest,
+} from './requests.ts';
 import { describeRunFolder } from './runs.ts';
 
 export interface StudioOptions {
@@ -49,23 +55,11 @@ export class Studio {
   async start(request: StartRequest, now = new Date()): Promise<E.Either<Rejection, LiveRun>> {
     const refused = this.busy();
     if (refused) return E.left(refused);
-    const name = request.name?.trim() || defaultOutDir(now).replace(/^runs\//, '');
-    // Every field's problem at once, the name's beside the others'.
-    const checked = checkRunName(name);
-    const taken = E.isRight(checked) && describeRunFolder(this.options.runsDir, name) !== null;
-    const nameProblem = E.isLeft(checked)
-      ? checked.left.message
-      : taken
-        ? `run '${name}' already exists in the runs folder: choose another name, or resume it`
-        : null;
-    const form = decodeForm(request.flags, FORM_FLAGS);
-    if (nameProblem !== null) {
-      const fields = { ...(E.isLeft(form) ? form.left.fields : {}), name: nameProblem };
-      return E.left({ status: taken && E.isRight(form) ? 409 : 400, message: nameProblem, fields });
-    }
-    if (E.isLeft(form)) return form;
-    const config = { ...form.right.config, out: join(this.options.runsDir, name), backend: 'auto' as const };
-    return this.launch(name, { config, given: form.right.given, resume: null, force: false });
+    const checked = checkStart(request, (name) => describeRunFolder(this.options.runsDir, name) !== null, now);
+    if (E.isLeft(checked)) return checked;
+    const { name, given } = checked.right;
+    const config = { ...checked.right.config, out: join(this.options.runsDir, name), backend: 'auto' as const };
+    return this.launch(name, { config, given, resume: null, force: false });
   }
 
   async resume(name: string, request: ResumeRequest): Promise<E.Either<Rejection, LiveRun>> {

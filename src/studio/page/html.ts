@@ -1,4 +1,5 @@
 /** The studio's page: its layout and style. The script (studio.js, bundled from main.ts) fills it in. */
+import { SITE_WORKER_SCRIPT } from '../../site/site-files.ts';
 
 /** The head every studio page starts with, its colours, header and type included; the page's own rules follow. */
 export const pageHead = (title: string): string => `<!doctype html>
@@ -81,6 +82,7 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
         <button id="stop" type="button" title="Stop with a checkpoint; the run can be continued">Stop</button>
       </div>
       <p class="hint" id="step-note"></p>
+      <p class="hint" id="engine"></p>
     </section>
     <section aria-labelledby="runs-title">
       <h2 id="runs-title">Runs folder</h2>
@@ -146,7 +148,17 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
     </section>
   </div>
 </main>
-<script type="module" src="/studio.js"></script>
+<script type="module" src="studio.js"></script>
 </body>
 </html>
 `;
+
+/**
+ * The same page as the static site serves it: runs train in a worker of the tab (the page reads
+ * these attributes), on the datasets the site carries.
+ */
+export const sitePageHtml = (datasets: readonly string[]): string =>
+  PAGE_HTML.replace(
+    '<body>',
+    `<body data-trainer="tab" data-worker="${SITE_WORKER_SCRIPT}" data-datasets="${datasets.join(',')}">`,
+  );

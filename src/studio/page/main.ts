@@ -25,7 +25,9 @@ import { RunView } from './run-view.ts';
 import { renderRuns } from './runs-list.ts';
 import { buildForm, formValues, showFieldErrors } from './setup-form.ts';
 import { stagesOf } from './step-walk.ts';
-import { type Answer, type Control, isOver, type LiveMessage, studioServer as server } from './studio-server.ts';
+import { isOver, studioServer } from './studio-server.ts';
+import { tabTrainer } from './tab-trainer.ts';
+import type { Answer, Control, LiveMessage, Trainer } from './trainer.ts';
 
 /** What the run shown is doing, as far as the page knows. */
 type Shown = 'idle' | 'starting' | RunState | 'replay' | 'replayed' | 'stopped with the server';
@@ -61,6 +63,17 @@ const page: PageState = {
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/**
+ * Where runs train: the studio's server, or (on the static site, whose page says so) a worker in
+ * this tab, with the datasets the site carries.
+ */
+const site = document.body.dataset;
+const server: Trainer =
+  site.trainer === 'tab'
+    ? tabTrainer(new URL(site.worker ?? 'worker.js', location.href), (site.datasets ?? '').split(',').filter(Boolean))
+    : studioServer;
+
 const say = (message: string) => {
   $('start-error').textContent = message;
 };
@@ -286,6 +299,10 @@ async function refresh(): Promise<void> {
   const first = page.studio === null;
   page.studio = studio;
   if (first) buildForm(studio);
+  $('engine').textContent =
+    server.where === 'tab'
+      ? `Runs train in this tab, on TensorFlow.js's ${studio.backend}.`
+      : `Runs train on the studio's server, on TensorFlow.js's ${studio.backend}.`;
   renderRuns(studio, actions);
   if (first && studio.live) followLive(studio.live.name);
   updateControls();

@@ -1,7 +1,6 @@
 /**
- * The studio's server as the page sees it: each request with its answer decoded by the server's
- * own codecs (answers.ts), and the live run's feed as a stream of decoded messages. Nothing here
- * throws: a refused request is its Failure, a server that does not answer at all is `lost`.
+ * The studio's server as the page sees it (a Trainer): each request with its answer decoded by the
+ * server's own codecs (answers.ts), and the live run's feed as a stream of decoded messages.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
@@ -9,17 +8,13 @@ import { Observable } from 'rxjs';
 import { validationPath } from '../../streams/events.ts';
 import { Controlled, Failure, LiveState, type RunState, Started, StepProbe, StudioState } from '../answers.ts';
 import type { StartRequest } from '../requests.ts';
-
-export type Answer<A> =
-  | { readonly ok: true; readonly value: A }
-  | { readonly ok: false; readonly failure: Failure; readonly lost: boolean };
+import { type Answer, type Control, failed, type LiveMessage, type Trainer } from './trainer.ts';
 
 const LOST: Answer<never> = {
   ok: false,
   lost: true,
   failure: { error: 'the studio server is not answering (stopped, or restarting?): nothing was done' },
 };
-const failed = (error: string): Answer<never> => ({ ok: false, lost: false, failure: { error } });
 
 /** A refusal's answer: the server's Failure, or `otherwise` when the body is not one. */
 const refused = (json: unknown, otherwise: string): Answer<never> => {
@@ -55,18 +50,8 @@ export const posting = (body: unknown): RequestInit => ({
 });
 const runPath = (name: string) => `/api/runs/${encodeURIComponent(name)}`;
 
-export type Control =
-  | { readonly action: 'pause' | 'play' | 'stop' }
-  | { readonly action: 'step'; readonly steps: number; readonly only?: 'd' | 'g' };
-
-/** What the live feed brings: a record line, the run's state, a step's close-up, or a broken connection. */
-export type LiveMessage =
-  | { readonly kind: 'event'; readonly line: string }
-  | ({ readonly kind: 'state' } & LiveState)
-  | { readonly kind: 'probe'; readonly probe: StepProbe }
-  | { readonly kind: 'lost' };
-
-export const studioServer = {
+export const studioServer: Trainer = {
+  where: 'server',
   state: () => request('/api/state', StudioState),
   start: (body: StartRequest) => request('/api/runs', Started, posting(body)),
   resume: (name: string) => request(`${runPath(name)}/resume`, Started, posting({})),
@@ -77,7 +62,6 @@ export const studioServer = {
       posting(c.action === 'step' ? { steps: c.steps, ...(c.only ? { only: c.only } : {}) } : {}),
     ),
 
-  /** A run's whole record, as text (record-lines.ts decodes it). */
   async record(name: string): Promise<Answer<string>> {
     const path = `${runPath(name)}/record`;
     let response: Response;
@@ -93,11 +77,7 @@ export const studioServer = {
     );
   },
 
-  /**
-   * The live run's record so far, then every line, state and close-up as it happens (Server-Sent
-   * Events). A broken connection is a 'lost' message, after which the feed ends; unsubscribing
-   * closes the connection.
-   */
+  /** By Server-Sent Events: a broken connection is 'lost', after which the feed ends. */
   live: (): Observable<LiveMessage> =>
     new Observable<LiveMessage>((subscriber) => {
       const source = new EventSource('/api/live/events');

@@ -1,0 +1,96 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * Builds the static site (src/site/build.ts): the studio's page that trains in the student's own
+ * tab, for any static host. `--serve` serves the folder on this machine afterwards.
+ * `npm run site -- --help` lists the flags.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { serve } from '@hono/node-server';
+import * as E from 'fp-ts/lib/Either.js';
+import { Hono } from 'hono';
+import { parseFlags } from '../src/plan/flags.ts';
+import { intIn, nonEmptyString } from '../src/plan/values.ts';
+import { buildSite } from '../src/site/build.ts';
+import { SITE_DATASETS } from '../src/site/site-files.ts';
+import { allowedHostNames, sameOriginOnly } from '../src/studio/guard.ts';
+import { fail } from './lib/exit.ts';
+
+const HELP = `Usage: npm run site -- [flags]
+
+Builds the studio as a static site: one page that trains GANs in the visitor's own browser tab
+(in a Web Worker, on the GPU through WebGL where the browser offers it), with the datasets as
+files beside it. Any static host serves the folder; no server code, no special headers.
+
+  --out DIR          where to write the site (default site); must be empty unless --force
+  --datasets A,B     the datasets to carry (default: every one this machine has, of
+                     ${Object.keys(SITE_DATASETS).join(', ')})
+  --force            replace what is in --out
+  --serve            serve the folder afterwards on 127.0.0.1 (Ctrl-C stops it)
+  --port N           the port for --serve (default 4100; 0 picks a free one)
+  --help             this text
+`;
+
+const flags = parseFlags(process.argv.slice(2), ['out', 'datasets', 'port'], ['help', 'force', 'serve']);
+if (E.isLeft(flags)) fail(flags.left);
+const given = flags.right;
+if (given.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+/** A flag's value decoded by `codec`, or `fallback` when it is not given. */
+function flag<A>(name: string, codec: { decode: (x: unknown) => E.Either<unknown, A>; name: string }, fallback: A): A {
+  const raw = given[name];
+  if (raw === undefined) return fallback;
+  const decoded = codec.decode(raw);
+  return E.isRight(decoded) ? decoded.right : fail(`--${name}: expected ${codec.name}, got '${raw}'`);
+}
+const out = resolve(flag('out', nonEmptyString, 'site'));
+const port = flag('port', intIn(0, 65535), 4100);
+const datasets = given.datasets === undefined ? undefined : flag('datasets', nonEmptyString, '').split(',');
+
+const built = await buildSite(out, { datasets, force: given.force === true });
+if (E.isLeft(built)) fail(built.left);
+const site = built.right;
+const total = site.files.reduce((n, f) => n + f.bytes, 0);
+process.stdout.write(
+  `built the site in ${site.dir}: ${site.files.length} files, ${(total / 1e6).toFixed(1)} MB; datasets ${site.datasets.join(', ')}\n`,
+);
+for (const why of site.skipped) process.stdout.write(`  left out ${why}\n`);
+
+if (given.serve) {
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript; charset=utf-8',
+    '.json': 'application/json',
+    '.gz': 'application/gzip',
+    '.wasm': 'application/wasm',
+  };
+  const root = site.dir;
+  const app = new Hono();
+  app.use('*', sameOriginOnly(allowedHostNames('127.0.0.1')));
+  app.get('*', (c) => {
+    const path = decodeURIComponent(new URL(c.req.url).pathname);
+    const file = resolve(join(root, path.endsWith('/') ? `${path}index.html` : path));
+    if (file !== root && !file.startsWith(root + sep)) return c.text('not found', 404);
+    let size: number;
+    try {
+      const s = statSync(file);
+      if (!s.isFile()) return c.text('not found', 404);
+      size = s.size;
+    } catch {
+      return c.text('not found', 404);
+    }
+    const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+    return c.body(body, 200, {
+      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      'content-length': String(size),
+    });
+  });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info) =>
+    process.stdout.write(`serving it at http://127.0.0.1:${info.port}/ (Ctrl-C stops)\n`),
+  );
+  process.on('SIGINT', () => server.close(() => process.exit(0)));
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}

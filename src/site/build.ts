@@ -1,0 +1,125 @@
+/**
+ * Builds the static site: the studio's page (the same page, told to train in the tab), its script
+ * and the training worker bundled by esbuild, and the datasets as gzipped IDX files. Written into
+ * a fresh folder beside the target and renamed into place at the end, so a failed build leaves
+ * nothing half-written.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Dataset } from '../data/dataset.ts';
+import { encodeIdx, isGzip } from '../data/idx.ts';
+import { FASHION_MNIST_DIR, loadDataset, mnistDataDir } from '../data/load.ts';
+import { MNIST } from '../data/names.ts';
+import { sitePageHtml } from '../studio/page/html.ts';
+import { SITE_DATA_DIR, SITE_DATASETS, SITE_PAGE_SCRIPT, SITE_WORKER_SCRIPT } from './site-files.ts';
+
+const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export interface BuiltSite {
+  readonly dir: string;
+  readonly files: readonly { readonly path: string; readonly bytes: number }[];
+  readonly datasets: readonly string[];
+  /** Datasets left out, each with why. */
+  readonly skipped: readonly string[];
+}
+
+/** A dataset's two gzipped IDX files: from the files on disk where they are gzipped already, else encoded here. */
+function datasetFiles(flag: string): E.Either<string, [Uint8Array, Uint8Array]> {
+  const gz = (bytes: Uint8Array) => (isGzip(bytes) ? bytes : new Uint8Array(gzipSync(bytes, { level: 9 })));
+  const fromDir = (dir: string, prefix: string): E.Either<string, [Uint8Array, Uint8Array]> => {
+    const find = (kind: string) =>
+      [`${prefix}-${kind}`, `${prefix}-${kind}.gz`].map((f) => join(dir, f)).find((f) => existsSync(f));
+    const images = find('images-idx3-ubyte');
+    const labels = find('labels-idx1-ubyte');
+    if (!images || !labels) return E.left(`no ${prefix}-images/labels IDX files in ${dir}`);
+    return E.right([gz(new Uint8Array(readFileSync(images))), gz(new Uint8Array(readFileSync(labels)))]);
+  };
+  if (flag === MNIST) {
+    const dir = mnistDataDir();
+    return E.isLeft(dir) ? dir : fromDir(dir.right, 'train');
+  }
+  if (flag === 'fashion-mnist')
+    return existsSync(FASHION_MNIST_DIR)
+      ? fromDir(FASHION_MNIST_DIR, 'train')
+      : E.left(`${FASHION_MNIST_DIR} does not exist (Debian's dataset-fashion-mnist)`);
+  const loaded: E.Either<string, Dataset> = loadDataset(flag);
+  if (E.isLeft(loaded)) return loaded;
+  const d = loaded.right;
+  if (!d.labels) return E.left(`${flag} has no labels`);
+  return E.right([gz(encodeIdx([d.count, d.rows, d.cols], d.grey)), gz(encodeIdx([d.count], d.labels))]);
+}
+
+async function bundle(path: string, format: 'esm' | 'iife'): Promise<string> {
+  const result = await esbuild.build({
+    entryPoints: [entry(path)],
+    bundle: true,
+    write: false,
+    format,
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+/**
+ * Builds the site into `out` (which must not exist, or be empty, unless `force`). `datasets`: the
+ * --dataset names to carry (default: every one this machine has).
+ */
+export async function buildSite(
+  out: string,
+  o: { readonly datasets?: readonly string[]; readonly force?: boolean } = {},
+): Promise<E.Either<string, BuiltSite>> {
+  const wanted = o.datasets ?? Object.keys(SITE_DATASETS);
+  const unknown = wanted.find((d) => !SITE_DATASETS[d]);
+  if (unknown) return E.left(`--datasets: '${unknown}': expected some of ${Object.keys(SITE_DATASETS).join(', ')}`);
+  if (existsSync(out) && readdirSync(out).length > 0 && !o.force)
+    return E.left(`--out ${out}: the folder is not empty (use --force to replace it)`);
+  const staging = join(dirname(out), `.${basename(out)}.building-${process.pid}`);
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(join(staging, SITE_DATA_DIR), { recursive: true });
+    const written: { path: string; bytes: number }[] = [];
+    const write = (path: string, content: string | Uint8Array) => {
+      writeFileSync(join(staging, path), content);
+      written.push({ path, bytes: typeof content === 'string' ? Buffer.byteLength(content) : content.length });
+    };
+    const carried: string[] = [];
+    const skipped: string[] = [];
+    for (const flag of wanted) {
+      const files = datasetFiles(flag);
+      if (E.isLeft(files)) {
+        if (o.datasets) throw new Error(`--datasets: ${flag}: ${files.left}`);
+        skipped.push(`${flag}: ${files.left}`);
+        continue;
+      }
+      write(SITE_DATASETS[flag].images, files.right[0]);
+      write(SITE_DATASETS[flag].labels, files.right[1]);
+      carried.push(flag);
+    }
+    if (carried.length === 0) throw new Error(`no dataset to carry (${skipped.join('; ')})`);
+    const [page, worker] = await Promise.all([bundle('../studio/page/main.ts', 'esm'), bundle('./worker.ts', 'iife')]);
+    // tfjs-backend-wasm's builds (plain, SIMD, threaded SIMD), beside the worker that loads them.
+    const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+    for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')))
+      write(f, new Uint8Array(readFileSync(join(wasmDir, f))));
+    write('index.html', sitePageHtml(carried));
+    write(SITE_PAGE_SCRIPT, page);
+    write(SITE_WORKER_SCRIPT, worker);
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(dirname(out), { recursive: true });
+    renameSync(staging, out);
+    return E.right({ dir: out, files: written, datasets: carried, skipped });
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    const errors = (e as { errors?: { text: string }[] }).errors;
+    return E.left(errors?.[0] ? `the site did not bundle: ${errors[0].text}` : (e as Error).message);
+  }
+}

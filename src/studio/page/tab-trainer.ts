@@ -1,0 +1,182 @@
+/**
+ * Runs trained in this tab (the static site's Trainer): each run in a Web Worker of its own
+ * (src/site/worker.ts), its flags checked here first by the studio's own request checks (the same
+ * messages beside the same fields), its record kept here as the lines the worker sends, and its
+ * live feed replayed to the page from the first line, as the studio's server does.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { map, merge, Observable, ReplaySubject } from 'rxjs';
+import { ARCHITECTURES } from '../../model/architectures.ts';
+import type { FromWorker, ToWorker } from '../../site/worker-messages.ts';
+import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
+import type { FormField, LiveState, RunListing, RunState, StepProbe, StudioState } from '../answers.ts';
+import { formFields } from '../form.ts';
+import { PRESETS } from '../presets.ts';
+import { checkStart } from '../requests.ts';
+import { RunControl, stepCountProblem } from '../run-control.ts';
+import { runProgress } from '../run-progress.ts';
+import { failed, type LiveMessage, type Trainer } from './trainer.ts';
+
+/** One run of this tab: its record so far, its state, and the worker training it (until it is over). */
+interface TabRun {
+  readonly name: string;
+  readonly lines: string[];
+  started: RunStarted | null;
+  /** The events that change the listing (all but steps), and the last step. */
+  readonly marks: TrainingEvent[];
+  lastStep: TrainingEvent | null;
+  state: RunState;
+  message: string | null;
+  /** The worker's controls, mirrored: the state a control leads to, answered at once. */
+  readonly control: RunControl;
+  worker: Worker | null;
+  readonly record$: ReplaySubject<string>;
+  readonly state$: ReplaySubject<LiveState>;
+  readonly probe$: ReplaySubject<StepProbe>;
+}
+
+const over = (s: RunState) => s === 'ended' || s === 'failed';
+
+function listing(r: TabRun): RunListing {
+  const s = r.started;
+  const progress = runProgress(r.lastStep ? [...r.marks, r.lastStep] : r.marks);
+  return {
+    name: r.name,
+    arch: s?.config.arch ?? null,
+    dataset: s?.dataset.name ?? null,
+    startedAt: s?.startedAt ?? new Date().toISOString(),
+    epochs: progress.resumed?.epochs ?? s?.config.epochs ?? 0,
+    totalSteps: progress.resumed?.totalSteps ?? s?.totalSteps ?? 0,
+    steps: progress.steps,
+    status: over(r.state) || r.lines.length > 0 ? progress.status : 'open',
+    resumable: false,
+    hasGenerator: false,
+    problem: s || !over(r.state) ? null : (r.message ?? 'the run ended before its first event'),
+  };
+}
+
+/**
+ * The tab's trainer. `workerUrl`: the worker's script; `datasets`: the --dataset names this site
+ * carries (the form offers those alone).
+ */
+export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer {
+  const runs = new Map<string, TabRun>();
+  let live: TabRun | null = null;
+  let backend = 'auto: chosen when a run starts';
+
+  const fields = (): FormField[] =>
+    formFields().map((f) =>
+      f.flag === 'dataset' ? { ...f, choices: (f.choices ?? []).filter((c) => datasets.includes(c)) } : f,
+    );
+
+  const setState = (r: TabRun, state: RunState, message: string | null) => {
+    r.state = state;
+    r.message = message;
+    r.state$.next({ state, message });
+    if (!over(state)) return;
+    r.worker?.terminate();
+    r.worker = null;
+    for (const subject of [r.record$, r.state$, r.probe$]) subject.complete();
+  };
+
+  const heard = (r: TabRun, m: FromWorker) => {
+    if (m.type === 'event') {
+      r.lines.push(m.line);
+      r.record$.next(m.line);
+      const decoded = decodeEvent(m.line);
+      if (E.isLeft(decoded)) return;
+      const e = decoded.right;
+      if (e.type === 'run-started') r.started = e;
+      if (e.type === 'step') r.lastStep = e;
+      else r.marks.push(e);
+    } else if (m.type === 'state') setState(r, m.state, m.message);
+    else if (m.type === 'probe') r.probe$.next(m.probe);
+    else if (m.type === 'backend') backend = m.why ? `${m.name} (auto passed over: ${m.why})` : m.name;
+    else console.warn(`the worker refused: ${m.message}`);
+  };
+
+  const post = (r: TabRun, m: ToWorker) => r.worker?.postMessage(m);
+
+  return {
+    where: 'tab',
+    state: async () => ({
+      ok: true,
+      value: {
+        live: live ? { name: live.name, state: live.state, message: live.message } : null,
+        runs: Array.from(runs.values(), listing).sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
+        presets: PRESETS.filter((p) => datasets.includes(p.flags.dataset ?? 'mnist')),
+        fields: fields(),
+        architectures: Object.fromEntries(Object.values(ARCHITECTURES).map((a) => [a.name, a.summary])),
+        backend,
+      } satisfies StudioState,
+    }),
+
+    async start(body) {
+      if (live && !over(live.state))
+        return failed(`run '${live.name}' is training in this tab: stop it first (one run at a time)`);
+      const checked = checkStart(body, (name) => runs.has(name), new Date());
+      if (E.isLeft(checked)) return failed(checked.left.message, checked.left.fields);
+      const dataset = checked.right.config.dataset;
+      if (!datasets.includes(dataset)) {
+        const message = `--dataset ${dataset}: this site carries ${datasets.join(', ')}`;
+        return failed(message, { dataset: message });
+      }
+      const run: TabRun = {
+        name: checked.right.name,
+        lines: [],
+        started: null,
+        marks: [],
+        lastStep: null,
+        state: 'playing',
+        message: null,
+        control: new RunControl(),
+        worker: new Worker(workerUrl),
+        record$: new ReplaySubject<string>(),
+        state$: new ReplaySubject<LiveState>(1),
+        probe$: new ReplaySubject<StepProbe>(1),
+      };
+      run.state$.next({ state: 'playing', message: null });
+      run.worker?.addEventListener('message', (e: MessageEvent<FromWorker>) => heard(run, e.data));
+      run.worker?.addEventListener('error', (e) => setState(run, 'failed', `the training worker failed: ${e.message}`));
+      runs.set(run.name, run);
+      live = run;
+      post(run, { type: 'start', flags: body.flags });
+      return { ok: true, value: { name: run.name } };
+    },
+
+    resume: async (name) =>
+      failed(
+        `run '${name}': a run trained in a tab cannot be continued yet (its checkpoints are not kept); start a new one`,
+      ),
+
+    async control(c) {
+      const run = live;
+      if (!run || over(run.state)) return failed(`no run is training: nothing to ${c.action}`);
+      if (c.action === 'step') {
+        const problem = stepCountProblem(c.steps);
+        if (problem) return failed(problem);
+        run.control.step(c.steps, c.only ?? 'both');
+        post(run, { type: 'step', steps: c.steps, ...(c.only ? { only: c.only } : {}) });
+      } else {
+        run.control[c.action]();
+        post(run, { type: c.action });
+      }
+      return { ok: true, value: { state: run.control.state } };
+    },
+
+    record: async (name) => {
+      const run = runs.get(name);
+      return run ? { ok: true, value: run.lines.join('\n') } : failed(`no run '${name}' in this tab`);
+    },
+
+    live: () => {
+      const run = live;
+      if (!run) return new Observable<LiveMessage>((s) => s.complete());
+      return merge(
+        run.record$.pipe(map((line): LiveMessage => ({ kind: 'event', line }))),
+        run.state$.pipe(map((s): LiveMessage => ({ kind: 'state', ...s }))),
+        run.probe$.pipe(map((probe): LiveMessage => ({ kind: 'probe', probe }))),
+      );
+    },
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The static site (npm run site), built and served by its script, in Debian's chromium: the
+ * studio's page training in a Web Worker of the tab (src/site/worker.ts) with the same form, the
+ * same messages and the same controls as with the studio's server; and the build's and the
+ * server's refusals.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
+import { runScriptAsync, scriptEnv } from './helpers/cli.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'ganstream-site-'));
+const siteDir = join(root, 'site');
+let server: ChildProcess;
+let address = '';
+let built = '';
+let browser: Browser;
+
+test.before(async () => {
+  server = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/site.ts', '--out', siteDir, '--datasets', 'mnist-small', '--serve', '--port', '0'],
+    { env: scriptEnv() },
+  );
+  address = await new Promise<string>((done, fail) => {
+    let out = '';
+    server.stdout?.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving it at (\S+)/);
+      if (m) {
+        built = out;
+        done(m[1]);
+      }
+    });
+    server.on('exit', (code) => fail(new Error(`the site script exited ${code}: ${out}`)));
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+const numbers = (page: Page) => page.innerText('#numbers');
+const stepNow = async (page: Page) => Number((await numbers(page)).match(/step\s+(\d+)/)?.[1] ?? Number.NaN);
+const statusIs = (page: Page, re: RegExp) =>
+  page.waitForFunction((source) => new RegExp(source).test(document.getElementById('status')!.innerText), re.source, {
+    timeout: 120_000,
+  });
+
+async function openSite(): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+  });
+  await page.goto(address);
+  await page.waitForSelector('#field-epochs');
+  return { page, problems };
+}
+
+/** A small run of the form: 256 small-set digits, batches of 32 (8 steps an epoch). */
+async function fillSmallRun(page: Page, epochs: number): Promise<void> {
+  await page.selectOption('#field-dataset', 'mnist-small');
+  await page.fill('#field-limit', '256');
+  await page.fill('#field-epochs', String(epochs));
+  await page.fill('#field-batch-size', '32');
+}
+
+test('the build: the page, both scripts, the wasm builds and the carried dataset; the page says runs train in the tab', async () => {
+  assert.match(built, /built the site in .*: \d+ files, [\d.]+ MB; datasets mnist-small\n/);
+  const files = readdirSync(siteDir).sort();
+  for (const f of ['index.html', 'studio.js', 'worker.js', 'tfjs-backend-wasm-simd.wasm', 'data'])
+    assert.ok(files.includes(f), `${f} in ${files.join(' ')}`);
+  assert.equal(readdirSync(join(siteDir, 'data')).sort(), [
+    'mnist-small-images-idx3-ubyte.gz',
+    'mnist-small-labels-idx1-ubyte.gz',
+  ]);
+  const { page, problems } = await openSite();
+  assert.equal(
+    await page.$$eval('#field-dataset option', (o) => o.map((x) => (x as HTMLOptionElement).value)),
+    ['mnist-small'],
+    'the form offers the datasets the site carries',
+  );
+  assert.match(await page.innerText('#engine'), /Runs train in this tab/);
+  await page.close();
+  assert.equal(problems, []);
+});
+
+test('a run in the tab: steps rise on wasm (auto passes over the software WebGL and says why); pause holds it; one step moves it by exactly one and shows its close-up; it ends completed and replays', async () => {
+  const { page, problems } = await openSite();
+  await fillSmallRun(page, 3);
+  await page.fill('#field-name', 'in-the-tab');
+  await page.click('#start');
+  await page.waitForFunction(() => /step\s+[1-9]/.test(document.getElementById('numbers')!.innerText), undefined, {
+    timeout: 120_000,
+  });
+  await page.click('#pause');
+  await statusIs(page, /in-the-tab: paused/);
+  // A step under way when the pause came is recorded; then nothing moves.
+  await page.waitForTimeout(1500);
+  const held = await stepNow(page);
+  assert.ok(held < 24, `step ${held}: the run ended before it could be paused`);
+  await page.waitForTimeout(1500);
+  assert.is(await stepNow(page), held, 'no step while paused');
+  await page.click('#step');
+  await page.waitForFunction(() => !document.getElementById('probe-section')!.hidden, undefined, { timeout: 60_000 });
+  await page.waitForTimeout(1000);
+  assert.is(await stepNow(page), held + 1, 'one step, then paused again');
+  assert.match(await page.innerText('#probe-stage'), /stage 1 of \d/);
+  await page.click('#play');
+  await statusIs(page, /in-the-tab: ended/);
+  assert.match(await numbers(page), /step\s+24 \/ 24/);
+  const engine = await page.innerText('#engine');
+  assert.match(engine, /on TensorFlow.js's wasm \(auto passed over: webgl runs on SwiftShader/, engine);
+  assert.match(await page.innerText('#runs'), /in-the-tab\s+mlp-gbn on mnist-small .*, step 24 of 24, completed/);
+  await page.click('#runs li[data-run="in-the-tab"] button:text("Replay")');
+  await statusIs(page, /replayed in-the-tab/);
+  // The numbers are drawn a frame or so after the last event.
+  await page.waitForFunction(() => /step\s+24 \/ 24/.test(document.getElementById('numbers')!.innerText));
+  await page.close();
+  assert.equal(problems, []);
+});
+
+test("bad input in the tab: a bad field's CLI message beside it, a Node engine refused with its line, and nothing starts", async () => {
+  const { page, problems } = await openSite();
+  await fillSmallRun(page, 1);
+  await page.fill('#field-epochs', 'ten');
+  await page.click('#start');
+  await page.waitForFunction(() => document.getElementById('error-epochs')!.innerText !== '');
+  assert.is(await page.innerText('#error-epochs'), "--epochs: expected an integer from 1 to 100000, got 'ten'");
+  assert.match(await page.innerText('#status'), /no run yet/);
+  await page.fill('#field-epochs', '1');
+  await page.fill('#field-batch-size', '512');
+  await page.click('#start');
+  await statusIs(page, /failed/);
+  assert.match(
+    await page.innerText('#start-error'),
+    /^the run failed: --batch-size 512 is larger than the 256 images of the dataset \(--limit 256\): expected at most 256$/,
+  );
+  await page.close();
+  assert.equal(problems, []);
+});
+
+const get = (path: string, host: string) =>
+  new Promise<number>((done) => {
+    const url = new URL(address);
+    request({ host: url.hostname, port: url.port, path, headers: { host } }, (res) => {
+      res.resume();
+      done(res.statusCode ?? 0);
+    }).end();
+  });
+
+test('the local server: a foreign Host is refused (421), nothing outside the folder is served, files are', async () => {
+  const own = new URL(address).host;
+  assert.is(await get('/index.html', own), 200);
+  assert.is(await get('/data/mnist-small-labels-idx1-ubyte.gz', own), 200);
+  assert.is(await get('/index.html', 'evil.example:80'), 421);
+  assert.is(await get('/../../etc/passwd', own), 404);
+  assert.is(await get('/%2e%2e/%2e%2e/etc/passwd', own), 404);
+  assert.is(await get('/nope.js', own), 404);
+});
+
+test('the build refuses: a non-empty --out without --force, an unknown dataset; one line, exit 2, nothing written', async () => {
+  const full = join(root, 'full');
+  const [nonEmpty, unknown] = await Promise.all([
+    (async () => {
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(full);
+      writeFileSync(join(full, 'keep.txt'), 'mine');
+      return runScriptAsync('scripts/site.ts', ['--out', full]);
+    })(),
+    runScriptAsync('scripts/site.ts', ['--out', join(root, 'unknown'), '--datasets', 'cifar']),
+  ]);
+  assert.is(nonEmpty.code, 2);
+  assert.match(nonEmpty.stderr, /^error: --out .*full: the folder is not empty \(use --force to replace it\)\n$/);
+  assert.equal(readdirSync(full), ['keep.txt']);
+  assert.is(unknown.code, 2);
+  assert.is(unknown.stderr, "error: --datasets: 'cifar': expected some of mnist, mnist-small, fashion-mnist\n");
+  assert.not.ok(existsSync(join(root, 'unknown')));
+});
+
+test.after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+test.run();
