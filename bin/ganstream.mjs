@@ -8,6 +8,7 @@ import { register } from 'tsx/esm/api';
 const COMMANDS = {
   train: 'train a GAN and write a run folder',
   studio: 'start the studio: set up, watch and steer runs in the browser',
+  site: "build the studio as a static site that trains in the visitor's own browser tab",
   replay: 'analyse a recorded run again (summary, warnings, plots), or compare runs',
   generate: 'draw digits from a saved generator (PNG grid or IDX file)',
   evaluate: "score images with the evaluator's classifier (FID, classes, recognisable share)",

@@ -322,7 +322,7 @@ test('the ganstream command (package.json bin), run from another folder through 
   assert.equal([unknown.status, unknown.stdout], [2, '']);
   assert.is(
     unknown.stderr,
-    "error: unknown command 'trian': expected one of train, studio, replay, generate, evaluate, bench, train-classifier (see ganstream --help)\n",
+    "error: unknown command 'trian': expected one of train, studio, site, replay, generate, evaluate, bench, train-classifier (see ganstream --help)\n",
   );
 });
 

@@ -125,6 +125,52 @@ test('a run in the tab: steps rise on wasm (auto passes over the software WebGL 
   assert.equal(problems, []);
 });
 
+/** The runs this browser keeps (IndexedDB), as the page stored them. */
+const keptRuns = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<{ name: string; lines: string[]; checkpoint: Uint8Array | null }[]>((done, fail) => {
+        const open = indexedDB.open('ganstream-runs');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('runs').objectStore('runs').getAll();
+          all.onsuccess = () => done(all.result);
+          all.onerror = () => fail(all.error);
+        };
+      }),
+  );
+
+test('a reload mid-run: the run is listed from the browser with its checkpoint, Continue finishes it, and its record holds every step once', async () => {
+  const { page, problems } = await openSite();
+  await fillSmallRun(page, 3);
+  await page.fill('#field-name', 'reloaded');
+  await page.click('#start');
+  // The first checkpoint is kept at the end of epoch 1 (step 8).
+  for (const t0 = Date.now(); ; await page.waitForTimeout(200)) {
+    const kept = (await keptRuns(page)).find((r) => r.name === 'reloaded');
+    if (kept?.checkpoint) break;
+    if (Date.now() - t0 > 120_000) throw new Error('no checkpoint kept in 120 s');
+  }
+  await page.click('#pause');
+  await statusIs(page, /reloaded: paused/);
+  await page.reload();
+  await page.waitForFunction(() => /reloaded/.test(document.getElementById('runs')!.innerText));
+  assert.match(await page.innerText('#runs'), /reloaded\s+mlp-gbn on mnist-small .*, step \d+ of 24, open/);
+  await page.click('#runs li[data-run="reloaded"] button:text("Continue")');
+  await statusIs(page, /reloaded: ended/);
+  assert.match(await page.innerText('#runs'), /reloaded\s+mlp-gbn on mnist-small .*, step 24 of 24, completed/);
+  const record = (await keptRuns(page)).find((r) => r.name === 'reloaded')!;
+  const events = record.lines.map((l) => JSON.parse(l) as { type: string; step?: number });
+  assert.equal(
+    events.filter((e) => e.type === 'step').map((e) => e.step),
+    Array.from({ length: 24 }, (_, i) => i + 1),
+  );
+  assert.is(events.filter((e) => e.type === 'run-resumed').length, 1);
+  assert.is(events.at(-1)?.type, 'run-ended');
+  await page.close();
+  assert.equal(problems, []);
+});
+
 test("bad input in the tab: a bad field's CLI message beside it, a Node engine refused with its line, and nothing starts", async () => {
   const { page, problems } = await openSite();
   await fillSmallRun(page, 1);

@@ -13,7 +13,8 @@ import { createGan, disposeGan, type Gan } from '../model/gan.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import type { RunStarted } from '../streams/events.ts';
 import { prepareDataset } from './prepare.ts';
-import { loadResumePoint, type ResumePoint, resumedConfig } from './resume.ts';
+import { type ResumePoint, resumedConfig } from './resume.ts';
+import { loadResumePoint } from './resume-folder.ts';
 
 export interface RunRequest {
   readonly config: TrainConfig;

@@ -1,16 +1,14 @@
 /**
- * Reading a run folder back for --resume: its checkpoint, and its record cut at the checkpoint
- * (events after it dropped, a torn last line cut), all checked before anything is written.
+ * A run read back for --resume: its checkpoint, and its record cut at the checkpoint (events after
+ * it dropped, a torn last line cut), all checked before anything is written. Imports nothing from
+ * node: (resume-folder.ts reads a run folder; the site's tab keeps its runs in the browser).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { type Checkpoint, parseCheckpoint } from '../model/checkpoint.ts';
-import { CHECKPOINT_FILE, CheckpointRun } from '../streams/checkpoint-run.ts';
+import { CheckpointRun, METRICS_FILE } from '../streams/checkpoint-run.ts';
 import type { TrainConfig } from '../streams/config.ts';
 import { decodeEvent, effectiveEvents, type RunStarted, stepOf, type TrainingEvent } from '../streams/events.ts';
-import { METRICS_FILE } from '../streams/sinks/file.ts';
 import { CHANGEABLE_ON_RESUME } from './flag-table.ts';
 
 export interface ResumePoint {
@@ -61,17 +59,14 @@ export function cutRecord(
   return E.right({ history: effectiveEvents(history), keptLines, dropped, completed });
 }
 
-export function loadResumePoint(dir: string): E.Either<string, ResumePoint> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return E.left(`--resume: no run folder at ${dir}`);
-  const file = join(dir, CHECKPOINT_FILE);
-  if (!existsSync(file))
-    return E.left(
-      `--resume: ${dir} holds no ${CHECKPOINT_FILE} (checkpoints are written at each epoch end): nothing to resume from`,
-    );
-  const metrics = join(dir, METRICS_FILE);
-  if (!existsSync(metrics)) return E.left(`--resume: ${dir} holds no ${METRICS_FILE}`);
+/**
+ * A run's resume point from its checkpoint's bytes and its record's text, wherever they were kept
+ * (a run folder, a browser's storage): the checkpoint checked against the record. `file` names the
+ * checkpoint in messages.
+ */
+export function resumePointOf(bytes: Uint8Array, record: string, file: string): E.Either<string, ResumePoint> {
   return pipe(
-    parseCheckpoint(readFileSync(file)),
+    parseCheckpoint(bytes),
     E.mapLeft((why) => `--resume: ${file}: ${why}`),
     E.chain((checkpoint) =>
       pipe(
@@ -82,7 +77,7 @@ export function loadResumePoint(dir: string): E.Either<string, ResumePoint> {
     ),
     E.chain(({ checkpoint, run }) =>
       pipe(
-        cutRecord(readFileSync(metrics, 'utf8'), run.step),
+        cutRecord(record, run.step),
         E.mapLeft((why) => `--resume: ${why}`),
         E.map((cut) => ({ checkpoint, run, ...cut })),
       ),

@@ -10,8 +10,10 @@ import type { RunState, StepProbe } from '../studio/answers.ts';
 export type ToWorker =
   | {
       readonly type: 'start';
-      /** Flag name (without --) to value, as the studio's form sends them. */
+      /** Flag name (without --) to value, as the studio's form sends them (a resumed run: the ones it may change). */
       readonly flags: Readonly<Record<string, string>>;
+      /** Continue a run from its last checkpoint and its record (as the tab kept them). */
+      readonly resume?: { readonly checkpoint: Uint8Array; readonly record: string };
     }
   | { readonly type: 'pause' | 'play' | 'stop' }
   /** Lets `steps` more steps through (updating only D or only G if asked), then holds. */
@@ -25,6 +27,10 @@ export type FromWorker =
   /** The engine it trains on, once chosen, and why auto passed over the ones before it (null: it did not). */
   | { readonly type: 'backend'; readonly name: string; readonly why: string | null }
   | { readonly type: 'state'; readonly state: RunState; readonly message: string | null }
+  /** A resumed run's record as it continues: the kept lines, cut at its checkpoint (events follow). */
+  | { readonly type: 'kept'; readonly lines: readonly string[] }
+  /** A checkpoint of the run (its event's line comes too), for the tab to keep. */
+  | { readonly type: 'checkpoint'; readonly step: number; readonly bytes: Uint8Array }
   /** What a student's last steps changed. */
   | { readonly type: 'probe'; readonly probe: StepProbe };
 

@@ -10,10 +10,14 @@ import type { Subscription } from 'rxjs';
 import { type Dataset, pixelsOf } from '../data/dataset.ts';
 import { datasetFromBytes } from '../data/from-bytes.ts';
 import { ARCHITECTURES } from '../model/architectures.ts';
+import { restore } from '../model/checkpoint.ts';
 import { createGan, disposeGan } from '../model/gan.ts';
 import { fitDataset } from '../plan/fit-dataset.ts';
+import { type ResumePoint, resumedConfig, resumePointOf } from '../plan/resume.ts';
 import { decodeTrainArgs } from '../plan/train-options.ts';
-import { encodeEvent } from '../streams/events.ts';
+import { CHECKPOINT_FILE } from '../streams/checkpoint-run.ts';
+import type { TrainConfig } from '../streams/config.ts';
+import { encodeEvent, isCheckpointTaken, type RunStarted } from '../streams/events.ts';
 import { training$ } from '../streams/training.ts';
 import { probeInputs, StepCloseUps } from '../studio/probe.ts';
 import { RunControl, stepCountProblem } from '../studio/run-control.ts';
@@ -53,12 +57,26 @@ async function siteDataset(flag: string): Promise<E.Either<string, Dataset>> {
   return E.mapLeft((why: string) => `--dataset ${flag}: ${why}`)(loaded);
 }
 
+/** What a start message asks for: a new run's configuration, or a resumed one's with its resume point. */
+function planOf(
+  m: Extract<ToWorker, { type: 'start' }>,
+): E.Either<string, { config: TrainConfig; resumed: ResumePoint | null }> {
+  const args = decodeTrainArgs(argvOf(m.flags));
+  if (E.isLeft(args)) return args;
+  if (args.right.help) return E.left('--help has no place in a run');
+  if (!m.resume) return E.right({ config: args.right.config, resumed: null });
+  const point = resumePointOf(m.resume.checkpoint, m.resume.record, CHECKPOINT_FILE);
+  if (E.isLeft(point)) return point;
+  const started = point.right.history[0] as RunStarted;
+  const config = resumedConfig(point.right.run.config, args.right.given, point.right.run.step, started.stepsPerEpoch);
+  return E.isLeft(config) ? config : E.right({ config: config.right, resumed: point.right });
+}
+
 async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   if (running) return post({ type: 'refused', message: 'a run is already training in this tab: stop it first' });
-  const args = decodeTrainArgs(argvOf(m.flags));
-  if (E.isLeft(args)) return fail(args.left);
-  if (args.right.help) return fail('--help has no place in a run');
-  const config = args.right.config;
+  const plan = planOf(m);
+  if (E.isLeft(plan)) return fail(plan.left);
+  const { config, resumed } = plan.right;
   const loaded = await siteDataset(config.dataset);
   if (E.isLeft(loaded)) return fail(loaded.left);
   const data = fitDataset(config, loaded.right);
@@ -68,20 +86,40 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   if (E.isLeft(backend)) return fail(backend.left);
   post({ type: 'backend', name: backend.right.name, why: backend.right.why });
   const gan = createGan(ARCHITECTURES[config.arch], { ...config, pixels: pixelsOf(data.right) });
+  if (resumed) {
+    const restored = restore(gan, resumed.checkpoint);
+    if (E.isLeft(restored)) {
+      disposeGan(gan);
+      return fail(`--resume: ${restored.left}`);
+    }
+  }
+  if (resumed) post({ type: 'kept', lines: resumed.keptLines });
   control = new RunControl();
-  const ups = new StepCloseUps(gan, probeInputs(gan, data.right, config));
+  const ups = new StepCloseUps(gan, probeInputs(gan, data.right, config), resumed?.run.step ?? 0);
   closeUps = ups;
   announce();
-  const steering = { stop: control.shouldStop, hold: control.hold, only: control.only };
+  const steering = {
+    stop: control.shouldStop,
+    hold: control.hold,
+    only: control.only,
+    resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
+  };
   const finish = (end: () => void) => {
     running = null;
     closeUps = null;
     disposeGan(gan);
     end();
   };
+  // A resumed run's stream opens with the history the tab kept already: those events are not sent again.
+  let recorded = resumed?.history.length ?? 0;
   running = training$(gan, data.right, config, backend.right, steering).subscribe({
     next: (e) => {
+      if (recorded > 0) {
+        recorded--;
+        return;
+      }
       post({ type: 'event', line: encodeEvent(e) });
+      if (isCheckpointTaken(e)) post({ type: 'checkpoint', step: e.step, bytes: e.snapshot });
       if (e.type !== 'step') return;
       const probe = ups.stepped(e.step, control.stepsAllowed);
       if (probe) post({ type: 'probe', probe });

@@ -37,6 +37,8 @@ export const CheckpointRun = t.intersection([
 export type CheckpointRun = t.TypeOf<typeof CheckpointRun>;
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
+/** A run folder's record: one event per line. */
+export const METRICS_FILE = 'metrics.ndjson';
 
 export const packFloats = (f: Float32Array): string => toBase64(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
 export function unpackFloats(s: string): Float32Array {

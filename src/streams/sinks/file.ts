@@ -6,10 +6,11 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import { SummaryAccumulator } from '../analysis/summary.ts';
+import { METRICS_FILE } from '../checkpoint-run.ts';
 import { encodeEvent, JsonNumber, type TrainingEvent } from '../events.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
-export const METRICS_FILE = 'metrics.ndjson';
+export { METRICS_FILE };
 export const SUMMARY_FILE = 'summary.json';
 
 /** JSON with NaN and infinities written as null, as the event codecs do. */

@@ -1,8 +1,10 @@
 /**
  * Runs trained in this tab (the static site's Trainer): each run in a Web Worker of its own
  * (src/site/worker.ts), its flags checked here first by the studio's own request checks (the same
- * messages beside the same fields), its record kept here as the lines the worker sends, and its
- * live feed replayed to the page from the first line, as the studio's server does.
+ * messages beside the same fields), its record kept as the lines the worker sends and, with its
+ * last checkpoint, in the browser (tab-store.ts) at every checkpoint and at its end, so that
+ * after a reload it is listed and continues from that checkpoint. Its live feed is replayed to the
+ * page from the first line, as the studio's server does.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { map, merge, Observable, ReplaySubject } from 'rxjs';
@@ -15,15 +17,18 @@ import { PRESETS } from '../presets.ts';
 import { checkStart } from '../requests.ts';
 import { RunControl, stepCountProblem } from '../run-control.ts';
 import { runProgress } from '../run-progress.ts';
+import { openTabStore } from './tab-store.ts';
 import { failed, type LiveMessage, type Trainer } from './trainer.ts';
 
 /** One run of this tab: its record so far, its state, and the worker training it (until it is over). */
 interface TabRun {
   readonly name: string;
-  readonly lines: string[];
+  lines: string[];
+  /** The last checkpoint's bytes (null before the first). */
+  checkpoint: Uint8Array | null;
   started: RunStarted | null;
   /** The events that change the listing (all but steps), and the last step. */
-  readonly marks: TrainingEvent[];
+  marks: TrainingEvent[];
   lastStep: TrainingEvent | null;
   state: RunState;
   message: string | null;
@@ -48,11 +53,43 @@ function listing(r: TabRun): RunListing {
     epochs: progress.resumed?.epochs ?? s?.config.epochs ?? 0,
     totalSteps: progress.resumed?.totalSteps ?? s?.totalSteps ?? 0,
     steps: progress.steps,
-    status: over(r.state) || r.lines.length > 0 ? progress.status : 'open',
-    resumable: false,
+    status: progress.status,
+    resumable: r.checkpoint !== null && over(r.state),
     hasGenerator: false,
     problem: s || !over(r.state) ? null : (r.message ?? 'the run ended before its first event'),
   };
+}
+
+function newRun(name: string, lines: readonly string[], checkpoint: Uint8Array | null, state: RunState): TabRun {
+  const run: TabRun = {
+    name,
+    lines: [],
+    checkpoint,
+    started: null,
+    marks: [],
+    lastStep: null,
+    state,
+    message: null,
+    control: new RunControl(),
+    worker: null,
+    record$: new ReplaySubject<string>(),
+    state$: new ReplaySubject<LiveState>(1),
+    probe$: new ReplaySubject<StepProbe>(1),
+  };
+  for (const line of lines) addLine(run, line);
+  return run;
+}
+
+/** A record line: kept, sent to followers, and noted for the listing. */
+function addLine(r: TabRun, line: string): void {
+  r.lines.push(line);
+  r.record$.next(line);
+  const decoded = decodeEvent(line);
+  if (E.isLeft(decoded)) return;
+  const e = decoded.right;
+  if (e.type === 'run-started') r.started = e;
+  if (e.type === 'step') r.lastStep = e;
+  else r.marks.push(e);
 }
 
 /**
@@ -62,6 +99,14 @@ function listing(r: TabRun): RunListing {
 export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer {
   const runs = new Map<string, TabRun>();
   let live: TabRun | null = null;
+  const store = openTabStore();
+  // The runs kept from earlier visits, listed once they are read.
+  const loaded = store
+    .then((st) => st.all())
+    .then((kept) => {
+      for (const k of kept) if (!runs.has(k.name)) runs.set(k.name, newRun(k.name, k.lines, k.checkpoint, 'ended'));
+    })
+    .catch((e: Error) => console.warn(`the runs kept in this browser could not be read: ${e.message}`));
   let backend = 'auto: chosen when a run starts';
 
   const fields = (): FormField[] =>
@@ -79,37 +124,60 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
     for (const subject of [r.record$, r.state$, r.probe$]) subject.complete();
   };
 
+  const keep = (r: TabRun) =>
+    store
+      .then((st) => st.put({ name: r.name, lines: r.lines, checkpoint: r.checkpoint }))
+      .catch((e: Error) => console.warn(`run '${r.name}' was not kept in the browser: ${e.message}`));
+
   const heard = (r: TabRun, m: FromWorker) => {
-    if (m.type === 'event') {
-      r.lines.push(m.line);
-      r.record$.next(m.line);
-      const decoded = decodeEvent(m.line);
-      if (E.isLeft(decoded)) return;
-      const e = decoded.right;
-      if (e.type === 'run-started') r.started = e;
-      if (e.type === 'step') r.lastStep = e;
-      else r.marks.push(e);
-    } else if (m.type === 'state') setState(r, m.state, m.message);
-    else if (m.type === 'probe') r.probe$.next(m.probe);
+    if (m.type === 'event') addLine(r, m.line);
+    else if (m.type === 'kept') {
+      // A resumed run's record, cut at its checkpoint: the followers start from these lines.
+      r.lines = [];
+      r.marks = [];
+      r.lastStep = null;
+      for (const line of m.lines) addLine(r, line);
+    } else if (m.type === 'checkpoint') {
+      r.checkpoint = m.bytes;
+      void keep(r);
+    } else if (m.type === 'state') {
+      setState(r, m.state, m.message);
+      if (over(m.state) && r.lines.length > 0) void keep(r);
+    } else if (m.type === 'probe') r.probe$.next(m.probe);
     else if (m.type === 'backend') backend = m.why ? `${m.name} (auto passed over: ${m.why})` : m.name;
     else console.warn(`the worker refused: ${m.message}`);
   };
 
   const post = (r: TabRun, m: ToWorker) => r.worker?.postMessage(m);
 
+  /** A run's worker started, the run listed and followed. */
+  const launch = (run: TabRun): TabRun => {
+    const worker = new Worker(workerUrl);
+    run.worker = worker;
+    run.state$.next({ state: 'playing', message: null });
+    worker.addEventListener('message', (e: MessageEvent<FromWorker>) => heard(run, e.data));
+    worker.addEventListener('error', (e) => setState(run, 'failed', `the training worker failed: ${e.message}`));
+    runs.set(run.name, run);
+    live = run;
+    return run;
+  };
+
   return {
     where: 'tab',
-    state: async () => ({
-      ok: true,
-      value: {
-        live: live ? { name: live.name, state: live.state, message: live.message } : null,
-        runs: Array.from(runs.values(), listing).sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
-        presets: PRESETS.filter((p) => datasets.includes(p.flags.dataset ?? 'mnist')),
-        fields: fields(),
-        architectures: Object.fromEntries(Object.values(ARCHITECTURES).map((a) => [a.name, a.summary])),
-        backend,
-      } satisfies StudioState,
-    }),
+    state: async () => {
+      await loaded;
+      return {
+        ok: true,
+        value: {
+          live: live ? { name: live.name, state: live.state, message: live.message } : null,
+          runs: Array.from(runs.values(), listing).sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
+          presets: PRESETS.filter((p) => datasets.includes(p.flags.dataset ?? 'mnist')),
+          fields: fields(),
+          architectures: Object.fromEntries(Object.values(ARCHITECTURES).map((a) => [a.name, a.summary])),
+          backend,
+        } satisfies StudioState,
+      };
+    },
 
     async start(body) {
       if (live && !over(live.state))
@@ -121,33 +189,23 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
         const message = `--dataset ${dataset}: this site carries ${datasets.join(', ')}`;
         return failed(message, { dataset: message });
       }
-      const run: TabRun = {
-        name: checked.right.name,
-        lines: [],
-        started: null,
-        marks: [],
-        lastStep: null,
-        state: 'playing',
-        message: null,
-        control: new RunControl(),
-        worker: new Worker(workerUrl),
-        record$: new ReplaySubject<string>(),
-        state$: new ReplaySubject<LiveState>(1),
-        probe$: new ReplaySubject<StepProbe>(1),
-      };
-      run.state$.next({ state: 'playing', message: null });
-      run.worker?.addEventListener('message', (e: MessageEvent<FromWorker>) => heard(run, e.data));
-      run.worker?.addEventListener('error', (e) => setState(run, 'failed', `the training worker failed: ${e.message}`));
-      runs.set(run.name, run);
-      live = run;
+      const run = launch(newRun(checked.right.name, [], null, 'playing'));
       post(run, { type: 'start', flags: body.flags });
       return { ok: true, value: { name: run.name } };
     },
 
-    resume: async (name) =>
-      failed(
-        `run '${name}': a run trained in a tab cannot be continued yet (its checkpoints are not kept); start a new one`,
-      ),
+    async resume(name) {
+      await loaded;
+      if (live && !over(live.state))
+        return failed(`run '${live.name}' is training in this tab: stop it first (one run at a time)`);
+      const kept = runs.get(name);
+      if (!kept) return failed(`no run '${name}' in this tab`);
+      if (!kept.checkpoint)
+        return failed(`run '${name}' has no checkpoint (one is kept at each epoch end): nothing to continue from`);
+      const run = launch(newRun(name, [], kept.checkpoint, 'playing'));
+      post(run, { type: 'start', flags: {}, resume: { checkpoint: kept.checkpoint, record: kept.lines.join('\n') } });
+      return { ok: true, value: { name } };
+    },
 
     async control(c) {
       const run = live;
