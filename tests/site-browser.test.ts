@@ -171,7 +171,7 @@ test('a reload mid-run: the run is listed from the browser with its checkpoint, 
   assert.equal(problems, []);
 });
 
-test("bad input in the tab: a bad field's CLI message beside it, a Node engine refused with its line, and nothing starts", async () => {
+test("bad input in the tab: a bad field's CLI message beside it and nothing starts; a batch larger than the data, the CLI's line; the engine chosen in the form", async () => {
   const { page, problems } = await openSite();
   await fillSmallRun(page, 1);
   await page.fill('#field-epochs', 'ten');
@@ -187,6 +187,13 @@ test("bad input in the tab: a bad field's CLI message beside it, a Node engine r
     await page.innerText('#start-error'),
     /^the run failed: --batch-size 512 is larger than the 256 images of the dataset \(--limit 256\): expected at most 256$/,
   );
+  // The engine is the student's choice: one step on the cpu backend, named on the page.
+  await page.fill('#field-batch-size', '32');
+  await page.fill('#field-limit', '32');
+  await page.selectOption('#field-backend', 'cpu');
+  await page.click('#start');
+  await statusIs(page, /: ended/);
+  assert.match(await page.innerText('#engine'), /on TensorFlow.js's cpu\.$/);
   await page.close();
   assert.equal(problems, []);
 });

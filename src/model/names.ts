@@ -8,6 +8,8 @@ export type LossName = (typeof LOSSES)[number];
 /** Every engine a run can ask for: webgl only in a browser (the site), tensorflow and wasm-blas only under Node. */
 export const BACKENDS = ['auto', 'tensorflow', 'wasm-blas', 'wasm', 'webgl', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
+/** The engines of a browser tab, in the order auto tries them (site/browser-backend.ts). */
+export const BROWSER_BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
 
 /** Classes a conditional GAN knows (MNIST's ten digits, Fashion-MNIST's ten items). */
 export const CLASSES = 10;

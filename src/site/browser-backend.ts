@@ -11,11 +11,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BackendInfo } from '../model/backend.ts';
 import { installKernels } from '../model/kernels/wasm-kernels.ts';
-import type { BackendChoice } from '../model/names.ts';
-
-/** The browser's engines, in the order auto tries them. */
-export const BROWSER_BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
-export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
+import { type BackendChoice, BROWSER_BACKENDS } from '../model/names.ts';
 
 /** What auto chose, and why it passed over the engines before it. */
 export interface BrowserBackendInfo extends BackendInfo {

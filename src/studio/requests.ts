@@ -100,12 +100,13 @@ export function decodeForm(
 /**
  * A start request checked: its run's name (the given one, else the time's) and its form, every
  * field's problem at once, the name's beside the others'. `taken` says whether a run of that name
- * exists already (in the runs folder, or in the tab).
+ * exists already (in the runs folder, or in the tab); `allowed`: the flags the form may set.
  */
 export function checkStart(
   request: StartRequest,
   taken: (name: string) => boolean,
   now: Date,
+  allowed: readonly string[] = FORM_FLAGS,
 ): E.Either<Rejection, { name: string; config: TrainConfig; given: Partial<TrainConfig> }> {
   const name = request.name?.trim() || defaultOutDir(now).replace(/^runs\//, '');
   const checked = checkRunName(name);
@@ -115,7 +116,7 @@ export function checkStart(
     : exists
       ? `run '${name}' already exists in the runs folder: choose another name, or resume it`
       : null;
-  const form = decodeForm(request.flags, FORM_FLAGS);
+  const form = decodeForm(request.flags, allowed);
   if (nameProblem !== null) {
     const fields = { ...(E.isLeft(form) ? form.left.fields : {}), name: nameProblem };
     return E.left({ status: exists && E.isRight(form) ? 409 : 400, message: nameProblem, fields });

@@ -9,10 +9,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { map, merge, Observable, ReplaySubject } from 'rxjs';
 import { ARCHITECTURES } from '../../model/architectures.ts';
+import { BROWSER_BACKENDS } from '../../model/names.ts';
 import type { FromWorker, ToWorker } from '../../site/worker-messages.ts';
 import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
 import type { FormField, LiveState, RunListing, RunState, StepProbe, StudioState } from '../answers.ts';
-import { formFields } from '../form.ts';
+import { FORM_FLAGS, formFields } from '../form.ts';
 import { PRESETS } from '../presets.ts';
 import { checkStart } from '../requests.ts';
 import { RunControl, stepCountProblem } from '../run-control.ts';
@@ -39,6 +40,15 @@ interface TabRun {
   readonly state$: ReplaySubject<LiveState>;
   readonly probe$: ReplaySubject<StepProbe>;
 }
+
+/** The engine, in the tab's form: auto (WebGL on a GPU, else WebAssembly, else cpu) or one by name. */
+const ENGINE_FIELD: FormField = {
+  flag: 'backend',
+  label: 'Engine',
+  placeholder: '',
+  choices: ['auto', ...BROWSER_BACKENDS],
+  default: 'auto',
+};
 
 const over = (s: RunState) => s === 'ended' || s === 'failed';
 
@@ -109,10 +119,13 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
     .catch((e: Error) => console.warn(`the runs kept in this browser could not be read: ${e.message}`));
   let backend = 'auto: chosen when a run starts';
 
-  const fields = (): FormField[] =>
-    formFields().map((f) =>
+  // The studio's form, with the datasets this site carries and, since the engine is the student's here, its choice.
+  const fields = (): FormField[] => [
+    ...formFields().map((f) =>
       f.flag === 'dataset' ? { ...f, choices: (f.choices ?? []).filter((c) => datasets.includes(c)) } : f,
-    );
+    ),
+    ENGINE_FIELD,
+  ];
 
   const setState = (r: TabRun, state: RunState, message: string | null) => {
     r.state = state;
@@ -182,7 +195,7 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
     async start(body) {
       if (live && !over(live.state))
         return failed(`run '${live.name}' is training in this tab: stop it first (one run at a time)`);
-      const checked = checkStart(body, (name) => runs.has(name), new Date());
+      const checked = checkStart(body, (name) => runs.has(name), new Date(), [...FORM_FLAGS, 'backend']);
       if (E.isLeft(checked)) return failed(checked.left.message, checked.left.fields);
       const dataset = checked.right.config.dataset;
       if (!datasets.includes(dataset)) {
