@@ -10,7 +10,7 @@ import { buildGan, planRun } from '../src/plan/plan-run.ts';
 import { runFolderContents } from '../src/plan/run-folder.ts';
 import { decideSignal, type FirstSignal } from '../src/plan/stop-signals.ts';
 import { decodeTrainArgs, HELP } from '../src/plan/train-options.ts';
-import { loadJudge } from '../src/quality/judge.ts';
+import { loadJudge } from '../src/quality/judge-folder.ts';
 import { canvasKind } from '../src/render/node-canvas.ts';
 import { advice } from '../src/streams/analysis/advice.ts';
 import { CHECKPOINT_FILE } from '../src/streams/checkpoint-run.ts';

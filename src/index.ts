@@ -31,7 +31,7 @@ export { replayRecording } from './plan/replay-run.ts';
 // Looking inside a trained GAN (the studio's explore page uses the same functions).
 export { drawFrom, drawSamples, loadDiscriminator, loadGenerator, trainedOn } from './plan/saved-generator.ts';
 export { trainConfig } from './plan/train-options.ts';
-export { loadJudge } from './quality/judge.ts';
+export { loadJudge } from './quality/judge-folder.ts';
 export { classesOf, featuresOf, loadRunSets, type RunSets } from './quality/run-sets.ts';
 export { drawGrid, gridSize } from './render/grid.ts';
 export { drawComparison } from './render/history-plot.ts';

@@ -11,7 +11,7 @@ import { loadDataset } from '../src/data/load.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { trainConfig } from '../src/plan/train-options.ts';
-import { loadJudge } from '../src/quality/judge.ts';
+import { loadJudge } from '../src/quality/judge-folder.ts';
 import { training$ } from '../src/streams/training.ts';
 import { unwrap } from './helpers/either.ts';
 import { useWasm } from './helpers/tf.ts';

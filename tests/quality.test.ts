@@ -12,7 +12,7 @@ import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { trainConfig } from '../src/plan/train-options.ts';
 import { CLASSES, classifierDir, classify, loadClassifier } from '../src/quality/classifier.ts';
-import { loadJudge } from '../src/quality/judge.ts';
+import { loadJudge } from '../src/quality/judge-folder.ts';
 import {
   acceptedImages,
   argmaxes,

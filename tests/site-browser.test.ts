@@ -90,7 +90,7 @@ test('the build: the page, both scripts, the wasm builds and the carried dataset
   assert.equal(problems, []);
 });
 
-test('a run in the tab: steps rise on wasm (auto passes over the software WebGL and says why); pause holds it; one step moves it by exactly one and shows its close-up; it ends completed and replays', async () => {
+test('a run in the tab: steps rise on wasm (auto passes over the software WebGL and says why); pause holds it; one step moves it by exactly one and shows its close-up; quality checks come in; it ends completed and replays', async () => {
   const { page, problems } = await openSite();
   await fillSmallRun(page, 3);
   await page.fill('#field-name', 'in-the-tab');
@@ -114,6 +114,9 @@ test('a run in the tab: steps rise on wasm (auto passes over the software WebGL 
   await page.click('#play');
   await statusIs(page, /in-the-tab: ended/);
   assert.match(await numbers(page), /step\s+24 \/ 24/);
+  // The quality checks ran in the worker, by mnist-small's classifier against its held-out digits.
+  await page.waitForFunction(() => /FID \(epoch 3, step 24\)/.test(document.getElementById('numbers')!.innerText));
+  assert.match(await numbers(page), /recognisable \(epoch 3, step 24\)\s+\d+%/);
   const engine = await page.innerText('#engine');
   assert.match(engine, /on TensorFlow.js's wasm \(auto passed over: webgl runs on SwiftShader/, engine);
   assert.match(await page.innerText('#runs'), /in-the-tab\s+mlp-gbn on mnist-small .*, step 24 of 24, completed/);

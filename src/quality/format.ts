@@ -1,5 +1,5 @@
 /** A quality report as a small table for the console. */
-import { FEATURES } from './classifier.ts';
+import { FEATURES } from './classify.ts';
 import type { Quality } from './quality.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');

@@ -1,10 +1,12 @@
-/** The judge a training run uses for its quality events: a classifier and its held-out real images, loaded once. */
-import * as E from 'fp-ts/lib/Either.js';
+/**
+ * The judge a training run uses for its quality events: a classifier and its held-out real images.
+ * Imports nothing from node: (judge-folder.ts loads them under Node; the site's worker fetches them).
+ */
 import { type Dataset, imagesOf, sliceDataset } from '../data/dataset.ts';
 import type { Judge } from '../streams/operators/quality-checks.ts';
-import { classifierDir, loadClassifier } from './classifier.ts';
+import type { Classifier } from './classify.ts';
 import { quality, reference } from './quality.ts';
-import { type ClassifierSet, classifierSetFor, heldOut } from './real-sets.ts';
+import type { ClassifierSet } from './sets.ts';
 
 /**
  * Held-out real images a generator is compared with. MNIST's: all of t10k, whose first 5,000
@@ -16,22 +18,12 @@ export function referenceSet(set: ClassifierSet, test: Dataset): Dataset {
   return set === 'mnist' ? test : sliceDataset(test, 0, Math.floor(test.count / 2));
 }
 
-export async function loadJudge(dataset: {
-  name: string;
-  rows: number;
-  cols: number;
-}): Promise<E.Either<string, Judge>> {
-  if (dataset.rows !== 28 || dataset.cols !== 28)
-    return E.left(`images of ${dataset.rows}x${dataset.cols}: the classifier judges 28x28`);
-  const set = classifierSetFor(dataset.name);
-  const c = await loadClassifier(classifierDir(set));
-  if (E.isLeft(c)) return c;
-  const real = heldOut(set);
-  if (E.isLeft(real)) return real;
-  const ref = referenceSet(set, real.right);
-  const r = reference(c.right, imagesOf(ref), ref.count);
-  return E.right((images, n, labels) => {
-    const q = quality(c.right, r, images, n, { withPrecisionRecall: false, labels });
+/** The judge of a classifier and its set's held-out real images: each quality check's numbers. */
+export function judgeOf(c: Classifier, set: ClassifierSet, real: Dataset): Judge {
+  const ref = referenceSet(set, real);
+  const r = reference(c, imagesOf(ref), ref.count);
+  return (images, n, labels) => {
+    const q = quality(c, r, images, n, { withPrecisionRecall: false, labels });
     return {
       samples: n,
       realSamples: r.n,
@@ -45,5 +37,5 @@ export async function loadJudge(dataset: {
       histogram: q.coverage.histogram,
       ...(q.intended !== undefined ? { intended: q.intended, intendedByClass: q.intendedByClass } : {}),
     };
-  });
+  };
 }

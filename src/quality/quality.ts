@@ -3,7 +3,7 @@
  * distance of features, classifier score, class coverage, recognisability, precision and recall.
  */
 import type { Matrix } from 'ml-matrix';
-import { CLASSES, type Classifier, classify, FEATURES } from './classifier.ts';
+import { CLASSES, type Classifier, classify, FEATURES } from './classify.ts';
 import {
   acceptedImages,
   argmaxes,

@@ -15,8 +15,16 @@ import type { Dataset } from '../data/dataset.ts';
 import { encodeIdx, isGzip } from '../data/idx.ts';
 import { FASHION_MNIST_DIR, loadDataset, mnistDataDir } from '../data/load.ts';
 import { MNIST } from '../data/names.ts';
+import { classifierDir } from '../quality/classifier.ts';
 import { sitePageHtml } from '../studio/page/html.ts';
-import { SITE_DATA_DIR, SITE_DATASETS, SITE_PAGE_SCRIPT, SITE_WORKER_SCRIPT } from './site-files.ts';
+import {
+  JUDGE_OF_DATASET,
+  SITE_DATA_DIR,
+  SITE_DATASETS,
+  SITE_JUDGES,
+  SITE_PAGE_SCRIPT,
+  SITE_WORKER_SCRIPT,
+} from './site-files.ts';
 
 const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -28,30 +36,44 @@ export interface BuiltSite {
   readonly skipped: readonly string[];
 }
 
+const gz = (bytes: Uint8Array) => (isGzip(bytes) ? bytes : new Uint8Array(gzipSync(bytes, { level: 9 })));
+
+/** `prefix`-images and -labels IDX files of a folder (gzipped or not), gzipped. */
+function idxPair(dir: string, prefix: string): E.Either<string, [Uint8Array, Uint8Array]> {
+  const find = (kind: string) =>
+    [`${prefix}-${kind}`, `${prefix}-${kind}.gz`].map((f) => join(dir, f)).find((f) => existsSync(f));
+  const images = find('images-idx3-ubyte');
+  const labels = find('labels-idx1-ubyte');
+  if (!images || !labels) return E.left(`no ${prefix}-images/labels IDX files in ${dir}`);
+  return E.right([gz(new Uint8Array(readFileSync(images))), gz(new Uint8Array(readFileSync(labels)))]);
+}
+
 /** A dataset's two gzipped IDX files: from the files on disk where they are gzipped already, else encoded here. */
 function datasetFiles(flag: string): E.Either<string, [Uint8Array, Uint8Array]> {
-  const gz = (bytes: Uint8Array) => (isGzip(bytes) ? bytes : new Uint8Array(gzipSync(bytes, { level: 9 })));
-  const fromDir = (dir: string, prefix: string): E.Either<string, [Uint8Array, Uint8Array]> => {
-    const find = (kind: string) =>
-      [`${prefix}-${kind}`, `${prefix}-${kind}.gz`].map((f) => join(dir, f)).find((f) => existsSync(f));
-    const images = find('images-idx3-ubyte');
-    const labels = find('labels-idx1-ubyte');
-    if (!images || !labels) return E.left(`no ${prefix}-images/labels IDX files in ${dir}`);
-    return E.right([gz(new Uint8Array(readFileSync(images))), gz(new Uint8Array(readFileSync(labels)))]);
-  };
   if (flag === MNIST) {
     const dir = mnistDataDir();
-    return E.isLeft(dir) ? dir : fromDir(dir.right, 'train');
+    return E.isLeft(dir) ? dir : idxPair(dir.right, 'train');
   }
   if (flag === 'fashion-mnist')
     return existsSync(FASHION_MNIST_DIR)
-      ? fromDir(FASHION_MNIST_DIR, 'train')
+      ? idxPair(FASHION_MNIST_DIR, 'train')
       : E.left(`${FASHION_MNIST_DIR} does not exist (Debian's dataset-fashion-mnist)`);
   const loaded: E.Either<string, Dataset> = loadDataset(flag);
   if (E.isLeft(loaded)) return loaded;
   const d = loaded.right;
   if (!d.labels) return E.left(`${flag} has no labels`);
   return E.right([gz(encodeIdx([d.count, d.rows, d.cols], d.grey)), gz(encodeIdx([d.count], d.labels))]);
+}
+
+/** A classifier set's held-out real images (t10k), gzipped. */
+function heldOutFiles(set: 'mnist' | 'fashion' | 'digits'): E.Either<string, [Uint8Array, Uint8Array]> {
+  const dir =
+    set === 'mnist'
+      ? mnistDataDir()
+      : set === 'fashion'
+        ? E.right(FASHION_MNIST_DIR)
+        : E.left('split from mnist-small in the tab');
+  return E.isLeft(dir) ? dir : idxPair(dir.right, 't10k');
 }
 
 async function bundle(path: string, format: 'esm' | 'iife'): Promise<string> {
@@ -102,6 +124,22 @@ export async function buildSite(
       }
       write(SITE_DATASETS[flag].images, files.right[0]);
       write(SITE_DATASETS[flag].labels, files.right[1]);
+      // The classifier that judges it, and its held-out real images: the quality checks in the tab.
+      const set = JUDGE_OF_DATASET[flag];
+      const judge = SITE_JUDGES[set];
+      mkdirSync(join(staging, dirname(judge.classifier.model)), { recursive: true });
+      for (const [name, path] of [
+        ['model.json', judge.classifier.model],
+        ['weights.bin', judge.classifier.weights],
+        ['about.json', judge.classifier.about],
+      ])
+        write(path, new Uint8Array(readFileSync(join(classifierDir(set), name))));
+      if (judge.heldOut) {
+        const held = heldOutFiles(set);
+        if (E.isLeft(held)) throw new Error(`${flag}'s judge: ${held.left}`);
+        write(judge.heldOut.images, held.right[0]);
+        write(judge.heldOut.labels, held.right[1]);
+      }
       carried.push(flag);
     }
     if (carried.length === 0) throw new Error(`no dataset to carry (${skipped.join('; ')})`);

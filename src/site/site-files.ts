@@ -34,3 +34,40 @@ export const SITE_DATASETS: Readonly<Record<string, SiteDataset>> = {
   [MNIST_SMALL]: files(MNIST_SMALL, MNIST_SMALL_NAME),
   'fashion-mnist': files('fashion-mnist', 'fashion-mnist'),
 };
+
+/** Where a classifier set's files are in the site: its saved model, and its held-out real images (none: split from mnist-small). */
+export interface SiteJudge {
+  readonly classifier: { readonly model: string; readonly weights: string; readonly about: string };
+  readonly heldOut: { readonly images: string; readonly labels: string; readonly name: string } | null;
+}
+
+const judgeFiles = (set: string, heldOut: SiteJudge['heldOut']): SiteJudge => ({
+  classifier: {
+    model: `classifiers/${set}/model.json`,
+    weights: `classifiers/${set}/weights.bin`,
+    about: `classifiers/${set}/about.json`,
+  },
+  heldOut,
+});
+
+/** The judges by classifier set (quality/sets.ts's ClassifierSet). */
+export const SITE_JUDGES = {
+  mnist: judgeFiles('mnist', {
+    images: `${SITE_DATA_DIR}/mnist-t10k-images-idx3-ubyte.gz`,
+    labels: `${SITE_DATA_DIR}/mnist-t10k-labels-idx1-ubyte.gz`,
+    name: 'mnist t10k (10,000 test digits)',
+  }),
+  digits: judgeFiles('digits', null),
+  fashion: judgeFiles('fashion', {
+    images: `${SITE_DATA_DIR}/fashion-mnist-t10k-images-idx3-ubyte.gz`,
+    labels: `${SITE_DATA_DIR}/fashion-mnist-t10k-labels-idx1-ubyte.gz`,
+    name: 'fashion-mnist t10k',
+  }),
+} as const satisfies Record<string, SiteJudge>;
+
+/** The classifier set that judges each dataset the site carries. */
+export const JUDGE_OF_DATASET: Readonly<Record<string, keyof typeof SITE_JUDGES>> = {
+  [MNIST]: 'mnist',
+  [MNIST_SMALL]: 'digits',
+  'fashion-mnist': 'fashion',
+};

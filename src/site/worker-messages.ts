@@ -24,6 +24,8 @@ export type FromWorker =
   | { readonly type: 'event'; readonly line: string }
   /** A control it cannot obey (no run, a second start): the run goes on as it was. */
   | { readonly type: 'refused'; readonly message: string }
+  /** Something the run goes on without (no quality checks, and why). */
+  | { readonly type: 'note'; readonly message: string }
   /** The engine it trains on, once chosen, and why auto passed over the ones before it (null: it did not). */
   | { readonly type: 'backend'; readonly name: string; readonly why: string | null }
   | { readonly type: 'state'; readonly state: RunState; readonly message: string | null }

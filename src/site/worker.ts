@@ -15,14 +15,18 @@ import { createGan, disposeGan } from '../model/gan.ts';
 import { fitDataset } from '../plan/fit-dataset.ts';
 import { type ResumePoint, resumedConfig, resumePointOf } from '../plan/resume.ts';
 import { decodeTrainArgs } from '../plan/train-options.ts';
+import { classifierFromFiles } from '../quality/classify.ts';
+import { judgeOf } from '../quality/judge.ts';
+import { splitDigits } from '../quality/sets.ts';
 import { CHECKPOINT_FILE } from '../streams/checkpoint-run.ts';
-import type { TrainConfig } from '../streams/config.ts';
+import { qualityEpochs, type TrainConfig } from '../streams/config.ts';
 import { encodeEvent, isCheckpointTaken, type RunStarted } from '../streams/events.ts';
+import type { Judge } from '../streams/operators/quality-checks.ts';
 import { training$ } from '../streams/training.ts';
 import { probeInputs, StepCloseUps } from '../studio/probe.ts';
 import { RunControl, stepCountProblem } from '../studio/run-control.ts';
 import { chooseBrowserBackend } from './browser-backend.ts';
-import { SITE_DATASETS, type SiteDataset } from './site-files.ts';
+import { JUDGE_OF_DATASET, SITE_DATASETS, SITE_JUDGES, type SiteDataset } from './site-files.ts';
 import { argvOf, type FromWorker, type ToWorker } from './worker-messages.ts';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
@@ -72,6 +76,40 @@ function planOf(
   return E.isLeft(config) ? config : E.right({ config: config.right, resumed: point.right });
 }
 
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/**
+ * The judge of the quality checks, from the site: the classifier of the dataset's set and its
+ * held-out real images (t10k; for mnist-small, the held-out fifth of `full`, as under Node).
+ */
+async function siteJudge(flag: string, full: Dataset): Promise<E.Either<string, Judge>> {
+  const set = JUDGE_OF_DATASET[flag];
+  if (!set) return E.left(`no classifier judges --dataset ${flag}`);
+  const files = SITE_JUDGES[set];
+  const [model, weights, about] = await Promise.all(
+    [files.classifier.model, files.classifier.weights, files.classifier.about].map(siteFile),
+  );
+  if (E.isLeft(model)) return model;
+  if (E.isLeft(weights)) return weights;
+  if (E.isLeft(about)) return about;
+  let parsed: [unknown, unknown];
+  try {
+    parsed = [JSON.parse(text(model.right.bytes)), JSON.parse(text(about.right.bytes))];
+  } catch (e) {
+    return E.left(`${files.classifier.model} is not JSON (${(e as Error).message})`);
+  }
+  const classifier = await classifierFromFiles(files.classifier.model, parsed[0], weights.right.bytes, parsed[1]);
+  if (E.isLeft(classifier)) return classifier;
+  let real: E.Either<string, Dataset> = E.right(splitDigits(full).test);
+  if (files.heldOut) {
+    const [images, labels] = await Promise.all([siteFile(files.heldOut.images), siteFile(files.heldOut.labels)]);
+    if (E.isLeft(images)) return images;
+    if (E.isLeft(labels)) return labels;
+    real = await datasetFromBytes(images.right, labels.right, files.heldOut.name);
+  }
+  return E.isLeft(real) ? real : E.right(judgeOf(classifier.right, set, real.right));
+}
+
 async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   if (running) return post({ type: 'refused', message: 'a run is already training in this tab: stop it first' });
   const plan = planOf(m);
@@ -93,6 +131,13 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       return fail(`--resume: ${restored.left}`);
     }
   }
+  // Quality checks need the evaluator's classifier; without it the run trains on and says why, as the CLI does.
+  let judge: Judge | undefined;
+  if (qualityEpochs(config).length > 0) {
+    const loadedJudge = await siteJudge(config.dataset, loaded.right);
+    if (E.isRight(loadedJudge)) judge = loadedJudge.right;
+    else post({ type: 'note', message: `no quality checks (${loadedJudge.left})` });
+  }
   if (resumed) post({ type: 'kept', lines: resumed.keptLines });
   control = new RunControl();
   const ups = new StepCloseUps(gan, probeInputs(gan, data.right, config), resumed?.run.step ?? 0);
@@ -103,6 +148,7 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     hold: control.hold,
     only: control.only,
     resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
+    judge,
   };
   const finish = (end: () => void) => {
     running = null;

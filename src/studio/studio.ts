@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { BackendInfo } from '../model/backend.ts';
 import { buildGan, planRun } from '../plan/plan-run.ts';
-import { loadJudge } from '../quality/judge.ts';
+import { loadJudge } from '../quality/judge-folder.ts';
 import { qualityEpochs } from '../streams/config.ts';
 import { openRunFolder } from '../streams/sinks/run-folder.ts';
 import { RESUME_FLAGS } from './form.ts';

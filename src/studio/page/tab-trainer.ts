@@ -158,6 +158,7 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
       if (over(m.state) && r.lines.length > 0) void keep(r);
     } else if (m.type === 'probe') r.probe$.next(m.probe);
     else if (m.type === 'backend') backend = m.why ? `${m.name} (auto passed over: ${m.why})` : m.name;
+    else if (m.type === 'note') console.warn(`run '${r.name}': ${m.message}`);
     else console.warn(`the worker refused: ${m.message}`);
   };
 
