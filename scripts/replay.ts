@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 /**
  * Replays recorded runs through the same analysis and sinks as a live run.
- *   replay.ts <run folder | metrics.ndjson> [--out DIR] [--speed X]
+ *   replay.ts <run folder | run archive (.zip) | metrics.ndjson> [--out DIR] [--speed X]
  *   replay.ts --compare <run> <run> ... [--out DIR]
  */
 import { mkdirSync } from 'node:fs';
@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { parseArgs } from '../src/plan/flags.ts';
 import { type ReplayResult, replayRecording, summariesSideBySide } from '../src/plan/replay-run.ts';
+import { runFolderOf } from '../src/plan/run-archive-folder.ts';
 import { numberIn } from '../src/plan/values.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { HISTORY_FILE, historyPng, runsComparisonPng } from '../src/streams/sinks/canvas.ts';
@@ -17,12 +18,13 @@ import { formatSummary } from '../src/streams/sinks/console.ts';
 import { recordingPath } from '../src/streams/sources/recording.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
 
-const HELP = `Usage: npm run replay -- <run folder | metrics.ndjson> [--out DIR] [--speed X]
+const HELP = `Usage: npm run replay -- <run folder | run archive (.zip) | metrics.ndjson> [--out DIR] [--speed X]
        npm run replay -- --compare <run> <run> ... [--out DIR]
 
 Reads a recorded metric stream back through the event codecs, derives the warnings again, prints
 the summary, and redraws training_history.png (into the run folder, or --out). Bad lines are
-reported with their line numbers and skipped.
+reported with their line numbers and skipped. A run archive (RUN.zip, the site's Download) is
+unpacked into RUN/ first.
   --speed X     replay with the recorded timing divided by X (default: as fast as possible)
   --compare     overlay several runs' curves in comparison.png and print their summaries side by side
   --out DIR     where the pictures go
@@ -84,7 +86,11 @@ if (flags.compare) {
   process.stdout.write(`wrote ${resolve(file)}\n`);
 } else {
   if (positional.length !== 1) fail(`expected one run folder or metrics file, got ${positional.length} (see --help)`);
-  const path = positional[0];
+  // A run archive (the site's Download) is replayed from the folder it is unpacked into.
+  const folder = runFolderOf(positional[0]);
+  if (E.isLeft(folder)) fail(folder.left);
+  if (folder.right.unpacked) process.stdout.write(`${folder.right.unpacked}\n`);
+  const path = folder.right.folder;
   const r = await replayRecording(path, speed, {
     onBad: (b) => process.stderr.write(`line ${b.line}: ${b.reason} (skipped)\n`),
     onWarning: (w) => process.stdout.write(`warning (step ${w.step}, ${w.kind}): ${w.message}\n`),

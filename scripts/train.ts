@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { selectBackend } from '../src/model/backend.ts';
 import { buildGan, planRun } from '../src/plan/plan-run.ts';
+import { runFolderOf } from '../src/plan/run-archive-folder.ts';
 import { runFolderContents } from '../src/plan/run-folder.ts';
 import { decideSignal, type FirstSignal } from '../src/plan/stop-signals.ts';
 import { decodeTrainArgs, HELP } from '../src/plan/train-options.ts';
@@ -30,7 +31,13 @@ if (args.right.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-const { resume: resumeDir, given, force } = args.right;
+const { given, force } = args.right;
+// A run archive (the site's Download) resumes from the folder it is unpacked into.
+const resumeFolder = args.right.resume === null ? null : runFolderOf(args.right.resume);
+if (resumeFolder && E.isLeft(resumeFolder)) fail(`--resume ${resumeFolder.left}`);
+const resumeDir = resumeFolder && E.isRight(resumeFolder) ? resumeFolder.right.folder : null;
+if (resumeFolder && E.isRight(resumeFolder) && resumeFolder.right.unpacked)
+  process.stdout.write(`${resumeFolder.right.unpacked}\n`);
 const canvas = (() => {
   try {
     return canvasKind();

@@ -170,8 +170,25 @@ test('a reload mid-run: the run is listed from the browser with its checkpoint, 
   );
   assert.is(events.filter((e) => e.type === 'run-resumed').length, 1);
   assert.is(events.at(-1)?.type, 'run-ended');
+
+  // Download: the run as a zip archive, which the command line replays and trains on from its checkpoint.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#runs li[data-run="reloaded"] button:text("Download (.zip)")'),
+  ]);
+  assert.is(download.suggestedFilename(), 'reloaded.zip');
+  const archive = join(root, 'reloaded.zip');
+  await download.saveAs(archive);
   await page.close();
   assert.equal(problems, []);
+  const replayed = await runScriptAsync('scripts/replay.ts', [archive]);
+  assert.is(replayed.code, 0, replayed.stderr);
+  assert.match(replayed.stdout, /^unpacked .*reloaded\.zip into .*reloaded\/\n/);
+  assert.match(replayed.stdout, /completed, 24 steps, 3 epochs/);
+  const again = await runScriptAsync('scripts/train.ts', ['--resume', join(root, 'reloaded'), '--epochs', '4']);
+  assert.is(again.code, 0, again.stderr);
+  assert.match(again.stdout, /resumed after step 24 \(epoch 3\) of 32 \(4 epochs\)/);
+  assert.match(again.stdout, /summary: completed, 32 steps, 4 epochs/);
 });
 
 test("bad input in the tab: a bad field's CLI message beside it and nothing starts; a batch larger than the data, the CLI's line; the engine chosen in the form", async () => {
@@ -190,13 +207,13 @@ test("bad input in the tab: a bad field's CLI message beside it and nothing star
     await page.innerText('#start-error'),
     /^the run failed: --batch-size 512 is larger than the 256 images of the dataset \(--limit 256\): expected at most 256$/,
   );
-  // The engine is the student's choice: one step on the cpu backend, named on the page.
+  // The engine is the student's choice: wasm by name, without auto's passing over WebGL.
   await page.fill('#field-batch-size', '32');
   await page.fill('#field-limit', '32');
-  await page.selectOption('#field-backend', 'cpu');
+  await page.selectOption('#field-backend', 'wasm');
   await page.click('#start');
   await statusIs(page, /: ended/);
-  assert.match(await page.innerText('#engine'), /on TensorFlow.js's cpu\.$/);
+  assert.match(await page.innerText('#engine'), /on TensorFlow.js's wasm\.$/);
   await page.close();
   assert.equal(problems, []);
 });

@@ -37,7 +37,8 @@ ${helpLines(RESUME, 'DIR', [
   'continue the run in DIR from its checkpoint, appending to its record; only',
   `${SETTINGS.filter((s) => s.onResume === 'may change' && s.flag !== 'out')
     .map((s) => `--${s.flag}`)
-    .join(', ')} may change (--epochs to extend it)`,
+    .join(', ')} may change (--epochs to extend it);`,
+  "a run archive DIR.zip (the site's Download) is unpacked into DIR first",
 ]).join('\n')}
 ${helpLines('force', '', ['write into an --out folder that is not empty']).join('\n')}
 ${helpLines('help', '', ['this text']).join('\n')}

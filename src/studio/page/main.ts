@@ -271,7 +271,24 @@ async function control(c: Control): Promise<void> {
   updateControls();
 }
 
-const actions = { replay: (name: string) => void replay(name), continueRun: (name: string) => void continueRun(name) };
+/** Saves a run as a zip archive (the tab's runs: the command line's train --resume and replay take it). */
+async function download(name: string): Promise<void> {
+  if (!server.archive) return;
+  const bytes = answered(await server.archive(name));
+  if (!bytes) return;
+  const url = URL.createObjectURL(new Blob([bytes.slice()], { type: 'application/zip' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${name}.zip`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const actions = {
+  replay: (name: string) => void replay(name),
+  continueRun: (name: string) => void continueRun(name),
+  ...(server.archive ? { download: (name: string) => void download(name) } : {}),
+};
 
 function updateControls(): void {
   drawStatus();

@@ -10,6 +10,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 export interface RunActions {
   readonly replay: (name: string) => void;
   readonly continueRun: (name: string) => void;
+  /** Saves the run as a zip archive of its folder (where the runs are not files: the tab); absent elsewhere. */
+  readonly download?: (name: string) => void;
 }
 
 const runUrl = (name: string, rest: string) => `/api/runs/${encodeURIComponent(name)}/${rest}`;
@@ -59,6 +61,8 @@ function runItem(r: RunListing, live: StudioState['live'], act: RunActions): HTM
   // Every run that stopped short with a checkpoint can continue, killed ones ('open') included, but not the one training now.
   const trainingNow = r.name === live?.name && !isOver(live.state);
   if (r.resumable && r.status !== 'completed' && !trainingNow) button('Continue', () => act.continueRun(r.name));
+  const download = act.download;
+  if (download && r.problem === null && !trainingNow) button('Download (.zip)', () => download(r.name));
   if (r.hasGenerator) {
     buttons.append(
       link('Explore', `/explore?run=${encodeURIComponent(r.name)}`, {

@@ -11,7 +11,9 @@ import { map, merge, Observable, ReplaySubject } from 'rxjs';
 import { ARCHITECTURES } from '../../model/architectures.ts';
 import { BROWSER_BACKENDS } from '../../model/names.ts';
 import type { FromWorker, ToWorker } from '../../site/worker-messages.ts';
+import { CHECKPOINT_FILE, METRICS_FILE } from '../../streams/checkpoint-run.ts';
 import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
+import { packRun } from '../../streams/run-archive.ts';
 import type { FormField, LiveState, RunListing, RunState, StepProbe, StudioState } from '../answers.ts';
 import { FORM_FLAGS, formFields } from '../form.ts';
 import { PRESETS } from '../presets.ts';
@@ -134,6 +136,8 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
     if (!over(state)) return;
     r.worker?.terminate();
     r.worker = null;
+    // A run refused before its first event (bad flags, a missing dataset) leaves nothing, as under the server: its name is free again.
+    if (r.lines.length === 0 && runs.get(r.name) === r) runs.delete(r.name);
     for (const subject of [r.record$, r.state$, r.probe$]) subject.complete();
   };
 
@@ -239,6 +243,17 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
     record: async (name) => {
       const run = runs.get(name);
       return run ? { ok: true, value: run.lines.join('\n') } : failed(`no run '${name}' in this tab`);
+    },
+
+    archive: async (name) => {
+      await loaded;
+      const run = runs.get(name);
+      if (!run || run.lines.length === 0) return failed(`no record of run '${name}' in this tab`);
+      const files: Record<string, Uint8Array> = {
+        [METRICS_FILE]: new TextEncoder().encode(`${run.lines.join('\n')}\n`),
+      };
+      if (run.checkpoint) files[CHECKPOINT_FILE] = run.checkpoint;
+      return { ok: true, value: packRun(files) };
     },
 
     live: () => {

@@ -44,4 +44,6 @@ export interface Trainer {
    * run is over or the connection breaks ('lost'); unsubscribing stops following.
    */
   readonly live: () => Observable<LiveMessage>;
+  /** A run as one zip archive of its folder's files, where runs are not files already (the tab). */
+  readonly archive?: (name: string) => Promise<Answer<Uint8Array>>;
 }

@@ -1,0 +1,39 @@
+/**
+ * A run archive (the site's Download, run-archive.ts) given where a run folder is expected: it is
+ * unpacked into a folder beside it, named after it without .zip, written beside that and renamed
+ * into place so that nothing is half-written; the scripts then work on the folder as on any run.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { MAX_ARCHIVE_BYTES, unpackRun } from '../streams/run-archive.ts';
+
+export const isRunArchive = (path: string): boolean =>
+  path.toLowerCase().endsWith('.zip') && existsSync(path) && statSync(path).isFile();
+
+/** The run folder of `path`: the path itself, or, for an archive, the folder it is unpacked into (and a line saying so). */
+export function runFolderOf(path: string): E.Either<string, { folder: string; unpacked: string | null }> {
+  if (!isRunArchive(path)) return E.right({ folder: path, unpacked: null });
+  if (statSync(path).size > MAX_ARCHIVE_BYTES)
+    return E.left(`${path}: larger than ${MAX_ARCHIVE_BYTES} bytes: expected a run archive`);
+  const folder = path.slice(0, -'.zip'.length);
+  if (existsSync(folder))
+    return E.left(`${path}: ${folder} exists already: pass that folder, or move it away to unpack the archive again`);
+  const files = unpackRun(new Uint8Array(readFileSync(path)), path);
+  if (E.isLeft(files)) return files;
+  const staging = join(dirname(folder), `.unpacking-${process.pid}`);
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    for (const [name, bytes] of Object.entries(files.right)) {
+      mkdirSync(dirname(join(staging, name)), { recursive: true });
+      writeFileSync(join(staging, name), bytes);
+    }
+    renameSync(staging, folder);
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    return E.left(
+      `${path}: cannot unpack into ${folder} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  return E.right({ folder, unpacked: `unpacked ${path} into ${folder}/` });
+}
