@@ -5,10 +5,11 @@
  * server's refusals.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -214,6 +215,71 @@ test("bad input in the tab: a bad field's CLI message beside it and nothing star
   await page.click('#start');
   await statusIs(page, /: ended/);
   assert.match(await page.innerText('#engine'), /on TensorFlow.js's wasm\.$/);
+  await page.close();
+  assert.equal(problems, []);
+});
+
+test("a shared link: its settings in the form, a bad one with the CLI's message beside it, hidden fields hidden; Share gives a link that opens the same", async () => {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${address}?dataset=mnist-small&limit=256&epochs=ten&seed=7&hide=seed,lr&colour=red`);
+  await page.waitForFunction(() => document.getElementById('error-epochs')?.innerText !== '');
+  assert.is(await page.inputValue('#field-epochs'), 'ten');
+  assert.is(await page.innerText('#error-epochs'), "--epochs: expected an integer from 1 to 100000, got 'ten'");
+  assert.is(await page.inputValue('#field-seed'), '7');
+  assert.is(await page.inputValue('#field-dataset'), 'mnist-small');
+  assert.not.ok(await page.isVisible('#field-seed'), 'hidden by the link');
+  assert.not.ok(await page.isVisible('#field-lr'), 'hidden by the link');
+  assert.ok(await page.isVisible('#field-epochs'));
+  assert.match(await page.innerText('#start-error'), /^the link's 'colour': not a setting of this form \(expected /);
+  await page.fill('#field-epochs', '2');
+  await page.click('#share');
+  const link = await page.inputValue('#share-link');
+  assert.match(link, /[?&]epochs=2(&|$)/);
+  assert.is(page.url(), link, 'the address bar holds the link too');
+  const again = await browser.newPage();
+  await again.goto(link);
+  await again.waitForFunction(() => (document.getElementById('field-epochs') as HTMLInputElement)?.value === '2');
+  assert.is(await again.inputValue('#field-seed'), '7');
+  assert.not.ok(await again.isVisible('#field-seed'));
+  assert.is(await again.innerText('#error-epochs'), '');
+  await again.close();
+  await page.close();
+  assert.equal(problems, []);
+});
+
+test('open a run: a command-line run folder zipped is listed and replayed; a bad upload gets one line beside the field and nothing is stored', async () => {
+  const cliRun = join(root, 'cli-run');
+  const trained = await runScriptAsync('scripts/train.ts', [
+    ...['--dataset', 'mnist-small', '--limit', '64', '--batch-size', '32', '--epochs', '1'],
+    ...['--eval-every', '0', '--milestones', '1', '--out', cliRun],
+  ]);
+  assert.is(trained.code, 0, trained.stderr);
+  // As `zip -r cli-run.zip cli-run` packs it: every file under the folder's name.
+  const folder = Object.fromEntries(
+    ['metrics.ndjson', 'checkpoint.bin', 'summary.json'].map((f) => [`cli-run/${f}`, readFileSync(join(cliRun, f))]),
+  );
+  const { page, problems } = await openSite();
+  const upload = (name: string, buffer: Buffer) =>
+    page.setInputFiles('#open-run', { name, mimeType: 'application/zip', buffer });
+  await upload('cli-run.zip', Buffer.from(zipSync(folder)));
+  await statusIs(page, /replayed cli-run/);
+  assert.match(await page.innerText('#runs'), /cli-run\s+mlp-gbn on mnist-small .*, step 2 of 2, completed/);
+  assert.is(await page.innerText('#open-error'), '');
+
+  await upload('notes.zip', Buffer.from(zipSync({ 'notes.txt': new TextEncoder().encode('hello') })));
+  await page.waitForFunction(() => document.getElementById('open-error')!.innerText !== '');
+  assert.match(
+    await page.innerText('#open-error'),
+    /^notes\.zip: 'notes\.txt' is not a run folder's file .*; nothing was stored$/,
+  );
+  const garbled = { ...folder, 'cli-run/checkpoint.bin': folder['cli-run/checkpoint.bin'].subarray(0, 100) };
+  await upload('garbled.zip', Buffer.from(zipSync(garbled)));
+  await page.waitForFunction(() => /garbled/.test(document.getElementById('open-error')!.innerText));
+  assert.match(await page.innerText('#open-error'), /^garbled\.zip: .*checkpoint.*; nothing was stored$/);
+  const kept = (await keptRuns(page)).map((r) => r.name);
+  assert.ok(kept.includes('cli-run') && !kept.includes('notes') && !kept.includes('garbled'), kept.join(' '));
   await page.close();
   assert.equal(problems, []);
 });

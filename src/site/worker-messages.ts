@@ -15,6 +15,8 @@ export type ToWorker =
       /** Continue a run from its last checkpoint and its record (as the tab kept them). */
       readonly resume?: { readonly checkpoint: Uint8Array; readonly record: string };
     }
+  /** Whether a checkpoint and a record belong together and can be continued (a run opened in the page). */
+  | { readonly type: 'check'; readonly checkpoint: Uint8Array; readonly record: string }
   | { readonly type: 'pause' | 'play' | 'stop' }
   /** Lets `steps` more steps through (updating only D or only G if asked), then holds. */
   | { readonly type: 'step'; readonly steps: number; readonly only?: 'd' | 'g' };
@@ -24,6 +26,8 @@ export type FromWorker =
   | { readonly type: 'event'; readonly line: string }
   /** A control it cannot obey (no run, a second start): the run goes on as it was. */
   | { readonly type: 'refused'; readonly message: string }
+  /** The answer to a check: null when the run can be continued, else why not. */
+  | { readonly type: 'checked'; readonly problem: string | null }
   /** Something the run goes on without (no quality checks, and why). */
   | { readonly type: 'note'; readonly message: string }
   /** The engine it trains on, once chosen, and why auto passed over the ones before it (null: it did not). */

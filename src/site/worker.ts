@@ -182,6 +182,11 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     void start(m).catch((err: Error) => fail(`internal: ${err.message}`));
     return;
   }
+  if (m.type === 'check') {
+    const point = resumePointOf(m.checkpoint, m.record, CHECKPOINT_FILE);
+    post({ type: 'checked', problem: E.isLeft(point) ? point.left.replace(/^--resume: /, '') : null });
+    return;
+  }
   const refuse = (message: string) => post({ type: 'refused', message });
   if (!running) return refuse(`no run is training: nothing to ${m.type}`);
   if (m.type === 'step') {

@@ -31,6 +31,25 @@ export function packRun(files: Readonly<Record<string, Uint8Array>>): Uint8Array
   );
 }
 
+/** The one folder every entry of an archive is in ('run/'), or null. */
+function topFolder(bytes: Uint8Array): string | null {
+  const names: string[] = [];
+  try {
+    unzipSync(bytes, {
+      filter: (f) => {
+        names.push(f.name);
+        return false;
+      },
+    });
+  } catch {
+    return null;
+  }
+  const first = names[0]?.split('/')[0];
+  if (!first || isRunFile(names[0])) return null;
+  const prefix = `${first}/`;
+  return names.every((n) => n.startsWith(prefix)) && !prefix.startsWith('.') ? prefix : null;
+}
+
 /** A run's files from a zip archive named `name` in messages: only a run folder's files, within the bound. */
 export function unpackRun(bytes: Uint8Array, name: string): E.Either<string, Record<string, Uint8Array>> {
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
@@ -39,11 +58,14 @@ export function unpackRun(bytes: Uint8Array, name: string): E.Either<string, Rec
   const unexpected: string[] = [];
   let tooLarge = false;
   let files: Record<string, Uint8Array>;
+  // A run folder zipped by hand holds its files under the folder's name: that one folder is stripped.
+  const top = topFolder(bytes);
+  const inFolder = (n: string) => (top && n.startsWith(top) ? n.slice(top.length) : n);
   try {
     files = unzipSync(bytes, {
       filter: (f) => {
         if (f.name.endsWith('/')) return false;
-        if (!isRunFile(f.name)) {
+        if (!isRunFile(inFolder(f.name))) {
           unexpected.push(f.name);
           return false;
         }
@@ -60,6 +82,7 @@ export function unpackRun(bytes: Uint8Array, name: string): E.Either<string, Rec
     return E.left(
       `${name}: '${unexpected[0].slice(0, 60)}' is not a run folder's file (expected metrics.ndjson, checkpoint.bin, summary.json, PNGs, generator/ and discriminator/)`,
     );
+  if (top) files = Object.fromEntries(Object.entries(files).map(([n, b]) => [inFolder(n), b]));
   if (!files['metrics.ndjson']) return E.left(`${name}: no metrics.ndjson in the archive: expected a run folder`);
   return E.right(files);
 }

@@ -12,6 +12,7 @@ export const pageHead = (title: string): string => `<!doctype html>
 <style>
   :root { --ink: #1d1d1f; --muted: #5f6368; --line: #d7d9dd; --accent: #1f5fbf; --warn: #c62828; --bg: #f5f6f8; }
   * { box-sizing: border-box; }
+  [hidden] { display: none !important; }
   body { margin: 0; font: 17px/1.45 system-ui, sans-serif; color: var(--ink); background: var(--bg); }
   header { display: flex; align-items: baseline; gap: 1.2em; padding: 0.6em 1.2em; background: #fff; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
   header h1 { font-size: 1.3em; margin: 0; }
@@ -67,8 +68,10 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
       <label class="wide">Preset <select id="preset"></select></label>
       <p class="lesson" id="lesson"></p>
       <form id="form" autocomplete="off"></form>
-      <div class="buttons"><button id="start" class="primary" type="button">Start training</button></div>
+      <div class="buttons"><button id="start" class="primary" type="button">Start training</button>
+        <button id="share" type="button" title="A link that opens this page with these settings">Share these settings</button></div>
       <p class="error" id="start-error" role="alert"></p>
+      <input id="share-link" readonly hidden aria-label="a link to this page with these settings">
     </section>
     <section aria-labelledby="control-title">
       <h2 id="control-title">Control</h2>
@@ -91,6 +94,11 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
       </select></label>
       <ul id="runs"></ul>
       <div class="buttons"><button id="compare" type="button" disabled>Compare the checked runs</button></div>
+      <div id="open-run-box" hidden>
+        <label class="wide">Open a run (.zip: a Download, or a command-line run folder zipped; or drop it here)
+          <input id="open-run" type="file" accept=".zip,application/zip"></label>
+        <p class="error" id="open-error" role="alert"></p>
+      </div>
     </section>
   </div>
   <div>

@@ -23,7 +23,7 @@ import {
 } from './draw.ts';
 import { RunView } from './run-view.ts';
 import { renderRuns } from './runs-list.ts';
-import { buildForm, formValues, showFieldErrors } from './setup-form.ts';
+import { applyLink, buildForm, formValues, linkOf, showFieldErrors } from './setup-form.ts';
 import { stagesOf } from './step-walk.ts';
 import { isOver, studioServer } from './studio-server.ts';
 import { tabTrainer } from './tab-trainer.ts';
@@ -284,6 +284,20 @@ async function download(name: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** Takes in a run from a file (the tab's runs: a Download, or a command-line run folder zipped). */
+async function openRun(file: File): Promise<void> {
+  if (!server.open) return;
+  const error = $('open-error');
+  error.textContent = '';
+  const opened = await server.open(file.name, new Uint8Array(await file.arrayBuffer()));
+  if (!opened.ok) {
+    error.textContent = opened.failure.error;
+    return;
+  }
+  await refresh();
+  await replay(opened.value.name, 0);
+}
+
 const actions = {
   replay: (name: string) => void replay(name),
   continueRun: (name: string) => void continueRun(name),
@@ -315,7 +329,11 @@ async function refresh(): Promise<void> {
   if (!studio) return;
   const first = page.studio === null;
   page.studio = studio;
-  if (first) buildForm(studio);
+  if (first) {
+    buildForm(studio);
+    // A shared link's settings, over the first preset's.
+    if (location.search) say(applyLink(studio, new URLSearchParams(location.search)));
+  }
   $('engine').textContent =
     server.where === 'tab'
       ? `Runs train in this tab, on TensorFlow.js's ${studio.backend}.`
@@ -503,6 +521,30 @@ const moveStage = (by: number) => () => {
 $('probe-back').onclick = moveStage(-1);
 $('probe-next').onclick = moveStage(1);
 $('start').onclick = () => void start();
+if (server.open) {
+  $('open-run-box').hidden = false;
+  const input = $<HTMLInputElement>('open-run');
+  input.onchange = () => {
+    const file = input.files?.[0];
+    if (file) void openRun(file).finally(() => (input.value = ''));
+  };
+  const runsBox = $('runs-title').parentElement as HTMLElement;
+  runsBox.addEventListener('dragover', (e) => e.preventDefault());
+  runsBox.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer?.files[0];
+    if (file) void openRun(file);
+  });
+}
+$('share').onclick = () => {
+  if (!page.studio) return;
+  const link = linkOf(page.studio, new URL(location.href));
+  history.replaceState(null, '', link);
+  const box = $<HTMLInputElement>('share-link');
+  box.value = link;
+  box.hidden = false;
+  box.select();
+};
 $('pause').onclick = () => void control({ action: 'pause' });
 $('play').onclick = () => void control({ action: 'play' });
 $('step').onclick = () => void control({ action: 'step', steps: 1 });

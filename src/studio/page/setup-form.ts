@@ -2,7 +2,9 @@
  * The setup form: built from the fields and presets the server derives from the flag table, its
  * values read back as flags, and the server's messages shown beside the fields they are about.
  */
+import * as E from 'fp-ts/lib/Either.js';
 import type { FormField, StudioState } from '../answers.ts';
+import { decodeForm } from '../requests.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -79,4 +81,49 @@ export function formValues(s: StudioState): { name: string; flags: Record<string
 /** Each field's message beside it (the others cleared). */
 export function showFieldErrors(s: StudioState, messages: Readonly<Record<string, string>>): void {
   for (const f of fieldsOf(s)) $(`error-${f.flag}`).textContent = messages[f.flag] ?? '';
+}
+
+/** The URL parameter listing the fields a link hides (a teacher's: `hide=lr,seed`). */
+export const HIDE_PARAM = 'hide';
+
+/**
+ * Settings from a link (`?epochs=3&seed=7&hide=lr`): each known field set to its value and checked
+ * by the CLI's codecs, its message beside it when it is bad; the fields named by `hide` hidden.
+ * Returns a line about what the link holds that the form has no field for (empty: nothing).
+ */
+export function applyLink(s: StudioState, params: URLSearchParams): string {
+  const known = new Set(fieldsOf(s).map((f) => f.flag));
+  const flags: Record<string, string> = {};
+  const unknown: string[] = [];
+  for (const [key, value] of params) {
+    if (key === HIDE_PARAM) continue;
+    if (!known.has(key)) {
+      unknown.push(key);
+      continue;
+    }
+    inputOf(fieldsOf(s).find((f) => f.flag === key)!).value = value;
+    if (key !== 'name') flags[key] = value;
+  }
+  const hidden = (params.get(HIDE_PARAM) ?? '').split(',').filter(Boolean);
+  for (const flag of hidden) {
+    if (known.has(flag)) ($(`field-${flag}`).closest('label') as HTMLElement).hidden = true;
+    else unknown.push(`${HIDE_PARAM}=${flag}`);
+  }
+  const checked = decodeForm(flags, [...known]);
+  showFieldErrors(s, E.isLeft(checked) ? (checked.left.fields ?? {}) : {});
+  return unknown.length === 0
+    ? ''
+    : `the link's ${unknown.map((u) => `'${u}'`).join(', ')}: not a setting of this form (expected ${[...known].join(', ')})`;
+}
+
+/** A link to this page with the form's settings (and the same hidden fields). */
+export function linkOf(s: StudioState, here: URL): string {
+  const url = new URL(here.href);
+  const hide = url.searchParams.get(HIDE_PARAM);
+  url.search = '';
+  const { name, flags } = formValues(s);
+  for (const [flag, value] of Object.entries(flags)) url.searchParams.set(flag, value);
+  if (name) url.searchParams.set('name', name);
+  if (hide) url.searchParams.set(HIDE_PARAM, hide);
+  return url.href;
 }

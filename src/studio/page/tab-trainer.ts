@@ -13,11 +13,11 @@ import { BROWSER_BACKENDS } from '../../model/names.ts';
 import type { FromWorker, ToWorker } from '../../site/worker-messages.ts';
 import { CHECKPOINT_FILE, METRICS_FILE } from '../../streams/checkpoint-run.ts';
 import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
-import { packRun } from '../../streams/run-archive.ts';
+import { packRun, unpackRun } from '../../streams/run-archive.ts';
 import type { FormField, LiveState, RunListing, RunState, StepProbe, StudioState } from '../answers.ts';
 import { FORM_FLAGS, formFields } from '../form.ts';
 import { PRESETS } from '../presets.ts';
-import { checkStart } from '../requests.ts';
+import { checkRunName, checkStart } from '../requests.ts';
 import { RunControl, stepCountProblem } from '../run-control.ts';
 import { runProgress } from '../run-progress.ts';
 import { openTabStore } from './tab-store.ts';
@@ -163,10 +163,26 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
     } else if (m.type === 'probe') r.probe$.next(m.probe);
     else if (m.type === 'backend') backend = m.why ? `${m.name} (auto passed over: ${m.why})` : m.name;
     else if (m.type === 'note') console.warn(`run '${r.name}': ${m.message}`);
-    else console.warn(`the worker refused: ${m.message}`);
+    else if (m.type === 'refused') console.warn(`the worker refused: ${m.message}`);
   };
 
   const post = (r: TabRun, m: ToWorker) => r.worker?.postMessage(m);
+
+  /** Asks a worker of its own whether a checkpoint and a record can be continued: null, or why not. */
+  const checkInWorker = (checkpoint: Uint8Array, record: string): Promise<string | null> =>
+    new Promise((resolve) => {
+      const worker = new Worker(workerUrl);
+      worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
+        if (e.data.type !== 'checked') return;
+        worker.terminate();
+        resolve(e.data.problem);
+      });
+      worker.addEventListener('error', (e) => {
+        worker.terminate();
+        resolve(`the checking worker failed: ${e.message}`);
+      });
+      worker.postMessage({ type: 'check', checkpoint, record } satisfies ToWorker);
+    });
 
   /** A run's worker started, the run listed and followed. */
   const launch = (run: TabRun): TabRun => {
@@ -254,6 +270,41 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
       };
       if (run.checkpoint) files[CHECKPOINT_FILE] = run.checkpoint;
       return { ok: true, value: packRun(files) };
+    },
+
+    async open(fileName, bytes) {
+      await loaded;
+      const name = fileName.replace(/\.zip$/i, '');
+      const refused = (why: string) => failed(`${fileName}: ${why}; nothing was stored`);
+      const checkedName = checkRunName(name);
+      if (E.isLeft(checkedName)) return refused(checkedName.left.message);
+      if (runs.has(name)) return refused(`a run named '${name}' is in this tab already`);
+      const files = unpackRun(bytes, fileName);
+      if (E.isLeft(files)) return failed(`${files.left}; nothing was stored`);
+      const record = new TextDecoder().decode(files.right[METRICS_FILE]);
+      const lines = record.split('\n').filter((l) => l.trim() !== '');
+      const bad = lines.findIndex((l) => E.isLeft(decodeEvent(l)));
+      if (bad >= 0) {
+        const why = decodeEvent(lines[bad]);
+        return refused(`${METRICS_FILE} line ${bad + 1} is not an event (${E.isLeft(why) ? why.left : ''})`);
+      }
+      const first = lines.length > 0 ? decodeEvent(lines[0]) : null;
+      if (!first || E.isLeft(first) || first.right.type !== 'run-started')
+        return refused(`${METRICS_FILE} does not begin with a run-started event`);
+      const checkpoint = files.right[CHECKPOINT_FILE] ?? null;
+      if (checkpoint) {
+        // The checkpoint is checked against the record by the worker's own resume rules.
+        const problem = await checkInWorker(checkpoint, record);
+        if (problem !== null) return refused(problem);
+      }
+      const run = newRun(name, lines, checkpoint, 'ended');
+      runs.set(name, run);
+      try {
+        await (await store).put({ name, lines, checkpoint });
+      } catch (e) {
+        return failed(`${fileName}: opened for this visit, but not kept in the browser (${(e as Error).message})`);
+      }
+      return { ok: true, value: { name } };
     },
 
     live: () => {

@@ -46,4 +46,6 @@ export interface Trainer {
   readonly live: () => Observable<LiveMessage>;
   /** A run as one zip archive of its folder's files, where runs are not files already (the tab). */
   readonly archive?: (name: string) => Promise<Answer<Uint8Array>>;
+  /** Takes in a run folder packed as a zip (the tab's Download, or a CLI run folder zipped), named `name`. */
+  readonly open?: (name: string, bytes: Uint8Array) => Promise<Answer<t.TypeOf<typeof Started>>>;
 }
