@@ -4,17 +4,14 @@
  * tab, for any static host. `--serve` serves the folder on this machine afterwards.
  * `npm run site -- --help` lists the flags.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { extname, join, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import * as E from 'fp-ts/lib/Either.js';
-import { Hono } from 'hono';
 import { parseFlags } from '../src/plan/flags.ts';
 import { intIn, nonEmptyString } from '../src/plan/values.ts';
 import { buildSite } from '../src/site/build.ts';
 import { SITE_DATASETS } from '../src/site/site-files.ts';
-import { allowedHostNames, sameOriginOnly } from '../src/studio/guard.ts';
+import { siteApp } from '../src/site/static-app.ts';
 import { fail } from './lib/exit.ts';
 
 const HELP = `Usage: npm run site -- [flags]
@@ -60,35 +57,7 @@ process.stdout.write(
 for (const why of site.skipped) process.stdout.write(`  left out ${why}\n`);
 
 if (given.serve) {
-  const types: Record<string, string> = {
-    '.html': 'text/html; charset=utf-8',
-    '.js': 'text/javascript; charset=utf-8',
-    '.json': 'application/json',
-    '.gz': 'application/gzip',
-    '.wasm': 'application/wasm',
-  };
-  const root = site.dir;
-  const app = new Hono();
-  app.use('*', sameOriginOnly(allowedHostNames('127.0.0.1')));
-  app.get('*', (c) => {
-    const path = decodeURIComponent(new URL(c.req.url).pathname);
-    const file = resolve(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (file !== root && !file.startsWith(root + sep)) return c.text('not found', 404);
-    let size: number;
-    try {
-      const s = statSync(file);
-      if (!s.isFile()) return c.text('not found', 404);
-      size = s.size;
-    } catch {
-      return c.text('not found', 404);
-    }
-    const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
-    return c.body(body, 200, {
-      'content-type': types[extname(file)] ?? 'application/octet-stream',
-      'content-length': String(size),
-    });
-  });
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info) =>
+  const server = serve({ fetch: siteApp(site.dir).fetch, hostname: '127.0.0.1', port }, (info) =>
     process.stdout.write(`serving it at http://127.0.0.1:${info.port}/ (Ctrl-C stops)\n`),
   );
   process.on('SIGINT', () => server.close(() => process.exit(0)));
