@@ -14,6 +14,7 @@ import type { FromWorker, ToWorker } from '../../site/worker-messages.ts';
 import { CHECKPOINT_FILE, METRICS_FILE } from '../../streams/checkpoint-run.ts';
 import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
 import { packRun, unpackRun } from '../../streams/run-archive.ts';
+import { isBad, recordLines, textLines } from '../../streams/sources/record-lines.ts';
 import type { FormField, LiveState, RunListing, RunState, StepProbe, StudioState } from '../answers.ts';
 import { FORM_FLAGS, formFields } from '../form.ts';
 import { PRESETS } from '../presets.ts';
@@ -184,6 +185,12 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
       worker.postMessage({ type: 'check', checkpoint, record } satisfies ToWorker);
     });
 
+  /** The refusal of a second run while one trains (one at a time), or null. */
+  const busy = () =>
+    live && !over(live.state)
+      ? failed(`run '${live.name}' is training in this tab: stop it first (one run at a time)`)
+      : null;
+
   /** A run's worker started, the run listed and followed. */
   const launch = (run: TabRun): TabRun => {
     const worker = new Worker(workerUrl);
@@ -214,8 +221,8 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
     },
 
     async start(body) {
-      if (live && !over(live.state))
-        return failed(`run '${live.name}' is training in this tab: stop it first (one run at a time)`);
+      const refusal = busy();
+      if (refusal) return refusal;
       const checked = checkStart(body, (name) => runs.has(name), new Date(), [...FORM_FLAGS, 'backend']);
       if (E.isLeft(checked)) return failed(checked.left.message, checked.left.fields);
       const dataset = checked.right.config.dataset;
@@ -230,8 +237,8 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
 
     async resume(name) {
       await loaded;
-      if (live && !over(live.state))
-        return failed(`run '${live.name}' is training in this tab: stop it first (one run at a time)`);
+      const refusal = busy();
+      if (refusal) return refusal;
       const kept = runs.get(name);
       if (!kept) return failed(`no run '${name}' in this tab`);
       if (!kept.checkpoint)
@@ -282,15 +289,14 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
       const files = unpackRun(bytes, fileName);
       if (E.isLeft(files)) return failed(`${files.left}; nothing was stored`);
       const record = new TextDecoder().decode(files.right[METRICS_FILE]);
-      const lines = record.split('\n').filter((l) => l.trim() !== '');
-      const bad = lines.findIndex((l) => E.isLeft(decodeEvent(l)));
-      if (bad >= 0) {
-        const why = decodeEvent(lines[bad]);
-        return refused(`${METRICS_FILE} line ${bad + 1} is not an event (${E.isLeft(why) ? why.left : ''})`);
-      }
-      const first = lines.length > 0 ? decodeEvent(lines[0]) : null;
-      if (!first || E.isLeft(first) || first.right.type !== 'run-started')
+      // The one decoder of a record: the first bad line refuses the archive.
+      const decoded = Array.from(recordLines(textLines(record)));
+      const bad = decoded.find(isBad);
+      if (bad) return refused(`${METRICS_FILE} line ${bad.line} is not an event (${bad.reason})`);
+      const first = decoded[0];
+      if (!first || isBad(first) || first.event.type !== 'run-started')
         return refused(`${METRICS_FILE} does not begin with a run-started event`);
+      const lines = record.split('\n').filter((l) => l.trim() !== '');
       const checkpoint = files.right[CHECKPOINT_FILE] ?? null;
       if (checkpoint) {
         // The checkpoint is checked against the record by the worker's own resume rules.
