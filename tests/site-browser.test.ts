@@ -87,6 +87,7 @@ test('the build: the page, both scripts, the wasm builds and the carried dataset
     'the form offers the datasets the site carries',
   );
   assert.match(await page.innerText('#engine'), /Runs train in this tab/);
+  assert.is(await page.innerText('#runs-title'), 'Runs kept in this browser');
   await page.close();
   assert.equal(problems, []);
 });

@@ -521,6 +521,8 @@ const moveStage = (by: number) => () => {
 $('probe-back').onclick = moveStage(-1);
 $('probe-next').onclick = moveStage(1);
 $('start').onclick = () => void start();
+// In the tab, runs are kept by the browser, not in a folder.
+if (server.where === 'tab') $('runs-title').textContent = 'Runs kept in this browser';
 if (server.open) {
   $('open-run-box').hidden = false;
   const input = $<HTMLInputElement>('open-run');
