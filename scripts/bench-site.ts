@@ -18,6 +18,7 @@ import { intIn } from '../src/plan/values.ts';
 import { buildSite } from '../src/site/build.ts';
 import { siteApp } from '../src/site/static-app.ts';
 import { fail } from './lib/exit.ts';
+import { flagValue } from './lib/flag-value.ts';
 
 const HELP = `Usage: npm run bench:site -- [flags]
 
@@ -39,10 +40,7 @@ if (flags.right.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-const rawSteps = flags.right.steps;
-const stepsDecoded = rawSteps === undefined ? E.right(12) : intIn(4, 1000).decode(rawSteps);
-if (E.isLeft(stepsDecoded)) fail(`--steps: expected an integer from 4 to 1000, got '${rawSteps}'`);
-const steps = E.isRight(stepsDecoded) ? stepsDecoded.right : 12;
+const steps = flagValue(flags.right, 'steps', intIn(4, 1000), 12);
 const WARMUP = 3;
 const BATCH = 64;
 

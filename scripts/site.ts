@@ -13,6 +13,7 @@ import { buildSite } from '../src/site/build.ts';
 import { SITE_DATASETS } from '../src/site/site-files.ts';
 import { siteApp } from '../src/site/static-app.ts';
 import { fail } from './lib/exit.ts';
+import { flagValue } from './lib/flag-value.ts';
 
 const HELP = `Usage: npm run site -- [flags]
 
@@ -36,16 +37,9 @@ if (given.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-/** A flag's value decoded by `codec`, or `fallback` when it is not given. */
-function flag<A>(name: string, codec: { decode: (x: unknown) => E.Either<unknown, A>; name: string }, fallback: A): A {
-  const raw = given[name];
-  if (raw === undefined) return fallback;
-  const decoded = codec.decode(raw);
-  return E.isRight(decoded) ? decoded.right : fail(`--${name}: expected ${codec.name}, got '${raw}'`);
-}
-const out = resolve(flag('out', nonEmptyString, 'site'));
-const port = flag('port', intIn(0, 65535), 4100);
-const datasets = given.datasets === undefined ? undefined : flag('datasets', nonEmptyString, '').split(',');
+const out = resolve(flagValue(given, 'out', nonEmptyString, 'site'));
+const port = flagValue(given, 'port', intIn(0, 65535), 4100);
+const datasets = given.datasets === undefined ? undefined : flagValue(given, 'datasets', nonEmptyString, '').split(',');
 
 const built = await buildSite(out, { datasets, force: given.force === true });
 if (E.isLeft(built)) fail(built.left);

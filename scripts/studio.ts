@@ -8,7 +8,6 @@ import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import { selectBackend } from '../src/model/backend.ts';
 import { parseFlags } from '../src/plan/flags.ts';
 import { intIn, nonEmptyString } from '../src/plan/values.ts';
@@ -17,6 +16,7 @@ import { allowedHostNames } from '../src/studio/guard.ts';
 import { studioApp } from '../src/studio/server.ts';
 import { Studio } from '../src/studio/studio.ts';
 import { fail } from './lib/exit.ts';
+import { flagValue } from './lib/flag-value.ts';
 
 const HELP = `Usage: npm run studio -- [flags]     (also: deno task studio)
 
@@ -40,21 +40,9 @@ if (flags.right.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-const decode = <A>(
-  name: string,
-  codec: { decode: (x: unknown) => E.Either<unknown, A>; name: string },
-  fallback: A,
-): A => {
-  const raw = flags.right[name];
-  if (raw === undefined) return fallback;
-  return pipe(
-    codec.decode(raw),
-    E.getOrElse((): A => fail(`--${name}: expected ${codec.name}, got '${raw}'`)),
-  );
-};
-const host = decode('host', nonEmptyString, '127.0.0.1');
-const port = decode('port', intIn(0, 65535), 4000);
-const runsDir = resolve(decode('runs', nonEmptyString, 'runs'));
+const host = flagValue(flags.right, 'host', nonEmptyString, '127.0.0.1');
+const port = flagValue(flags.right, 'port', intIn(0, 65535), 4000);
+const runsDir = resolve(flagValue(flags.right, 'runs', nonEmptyString, 'runs'));
 try {
   mkdirSync(runsDir, { recursive: true });
 } catch (e) {
