@@ -9,13 +9,13 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import * as esbuild from 'esbuild';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Dataset } from '../data/dataset.ts';
 import { encodeIdx, isGzip } from '../data/idx.ts';
 import { FASHION_MNIST_DIR, loadDataset, mnistDataDir } from '../data/load.ts';
 import { MNIST } from '../data/names.ts';
 import { classifierDir } from '../quality/classifier.ts';
+import { bundleError, bundleForBrowser, PAGE_ENTRY } from '../studio/bundle.ts';
 import { sitePageHtml } from '../studio/page/html.ts';
 import {
   JUDGE_OF_DATASET,
@@ -76,21 +76,6 @@ function heldOutFiles(set: 'mnist' | 'fashion' | 'digits'): E.Either<string, [Ui
   return E.isLeft(dir) ? dir : idxPair(dir.right, 't10k');
 }
 
-async function bundle(path: string, format: 'esm' | 'iife'): Promise<string> {
-  const result = await esbuild.build({
-    entryPoints: [entry(path)],
-    bundle: true,
-    write: false,
-    format,
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0].text;
-}
-
 /**
  * Builds the site into `out` (which must not exist, or be empty, unless `force`). `datasets`: the
  * --dataset names to carry (default: every one this machine has).
@@ -143,7 +128,10 @@ export async function buildSite(
       carried.push(flag);
     }
     if (carried.length === 0) throw new Error(`no dataset to carry (${skipped.join('; ')})`);
-    const [page, worker] = await Promise.all([bundle('../studio/page/main.ts', 'esm'), bundle('./worker.ts', 'iife')]);
+    const [page, worker] = await Promise.all([
+      bundleForBrowser(PAGE_ENTRY, { minify: true, legalComments: 'none' }),
+      bundleForBrowser(entry('./worker.ts'), { minify: true, format: 'iife', legalComments: 'none' }),
+    ]);
     // tfjs-backend-wasm's builds (plain, SIMD, threaded SIMD), beside the worker that loads them.
     const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
     for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')))
@@ -157,7 +145,8 @@ export async function buildSite(
     return E.right({ dir: out, files: written, datasets: carried, skipped });
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
-    const errors = (e as { errors?: { text: string }[] }).errors;
-    return E.left(errors?.[0] ? `the site did not bundle: ${errors[0].text}` : (e as Error).message);
+    return E.left(
+      (e as { errors?: unknown }).errors ? `the site did not bundle: ${bundleError(e)}` : (e as Error).message,
+    );
   }
 }

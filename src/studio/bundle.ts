@@ -12,31 +12,47 @@ import type { PageAssets } from './server.ts';
 export const PAGE_ENTRY = fileURLToPath(new URL('./page/main.ts', import.meta.url));
 export const EXPLORE_ENTRY = fileURLToPath(new URL('./page/explore.ts', import.meta.url));
 
-/** One entry point as one ES module (the explore page's carries stock TensorFlow.js: minified, without a source map). */
-async function bundle(entry: string, small: boolean): Promise<string> {
+/**
+ * One entry point as one script for the browser: an ES module (the pages) or a classic script (a
+ * worker); minified without a source map, or readable with an inline one. The studio's pages and
+ * the static site (site/build.ts) are bundled here alike.
+ */
+export async function bundleForBrowser(
+  entry: string,
+  o: { readonly minify: boolean; readonly format?: 'esm' | 'iife'; readonly legalComments?: 'none' },
+): Promise<string> {
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
     write: false,
-    format: 'esm',
+    format: o.format ?? 'esm',
     platform: 'browser',
     target: 'es2020',
-    sourcemap: small ? false : 'inline',
-    minify: small,
+    sourcemap: o.minify ? false : 'inline',
+    minify: o.minify,
+    ...(o.legalComments ? { legalComments: o.legalComments } : {}),
     logLevel: 'silent',
   });
   return result.outputFiles[0].text;
 }
 
+/** Why a bundle failed, as one line: esbuild's first error with its place, else the exception's message. */
+export function bundleError(e: unknown): string {
+  const errors = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors;
+  const first = errors?.[0];
+  return first
+    ? `${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}`
+    : (e as Error).message;
+}
+
 export async function buildPage(): Promise<E.Either<string, PageAssets>> {
   try {
-    const [script, exploreScript] = await Promise.all([bundle(PAGE_ENTRY, false), bundle(EXPLORE_ENTRY, true)]);
+    const [script, exploreScript] = await Promise.all([
+      bundleForBrowser(PAGE_ENTRY, { minify: false }),
+      bundleForBrowser(EXPLORE_ENTRY, { minify: true }),
+    ]);
     return E.right({ html: PAGE_HTML, script, exploreHtml: EXPLORE_HTML, exploreScript });
   } catch (e) {
-    const errors = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors;
-    const first = errors?.[0];
-    return E.left(
-      `the page did not bundle: ${first ? `${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}` : (e as Error).message}`,
-    );
+    return E.left(`the page did not bundle: ${bundleError(e)}`);
   }
 }
