@@ -22,6 +22,7 @@ import { selectBackend } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
 import { parseFlags } from '../src/plan/flags.ts';
+import { runFolderOf } from '../src/plan/run-archive-folder.ts';
 import { drawSamples, loadGenerator, trainedOn } from '../src/plan/saved-generator.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
 import { formatQuality } from '../src/quality/format.ts';
@@ -42,7 +43,8 @@ Fréchet distance of its features (FID), classifier score, class coverage, recog
 precision and recall (k = 3). Writes the JSON beside the samples (quality.json in a run folder,
 <file>.quality.json for --samples).
 
-  --model PATH     a run folder, a generator folder or its model.json: draws --n samples
+  --model PATH     a run folder (or its .zip archive), a generator folder or its model.json: draws
+                   --n samples
   --samples FILE   an IDX images file (gzipped or not) or a PNG grid of 28x28 cells
   --real           real images against the reference (the floor): for mnist, --n of the 60,000
                    training digits against all of t10k; otherwise half of the held-out images
@@ -82,11 +84,16 @@ const intFlag = (name: string, fallback: number, min: number): number => {
     fail(`--${name}: expected an integer >= ${min}, got '${raw}'`);
   return v;
 };
+// A run archive (the site's Download) is read from the folder it is unpacked into.
+const modelFolder = typeof f.model === 'string' ? runFolderOf(f.model) : null;
+if (modelFolder && E.isLeft(modelFolder)) fail(`--model ${modelFolder.left}`);
+const modelPath = modelFolder && E.isRight(modelFolder) ? modelFolder.right.folder : null;
+if (modelFolder && E.isRight(modelFolder) && modelFolder.right.unpacked)
+  process.stderr.write(`${modelFolder.right.unpacked}\n`);
 const n = intFlag('n', 5000, 10);
 const seed = intFlag('seed', 1, 0);
 
-const datasetSpec =
-  (f.dataset as string | undefined) ?? (typeof f.model === 'string' ? trainedOn(f.model)?.dataset : null) ?? MNIST;
+const datasetSpec = (f.dataset as string | undefined) ?? (modelPath ? trainedOn(modelPath)?.dataset : null) ?? MNIST;
 const set = classifierSetFor(datasetSpec);
 const realSet = ([...DATASET_NAMES, FASHION_MNIST_DIR] as string[]).includes(datasetSpec)
   ? heldOut(set)
@@ -136,7 +143,7 @@ if (f.real && set === 'mnist') {
   out = `${f.samples}.quality.json`;
   what = f.samples;
 } else {
-  const model = f.model as string;
+  const model = modelPath as string;
   const g = await loadGenerator(model);
   if (E.isLeft(g)) fail(g.left);
   if (g.right.rows !== 28 || g.right.cols !== 28)
@@ -157,7 +164,7 @@ let copying: Novelty | null = null;
 if (f.model !== undefined || f.samples !== undefined) {
   const sets = runImages({
     dataset: datasetSpec,
-    limit: typeof f.model === 'string' ? (trainedOn(f.model)?.limit ?? null) : null,
+    limit: modelPath ? (trainedOn(modelPath)?.limit ?? null) : null,
   });
   if (E.isLeft(sets)) fail(sets.left);
   const m = Math.min(NOVELTY_SAMPLES, count);

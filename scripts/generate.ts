@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 /**
  * New digits from a saved generator: a PNG grid, or raw samples as an IDX file for other tools;
  * walks between images; each image beside its nearest training images.
- *   generate.ts --model <run folder | generator folder> [--count 32] [--cols 8] [--seed N] [--out FILE] [--format png|idx]
+ *   generate.ts --model <run folder | run archive .zip | generator folder> [--count 32] [--cols 8] [--seed N] [--out FILE] [--format png|idx]
  */
 import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -21,6 +21,7 @@ import { BACKENDS, selectBackend } from '../src/model/backend.ts';
 import { CLASSES } from '../src/model/condition.ts';
 import { valuesOf } from '../src/model/values.ts';
 import { parseFlags } from '../src/plan/flags.ts';
+import { runFolderOf } from '../src/plan/run-archive-folder.ts';
 import { drawFrom, loadGenerator, trainedOn } from '../src/plan/saved-generator.ts';
 import { intAtLeast, intIn, intList, nonEmptyString, oneOf } from '../src/plan/values.ts';
 import { FEATURES } from '../src/quality/classifier.ts';
@@ -30,7 +31,7 @@ import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { gridPng, scoredRowsPng } from '../src/streams/sinks/canvas.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
 
-const HELP = `Usage: npm run generate -- --model <run folder | generator folder> [flags]
+const HELP = `Usage: npm run generate -- --model <run folder | run archive .zip | generator folder> [flags]
 
   --count N            images to draw (default 32); for a conditional generator, images per class
                        (default --cols)
@@ -96,7 +97,11 @@ const get = <K extends keyof typeof FLAGS>(
     E.getOrElseW(() => fail(`--${k}: expected ${FLAGS[k].name}, got '${v}'`)),
   );
 };
-const modelPath = get('model');
+// A run archive (the site's Download) is read from the folder it is unpacked into.
+const modelFolder = runFolderOf(get('model'));
+if (E.isLeft(modelFolder)) fail(`--model ${modelFolder.left}`);
+if (modelFolder.right.unpacked) process.stderr.write(`${modelFolder.right.unpacked}\n`);
+const modelPath = modelFolder.right.folder;
 const cols = get('cols', 8);
 const seed = get('seed', 1);
 const format = get('format', 'png');

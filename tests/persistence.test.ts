@@ -4,8 +4,9 @@ import * as assert from 'uvu/assert';
 import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES, type LayerSpec } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
+import { WEIGHTS_FILE } from '../src/model/names.ts';
 import { buildNetwork, forward } from '../src/model/network.ts';
-import { addMirroredLayers, modelFiles, WEIGHTS_FILE } from '../src/model/persistence.ts';
+import { addMirroredLayers, modelFiles } from '../src/model/persistence.ts';
 import { dScores, dStep, generate, gStep } from '../src/model/steps.ts';
 import { useWasm } from './helpers/tf.ts';
 

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, Subject, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { limitDataset } from '../src/data/dataset.ts';
@@ -75,6 +75,53 @@ test('a stop request ends the run after the current step, with a checkpoint of t
   assert.ok(last.type === 'run-ended' && last.status === 'interrupted' && last.step === 6, JSON.stringify(last));
   assert.is(lastCheckpoint(events).step, 6);
   disposeGan(gan);
+});
+
+test('a checkpoint asked for while the run is held (a pause) is of the last step trained, and resuming from it gives the straight run bit for bit', async () => {
+  const straightGan = newGan(config(2));
+  const straight = await lastValueFrom(training$(straightGan, data, config(2), backend).pipe(toArray()));
+  const now$ = new Subject<void>();
+  let allowed = 5;
+  let released = false;
+  const hold = () => {
+    if (allowed > 0) {
+      allowed--;
+      return false;
+    }
+    if (!released) {
+      released = true;
+      // Asked between steps, as the tab's pause does; the run goes on a turn later.
+      setTimeout(() => now$.next(), 0);
+      return true;
+    }
+    return false;
+  };
+  const heldGan = newGan(config(2));
+  const held = await lastValueFrom(
+    training$(heldGan, data, config(2), backend, { hold, checkpointNow: now$ }).pipe(toArray()),
+  );
+  const taken = held.filter(isCheckpointTaken).map((c) => c.step);
+  assert.equal(taken, [4, 5, 8], 'epoch ends and the pause');
+  const atPause = held.find((e) => isCheckpointTaken(e) && e.step === 5)!;
+  assert.is(held[held.indexOf(atPause) - 1].type === 'step' ? (held[held.indexOf(atPause) - 1] as Step).step : -1, 5);
+  const saved = unwrap(parseCheckpoint((atPause as ReturnType<typeof lastCheckpoint>).snapshot));
+  const run = unwrap(E.mapLeft(() => 'not a run')(CheckpointRun.decode(saved.header.run)));
+  assert.is(run.step, 5);
+  const history = unwrap(cutRecord(held.map(encodeEvent).join('\n'), run.step)).history;
+  const resumedGan = newGan(config(2));
+  unwrap(restore(resumedGan, saved));
+  const rest = await lastValueFrom(
+    training$(resumedGan, data, config(2), backend, { resume: { run, history } }).pipe(toArray()),
+  );
+  const a = unwrap(parseCheckpoint(lastCheckpoint(straight).snapshot));
+  const b = unwrap(parseCheckpoint(lastCheckpoint(rest).snapshot));
+  for (const [name, values] of a.tensors)
+    assert.ok(
+      values.every((v, i) => v === b.tensors.get(name)![i]),
+      `${name} differs`,
+    );
+  assert.equal(metricsOf(rest), metricsOf(straight));
+  for (const g of [straightGan, heldGan, resumedGan]) disposeGan(g);
 });
 
 test('cutting the record: events after the checkpoint and run-ended dropped, a torn last line cut, a bad line elsewhere refused', () => {

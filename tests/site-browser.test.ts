@@ -158,9 +158,18 @@ test('a reload mid-run: the run is listed from the browser with its checkpoint, 
   }
   await page.click('#pause');
   await statusIs(page, /reloaded: paused/);
+  // The pause takes a checkpoint of the last step trained, and the tab keeps it: a reload loses no step.
+  await page.waitForTimeout(1500);
+  const paused = await stepNow(page);
+  for (const t0 = Date.now(); ; await page.waitForTimeout(200)) {
+    const kept = (await keptRuns(page)).find((r) => r.name === 'reloaded')!;
+    const last = JSON.parse(kept.lines.at(-1)!) as { type: string; step: number };
+    if (last.type === 'checkpoint' && last.step === paused) break;
+    if (Date.now() - t0 > 30_000) throw new Error(`no checkpoint of the paused step ${paused} kept in 30 s`);
+  }
   await page.reload();
   await page.waitForFunction(() => /reloaded/.test(document.getElementById('runs')!.innerText));
-  assert.match(await page.innerText('#runs'), /reloaded\s+mlp-gbn on mnist-small .*, step \d+ of 24, open/);
+  assert.match(await page.innerText('#runs'), new RegExp(`reloaded\\s+mlp-gbn on mnist-small .*, step ${paused} of 24, open`));
   await page.click('#runs li[data-run="reloaded"] button:text("Continue")');
   await statusIs(page, /reloaded: ended/);
   assert.match(await page.innerText('#runs'), /reloaded\s+mlp-gbn on mnist-small .*, step 24 of 24, completed/);
@@ -187,6 +196,15 @@ test('a reload mid-run: the run is listed from the browser with its checkpoint, 
   assert.is(replayed.code, 0, replayed.stderr);
   assert.match(replayed.stdout, /^unpacked .*reloaded\.zip into .*reloaded\/\n/);
   assert.match(replayed.stdout, /completed, 24 steps, 3 epochs/);
+  // The networks the tab saved at the end came in the archive: generate and evaluate take it too.
+  const grid = join(root, 'from-the-tab.png');
+  const generated = await runScriptAsync('scripts/generate.ts', ['--model', archive, '--count', '8', '--out', grid]);
+  assert.is(generated.code, 0, generated.stderr);
+  assert.match(generated.stderr, /using .*reloaded\/, unpacked from .*reloaded\.zip before/);
+  assert.ok(readFileSync(grid).subarray(1, 4).toString() === 'PNG', 'a PNG grid');
+  const judged = await runScriptAsync('scripts/evaluate.ts', ['--model', archive, '--n', '200', '--json']);
+  assert.is(judged.code, 0, judged.stderr);
+  assert.ok(Number.isFinite(JSON.parse(judged.stdout).fid), judged.stdout);
   const again = await runScriptAsync('scripts/train.ts', ['--resume', join(root, 'reloaded'), '--epochs', '4']);
   assert.is(again.code, 0, again.stderr);
   assert.match(again.stdout, /resumed after step 24 \(epoch 3\) of 32 \(4 epochs\)/);

@@ -17,3 +17,6 @@ export const CLASSES = 10;
 /** Adam's defaults that no flag sets (beta2 has --beta2). */
 export const ADAM_BETA2 = 0.999;
 export const ADAM_EPSILON = 1e-8;
+
+/** The weights file beside a saved network's model.json (the stock tfjs layers format). */
+export const WEIGHTS_FILE = 'weights.bin';

@@ -2,15 +2,15 @@
  * Saving in the standard TensorFlow.js layers format (model.json + weights.bin), so that stock
  * `tf.loadLayersModel` loads the generator in a browser or in Node. The functional network is
  * mirrored as a tf.layers Sequential model with the same weights; this module returns the two
- * files' contents and writes nothing.
+ * files' contents and writes nothing (read-model-folder.ts reads them back from a folder). Imports
+ * nothing from node:.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CLASSES, type Conditioning } from './condition.ts';
 import { drawingGenerator, type Gan } from './gan.ts';
 import { type KindName, kindOf, type LayerOf } from './layers/index.ts';
 import type { LossName } from './losses.ts';
+import { WEIGHTS_FILE } from './names.ts';
 import { layerVariables, type Network } from './network.ts';
 
 export interface ModelFiles {
@@ -19,8 +19,6 @@ export interface ModelFiles {
   /** weights.bin. */
   readonly weights: Uint8Array;
 }
-
-export const WEIGHTS_FILE = 'weights.bin';
 
 /** Stock tfjs layers computing what `layer` computes (its kind's mirror). */
 const mirrorLayer = <K extends KindName>(layer: LayerOf<K>): tf.layers.Layer[] => kindOf(layer).mirror(layer);
@@ -141,20 +139,19 @@ export async function layersModelFiles(model: tf.LayersModel): Promise<ModelFile
   return files!;
 }
 
-/** A layers-format model.json and the weight files it names, read into memory for tf.loadLayersModel(tf.io.fromMemory(...)). Throws on unreadable files. */
-export function readModelArtifacts(jsonPath: string): tf.io.ModelArtifacts {
-  const spec = JSON.parse(readFileSync(jsonPath, 'utf8'));
-  const manifest = spec.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  const buffers = manifest.flatMap((group) => group.paths.map((p) => readFileSync(join(dirname(jsonPath), p))));
-  const weightData = new Uint8Array(buffers.reduce((n, b) => n + b.length, 0));
-  let o = 0;
-  for (const b of buffers) {
-    weightData.set(b, o);
-    o += b.length;
+/** Both networks as a run folder holds them: generator/ and discriminator/, each model.json and weights.bin. */
+export async function networkFiles(
+  gan: Gan,
+  rows: number,
+  cols: number,
+  loss: LossName,
+): Promise<Record<string, Uint8Array>> {
+  const files: Record<string, Uint8Array> = {};
+  for (const role of ['generator', 'discriminator'] as const) {
+    const saved = await modelFiles(gan, role, rows, cols, loss);
+    // Weights before model.json: a folder written in this order with model.json holds its weights.
+    files[`${role}/${WEIGHTS_FILE}`] = saved.weights;
+    files[`${role}/model.json`] = new TextEncoder().encode(JSON.stringify(saved.modelJson));
   }
-  return {
-    modelTopology: spec.modelTopology,
-    weightSpecs: manifest.flatMap((g) => g.weights),
-    weightData: weightData.buffer,
-  };
+  return files;
 }

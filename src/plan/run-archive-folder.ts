@@ -8,6 +8,14 @@ import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { MAX_ARCHIVE_BYTES, unpackRun } from '../streams/run-archive.ts';
 
+/** Whether `folder` holds each of `files` with the same bytes. */
+function holds(folder: string, files: Readonly<Record<string, Uint8Array>>): boolean {
+  return Object.entries(files).every(([name, bytes]) => {
+    const file = join(folder, name);
+    return existsSync(file) && statSync(file).size === bytes.length && Buffer.compare(readFileSync(file), bytes) === 0;
+  });
+}
+
 export const isRunArchive = (path: string): boolean =>
   path.toLowerCase().endsWith('.zip') && existsSync(path) && statSync(path).isFile();
 
@@ -17,10 +25,16 @@ export function runFolderOf(path: string): E.Either<string, { folder: string; un
   if (statSync(path).size > MAX_ARCHIVE_BYTES)
     return E.left(`${path}: larger than ${MAX_ARCHIVE_BYTES} bytes: expected a run archive`);
   const folder = path.slice(0, -'.zip'.length);
-  if (existsSync(folder))
-    return E.left(`${path}: ${folder} exists already: pass that folder, or move it away to unpack the archive again`);
   const files = unpackRun(new Uint8Array(readFileSync(path)), path);
   if (E.isLeft(files)) return files;
+  if (existsSync(folder)) {
+    // Unpacked before (a replay, then a generate): the same files are used again; anything else is left alone.
+    if (holds(folder, files.right))
+      return E.right({ folder, unpacked: `using ${folder}/, unpacked from ${path} before` });
+    return E.left(
+      `${path}: ${folder} exists and differs from the archive: pass that folder, or move it away to unpack the archive again`,
+    );
+  }
   const staging = join(dirname(folder), `.unpacking-${process.pid}`);
   try {
     rmSync(staging, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { normals, type Random } from '../data/random.ts';
 import { CLASSES, cyclingLabels } from '../model/condition.ts';
-import { readModelArtifacts } from '../model/persistence.ts';
+import { readModelArtifacts } from '../model/read-model-folder.ts';
 import { valuesOf } from '../model/values.ts';
 
 export interface SavedGenerator {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
-import { readModelArtifacts } from '../model/persistence.ts';
+import { readModelArtifacts } from '../model/read-model-folder.ts';
 import { type Classifier, type ClassifierAbout, withFeatures } from './classify.ts';
 
 export * from './classify.ts';

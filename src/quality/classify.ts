@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
+import { artifactsOf } from '../model/model-artifacts.ts';
 import { valuesOfEach } from '../model/values.ts';
 
 export const CLASSES = 10;
@@ -114,14 +115,7 @@ export async function classifierFromFiles(
   about: unknown,
 ): Promise<E.Either<string, Classifier>> {
   try {
-    const spec = modelJson as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-    const model = await tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: spec.modelTopology,
-        weightSpecs: spec.weightsManifest.flatMap((g) => g.weights),
-        weightData: weights.slice().buffer,
-      }),
-    );
+    const model = await tf.loadLayersModel(tf.io.fromMemory(artifactsOf(modelJson, weights)));
     return E.right({ name, model: withFeatures(model), about: about as ClassifierAbout });
   } catch (e) {
     return E.left(`classifier at ${name} does not load: ${(e as Error).message.split('\n')[0]}`);

@@ -37,6 +37,8 @@ export type FromWorker =
   | { readonly type: 'kept'; readonly lines: readonly string[] }
   /** A checkpoint of the run (its event's line comes too), for the tab to keep. */
   | { readonly type: 'checkpoint'; readonly step: number; readonly bytes: Uint8Array }
+  /** The saved networks of a run that ended (generator/ and discriminator/ as a run folder holds them), sent before its end. */
+  | { readonly type: 'networks'; readonly files: Readonly<Record<string, Uint8Array>> }
   /** What a student's last steps changed. */
   | { readonly type: 'probe'; readonly probe: StepProbe };
 

@@ -6,12 +6,13 @@
  * Imports nothing from node:.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { Subscription } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import { type Dataset, pixelsOf } from '../data/dataset.ts';
 import { datasetFromBytes } from '../data/from-bytes.ts';
 import { ARCHITECTURES } from '../model/architectures.ts';
 import { restore } from '../model/checkpoint.ts';
 import { createGan, disposeGan } from '../model/gan.ts';
+import { networkFiles } from '../model/persistence.ts';
 import { fitDataset } from '../plan/fit-dataset.ts';
 import { type ResumePoint, resumedConfig, resumePointOf } from '../plan/resume.ts';
 import { decodeTrainArgs } from '../plan/train-options.ts';
@@ -20,7 +21,7 @@ import { judgeOf } from '../quality/judge.ts';
 import { splitDigits } from '../quality/sets.ts';
 import { CHECKPOINT_FILE } from '../streams/checkpoint-run.ts';
 import { qualityEpochs, type TrainConfig } from '../streams/config.ts';
-import { encodeEvent, isCheckpointTaken, type RunStarted } from '../streams/events.ts';
+import { encodeEvent, isCheckpointTaken, type RunStarted, type TrainingEvent } from '../streams/events.ts';
 import type { Judge } from '../streams/operators/quality-checks.ts';
 import { training$ } from '../streams/training.ts';
 import { probeInputs, StepCloseUps } from '../studio/probe.ts';
@@ -35,6 +36,8 @@ const fail = (message: string) => post({ type: 'state', state: 'failed', message
 let running: Subscription | null = null;
 let control = new RunControl();
 let closeUps: StepCloseUps | null = null;
+/** Asks the run for a checkpoint between steps: on pause, and when a student's steps are done. */
+let checkpointNow = new Subject<void>();
 const announce = () => post({ type: 'state', state: control.state, message: null });
 
 /** A file of the site, fetched beside this worker's script. */
@@ -140,6 +143,7 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   }
   if (resumed) post({ type: 'kept', lines: resumed.keptLines });
   control = new RunControl();
+  checkpointNow = new Subject<void>();
   const ups = new StepCloseUps(gan, probeInputs(gan, data.right, config), resumed?.run.step ?? 0);
   closeUps = ups;
   announce();
@@ -149,12 +153,20 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     only: control.only,
     resume: resumed ? { run: resumed.run, history: resumed.history } : undefined,
     judge,
+    checkpointNow,
   };
-  const finish = (end: () => void) => {
+  let ended: TrainingEvent | null = null;
+  const finish = async (end: () => void) => {
     running = null;
     closeUps = null;
-    disposeGan(gan);
-    end();
+    try {
+      // As the CLI saves them: the networks of a run that ended without diverging, for explore, generate and evaluate.
+      if (ended?.type === 'run-ended' && ended.status !== 'diverged')
+        post({ type: 'networks', files: await networkFiles(gan, data.right.rows, data.right.cols, config.loss) });
+    } finally {
+      disposeGan(gan);
+      end();
+    }
   };
   // A resumed run's stream opens with the history the tab kept already: those events are not sent again.
   let recorded = resumed?.history.length ?? 0;
@@ -164,15 +176,20 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         recorded--;
         return;
       }
+      ended = e;
       post({ type: 'event', line: encodeEvent(e) });
       if (isCheckpointTaken(e)) post({ type: 'checkpoint', step: e.step, bytes: e.snapshot });
       if (e.type !== 'step') return;
       const probe = ups.stepped(e.step, control.stepsAllowed);
       if (probe) post({ type: 'probe', probe });
-      if (control.stepsAllowed === 0) announce();
+      if (control.stepsAllowed === 0) {
+        announce();
+        // The student's steps are done and the run holds: a checkpoint once this step's events have passed.
+        setTimeout(() => checkpointNow.next(), 0);
+      }
     },
-    complete: () => finish(() => post({ type: 'state', state: 'ended', message: null })),
-    error: (e: Error) => finish(() => fail(e.message)),
+    complete: () => void finish(() => post({ type: 'state', state: 'ended', message: null })),
+    error: (e: Error) => void finish(() => fail(e.message)),
   });
 }
 
@@ -194,8 +211,11 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     if (problem) return refuse(problem);
     closeUps?.asked(m.steps, m.only ?? 'both');
     control.step(m.steps, m.only ?? 'both');
-  } else if (m.type === 'pause') control.pause();
-  else if (m.type === 'play') control.play();
+  } else if (m.type === 'pause') {
+    control.pause();
+    // Between steps (this handler runs between the worker's turns): the state after the last step trained.
+    checkpointNow.next();
+  } else if (m.type === 'play') control.play();
   else control.stop();
   announce();
 };

@@ -93,6 +93,11 @@ export interface TrainingOptions {
   readonly resume?: Resume;
   /** Scores generated images (the evaluator's classifier): quality events at the config's quality epochs. */
   readonly judge?: Judge;
+  /**
+   * Each emission, between steps (a pause), takes a checkpoint of the state after the last step
+   * trained, unless that step has one already: so that a run held for long loses nothing.
+   */
+  readonly checkpointNow?: Observable<unknown>;
 }
 
 /** Images each quality check draws from its fixed noise. */
@@ -279,7 +284,12 @@ function runEvents(
   dataset: Dataset,
   config: TrainConfig,
   fixed: FixedInputs,
-  o: { readonly done: number; readonly take: (s: Step) => Uint8Array; readonly stopped: () => boolean },
+  o: {
+    readonly done: number;
+    readonly take: (s: Step) => Uint8Array;
+    readonly stopped: () => boolean;
+    readonly now?: Observable<unknown>;
+  },
 ): OperatorFunction<Step, TrainingEvent> {
   const { started, noise: fixedNoise, conditional, quality } = fixed;
   const window = warningWindow(started.stepsPerEpoch);
@@ -321,7 +331,7 @@ function runEvents(
       collapseAfter: Math.max(window, config.ema > 0 ? Math.ceil(1 / (1 - config.ema)) : 0),
     }),
     filter((e) => stepOf(e) > o.done),
-    checkpoints({ every: config.checkpointEvery ?? null, take: o.take, final: o.stopped, after: o.done }),
+    checkpoints({ every: config.checkpointEvery ?? null, take: o.take, final: o.stopped, after: o.done, now: o.now }),
   );
 }
 
@@ -419,7 +429,12 @@ export function training$(
           }),
         );
         return concat(from$(state.steps.filter((s) => s.step <= done)), trained$).pipe(
-          runEvents(gan, dataset, config, fixed, { done, take, stopped: () => state.stopped }),
+          runEvents(gan, dataset, config, fixed, {
+            done,
+            take,
+            stopped: () => state.stopped,
+            now: options.checkpointNow,
+          }),
         );
       });
 

@@ -3,7 +3,8 @@
  * the operator takes a snapshot of the training state at once, while it is the state after that
  * step, and emits it as a checkpoint event once every other event of that step has passed, so
  * that a checkpoint on disk never runs ahead of the record. When the stream ends early (an
- * interruption) it takes one more after the last step. Steps with non-finite losses are never
+ * interruption) it takes one more after the last step, and one whenever `now` asks between steps
+ * (a pause). Steps with non-finite losses are never
  * checkpointed: the last good checkpoint stays.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
@@ -19,6 +20,8 @@ export interface CheckpointOptions {
   readonly final: () => boolean;
   /** Steps already checkpointed (a resumed run's start). */
   readonly after: number;
+  /** Each emission takes a checkpoint of the last step's state at once (when it has none): for a run held between steps. */
+  readonly now?: Observable<unknown>;
 }
 
 /** The event of a checkpoint of the state after a step, carrying its bytes for the sink. */
@@ -51,21 +54,29 @@ export function checkpoints(o: CheckpointOptions): OperatorFunction<TrainingEven
           subscriber.next(p);
         }
       };
-      return source.subscribe({
+      const fresh = () => lastStep !== null && lastStep.step > taken && finite(lastStep);
+      const asked = o.now?.subscribe(() => {
+        flush();
+        if (lastStep && fresh()) subscriber.next(take(lastStep));
+      });
+      const events = source.subscribe({
         next(e) {
           if (pending && stepOf(e) > pending.step) flush();
           subscriber.next(e);
           if (e.type === 'step') lastStep = e;
           const due = e.type === 'epoch' || (e.type === 'step' && o.every !== null && e.step % o.every === 0);
-          if (due && lastStep && lastStep.step === e.step && e.step > taken && finite(lastStep))
-            pending = take(lastStep);
+          if (due && lastStep && lastStep.step === e.step && fresh()) pending = take(lastStep);
         },
         error: (err) => subscriber.error(err),
         complete() {
           flush();
-          if (o.final() && lastStep && lastStep.step > taken && finite(lastStep)) subscriber.next(take(lastStep));
+          if (o.final() && lastStep && fresh()) subscriber.next(take(lastStep));
           subscriber.complete();
         },
       });
+      return () => {
+        asked?.unsubscribe();
+        events.unsubscribe();
+      };
     });
 }

@@ -1,7 +1,8 @@
 /** Writes a saved model (model.json + weights.bin) into a folder of its own. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ModelFiles, WEIGHTS_FILE } from '../../model/persistence.ts';
+import { WEIGHTS_FILE } from '../../model/names.ts';
+import type { ModelFiles } from '../../model/persistence.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
 export function writeModelFolder(dir: string, files: ModelFiles): void {

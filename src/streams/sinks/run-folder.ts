@@ -4,13 +4,13 @@
  * checkpoints written as events arrive, and the networks saved at the end.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { type Connectable, connectable, lastValueFrom, type Observable, Subscription } from 'rxjs';
 import type { Dataset } from '../../data/dataset.ts';
 import type { BackendInfo } from '../../model/backend.ts';
 import type { Gan } from '../../model/gan.ts';
-import { modelFiles } from '../../model/persistence.ts';
+import { networkFiles } from '../../model/persistence.ts';
 import { CHECKPOINT_FILE } from '../checkpoint-run.ts';
 import type { TrainConfig } from '../config.ts';
 import type { TrainingEvent } from '../events.ts';
@@ -19,7 +19,6 @@ import { writeFileAtomic } from './atomic-write.ts';
 import { canvasSink } from './canvas.ts';
 import { checkpointSink } from './checkpoint.ts';
 import { fileSink, METRICS_FILE } from './file.ts';
-import { writeModelFolder } from './model-folder.ts';
 
 /** Creates the folder; a resumed run's record is rewritten to the lines it keeps, a forced new run's old record and checkpoint removed. */
 export function openRunFolder(
@@ -55,8 +54,9 @@ export async function saveNetworks(
   cols: number,
   loss: TrainConfig['loss'],
 ): Promise<void> {
-  for (const role of ['generator', 'discriminator'] as const) {
-    writeModelFolder(join(dir, role), await modelFiles(gan, role, rows, cols, loss));
+  for (const [name, bytes] of Object.entries(await networkFiles(gan, rows, cols, loss))) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileAtomic(join(dir, name), bytes);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The tab's runs kept in the browser (IndexedDB), so that a reload or a closed tab loses nothing
- * a checkpoint holds: each run's record lines and its last checkpoint, written at every
- * checkpoint and when the run ends. Where IndexedDB is missing or refuses (a private window, a
+ * a checkpoint holds: each run's record lines, its last checkpoint and, once it has ended, its
+ * saved networks, written at every checkpoint and when the run ends. Where IndexedDB is missing or refuses (a private window, a
  * full disk), runs live as long as the tab and the page says so.
  */
 
@@ -10,6 +10,8 @@ export interface StoredRun {
   readonly name: string;
   readonly lines: readonly string[];
   readonly checkpoint: Uint8Array | null;
+  /** The saved networks once it has ended (generator/ and discriminator/ files by their run-folder names); absent before. */
+  readonly networks?: Readonly<Record<string, Uint8Array>> | null;
 }
 
 export interface TabStore {

@@ -9,7 +9,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { map, merge, Observable, ReplaySubject } from 'rxjs';
 import { ARCHITECTURES } from '../../model/architectures.ts';
-import { BROWSER_BACKENDS } from '../../model/names.ts';
+import { BROWSER_BACKENDS, WEIGHTS_FILE } from '../../model/names.ts';
 import type { FromWorker, ToWorker } from '../../site/worker-messages.ts';
 import { CHECKPOINT_FILE, METRICS_FILE } from '../../streams/checkpoint-run.ts';
 import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
@@ -30,6 +30,8 @@ interface TabRun {
   lines: string[];
   /** The last checkpoint's bytes (null before the first). */
   checkpoint: Uint8Array | null;
+  /** The saved networks (generator/, discriminator/) once the run has ended; null before. */
+  networks: Readonly<Record<string, Uint8Array>> | null;
   started: RunStarted | null;
   /** The events that change the listing (all but steps), and the last step. */
   marks: TrainingEvent[];
@@ -53,6 +55,27 @@ const ENGINE_FIELD: FormField = {
   default: 'auto',
 };
 
+const GENERATOR_JSON = 'generator/model.json';
+
+/** An opened run's saved networks: each model.json there is JSON with its weights beside it (null: it carries none). */
+function networksOf(files: Readonly<Record<string, Uint8Array>>): E.Either<string, TabRun['networks']> {
+  const kept: Record<string, Uint8Array> = {};
+  for (const role of ['generator', 'discriminator']) {
+    const json = files[`${role}/model.json`];
+    if (!json) continue;
+    const weights = files[`${role}/${WEIGHTS_FILE}`];
+    if (!weights) return E.left(`${role}/model.json has no ${role}/${WEIGHTS_FILE} beside it`);
+    try {
+      JSON.parse(new TextDecoder().decode(json));
+    } catch {
+      return E.left(`${role}/model.json is not JSON`);
+    }
+    kept[`${role}/model.json`] = json;
+    kept[`${role}/${WEIGHTS_FILE}`] = weights;
+  }
+  return E.right(Object.keys(kept).length ? kept : null);
+}
+
 const over = (s: RunState) => s === 'ended' || s === 'failed';
 
 function listing(r: TabRun): RunListing {
@@ -68,16 +91,23 @@ function listing(r: TabRun): RunListing {
     steps: progress.steps,
     status: progress.status,
     resumable: r.checkpoint !== null && over(r.state),
-    hasGenerator: false,
+    hasGenerator: r.networks?.[GENERATOR_JSON] !== undefined,
     problem: s || !over(r.state) ? null : (r.message ?? 'the run ended before its first event'),
   };
 }
 
-function newRun(name: string, lines: readonly string[], checkpoint: Uint8Array | null, state: RunState): TabRun {
+function newRun(
+  name: string,
+  lines: readonly string[],
+  checkpoint: Uint8Array | null,
+  state: RunState,
+  networks: TabRun['networks'] = null,
+): TabRun {
   const run: TabRun = {
     name,
     lines: [],
     checkpoint,
+    networks,
     started: null,
     marks: [],
     lastStep: null,
@@ -117,7 +147,8 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
   const loaded = store
     .then((st) => st.all())
     .then((kept) => {
-      for (const k of kept) if (!runs.has(k.name)) runs.set(k.name, newRun(k.name, k.lines, k.checkpoint, 'ended'));
+      for (const k of kept)
+        if (!runs.has(k.name)) runs.set(k.name, newRun(k.name, k.lines, k.checkpoint, 'ended', k.networks ?? null));
     })
     .catch((e: Error) => console.warn(`the runs kept in this browser could not be read: ${e.message}`));
   let backend = 'auto: chosen when a run starts';
@@ -144,7 +175,7 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
 
   const keep = (r: TabRun) =>
     store
-      .then((st) => st.put({ name: r.name, lines: r.lines, checkpoint: r.checkpoint }))
+      .then((st) => st.put({ name: r.name, lines: r.lines, checkpoint: r.checkpoint, networks: r.networks }))
       .catch((e: Error) => console.warn(`run '${r.name}' was not kept in the browser: ${e.message}`));
 
   const heard = (r: TabRun, m: FromWorker) => {
@@ -161,7 +192,8 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
     } else if (m.type === 'state') {
       setState(r, m.state, m.message);
       if (over(m.state) && r.lines.length > 0) void keep(r);
-    } else if (m.type === 'probe') r.probe$.next(m.probe);
+    } else if (m.type === 'networks') r.networks = m.files;
+    else if (m.type === 'probe') r.probe$.next(m.probe);
     else if (m.type === 'backend') backend = m.why ? `${m.name} (auto passed over: ${m.why})` : m.name;
     else if (m.type === 'note') console.warn(`run '${r.name}': ${m.message}`);
     else if (m.type === 'refused') console.warn(`the worker refused: ${m.message}`);
@@ -276,6 +308,7 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
         [METRICS_FILE]: new TextEncoder().encode(`${run.lines.join('\n')}\n`),
       };
       if (run.checkpoint) files[CHECKPOINT_FILE] = run.checkpoint;
+      Object.assign(files, run.networks ?? {});
       return { ok: true, value: packRun(files) };
     },
 
@@ -303,10 +336,12 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
         const problem = await checkInWorker(checkpoint, record);
         if (problem !== null) return refused(problem);
       }
-      const run = newRun(name, lines, checkpoint, 'ended');
+      const networks = networksOf(files.right);
+      if (E.isLeft(networks)) return refused(networks.left);
+      const run = newRun(name, lines, checkpoint, 'ended', networks.right);
       runs.set(name, run);
       try {
-        await (await store).put({ name, lines, checkpoint });
+        await (await store).put({ name, lines, checkpoint, networks: networks.right });
       } catch (e) {
         return failed(`${fileName}: opened for this visit, but not kept in the browser (${(e as Error).message})`);
       }
