@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-/** The training pipeline (a worker will run it), the run's flags and names, and both pages. */
+/** The training pipeline (a worker will run it), the run's flags and names, both pages and both workers, the explore figures and the saved format. */
 const ENTRIES = [
   'src/streams/training.ts',
   'src/plan/train-options.ts',
@@ -17,6 +17,9 @@ const ENTRIES = [
   'src/studio/page/main.ts',
   'src/studio/page/explore.ts',
   'src/site/worker.ts',
+  'src/site/explore-worker.ts',
+  'src/studio/explore-figures.ts',
+  'src/model/persistence.ts',
 ];
 
 test('the training pipeline, the flags and both pages bundle for the browser: no node: import in their graphs', async () => {

@@ -122,7 +122,7 @@ test('the runs folder links to the explore page; the page draws the same 7s as g
   ]);
   await page.goto(address);
   const link = page.locator('#runs li[data-run="acgan"] a.explore');
-  assert.is(await link.getAttribute('href'), '/explore?run=acgan');
+  assert.is(await link.getAttribute('href'), 'explore?run=acgan');
   await link.click();
   await page.locator('#classes button[data-mode="7"]').click();
   await page.waitForFunction(() => /of class 7/.test(document.getElementById('grid-note')!.textContent ?? ''));

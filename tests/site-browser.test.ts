@@ -169,7 +169,10 @@ test('a reload mid-run: the run is listed from the browser with its checkpoint, 
   }
   await page.reload();
   await page.waitForFunction(() => /reloaded/.test(document.getElementById('runs')!.innerText));
-  assert.match(await page.innerText('#runs'), new RegExp(`reloaded\\s+mlp-gbn on mnist-small .*, step ${paused} of 24, open`));
+  assert.match(
+    await page.innerText('#runs'),
+    new RegExp(`reloaded\\s+mlp-gbn on mnist-small .*, step ${paused} of 24, open`),
+  );
   await page.click('#runs li[data-run="reloaded"] button:text("Continue")');
   await statusIs(page, /reloaded: ended/);
   assert.match(await page.innerText('#runs'), /reloaded\s+mlp-gbn on mnist-small .*, step 24 of 24, completed/);
@@ -268,7 +271,7 @@ test("a shared link: its settings in the form, a bad one with the CLI's message 
   assert.equal(problems, []);
 });
 
-test('open a run: a command-line run folder zipped is listed and replayed; a bad upload gets one line beside the field and nothing is stored', async () => {
+test('open a run: a command-line run folder zipped is listed, replayed and explored (its images drawn by its generator, the nearest training images found by the explore worker); a bad upload gets one line beside the field and nothing is stored', async () => {
   const cliRun = join(root, 'cli-run');
   const trained = await runScriptAsync('scripts/train.ts', [
     ...['--dataset', 'mnist-small', '--limit', '64', '--batch-size', '32', '--epochs', '1'],
@@ -277,7 +280,10 @@ test('open a run: a command-line run folder zipped is listed and replayed; a bad
   assert.is(trained.code, 0, trained.stderr);
   // As `zip -r cli-run.zip cli-run` packs it: every file under the folder's name.
   const folder = Object.fromEntries(
-    ['metrics.ndjson', 'checkpoint.bin', 'summary.json'].map((f) => [`cli-run/${f}`, readFileSync(join(cliRun, f))]),
+    [
+      ...['metrics.ndjson', 'checkpoint.bin', 'summary.json'],
+      ...['generator', 'discriminator'].flatMap((n) => [`${n}/model.json`, `${n}/weights.bin`]),
+    ].map((f) => [`cli-run/${f}`, readFileSync(join(cliRun, f))]),
   );
   const { page, problems } = await openSite();
   const upload = (name: string, buffer: Buffer) =>
@@ -297,8 +303,51 @@ test('open a run: a command-line run folder zipped is listed and replayed; a bad
   await upload('garbled.zip', Buffer.from(zipSync(garbled)));
   await page.waitForFunction(() => /garbled/.test(document.getElementById('open-error')!.innerText));
   assert.match(await page.innerText('#open-error'), /^garbled\.zip: .*checkpoint.*; nothing was stored$/);
+  const broken = { ...folder, 'cli-run/generator/model.json': new TextEncoder().encode('{ not json') };
+  await upload('broken.zip', Buffer.from(zipSync(broken)));
+  await page.waitForFunction(() => /broken/.test(document.getElementById('open-error')!.innerText));
+  assert.is(await page.innerText('#open-error'), 'broken.zip: generator/model.json is not JSON; nothing was stored');
   const kept = (await keptRuns(page)).map((r) => r.name);
-  assert.ok(kept.includes('cli-run') && !kept.includes('notes') && !kept.includes('garbled'), kept.join(' '));
+  assert.ok(kept.includes('cli-run') && !['notes', 'garbled', 'broken'].some((n) => kept.includes(n)), kept.join(' '));
+
+  // Explore: the opened run's networks from the browser's store, what needs the training images from the explore worker.
+  await page.click('#runs li[data-run="cli-run"] a.explore');
+  await page.waitForURL(/explore\.html\?run=cli-run$/);
+  await page.waitForFunction(() =>
+    /^cli-run: mlp-gbn on mnist-small .*, 2 steps$/.test(document.getElementById('what')!.innerText),
+  );
+  // A canvas is drawn when it holds more than one colour.
+  const drawnOn = (id: string) =>
+    page
+      .waitForFunction(
+        (i) => {
+          const c = document.getElementById(i) as HTMLCanvasElement;
+          const d = c.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, c.width, c.height).data;
+          return c.width > 0 && d.some((v, k) => k % 4 !== 3 && v !== d[k % 4]);
+        },
+        id,
+        { timeout: 60_000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+  await page.waitForFunction(
+    () => /G's images are|G is copying|watch for memorising/.test(document.getElementById('novelty-text')!.innerText),
+    undefined,
+    { timeout: 60_000 },
+  );
+  for (const id of ['grid', 'scores', 'novelty', 'tracks']) assert.ok(await drawnOn(id), `#${id} is drawn`);
+  const box = (await page.locator('#grid').boundingBox())!;
+  await page.mouse.click(box.x + 20, box.y + 20);
+  await page.waitForFunction(
+    () => /closest training image is [\d.]+ away/.test(document.getElementById('nearest-note')!.innerText),
+    undefined,
+    { timeout: 60_000 },
+  );
+  assert.ok(await drawnOn('nearest'), '#nearest is drawn');
+  assert.match(await page.innerText('#picked-caption'), /^Image 1: D's score [\d.]+/);
+  assert.is(await page.innerText('#error'), '');
   await page.close();
   assert.equal(problems, []);
 });

@@ -1,6 +1,6 @@
 /**
- * Builds the static site: the studio's page (the same page, told to train in the tab), its script
- * and the training worker bundled by esbuild, and the datasets as gzipped IDX files. Written into
+ * Builds the static site: the studio's page and its explore page (the same pages, told that runs
+ * train and are kept in the tab), their scripts and workers bundled by esbuild, and the datasets as gzipped IDX files. Written into
  * a fresh folder beside the target and renamed into place at the end, so a failed build leaves
  * nothing half-written.
  */
@@ -15,12 +15,16 @@ import { encodeIdx, isGzip } from '../data/idx.ts';
 import { FASHION_MNIST_DIR, loadDataset, mnistDataDir } from '../data/load.ts';
 import { MNIST } from '../data/names.ts';
 import { classifierDir } from '../quality/classifier.ts';
-import { bundleError, bundleForBrowser, PAGE_ENTRY } from '../studio/bundle.ts';
+import { bundleError, bundleForBrowser, EXPLORE_ENTRY, PAGE_ENTRY } from '../studio/bundle.ts';
+import { siteExploreHtml } from '../studio/page/explore-html.ts';
 import { sitePageHtml } from '../studio/page/html.ts';
 import {
   JUDGE_OF_DATASET,
   SITE_DATA_DIR,
   SITE_DATASETS,
+  SITE_EXPLORE_PAGE,
+  SITE_EXPLORE_SCRIPT,
+  SITE_EXPLORE_WORKER_SCRIPT,
   SITE_JUDGES,
   SITE_PAGE_SCRIPT,
   SITE_WORKER_SCRIPT,
@@ -128,9 +132,11 @@ export async function buildSite(
       carried.push(flag);
     }
     if (carried.length === 0) throw new Error(`no dataset to carry (${skipped.join('; ')})`);
-    const [page, worker] = await Promise.all([
+    const [page, worker, explore, exploreWorker] = await Promise.all([
       bundleForBrowser(PAGE_ENTRY, { minify: true, legalComments: 'none' }),
       bundleForBrowser(entry('./worker.ts'), { minify: true, format: 'iife', legalComments: 'none' }),
+      bundleForBrowser(EXPLORE_ENTRY, { minify: true, legalComments: 'none' }),
+      bundleForBrowser(entry('./explore-worker.ts'), { minify: true, format: 'iife', legalComments: 'none' }),
     ]);
     // tfjs-backend-wasm's builds (plain, SIMD, threaded SIMD), beside the worker that loads them.
     const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
@@ -139,6 +145,9 @@ export async function buildSite(
     write('index.html', sitePageHtml(carried));
     write(SITE_PAGE_SCRIPT, page);
     write(SITE_WORKER_SCRIPT, worker);
+    write(SITE_EXPLORE_PAGE, siteExploreHtml());
+    write(SITE_EXPLORE_SCRIPT, explore);
+    write(SITE_EXPLORE_WORKER_SCRIPT, exploreWorker);
     rmSync(out, { recursive: true, force: true });
     mkdirSync(dirname(out), { recursive: true });
     renameSync(staging, out);

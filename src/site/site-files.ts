@@ -7,6 +7,10 @@ import { MNIST, MNIST_NAME, MNIST_SMALL, MNIST_SMALL_NAME } from '../data/names.
 /** The page's script, the worker's, and the data folder. */
 export const SITE_PAGE_SCRIPT = 'studio.js';
 export const SITE_WORKER_SCRIPT = 'worker.js';
+/** The explore page (the studio's explore page, told that runs are kept in the tab), its script and its worker's. */
+export const SITE_EXPLORE_PAGE = 'explore.html';
+export const SITE_EXPLORE_SCRIPT = 'explore.js';
+export const SITE_EXPLORE_WORKER_SCRIPT = 'explore-worker.js';
 export const SITE_DATA_DIR = 'data';
 /** Which datasets this build carries (written by the build; the page offers these alone). */
 export const SITE_DATASETS_FILE = `${SITE_DATA_DIR}/datasets.json`;

@@ -7,8 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { Subject, type Subscription } from 'rxjs';
-import { type Dataset, pixelsOf } from '../data/dataset.ts';
-import { datasetFromBytes } from '../data/from-bytes.ts';
+import { pixelsOf } from '../data/dataset.ts';
 import { ARCHITECTURES } from '../model/architectures.ts';
 import { restore } from '../model/checkpoint.ts';
 import { createGan, disposeGan } from '../model/gan.ts';
@@ -16,9 +15,7 @@ import { networkFiles } from '../model/persistence.ts';
 import { fitDataset } from '../plan/fit-dataset.ts';
 import { type ResumePoint, resumedConfig, resumePointOf } from '../plan/resume.ts';
 import { decodeTrainArgs } from '../plan/train-options.ts';
-import { classifierFromFiles } from '../quality/classify.ts';
 import { judgeOf } from '../quality/judge.ts';
-import { splitDigits } from '../quality/sets.ts';
 import { CHECKPOINT_FILE } from '../streams/checkpoint-run.ts';
 import { qualityEpochs, type TrainConfig } from '../streams/config.ts';
 import { encodeEvent, isCheckpointTaken, type RunStarted, type TrainingEvent } from '../streams/events.ts';
@@ -27,7 +24,7 @@ import { training$ } from '../streams/training.ts';
 import { probeInputs, StepCloseUps } from '../studio/probe.ts';
 import { RunControl, stepCountProblem } from '../studio/run-control.ts';
 import { chooseBrowserBackend } from './browser-backend.ts';
-import { JUDGE_OF_DATASET, SITE_DATASETS, SITE_JUDGES, type SiteDataset } from './site-files.ts';
+import { siteClassifier, siteDataset } from './site-data.ts';
 import { argvOf, type FromWorker, type ToWorker } from './worker-messages.ts';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
@@ -39,30 +36,6 @@ let closeUps: StepCloseUps | null = null;
 /** Asks the run for a checkpoint between steps: on pause, and when a student's steps are done. */
 let checkpointNow = new Subject<void>();
 const announce = () => post({ type: 'state', state: control.state, message: null });
-
-/** A file of the site, fetched beside this worker's script. */
-async function siteFile(path: string): Promise<E.Either<string, { name: string; bytes: Uint8Array }>> {
-  const url = new URL(path, self.location.href);
-  try {
-    const response = await fetch(url);
-    if (!response.ok) return E.left(`${path} answered ${response.status}`);
-    return E.right({ name: path, bytes: new Uint8Array(await response.arrayBuffer()) });
-  } catch (e) {
-    return E.left(`${path} could not be fetched (${(e as Error).message})`);
-  }
-}
-
-/** The dataset a run's --dataset names, from the site's data folder. */
-async function siteDataset(flag: string): Promise<E.Either<string, Dataset>> {
-  const known: SiteDataset | undefined = SITE_DATASETS[flag];
-  if (!known)
-    return E.left(`--dataset ${flag}: in a browser tab, expected one of ${Object.keys(SITE_DATASETS).join(', ')}`);
-  const [images, labels] = await Promise.all([siteFile(known.images), siteFile(known.labels)]);
-  if (E.isLeft(images)) return E.left(`--dataset ${flag}: this site does not carry it (${images.left})`);
-  if (E.isLeft(labels)) return E.left(`--dataset ${flag}: this site does not carry it (${labels.left})`);
-  const loaded = await datasetFromBytes(images.right, labels.right, known.name);
-  return E.mapLeft((why: string) => `--dataset ${flag}: ${why}`)(loaded);
-}
 
 /** What a start message asks for: a new run's configuration, or a resumed one's with its resume point. */
 function planOf(
@@ -77,40 +50,6 @@ function planOf(
   const started = point.right.history[0] as RunStarted;
   const config = resumedConfig(point.right.run.config, args.right.given, point.right.run.step, started.stepsPerEpoch);
   return E.isLeft(config) ? config : E.right({ config: config.right, resumed: point.right });
-}
-
-const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-/**
- * The judge of the quality checks, from the site: the classifier of the dataset's set and its
- * held-out real images (t10k; for mnist-small, the held-out fifth of `full`, as under Node).
- */
-async function siteJudge(flag: string, full: Dataset): Promise<E.Either<string, Judge>> {
-  const set = JUDGE_OF_DATASET[flag];
-  if (!set) return E.left(`no classifier judges --dataset ${flag}`);
-  const files = SITE_JUDGES[set];
-  const [model, weights, about] = await Promise.all(
-    [files.classifier.model, files.classifier.weights, files.classifier.about].map(siteFile),
-  );
-  if (E.isLeft(model)) return model;
-  if (E.isLeft(weights)) return weights;
-  if (E.isLeft(about)) return about;
-  let parsed: [unknown, unknown];
-  try {
-    parsed = [JSON.parse(text(model.right.bytes)), JSON.parse(text(about.right.bytes))];
-  } catch (e) {
-    return E.left(`${files.classifier.model} is not JSON (${(e as Error).message})`);
-  }
-  const classifier = await classifierFromFiles(files.classifier.model, parsed[0], weights.right.bytes, parsed[1]);
-  if (E.isLeft(classifier)) return classifier;
-  let real: E.Either<string, Dataset> = E.right(splitDigits(full).test);
-  if (files.heldOut) {
-    const [images, labels] = await Promise.all([siteFile(files.heldOut.images), siteFile(files.heldOut.labels)]);
-    if (E.isLeft(images)) return images;
-    if (E.isLeft(labels)) return labels;
-    real = await datasetFromBytes(images.right, labels.right, files.heldOut.name);
-  }
-  return E.isLeft(real) ? real : E.right(judgeOf(classifier.right, set, real.right));
 }
 
 async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
@@ -137,9 +76,9 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   // Quality checks need the evaluator's classifier; without it the run trains on and says why, as the CLI does.
   let judge: Judge | undefined;
   if (qualityEpochs(config).length > 0) {
-    const loadedJudge = await siteJudge(config.dataset, loaded.right);
-    if (E.isRight(loadedJudge)) judge = loadedJudge.right;
-    else post({ type: 'note', message: `no quality checks (${loadedJudge.left})` });
+    const found = await siteClassifier(config.dataset, loaded.right);
+    if (E.isRight(found)) judge = judgeOf(found.right.classifier, found.right.set, found.right.real);
+    else post({ type: 'note', message: `no quality checks (${found.left})` });
   }
   if (resumed) post({ type: 'kept', lines: resumed.keptLines });
   control = new RunControl();

@@ -1,4 +1,5 @@
 /** The explore page's layout and style (the studio's look). Its script, explore.js, is bundled from explore.ts. */
+import { SITE_EXPLORE_WORKER_SCRIPT } from '../../site/site-files.ts';
 import { pageHead } from './html.ts';
 
 export const EXPLORE_HTML = `${pageHead('ganstream studio: explore')}
@@ -30,7 +31,7 @@ export const EXPLORE_HTML = `${pageHead('ganstream studio: explore')}
 <header>
   <h1>ganstream studio: explore</h1>
   <div id="what" role="status" aria-live="polite">loading...</div>
-  <a href="/">back to the studio</a>
+  <a href="./">back to the studio</a>
 </header>
 <main>
   <div>
@@ -99,7 +100,11 @@ export const EXPLORE_HTML = `${pageHead('ganstream studio: explore')}
     </section>
   </div>
 </main>
-<script type="module" src="/explore.js"></script>
+<script type="module" src="explore.js"></script>
 </body>
 </html>
 `;
+
+/** The same page as the static site serves it: the run from the tab's store, the figures from the explore worker. */
+export const siteExploreHtml = (): string =>
+  EXPLORE_HTML.replace('<body>', `<body data-trainer="tab" data-worker="${SITE_EXPLORE_WORKER_SCRIPT}">`);

@@ -2,12 +2,12 @@
  * The explore page: a saved GAN looked at from the inside. The generator and the discriminator
  * run here, in the browser, with stock TensorFlow.js loading the run's model.json files (so the
  * page proves the saved format); what needs the training images (nearest neighbours, novelty,
- * the classifier's class tracks) comes from the studio's server. The analyses are src/explore's
+ * the classifier's class tracks) comes from its source (explore-source.ts): the studio's server,
+ * or in the static site the runs kept in the tab and a worker. The analyses are src/explore's
  * functions, the pictures src/render's.
  */
 
 import * as tf from '@tensorflow/tfjs';
-import type { Decoder } from 'io-ts';
 import { scaled } from '../../data/dataset.ts';
 import { normals, Streams, seeded } from '../../data/random.ts';
 import { type Realness, realness, saliency, scores } from '../../explore/discriminator-view.ts';
@@ -34,12 +34,17 @@ import {
   scoredRowsSize,
 } from '../../render/labelled-grids.ts';
 import { toGreyLevels, unpackPixels } from '../../streams/events.ts';
-import { type Neighbour, Neighbours, NoveltyShown, RealImages, RunListing, TracksShown } from '../answers.ts';
-import { posting, request } from './studio-server.ts';
+import type { Neighbour } from '../answers.ts';
+import { type ExploreSource, serverExplore } from './explore-source.ts';
+import { tabExplore } from './tab-explore.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const run = new URLSearchParams(location.search).get('run') ?? '';
-const api = (path: string) => `/api/runs/${encodeURIComponent(run)}/${path}`;
+/** The studio's server, or in the static site (data-trainer="tab") the runs kept in this tab and the explore worker. */
+const source: ExploreSource =
+  document.body.dataset.trainer === 'tab'
+    ? tabExplore(run, new URL(document.body.dataset.worker ?? '', location.href))
+    : serverExplore(run);
 const ROWS = 28,
   COLS = 28,
   PIXELS = ROWS * COLS,
@@ -67,13 +72,6 @@ let heldOutMedian: number | null = null;
 
 function fail(message: string): void {
   $('error').textContent = message;
-}
-
-/** The server's answer decoded by its codec; a failure thrown with its message. */
-async function json<A>(path: string, codec: Decoder<unknown, A>, init?: RequestInit): Promise<A> {
-  const answer = await request(path, codec, init);
-  if (!answer.ok) throw new Error(answer.failure.error);
-  return answer.value;
 }
 
 function context(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
@@ -202,7 +200,7 @@ async function showNearest(image: Uint8Array): Promise<void> {
   $('nearest-note').textContent =
     'Searching the training images (the first search also measures the classifier features of all of them: up to a minute)...';
   try {
-    const found = await json(api('nearest'), Neighbours, posting({ pixels: Array.from(image), k: 6 }));
+    const found = await source.nearest(Array.from(image), 6);
     if (asked !== nearestAsked) return;
     // Each row: this image, then its nearest training images.
     const row = (title: string, list: Neighbour[]): ScoredRow => ({
@@ -339,7 +337,7 @@ function drawScores(): void {
 
 async function showNovelty(): Promise<void> {
   try {
-    const n = await json(api('novelty'), NoveltyShown);
+    const n = await source.novelty();
     const v = n.novelty;
     heldOutMedian = v.heldOutMedian;
     const verdict =
@@ -365,7 +363,7 @@ async function showNovelty(): Promise<void> {
 
 async function showTracks(): Promise<void> {
   try {
-    const t = await json(api('class-tracks'), TracksShown);
+    const t = await source.tracks();
     drawClassTracks(
       context($<HTMLCanvasElement>('tracks'), CLASS_TRACKS_SIZE.width, CLASS_TRACKS_SIZE.height),
       { ...t, classes: t.classes.map((c) => Uint8Array.from(c)) },
@@ -411,7 +409,7 @@ function classButtons(): void {
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
-  const listing = await json(`/api/runs/${encodeURIComponent(run)}`, RunListing);
+  const listing = await source.listing();
   if (!listing.hasGenerator) {
     fail(`run '${run}' has no saved generator yet (it is saved when the run ends or stops)`);
     return;
@@ -420,17 +418,17 @@ async function main(): Promise<void> {
     listing.problem === null
       ? `${run}: ${listing.arch} on ${listing.dataset}, ${listing.steps.toLocaleString('en-US')} steps`
       : `${run}: its record cannot be read (${listing.problem}); its saved generator is shown`;
-  G = await tf.loadLayersModel(api('generator/model.json'));
+  G = await tf.loadLayersModel(await source.network('generator'));
   noiseDim = G.inputs[0].shape[1]!;
   classes = G.inputs.length === 2 ? 10 : 0;
   soft = softLabelGenerator(G, noiseDim, classes);
   try {
-    D = realness(await tf.loadLayersModel(api('discriminator/model.json')));
+    D = realness(await tf.loadLayersModel(await source.network('discriminator')));
   } catch (e) {
     fail(`D's scores are not shown: ${(e as Error).message}`);
   }
   try {
-    const r = await json(api('real?count=32'), RealImages);
+    const r = await source.real(32);
     real = { grey: unpackPixels({ pixels: r.pixels }), labels: r.labels, count: r.count };
     names = r.names;
   } catch (e) {

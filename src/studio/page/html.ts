@@ -1,5 +1,5 @@
 /** The studio's page: its layout and style. The script (studio.js, bundled from main.ts) fills it in. */
-import { SITE_WORKER_SCRIPT } from '../../site/site-files.ts';
+import { SITE_EXPLORE_PAGE, SITE_WORKER_SCRIPT } from '../../site/site-files.ts';
 
 /** The head every studio page starts with, its colours, header and type included; the page's own rules follow. */
 export const pageHead = (title: string): string => `<!doctype html>
@@ -168,5 +168,5 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
 export const sitePageHtml = (datasets: readonly string[]): string =>
   PAGE_HTML.replace(
     '<body>',
-    `<body data-trainer="tab" data-worker="${SITE_WORKER_SCRIPT}" data-datasets="${datasets.join(',')}">`,
+    `<body data-trainer="tab" data-worker="${SITE_WORKER_SCRIPT}" data-explore="${SITE_EXPLORE_PAGE}" data-datasets="${datasets.join(',')}">`,
   );

@@ -302,6 +302,7 @@ const actions = {
   replay: (name: string) => void replay(name),
   continueRun: (name: string) => void continueRun(name),
   ...(server.archive ? { download: (name: string) => void download(name) } : {}),
+  explorePage: document.body.dataset.explore ?? 'explore',
 };
 
 function updateControls(): void {

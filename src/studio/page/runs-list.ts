@@ -12,6 +12,8 @@ export interface RunActions {
   readonly continueRun: (name: string) => void;
   /** Saves the run as a zip archive of its folder (where the runs are not files: the tab); absent elsewhere. */
   readonly download?: (name: string) => void;
+  /** The explore page's address, relative to this page: 'explore' on the studio's server, 'explore.html' in the site. */
+  readonly explorePage: string;
 }
 
 const runUrl = (name: string, rest: string) => `/api/runs/${encodeURIComponent(name)}/${rest}`;
@@ -65,13 +67,17 @@ function runItem(r: RunListing, live: StudioState['live'], act: RunActions): HTM
   if (download && r.problem === null && !trainingNow) button('Download (.zip)', () => download(r.name));
   if (r.hasGenerator) {
     buttons.append(
-      link('Explore', `/explore?run=${encodeURIComponent(r.name)}`, {
+      link('Explore', `${act.explorePage}?run=${encodeURIComponent(r.name)}`, {
         className: 'explore',
         title: 'make more images, walk the noise, see what D sees, check for copying',
       }),
-      link('generator (model.json)', runUrl(r.name, 'generator/model.json'), { download: true }),
-      link('weights.bin', runUrl(r.name, 'generator/weights.bin'), { download: true }),
     );
+    // The server's runs are files; the tab's come in the Download's archive.
+    if (!download)
+      buttons.append(
+        link('generator (model.json)', runUrl(r.name, 'generator/model.json'), { download: true }),
+        link('weights.bin', runUrl(r.name, 'generator/weights.bin'), { download: true }),
+      );
   }
   li.append(title, meta, buttons);
   return li;

@@ -17,6 +17,8 @@ export interface StoredRun {
 export interface TabStore {
   /** Every run kept, in no particular order. */
   readonly all: () => Promise<StoredRun[]>;
+  /** One run kept, or null. */
+  readonly get: (name: string) => Promise<StoredRun | null>;
   /** Keeps a run (replacing what was kept under its name); resolves once it is written. */
   readonly put: (run: StoredRun) => Promise<void>;
   /** Why runs are not kept (null: they are). */
@@ -37,6 +39,7 @@ function inMemory(problem: string): TabStore {
   const runs = new Map<string, StoredRun>();
   return {
     all: async () => [...runs.values()],
+    get: async (name) => runs.get(name) ?? null,
     put: async (run) => {
       runs.set(run.name, run);
     },
@@ -57,6 +60,7 @@ export async function openTabStore(): Promise<TabStore> {
   const store = (mode: IDBTransactionMode) => db.transaction(STORE, mode).objectStore(STORE);
   return {
     all: () => done(store('readonly').getAll() as IDBRequest<StoredRun[]>),
+    get: async (name) => ((await done(store('readonly').get(name))) as StoredRun | undefined) ?? null,
     put: async (run) => {
       const transaction = db.transaction(STORE, 'readwrite');
       transaction.objectStore(STORE).put({ ...run, lines: [...run.lines] });

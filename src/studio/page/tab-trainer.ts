@@ -21,7 +21,7 @@ import { PRESETS } from '../presets.ts';
 import { checkRunName, checkStart } from '../requests.ts';
 import { RunControl, stepCountProblem } from '../run-control.ts';
 import { runProgress } from '../run-progress.ts';
-import { openTabStore } from './tab-store.ts';
+import { openTabStore, type StoredRun } from './tab-store.ts';
 import { failed, type LiveMessage, type Trainer } from './trainer.ts';
 
 /** One run of this tab: its record so far, its state, and the worker training it (until it is over). */
@@ -122,6 +122,10 @@ function newRun(
   for (const line of lines) addLine(run, line);
   return run;
 }
+
+/** How the runs list shows a run kept in the browser (the explore page's header too). */
+export const storedListing = (k: StoredRun): RunListing =>
+  listing(newRun(k.name, k.lines, k.checkpoint, 'ended', k.networks ?? null));
 
 /** A record line: kept, sent to followers, and noted for the listing. */
 function addLine(r: TabRun, line: string): void {
