@@ -12,8 +12,8 @@ import type { PointSet } from '../explore/neighbours.ts';
 import { histogram, NOVELTY_SAMPLES } from '../explore/novelty.ts';
 import { drawSamples, type SavedGenerator } from '../plan/generator-model.ts';
 import { FEATURES } from '../quality/classify.ts';
-import { pick } from '../quality/sets.ts';
 import { classesOf, featuresOf, type RunSets } from '../quality/run-sets-of.ts';
+import { pick } from '../quality/sets.ts';
 import { milestoneLabel, packPixels, type TrainingEvent, unpackPixels } from '../streams/events.ts';
 import {
   type Neighbour,
