@@ -214,6 +214,86 @@ test('a reload mid-run: the run is listed from the browser with its checkpoint, 
   assert.match(again.stdout, /summary: completed, 32 steps, 4 epochs/);
 });
 
+test('storage full: a run the browser can no longer keep goes on, the page says so, and what was kept stays', async () => {
+  const { page, problems } = await openSite();
+  // The browser's store refuses once the test says it is full, as IndexedDB does past its quota.
+  await page.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if ((window as unknown as { storageFull?: boolean }).storageFull)
+        throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+  });
+  await page.reload();
+  await page.waitForSelector('#field-epochs');
+  await fillSmallRun(page, 2);
+  await page.fill('#field-name', 'too-big');
+  await page.click('#start');
+  await page.waitForFunction(() => /step\s+[1-9]/.test(document.getElementById('numbers')!.innerText), undefined, {
+    timeout: 120_000,
+  });
+  await page.click('#pause');
+  await statusIs(page, /too-big: paused/);
+  await page.waitForTimeout(1500);
+  const paused = await stepNow(page);
+  for (const t0 = Date.now(); ; await page.waitForTimeout(200)) {
+    const kept = (await keptRuns(page)).find((r) => r.name === 'too-big');
+    const last = kept && (JSON.parse(kept.lines.at(-1)!) as { type: string; step: number });
+    if (last?.type === 'checkpoint' && last.step === paused) break;
+    if (Date.now() - t0 > 30_000) throw new Error(`no checkpoint of the paused step ${paused} kept in 30 s`);
+  }
+  await page.evaluate(() => {
+    (window as unknown as { storageFull?: boolean }).storageFull = true;
+  });
+  await page.click('#play');
+  await statusIs(page, /too-big: ended/);
+  assert.match(await numbers(page), /step\s+16 \/ 16/);
+  assert.is(
+    await page.innerText('#run-note'),
+    `run 'too-big' could not be kept in this browser (QuotaExceededError: the quota has been exceeded): what was kept at step ${paused} stays; Download it to keep the rest`,
+  );
+  const kept = (await keptRuns(page)).find((r) => r.name === 'too-big')!;
+  assert.equal(JSON.parse(kept.lines.at(-1)!).step, paused, 'the store holds what it held');
+  await page.close();
+  assert.equal(problems, []);
+});
+
+/** How far WebGL's losses and D's means may be from the cpu backend's after the same two steps: float32 sums in another order. */
+const GPU_TOLERANCE = 1e-4;
+
+test(`webgl (on SwiftShader: no GPU reaches these machines) trains the same two steps as the cpu backend, within ${GPU_TOLERANCE}`, async () => {
+  const { page, problems } = await openSite();
+  const metrics: Record<string, number[][]> = {};
+  for (const engine of ['cpu', 'webgl']) {
+    await page.selectOption('#field-dataset', 'mnist-small');
+    await page.fill('#field-limit', '64');
+    await page.fill('#field-epochs', '1');
+    await page.fill('#field-batch-size', '32');
+    // The small networks and no quality check (1,000 images through G and the classifier): the cpu backend is plain JavaScript.
+    await page.selectOption('#field-arch', 'mlp-small');
+    await page.fill('#field-eval-every', '0');
+    await page.fill('#field-name', `on-${engine}`);
+    await page.selectOption('#field-backend', engine);
+    await page.click('#start');
+    await statusIs(page, new RegExp(`on-${engine}: ended`));
+    assert.match(await page.innerText('#engine'), new RegExp(`on TensorFlow.js's ${engine}\\.`));
+    const kept = (await keptRuns(page)).find((r) => r.name === `on-${engine}`)!;
+    metrics[engine] = kept.lines
+      .map((l) => JSON.parse(l) as Record<string, number | string>)
+      .filter((e) => e.type === 'step')
+      .map((e) => ['dLoss', 'gLoss', 'dReal', 'dFake'].map((k) => e[k] as number));
+  }
+  assert.is(metrics.cpu.length, 2);
+  const far = metrics.webgl.flatMap((row, i) => row.map((v, k) => Math.abs(v - metrics.cpu[i][k])));
+  assert.ok(
+    Math.max(...far) <= GPU_TOLERANCE,
+    `webgl ${JSON.stringify(metrics.webgl)} against cpu ${JSON.stringify(metrics.cpu)}`,
+  );
+  await page.close();
+  assert.equal(problems, []);
+});
+
 test("bad input in the tab: a bad field's CLI message beside it and nothing starts; a batch larger than the data, the CLI's line; the engine chosen in the form", async () => {
   const { page, problems } = await openSite();
   await fillSmallRun(page, 1);

@@ -361,6 +361,7 @@ export const SETTINGS: readonly AnySetting[] = [
       'milestones; 0: never)',
     ],
     studio: true,
+    form: { place: 16, label: 'Quality checks every (epochs)', empty: 'milestones' },
     onResume: 'may change',
   }),
 ];

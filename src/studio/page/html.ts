@@ -86,6 +86,7 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
       </div>
       <p class="hint" id="step-note"></p>
       <p class="hint" id="engine"></p>
+      <p class="hint" id="run-note" role="status"></p>
     </section>
     <section aria-labelledby="runs-title">
       <h2 id="runs-title">Runs folder</h2>

@@ -136,12 +136,14 @@ function addLines(lines: Iterable<RecordLine>): void {
 
 function followLive(name: string): void {
   show(name, 'starting');
+  $('run-note').textContent = '';
   page.feed = { kind: 'live', subscription: server.live().subscribe(onLive) };
   void refresh();
 }
 
 function onLive(m: LiveMessage): void {
   if (m.kind === 'event') addLines(recordLines([m.line]));
+  else if (m.kind === 'note') $('run-note').textContent = m.message;
   else if (m.kind === 'probe') {
     page.walk = { probe: m.probe, stage: 0 };
     drawStage();

@@ -28,8 +28,11 @@ import { failed, type LiveMessage, type Trainer } from './trainer.ts';
 interface TabRun {
   readonly name: string;
   lines: string[];
-  /** The last checkpoint's bytes (null before the first). */
+  /** The last checkpoint's bytes (null before the first), and its step. */
   checkpoint: Uint8Array | null;
+  checkpointStep: number | null;
+  /** The step of the checkpoint last written to the browser's store (null: none written by this visit). */
+  keptStep: number | null;
   /** The saved networks (generator/, discriminator/) once the run has ended; null before. */
   networks: Readonly<Record<string, Uint8Array>> | null;
   started: RunStarted | null;
@@ -44,6 +47,8 @@ interface TabRun {
   readonly record$: ReplaySubject<string>;
   readonly state$: ReplaySubject<LiveState>;
   readonly probe$: ReplaySubject<StepProbe>;
+  /** What the run goes on without (no quality checks, not kept in the browser): the page shows the latest. */
+  readonly note$: ReplaySubject<string>;
 }
 
 /** The engine, in the tab's form: auto (WebGL on a GPU, else WebAssembly, else cpu) or one by name. */
@@ -107,6 +112,8 @@ function newRun(
     name,
     lines: [],
     checkpoint,
+    checkpointStep: null,
+    keptStep: null,
     networks,
     started: null,
     marks: [],
@@ -118,6 +125,7 @@ function newRun(
     record$: new ReplaySubject<string>(),
     state$: new ReplaySubject<LiveState>(1),
     probe$: new ReplaySubject<StepProbe>(1),
+    note$: new ReplaySubject<string>(1),
   };
   for (const line of lines) addLine(run, line);
   return run;
@@ -174,13 +182,25 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
     r.worker = null;
     // A run refused before its first event (bad flags, a missing dataset) leaves nothing, as under the server: its name is free again.
     if (r.lines.length === 0 && runs.get(r.name) === r) runs.delete(r.name);
-    for (const subject of [r.record$, r.state$, r.probe$]) subject.complete();
+    for (const subject of [r.record$, r.state$, r.probe$, r.note$]) subject.complete();
   };
 
+  /** Writes the run to the browser's store; where that fails (storage full), what was kept before stays and the page says so. */
   const keep = (r: TabRun) =>
     store
-      .then((st) => st.put({ name: r.name, lines: r.lines, checkpoint: r.checkpoint, networks: r.networks }))
-      .catch((e: Error) => console.warn(`run '${r.name}' was not kept in the browser: ${e.message}`));
+      .then(async (st) => {
+        const step = r.checkpointStep;
+        await st.put({ name: r.name, lines: r.lines, checkpoint: r.checkpoint, networks: r.networks });
+        r.keptStep = step;
+      })
+      .catch((e: Error) => {
+        const kept =
+          r.keptStep === null ? 'nothing of it was kept before' : `what was kept at step ${r.keptStep} stays`;
+        r.note$.next(
+          `run '${r.name}' could not be kept in this browser (${e.name}: ${e.message}): ${kept}; Download it to keep the rest`,
+        );
+      })
+      .then(() => undefined);
 
   const heard = (r: TabRun, m: FromWorker) => {
     if (m.type === 'event') addLine(r, m.line);
@@ -192,14 +212,16 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
       for (const line of m.lines) addLine(r, line);
     } else if (m.type === 'checkpoint') {
       r.checkpoint = m.bytes;
+      r.checkpointStep = m.step;
       void keep(r);
     } else if (m.type === 'state') {
-      setState(r, m.state, m.message);
-      if (over(m.state) && r.lines.length > 0) void keep(r);
+      // A run over is kept first, so that the page hears if it could not be.
+      if (over(m.state) && r.lines.length > 0) void keep(r).then(() => setState(r, m.state, m.message));
+      else setState(r, m.state, m.message);
     } else if (m.type === 'networks') r.networks = m.files;
     else if (m.type === 'probe') r.probe$.next(m.probe);
     else if (m.type === 'backend') backend = m.why ? `${m.name} (auto passed over: ${m.why})` : m.name;
-    else if (m.type === 'note') console.warn(`run '${r.name}': ${m.message}`);
+    else if (m.type === 'note') r.note$.next(m.message);
     else if (m.type === 'refused') console.warn(`the worker refused: ${m.message}`);
   };
 
@@ -359,6 +381,7 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
         run.record$.pipe(map((line): LiveMessage => ({ kind: 'event', line }))),
         run.state$.pipe(map((s): LiveMessage => ({ kind: 'state', ...s }))),
         run.probe$.pipe(map((probe): LiveMessage => ({ kind: 'probe', probe }))),
+        run.note$.pipe(map((message): LiveMessage => ({ kind: 'note', message }))),
       );
     },
   };

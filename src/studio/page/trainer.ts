@@ -23,9 +23,11 @@ export type Control =
   | { readonly action: 'pause' | 'play' | 'stop' }
   | { readonly action: 'step'; readonly steps: number; readonly only?: 'd' | 'g' };
 
-/** What the live feed brings: a record line, the run's state, a step's close-up, or a broken connection. */
+/** What the live feed brings: a record line, the run's state, a step's close-up, a note, or a broken connection. */
 export type LiveMessage =
   | { readonly kind: 'event'; readonly line: string }
+  /** Something the run goes on without, for the student to know (no quality checks; not kept in the browser). */
+  | { readonly kind: 'note'; readonly message: string }
   | ({ readonly kind: 'state' } & LiveState)
   | { readonly kind: 'probe'; readonly probe: StepProbe }
   | { readonly kind: 'lost' };
