@@ -24,13 +24,15 @@ files beside it. Any static host serves the folder; no server code, no special h
   --out DIR          where to write the site (default site); must be empty unless --force
   --datasets A,B     the datasets to carry (default: every one this machine has, of
                      ${Object.keys(SITE_DATASETS).join(', ')})
+  --example RUN      a trained run (a run folder or its .zip) for the site to carry: a tab that
+                     keeps no run yet opens it, so that its replay and explore views work at once
   --force            replace what is in --out
   --serve            serve the folder afterwards on 127.0.0.1 (Ctrl-C stops it)
   --port N           the port for --serve (default 4100; 0 picks a free one)
   --help             this text
 `;
 
-const flags = parseFlags(process.argv.slice(2), ['out', 'datasets', 'port'], ['help', 'force', 'serve']);
+const flags = parseFlags(process.argv.slice(2), ['out', 'datasets', 'port', 'example'], ['help', 'force', 'serve']);
 if (E.isLeft(flags)) fail(flags.left);
 const given = flags.right;
 if (given.help) {
@@ -41,12 +43,13 @@ const out = resolve(flagValue(given, 'out', nonEmptyString, 'site'));
 const port = flagValue(given, 'port', intIn(0, 65535), 4100);
 const datasets = given.datasets === undefined ? undefined : flagValue(given, 'datasets', nonEmptyString, '').split(',');
 
-const built = await buildSite(out, { datasets, force: given.force === true });
+const example = given.example === undefined ? undefined : flagValue(given, 'example', nonEmptyString, '');
+const built = await buildSite(out, { datasets, force: given.force === true, example });
 if (E.isLeft(built)) fail(built.left);
 const site = built.right;
 const total = site.files.reduce((n, f) => n + f.bytes, 0);
 process.stdout.write(
-  `built the site in ${site.dir}: ${site.files.length} files, ${(total / 1e6).toFixed(1)} MB; datasets ${site.datasets.join(', ')}\n`,
+  `built the site in ${site.dir}: ${site.files.length} files, ${(total / 1e6).toFixed(1)} MB; datasets ${site.datasets.join(', ')}${site.example ? `; example run ${site.example}` : ''}\n`,
 );
 for (const why of site.skipped) process.stdout.write(`  left out ${why}\n`);
 

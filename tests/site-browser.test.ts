@@ -23,10 +23,21 @@ let address = '';
 let built = '';
 let browser: Browser;
 
+/** A run trained by the command line: the site's example run, and a run folder to open in the tab. */
+const cliRun = join(root, 'example-run');
+
 test.before(async () => {
+  const trained = await runScriptAsync('scripts/train.ts', [
+    ...['--dataset', 'mnist-small', '--limit', '64', '--batch-size', '32', '--epochs', '1'],
+    ...['--eval-every', '0', '--milestones', '1', '--out', cliRun],
+  ]);
+  assert.is(trained.code, 0, trained.stderr);
   server = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/site.ts', '--out', siteDir, '--datasets', 'mnist-small', '--serve', '--port', '0'],
+    [
+      ...['--import', 'tsx', 'scripts/site.ts', '--out', siteDir, '--datasets', 'mnist-small'],
+      ...['--example', cliRun, '--serve', '--port', '0'],
+    ],
     { env: scriptEnv() },
   );
   address = await new Promise<string>((done, fail) => {
@@ -71,10 +82,20 @@ async function fillSmallRun(page: Page, epochs: number): Promise<void> {
   await page.fill('#field-batch-size', '32');
 }
 
-test('the build: the page, both scripts, the wasm builds and the carried dataset; the page says runs train in the tab', async () => {
-  assert.match(built, /built the site in .*: \d+ files, [\d.]+ MB; datasets mnist-small\n/);
+test('the build: both pages, their scripts and workers, the wasm builds, the carried dataset and the example run, which a new tab opens; the page says runs train in the tab', async () => {
+  assert.match(built, /built the site in .*: \d+ files, [\d.]+ MB; datasets mnist-small; example run example-run\n/);
   const files = readdirSync(siteDir).sort();
-  for (const f of ['index.html', 'studio.js', 'worker.js', 'tfjs-backend-wasm-simd.wasm', 'data'])
+  for (const f of [
+    'index.html',
+    'studio.js',
+    'worker.js',
+    'explore.html',
+    'explore.js',
+    'explore-worker.js',
+    'example.zip',
+    'tfjs-backend-wasm-simd.wasm',
+    'data',
+  ])
     assert.ok(files.includes(f), `${f} in ${files.join(' ')}`);
   assert.equal(readdirSync(join(siteDir, 'data')).sort(), [
     'mnist-small-images-idx3-ubyte.gz',
@@ -88,6 +109,9 @@ test('the build: the page, both scripts, the wasm builds and the carried dataset
   );
   assert.match(await page.innerText('#engine'), /Runs train in this tab/);
   assert.is(await page.innerText('#runs-title'), 'Runs kept in this browser');
+  // A tab that keeps no run opens the site's example run, ready to replay and explore.
+  await page.waitForSelector('#runs li[data-run="example-run"] a.explore');
+  assert.match(await page.innerText('#runs'), /example-run\s+mlp-gbn on mnist-small .*, step 2 of 2, completed/);
   await page.close();
   assert.equal(problems, []);
 });
@@ -148,6 +172,7 @@ const keptRuns = (page: Page) =>
 test('a reload mid-run: the run is listed from the browser with its checkpoint, Continue finishes it, and its record holds every step once', async () => {
   const { page, problems } = await openSite();
   await fillSmallRun(page, 3);
+  await page.fill('#field-eval-every', '0');
   await page.fill('#field-name', 'reloaded');
   await page.click('#start');
   // The first checkpoint is kept at the end of epoch 1 (step 8).
@@ -201,11 +226,13 @@ test('a reload mid-run: the run is listed from the browser with its checkpoint, 
   assert.match(replayed.stdout, /completed, 24 steps, 3 epochs/);
   // The networks the tab saved at the end came in the archive: generate and evaluate take it too.
   const grid = join(root, 'from-the-tab.png');
-  const generated = await runScriptAsync('scripts/generate.ts', ['--model', archive, '--count', '8', '--out', grid]);
+  const [generated, judged] = await Promise.all([
+    runScriptAsync('scripts/generate.ts', ['--model', archive, '--count', '8', '--out', grid]),
+    runScriptAsync('scripts/evaluate.ts', ['--model', archive, '--n', '200', '--json']),
+  ]);
   assert.is(generated.code, 0, generated.stderr);
   assert.match(generated.stderr, /using .*reloaded\/, unpacked from .*reloaded\.zip before/);
   assert.ok(readFileSync(grid).subarray(1, 4).toString() === 'PNG', 'a PNG grid');
-  const judged = await runScriptAsync('scripts/evaluate.ts', ['--model', archive, '--n', '200', '--json']);
   assert.is(judged.code, 0, judged.stderr);
   assert.ok(Number.isFinite(JSON.parse(judged.stdout).fid), judged.stdout);
   const again = await runScriptAsync('scripts/train.ts', ['--resume', join(root, 'reloaded'), '--epochs', '4']);
@@ -228,6 +255,7 @@ test('storage full: a run the browser can no longer keep goes on, the page says 
   await page.reload();
   await page.waitForSelector('#field-epochs');
   await fillSmallRun(page, 2);
+  await page.fill('#field-eval-every', '0');
   await page.fill('#field-name', 'too-big');
   await page.click('#start');
   await page.waitForFunction(() => /step\s+[1-9]/.test(document.getElementById('numbers')!.innerText), undefined, {
@@ -352,12 +380,6 @@ test("a shared link: its settings in the form, a bad one with the CLI's message 
 });
 
 test('open a run: a command-line run folder zipped is listed, replayed and explored (its images drawn by its generator, the nearest training images found by the explore worker); a bad upload gets one line beside the field and nothing is stored', async () => {
-  const cliRun = join(root, 'cli-run');
-  const trained = await runScriptAsync('scripts/train.ts', [
-    ...['--dataset', 'mnist-small', '--limit', '64', '--batch-size', '32', '--epochs', '1'],
-    ...['--eval-every', '0', '--milestones', '1', '--out', cliRun],
-  ]);
-  assert.is(trained.code, 0, trained.stderr);
   // As `zip -r cli-run.zip cli-run` packs it: every file under the folder's name.
   const folder = Object.fromEntries(
     [
@@ -451,7 +473,7 @@ test('the local server: a foreign Host is refused (421), nothing outside the fol
   assert.is(await get('/nope.js', own), 404);
 });
 
-test('the build refuses: a non-empty --out without --force, an unknown dataset; one line, exit 2, nothing written', async () => {
+test('the build refuses: a non-empty --out without --force, an unknown dataset, an example that is not a run; one line, exit 2, nothing written', async () => {
   const full = join(root, 'full');
   const [nonEmpty, unknown] = await Promise.all([
     (async () => {
@@ -462,6 +484,13 @@ test('the build refuses: a non-empty --out without --force, an unknown dataset; 
     })(),
     runScriptAsync('scripts/site.ts', ['--out', join(root, 'unknown'), '--datasets', 'cifar']),
   ]);
+  const notARun = await runScriptAsync('scripts/site.ts', ['--out', join(root, 'no-example'), '--example', full]);
+  assert.is(notARun.code, 2);
+  assert.match(
+    notARun.stderr,
+    /^error: --example .*full: expected a run that has ended, with metrics\.ndjson and generator\/model\.json \(a run folder or its \.zip\)\n$/,
+  );
+  assert.not.ok(existsSync(join(root, 'no-example')));
   assert.is(nonEmpty.code, 2);
   assert.match(nonEmpty.stderr, /^error: --out .*full: the folder is not empty \(use --force to replace it\)\n$/);
   assert.equal(readdirSync(full), ['keep.txt']);

@@ -4,9 +4,9 @@
  * a fresh folder beside the target and renamed into place at the end, so a failed build leaves
  * nothing half-written.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
@@ -15,13 +15,17 @@ import { encodeIdx, isGzip } from '../data/idx.ts';
 import { FASHION_MNIST_DIR, loadDataset, mnistDataDir } from '../data/load.ts';
 import { MNIST } from '../data/names.ts';
 import { classifierDir } from '../quality/classifier.ts';
+import { METRICS_FILE } from '../streams/checkpoint-run.ts';
+import { isRunFile, packRun, unpackRun } from '../streams/run-archive.ts';
 import { bundleError, bundleForBrowser, EXPLORE_ENTRY, PAGE_ENTRY } from '../studio/bundle.ts';
 import { siteExploreHtml } from '../studio/page/explore-html.ts';
 import { sitePageHtml } from '../studio/page/html.ts';
+import { checkRunName } from '../studio/requests.ts';
 import {
   JUDGE_OF_DATASET,
   SITE_DATA_DIR,
   SITE_DATASETS,
+  SITE_EXAMPLE,
   SITE_EXPLORE_PAGE,
   SITE_EXPLORE_SCRIPT,
   SITE_EXPLORE_WORKER_SCRIPT,
@@ -38,6 +42,8 @@ export interface BuiltSite {
   readonly datasets: readonly string[];
   /** Datasets left out, each with why. */
   readonly skipped: readonly string[];
+  /** The example run's name (null: none). */
+  readonly example: string | null;
 }
 
 const gz = (bytes: Uint8Array) => (isGzip(bytes) ? bytes : new Uint8Array(gzipSync(bytes, { level: 9 })));
@@ -80,19 +86,54 @@ function heldOutFiles(set: 'mnist' | 'fashion' | 'digits'): E.Either<string, [Ui
   return E.isLeft(dir) ? dir : idxPair(dir.right, 't10k');
 }
 
+/** The files of a run folder (or of a run archive) as an archive's, with the run's name and the dataset it trained on. */
+function exampleRun(path: string): E.Either<string, { name: string; dataset: string; archive: Uint8Array }> {
+  if (!existsSync(path)) return E.left(`--example ${path}: no such run folder or archive`);
+  let files: Record<string, Uint8Array> = {};
+  if (statSync(path).isDirectory()) {
+    for (const name of readdirSync(path, { recursive: true }) as string[]) {
+      const file = name.split(sep).join('/');
+      if (isRunFile(file)) files[file] = new Uint8Array(readFileSync(join(path, name)));
+    }
+  } else {
+    const unpacked = unpackRun(new Uint8Array(readFileSync(path)), path);
+    if (E.isLeft(unpacked)) return E.left(`--example ${unpacked.left}`);
+    files = unpacked.right;
+  }
+  if (!files[METRICS_FILE] || !files['generator/model.json'])
+    return E.left(
+      `--example ${path}: expected a run that has ended, with ${METRICS_FILE} and generator/model.json (a run folder or its .zip)`,
+    );
+  let dataset: unknown;
+  try {
+    dataset = JSON.parse(new TextDecoder().decode(files[METRICS_FILE]).split('\n')[0]).config?.dataset;
+  } catch {
+    dataset = undefined;
+  }
+  if (typeof dataset !== 'string')
+    return E.left(`--example ${path}: ${METRICS_FILE} does not begin with a run-started event`);
+  const name = basename(path).replace(/\.zip$/i, '');
+  const named = checkRunName(name);
+  if (E.isLeft(named)) return E.left(`--example ${path}: ${named.left.message}`);
+  return E.right({ name, dataset, archive: packRun(files) });
+}
+
 /**
  * Builds the site into `out` (which must not exist, or be empty, unless `force`). `datasets`: the
- * --dataset names to carry (default: every one this machine has).
+ * --dataset names to carry (default: every one this machine has); `example`: a trained run (a
+ * folder or its archive) for the site to carry and open where a tab keeps no run yet.
  */
 export async function buildSite(
   out: string,
-  o: { readonly datasets?: readonly string[]; readonly force?: boolean } = {},
+  o: { readonly datasets?: readonly string[]; readonly force?: boolean; readonly example?: string } = {},
 ): Promise<E.Either<string, BuiltSite>> {
   const wanted = o.datasets ?? Object.keys(SITE_DATASETS);
   const unknown = wanted.find((d) => !SITE_DATASETS[d]);
   if (unknown) return E.left(`--datasets: '${unknown}': expected some of ${Object.keys(SITE_DATASETS).join(', ')}`);
   if (existsSync(out) && readdirSync(out).length > 0 && !o.force)
     return E.left(`--out ${out}: the folder is not empty (use --force to replace it)`);
+  const example = o.example === undefined ? null : exampleRun(o.example);
+  if (example && E.isLeft(example)) return example;
   const staging = join(dirname(out), `.${basename(out)}.building-${process.pid}`);
   try {
     rmSync(staging, { recursive: true, force: true });
@@ -132,6 +173,15 @@ export async function buildSite(
       carried.push(flag);
     }
     if (carried.length === 0) throw new Error(`no dataset to carry (${skipped.join('; ')})`);
+    const exampleName = example && E.isRight(example) ? example.right.name : null;
+    if (example && E.isRight(example)) {
+      // Its explore views need the images it trained on: the site must carry them.
+      if (!carried.includes(example.right.dataset))
+        throw new Error(
+          `--example ${o.example}: it trained on --dataset ${example.right.dataset}, which this site does not carry (${carried.join(', ')})`,
+        );
+      write(SITE_EXAMPLE, example.right.archive);
+    }
     const [page, worker, explore, exploreWorker] = await Promise.all([
       bundleForBrowser(PAGE_ENTRY, { minify: true, legalComments: 'none' }),
       bundleForBrowser(entry('./worker.ts'), { minify: true, format: 'iife', legalComments: 'none' }),
@@ -142,7 +192,7 @@ export async function buildSite(
     const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
     for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')))
       write(f, new Uint8Array(readFileSync(join(wasmDir, f))));
-    write('index.html', sitePageHtml(carried));
+    write('index.html', sitePageHtml(carried, exampleName));
     write(SITE_PAGE_SCRIPT, page);
     write(SITE_WORKER_SCRIPT, worker);
     write(SITE_EXPLORE_PAGE, siteExploreHtml());
@@ -151,7 +201,7 @@ export async function buildSite(
     rmSync(out, { recursive: true, force: true });
     mkdirSync(dirname(out), { recursive: true });
     renameSync(staging, out);
-    return E.right({ dir: out, files: written, datasets: carried, skipped });
+    return E.right({ dir: out, files: written, datasets: carried, skipped, example: exampleName });
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     return E.left(

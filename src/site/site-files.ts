@@ -11,6 +11,8 @@ export const SITE_WORKER_SCRIPT = 'worker.js';
 export const SITE_EXPLORE_PAGE = 'explore.html';
 export const SITE_EXPLORE_SCRIPT = 'explore.js';
 export const SITE_EXPLORE_WORKER_SCRIPT = 'explore-worker.js';
+/** A trained run the build was given (--example), as a Download's archive: opened in a tab that keeps no run yet. */
+export const SITE_EXAMPLE = 'example.zip';
 export const SITE_DATA_DIR = 'data';
 /** Which datasets this build carries (written by the build; the page offers these alone). */
 export const SITE_DATASETS_FILE = `${SITE_DATA_DIR}/datasets.json`;

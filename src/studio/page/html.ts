@@ -1,5 +1,5 @@
 /** The studio's page: its layout and style. The script (studio.js, bundled from main.ts) fills it in. */
-import { SITE_EXPLORE_PAGE, SITE_WORKER_SCRIPT } from '../../site/site-files.ts';
+import { SITE_EXAMPLE, SITE_EXPLORE_PAGE, SITE_WORKER_SCRIPT } from '../../site/site-files.ts';
 
 /** The head every studio page starts with, its colours, header and type included; the page's own rules follow. */
 export const pageHead = (title: string): string => `<!doctype html>
@@ -164,10 +164,11 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
 
 /**
  * The same page as the static site serves it: runs train in a worker of the tab (the page reads
- * these attributes), on the datasets the site carries.
+ * these attributes), on the datasets the site carries; `example`: the name of the trained run
+ * the site carries, opened where the tab keeps no run yet.
  */
-export const sitePageHtml = (datasets: readonly string[]): string =>
+export const sitePageHtml = (datasets: readonly string[], example: string | null = null): string =>
   PAGE_HTML.replace(
     '<body>',
-    `<body data-trainer="tab" data-worker="${SITE_WORKER_SCRIPT}" data-explore="${SITE_EXPLORE_PAGE}" data-datasets="${datasets.join(',')}">`,
+    `<body data-trainer="tab" data-worker="${SITE_WORKER_SCRIPT}" data-explore="${SITE_EXPLORE_PAGE}" data-datasets="${datasets.join(',')}"${example ? ` data-example="${SITE_EXAMPLE}" data-example-name="${example}"` : ''}>`,
   );

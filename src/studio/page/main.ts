@@ -286,6 +286,21 @@ async function download(name: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The site's example run (a trained run it carries), opened where this tab keeps no run yet: the explore views work at once. */
+async function openExample(): Promise<void> {
+  const { example, exampleName } = site;
+  if (!server.open || !example || !exampleName || !page.studio || page.studio.runs.length > 0) return;
+  try {
+    const response = await fetch(new URL(example, location.href));
+    if (!response.ok) throw new Error(`${example} answered ${response.status}`);
+    const opened = await server.open(`${exampleName}.zip`, new Uint8Array(await response.arrayBuffer()));
+    if (!opened.ok) throw new Error(opened.failure.error);
+  } catch (e) {
+    $('open-error').textContent = `the site's example run was not opened: ${(e as Error).message}`;
+  }
+  await refresh();
+}
+
 /** Takes in a run from a file (the tab's runs: a Download, or a command-line run folder zipped). */
 async function openRun(file: File): Promise<void> {
   if (!server.open) return;
@@ -564,7 +579,7 @@ $<HTMLInputElement>('scrub').oninput = (e) => {
   page.scrubbed = Number(scrub.value) >= Number(scrub.max) ? null : Number(scrub.value);
   drawScrubbed();
 };
-void refresh();
+void refresh().then(openExample);
 requestAnimationFrame(frame);
 // With no live connection to notice a lost server, a look every few seconds does (answered raises the banner).
 const HEARTBEAT_MS = 5000;
