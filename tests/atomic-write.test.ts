@@ -3,7 +3,7 @@
 // previous or the new checkpoint, whole.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -13,6 +13,7 @@ import { seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { parseCheckpoint, snapshot } from '../src/model/checkpoint.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
+import { writeFolderAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { useWasm } from './helpers/tf.ts';
 
 await useWasm();
@@ -58,6 +59,20 @@ test('writeFileAtomic: a checkpoint of 2.9M parameters killed mid-rewrite 12 tim
     seen.add(which);
   }
   assert.is(seen.size, 2, 'the kills found both versions, so they landed between different writes');
+});
+
+test('writeFolderAtomic: a folder with subfolders replaces the old one whole; a write that fails leaves the old one and no staging folder', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ganstream-folder-'));
+  const folder = join(root, 'run');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'old.txt'), 'old');
+  writeFolderAtomic(folder, { 'metrics.ndjson': '{}\n', 'generator/weights.bin': new Uint8Array([1, 2, 3]) });
+  assert.equal(readdirSync(folder).sort(), ['generator', 'metrics.ndjson']);
+  assert.equal([...readFileSync(join(folder, 'generator', 'weights.bin'))], [1, 2, 3]);
+  // A file and a folder of the same name cannot both be written.
+  assert.throws(() => writeFolderAtomic(folder, { a: 'file', 'a/b': 'under a file' }));
+  assert.equal(readdirSync(folder).sort(), ['generator', 'metrics.ndjson'], 'the old folder stays');
+  assert.equal(readdirSync(root), ['run'], 'no staging folder is left');
 });
 
 test.run();

@@ -3,10 +3,11 @@
  * unpacked into a folder beside it, named after it without .zip, written beside that and renamed
  * into place so that nothing is half-written; the scripts then work on the folder as on any run.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { MAX_ARCHIVE_BYTES, unpackRun } from '../streams/run-archive.ts';
+import { writeFolderAtomic } from '../streams/sinks/atomic-write.ts';
 
 /** Whether `folder` holds each of `files` with the same bytes. */
 function holds(folder: string, files: Readonly<Record<string, Uint8Array>>): boolean {
@@ -35,16 +36,9 @@ export function runFolderOf(path: string): E.Either<string, { folder: string; un
       `${path}: ${folder} exists and differs from the archive: pass that folder, or move it away to unpack the archive again`,
     );
   }
-  const staging = join(dirname(folder), `.unpacking-${process.pid}`);
   try {
-    rmSync(staging, { recursive: true, force: true });
-    for (const [name, bytes] of Object.entries(files.right)) {
-      mkdirSync(dirname(join(staging, name)), { recursive: true });
-      writeFileSync(join(staging, name), bytes);
-    }
-    renameSync(staging, folder);
+    writeFolderAtomic(folder, files.right);
   } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
     return E.left(
       `${path}: cannot unpack into ${folder} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );

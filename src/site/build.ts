@@ -1,10 +1,10 @@
 /**
  * Builds the static site: the studio's page and its explore page (the same pages, told that runs
- * train and are kept in the tab), their scripts and workers bundled by esbuild, and the datasets as gzipped IDX files. Written into
- * a fresh folder beside the target and renamed into place at the end, so a failed build leaves
- * nothing half-written.
+ * train and are kept in the tab), their scripts and workers bundled by esbuild, and the datasets
+ * as gzipped IDX files. Written beside the target and renamed into place at the end
+ * (writeFolderAtomic), so a failed build leaves nothing half-written.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,13 +17,13 @@ import { MNIST } from '../data/names.ts';
 import { classifierDir } from '../quality/classifier.ts';
 import { METRICS_FILE } from '../streams/checkpoint-run.ts';
 import { isRunFile, packRun, unpackRun } from '../streams/run-archive.ts';
+import { writeFolderAtomic } from '../streams/sinks/atomic-write.ts';
 import { bundleError, bundleForBrowser, EXPLORE_ENTRY, PAGE_ENTRY } from '../studio/bundle.ts';
 import { siteExploreHtml } from '../studio/page/explore-html.ts';
 import { sitePageHtml } from '../studio/page/html.ts';
 import { checkRunName } from '../studio/requests.ts';
 import {
   JUDGE_OF_DATASET,
-  SITE_DATA_DIR,
   SITE_DATASETS,
   SITE_EXAMPLE,
   SITE_EXPLORE_PAGE,
@@ -134,13 +134,12 @@ export async function buildSite(
     return E.left(`--out ${out}: the folder is not empty (use --force to replace it)`);
   const example = o.example === undefined ? null : exampleRun(o.example);
   if (example && E.isLeft(example)) return example;
-  const staging = join(dirname(out), `.${basename(out)}.building-${process.pid}`);
   try {
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(join(staging, SITE_DATA_DIR), { recursive: true });
+    // Gathered here, then written beside `out` and renamed into place.
+    const site: Record<string, string | Uint8Array> = {};
     const written: { path: string; bytes: number }[] = [];
     const write = (path: string, content: string | Uint8Array) => {
-      writeFileSync(join(staging, path), content);
+      site[path] = content;
       written.push({ path, bytes: typeof content === 'string' ? Buffer.byteLength(content) : content.length });
     };
     const carried: string[] = [];
@@ -157,7 +156,6 @@ export async function buildSite(
       // The classifier that judges it, and its held-out real images: the quality checks in the tab.
       const set = JUDGE_OF_DATASET[flag];
       const judge = SITE_JUDGES[set];
-      mkdirSync(join(staging, dirname(judge.classifier.model)), { recursive: true });
       for (const [name, path] of [
         ['model.json', judge.classifier.model],
         ['weights.bin', judge.classifier.weights],
@@ -198,12 +196,10 @@ export async function buildSite(
     write(SITE_EXPLORE_PAGE, siteExploreHtml());
     write(SITE_EXPLORE_SCRIPT, explore);
     write(SITE_EXPLORE_WORKER_SCRIPT, exploreWorker);
-    rmSync(out, { recursive: true, force: true });
     mkdirSync(dirname(out), { recursive: true });
-    renameSync(staging, out);
+    writeFolderAtomic(out, site);
     return E.right({ dir: out, files: written, datasets: carried, skipped, example: exampleName });
   } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
     return E.left(
       (e as { errors?: unknown }).errors ? `the site did not bundle: ${bundleError(e)}` : (e as Error).message,
     );
