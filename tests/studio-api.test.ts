@@ -121,6 +121,7 @@ test("the page and its script are served; the state lists presets and the form's
       'ema',
       'seed',
       'snapshot-every',
+      'eval-every',
     ],
   );
   assert.is(field('arch')?.default, 'mlp-gbn');

@@ -17,7 +17,7 @@ import { packRun, unpackRun } from '../../streams/run-archive.ts';
 import { isBad, recordLines, textLines } from '../../streams/sources/record-lines.ts';
 import type { FormField, LiveState, RunListing, RunState, StepProbe, StudioState } from '../answers.ts';
 import { FORM_FLAGS, formFields } from '../form.ts';
-import { PRESETS } from '../presets.ts';
+import { tabPresets } from '../presets.ts';
 import { checkRunName, checkStart } from '../requests.ts';
 import { RunControl, stepCountProblem } from '../run-control.ts';
 import { runProgress } from '../run-progress.ts';
@@ -270,7 +270,7 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
         value: {
           live: live ? { name: live.name, state: live.state, message: live.message } : null,
           runs: Array.from(runs.values(), listing).sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
-          presets: PRESETS.filter((p) => datasets.includes(p.flags.dataset ?? 'mnist')),
+          presets: tabPresets(datasets),
           fields: fields(),
           architectures: Object.fromEntries(Object.values(ARCHITECTURES).map((a) => [a.name, a.summary])),
           backend,
