@@ -170,6 +170,27 @@ const keptRuns = (page: Page) =>
       }),
   );
 
+/**
+ * Pauses the run `name` once its first step shows, and waits until the tab keeps the pause's
+ * checkpoint (the last line of the kept record, of the step the page shows): that step.
+ */
+async function pauseKept(page: Page, name: string): Promise<number> {
+  await page.waitForFunction(() => /step\s+[1-9]/.test(document.getElementById('numbers')!.innerText), undefined, {
+    timeout: 120_000,
+  });
+  await page.click('#pause');
+  await statusIs(page, new RegExp(`${name}: paused`));
+  // A step under way when the pause came is recorded first.
+  await page.waitForTimeout(1500);
+  const paused = await stepNow(page);
+  for (const t0 = Date.now(); ; await page.waitForTimeout(200)) {
+    const kept = (await keptRuns(page)).find((r) => r.name === name);
+    const last = kept && (JSON.parse(kept.lines.at(-1)!) as { type: string; step: number });
+    if (last?.type === 'checkpoint' && last.step === paused) return paused;
+    if (Date.now() - t0 > 30_000) throw new Error(`no checkpoint of the paused step ${paused} kept in 30 s`);
+  }
+}
+
 test('a reload mid-run: the run is listed from the browser with its checkpoint, Continue finishes it, and its record holds every step once', async () => {
   const { page, problems } = await openSite();
   await fillSmallRun(page, 3);
@@ -177,21 +198,8 @@ test('a reload mid-run: the run is listed from the browser with its checkpoint, 
   await page.fill('#field-name', 'reloaded');
   await page.click('#start');
   // Paused at once: the pause's own checkpoint is what the tab keeps (the first epoch's comes at step 8).
-  await page.waitForFunction(() => /step\s+[1-9]/.test(document.getElementById('numbers')!.innerText), undefined, {
-    timeout: 120_000,
-  });
-  await page.click('#pause');
-  await statusIs(page, /reloaded: paused/);
-  // The pause takes a checkpoint of the last step trained, and the tab keeps it: a reload loses no step.
-  await page.waitForTimeout(1500);
-  const paused = await stepNow(page);
+  const paused = await pauseKept(page, 'reloaded');
   assert.ok(paused < 24, `step ${paused}: the run ended before it could be paused`);
-  for (const t0 = Date.now(); ; await page.waitForTimeout(200)) {
-    const kept = (await keptRuns(page)).find((r) => r.name === 'reloaded')!;
-    const last = JSON.parse(kept.lines.at(-1)!) as { type: string; step: number };
-    if (last.type === 'checkpoint' && last.step === paused) break;
-    if (Date.now() - t0 > 30_000) throw new Error(`no checkpoint of the paused step ${paused} kept in 30 s`);
-  }
   await page.reload();
   await page.waitForFunction(() => /reloaded/.test(document.getElementById('runs')!.innerText));
   assert.match(
@@ -258,19 +266,7 @@ test('storage full: a run the browser can no longer keep goes on, the page says 
   await page.fill('#field-eval-every', '0');
   await page.fill('#field-name', 'too-big');
   await page.click('#start');
-  await page.waitForFunction(() => /step\s+[1-9]/.test(document.getElementById('numbers')!.innerText), undefined, {
-    timeout: 120_000,
-  });
-  await page.click('#pause');
-  await statusIs(page, /too-big: paused/);
-  await page.waitForTimeout(1500);
-  const paused = await stepNow(page);
-  for (const t0 = Date.now(); ; await page.waitForTimeout(200)) {
-    const kept = (await keptRuns(page)).find((r) => r.name === 'too-big');
-    const last = kept && (JSON.parse(kept.lines.at(-1)!) as { type: string; step: number });
-    if (last?.type === 'checkpoint' && last.step === paused) break;
-    if (Date.now() - t0 > 30_000) throw new Error(`no checkpoint of the paused step ${paused} kept in 30 s`);
-  }
+  const paused = await pauseKept(page, 'too-big');
   await page.evaluate(() => {
     (window as unknown as { storageFull?: boolean }).storageFull = true;
   });
