@@ -20,3 +20,7 @@ export const ADAM_EPSILON = 1e-8;
 
 /** The weights file beside a saved network's model.json (the stock tfjs layers format). */
 export const WEIGHTS_FILE = 'weights.bin';
+
+/** Where a run folder (or its archive) holds a saved network's two files. */
+export const networkPaths = (role: 'generator' | 'discriminator') =>
+  ({ json: `${role}/model.json`, weights: `${role}/${WEIGHTS_FILE}` }) as const;

@@ -10,7 +10,7 @@ import { CLASSES, type Conditioning } from './condition.ts';
 import { drawingGenerator, type Gan } from './gan.ts';
 import { type KindName, kindOf, type LayerOf } from './layers/index.ts';
 import type { LossName } from './losses.ts';
-import { WEIGHTS_FILE } from './names.ts';
+import { networkPaths, WEIGHTS_FILE } from './names.ts';
 import { layerVariables, type Network } from './network.ts';
 
 export interface ModelFiles {
@@ -150,8 +150,9 @@ export async function networkFiles(
   for (const role of ['generator', 'discriminator'] as const) {
     const saved = await modelFiles(gan, role, rows, cols, loss);
     // Weights before model.json: a folder written in this order with model.json holds its weights.
-    files[`${role}/${WEIGHTS_FILE}`] = saved.weights;
-    files[`${role}/model.json`] = new TextEncoder().encode(JSON.stringify(saved.modelJson));
+    const paths = networkPaths(role);
+    files[paths.weights] = saved.weights;
+    files[paths.json] = new TextEncoder().encode(JSON.stringify(saved.modelJson));
   }
   return files;
 }

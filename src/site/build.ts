@@ -14,6 +14,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { encodeIdx, isGzip } from '../data/idx.ts';
 import { FASHION_MNIST_DIR, loadDataset, mnistDataDir } from '../data/load.ts';
 import { MNIST } from '../data/names.ts';
+import { networkPaths } from '../model/names.ts';
 import { classifierDir } from '../quality/classifier.ts';
 import { METRICS_FILE } from '../streams/checkpoint-run.ts';
 import { isRunFile, packRun, unpackRun } from '../streams/run-archive.ts';
@@ -100,9 +101,10 @@ function exampleRun(path: string): E.Either<string, { name: string; dataset: str
     if (E.isLeft(unpacked)) return E.left(`--example ${unpacked.left}`);
     files = unpacked.right;
   }
-  if (!files[METRICS_FILE] || !files['generator/model.json'])
+  const generator = networkPaths('generator').json;
+  if (!files[METRICS_FILE] || !files[generator])
     return E.left(
-      `--example ${path}: expected a run that has ended, with ${METRICS_FILE} and generator/model.json (a run folder or its .zip)`,
+      `--example ${path}: expected a run that has ended, with ${METRICS_FILE} and ${generator} (a run folder or its .zip)`,
     );
   let dataset: unknown;
   try {
@@ -137,10 +139,8 @@ export async function buildSite(
   try {
     // Gathered here, then written beside `out` and renamed into place.
     const site: Record<string, string | Uint8Array> = {};
-    const written: { path: string; bytes: number }[] = [];
     const write = (path: string, content: string | Uint8Array) => {
       site[path] = content;
-      written.push({ path, bytes: typeof content === 'string' ? Buffer.byteLength(content) : content.length });
     };
     const carried: string[] = [];
     const skipped: string[] = [];
@@ -198,7 +198,11 @@ export async function buildSite(
     write(SITE_EXPLORE_WORKER_SCRIPT, exploreWorker);
     mkdirSync(dirname(out), { recursive: true });
     writeFolderAtomic(out, site);
-    return E.right({ dir: out, files: written, datasets: carried, skipped, example: exampleName });
+    const files = Object.entries(site).map(([path, content]) => ({
+      path,
+      bytes: typeof content === 'string' ? Buffer.byteLength(content) : content.length,
+    }));
+    return E.right({ dir: out, files, datasets: carried, skipped, example: exampleName });
   } catch (e) {
     return E.left(
       (e as { errors?: unknown }).errors ? `the site did not bundle: ${bundleError(e)}` : (e as Error).message,

@@ -6,6 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Decoder } from 'io-ts';
+import { networkPaths } from '../../model/names.ts';
 import { Neighbours, NoveltyShown, RealImages, RunListing, TracksShown } from '../answers.ts';
 import { posting, request } from './studio-server.ts';
 
@@ -30,7 +31,7 @@ export function serverExplore(run: string): ExploreSource {
   };
   return {
     listing: () => json(`/api/runs/${encodeURIComponent(run)}`, RunListing),
-    network: async (role) => api(`${role}/model.json`),
+    network: async (role) => api(networkPaths(role).json),
     real: (count) => json(api(`real?count=${count}`), RealImages),
     nearest: (pixels, k) => json(api('nearest'), Neighbours, posting({ pixels: Array.from(pixels), k })),
     novelty: () => json(api('novelty'), NoveltyShown),

@@ -2,6 +2,7 @@
  * The runs folder as a list: each run with what it trained and how far, and what can be done
  * with it (replay, continue, explore, download its generator, check it to compare).
  */
+import { networkPaths } from '../../model/names.ts';
 import type { RunListing, StudioState } from '../answers.ts';
 import { isOver } from './studio-server.ts';
 
@@ -75,8 +76,8 @@ function runItem(r: RunListing, live: StudioState['live'], act: RunActions): HTM
     // The server's runs are files; the tab's come in the Download's archive.
     if (!download)
       buttons.append(
-        link('generator (model.json)', runUrl(r.name, 'generator/model.json'), { download: true }),
-        link('weights.bin', runUrl(r.name, 'generator/weights.bin'), { download: true }),
+        link('generator (model.json)', runUrl(r.name, networkPaths('generator').json), { download: true }),
+        link('weights.bin', runUrl(r.name, networkPaths('generator').weights), { download: true }),
       );
   }
   li.append(title, meta, buttons);

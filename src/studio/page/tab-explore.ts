@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { artifactsOf } from '../../model/model-artifacts.ts';
-import { WEIGHTS_FILE } from '../../model/names.ts';
+import { networkPaths } from '../../model/names.ts';
 import type {
   ExploreAnswers,
   ExploreQuestion,
@@ -25,9 +25,10 @@ export function tabExplore(run: string, workerUrl: URL): ExploreSource {
       if (!kept) throw new Error(`no run '${run}' is kept in this browser`);
       return kept;
     });
-  const bytesOf = (kept: StoredRun, role: string): NetworkBytes | null => {
-    const json = kept.networks?.[`${role}/model.json`];
-    const weights = kept.networks?.[`${role}/${WEIGHTS_FILE}`];
+  const bytesOf = (kept: StoredRun, role: 'generator' | 'discriminator'): NetworkBytes | null => {
+    const paths = networkPaths(role);
+    const json = kept.networks?.[paths.json];
+    const weights = kept.networks?.[paths.weights];
     return json && weights ? { json, weights } : null;
   };
 

@@ -9,7 +9,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { map, merge, Observable, ReplaySubject } from 'rxjs';
 import { ARCHITECTURES } from '../../model/architectures.ts';
-import { BROWSER_BACKENDS, WEIGHTS_FILE } from '../../model/names.ts';
+import { BROWSER_BACKENDS, networkPaths } from '../../model/names.ts';
 import type { FromWorker, ToWorker } from '../../site/worker-messages.ts';
 import { CHECKPOINT_FILE, METRICS_FILE } from '../../streams/checkpoint-run.ts';
 import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
@@ -60,23 +60,22 @@ const ENGINE_FIELD: FormField = {
   default: 'auto',
 };
 
-const GENERATOR_JSON = 'generator/model.json';
-
 /** An opened run's saved networks: each model.json there is JSON with its weights beside it (null: it carries none). */
 function networksOf(files: Readonly<Record<string, Uint8Array>>): E.Either<string, TabRun['networks']> {
   const kept: Record<string, Uint8Array> = {};
-  for (const role of ['generator', 'discriminator']) {
-    const json = files[`${role}/model.json`];
+  for (const role of ['generator', 'discriminator'] as const) {
+    const paths = networkPaths(role);
+    const json = files[paths.json];
     if (!json) continue;
-    const weights = files[`${role}/${WEIGHTS_FILE}`];
-    if (!weights) return E.left(`${role}/model.json has no ${role}/${WEIGHTS_FILE} beside it`);
+    const weights = files[paths.weights];
+    if (!weights) return E.left(`${paths.json} has no ${paths.weights} beside it`);
     try {
       JSON.parse(new TextDecoder().decode(json));
     } catch {
-      return E.left(`${role}/model.json is not JSON`);
+      return E.left(`${paths.json} is not JSON`);
     }
-    kept[`${role}/model.json`] = json;
-    kept[`${role}/${WEIGHTS_FILE}`] = weights;
+    kept[paths.json] = json;
+    kept[paths.weights] = weights;
   }
   return E.right(Object.keys(kept).length ? kept : null);
 }
@@ -96,7 +95,7 @@ function listing(r: TabRun): RunListing {
     steps: progress.steps,
     status: progress.status,
     resumable: r.checkpoint !== null && over(r.state),
-    hasGenerator: r.networks?.[GENERATOR_JSON] !== undefined,
+    hasGenerator: r.networks?.[networkPaths('generator').json] !== undefined,
     problem: s || !over(r.state) ? null : (r.message ?? 'the run ended before its first event'),
   };
 }
