@@ -73,10 +73,11 @@ async function tabRun(engine: string): Promise<TabFigures> {
   const page = await context.newPage();
   let bytes = 0;
   let counting = true;
-  page.on('response', (r) => {
+  // Bytes as they crossed the wire (compressed where the server sent a precompressed copy).
+  page.on('requestfinished', (r) => {
     if (counting)
-      void r.body().then(
-        (b) => (bytes += counting ? b.length : 0),
+      void r.sizes().then(
+        (s) => (bytes += counting ? s.responseBodySize + s.responseHeadersSize : 0),
         () => undefined,
       );
   });

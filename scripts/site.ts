@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { parseFlags } from '../src/plan/flags.ts';
 import { intIn, nonEmptyString } from '../src/plan/values.ts';
 import { buildSite } from '../src/site/build.ts';
+import { PRECOMPRESSED } from '../src/site/precompress.ts';
 import { SITE_DATASETS } from '../src/site/site-files.ts';
 import { siteApp } from '../src/site/static-app.ts';
 import { fail } from './lib/exit.ts';
@@ -47,9 +48,13 @@ const example = given.example === undefined ? undefined : flagValue(given, 'exam
 const built = await buildSite(out, { datasets, force: given.force === true, example });
 if (E.isLeft(built)) fail(built.left);
 const site = built.right;
-const total = site.files.reduce((n, f) => n + f.bytes, 0);
+const paths = new Set(site.files.map((f) => f.path));
+const isCopy = (path: string) =>
+  PRECOMPRESSED.some((p) => path.endsWith(p.suffix) && paths.has(path.slice(0, -p.suffix.length)));
+const own = site.files.filter((f) => !isCopy(f.path));
+const mb = (files: readonly { bytes: number }[]) => (files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(1);
 process.stdout.write(
-  `built the site in ${site.dir}: ${site.files.length} files, ${(total / 1e6).toFixed(1)} MB; datasets ${site.datasets.join(', ')}${site.example ? `; example run ${site.example}` : ''}\n`,
+  `built the site in ${site.dir}: ${own.length} files, ${mb(own)} MB, and ${site.files.length - own.length} precompressed copies (.br, .gz), ${mb(site.files.filter((f) => isCopy(f.path)))} MB; datasets ${site.datasets.join(', ')}${site.example ? `; example run ${site.example}` : ''}\n`,
 );
 for (const why of site.skipped) process.stdout.write(`  left out ${why}\n`);
 

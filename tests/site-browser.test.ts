@@ -83,7 +83,10 @@ async function fillSmallRun(page: Page, epochs: number): Promise<void> {
 }
 
 test('the build: both pages, their scripts and workers, the wasm builds, the carried dataset and the example run, which a new tab opens; the page says runs train in the tab', async () => {
-  assert.match(built, /built the site in .*: \d+ files, [\d.]+ MB; datasets mnist-small; example run example-run\n/);
+  assert.match(
+    built,
+    /built the site in .*: \d+ files, [\d.]+ MB, and \d+ precompressed copies \(\.br, \.gz\), [\d.]+ MB; datasets mnist-small; example run example-run\n/,
+  );
   const files = readdirSync(siteDir).sort();
   for (const f of [
     'index.html',
@@ -95,6 +98,10 @@ test('the build: both pages, their scripts and workers, the wasm builds, the car
     'example.zip',
     'tfjs-backend-wasm-simd.wasm',
     'data',
+    // Precompressed for hosts that serve them (the local server does: the page below loads them).
+    'worker.js.br',
+    'worker.js.gz',
+    'tfjs-backend-wasm-simd.wasm.br',
   ])
     assert.ok(files.includes(f), `${f} in ${files.join(' ')}`);
   assert.equal(readdirSync(join(siteDir, 'data')).sort(), [

@@ -1,7 +1,7 @@
 /**
  * Builds the static site: the studio's page and its explore page (the same pages, told that runs
  * train and are kept in the tab), their scripts and workers bundled by esbuild, and the datasets
- * as gzipped IDX files. Written beside the target and renamed into place at the end
+ * as gzipped IDX files; the scripts, pages and wasm also precompressed (precompress.ts). Written beside the target and renamed into place at the end
  * (writeFolderAtomic), so a failed build leaves nothing half-written.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { bundleError, bundleForBrowser, EXPLORE_ENTRY, PAGE_ENTRY } from '../stu
 import { siteExploreHtml } from '../studio/page/explore-html.ts';
 import { sitePageHtml } from '../studio/page/html.ts';
 import { checkRunName } from '../studio/requests.ts';
+import { precompressed } from './precompress.ts';
 import {
   JUDGE_OF_DATASET,
   SITE_DATASETS,
@@ -76,14 +77,15 @@ function datasetFiles(flag: string): E.Either<string, [Uint8Array, Uint8Array]> 
   return E.right([gz(encodeIdx([d.count, d.rows, d.cols], d.grey)), gz(encodeIdx([d.count], d.labels))]);
 }
 
+/** Where the held-out real images (t10k) of the classifier sets that carry them are on this machine. */
+const HELD_OUT_DIR: Partial<Record<keyof typeof SITE_JUDGES, () => E.Either<string, string>>> = {
+  mnist: mnistDataDir,
+  fashion: () => E.right(FASHION_MNIST_DIR),
+};
+
 /** A classifier set's held-out real images (t10k), gzipped. */
-function heldOutFiles(set: 'mnist' | 'fashion' | 'digits'): E.Either<string, [Uint8Array, Uint8Array]> {
-  const dir =
-    set === 'mnist'
-      ? mnistDataDir()
-      : set === 'fashion'
-        ? E.right(FASHION_MNIST_DIR)
-        : E.left('split from mnist-small in the tab');
+function heldOutFiles(set: keyof typeof SITE_JUDGES): E.Either<string, [Uint8Array, Uint8Array]> {
+  const dir = HELD_OUT_DIR[set]?.() ?? E.left(`the ${set} classifier has no held-out files on this machine`);
   return E.isLeft(dir) ? dir : idxPair(dir.right, 't10k');
 }
 
@@ -196,6 +198,7 @@ export async function buildSite(
     write(SITE_EXPLORE_PAGE, siteExploreHtml());
     write(SITE_EXPLORE_SCRIPT, explore);
     write(SITE_EXPLORE_WORKER_SCRIPT, exploreWorker);
+    Object.assign(site, precompressed(site));
     mkdirSync(dirname(out), { recursive: true });
     writeFolderAtomic(out, site);
     const files = Object.entries(site).map(([path, content]) => ({
