@@ -13,7 +13,7 @@ import { zipSync } from 'fflate';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, showAllSettings } from './helpers/browser.ts';
 import { runScriptAsync, scriptEnv } from './helpers/cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ganstream-site-'));
@@ -70,7 +70,7 @@ async function openSite(): Promise<{ page: Page; problems: string[] }> {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
   });
   await page.goto(address);
-  await page.waitForSelector('#field-epochs');
+  await showAllSettings(page);
   return { page, problems };
 }
 
@@ -358,6 +358,7 @@ test("a shared link: its settings in the form, a bad one with the CLI's message 
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`${address}?dataset=mnist-small&limit=256&epochs=ten&seed=7&hide=seed,lr&colour=red`);
   await page.waitForFunction(() => document.getElementById('error-epochs')?.innerText !== '');
+  await showAllSettings(page);
   assert.is(await page.inputValue('#field-epochs'), 'ten');
   assert.is(await page.innerText('#error-epochs'), "--epochs: expected an integer from 1 to 100000, got 'ten'");
   assert.is(await page.inputValue('#field-seed'), '7');
@@ -374,6 +375,7 @@ test("a shared link: its settings in the form, a bad one with the CLI's message 
   const again = await browser.newPage();
   await again.goto(link);
   await again.waitForFunction(() => (document.getElementById('field-epochs') as HTMLInputElement)?.value === '2');
+  await showAllSettings(again);
   assert.is(await again.inputValue('#field-seed'), '7');
   assert.not.ok(await again.isVisible('#field-seed'));
   assert.is(await again.innerText('#error-epochs'), '');

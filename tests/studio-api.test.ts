@@ -95,7 +95,15 @@ test("the page and its script are served; the state lists presets and the form's
   const state = (await (await app.request('/api/state')).json()) as {
     live: unknown;
     presets: { name: string }[];
-    fields: { flag: string; label: string; placeholder: string; choices: string[] | null; default: string | null }[];
+    fields: {
+      flag: string;
+      label: string;
+      help: string;
+      basic: boolean;
+      placeholder: string;
+      choices: string[] | null;
+      default: string | null;
+    }[];
   };
   assert.is(state.live, null);
   assert.equal(
@@ -130,11 +138,18 @@ test("the page and its script are served; the state lists presets and the form's
   assert.equal(field('d-steps'), {
     flag: 'd-steps',
     label: 'D steps per G step',
+    help: 'How many times D trains for each time G does. More keeps D ahead of G, and each epoch has fewer G steps.',
+    basic: false,
     placeholder: '1',
     choices: null,
     default: null,
   });
   assert.equal(field('limit')?.placeholder, 'all');
+  // Beginner mode's fields: the data, how much of it, how long.
+  assert.equal(
+    state.fields.filter((f) => f.basic).map((f) => f.flag),
+    ['dataset', 'limit', 'epochs'],
+  );
 });
 
 const badStarts: [string, unknown, number, RegExp, Record<string, RegExp>?][] = [

@@ -12,7 +12,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, showAllSettings } from './helpers/browser.ts';
 import { startStudio } from './helpers/studio.ts';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-studio-page-'));
@@ -44,6 +44,7 @@ test.before(async () => {
 test('the page opens with the form, the presets and the recorded run', async () => {
   await page.goto(address);
   await page.locator('#runs li[data-run="recorded-d-too-strong"]').waitFor();
+  await showAllSettings(page);
   assert.is(await page.locator('#preset option').count(), 5);
   assert.match(await text('#status'), /no run yet/);
   assert.is(await page.locator('#field-arch').inputValue(), 'mlp-gbn');

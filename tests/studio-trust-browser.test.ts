@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, showAllSettings } from './helpers/browser.ts';
 import { startStudio } from './helpers/studio.ts';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-trust-page-'));
@@ -150,7 +150,7 @@ test('a rebinding name reaches the studio and is refused: 421 for the page', asy
 
 test('a lost connection to a live run: a banner, the controls off, then the run followed again with every event once', async () => {
   await page.goto(address);
-  await page.locator('#field-name').waitFor();
+  await showAllSettings(page);
   await page.selectOption('#preset', 'quick');
   for (const [flag, value] of Object.entries({ ...small, epochs: '400' })) {
     const field = page.locator(`#field-${flag}`);

@@ -39,7 +39,7 @@ test('D stuck at 0.5 (reference 000) is named with its cause and its fix', async
   assert.match(w[0].message, /--arch mlp-gbn/);
 });
 
-test('a too-strong D fires once while it lasts, at the step it began, and again after it cleared', async () => {
+test('a too-strong D fires once while it lasts, at the step it began, says when it cleared, and fires again after', async () => {
   const steps = [
     ...series(30, (i) => [0.6 + 0.05 * Math.sin(i), 0.45 + 0.05 * Math.cos(i)]),
     ...series(40, () => [0.99, 0.01], 31),
@@ -55,6 +55,17 @@ test('a too-strong D fires once while it lasts, at the step it began, and again 
     w.map((x) => x.step),
     [31, 131],
   );
+  // Cleared once the mean over the window (20 steps) no longer holds: between the healthy steps' start and the next spell.
+  const all = await firstValueFrom(from(steps as TrainingEvent[]).pipe(warnings({ window: 20 }), toArray()));
+  const cleared = all.filter((e) => e.type === 'warning-cleared');
+  assert.equal(
+    cleared.map((e) => [e.kind, e.step]),
+    [['d-too-strong', cleared[0]?.step]],
+  );
+  assert.ok(cleared[0].step > 71 && cleared[0].step < 91, `cleared at step ${cleared[0].step}`);
+  // Placed right after the step that showed it.
+  const at = all.indexOf(cleared[0]);
+  assert.equal(all[at - 1], steps[cleared[0].step - 1]);
 });
 
 test('flat losses are reported when nothing else explains them', async () => {

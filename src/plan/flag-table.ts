@@ -50,10 +50,16 @@ export interface Setting<F extends keyof TrainConfig> {
   readonly help: readonly string[];
   /** The studio accepts it (from its form or a preset); the run folder and the backend are the server's. */
   readonly studio: boolean;
-  /** In the studio's form: its place (1 first), its label, what an empty field means, and the choices of a select. */
+  /**
+   * In the studio's form: its place (1 first), its label, what it does in plain words (one line, for
+   * a student who has not met the term: what it is, what moving it does), whether beginner mode
+   * shows it, what an empty field means, and the choices of a select.
+   */
   readonly form?: {
     readonly place: number;
     readonly label: string;
+    readonly explain: string;
+    readonly basic?: true;
     readonly empty?: string;
     readonly choices?: readonly string[];
   };
@@ -77,7 +83,12 @@ export const SETTINGS: readonly AnySetting[] = [
     default: () => 12,
     help: ['passes over the dataset (default 12)'],
     studio: true,
-    form: { place: 5, label: 'Epochs' },
+    form: {
+      place: 5,
+      label: 'Epochs',
+      basic: true,
+      explain: 'How many times training goes through all the pictures. More epochs: better pictures, a longer wait.',
+    },
     onResume: 'may change',
   }),
   setting({
@@ -88,7 +99,11 @@ export const SETTINGS: readonly AnySetting[] = [
     default: () => 64,
     help: ['images per step (default 64); the last partial batch is dropped'],
     studio: true,
-    form: { place: 6, label: 'Batch size' },
+    form: {
+      place: 6,
+      label: 'Batch size',
+      explain: 'How many pictures D looks at in one step. Larger batches: steadier steps, but fewer of them per epoch.',
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -99,7 +114,12 @@ export const SETTINGS: readonly AnySetting[] = [
     default: ({ arch }) => arch.lr,
     help: ["Adam learning rate of both networks (default: the architecture's: 4e-4, 2e-4 or 1e-3)"],
     studio: true,
-    form: { place: 7, label: 'Learning rate' },
+    form: {
+      place: 7,
+      label: 'Learning rate',
+      explain:
+        'How big a change each step makes to both networks. Too high and training swings or collapses; too low and it crawls.',
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -110,7 +130,12 @@ export const SETTINGS: readonly AnySetting[] = [
     default: () => undefined,
     help: ["D's own learning rate (default --lr), e.g. a faster D (TTUR)"],
     studio: true,
-    form: { place: 8, label: "D's rate", empty: 'same' },
+    form: {
+      place: 8,
+      label: "D's rate",
+      empty: 'same',
+      explain: "D's own learning rate, to let D learn faster or slower than G. Empty: the learning rate above.",
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -121,7 +146,12 @@ export const SETTINGS: readonly AnySetting[] = [
     default: () => undefined,
     help: ["G's own learning rate (default --lr)"],
     studio: true,
-    form: { place: 9, label: "G's rate", empty: 'same' },
+    form: {
+      place: 9,
+      label: "G's rate",
+      empty: 'same',
+      explain: "G's own learning rate. Empty: the learning rate above.",
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -135,7 +165,13 @@ export const SETTINGS: readonly AnySetting[] = [
       '(a resume that adds epochs stretches the fall over the new total)',
     ],
     studio: true,
-    form: { place: 11, label: 'Rate schedule', choices: LR_SCHEDULES },
+    form: {
+      place: 11,
+      label: 'Rate schedule',
+      choices: LR_SCHEDULES,
+      explain:
+        'constant keeps the learning rate; linear lowers it to zero by the last step, which settles the final epochs.',
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -149,7 +185,13 @@ export const SETTINGS: readonly AnySetting[] = [
       'G update, so an epoch has N times fewer steps',
     ],
     studio: true,
-    form: { place: 10, label: 'D steps per G step', empty: '1' },
+    form: {
+      place: 10,
+      label: 'D steps per G step',
+      empty: '1',
+      explain:
+        'How many times D trains for each time G does. More keeps D ahead of G, and each epoch has fewer G steps.',
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -190,7 +232,13 @@ export const SETTINGS: readonly AnySetting[] = [
     default: ({ arch }) => arch.name,
     help: [`${ARCHITECTURE_NAMES.join(' | ')} (default ${DEFAULT_ARCHITECTURE})`],
     studio: true,
-    form: { place: 3, label: 'Architecture', choices: ARCHITECTURE_NAMES },
+    form: {
+      place: 3,
+      label: 'Architecture',
+      choices: ARCHITECTURE_NAMES,
+      explain:
+        'The shape of the two networks (layers of neurons). Larger or convolutional ones learn more per step, but each step takes longer.',
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -201,7 +249,13 @@ export const SETTINGS: readonly AnySetting[] = [
     default: () => 'bce' as const,
     help: ['bce (non-saturating, from logits) | lsgan (least squares) (default bce)'],
     studio: true,
-    form: { place: 4, label: 'Loss', choices: LOSSES },
+    form: {
+      place: 4,
+      label: 'Loss',
+      choices: LOSSES,
+      explain:
+        "How D's mistakes are scored. bce (the usual): by how sure D was and wrong; lsgan: by squared distance, sometimes steadier.",
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -212,7 +266,12 @@ export const SETTINGS: readonly AnySetting[] = [
     default: ({ arch }) => arch.labelSmoothing,
     help: ["one-sided: real target 1 - X for D (default: the architecture's: 0.1 for mlp-gbn, 0 for the references)"],
     studio: true,
-    form: { place: 12, label: 'Label smoothing' },
+    form: {
+      place: 12,
+      label: 'Label smoothing',
+      explain:
+        'D is told real pictures are, say, 90% real instead of 100%, which keeps it from growing overconfident. 0 turns it off.',
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -226,7 +285,12 @@ export const SETTINGS: readonly AnySetting[] = [
       '(default 0.999; 0 turns it off)',
     ],
     studio: true,
-    form: { place: 13, label: "G's weight average" },
+    form: {
+      place: 13,
+      label: "G's weight average",
+      explain:
+        "The pictures are drawn by an average of G's recent weights, which flickers less than G itself. 0 turns it off.",
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -237,7 +301,12 @@ export const SETTINGS: readonly AnySetting[] = [
     default: () => 42,
     help: ['seeds shuffling, noise, initial weights and dropout (default 42)'],
     studio: true,
-    form: { place: 14, label: 'Seed' },
+    form: {
+      place: 14,
+      label: 'Seed',
+      explain:
+        'The number that fixes all the randomness: the same seed and settings give the same run again, step for step.',
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -253,7 +322,14 @@ export const SETTINGS: readonly AnySetting[] = [
       'dataset-fashion-mnist) | a folder of IDX files | an IDX images file (gzipped or not)',
     ],
     studio: true,
-    form: { place: 1, label: 'Dataset', choices: DATASET_NAMES },
+    form: {
+      place: 1,
+      label: 'Dataset',
+      choices: DATASET_NAMES,
+      basic: true,
+      explain:
+        'The real pictures G learns to imitate: handwritten digits (mnist, or the smaller mnist-small) or clothes (fashion-mnist).',
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -264,7 +340,14 @@ export const SETTINGS: readonly AnySetting[] = [
     default: () => null,
     help: ['train on the first N images only'],
     studio: true,
-    form: { place: 2, label: 'Images (limit)', empty: 'all' },
+    form: {
+      place: 2,
+      label: 'Images (limit)',
+      empty: 'all',
+      basic: true,
+      explain:
+        "How many of the dataset's pictures to learn from. Fewer: quicker epochs; more: more variety for G to learn.",
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -298,7 +381,12 @@ export const SETTINGS: readonly AnySetting[] = [
       `studio's live grid and history slider (default ${DEFAULT_SNAPSHOT_EVERY}; 0 for none)`,
     ],
     studio: true,
-    form: { place: 15, label: 'Grid every (steps)' },
+    form: {
+      place: 15,
+      label: 'Grid every (steps)',
+      explain:
+        "How often, in steps, the live grid of G's pictures is taken. Smaller: a finer history to look back through.",
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -361,7 +449,13 @@ export const SETTINGS: readonly AnySetting[] = [
       'milestones; 0: never)',
     ],
     studio: true,
-    form: { place: 16, label: 'Quality checks every (epochs)', empty: 'milestones' },
+    form: {
+      place: 16,
+      label: 'Quality checks every (epochs)',
+      empty: 'milestones',
+      explain:
+        "How often, in epochs, a digit classifier grades 1,000 of G's pictures (FID, recognisable share). 0: never, and faster.",
+    },
     onResume: 'may change',
   }),
 ];

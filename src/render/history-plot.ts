@@ -3,6 +3,7 @@
  * smoothed line, milestones marked. Pure drawing on any CanvasRenderingContext2D.
  */
 import type { Curve, HistoryPoints } from '../streams/analysis/history.ts';
+import { fitText } from './fit-text.ts';
 
 export interface HistoryPlotOptions {
   readonly width: number;
@@ -240,7 +241,7 @@ function drawTwoPanels(
   ctx.font = 'bold 14px sans-serif';
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
-  ctx.fillText(o.title, 60, 10);
+  ctx.fillText(fitText(ctx, o.title, o.width - 70), 60, 10);
   const [upper, lower] = panelBoxes(o.width, o.height);
   panel(ctx, upper, losses, o.milestones, null, labels[0], o.marks);
   panel(ctx, lower, accuracy, o.milestones, [0, 1], labels[1], o.marks);

@@ -148,6 +148,13 @@ export const Warning = t.type({
   ),
   message: t.string,
 });
+/** A warning's condition no longer holds (over the same window of steps that raised it): from this step on. */
+export const WarningCleared = t.type({
+  type: t.literal('warning-cleared'),
+  step: t.number,
+  epoch: t.number,
+  kind: Warning.props.kind,
+});
 
 export const RunEnded = t.type({
   type: t.literal('run-ended'),
@@ -230,6 +237,7 @@ export const TrainingEvent = t.union([
   Snapshot,
   Comparison,
   Warning,
+  WarningCleared,
   CheckpointSaved,
   RunResumed,
   RolledBack,
@@ -245,6 +253,7 @@ export type Snapshot = t.TypeOf<typeof Snapshot>;
 export type Comparison = t.TypeOf<typeof Comparison>;
 export type Warning = t.TypeOf<typeof Warning>;
 export type WarningKind = Warning['kind'];
+export type WarningCleared = t.TypeOf<typeof WarningCleared>;
 export type RunEnded = t.TypeOf<typeof RunEnded>;
 export type CheckpointSaved = t.TypeOf<typeof CheckpointSaved>;
 export type RunResumed = t.TypeOf<typeof RunResumed>;

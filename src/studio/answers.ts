@@ -58,6 +58,10 @@ export type RunListing = t.TypeOf<typeof RunListing>;
 export const FormField = t.type({
   flag: t.string,
   label: t.string,
+  /** What it does, in plain words (one line). */
+  help: t.string,
+  /** Shown in beginner mode (else under "More settings"). */
+  basic: t.boolean,
   /** What an empty field means (the default, or a word such as 'all'), shown as its placeholder. */
   placeholder: t.string,
   /** A select's choices; null for a text field. */

@@ -20,6 +20,8 @@ export function formFields(now = new Date()): FormField[] {
         place: s.form.place,
         flag: s.flag,
         label: s.form.label,
+        help: s.form.explain,
+        basic: s.form.basic === true,
         placeholder: s.form.empty ?? shown ?? '',
         choices: s.form.choices ? [...s.form.choices] : null,
         default: shown,

@@ -9,3 +9,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/** Turns beginner mode off (the page remembers it): every field of the form shown, for tests that fill the advanced ones. */
+export async function showAllSettings(page: import('playwright-core').Page): Promise<void> {
+  await page.locator('#field-epochs').waitFor();
+  await page.uncheck('#beginner');
+}

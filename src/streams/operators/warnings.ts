@@ -2,7 +2,7 @@
  * Watches the step events and says when training goes wrong, as warning events placed right
  * after the step that showed it. A condition is judged on the means over a window of steps; a
  * warning fires once when it starts to hold, names the earliest step from which it holds, and
- * fires again only after the condition has cleared.
+ * fires again only after the condition has cleared; a warning-cleared event says when it did.
  */
 import { filter, Observable, type OperatorFunction } from 'rxjs';
 import { advice, type RunSettings } from '../analysis/advice.ts';
@@ -14,6 +14,7 @@ import {
   type Step,
   type TrainingEvent,
   type Warning,
+  type WarningCleared,
   type WarningKind,
 } from '../events.ts';
 
@@ -173,7 +174,9 @@ function beganAt(kind: StepKind, steps: readonly Step[]): number {
   return steps.length - 1;
 }
 
-export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFunction<T, T | Warning> {
+export function warnings<T extends TrainingEvent>(
+  o: WarningOptions,
+): OperatorFunction<T, T | Warning | WarningCleared> {
   return (source) =>
     new Observable((subscriber) => {
       const window: Step[] = [];
@@ -215,7 +218,7 @@ export function warnings<T extends TrainingEvent>(o: WarningOptions): OperatorFu
             const judged = kind === 'not-finite' ? [e as Step] : window;
             const message = kind === 'not-finite' || window.length === o.window ? check(kind, judged, run) : null;
             if (message === null) {
-              active.delete(kind);
+              if (active.delete(kind)) subscriber.next({ type: 'warning-cleared', kind, step: e.step, epoch: e.epoch });
               continue;
             }
             if (active.has(kind)) continue;
@@ -238,6 +241,6 @@ export const warningsAgain =
   (stepsPerEpoch: number | undefined): OperatorFunction<TrainingEvent, TrainingEvent> =>
   (events) =>
     events.pipe(
-      filter((e) => e.type !== 'warning'),
+      filter((e) => e.type !== 'warning' && e.type !== 'warning-cleared'),
       warnings<TrainingEvent>({ window: warningWindow(stepsPerEpoch ?? 200) }),
     );

@@ -166,6 +166,10 @@ export function consoleSink(events$: Observable<TrainingEvent>, o: ConsoleOption
         clearLine();
         o.write(`warning (step ${e.step}, ${e.kind}): ${e.message}\n`);
         break;
+      case 'warning-cleared':
+        clearLine();
+        o.write(`warning cleared (step ${e.step}, ${e.kind}): it no longer holds\n`);
+        break;
       case 'run-ended':
         clearLine();
         o.write(formatSummary(summary.result()));

@@ -2,6 +2,8 @@
  * The page's pictures, drawn by the same src/render functions that draw the run folder's PNGs, so
  * the page and the files agree. Each function sizes its canvas and draws one view of a RunView.
  */
+
+import { fitText } from '../../render/fit-text.ts';
 import { drawGrid, gridSize } from '../../render/grid.ts';
 import {
   drawComparison,
@@ -21,34 +23,76 @@ import { milestoneEpochs } from '../../streams/config.ts';
 import { milestoneLabel, type Snapshot, unpackPixels } from '../../streams/events.ts';
 import type { RunView } from './run-view.ts';
 
-/** The run folder's plot size: the page scales it with CSS. */
+/** The run folder's plot size (its PNGs); the page draws its plots at their own size on the page. */
 export const PLOT = { width: 960, height: 640 } as const;
 
+/** The smallest text a view draws, in CSS pixels: readable on a laptop and a projector. */
+export const MIN_TEXT_PX = 12;
+
+/**
+ * A plot's canvas sized to its place on the page (the width it is given, a height from it) at the
+ * screen's pixel ratio, its context scaled so that the drawing is in CSS pixels: 12px text is 12
+ * CSS pixels, sharp on any screen.
+ */
+function fitted(
+  canvas: HTMLCanvasElement,
+  heightOf: (width: number) => number,
+): { ctx: CanvasRenderingContext2D; width: number; height: number } {
+  canvas.classList.add('fit');
+  const width = Math.max(280, Math.floor(canvas.getBoundingClientRect().width || PLOT.width));
+  const height = Math.round(heightOf(width));
+  const ratio = window.devicePixelRatio || 1;
+  canvas.style.height = `${height}px`;
+  if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
+  if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return { ctx, width, height };
+}
+
+/** A two-panel plot's height for its width: two thirds of it, within what a screen shows. */
+const plotHeight = (width: number) => Math.min(560, Math.max(340, width * 0.66));
+const barsHeight = (width: number) => Math.min(300, Math.max(220, width * 0.5));
+
+/**
+ * An image view's canvas (pictures with text under them): one canvas pixel to one CSS pixel, never
+ * shrunk (a narrow page scrolls it sideways), so that its text stays at the size it was drawn.
+ */
+function actualSize(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
+  canvas.classList.add('actual');
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  return canvas.getContext('2d')!;
+}
+
+/** A grid of pictures with no text: scaled to the page like a photograph. */
 function context(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
   if (canvas.width !== width) canvas.width = width;
   if (canvas.height !== height) canvas.height = height;
   return canvas.getContext('2d')!;
 }
 
-function blank(canvas: HTMLCanvasElement, text: string, width: number = PLOT.width, height = 120): void {
-  const ctx = context(canvas, width, height);
+function blank(canvas: HTMLCanvasElement, text: string, heightOf: (width: number) => number = () => 120): void {
+  const { ctx, width, height } = fitted(canvas, heightOf);
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = '#666666';
-  ctx.font = '20px sans-serif';
+  ctx.fillStyle = '#5f6368';
+  ctx.font = '15px sans-serif';
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText(text, width / 2, height / 2);
+  ctx.fillText(fitText(ctx, text, width - 16), width / 2, height / 2);
 }
 
 export function drawCurves(canvas: HTMLCanvasElement, view: RunView): void {
   const run = view.started;
   if (!run || view.history.points().step.length === 0) {
-    blank(canvas, 'The loss and accuracy curves appear with the first steps', PLOT.width, PLOT.height);
+    blank(canvas, 'The loss and accuracy curves appear with the first steps', plotHeight);
     return;
   }
-  drawHistory(context(canvas, PLOT.width, PLOT.height), view.history.points(), {
-    ...PLOT,
+  const { ctx, width, height } = fitted(canvas, plotHeight);
+  drawHistory(ctx, view.history.points(), {
+    width,
+    height,
     stepsPerEpoch: run.stepsPerEpoch,
     milestones: milestoneEpochs(run.config.milestones, view.epochs).filter((e) => e <= (view.last?.epoch ?? 0)),
     title: `${run.config.arch} on ${run.dataset.name}: D and G losses, D accuracy`,
@@ -59,7 +103,17 @@ export function drawCurves(canvas: HTMLCanvasElement, view: RunView): void {
 /** A snapshot grid, large: what G draws from the same 16 noise points. */
 export function drawSnapshot(canvas: HTMLCanvasElement, s: Snapshot | undefined): void {
   if (!s) {
-    blank(canvas, 'No grid yet', 4 * (28 * 6 + 4) + 4, 4 * (28 * 6 + 4) + 4);
+    canvas.classList.remove('fit');
+    canvas.style.height = '';
+    const side = 4 * (28 * 6 + 4) + 4;
+    const ctx = context(canvas, side, side);
+    ctx.fillStyle = '#282828';
+    ctx.fillRect(0, 0, side, side);
+    ctx.fillStyle = '#f0f0f0';
+    ctx.font = '40px sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText('No grid yet', side / 2, side / 2);
     return;
   }
   const layout = { count: s.count, rows: s.rows, cols: s.cols, gridCols: 4, scale: 6, pad: 4 };
@@ -68,17 +122,26 @@ export function drawSnapshot(canvas: HTMLCanvasElement, s: Snapshot | undefined)
   drawGrid(ctx, unpackPixels(s), layout);
 }
 
+/** The milestone grids that fit the view's width at one canvas pixel to a CSS pixel: the first, the last, and evenly between. */
 export function drawMilestones(canvas: HTMLCanvasElement, view: RunView): void {
-  const shown = view.milestones.slice(-8);
-  if (shown.length === 0) {
+  const all = view.milestones;
+  if (all.length === 0) {
     blank(canvas, 'Milestone grids appear here (steps 1, 50, 200, 500, then epochs)');
     return;
   }
-  const m = shown[0];
+  const m = all[0];
   const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 1, pad: 1 };
+  const room = (canvas.parentElement?.clientWidth ?? PLOT.width) - 32;
+  const fit = Math.max(1, Math.min(8, all.length, Math.floor((room - 12) / (progressSize(1, layout).width - 12))));
+  const shown =
+    fit === 1
+      ? [all[all.length - 1]]
+      : Array.from({ length: fit }, (_, i) => all[Math.round((i * (all.length - 1)) / (fit - 1))]);
+  canvas.classList.remove('fit');
+  canvas.style.height = '';
   const { width, height } = progressSize(shown.length, layout);
   drawProgress(
-    context(canvas, width, height),
+    actualSize(canvas, width, height),
     shown.map((x) => ({ grey: unpackPixels(x), label: milestoneLabel(x) })),
     layout,
   );
@@ -86,12 +149,13 @@ export function drawMilestones(canvas: HTMLCanvasElement, view: RunView): void {
 
 export function drawQuality(canvas: HTMLCanvasElement, view: RunView): void {
   if (view.quality.length === 0) {
-    blank(canvas, 'Quality checks (FID, recognisable share) appear at the milestone epochs');
+    blank(canvas, 'Quality checks (FID, recognisable share) appear at the milestone epochs', barsHeight);
     return;
   }
   const run = view.started!;
+  const { ctx, width, height } = fitted(canvas, plotHeight);
   drawQualityHistory(
-    context(canvas, PLOT.width, PLOT.height),
+    ctx,
     view.quality.map((q) => ({
       epoch: q.epoch,
       fid: q.fid,
@@ -100,7 +164,8 @@ export function drawQuality(canvas: HTMLCanvasElement, view: RunView): void {
       ...(q.intended !== undefined ? { intended: q.intended } : {}),
     })),
     {
-      ...PLOT,
+      width,
+      height,
       title: `${run.config.arch}: sample quality by the ${view.quality[0].classifier} classifier (${view.quality[0].samples} samples)`,
     },
   );
@@ -109,13 +174,11 @@ export function drawQuality(canvas: HTMLCanvasElement, view: RunView): void {
 /** The class histogram of the last quality check: how many of G's samples the classifier put in each class. */
 export function drawHistogram(canvas: HTMLCanvasElement, view: RunView): void {
   const q = view.quality[view.quality.length - 1];
-  const width = 480,
-    height = 240;
   if (!q) {
-    blank(canvas, 'Which digits G draws: at the first quality check', width, height);
+    blank(canvas, 'Which digits G draws: at the first quality check', barsHeight);
     return;
   }
-  const ctx = context(canvas, width, height);
+  const { ctx, width, height } = fitted(canvas, barsHeight);
   const counts = q.histogram;
   const total = counts.reduce((a, b) => a + b, 0) || 1;
   const max = Math.max(...counts, 1);
@@ -126,7 +189,11 @@ export function drawHistogram(canvas: HTMLCanvasElement, view: RunView): void {
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
   ctx.fillText(
-    `Classes of G's samples at epoch ${q.epoch}, step ${q.step.toLocaleString('en-US')} (dashes: an even share)`,
+    fitText(
+      ctx,
+      `Classes of G's samples at epoch ${q.epoch}, step ${q.step.toLocaleString('en-US')} (dashes: an even share)`,
+      width - 20,
+    ),
     10,
     8,
   );
@@ -144,7 +211,7 @@ export function drawHistogram(canvas: HTMLCanvasElement, view: RunView): void {
     ctx.textBaseline = 'top';
     ctx.fillText(String(i), left + i * barW + barW / 2, bottom + 6);
     ctx.textBaseline = 'bottom';
-    ctx.font = '11px sans-serif';
+    ctx.font = `${MIN_TEXT_PX}px sans-serif`;
     ctx.fillText(`${Math.round((100 * n) / total)}%`, left + i * barW + barW / 2, bottom - h - 2);
   });
   const even = bottom - ((bottom - top) * (total / counts.length)) / max;
@@ -163,10 +230,12 @@ export function drawRealVsFake(canvas: HTMLCanvasElement, view: RunView): void {
     blank(canvas, "Real beside fake, with D's score under each, at the end of each epoch");
     return;
   }
+  canvas.classList.remove('fit');
+  canvas.style.height = '';
   const layout = { rows: c.rows, cols: c.cols, scale: 3, pad: 6 };
   const { width, height } = scoredRowsSize(c.count, 2, layout);
   drawScoredRows(
-    context(canvas, width, height),
+    actualSize(canvas, width, height),
     `Real or fake? D's belief that each image is real, after epoch ${c.epoch}`,
     [
       { title: 'real', grey: unpackPixels({ pixels: c.real }), scores: c.realScores },
@@ -186,13 +255,15 @@ export function drawScored(
   const layout = { rows: size.rows, cols: size.cols, scale: 3, pad: 6 };
   const count = rows[0].grey.length / (size.rows * size.cols);
   const { width, height } = scoredRowsSize(count, rows.length, layout);
-  drawScoredRows(context(canvas, width, height), title, rows, layout);
+  drawScoredRows(actualSize(canvas, width, height), title, rows, layout);
 }
 
 /** Several runs' curves in one plot, step-aligned (replay --compare's picture). */
 export function drawRunsCompared(canvas: HTMLCanvasElement, runs: readonly RunCurves[]): void {
-  drawComparison(context(canvas, PLOT.width, PLOT.height), runs, {
-    ...PLOT,
+  const { ctx, width, height } = fitted(canvas, plotHeight);
+  drawComparison(ctx, runs, {
+    width,
+    height,
     title: `${runs.map((r) => r.name).join(' vs ')}: D loss (solid), G loss (dashed), D accuracy`,
   });
 }

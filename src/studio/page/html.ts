@@ -25,6 +25,21 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
   section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 0.8em 1em; margin-bottom: 1em; }
   h2 { font-size: 1.05em; margin: 0 0 0.5em; }
   label { display: grid; grid-template-columns: 9.5em 1fr; align-items: center; gap: 0.4em; margin: 0.25em 0; }
+  .field { display: grid; grid-template-columns: 9.5em minmax(0, 1fr) 1.7em; align-items: center; gap: 0.2em 0.4em; margin: 0.3em 0; }
+  .field label { display: block; margin: 0; }
+  .field .field-error { grid-column: 2 / -1; }
+  .field { position: relative; }
+  .field-help { display: none; grid-column: 1 / -1; color: #1d1d1f; font-size: 0.88em; background: #eef3fb; border: 1px solid #c5d4ee; border-radius: 4px; padding: 0.2em 0.5em; }
+  /* Focus shows the help above the field, over what is there, so that nothing below moves; clicks pass through it. */
+  .field:focus-within .field-help { display: block; position: absolute; left: 0; right: 0; bottom: calc(100% + 2px); z-index: 5; pointer-events: none; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.18); }
+  /* The "?" (a touch screen's way) puts it in the form, under the field, until pressed again. */
+  .field.show-help .field-help { display: block; position: static; box-shadow: none; pointer-events: auto; }
+  .help-toggle { padding: 0; width: 1.6em; height: 1.6em; border-radius: 50%; font-size: 0.85em; line-height: 1; color: var(--accent); }
+  #more-settings > summary { cursor: pointer; color: var(--accent); margin: 0.5em 0 0.2em; }
+  .view-help { color: var(--muted); font-size: 0.9em; margin: -0.2em 0 0.5em; }
+  #intro p { margin: 0.3em 0; }
+  header .mode { display: inline-flex; gap: 0.35em; align-items: center; margin-left: auto; grid-template-columns: none; }
+  header .mode input { width: auto; }
   input, select, button { font: inherit; }
   input, select { width: 100%; padding: 0.2em 0.35em; border: 1px solid #b9bcc2; border-radius: 4px; }
   .field-error { color: var(--warn); font-size: 0.85em; grid-column: 2; }
@@ -39,6 +54,11 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
   .views.even { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
   label.wide { grid-template-columns: 1fr; }
   canvas { max-width: 100%; height: auto; display: block; background: #fff; }
+  canvas.fit { width: 100%; }
+  canvas.actual { max-width: none; }
+  section { min-width: 0; }
+  section:has(canvas.actual) { overflow-x: auto; }
+  #grid { image-rendering: pixelated; width: 100%; max-width: 560px; }
   #runs { list-style: none; padding: 0; margin: 0; max-height: 22em; overflow: auto; }
   #runs li { border-top: 1px solid var(--line); padding: 0.4em 0; }
   #runs li .meta { color: var(--muted); font-size: 0.88em; }
@@ -47,25 +67,39 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
   .cards { display: grid; gap: 0.5em; }
   .card { border-left: 5px solid var(--warn); background: #fff6f5; padding: 0.4em 0.7em; border-radius: 4px; white-space: pre-wrap; }
   .card b { color: var(--warn); }
+  .card.cleared { border-left-color: #9aa0a6; background: #f1f3f4; color: var(--muted); }
+  .card.cleared b { color: var(--muted); }
   .numbers { display: flex; gap: 1.5em; flex-wrap: wrap; font-variant-numeric: tabular-nums; }
   .numbers div b { display: block; font-size: 1.4em; }
   #scrub { width: 100%; }
   .hint { color: var(--muted); font-size: 0.9em; }
   #server-lost { background: var(--warn); color: #fff; padding: 0.5em 1em; font-weight: 600; position: sticky; top: 0; z-index: 10; }
-  @media (max-width: 1100px) { main { grid-template-columns: 1fr; } .views { grid-template-columns: 1fr; } }
+  main > div { min-width: 0; }
+  @media (max-width: 1100px) { main { grid-template-columns: minmax(0, 1fr); } .views, .views.even { grid-template-columns: minmax(0, 1fr); } }
+  @media (max-width: 520px) {
+    main { padding: 0.5em; } section { padding: 0.6em 0.7em; }
+    .field { grid-template-columns: minmax(0, 1fr) 1.7em; } .field label, .field .field-error { grid-column: 1 / -1; }
+    label { grid-template-columns: 1fr; }
+  }
 </style>
 </head>
 <body>
 <header>
   <h1>ganstream studio</h1>
   <div id="status" role="status" aria-live="polite">connecting...</div>
+  <label class="mode" title="Beginner mode: a few settings, the rest under More settings, and a word on what a GAN is"><input type="checkbox" id="beginner"> Beginner mode</label>
 </header>
 <div id="server-lost" role="alert" hidden></div>
 <main>
   <div>
+    <section aria-labelledby="intro-title" id="intro" hidden>
+      <h2 id="intro-title">What you will see</h2>
+      <p>A GAN is two networks in a contest. <b>G</b>, the generator, turns random noise into pictures; <b>D</b>, the discriminator, is shown real pictures and G's, and guesses which are which.</p>
+      <p>Each step D gets better at telling them apart and G at fooling it: press <b>Start training</b> and watch G's pictures turn from noise into digits, while the curves show who is winning.</p>
+    </section>
     <section aria-labelledby="setup-title">
       <h2 id="setup-title">Set up a run</h2>
-      <label class="wide">Preset <select id="preset"></select></label>
+      <label class="wide" title="Ready-made settings, each with a lesson: what to watch for">Preset <select id="preset" aria-describedby="lesson"></select></label>
       <p class="lesson" id="lesson"></p>
       <form id="form" autocomplete="off"></form>
       <div class="buttons"><button id="start" class="primary" type="button">Start training</button>
@@ -85,6 +119,7 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
         <button id="stop" type="button" title="Stop with a checkpoint; the run can be continued">Stop</button>
       </div>
       <p class="hint" id="step-note"></p>
+      <p class="hint" id="keys">Keys: space pauses and resumes, s takes one step.</p>
       <p class="hint" id="engine"></p>
       <p class="hint" id="run-note" role="status"></p>
     </section>
@@ -105,24 +140,28 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
   <div>
     <section aria-labelledby="numbers-title">
       <h2 id="numbers-title">Now</h2>
+      <p class="view-help" id="numbers-help">The latest step: how wrong D is (D loss) and how badly G fails to fool it (G loss), how often D is right, and the speed.</p>
       <div class="numbers" id="numbers"></div>
     </section>
     <div class="views">
       <section aria-labelledby="grid-title">
         <h2 id="grid-title">What G draws from 16 fixed noise points</h2>
-        <canvas id="grid" aria-label="generated digits"></canvas>
+        <p class="view-help" id="grid-help">The same 16 random inputs each time, so you watch the same attempts improve. Drag the slider to look back.</p>
+        <canvas id="grid" role="img" aria-label="G's pictures from 16 fixed noise points" aria-describedby="grid-help scrub-label"></canvas>
         <input id="scrub" type="range" min="0" max="0" value="0" aria-label="history: the grid at an earlier step">
         <div class="hint" id="scrub-label">Drag to look back; the grid follows training at the right end.</div>
       </section>
       <section aria-labelledby="curves-title">
         <h2 id="curves-title">Losses and D's accuracy</h2>
-        <canvas id="curves" aria-label="loss and accuracy curves"></canvas>
+        <p class="view-help" id="curves-help">Neither network should win outright: losses that level off, and D right 50-80% of the time, mean a fair contest.</p>
+        <canvas id="curves" role="img" aria-label="D's and G's losses and D's accuracy over the run" aria-describedby="curves-help numbers"></canvas>
       </section>
     </div>
     <section aria-labelledby="probe-title" id="probe-section" hidden>
       <h2 id="probe-title">One step, up close</h2>
+      <p class="view-help" id="probe-help">One training step slowed down, stage by stage: what D saw, how it scored each picture, and how each network changed.</p>
       <p id="probe-text"></p>
-      <canvas id="probe"></canvas>
+      <canvas id="probe" role="img" aria-label="the stage's pictures with D's score under each" aria-describedby="probe-text"></canvas>
       <div class="buttons">
         <button id="probe-back" type="button">Back</button>
         <button id="probe-next" type="button">Next stage</button>
@@ -131,29 +170,35 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
     </section>
     <section aria-labelledby="warnings-title">
       <h2 id="warnings-title">Warnings</h2>
+      <p class="view-help" id="warnings-help">Signs that training is going wrong (D winning outright, G drawing the same picture for every input), each with what to try.</p>
       <div class="cards" id="warnings"><span class="hint">None so far: D and G are keeping each other in check.</span></div>
     </section>
     <section aria-labelledby="milestones-title">
       <h2 id="milestones-title">Milestones: the same 64 noise points over the run</h2>
-      <canvas id="milestones"></canvas>
+      <p class="view-help" id="milestones-help">G's pictures from 64 fixed inputs at chosen moments, oldest on the left: the whole run's progress at a glance.</p>
+      <canvas id="milestones" role="img" aria-label="grids of G's pictures at the milestones, labelled with their step or epoch" aria-describedby="milestones-help"></canvas>
     </section>
     <div class="views even">
       <section aria-labelledby="histogram-title">
         <h2 id="histogram-title">Which digits</h2>
-        <canvas id="histogram"></canvas>
+        <p class="view-help" id="histogram-help">Which class a trained classifier sees in each of G's pictures. Even bars: G draws them all; one tall bar: G is stuck on a few.</p>
+        <canvas id="histogram" role="img" aria-label="bar chart: the share of G's pictures in each class" aria-describedby="histogram-help"></canvas>
       </section>
       <section aria-labelledby="quality-title">
         <h2 id="quality-title">Sample quality</h2>
-        <canvas id="quality"></canvas>
+        <p class="view-help" id="quality-help">FID: how far G's pictures are, as a whole, from real ones (lower is better). Recognisable: the share a classifier names with confidence.</p>
+        <canvas id="quality" role="img" aria-label="FID and recognisable share at each quality check" aria-describedby="quality-help numbers"></canvas>
       </section>
     </div>
     <section aria-labelledby="rvf-title">
       <h2 id="rvf-title">Real or fake?</h2>
-      <canvas id="real-vs-fake"></canvas>
+      <p class="view-help" id="rvf-help">Real pictures above G's, each with D's score under it: 1 means D is sure it is real, 0 sure it is fake.</p>
+      <canvas id="real-vs-fake" role="img" aria-label="real and generated pictures with D's score under each" aria-describedby="rvf-help"></canvas>
     </section>
     <section aria-labelledby="compare-title" id="compare-section" hidden>
       <h2 id="compare-title">Runs compared, step-aligned</h2>
-      <canvas id="compared"></canvas>
+      <p class="view-help" id="compared-help">The checked runs' losses and D's accuracy on one plot, step by step: which settings kept the contest fair.</p>
+      <canvas id="compared" role="img" aria-label="the checked runs' curves on one plot" aria-describedby="compared-help"></canvas>
     </section>
   </div>
 </main>

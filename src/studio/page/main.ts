@@ -11,6 +11,7 @@ import type { TrainingEvent } from '../../streams/events.ts';
 import { warningsAgain } from '../../streams/operators/warnings.ts';
 import { isBad, type RecordLine, recordLines, replay$, textLines } from '../../streams/sources/record-lines.ts';
 import type { RunState, StepProbe, StudioState } from '../answers.ts';
+import { applyMode, beginnerMode } from './beginner-mode.ts';
 import {
   drawCurves,
   drawHistogram,
@@ -21,8 +22,10 @@ import {
   drawScored,
   drawSnapshot,
 } from './draw.ts';
+import { controlKeys } from './keyboard.ts';
+import { inPageWords } from './page-words.ts';
 import { RunView } from './run-view.ts';
-import { renderRuns } from './runs-list.ts';
+import { renderRuns, showLiveStep } from './runs-list.ts';
 import { applyLink, buildForm, formValues, linkOf, showFieldErrors } from './setup-form.ts';
 import { stagesOf } from './step-walk.ts';
 import { isOver, studioServer } from './studio-server.ts';
@@ -49,6 +52,8 @@ interface PageState {
   walk: { readonly probe: StepProbe; stage: number } | null;
   /** While the server does not answer: the reconnection's next wait (null while it answers). */
   lost: { wait: number; timer: number | null } | null;
+  /** The pace when the run was paused: shown while it is (single steps taken while paused are no pace). */
+  pausedPace: { perSecond: number; secondsLeft: number } | null;
 }
 
 const page: PageState = {
@@ -60,6 +65,7 @@ const page: PageState = {
   scrubbed: null,
   walk: null,
   lost: null,
+  pausedPace: null,
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -349,6 +355,7 @@ async function refresh(): Promise<void> {
   page.studio = studio;
   if (first) {
     buildForm(studio);
+    applyMode();
     // A shared link's settings, over the first preset's.
     if (location.search) say(applyLink(studio, new URLSearchParams(location.search)));
   }
@@ -395,6 +402,11 @@ const seconds = (s: number) =>
 function drawNumbers(): void {
   const view = page.view;
   const last = view.last;
+  if (page.shown !== 'paused') page.pausedPace = null;
+  else page.pausedPace ??= { perSecond: view.samplesPerSec(), secondsLeft: view.secondsLeft() };
+  const pace = page.pausedPace ?? { perSecond: view.samplesPerSec(), secondsLeft: view.secondsLeft() };
+  const paused = page.pausedPace ? ' (paused)' : '';
+  if (last && page.feed?.kind === 'live') showLiveStep(page.name, last.step, page.shown);
   const cells: [string, string][] = last
     ? [
         ['step', `${last.step.toLocaleString('en-US')} / ${view.totalSteps.toLocaleString('en-US')}`],
@@ -402,8 +414,8 @@ function drawNumbers(): void {
         ['D loss', last.dLoss.toFixed(3)],
         ['G loss', last.gLoss.toFixed(3)],
         ['D accuracy', `${Math.round(50 * (last.dAccReal + last.dAccFake))}%`],
-        ['images/s', Math.round(view.samplesPerSec()).toLocaleString('en-US')],
-        ['time left', view.ended ? 'done' : seconds(view.secondsLeft())],
+        [`images/s${paused}`, Math.round(pace.perSecond).toLocaleString('en-US')],
+        [`time left${paused}`, view.ended ? 'done' : seconds(pace.secondsLeft)],
       ]
     : [['step', 'not started']];
   document.body.dataset.events = String(view.version);
@@ -438,6 +450,7 @@ function drawStatus(): void {
   $('status').children[0].textContent = label;
 }
 
+/** The warning cards: those that hold now first; those that cleared after them, greyed, saying when. */
 function drawWarnings(): void {
   const view = page.view;
   const box = $('warnings');
@@ -445,13 +458,19 @@ function drawWarnings(): void {
     box.innerHTML = '<span class="hint">None so far: D and G are keeping each other in check.</span>';
     return;
   }
+  const fields = page.studio?.fields ?? [];
+  const holding = view.warnings.filter((w) => !view.cleared.has(w));
+  const cleared = view.warnings.filter((w) => view.cleared.has(w));
   box.replaceChildren(
-    ...view.warnings.map((w) => {
+    ...[...holding, ...cleared].map((w) => {
       const card = document.createElement('div');
-      card.className = 'card';
+      const clearedAt = view.cleared.get(w);
+      card.className = clearedAt === undefined ? 'card' : 'card cleared';
       card.innerHTML = '<b></b> <span></span>';
-      card.children[0].textContent = `${w.kind} at step ${w.step.toLocaleString('en-US')} (epoch ${w.epoch})`;
-      card.children[1].textContent = `\n${w.message}`;
+      card.children[0].textContent =
+        `${w.kind} at step ${w.step.toLocaleString('en-US')} (epoch ${w.epoch})` +
+        (clearedAt === undefined ? '' : `: cleared at step ${clearedAt.toLocaleString('en-US')}`);
+      card.children[1].textContent = `\n${inPageWords(w.message, fields)}`;
       return card;
     }),
   );
@@ -484,7 +503,7 @@ interface Painter {
 }
 const view = () => page.view;
 const painters: Painter[] = [
-  { key: () => `${view().version}`, every: 250, draw: drawNumbers },
+  { key: () => `${view().version}:${page.shown}`, every: 250, draw: drawNumbers },
   { key: () => `${view().snapshots.length}:${page.scrubbed}`, every: 0, draw: drawScrubbed },
   {
     key: () => `${view().last?.step}:${view().warnings.length}:${view().ended !== null}`,
@@ -505,7 +524,7 @@ const painters: Painter[] = [
     },
   },
   { key: () => view().comparison, every: 0, draw: () => drawRealVsFake($<HTMLCanvasElement>('real-vs-fake'), view()) },
-  { key: () => view().warnings.length, every: 0, draw: drawWarnings },
+  { key: () => `${view().warnings.length}:${view().cleared.size}`, every: 0, draw: drawWarnings },
   // The runs folder's listing, at each epoch end of the run shown (its step count and status change).
   {
     key: () => view().lastEpoch?.epoch,
@@ -516,6 +535,10 @@ const painters: Painter[] = [
   },
 ];
 let paintedView: RunView | null = null;
+// The plots are drawn at the page's size: again when it changes (a resized window, a zoom).
+window.addEventListener('resize', () => {
+  for (const p of painters) p.last = undefined;
+});
 
 function frame(now: number): void {
   if (paintedView !== page.view) {
@@ -579,6 +602,8 @@ $<HTMLInputElement>('scrub').oninput = (e) => {
   page.scrubbed = Number(scrub.value) >= Number(scrub.max) ? null : Number(scrub.value);
   drawScrubbed();
 };
+beginnerMode();
+controlKeys();
 void refresh().then(openExample);
 requestAnimationFrame(frame);
 // With no live connection to notice a lost server, a look every few seconds does (answered raises the banner).

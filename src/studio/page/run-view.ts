@@ -27,6 +27,8 @@ export class RunView {
   readonly milestones: Milestone[] = [];
   readonly quality: QualityChecked[] = [];
   readonly warnings: Warning[] = [];
+  /** The warnings whose condition cleared, with the step it did. */
+  readonly cleared = new Map<Warning, number>();
   comparison: Comparison | null = null;
   ended: RunEnded | null = null;
   /** Steps' mean duration over the last few, for the speed and the time left. */
@@ -73,6 +75,11 @@ export class RunView {
       case 'warning':
         this.warnings.push(e);
         break;
+      case 'warning-cleared': {
+        const raised = [...this.warnings].reverse().find((w) => w.kind === e.kind && !this.cleared.has(w));
+        if (raised) this.cleared.set(raised, e.step);
+        break;
+      }
       case 'comparison':
         this.comparison = e;
         break;

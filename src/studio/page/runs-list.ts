@@ -47,10 +47,17 @@ function runItem(r: RunListing, live: StudioState['live'], act: RunActions): HTM
   title.append(check, b);
   const meta = document.createElement('div');
   meta.className = 'meta';
-  meta.textContent =
-    r.problem !== null
-      ? `its record cannot be read: ${r.problem}`
-      : `${r.arch} on ${r.dataset}, step ${r.steps.toLocaleString('en-US')} of ${r.totalSteps.toLocaleString('en-US')}, ${r.status}`;
+  if (r.problem !== null) meta.textContent = `its record cannot be read: ${r.problem}`;
+  else {
+    // The step and the status in their own spans: the run training now follows the live feed (showLiveStep).
+    const steps = document.createElement('span');
+    steps.className = 'steps';
+    steps.textContent = r.steps.toLocaleString('en-US');
+    const status = document.createElement('span');
+    status.className = 'run-status';
+    status.textContent = r.status;
+    meta.append(`${r.arch} on ${r.dataset}, step `, steps, ` of ${r.totalSteps.toLocaleString('en-US')}, `, status);
+  }
   const buttons = document.createElement('div');
   buttons.className = 'buttons';
   const button = (text: string, onClick: () => void) => {
@@ -94,4 +101,13 @@ export function renderRuns(s: StudioState, act: RunActions): void {
     c.checked = checked.has(c.value);
   });
   $<HTMLButtonElement>('compare').disabled = document.querySelectorAll('.pick:checked').length < 2;
+}
+
+/** The run training now, in the list: its step and state as the live feed has them, between the list's refreshes. */
+export function showLiveStep(name: string, step: number, state: string): void {
+  const item = document.querySelector(`#runs li[data-run="${CSS.escape(name)}"]`);
+  const steps = item?.querySelector('.steps');
+  const status = item?.querySelector('.run-status');
+  if (steps) steps.textContent = step.toLocaleString('en-US');
+  if (status) status.textContent = state;
 }

@@ -12,6 +12,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const NAME_FIELD: FormField = {
   flag: 'name',
   label: 'Run name',
+  help: 'A name for the run in the runs list. Empty: the date and time it started.',
+  basic: false,
   placeholder: 'date and time',
   choices: null,
   default: null,
@@ -22,32 +24,69 @@ const fieldsOf = (s: StudioState): readonly FormField[] => [...s.fields, NAME_FI
 
 const inputOf = (f: FormField) => $<HTMLInputElement | HTMLSelectElement>(`field-${f.flag}`);
 
-/** Builds the form and the presets' menu (the first preset applied). */
+/**
+ * One field: its label, the input, a "?" that shows its help (for touch screens; hover and focus
+ * show it too, and screen readers read it as the input's description), and its message line.
+ */
+function fieldBox(f: FormField, archTitle: (name: string) => string): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'field';
+  box.dataset.flag = f.flag;
+  const label = document.createElement('label');
+  label.textContent = f.label;
+  label.htmlFor = `field-${f.flag}`;
+  const input = f.choices ? document.createElement('select') : document.createElement('input');
+  input.id = `field-${f.flag}`;
+  input.name = f.flag;
+  if (input instanceof HTMLSelectElement) for (const c of f.choices ?? []) input.append(new Option(c, c));
+  else input.placeholder = f.placeholder;
+  // Hover shows the help as the field's tooltip (the architecture's: with the one chosen).
+  label.title = input.title = f.help;
+  if (f.flag === 'arch') {
+    input.title = `${f.help}\n${archTitle(f.default ?? '')}`;
+    input.addEventListener('change', () => {
+      input.title = `${f.help}\n${archTitle(input.value)}`;
+    });
+  }
+  const help = document.createElement('span');
+  help.className = 'field-help';
+  help.id = `help-${f.flag}`;
+  help.textContent = f.help;
+  const toggle = document.createElement('button');
+  toggle.type = 'button';
+  toggle.className = 'help-toggle';
+  toggle.textContent = '?';
+  toggle.setAttribute('aria-label', `What is ${f.label}?`);
+  toggle.setAttribute('aria-expanded', 'false');
+  toggle.setAttribute('aria-controls', help.id);
+  toggle.onclick = () => {
+    const open = box.classList.toggle('show-help');
+    toggle.setAttribute('aria-expanded', String(open));
+  };
+  const error = document.createElement('span');
+  error.className = 'field-error';
+  error.id = `error-${f.flag}`;
+  error.setAttribute('aria-live', 'polite');
+  input.setAttribute('aria-describedby', `${help.id} ${error.id}`);
+  box.append(label, input, toggle, error, help);
+  return box;
+}
+
+/**
+ * Builds the form and the presets' menu (the first preset applied): the fields beginner mode shows
+ * first, the others under "More settings".
+ */
 export function buildForm(s: StudioState): void {
   const form = $('form');
   form.replaceChildren();
   const archTitle = (name: string) => s.architectures[name] ?? '';
-  for (const f of fieldsOf(s)) {
-    const label = document.createElement('label');
-    label.textContent = f.label;
-    const input = f.choices ? document.createElement('select') : document.createElement('input');
-    input.id = `field-${f.flag}`;
-    input.name = f.flag;
-    if (input instanceof HTMLSelectElement) for (const c of f.choices ?? []) input.append(new Option(c, c));
-    else input.placeholder = f.placeholder;
-    if (f.flag === 'arch') {
-      input.title = archTitle(f.default ?? '');
-      input.addEventListener('change', () => {
-        input.title = archTitle(input.value);
-      });
-    }
-    const error = document.createElement('span');
-    error.className = 'field-error';
-    error.id = `error-${f.flag}`;
-    error.setAttribute('aria-live', 'polite');
-    label.append(input, error);
-    form.append(label);
-  }
+  const more = document.createElement('details');
+  more.id = 'more-settings';
+  const summary = document.createElement('summary');
+  summary.textContent = 'More settings';
+  more.append(summary);
+  for (const f of fieldsOf(s)) (f.basic ? form : more).append(fieldBox(f, archTitle));
+  form.append(more);
   const presets = $<HTMLSelectElement>('preset');
   presets.replaceChildren(...s.presets.map((p) => new Option(p.title, p.name)));
   presets.onchange = () => applyPreset(s, presets.value);
@@ -78,9 +117,10 @@ export function formValues(s: StudioState): { name: string; flags: Record<string
   return { name, flags };
 }
 
-/** Each field's message beside it (the others cleared). */
+/** Each field's message beside it (the others cleared); "More settings" opens when one of its fields has one. */
 export function showFieldErrors(s: StudioState, messages: Readonly<Record<string, string>>): void {
   for (const f of fieldsOf(s)) $(`error-${f.flag}`).textContent = messages[f.flag] ?? '';
+  if (fieldsOf(s).some((f) => !f.basic && messages[f.flag])) $<HTMLDetailsElement>('more-settings').open = true;
 }
 
 /** The URL parameter listing the fields a link hides (a teacher's: `hide=lr,seed`). */
@@ -106,7 +146,7 @@ export function applyLink(s: StudioState, params: URLSearchParams): string {
   }
   const hidden = (params.get(HIDE_PARAM) ?? '').split(',').filter(Boolean);
   for (const flag of hidden) {
-    if (known.has(flag)) ($(`field-${flag}`).closest('label') as HTMLElement).hidden = true;
+    if (known.has(flag)) ($(`field-${flag}`).closest('.field') as HTMLElement).hidden = true;
     else unknown.push(`${HIDE_PARAM}=${flag}`);
   }
   const checked = decodeForm(flags, [...known]);

@@ -55,6 +55,8 @@ interface TabRun {
 const ENGINE_FIELD: FormField = {
   flag: 'backend',
   label: 'Engine',
+  help: 'What does the arithmetic in this tab: auto takes the fastest the browser offers (WebGL on a GPU, else WebAssembly).',
+  basic: false,
   placeholder: '',
   choices: ['auto', ...BROWSER_BACKENDS],
   default: 'auto',
