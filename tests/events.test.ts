@@ -40,6 +40,7 @@ const samples: TrainingEvent[] = [
     fakeScores: [0.1, NaN],
   },
   { type: 'warning', step: 1, epoch: 1, kind: 'd-too-strong', message: 'm' },
+  { type: 'warning-cleared', step: 3, epoch: 1, kind: 'd-too-strong' },
   { type: 'run-ended', status: 'completed', step: 3, epoch: 1, time: 2 },
 ];
 
@@ -66,7 +67,7 @@ test('malformed records are rejected with a reason', () => {
   assert.match(errorOf(decodeEvent('{"type":"step","step":1')), /not JSON/);
   assert.match(
     errorOf(decodeEvent('{"type":"teleport"}')),
-    /^not an event: type "teleport", expected one of run-started, step, epoch, milestone, snapshot, comparison, warning, checkpoint, run-resumed, rolled-back, quality, run-ended$/,
+    /^not an event: type "teleport", expected one of run-started, step, epoch, milestone, snapshot, comparison, warning, warning-cleared, checkpoint, run-resumed, rolled-back, quality, run-ended$/,
   );
   const missing = JSON.parse(encodeEvent(samples[1]));
   delete missing.gLoss;

@@ -291,20 +291,19 @@ function sizeMismatch(e: TrainingEvent): string | null {
   return bad ? `${bad[0]} holds ${bad[1]} values, expected ${bad[2]}` : null;
 }
 
-const CODECS: Readonly<Record<string, t.Mixed>> = {
-  'run-started': RunStarted,
-  step: Step,
-  epoch: EpochEnd,
-  milestone: Milestone,
-  snapshot: Snapshot,
-  comparison: Comparison,
-  warning: Warning,
-  checkpoint: CheckpointSaved,
-  'run-resumed': RunResumed,
-  'rolled-back': RolledBack,
-  quality: QualityChecked,
-  'run-ended': RunEnded,
-};
+/** The literal `type` an event codec requires (a plain type, or the first part of an intersection). */
+function typeTag(codec: t.Mixed): string {
+  const props = (codec as unknown as { props?: { type?: { value?: unknown } } }).props;
+  if (typeof props?.type?.value === 'string') return props.type.value;
+  const [first] = (codec as unknown as { types?: t.Mixed[] }).types ?? [];
+  if (first) return typeTag(first);
+  throw new Error(`an event codec without a literal type: ${codec.name}`);
+}
+
+/** Each event's codec by its type: the union's members, so that a new event is decoded as soon as it is in the union. */
+const CODECS: Readonly<Record<string, t.Mixed>> = Object.fromEntries(
+  TrainingEvent.types.map((codec: t.Mixed) => [typeTag(codec), codec]),
+);
 
 const brief = (v: unknown) => {
   const text = v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v));

@@ -72,15 +72,32 @@ function context(canvas: HTMLCanvasElement, width: number, height: number): Canv
   return canvas.getContext('2d')!;
 }
 
-function blank(canvas: HTMLCanvasElement, text: string, heightOf: (width: number) => number = () => 120): void {
-  const { ctx, width, height } = fitted(canvas, heightOf);
-  ctx.fillStyle = '#ffffff';
+/** A canvas no longer sized to the page (it was, while it said what will appear there). */
+function unfit(canvas: HTMLCanvasElement): void {
+  canvas.classList.remove('fit');
+  canvas.style.height = '';
+}
+
+/** A line of text alone in the middle of a canvas: what will appear there. */
+function centred(
+  ctx: CanvasRenderingContext2D,
+  text: string,
+  width: number,
+  height: number,
+  o: { background: string; ink: string; px: number },
+): void {
+  ctx.fillStyle = o.background;
   ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = '#5f6368';
-  ctx.font = '15px sans-serif';
+  ctx.fillStyle = o.ink;
+  ctx.font = `${o.px}px sans-serif`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.fillText(fitText(ctx, text, width - 16), width / 2, height / 2);
+}
+
+function blank(canvas: HTMLCanvasElement, text: string, heightOf: (width: number) => number = () => 120): void {
+  const { ctx, width, height } = fitted(canvas, heightOf);
+  centred(ctx, text, width, height, { background: '#ffffff', ink: '#5f6368', px: 15 });
 }
 
 export function drawCurves(canvas: HTMLCanvasElement, view: RunView): void {
@@ -103,17 +120,9 @@ export function drawCurves(canvas: HTMLCanvasElement, view: RunView): void {
 /** A snapshot grid, large: what G draws from the same 16 noise points. */
 export function drawSnapshot(canvas: HTMLCanvasElement, s: Snapshot | undefined): void {
   if (!s) {
-    canvas.classList.remove('fit');
-    canvas.style.height = '';
+    // Scaled to the page as the grid will be: 40 canvas pixels, at least 12 CSS px wherever it shows.
     const side = 4 * (28 * 6 + 4) + 4;
-    const ctx = context(canvas, side, side);
-    ctx.fillStyle = '#282828';
-    ctx.fillRect(0, 0, side, side);
-    ctx.fillStyle = '#f0f0f0';
-    ctx.font = '40px sans-serif';
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    ctx.fillText('No grid yet', side / 2, side / 2);
+    centred(context(canvas, side, side), 'No grid yet', side, side, { background: '#282828', ink: '#f0f0f0', px: 40 });
     return;
   }
   const layout = { count: s.count, rows: s.rows, cols: s.cols, gridCols: 4, scale: 6, pad: 4 };
@@ -137,8 +146,7 @@ export function drawMilestones(canvas: HTMLCanvasElement, view: RunView): void {
     fit === 1
       ? [all[all.length - 1]]
       : Array.from({ length: fit }, (_, i) => all[Math.round((i * (all.length - 1)) / (fit - 1))]);
-  canvas.classList.remove('fit');
-  canvas.style.height = '';
+  unfit(canvas);
   const { width, height } = progressSize(shown.length, layout);
   drawProgress(
     actualSize(canvas, width, height),
@@ -230,8 +238,7 @@ export function drawRealVsFake(canvas: HTMLCanvasElement, view: RunView): void {
     blank(canvas, "Real beside fake, with D's score under each, at the end of each epoch");
     return;
   }
-  canvas.classList.remove('fit');
-  canvas.style.height = '';
+  unfit(canvas);
   const layout = { rows: c.rows, cols: c.cols, scale: 3, pad: 6 };
   const { width, height } = scoredRowsSize(c.count, 2, layout);
   drawScoredRows(

@@ -25,7 +25,7 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
   section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 0.8em 1em; margin-bottom: 1em; }
   h2 { font-size: 1.05em; margin: 0 0 0.5em; }
   label { display: grid; grid-template-columns: 9.5em 1fr; align-items: center; gap: 0.4em; margin: 0.25em 0; }
-  .field { display: grid; grid-template-columns: 9.5em minmax(0, 1fr) 1.7em; align-items: center; gap: 0.2em 0.4em; margin: 0.3em 0; }
+  .field { display: grid; grid-template-columns: minmax(6.5em, 8em) minmax(0, 1fr) 1.7em; align-items: center; gap: 0.2em 0.4em; margin: 0.3em 0; }
   .field label { display: block; margin: 0; }
   .field .field-error { grid-column: 2 / -1; }
   .field { position: relative; }
