@@ -5,19 +5,30 @@
  */
 import { type ClassTracks, stillHopping } from '../explore/class-tracks.ts';
 
-/** Ten colours a student can tell apart (Tableau 10), one per class. */
+/**
+ * One colour per class that a colour-blind student can tell apart too: Paul Tol's "muted" scheme
+ * (nine colours made for it) and its pale grey. Under simulated protanopia, deuteranopia and
+ * tritanopia any two of them stay at least 15 CIELAB units apart (tests/class-colours.test.ts);
+ * Tableau 10, before it, put two pairs within 2.
+ */
 export const CLASS_COLORS = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
+  '#332288',
+  '#88ccee',
+  '#117733',
+  '#ddcc77',
+  '#cc6677',
+  '#44aa99',
+  '#882255',
+  '#999933',
+  '#aa4499',
+  '#dddddd',
 ] as const;
+
+/** Text that reads on a class's colour: white on the dark ones, ink on the light. */
+export function inkOn(color: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
+  return 0.299 * r + 0.587 * g + 0.114 * b < 140 ? '#ffffff' : '#222222';
+}
 
 const INK = '#222222';
 const MUTED = '#666666';
@@ -132,8 +143,17 @@ export function drawClassShares(
     let y = top + h;
     check.histogram.forEach((n, c) => {
       const bh = (n / total) * h;
-      ctx.fillStyle = CLASS_COLORS[c % CLASS_COLORS.length];
+      const color = CLASS_COLORS[c % CLASS_COLORS.length];
+      ctx.fillStyle = color;
       ctx.fillRect(left + i * cw + 2, y - bh, cw - 4, bh);
+      // The class named in its band where there is room: colour is not the only cue.
+      ctx.font = '12px sans-serif';
+      if (bh >= 15 && ctx.measureText(names[c] ?? '').width <= cw - 8) {
+        ctx.fillStyle = inkOn(color);
+        ctx.textAlign = 'center';
+        ctx.textBaseline = 'middle';
+        ctx.fillText(names[c], left + (i + 0.5) * cw, y - bh / 2);
+      }
       y -= bh;
     });
   });
