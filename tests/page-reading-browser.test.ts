@@ -233,6 +233,37 @@ test("a warning in the page's words (the field's label, not the flag), and once 
   assert.equal(problems, []);
 });
 
+test('"Walk through one update" at any time: it pauses, steps, shows the stages and offers to continue; once training moves on it says the walk is stale', async () => {
+  const { context, page, problems } = await openPage({ width: 1400, height: 1000 });
+  await showAllSettings(page);
+  await page.fill('#field-limit', '256');
+  await page.fill('#field-epochs', '200');
+  await page.fill('#field-batch-size', '32');
+  await page.fill('#field-name', 'walked');
+  assert.ok(await page.isVisible('#walk'), 'the control is there before any run');
+  await page.click('#start');
+  const status = (re: RegExp) =>
+    page.waitForFunction((source) => new RegExp(source).test(document.getElementById('status')!.innerText), re.source);
+  await status(/walked: playing/);
+  await page.click('#walk');
+  await status(/walked: paused/);
+  await page.waitForFunction(() => !document.getElementById('probe-section')!.hidden, undefined, { timeout: 60_000 });
+  assert.match(await page.innerText('#probe-stage'), /^1\. G draws \(stage 1 of \d\)$/);
+  assert.not.ok(await page.isVisible('#probe-stale'));
+  assert.ok(await page.isEnabled('#probe-continue'));
+  await page.click('#probe-continue');
+  await status(/walked: playing/);
+  await page.waitForFunction(() => !document.getElementById('probe-stale')!.hidden, undefined, { timeout: 60_000 });
+  assert.match(
+    await page.innerText('#probe-stale'),
+    /^Training has moved on to step [\d,]+: this walk-through is of step [\d,]+\./,
+  );
+  await page.click('#stop');
+  await status(/walked: (ended|interrupted|stopped)/);
+  await context.close();
+  assert.equal(problems, []);
+});
+
 test('keys: space pauses and resumes a live run, s takes one step; typed into a field they are text', async () => {
   const { context, page, problems } = await openPage({ width: 1400, height: 1000 });
   await showAllSettings(page);

@@ -36,6 +36,8 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
   .field.show-help .field-help { display: block; position: static; box-shadow: none; pointer-events: auto; }
   .help-toggle { padding: 0; width: 1.6em; height: 1.6em; border-radius: 50%; font-size: 0.85em; line-height: 1; color: var(--accent); }
   #more-settings > summary { cursor: pointer; color: var(--accent); margin: 0.5em 0 0.2em; }
+  #probe-section.stale #probe, #probe-section.stale #probe-text { opacity: 0.45; }
+  .stale { color: var(--warn); font-weight: 600; margin: 0.4em 0 0; }
   .view-help { color: var(--muted); font-size: 0.9em; margin: -0.2em 0 0.5em; }
   #intro p { margin: 0.3em 0; }
   header .mode { display: inline-flex; gap: 0.35em; align-items: center; margin-left: auto; grid-template-columns: none; }
@@ -118,6 +120,7 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
         <button id="step10" type="button">10 steps</button>
         <button id="stop" type="button" title="Stop with a checkpoint; the run can be continued">Stop</button>
       </div>
+      <div class="buttons"><button id="walk" type="button" class="primary" title="Pause, train one step, and walk through what it did, stage by stage">Walk through one update</button></div>
       <p class="hint" id="step-note"></p>
       <p class="hint" id="keys">Keys: space pauses and resumes, s takes one step.</p>
       <p class="hint" id="engine"></p>
@@ -166,7 +169,9 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
         <button id="probe-back" type="button">Back</button>
         <button id="probe-next" type="button">Next stage</button>
         <span class="hint" id="probe-stage"></span>
+        <button id="probe-continue" type="button" title="Resume training (the run is paused while you walk through the update)">Continue training</button>
       </div>
+      <p class="stale" id="probe-stale" role="status" hidden></p>
     </section>
     <section aria-labelledby="warnings-title">
       <h2 id="warnings-title">Warnings</h2>

@@ -339,7 +339,9 @@ function updateControls(): void {
   document.querySelectorAll<HTMLButtonElement>('#runs button').forEach((b) => {
     b.disabled = lost;
   });
-  for (const id of ['step', 'step10', 'step-d', 'step-g', 'stop']) $<HTMLButtonElement>(id).disabled = !stepping;
+  for (const id of ['step', 'step10', 'step-d', 'step-g', 'stop', 'walk'])
+    $<HTMLButtonElement>(id).disabled = !stepping;
+  $<HTMLButtonElement>('probe-continue').disabled = page.shown !== 'paused';
   $('step-note').textContent =
     page.shown === 'paused'
       ? 'Paused: "One step" trains one D update and one G update, "D step" or "G step" only one of them, then it pauses again; "One step, up close" shows what changed.'
@@ -388,6 +390,21 @@ function drawStage(): void {
   if (s.rows.length > 0) drawScored(canvas, s.title, s.rows, walk.probe.before);
   $<HTMLButtonElement>('probe-back').disabled = walk.stage === 0;
   $<HTMLButtonElement>('probe-next').disabled = walk.stage === stages.length - 1;
+  drawStale();
+}
+
+/** The walk-through is of one step: once training has moved past it, it says so and greys out. */
+function drawStale(): void {
+  const walk = page.walk;
+  const now = page.view.last?.step ?? 0;
+  const stale = walk !== null && now > walk.probe.after.step;
+  $('probe-section').classList.toggle('stale', stale);
+  const note = $('probe-stale');
+  note.hidden = !stale;
+  note.textContent = walk
+    ? `Training has moved on to step ${now.toLocaleString('en-US')}: this walk-through is of step ${walk.probe.after.step.toLocaleString('en-US')}. "Walk through one update" takes a fresh one.`
+    : '';
+  $<HTMLButtonElement>('probe-continue').disabled = page.shown !== 'paused';
 }
 
 // ---- drawing, once per frame at most ----
@@ -525,6 +542,7 @@ const painters: Painter[] = [
   },
   { key: () => view().comparison, every: 0, draw: () => drawRealVsFake($<HTMLCanvasElement>('real-vs-fake'), view()) },
   { key: () => `${view().warnings.length}:${view().cleared.size}`, every: 0, draw: drawWarnings },
+  { key: () => `${view().last?.step}:${page.walk?.probe.after.step}`, every: 250, draw: drawStale },
   // The runs folder's listing, at each epoch end of the run shown (its step count and status change).
   {
     key: () => view().lastEpoch?.epoch,
@@ -559,6 +577,15 @@ const moveStage = (by: number) => () => {
   if (page.walk) page.walk.stage += by;
   drawStage();
 };
+/** Pauses (if playing), trains one step, and shows its walk-through from the first stage. */
+async function walkThrough(): Promise<void> {
+  if (page.shown === 'playing') await control({ action: 'pause' });
+  if (page.shown !== 'paused') return;
+  await control({ action: 'step', steps: 1 });
+  $('probe-section').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+$('walk').onclick = () => void walkThrough();
+$('probe-continue').onclick = () => void control({ action: 'play' });
 $('probe-back').onclick = moveStage(-1);
 $('probe-next').onclick = moveStage(1);
 $('start').onclick = () => void start();
