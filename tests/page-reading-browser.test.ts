@@ -219,6 +219,36 @@ for (const [width, ratio] of [
     assert.equal(problems, []);
   });
 
+test("the model overview: G and D layer by layer, each layer's shape and learned numbers, which add up to each network's", async () => {
+  const { context, page, problems } = await openPage({ width: 1400, height: 1000 });
+  await replayAll(page);
+  const rows = await page.$$eval('#model-graph .model-row', (rs) =>
+    rs.map((r) => ({
+      name: r.querySelector('.model-name')!.textContent ?? '',
+      nodes: Array.from(r.querySelectorAll('.node'), (n) => n.textContent ?? ''),
+    })),
+  );
+  assert.is(rows.length, 2);
+  const [g, d] = rows;
+  assert.match(g.name, /^G, the generator \([\d,]+ learned numbers\)$/);
+  assert.match(g.nodes[0], /^noise100 random numbers$/);
+  assert.match(g.nodes[1], /^dense256 out, 25,856 learned$/, 'noise 100 to 256: 100 x 256 weights and 256 biases');
+  assert.match(g.nodes.at(-1)!, /^G's picture28×28, to D$/);
+  assert.match(d.nodes[0], /^real pictures28×28, from /);
+  assert.match(d.nodes.at(-1)!, /^the losses/);
+  for (const net of rows) {
+    const total = Number(/\(([\d,]+) learned/.exec(net.name)![1].replace(/,/g, ''));
+    const learned = net.nodes.map((n) => Number(/([\d,]+) learned$/.exec(n)?.[1].replace(/,/g, '') ?? 0));
+    assert.is(
+      learned.reduce((a, b) => a + b, 0),
+      total,
+      net.name,
+    );
+  }
+  await context.close();
+  assert.equal(problems, []);
+});
+
 test("a warning in the page's words (the field's label, not the flag), and once it has cleared it says so and moves below", async () => {
   const { context, page, problems } = await openPage({ width: 1400, height: 1000 });
   await page.selectOption('#speed', '0');
@@ -249,6 +279,14 @@ test('"Walk through one update" at any time: it pauses, steps, shows the stages 
   await status(/walked: paused/);
   await page.waitForFunction(() => !document.getElementById('probe-section')!.hidden, undefined, { timeout: 60_000 });
   assert.match(await page.innerText('#probe-stage'), /^1\. G draws \(stage 1 of \d\)$/);
+  // The model overview lights what the stage is about: G from the noise to its picture, then D judging.
+  const lit = () =>
+    page.$$eval('#model-graph .node.lit', (ns) =>
+      Array.from(new Set(ns.map((n) => (n as HTMLElement).dataset.part))).sort(),
+    );
+  assert.equal(await lit(), ['fake', 'g', 'noise']);
+  await page.click('#probe-next');
+  assert.equal(await lit(), ['d', 'fake', 'real', 'score']);
   assert.not.ok(await page.isVisible('#probe-stale'));
   assert.ok(await page.isEnabled('#probe-continue'));
   await page.click('#probe-continue');

@@ -107,6 +107,15 @@ export function countParams(net: Network): { total: number; trainable: number } 
   return { total: size(allVariables(net)), trainable: size(trainableVariables(net)) };
 }
 
+/** Each layer's kind, output shape ([rows, cols, channels] for an image, else [width]) and parameter count. */
+export function layerRows(net: Network): { kind: string; out: number[]; params: number }[] {
+  return net.layers.map((layer) => ({
+    kind: layer.kind,
+    out: layer.output.image ? [...layer.output.image] : [layer.output.width],
+    params: layerVariables(layer).reduce((n, v) => n + v.size, 0),
+  }));
+}
+
 /**
  * Calls `each` for every layer in order with its part of the pass: a (leaky) ReLU right after a
  * layer that fuses it runs inside that layer's kernel, and is then told it was applied.

@@ -31,7 +31,15 @@ export const StepMetrics = t.type(Metrics);
 export type StepMetrics = t.TypeOf<typeof StepMetrics>;
 export const METRIC_NAMES = Object.keys(Metrics) as (keyof StepMetrics)[];
 
-const ParamCount = t.type({ total: t.number, trainable: t.number });
+/** One layer of a network as the model overview draws it: its kind, its output's shape, its parameters. */
+export const LayerRow = t.type({ kind: t.string, out: t.array(t.number), params: t.number });
+export type LayerRow = t.TypeOf<typeof LayerRow>;
+
+/** A network's parameters, and (recorded from the model overview on) its layers. */
+const ParamCount = t.intersection([
+  t.type({ total: t.number, trainable: t.number }),
+  t.partial({ layers: t.array(LayerRow) }),
+]);
 
 export const RunStarted = t.type({
   type: t.literal('run-started'),

@@ -25,7 +25,7 @@ import type { BackendInfo } from '../model/backend.ts';
 import { parseCheckpoint, restore, snapshot } from '../model/checkpoint.ts';
 import { CLASSES, cyclingLabels } from '../model/condition.ts';
 import type { Gan } from '../model/gan.ts';
-import { countParams } from '../model/network.ts';
+import { countParams, layerRows } from '../model/network.ts';
 import { pairwiseDiversity } from './analysis/diversity.ts';
 import { type CheckpointRun, packFloats, unpackFloats } from './checkpoint-run.ts';
 import { dStepsOf, milestoneEpochs, milestoneSteps, qualityEpochs, realPerStep, type TrainConfig } from './config.ts';
@@ -72,7 +72,10 @@ export function runStartedEvent(gan: Gan, dataset: Dataset, config: TrainConfig,
     dataset: { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols },
     stepsPerEpoch: perEpoch,
     totalSteps: perEpoch * config.epochs,
-    params: { generator: countParams(gan.generator), discriminator: countParams(gan.discriminator) },
+    params: {
+      generator: { ...countParams(gan.generator), layers: layerRows(gan.generator) },
+      discriminator: { ...countParams(gan.discriminator), layers: layerRows(gan.discriminator) },
+    },
   };
 }
 

@@ -38,6 +38,17 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
   #more-settings > summary { cursor: pointer; color: var(--accent); margin: 0.5em 0 0.2em; }
   #probe-section.stale #probe, #probe-section.stale #probe-text { opacity: 0.45; }
   .stale { color: var(--warn); font-weight: 600; margin: 0.4em 0 0; }
+  .model-row { display: flex; flex-wrap: wrap; align-items: stretch; gap: 0.25em 0; margin: 0.3em 0 0.7em; }
+  .model-name { flex-basis: 100%; font-weight: 600; font-size: 0.92em; }
+  .node { display: flex; flex-direction: column; justify-content: center; border: 1px solid #b9bcc2; border-radius: 5px; padding: 0.15em 0.45em; font-size: 0.8em; line-height: 1.25; background: #fff; transition: opacity 0.2s, background 0.2s; }
+  .model-row > :not(.model-name) + :not(.model-name) { margin-left: 1.1em; position: relative; }
+  .model-row > :not(.model-name) + :not(.model-name)::before { content: '→'; position: absolute; left: -1.05em; top: 50%; transform: translateY(-50%); color: var(--muted); }
+  .either { display: flex; flex-direction: column; gap: 0.2em; }
+  .node span { color: var(--muted); }
+  .node.layer { background: #eef3fb; border-color: #9fb6dc; }
+  .node.io { background: #fdf6e3; border-color: #d9c48a; }
+  #model-graph.walking .node { opacity: 0.35; }
+  #model-graph.walking .node.lit { opacity: 1; outline: 3px solid #f2a900; }
   .view-help { color: var(--muted); font-size: 0.9em; margin: -0.2em 0 0.5em; }
   #intro p { margin: 0.3em 0; }
   header .mode { display: inline-flex; gap: 0.35em; align-items: center; margin-left: auto; grid-template-columns: none; }
@@ -160,6 +171,11 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
         <canvas id="curves" role="img" aria-label="D's and G's losses and D's accuracy over the run" aria-describedby="curves-help numbers"></canvas>
       </section>
     </div>
+    <section aria-labelledby="model-title" id="model-section">
+      <h2 id="model-title">The two networks</h2>
+      <p class="view-help" id="model-help">G turns noise into a picture; D turns a picture into a score, real or fake. Each box is a layer: what it does, the shape it passes on, and how many numbers it learns.</p>
+      <div id="model-graph"></div>
+    </section>
     <section aria-labelledby="probe-title" id="probe-section" hidden>
       <h2 id="probe-title">One step, up close</h2>
       <p class="view-help" id="probe-help">One training step slowed down, stage by stage: what D saw, how it scored each picture, and how each network changed.</p>

@@ -23,6 +23,7 @@ import {
   drawSnapshot,
 } from './draw.ts';
 import { controlKeys } from './keyboard.ts';
+import { drawModel, lightModel } from './model-overview.ts';
 import { inPageWords } from './page-words.ts';
 import { RunView } from './run-view.ts';
 import { renderRuns, showLiveStep } from './runs-list.ts';
@@ -377,6 +378,7 @@ function drawStage(): void {
   const walk = page.walk;
   if (!walk) {
     section.hidden = true;
+    lightModel($('model-graph'), null);
     return;
   }
   section.hidden = false;
@@ -384,6 +386,7 @@ function drawStage(): void {
   walk.stage = Math.max(0, Math.min(walk.stage, stages.length - 1));
   const s = stages[walk.stage];
   $('probe-text').textContent = s.text;
+  lightModel($('model-graph'), s.parts);
   $('probe-stage').textContent = `${s.title} (stage ${walk.stage + 1} of ${stages.length})`;
   const canvas = $<HTMLCanvasElement>('probe');
   canvas.hidden = s.rows.length === 0;
@@ -542,6 +545,7 @@ const painters: Painter[] = [
   },
   { key: () => view().comparison, every: 0, draw: () => drawRealVsFake($<HTMLCanvasElement>('real-vs-fake'), view()) },
   { key: () => `${view().warnings.length}:${view().cleared.size}`, every: 0, draw: drawWarnings },
+  { key: () => view().started, every: 0, draw: () => drawModel($('model-graph'), view().started) },
   { key: () => `${view().last?.step}:${page.walk?.probe.after.step}`, every: 250, draw: drawStale },
   // The runs folder's listing, at each epoch end of the run shown (its step count and status change).
   {

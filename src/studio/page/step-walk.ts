@@ -6,9 +6,12 @@
 import type { ScoredRow } from '../../render/labelled-grids.ts';
 import { type Step, unpackPixels } from '../../streams/events.ts';
 import type { StepProbe } from '../answers.ts';
+import type { ModelPart } from './model-overview.ts';
 
 export interface Stage {
   readonly title: string;
+  /** The parts of the model overview it walks through. */
+  readonly parts: readonly ModelPart[];
   readonly text: string;
   readonly rows: readonly ScoredRow[];
 }
@@ -27,11 +30,13 @@ export function stagesOf(p: StepProbe, last: Step | null): Stage[] {
   const stages: Stage[] = [
     {
       title: '1. G draws',
+      parts: ['noise', 'g', 'fake'],
       text: `Before ${steps} (after step ${b.step}): G turns 8 fixed noise vectors into images. This is all G can do: it never sees a real digit, only D's verdict on its own images.`,
       rows: [{ title: 'G draws', grey: oldFake, scores: [] }],
     },
     {
       title: '2. D judges',
+      parts: ['real', 'fake', 'd', 'score'],
       text: `D gives each image its belief that the image is real (1: surely real, 0: surely fake). On these real digits it says ${f2(mean(b.realScores))} on average, on G's images ${f2(mean(b.fakeScores))}. D wants the first near 1 and the second near 0; G wants its images near 1.`,
       rows: [
         { title: 'real', grey: real, scores: b.realScores },
@@ -42,6 +47,7 @@ export function stagesOf(p: StepProbe, last: Step | null): Stage[] {
   if (last) {
     stages.push({
       title: '3. The losses',
+      parts: ['score', 'loss'],
       text: `On the step's own batch (step ${last.step}): D's loss is ${f2(last.dLossReal)} on the real images plus ${f2(last.dLossFake)} on the fakes (= ${f2(last.dLoss)}); it is small when D is right and sure. G's loss is ${f2(last.gLoss)}: small when D takes G's images for real. D was right on ${Math.round(100 * last.dAccReal)}% of the real and ${Math.round(100 * last.dAccFake)}% of the fake images. ${p.kind === 'd' ? 'In a D step only D moves its weights against the gradient of its loss; G is measured, not moved.' : p.kind === 'g' ? 'In a G step only G moves its weights against the gradient of its loss; D is measured, not moved.' : 'Each network moves its weights a little against the gradient of its own loss.'}`,
       rows: [],
     });
@@ -49,6 +55,7 @@ export function stagesOf(p: StepProbe, last: Step | null): Stage[] {
   stages.push(
     {
       title: `${stages.length + 1}. D's update`,
+      parts: ['loss', 'd'],
       text:
         p.kind === 'g'
           ? `D was held still (${steps}): it scores the real digits ${f2(mean(a.realScores))} and G's old images ${f2(mean(p.oldFakeScoresAfter))}, as before.`
@@ -60,6 +67,7 @@ export function stagesOf(p: StepProbe, last: Step | null): Stage[] {
     },
     {
       title: `${stages.length + 2}. G's update`,
+      parts: ['loss', 'd', 'g', 'noise'],
       text:
         p.kind === 'd'
           ? `G was held still (${steps}): from the same noise it draws the same images, which D now scores ${f2(mean(a.fakeScores))}.`
