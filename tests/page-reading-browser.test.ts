@@ -263,18 +263,26 @@ test("a warning in the page's words (the field's label, not the flag), and once 
   assert.equal(problems, []);
 });
 
-test('"Walk through one update" at any time: it pauses, steps, shows the stages and offers to continue; once training moves on it says the walk is stale', async () => {
-  const { context, page, problems } = await openPage({ width: 1400, height: 1000 });
+/** The status line matching `re`, waited for. */
+const statusIs = (page: Page, re: RegExp) =>
+  page.waitForFunction((source) => new RegExp(source).test(document.getElementById('status')!.innerText), re.source);
+
+/** A run long enough to stay live (256 digits, 200 epochs), started from the form and playing. */
+async function startLong(page: Page, name: string): Promise<void> {
   await showAllSettings(page);
   await page.fill('#field-limit', '256');
   await page.fill('#field-epochs', '200');
   await page.fill('#field-batch-size', '32');
-  await page.fill('#field-name', 'walked');
-  assert.ok(await page.isVisible('#walk'), 'the control is there before any run');
+  await page.fill('#field-name', name);
   await page.click('#start');
-  const status = (re: RegExp) =>
-    page.waitForFunction((source) => new RegExp(source).test(document.getElementById('status')!.innerText), re.source);
-  await status(/walked: playing/);
+  await statusIs(page, new RegExp(`${name}: playing`));
+}
+
+test('"Walk through one update" at any time: it pauses, steps, shows the stages and offers to continue; once training moves on it says the walk is stale', async () => {
+  const { context, page, problems } = await openPage({ width: 1400, height: 1000 });
+  assert.ok(await page.isVisible('#walk'), 'the control is there before any run');
+  await startLong(page, 'walked');
+  const status = (re: RegExp) => statusIs(page, re);
   await page.click('#walk');
   await status(/walked: paused/);
   await page.waitForFunction(() => !document.getElementById('probe-section')!.hidden, undefined, { timeout: 60_000 });
@@ -304,15 +312,8 @@ test('"Walk through one update" at any time: it pauses, steps, shows the stages 
 
 test('keys: space pauses and resumes a live run, s takes one step; typed into a field they are text', async () => {
   const { context, page, problems } = await openPage({ width: 1400, height: 1000 });
-  await showAllSettings(page);
-  await page.fill('#field-limit', '256');
-  await page.fill('#field-epochs', '200');
-  await page.fill('#field-batch-size', '32');
-  await page.fill('#field-name', 'keys');
-  await page.click('#start');
-  const status = (re: RegExp) =>
-    page.waitForFunction((source) => new RegExp(source).test(document.getElementById('status')!.innerText), re.source);
-  await status(/keys: playing/);
+  await startLong(page, 'keys');
+  const status = (re: RegExp) => statusIs(page, re);
   await page.locator('body').click({ position: { x: 5, y: 300 } });
   await page.keyboard.press(' ');
   await status(/keys: paused/);
