@@ -52,7 +52,9 @@ test.before(async () => {
  */
 function recordCanvasText(): void {
   const sizes: Record<string, number[]> = {};
+  const texts: Record<string, string[]> = {};
   (window as unknown as { canvasText: typeof sizes }).canvasText = sizes;
+  (window as unknown as { canvasWords: typeof texts }).canvasWords = texts;
   const fillText = CanvasRenderingContext2D.prototype.fillText;
   CanvasRenderingContext2D.prototype.fillText = function (this: CanvasRenderingContext2D, ...args) {
     const canvas = this.canvas;
@@ -62,6 +64,8 @@ function recordCanvasText(): void {
     if (canvas.id && args[0] !== '') {
       sizes[canvas.id] = sizes[canvas.id] ?? [];
       sizes[canvas.id].push(px * Math.hypot(t.a, t.b) * onPage);
+      texts[canvas.id] = texts[canvas.id] ?? [];
+      texts[canvas.id].push(String(args[0]));
     }
     return fillText.apply(this, args);
   };
@@ -259,6 +263,12 @@ test("a warning in the page's words (the field's label, not the flag), and once 
   assert.match(card, /^d-too-strong at step \d+ \(epoch \d\): cleared at step \d+\s/, card);
   assert.match(card, /“Learning rate”/);
   assert.not.match(card, /--lr/);
+  // Its mark on the curves says so too.
+  await page.waitForFunction(() =>
+    (window as unknown as { canvasWords: Record<string, string[]> }).canvasWords.curves?.includes(
+      'd-too-strong (cleared)',
+    ),
+  );
   await context.close();
   assert.equal(problems, []);
 });

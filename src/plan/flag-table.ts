@@ -342,7 +342,7 @@ export const SETTINGS: readonly AnySetting[] = [
     studio: true,
     form: {
       place: 2,
-      label: 'Images (limit)',
+      label: 'Images to learn from',
       empty: 'all',
       basic: true,
       explain:

@@ -18,12 +18,19 @@ export interface HistoryPlotOptions {
 export interface Mark {
   readonly epoch: number;
   readonly label: string;
+  /** Its condition no longer holds: drawn grey. */
+  readonly cleared?: boolean;
 }
 
 /** A warning event as a mark: its kind, at the step it began. */
-export const warningMark = (w: { readonly kind: string; readonly step: number }, stepsPerEpoch: number): Mark => ({
+export const warningMark = (
+  w: { readonly kind: string; readonly step: number },
+  stepsPerEpoch: number,
+  cleared = false,
+): Mark => ({
   epoch: w.step / stepsPerEpoch,
-  label: w.kind,
+  label: cleared ? `${w.kind} (cleared)` : w.kind,
+  cleared,
 });
 
 /** A curve to draw: x in epochs, raw values (drawn as faint points) and a line (smoothed). */
@@ -145,11 +152,12 @@ function panel(
   ctx.strokeStyle = COLORS.mark;
   ctx.lineWidth = 2;
   for (const m of marks) {
+    ctx.strokeStyle = m.cleared ? COLORS.milestone : COLORS.mark;
     ctx.beginPath();
     ctx.moveTo(X(m.epoch), box.y);
     ctx.lineTo(X(m.epoch), box.y + box.h);
     ctx.stroke();
-    ctx.fillStyle = COLORS.mark;
+    ctx.fillStyle = m.cleared ? COLORS.milestone : COLORS.mark;
     ctx.font = 'bold 12px sans-serif';
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';

@@ -113,7 +113,7 @@ export function drawCurves(canvas: HTMLCanvasElement, view: RunView): void {
     stepsPerEpoch: run.stepsPerEpoch,
     milestones: milestoneEpochs(run.config.milestones, view.epochs).filter((e) => e <= (view.last?.epoch ?? 0)),
     title: `${run.config.arch} on ${run.dataset.name}: D and G losses, D accuracy`,
-    marks: view.warnings.map((w) => warningMark(w, run.stepsPerEpoch)),
+    marks: view.warnings.map((w) => warningMark(w, run.stepsPerEpoch, view.cleared.has(w))),
   });
 }
 

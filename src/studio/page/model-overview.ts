@@ -9,27 +9,53 @@ import type { LayerRow, RunStarted } from '../../streams/events.ts';
 /** The parts of the picture a stage of the walk-through can light. */
 export type ModelPart = 'noise' | 'g' | 'real' | 'fake' | 'd' | 'score' | 'loss';
 
-const KIND_NAMES: Readonly<Record<string, string>> = {
-  dense: 'dense',
-  batchNorm: 'BatchNorm',
-  leakyRelu: 'LeakyReLU',
-  relu: 'ReLU',
-  tanh: 'tanh',
-  dropout: 'dropout',
-  conv: 'conv',
-  stridedConv: 'strided conv',
-  reshape: 'reshape',
-  upsample: 'upsample',
-  avgPool: 'avg pool',
+/** Each layer kind's name in the picture, and what it does in plain words (its tooltip). */
+export const LAYER_WORDS: Readonly<Record<string, { readonly name: string; readonly does: string }>> = {
+  dense: {
+    name: 'dense',
+    does: 'Every output is a weighted sum of every input, plus a bias: the weights are what it learns.',
+  },
+  batchNorm: {
+    name: 'BatchNorm',
+    does: 'Rescales each output over the batch to mean 0 and spread 1, then by a learned scale and shift: it keeps the numbers in a range that trains well.',
+  },
+  leakyRelu: {
+    name: 'LeakyReLU',
+    does: 'Keeps positive numbers and shrinks negative ones to a small fraction: the bend that lets stacked layers draw curves.',
+  },
+  relu: { name: 'ReLU', does: 'Keeps positive numbers and sets negative ones to 0.' },
+  tanh: {
+    name: 'tanh',
+    does: "Squeezes every number into -1 to 1: G's last step, so that its pixels are in the range of the real ones.",
+  },
+  dropout: {
+    name: 'dropout',
+    does: 'While training, zeroes a random share of the numbers at each step, so that D cannot lean on any one of them.',
+  },
+  conv: {
+    name: 'conv',
+    does: 'Slides small learned filters over the image: each output pixel looks at a small patch around it.',
+  },
+  stridedConv: {
+    name: 'strided conv',
+    does: 'A convolution that moves two pixels at a time: the image comes out half as wide and high.',
+  },
+  reshape: {
+    name: 'reshape',
+    does: 'Lays the same numbers out as an image (rows, columns, channels), or back as a line.',
+  },
+  upsample: { name: 'upsample', does: 'Doubles the image in width and height by repeating each pixel.' },
+  avgPool: { name: 'avg pool', does: 'Halves the image in width and height by averaging each 2x2 block.' },
 };
 
 const shapeText = (out: readonly number[]) => out.join('×');
 const count = (n: number) => n.toLocaleString('en-US');
 
-function node(part: ModelPart, title: string, detail: string, kind = 'io'): HTMLElement {
+function node(part: ModelPart, title: string, detail: string, kind = 'io', does = ''): HTMLElement {
   const box = document.createElement('div');
   box.className = `node ${kind}`;
   box.dataset.part = part;
+  if (does) box.title = does;
   const b = document.createElement('b');
   b.textContent = title;
   const small = document.createElement('span');
@@ -41,12 +67,8 @@ function node(part: ModelPart, title: string, detail: string, kind = 'io'): HTML
 function layerNodes(part: 'g' | 'd', rows: readonly LayerRow[]): HTMLElement[] {
   return rows.map((r) => {
     const learned = r.params > 0 ? `, ${count(r.params)} learned` : '';
-    return node(
-      part,
-      KIND_NAMES[r.kind] ?? r.kind,
-      `${shapeText(r.out)} out${learned}`,
-      r.params > 0 ? 'layer' : 'step',
-    );
+    const kind = LAYER_WORDS[r.kind] ?? { name: r.kind, does: '' };
+    return node(part, kind.name, `${shapeText(r.out)} out${learned}`, r.params > 0 ? 'layer' : 'step', kind.does);
   });
 }
 
