@@ -54,17 +54,6 @@ function fitted(
 const plotHeight = (width: number) => Math.min(560, Math.max(340, width * 0.66));
 const barsHeight = (width: number) => Math.min(300, Math.max(220, width * 0.5));
 
-/**
- * An image view's canvas (pictures with text under them): one canvas pixel to one CSS pixel, never
- * shrunk (a narrow page scrolls it sideways), so that its text stays at the size it was drawn.
- */
-function actualSize(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
-  canvas.classList.add('actual');
-  if (canvas.width !== width) canvas.width = width;
-  if (canvas.height !== height) canvas.height = height;
-  return canvas.getContext('2d')!;
-}
-
 /** A grid of pictures with no text: scaled to the page like a photograph. */
 function context(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
   if (canvas.width !== width) canvas.width = width;
@@ -72,10 +61,16 @@ function context(canvas: HTMLCanvasElement, width: number, height: number): Canv
   return canvas.getContext('2d')!;
 }
 
-/** A canvas no longer sized to the page (it was, while it said what will appear there). */
-function unfit(canvas: HTMLCanvasElement): void {
+/**
+ * An image view's canvas (pictures with text under them): one canvas pixel to one CSS pixel, never
+ * shrunk (a narrow page scrolls it sideways), so that its text stays at the size it was drawn. A
+ * canvas that was sized to the page (while it said what will appear there) no longer is.
+ */
+function actualSize(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
   canvas.classList.remove('fit');
   canvas.style.height = '';
+  canvas.classList.add('actual');
+  return context(canvas, width, height);
 }
 
 /** A line of text alone in the middle of a canvas: what will appear there. */
@@ -146,7 +141,6 @@ export function drawMilestones(canvas: HTMLCanvasElement, view: RunView): void {
     fit === 1
       ? [all[all.length - 1]]
       : Array.from({ length: fit }, (_, i) => all[Math.round((i * (all.length - 1)) / (fit - 1))]);
-  unfit(canvas);
   const { width, height } = progressSize(shown.length, layout);
   drawProgress(
     actualSize(canvas, width, height),
@@ -238,7 +232,6 @@ export function drawRealVsFake(canvas: HTMLCanvasElement, view: RunView): void {
     blank(canvas, "Real beside fake, with D's score under each, at the end of each epoch");
     return;
   }
-  unfit(canvas);
   const layout = { rows: c.rows, cols: c.cols, scale: 3, pad: 6 };
   const { width, height } = scoredRowsSize(c.count, 2, layout);
   drawScoredRows(

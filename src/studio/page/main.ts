@@ -407,7 +407,6 @@ function drawStale(): void {
   note.textContent = walk
     ? `Training has moved on to step ${now.toLocaleString('en-US')}: this walk-through is of step ${walk.probe.after.step.toLocaleString('en-US')}. "Walk through one update" takes a fresh one.`
     : '';
-  $<HTMLButtonElement>('probe-continue').disabled = page.shown !== 'paused';
 }
 
 // ---- drawing, once per frame at most ----
