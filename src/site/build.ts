@@ -1,8 +1,9 @@
 /**
  * Builds the static site: the studio's page and its explore page (the same pages, told that runs
  * train and are kept in the tab), their scripts and workers bundled by esbuild, and the datasets
- * as gzipped IDX files; the scripts, pages and wasm also precompressed (precompress.ts). Written beside the target and renamed into place at the end
- * (writeFolderAtomic), so a failed build leaves nothing half-written.
+ * as gzipped IDX files; the scripts, pages and wasm also precompressed (precompress.ts). Written
+ * beside the target and renamed into place at the end (writeFolderAtomic), so a failed build
+ * leaves nothing half-written.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +18,7 @@ import { MNIST } from '../data/names.ts';
 import { networkPaths } from '../model/names.ts';
 import { classifierDir } from '../quality/classifier.ts';
 import { METRICS_FILE } from '../streams/checkpoint-run.ts';
+import { decodeEvent } from '../streams/events.ts';
 import { isRunFile, packRun, unpackRun } from '../streams/run-archive.ts';
 import { writeFolderAtomic } from '../streams/sinks/atomic-write.ts';
 import { bundleError, bundleForBrowser, EXPLORE_ENTRY, PAGE_ENTRY } from '../studio/bundle.ts';
@@ -108,14 +110,11 @@ function exampleRun(path: string): E.Either<string, { name: string; dataset: str
     return E.left(
       `--example ${path}: expected a run that has ended, with ${METRICS_FILE} and ${generator} (a run folder or its .zip)`,
     );
-  let dataset: unknown;
-  try {
-    dataset = JSON.parse(new TextDecoder().decode(files[METRICS_FILE]).split('\n')[0]).config?.dataset;
-  } catch {
-    dataset = undefined;
-  }
-  if (typeof dataset !== 'string')
+  // Its first line, by the record's own codec.
+  const first = decodeEvent(new TextDecoder().decode(files[METRICS_FILE]).split('\n')[0]);
+  if (E.isLeft(first) || first.right.type !== 'run-started')
     return E.left(`--example ${path}: ${METRICS_FILE} does not begin with a run-started event`);
+  const dataset = first.right.config.dataset;
   const name = basename(path).replace(/\.zip$/i, '');
   const named = checkRunName(name);
   if (E.isLeft(named)) return E.left(`--example ${path}: ${named.left.message}`);
