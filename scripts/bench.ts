@@ -44,9 +44,10 @@ prints, last, one JSON line with the keys of ../shared/bench/torch_reference.py.
   --backend NAME      ${BACKENDS.join(' | ')} (default auto; with wasm-blas, the plain wasm step is timed too)
   --threads N         threads of the wasm backend (default: the machine's cores)
   --naive             also time the straightforward tf.layers + minimize step, without ganstream's kernels
+  --alone             time only the engine asked for (with wasm-blas, not the plain wasm step too)
   --help              this text
 `;
-const raw = parseFlags(process.argv.slice(2), Object.keys(FLAGS), ['naive', 'help']);
+const raw = parseFlags(process.argv.slice(2), Object.keys(FLAGS), ['naive', 'alone', 'help']);
 if (E.isLeft(raw)) fail(raw.left);
 if (raw.right.help) {
   process.stdout.write(HELP);
@@ -73,6 +74,8 @@ const backend = await selectBackend(get('backend', 'auto'), {
   threads: raw.right.threads === undefined ? undefined : get('threads', 1),
 });
 if (E.isLeft(backend)) fail(backend.left);
+// A benchmark times the engine asked for or none: tensorflow that did not load is an error here, not a fallback.
+if (get('backend', 'auto') !== 'auto' && backend.right.why) fail(backend.right.why);
 const rng = seeded(0);
 const real = Float32Array.from({ length: batchSize * 784 }, () => rng.uniform() * 2 - 1);
 const noise = () => normals(rng, batchSize * arch.noiseDim);
@@ -125,7 +128,7 @@ if (naive) {
   console.log(JSON.stringify(lines[0]));
 }
 const line: Record<string, unknown> = { ...report('ganstream', ours, kernels), matMulMsPerStep: productsMs };
-if (backend.right.blas) {
+if (backend.right.blas && raw.right.alone !== true) {
   // The same step on the plain wasm backend, as users without OpenBLAS get it: a fresh process, since a process initialises wasm once.
   const args = [
     '--arch',

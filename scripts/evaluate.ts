@@ -18,7 +18,7 @@ import { normals, permutation, seeded } from '../src/data/random.ts';
 import { measureNovelty } from '../src/explore/copying.ts';
 import { formatNovelty, NOVELTY_SAMPLES, type Novelty } from '../src/explore/novelty.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
-import { selectBackend } from '../src/model/backend.ts';
+import { BACKENDS, type BackendChoice, engineOf } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
 import { parseFlags } from '../src/plan/flags.ts';
@@ -32,6 +32,7 @@ import { classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
 import { runImages } from '../src/quality/run-sets.ts';
 import { readSamples } from '../src/quality/samples.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
+import { startBackend } from './lib/backend.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
 
 failOnUncaught();
@@ -57,12 +58,13 @@ precision and recall (k = 3). Writes the JSON beside the samples (quality.json i
                    real 28x28 images (judged by the MNIST classifier)
                    (default: the dataset of the run folder given to --model, else mnist)
   --seed N         seeds the generator's noise (default 1)
+  --backend NAME   ${BACKENDS.join(' | ')} (default auto)
   --json           print one JSON line instead of the table
 `;
 
 const flags = parseFlags(
   process.argv.slice(2),
-  ['model', 'samples', 'n', 'dataset', 'seed', 'untrained'],
+  ['model', 'samples', 'n', 'dataset', 'seed', 'untrained', 'backend'],
   ['real', 'json', 'help'],
 );
 if (E.isLeft(flags)) fail(flags.left);
@@ -102,8 +104,10 @@ if (E.isLeft(realSet)) fail(realSet.left);
 const real = realSet.right;
 if (real.rows !== 28 || real.cols !== 28) fail(`--dataset: images of ${real.rows}x${real.cols}, expected 28x28`);
 
-const backend = await selectBackend('auto');
-if (E.isLeft(backend)) fail(backend.left);
+const backendName = f.backend ?? 'auto';
+if (typeof backendName !== 'string' || !(BACKENDS as readonly string[]).includes(backendName))
+  fail(`--backend: expected one of ${BACKENDS.join(', ')}, got '${backendName}'`);
+const backend = await startBackend(backendName as BackendChoice);
 const classifier = await loadClassifier(classifierDir(set));
 if (E.isLeft(classifier)) fail(classifier.left);
 
@@ -181,5 +185,5 @@ if (out) writeFileAtomic(out, `${JSON.stringify(record, null, 2)}\n`);
 if (f.json) process.stdout.write(`${JSON.stringify(record)}\n`);
 else
   process.stdout.write(
-    `${formatQuality(what, ref.name, ref.count, q) + (copying ? `${formatNovelty(copying)}\n` : '') + (out ? `written to ${out}\n` : '')}(${seconds.toFixed(1)}s on ${backend.right.name}${backend.right.blas ? ' with OpenBLAS' : ''})\n`,
+    `${formatQuality(what, ref.name, ref.count, q) + (copying ? `${formatNovelty(copying)}\n` : '') + (out ? `written to ${out}\n` : '')}(${seconds.toFixed(1)}s on ${engineOf(backend)})\n`,
   );

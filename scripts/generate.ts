@@ -17,7 +17,7 @@ import { normals, Streams, seeded } from '../src/data/random.ts';
 import { featureSet, nearestTraining } from '../src/explore/copying.ts';
 import { between, PATHS, square, stacked } from '../src/explore/interpolate.ts';
 import { oneHotOf, softLabelGenerator } from '../src/explore/soft-label.ts';
-import { BACKENDS, selectBackend } from '../src/model/backend.ts';
+import { BACKENDS } from '../src/model/backend.ts';
 import { CLASSES } from '../src/model/condition.ts';
 import { valuesOf } from '../src/model/values.ts';
 import { parseFlags } from '../src/plan/flags.ts';
@@ -29,6 +29,7 @@ import { featuresOf, loadRunSets } from '../src/quality/run-sets.ts';
 import { toGreyLevels } from '../src/streams/events.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { gridPng, scoredRowsPng } from '../src/streams/sinks/canvas.ts';
+import { startBackend } from './lib/backend.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
 
 const HELP = `Usage: npm run generate -- --model <run folder | run archive .zip | generator folder> [flags]
@@ -56,7 +57,7 @@ const HELP = `Usage: npm run generate -- --model <run folder | run archive .zip 
   --format png|idx     a PNG grid, or an IDX file of raw 0-255 samples (default png); for a conditional
                        generator, the labels file beside it too (<name>-labels-idx1-ubyte)
   --out FILE           where to write (default generated.png or generated-images-idx3-ubyte)
-  --backend NAME       auto | tensorflow | wasm | cpu (default auto)
+  --backend NAME       ${BACKENDS.join(' | ')} (default auto)
 `;
 
 failOnUncaught();
@@ -110,8 +111,7 @@ const walks = (['interpolate', 'label-walk', 'nearest'] as const).filter(given);
 if (walks.length > 1) fail(`${walks.map((w) => `--${w}`).join(' and ')}: give one of them`);
 if (given('digit') && given('digits')) fail('--digit and --digits: give one of them');
 
-const backend = await selectBackend(get('backend', 'auto'));
-if (E.isLeft(backend)) fail(backend.left);
+await startBackend(get('backend', 'auto'));
 const loaded = await loadGenerator(modelPath);
 if (E.isLeft(loaded)) fail(loaded.left);
 const saved = loaded.right;

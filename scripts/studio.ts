@@ -8,13 +8,14 @@ import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import * as E from 'fp-ts/lib/Either.js';
-import { selectBackend } from '../src/model/backend.ts';
+import { engineOf } from '../src/model/backend.ts';
 import { parseFlags } from '../src/plan/flags.ts';
 import { intIn, nonEmptyString } from '../src/plan/values.ts';
 import { buildPage } from '../src/studio/bundle.ts';
 import { allowedHostNames } from '../src/studio/guard.ts';
 import { studioApp } from '../src/studio/server.ts';
 import { Studio } from '../src/studio/studio.ts';
+import { startBackend } from './lib/backend.ts';
 import { fail } from './lib/exit.ts';
 import { flagValue } from './lib/flag-value.ts';
 
@@ -51,11 +52,10 @@ try {
   );
 }
 
-const backend = await selectBackend('auto');
-if (E.isLeft(backend)) fail(backend.left);
+const backend = await startBackend('auto');
 const page = await buildPage();
 if (E.isLeft(page)) fail(page.left, 1);
-const studio = new Studio({ runsDir, backend: backend.right, quality: flags.right['no-quality'] !== true });
+const studio = new Studio({ runsDir, backend, quality: flags.right['no-quality'] !== true });
 const interfaces = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
 const app = studioApp(studio, page.right, allowedHostNames(host, [...interfaces, hostname()]));
 
@@ -106,7 +106,7 @@ try {
 }
 const shown = host.includes(':') ? `[${host}]` : host;
 process.stdout.write(
-  `ganstream studio: http://${shown}:${server.port}/  (runs folder ${runsDir}; backend ${backend.right.name}; Ctrl-C to stop)\n`,
+  `ganstream studio: http://${shown}:${server.port}/  (runs folder ${runsDir}; backend ${engineOf(backend)}; Ctrl-C to stop)\n`,
 );
 
 let closing = false;

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { imagesOf, scaled } from '../src/data/dataset.ts';
 import { permutation, seeded } from '../src/data/random.ts';
-import { BACKENDS, type BackendChoice, selectBackend } from '../src/model/backend.ts';
+import { BACKENDS, type BackendChoice } from '../src/model/backend.ts';
 import { layersModelFiles } from '../src/model/persistence.ts';
 import { valuesOf } from '../src/model/values.ts';
 import { parseFlags } from '../src/plan/flags.ts';
@@ -33,6 +33,7 @@ import { recognisable } from '../src/quality/metrics.ts';
 import { OUTLIER_KINDS, outliers, UNTRAINED_ARCHS, untrainedGeneratorImages } from '../src/quality/outliers.ts';
 import { classifierData } from '../src/quality/real-sets.ts';
 import { writeModelFolder } from '../src/streams/sinks/model-folder.ts';
+import { startBackend } from './lib/backend.ts';
 import { fail } from './lib/exit.ts';
 
 const HELP = `Usage: npm run train-classifier -- [flags]
@@ -50,7 +51,7 @@ weights.bin, and about.json with its test accuracy and the command that made it.
                   src/quality/outliers.ts), taught as an eleventh class, "none of them", so that
                   what is not a digit is neither recognisable nor near the digits' features
                   (default 0.5; 0: none, and ten outputs)
-  --backend NAME  auto | tensorflow | wasm | cpu (default wasm)
+  --backend NAME  ${BACKENDS.join(' | ')} (default wasm)
   --out DIR       where to write (default models/classifier-<set>)
   --help          this text
 `;
@@ -82,8 +83,7 @@ const testImages = imagesOf(test);
 const backendName = f.backend ?? 'wasm';
 if (!(BACKENDS as readonly string[]).includes(backendName))
   fail(`--backend: expected one of ${BACKENDS.join(', ')}, got '${backendName}'`);
-const backend = await selectBackend(backendName as BackendChoice);
-if (E.isLeft(backend)) fail(backend.left);
+await startBackend(backendName as BackendChoice);
 const out = f.out ?? join('models', `classifier-${set}`);
 
 const model = buildClassifier(seed, outliersPerBatch > 0);

@@ -3,9 +3,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { seeded } from '../src/data/random.ts';
 import { applyAdam, createAdam, disposeAdam } from '../src/model/adam.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 test('ganstream Adam takes the same steps as tf.train.adam', () => {
   const rng = seeded(3);

@@ -3,9 +3,9 @@ import * as assert from 'uvu/assert';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { countParams } from '../src/model/network.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 // Hand-computed: dense in->out has in*out + out parameters; BatchNorm of width w has 4w
 // (gamma, beta trainable; moving mean and variance not).

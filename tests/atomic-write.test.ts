@@ -14,9 +14,9 @@ import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { parseCheckpoint, snapshot } from '../src/model/checkpoint.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { writeFolderAtomic } from '../src/streams/sinks/atomic-write.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const dir = mkdtempSync(join(tmpdir(), 'ganstream-atomic-'));
 const gan = createGan(ARCHITECTURES['mlp-gbn'], { pixels: 784, seed: 1, lr: 4e-4, beta1: 0.5, ema: 0.999 });

@@ -10,9 +10,9 @@ import { createGan, disposeGan, drawingGenerator } from '../src/model/gan.ts';
 import type { BatchNormParams } from '../src/model/layers/batch-norm.ts';
 import { allVariables, type BatchMoments, forward } from '../src/model/network.ts';
 import { dStep, generate, gStep } from '../src/model/steps.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const values = (v: tf.Variable) => Array.from(v.dataSync());
 

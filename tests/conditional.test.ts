@@ -32,9 +32,9 @@ import { acganRun } from './helpers/acgan-run.ts';
 import { assertSameValues } from './helpers/arrays.ts';
 import { pngSize, runScript, runScriptAsync } from './helpers/cli.ts';
 import { errorOf } from './helpers/either.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const data = limitDataset(embeddedDigits(), 64);
 const real = imagesOf(data);

@@ -16,9 +16,9 @@ import { argmaxes } from '../src/quality/metrics.ts';
 import { OUTLIER_KINDS, outliers, untrainedGeneratorImages } from '../src/quality/outliers.ts';
 import { quality, reference } from '../src/quality/quality.ts';
 import { type ClassifierSet, heldOut } from '../src/quality/real-sets.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const N = 1000;
 /** Test accuracy of each set's classifier trained without outlier exposure (their about.json before it). */

@@ -23,9 +23,9 @@ import { drawSamples, loadGenerator } from '../src/plan/saved-generator.ts';
 import { loadRunSets } from '../src/quality/run-sets.ts';
 import { acganRun } from './helpers/acgan-run.ts';
 import { pngSize, runScriptAsync } from './helpers/cli.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 

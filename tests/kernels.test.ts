@@ -8,9 +8,9 @@ import { FUSED_ADAM } from '../src/model/kernels/fused-adam.ts';
 import { LEADING_AXIS_KERNELS, middleView } from '../src/model/kernels/leading-axis-sums.ts';
 import { sleb, uleb } from '../src/model/kernels/simd-module.ts';
 import { installUntransposedMatMul } from '../src/model/kernels/untransposed-matmul.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 function naive(
   a: Float32Array,

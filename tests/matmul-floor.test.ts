@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { productsOf, timeProducts, transposesFor } from '../src/bench/matmul-floor.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 test('transposesFor recovers the transposes from the shapes alone', () => {
   assert.equal(transposesFor([3, 5], [5, 7], [3, 7]), { transposeA: false, transposeB: false });

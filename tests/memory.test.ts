@@ -14,9 +14,9 @@ import { trainConfig } from '../src/plan/train-options.ts';
 import { loadJudge } from '../src/quality/judge-folder.ts';
 import { training$ } from '../src/streams/training.ts';
 import { unwrap } from './helpers/either.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const ganFor = (arch: string, seed = 1) => {
   const config = trainConfig({ arch, seed, out: 'unused' });

@@ -8,9 +8,9 @@ import { WEIGHTS_FILE } from '../src/model/names.ts';
 import { buildNetwork, forward } from '../src/model/network.ts';
 import { addMirroredLayers, modelFiles } from '../src/model/persistence.ts';
 import { dScores, dStep, generate, gStep } from '../src/model/steps.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 async function load(files: Awaited<ReturnType<typeof modelFiles>>): Promise<tf.LayersModel> {
   const manifest = files.modelJson.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];

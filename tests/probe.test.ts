@@ -8,9 +8,9 @@ import { createGan, disposeGan } from '../src/model/gan.ts';
 import { dScores, dStep, generate } from '../src/model/steps.ts';
 import { toGreyLevels, unpackPixels } from '../src/streams/events.ts';
 import { PROBE_COUNT, stepProbe, takeProbe } from '../src/studio/probe.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 

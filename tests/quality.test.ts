@@ -31,9 +31,9 @@ import { decodeEvent, encodeEvent, type QualityChecked, type TrainingEvent } fro
 import { coverageMessage, warnings } from '../src/streams/operators/warnings.ts';
 import { QUALITY_SAMPLES, training$ } from '../src/streams/training.ts';
 import { unwrap } from './helpers/either.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const rng = seeded(3);
 const gaussian = (

@@ -19,9 +19,9 @@ import { decodeEvent, encodeEvent, isCheckpointTaken, type Step, type TrainingEv
 import { training$ } from '../src/streams/training.ts';
 import { listedFiles, runScript, scriptEnv } from './helpers/cli.ts';
 import { unwrap } from './helpers/either.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const data = limitDataset(embeddedDigits(), 128);
 const backend = { name: 'wasm', threads: 1, kernels: [] };

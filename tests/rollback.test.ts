@@ -25,9 +25,9 @@ import {
 import { describeRollback } from '../src/streams/sinks/console.ts';
 import { MAX_ROLLBACKS, training$ } from '../src/streams/training.ts';
 import { unwrap } from './helpers/either.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const backend = { name: 'wasm', threads: 1, kernels: [] };
 const config = trainConfig({

@@ -14,9 +14,9 @@ import type { RunStarted, Step, TrainingEvent } from '../src/streams/events.ts';
 import { describeRun } from '../src/streams/sinks/console.ts';
 import { training$ } from '../src/streams/training.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const data = limitDataset(embeddedDigits(), 128);
 const backend = { name: 'wasm', threads: 1, kernels: [] };

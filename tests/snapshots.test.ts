@@ -18,9 +18,9 @@ import {
 import { milestoneNoise } from '../src/streams/sources/noise.ts';
 import { training$ } from '../src/streams/training.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 test('pixels pack to base64 and back exactly, beyond one 32 kB chunk; bad base64 unpacks to nothing', () => {
   const grey = Uint8Array.from({ length: 100_003 }, (_, i) => (i * 7919) % 256);

@@ -7,9 +7,9 @@ import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURES } from '../src/model/architectures.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { dStep, generate, gStep } from '../src/model/steps.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const digits = { images: imagesOf(limitDataset(embeddedDigits(), 64)) };
 const options = { loss: 'bce' as const, labelSmoothing: 0, dropoutSeed: 5 };

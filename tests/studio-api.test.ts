@@ -16,9 +16,9 @@ import { acganRun } from './helpers/acgan-run.ts';
 import { assertSameValues } from './helpers/arrays.ts';
 import { runScript } from './helpers/cli.ts';
 import { unwrap } from './helpers/either.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const runsDir = mkdtempSync(join(tmpdir(), 'ganstream-studio-'));
 const outside = mkdtempSync(join(tmpdir(), 'ganstream-outside-'));

@@ -20,9 +20,9 @@ import {
 import { milestoneNoise } from '../src/streams/sources/noise.ts';
 import { listedFiles, pngSize, runScript, runScriptAsync } from './helpers/cli.ts';
 import { unwrap } from './helpers/either.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 const dir = join(mkdtempSync(join(tmpdir(), 'ganstream-run-')), 'run');
 const ran = runScript(

@@ -12,7 +12,7 @@ import { warnings } from '../src/streams/operators/warnings.ts';
 import { syntheticRunStarted } from '../src/streams/sources/synthetic.ts';
 import { training$ } from '../src/streams/training.ts';
 import { step } from './helpers/events.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
 const warningsOf = async (steps: Step[], window = 20) =>
   (await firstValueFrom(from(steps as TrainingEvent[]).pipe(warnings({ window }), toArray()))).filter(
@@ -165,7 +165,7 @@ test('advice fits the run: what is already on is not suggested, the learning rat
 });
 
 test('in a training run, the advice knows the run: mlp-gbn with smoothing is not told to smooth or to use dropout', async () => {
-  await useWasm();
+  await useTestBackend();
   const config = trainConfig({ epochs: 1, batchSize: 64, limit: 1280, milestones: [], evalEvery: 0, out: 'unused' });
   const gan = createGan(ARCHITECTURES[config.arch], {
     pixels: 784,

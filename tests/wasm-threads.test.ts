@@ -6,9 +6,9 @@ import * as assert from 'uvu/assert';
 import { mainScriptPrelude } from '../src/model/wasm-threads.ts';
 import { runScript } from './helpers/cli.ts';
 import { errorOf, unwrap } from './helpers/either.ts';
-import { useWasm } from './helpers/tf.ts';
+import { useTestBackend } from './helpers/tf.ts';
 
-await useWasm();
+await useTestBackend();
 
 test('the wasm backend runs one thread per CPU (tfjs caps it at 8)', () => {
   assert.is(tf.getBackend(), 'wasm');

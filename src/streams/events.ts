@@ -50,6 +50,8 @@ export const RunStarted = t.type({
     t.type({ name: t.string, threads: t.number, kernels: t.array(t.string) }),
     // The OpenBLAS doing the matrix products, when there is one (recorded from version 0.1 with native products).
     t.partial({ blas: t.union([t.null, t.type({ library: t.string, config: t.string, threads: t.number })]) }),
+    // Why this engine and not the one asked for or tried first (recorded from tfjs-node's fallback on).
+    t.partial({ why: t.union([t.null, t.string]) }),
   ]),
   dataset: t.type({ name: t.string, count: t.number, rows: t.number, cols: t.number }),
   stepsPerEpoch: t.number,

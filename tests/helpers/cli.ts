@@ -28,10 +28,15 @@ export function runScript(script: string, args: readonly string[], timeoutMs = 1
 }
 
 /** runScript without blocking: several scripts that do not depend on each other run side by side (each is mostly start-up). */
-export function runScriptAsync(script: string, args: readonly string[], timeoutMs = 120_000): Promise<Ran> {
+export function runScriptAsync(
+  script: string,
+  args: readonly string[],
+  timeoutMs = 120_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Ran> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      env: scriptEnv(),
+      env: { ...scriptEnv(), ...env },
     });
     let stdout = '',
       stderr = '';

@@ -70,6 +70,7 @@ export function describeRun(e: RunStarted): string {
     `ganstream: ${c.arch} on ${e.dataset.name}: ${thousands(e.dataset.count)} images of ${e.dataset.rows}x${e.dataset.cols}`,
     `  ${c.epochs} epochs x ${e.stepsPerEpoch} steps of ${c.batchSize}${dStepsOf(c) > 1 ? ` (${dStepsOf(c)} D updates per G update)` : ''} = ${thousands(e.totalSteps)} steps; loss ${c.loss}${c.labelSmoothing ? `, label smoothing ${c.labelSmoothing}` : ''}; ${describeAdam(c)}; seed ${c.seed}`,
     `  generator ${params(e.params.generator)} parameters, discriminator ${params(e.params.discriminator)}; backend ${e.backend.name}${threads}${blasNote(e.backend.blas)}`,
+    ...(e.backend.why ? [`  backend: ${e.backend.why}`] : []),
   ].join('\n')}\n`;
 }
 
