@@ -2,10 +2,9 @@
  * Choosing where the tensors live. `auto` takes the engine measured fastest for ganstream's
  * networks on the CPUs we have: the WebAssembly backend with ganstream's kernels and its matrix
  * products by OpenBLAS (wasm-blas), then tfjs-node (TensorFlow's C library, `tensorflow`), then the
- * WebAssembly backend alone, then plain JavaScript. On 2-core x86 machines tensorflow took about
- * twice wasm-blas's time for a D and a G step of mlp-gbn and dcgan-64 at batch 64 (README,
- * Performance: `npm run bench:engines`), since TensorFlow's per-operation cost outweighs its
- * faster kernels on networks of this size. A libtensorflow that does not load (missing, of another
+ * WebAssembly backend alone, then plain JavaScript. On a 2-core x86 machine tensorflow took 2.1x
+ * wasm-blas's time for a D and a G step of mlp-gbn at batch 64 and 1.1x for dcgan-64 (medians of
+ * interleaved rounds, `npm run bench:engines`; README, Performance). A libtensorflow that does not load (missing, of another
  * version, a binding that fails) never stops a run: the next engine trains and `why` says so.
  */
 
@@ -206,4 +205,4 @@ export async function selectBackend(
 
 /** What auto says when tfjs-node is installed and wasm-blas trains instead (the numbers: README, Performance). */
 export const TENSORFLOW_PASSED_OVER =
-  'auto chose wasm-blas over tensorflow (tfjs-node), measured about twice as fast for these networks on CPUs like this one; --backend tensorflow to use it';
+  'auto chose wasm-blas over tensorflow (tfjs-node): measured faster for these networks on 2-core CPUs (README, Performance); --backend tensorflow to use it';

@@ -406,8 +406,9 @@ export const SETTINGS: readonly AnySetting[] = [
     value: 'NAME',
     default: () => 'auto' as const,
     help: [
-      `${BACKENDS.join(' | ')} (default auto: tfjs-node if installed, else`,
-      'wasm-blas: the wasm backend with its matrix products by OpenBLAS, else wasm, else cpu;',
+      `${BACKENDS.join(' | ')} (default auto, fastest first as measured: wasm-blas,`,
+      'the wasm backend with its matrix products by OpenBLAS, else tensorflow (tfjs-node), else',
+      'wasm, else cpu; tensorflow that does not load falls back to that order, saying why;',
       'GANSTREAM_OPENBLAS=off leaves OpenBLAS out, GANSTREAM_OPENBLAS=PATH picks the library;',
       "webgl only in a browser tab, the site's)",
     ],
