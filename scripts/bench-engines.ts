@@ -86,40 +86,23 @@ function timed(command: string, args: readonly string[]): E.Either<string, { ms:
   return E.right({ ms: line.msPerStep, version: line.torch });
 }
 
-const steps = (arch: string) => String(STEPS[arch] ?? 10);
+/** The same step for both benchmarks: architecture, batch, timed and warm-up steps (the flags they share). */
+const stepArgs = (arch: string) => [
+  '--arch',
+  arch,
+  '--batch-size',
+  String(batchSize),
+  '--steps',
+  String(STEPS[arch] ?? 10),
+  '--warmup',
+  '2',
+];
 const ours = (engine: string, arch: string) =>
-  timed(process.execPath, [
-    '--import',
-    'tsx',
-    'scripts/bench.ts',
-    '--alone',
-    '--backend',
-    engine,
-    '--arch',
-    arch,
-    '--batch-size',
-    String(batchSize),
-    '--steps',
-    steps(arch),
-    '--warmup',
-    '2',
-  ]);
+  timed(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--alone', '--backend', engine, ...stepArgs(arch)]);
 let torchVersion = '';
 const torch = (arch: string) => {
   const [one, two] = [1, 2].map((threads) =>
-    timed(torchPython, [
-      reference,
-      '--arch',
-      arch,
-      '--batch-size',
-      String(batchSize),
-      '--steps',
-      steps(arch),
-      '--warmup',
-      '2',
-      '--threads',
-      String(threads),
-    ]),
+    timed(torchPython, [reference, ...stepArgs(arch), '--threads', String(threads)]),
   );
   if (E.isLeft(one!) || E.isLeft(two!)) return E.isLeft(one!) ? one! : two!;
   torchVersion = one!.right.version ?? '';
@@ -156,7 +139,7 @@ const median = (v: readonly number[]) => {
 };
 const label = (name: string) =>
   name === 'pytorch'
-    ? `PyTorch ${torchVersion} (best of 1-2 threads)`
+    ? `PyTorch${torchVersion ? ` ${torchVersion}` : ''} (best of 1-2 threads)`
     : `ganstream ${name}${name === 'tensorflow' ? ' (tfjs-node)' : ''}`;
 console.log(`\nD step + G step at batch ${batchSize}, ${rounds} interleaved rounds: median [min-max] ms per step\n`);
 console.log(`| engine | ${archs.join(' | ')} |`);

@@ -25,6 +25,32 @@ const runs = {
   bad: bench(['--steps', 'x']),
   blas: bench(['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm-blas']),
   conv: bench(['--arch', 'dcgan', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'wasm-blas']),
+  alone: bench([
+    '--arch',
+    'mlp-small',
+    '--batch-size',
+    '8',
+    '--steps',
+    '1',
+    '--warmup',
+    '1',
+    '--backend',
+    'wasm-blas',
+    '--alone',
+  ]),
+  engines: runScriptAsync('scripts/bench-engines.ts', [
+    '--rounds',
+    '2',
+    '--archs',
+    'mlp-small',
+    '--engines',
+    'wasm-blas,wasm',
+    '--batch-size',
+    '8',
+    '--torch',
+    'none',
+  ]),
+  enginesBad: runScriptAsync('scripts/bench-engines.ts', ['--engines', 'wasm,gpu']),
 };
 
 test("npm run bench prints, last, one JSON line with the PyTorch reference's keys, and leaks no tensor", async () => {
@@ -113,6 +139,36 @@ test('wasm-blas with convolutions (dcgan): OpenBLAS runs them too, on the single
     j.kernels.join(', '),
   );
   assert.is(j.threads, 1);
+});
+
+test('--alone times only the engine asked for: wasm-blas without the plain wasm comparison', async () => {
+  const r = await runs.alone;
+  assert.is(r.code, 0, r.stderr);
+  const j = lastJson(r.stdout);
+  assert.ok(j.blas && j.msPerStep > 0);
+  assert.is(j.wasmOnlyMsPerStep, undefined);
+  assert.not.match(r.stdout, /wasm only/);
+});
+
+test('npm run bench:engines: interleaved rounds, each engine once a round in a rotated order, then the medians as a table', async () => {
+  const r = await runs.engines;
+  assert.is(r.code, 0, r.stderr);
+  const rounds = r.stdout.split('\n').filter((l) => l.startsWith('round '));
+  assert.equal(
+    rounds.map((l) => l.match(/: (\S+) [\d.]+, (\S+) [\d.]+$/)?.slice(1)),
+    [
+      ['wasm-blas', 'wasm'],
+      ['wasm', 'wasm-blas'],
+    ],
+    r.stdout,
+  );
+  const row = (name: string) => r.stdout.split('\n').find((l) => l.startsWith(`| ganstream ${name} |`)) ?? '';
+  for (const name of ['wasm-blas', 'wasm'])
+    assert.match(row(name), /^\| ganstream \S+ \| [\d.]+ \[[\d.]+-[\d.]+\] (fastest|[\d.]+x) \|$/);
+  assert.not.match(r.stdout, /PyTorch/);
+  const bad = await runs.enginesBad;
+  assert.is(bad.code, 2);
+  assert.is(bad.stderr, "error: --engines: expected some of tensorflow, wasm-blas, wasm, got 'gpu'\n");
 });
 
 test.run();
