@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { ARCHITECTURE_NAMES } from '../src/model/architectures.ts';
 import { parseFlags } from '../src/plan/flags.ts';
+import { intAtLeast, nonEmptyString } from '../src/plan/values.ts';
 import { fail } from './lib/exit.ts';
+import { flagValue } from './lib/flag-value.ts';
 
 const ENGINES = ['tensorflow', 'wasm-blas', 'wasm'] as const;
 /** Timed steps per architecture: about ten seconds of each engine's time on a 2-core machine. */
@@ -47,12 +49,7 @@ if (f.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-const str = (k: string, fallback: string) => (typeof f[k] === 'string' ? (f[k] as string) : fallback);
-const int = (k: string, fallback: number) => {
-  const v = Number(str(k, String(fallback)));
-  if (!Number.isInteger(v) || v < 1) fail(`--${k}: expected an integer >= 1, got '${f[k]}'`);
-  return v;
-};
+const str = (k: string, fallback: string) => flagValue(f, k, nonEmptyString, fallback);
 const list = <T extends string>(k: string, fallback: string, allowed: readonly T[]): T[] =>
   str(k, fallback)
     .split(',')
@@ -61,8 +58,8 @@ const list = <T extends string>(k: string, fallback: string, allowed: readonly T
         fail(`--${k}: expected some of ${allowed.join(', ')}, got '${v}'`);
       return v as T;
     });
-const rounds = int('rounds', 3);
-const batchSize = int('batch-size', 64);
+const rounds = flagValue(f, 'rounds', intAtLeast(1), 3);
+const batchSize = flagValue(f, 'batch-size', intAtLeast(1), 64);
 const archs = list('archs', 'mlp-gbn,dcgan-64', ARCHITECTURE_NAMES);
 const engines = list('engines', ENGINES.join(','), ENGINES);
 const torchPython = str('torch', DEFAULT_TORCH);

@@ -204,8 +204,10 @@ say(`deps/: libtensorflow_cc.so.2, libtensorflow_framework.so.2 and ${needed.rig
 // 4. The binding, by npm's node-gyp (it knows where Node's headers are), to where tfjs-node loads it from.
 const gyp = process.env.npm_config_node_gyp;
 if (!gyp) fail('run this as `npm run build:tfjs-node`: it needs the node-gyp that npm carries');
-const napiVersions: number[] = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).binary.napi_versions;
-const napi = Math.max(...napiVersions.filter((v) => v <= Number(process.versions.napi)));
+const tfjsNode: { version: string; binary: { napi_versions: number[] } } = JSON.parse(
+  readFileSync(join(pkg, 'package.json'), 'utf8'),
+);
+const napi = Math.max(...tfjsNode.binary.napi_versions.filter((v) => v <= Number(process.versions.napi)));
 say(`compiling tfjs-node's binding (N-API ${napi}) with node-gyp`);
 run(
   'node-gyp',
@@ -222,5 +224,4 @@ run(
 
 const why = loadCheck();
 if (why !== null) fail(`the built binding does not load: ${why}`, 1);
-const tfjsVersion = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;
-say(`done: @tensorflow/tfjs-node ${tfjsVersion} loads on TensorFlow ${TENSORFLOW}'s C API (--backend tensorflow)`);
+say(`done: @tensorflow/tfjs-node ${tfjsNode.version} loads on TensorFlow ${TENSORFLOW}'s C API (--backend tensorflow)`);

@@ -18,12 +18,13 @@ import { normals, permutation, seeded } from '../src/data/random.ts';
 import { measureNovelty } from '../src/explore/copying.ts';
 import { formatNovelty, NOVELTY_SAMPLES, type Novelty } from '../src/explore/novelty.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
-import { BACKENDS, type BackendChoice, engineOf } from '../src/model/backend.ts';
+import { BACKENDS, engineOf } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
 import { parseFlags } from '../src/plan/flags.ts';
 import { runFolderOf } from '../src/plan/run-archive-folder.ts';
 import { drawSamples, loadGenerator, trainedOn } from '../src/plan/saved-generator.ts';
+import { oneOf } from '../src/plan/values.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
 import { formatQuality } from '../src/quality/format.ts';
 import { referenceSet } from '../src/quality/judge.ts';
@@ -34,6 +35,7 @@ import { readSamples } from '../src/quality/samples.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { startBackend } from './lib/backend.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
+import { flagValue } from './lib/flag-value.ts';
 
 failOnUncaught();
 
@@ -104,10 +106,7 @@ if (E.isLeft(realSet)) fail(realSet.left);
 const real = realSet.right;
 if (real.rows !== 28 || real.cols !== 28) fail(`--dataset: images of ${real.rows}x${real.cols}, expected 28x28`);
 
-const backendName = f.backend ?? 'auto';
-if (typeof backendName !== 'string' || !(BACKENDS as readonly string[]).includes(backendName))
-  fail(`--backend: expected one of ${BACKENDS.join(', ')}, got '${backendName}'`);
-const backend = await startBackend(backendName as BackendChoice);
+const backend = await startBackend(flagValue(f, 'backend', oneOf(BACKENDS), 'auto'));
 const classifier = await loadClassifier(classifierDir(set));
 if (E.isLeft(classifier)) fail(classifier.left);
 

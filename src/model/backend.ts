@@ -62,7 +62,7 @@ const loadError = (e: unknown) => {
 
 async function tryTensorflow(): Promise<E.Either<string, BackendInfo>> {
   if (!tfjsNodeInstalled())
-    return E.left(`${TFJS_NODE} is not installed (offline machines: npm run build:tfjs-node; README, Engines)`);
+    return E.left(`${TFJS_NODE} is not installed (offline machines: npm run build:tfjs-node; README, Performance)`);
   try {
     // TensorFlow's own warnings, unless the user asked for them (its start-up notes print regardless).
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
@@ -146,12 +146,8 @@ const start = (engine: Engine, o: BackendOptions) =>
   ({ tensorflow: tryTensorflow, 'wasm-blas': () => tryWasmBlas(o), wasm: () => tryWasm(o), cpu: useCpu })[engine]();
 
 /** Tries the engines in turn; the first that starts trains, and `why` names those before it that did not. */
-async function firstThatStarts(
-  engines: readonly Engine[],
-  o: BackendOptions,
-  passed: readonly string[],
-): Promise<E.Either<string, BackendInfo>> {
-  const failures = [...passed];
+async function firstThatStarts(engines: readonly Engine[], o: BackendOptions): Promise<E.Either<string, BackendInfo>> {
+  const failures: string[] = [];
   for (const engine of engines) {
     const r = await start(engine, o);
     if (E.isRight(r)) return E.right({ ...r.right, why: failures.length ? failures.join('; ') : null });
@@ -174,24 +170,22 @@ export async function selectBackend(
         const tfn = await tryTensorflow();
         if (E.isRight(tfn)) return tfn;
         const rest = AUTO_ORDER.filter((e) => e !== 'tensorflow');
-        const used = await firstThatStarts(rest, o, []);
+        const used = await firstThatStarts(rest, o);
         return E.map((b: BackendInfo) => ({
           ...b,
           why: `--backend tensorflow: ${tfn.left}; using ${engineOf(b)} instead`,
         }))(used);
       }
       case 'wasm-blas':
-        return tryWasmBlas(o);
       case 'wasm':
-        return tryWasm(o);
+      case 'cpu':
+        return start(choice, o);
       case 'webgl':
         return E.left(
           'runs only in a browser tab (npm run site): under Node, expected auto, tensorflow, wasm-blas, wasm or cpu',
         );
-      case 'cpu':
-        return useCpu();
       case 'auto': {
-        const chosen = await firstThatStarts(AUTO_ORDER, o, []);
+        const chosen = await firstThatStarts(AUTO_ORDER, o);
         // Installed but passed over: say so, since a user who installed tfjs-node expects it.
         if (E.isRight(chosen) && chosen.right.blas && tfjsNodeInstalled())
           return E.right({ ...chosen.right, why: TENSORFLOW_PASSED_OVER });
