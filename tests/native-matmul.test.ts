@@ -11,7 +11,7 @@ import { normals, seeded } from '../src/data/random.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
-import { CONV_FILTER_GRAD } from '../src/model/kernels/intermediates.ts';
+import { CONV_FILTER_GRAD, CONV_INPUT_GRAD } from '../src/model/kernels/intermediates.ts';
 import {
   convPlan,
   installNativeMatMul,
@@ -58,7 +58,7 @@ test('the wasm-blas backend: OpenBLAS named with its threads, both product kerne
   assert.is(info.name, 'wasm');
   assert.ok(info.blas && /^OpenBLAS \d/.test(info.blas.config) && info.blas.threads >= 1, JSON.stringify(info.blas));
   assert.ok(
-    ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', CONV_FILTER_GRAD].every((k) =>
+    ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', CONV_FILTER_GRAD, CONV_INPUT_GRAD].every((k) =>
       info.kernels.includes(`${k} (OpenBLAS)`),
     ),
     info.kernels.join(', '),
@@ -103,6 +103,16 @@ test("the addon's calls: named fields checked in one place, activations by tfjs'
     /^sgemm: shapes, offsets or strides outside the heap$/,
   );
 });
+
+/** Runs `f` on the cpu backend (tfjs's reference kernels), then returns to wasm. */
+function onCpu<T>(f: () => T): T {
+  tf.setBackend('cpu');
+  try {
+    return f();
+  } finally {
+    tf.setBackend('wasm');
+  }
+}
 
 /** Runs `f` with the OpenBLAS kernels, then with the wasm backend's own; both results. */
 function bothPaths<T>(f: () => T): [T, T] {
@@ -223,26 +233,40 @@ test('_FusedMatMul: bias (per column and one value) and every fused activation, 
   tf.dispose([a, b, bias, scalarBias, alpha]);
 });
 
-// [input NHWC, filter HWIO, pad]: dcgan's layers, its kernel gradient (images as channels, a whole image as the filter), odd and even kernels, borders.
-const CONVS: [number[], number[], 'same' | 'valid'][] = [
-  [[8, 28, 28, 1], [3, 3, 1, 16], 'same'],
-  [[8, 14, 14, 16], [3, 3, 16, 32], 'same'],
-  [[16, 16, 16, 8], [14, 14, 8, 32], 'valid'], // a kernel gradient: [c, h + 2p, w + 2p, n] by [h, w, n, f]
-  [[3, 5, 7, 2], [5, 5, 2, 3], 'same'], // the kernel wider than half the image: patches cut on both sides
-  [[2, 6, 6, 3], [2, 2, 3, 4], 'same'], // even kernel: tfjs pads less on top and left
-  [[2, 4, 4, 1], [4, 4, 1, 2], 'valid'],
-  [[1, 1, 1, 1], [1, 1, 1, 1], 'same'],
+// [input NHWC, filter HWIO, pad, stride]: dcgan's layers, its kernel gradient (images as channels, a whole image as the filter), odd and even kernels, borders, strides.
+const CONVS: [number[], number[], 'same' | 'valid', number][] = [
+  [[8, 28, 28, 1], [3, 3, 1, 16], 'same', 1],
+  [[8, 14, 14, 16], [3, 3, 16, 32], 'same', 1],
+  [[16, 16, 16, 8], [14, 14, 8, 32], 'valid', 1], // a kernel gradient: [c, h + 2p, w + 2p, n] by [h, w, n, f]
+  [[3, 5, 7, 2], [5, 5, 2, 3], 'same', 1], // the kernel wider than half the image: patches cut on both sides
+  [[2, 6, 6, 3], [2, 2, 3, 4], 'same', 1], // even kernel: tfjs pads less on top and left
+  [[2, 4, 4, 1], [4, 4, 1, 2], 'valid', 1],
+  [[1, 1, 1, 1], [1, 1, 1, 1], 'same', 1],
+  [[16, 28, 28, 1], [3, 3, 1, 32], 'same', 1], // thin, one input channel: the direct loops, on two threads
+  [[16, 28, 28, 16], [3, 3, 16, 1], 'same', 1], // thin, one filter
+  [[2, 5, 5, 3], [3, 3, 3, 1], 'valid', 1],
+  [[8, 28, 28, 1], [3, 3, 1, 16], 'same', 2], // a strided D's layers: even sizes pad one pixel, at the bottom and right
+  [[8, 14, 14, 16], [3, 3, 16, 32], 'same', 2],
+  [[4, 7, 7, 8], [3, 3, 8, 4], 'same', 2], // odd size: a pixel of padding on each side
+  [[3, 9, 11, 2], [5, 5, 2, 3], 'same', 2],
+  [[2, 8, 8, 3], [4, 4, 3, 2], 'same', 2], // even kernel
+  [[2, 9, 9, 3], [3, 3, 3, 2], 'valid', 2],
+  [[2, 10, 10, 3], [3, 3, 3, 2], 'same', 3],
 ];
 
 test("Conv2D and FusedConv2D by im2col + OpenBLAS: the wasm kernels' results on every shape and padding, with bias and the fused activations", () => {
-  for (const [sx, sf, pad] of CONVS) {
+  for (const [sx, sf, pad, strides] of CONVS) {
     const x = tensor(sx),
       filter = tensor(sf),
       bias = tensor([sf[3]]);
-    const [native, wasm] = bothPaths(() => tf.tidy(() => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, pad)));
-    assert.equal(native.shape, wasm.shape, `${sx} * ${sf} ${pad}`);
+    const calls0 = nativeCallCount();
+    const [native, wasm] = bothPaths(() =>
+      tf.tidy(() => tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, strides, pad)),
+    );
+    assert.is(nativeCallCount() - calls0, 1, `${sx} * ${sf} ${pad} stride ${strides}: OpenBLAS ran it`);
+    assert.equal(native.shape, wasm.shape, `${sx} * ${sf} ${pad} stride ${strides}`);
     const error = maxRelative(native.dataSync() as Float32Array, wasm.dataSync() as Float32Array);
-    assert.ok(error < 1e-5, `${sx} * ${sf} ${pad}: relative error ${error}`);
+    assert.ok(error < 1e-5, `${sx} * ${sf} ${pad} stride ${strides}: relative error ${error}`);
     for (const activation of ['linear', 'relu', 'leakyrelu'] as const) {
       const calls = nativeCallCount();
       const [n, w] = bothPaths(() =>
@@ -250,7 +274,7 @@ test("Conv2D and FusedConv2D by im2col + OpenBLAS: the wasm kernels' results on 
           tf.fused.conv2d({
             x: x as tf.Tensor4D,
             filter: filter as tf.Tensor4D,
-            strides: 1,
+            strides,
             pad,
             bias,
             activation,
@@ -271,33 +295,64 @@ test("Conv2D and FusedConv2D by im2col + OpenBLAS: the wasm kernels' results on 
   }
 });
 
-test("the filter gradient by OpenBLAS (patches^T dy) equals tfjs's automatic gradient on the wasm kernels", () => {
-  for (const [sx, k, f] of [
-    [[4, 6, 6, 3], 3, 5],
-    [[8, 14, 14, 16], 3, 32],
-    [[2, 5, 7, 2], 5, 3],
-    [[3, 28, 28, 1], 3, 4],
-  ] as [number[], number, number][]) {
+test("the gradients by OpenBLAS (filter: patches^T dy; input: dy W^T added back onto the pixels) equal tfjs's automatic gradients", () => {
+  for (const [sx, k, f, strides] of [
+    [[4, 6, 6, 3], 3, 5, 1],
+    [[8, 14, 14, 16], 3, 32, 1],
+    [[2, 5, 7, 2], 5, 3, 1],
+    [[3, 28, 28, 1], 3, 4, 1],
+    [[16, 28, 28, 1], 3, 32, 1], // thin: the direct loops, the second thread's sum added to the first's
+    [[16, 28, 28, 16], 3, 1, 1],
+    [[8, 28, 28, 1], 3, 16, 2], // a strided D's layers
+    [[8, 14, 14, 16], 3, 32, 2],
+    [[4, 7, 9, 3], 3, 5, 2], // odd sizes
+    [[2, 11, 11, 2], 5, 3, 2],
+  ] as [number[], number, number, number][]) {
+    const [n, h, w, c] = sx;
     const x = tensor(sx),
-      dy = tensor([sx[0], sx[1], sx[2], f]),
-      filter = tensor([k, k, sx[3], f]);
+      dy = tensor([n, Math.ceil(h / strides), Math.ceil(w / strides), f]),
+      filter = tensor([k, k, c, f]);
+    const attrs = { strides, pad: 'same' };
     const native = tf.engine().runKernel(CONV_FILTER_GRAD, { x, dy }, {
-      filterShape: [k, k, sx[3], f],
-      pad: 'same',
+      ...attrs,
+      filterShape: [k, k, c, f],
     } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    const [, reference] = bothPaths(() =>
-      tf.tidy(() =>
-        tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), dy)))(filter),
-      ),
-    );
-    assert.equal(native.shape, reference.shape);
-    const error = maxRelative(native.dataSync() as Float32Array, reference.dataSync() as Float32Array);
-    assert.ok(error < 1e-5, `${sx}, ${k}x${k}, ${f} filters: relative error ${error}`);
-    tf.dispose([x, dy, filter, native, reference]);
+    const nativeInput = tf.engine().runKernel(CONV_INPUT_GRAD, { dy, filter }, {
+      ...attrs,
+      inputShape: sx,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    // tfjs's own gradients on the cpu backend's kernels (the wasm backend has no strided filter gradient).
+    const [reference, referenceInput] = onCpu(() => {
+      const loss = (xs: tf.Tensor, ws: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, strides as 1, 'same'), dy));
+      const [gx, gw] = tf.grads(loss)([x, filter]);
+      return [gw, gx];
+    });
+    for (const [got, want, what] of [
+      [native, reference, 'filter'],
+      [nativeInput, referenceInput, 'input'],
+    ] as const) {
+      assert.equal(got.shape, want.shape, `${what} gradient's shape`);
+      const error = maxRelative(got.dataSync() as Float32Array, want.dataSync() as Float32Array);
+      assert.ok(
+        error < 1e-5,
+        `${sx}, ${k}x${k}, ${f} filters, stride ${strides}: ${what} gradient's relative error ${error}`,
+      );
+    }
+    tf.dispose([x, dy, filter, native, nativeInput, reference, referenceInput]);
   }
+  assert.throws(
+    () =>
+      tf.engine().runKernel(CONV_INPUT_GRAD, { dy: tensor([1, 3, 3, 2]), filter: tensor([3, 3, 1, 2]) }, {
+        strides: 2,
+        pad: 'same',
+        inputShape: [1, 7, 7, 1],
+      } as unknown as tf.NamedAttrMap),
+    /^GanstreamConv2DInputGrad: x \[1,7,7,1\], dy \[1,3,3,2\], filter \[3,3,1,2\], stride 2, pad same: expected a float32 NHWC convolution's shapes$/,
+  );
 });
 
-test('the convolution plan: stride 1, no dilation, NHWC; anything else to the previous kernel', () => {
+test('the convolution plan: one stride for both sides, no dilation, NHWC; anything else to the previous kernel', () => {
   assert.equal(convPlan([2, 6, 6, 3], [2, 2, 3, 4], { pad: 'same' }), {
     n: 2,
     h: 6,
@@ -306,6 +361,7 @@ test('the convolution plan: stride 1, no dilation, NHWC; anything else to the pr
     fh: 2,
     fw: 2,
     f: 4,
+    stride: 1,
     padTop: 0,
     padLeft: 0,
     oh: 6,
@@ -319,14 +375,33 @@ test('the convolution plan: stride 1, no dilation, NHWC; anything else to the pr
     fh: 3,
     fw: 3,
     f: 4,
+    stride: 1,
     padTop: 0,
     padLeft: 0,
     oh: 4,
     ow: 4,
   });
+  // tfjs's 'same' at stride 2: ceil(size / 2) out; 28 pads one pixel (at the bottom), 7 one on each side.
+  assert.equal(
+    [28, 7].map((size) => convPlan([1, size, size, 1], [3, 3, 1, 1], { pad: 'same', strides: [2, 2] })),
+    [28, 7].map((size) => ({
+      n: 1,
+      h: size,
+      w: size,
+      c: 1,
+      fh: 3,
+      fw: 3,
+      f: 1,
+      stride: 2,
+      padTop: size === 28 ? 0 : 1,
+      padLeft: size === 28 ? 0 : 1,
+      oh: Math.ceil(size / 2),
+      ow: Math.ceil(size / 2),
+    })),
+  );
   // The patches are cut a block at a time, so no size is too large: dcgan-64's D at batch 512 (116 million patch values) once fell through to a throw.
   assert.ok(convPlan([1024, 14, 14, 64], [3, 3, 64, 128], { pad: 'same' }), 'a large convolution is planned');
-  assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'same', strides: 2 }), null, 'stride 2');
+  assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'same', strides: [2, 1] }), null, 'strides that differ');
   assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 'same', dilations: [2, 2] }), null, 'dilated');
   assert.is(convPlan([2, 6, 6, 3], [3, 3, 3, 4], { pad: 1 }), null, 'explicit padding');
   assert.is(convPlan([2, 3, 6, 6], [3, 3, 3, 4], { pad: 'same', dataFormat: 'NCHW' }), null, 'channels first');

@@ -19,18 +19,25 @@
  *                 cStride, ...epilogue })
  *       C[i] = act(op(A[i]) op(B[i]) + bias) for i < batch, row-major float32 (stride 0 broadcasts
  *       one matrix over the batch).
- *   conv2d(heap, { n, h, w, c, fh, fw, f, padTop, padLeft, oh, ow, xOffset, wOffset, outOffset,
+ *   conv2d(heap, { n, h, w, c, fh, fw, f, stride, padTop, padLeft, oh, ow, xOffset, wOffset, outOffset,
  *                  ...epilogue })
- *       out = act(conv(x, W) + bias), stride 1, NHWC input [n, h, w, c], HWIO filter [fh, fw, c, f],
- *       output [n, oh, ow, f]; pixels outside the input (the padding) are 0. Runs as im2col (each
- *       output pixel's patch as a row) and sgemm with the filter, a cache-sized block of rows at a time.
- *   conv2dFilterGrad(heap, { n, h, w, c, fh, fw, f, padTop, padLeft, oh, ow, xOffset, dyOffset, dkOffset })
+ *       out = act(conv(x, W) + bias), NHWC input [n, h, w, c], HWIO filter [fh, fw, c, f], output
+ *       [n, oh, ow, f], the same stride along both sides; output pixel (oy, ox) sees input pixels
+ *       from (oy * stride - padTop, ox * stride - padLeft), and pixels outside the input (the
+ *       padding) are 0. Runs as im2col (each output pixel's patch as a row) and sgemm with the
+ *       filter, a cache-sized block of rows at a time.
+ *   conv2dFilterGrad(heap, { ...geometry, xOffset, dyOffset, dkOffset })
  *       the gradient of that convolution's filter, dK [fh, fw, c, f], from x and the output's gradient
  *       dy [n, oh, ow, f]: the patches' transpose times dy, summed over the blocks.
+ *   conv2dInputGrad(heap, { ...geometry, dyOffset, wOffset, dxOffset })
+ *       the gradient of its input, dx [n, h, w, c]: each block's rows of dy times W's transpose are
+ *       the patches' gradients, added back onto the input pixels they were cut from (col2im). With a
+ *       stride of 2 this does a quarter of the work of the stride-1 convolution of dy spread out.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <dlfcn.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -155,8 +162,8 @@ static void gemm_bias_act(int trans_a, int trans_b, int64_t m, int64_t n, int64_
   activate(c, m * n, e->activation, (float)e->alpha);
 }
 
-/* A convolution's geometry (stride 1): input [n, h, w, c], filter [fh, fw, c, f], output [n, oh, ow, f]. */
-typedef struct { int64_t n, h, w, c, fh, fw, f, pad_top, pad_left, oh, ow; } conv_shape;
+/* A convolution's geometry: input [n, h, w, c], filter [fh, fw, c, f], output [n, oh, ow, f], stride on both sides. */
+typedef struct { int64_t n, h, w, c, fh, fw, f, stride, pad_top, pad_left, oh, ow; } conv_shape;
 
 /* Each call's named numbers. */
 typedef struct {
@@ -172,6 +179,10 @@ typedef struct {
   conv_shape s;
   int64_t x_offset, dy_offset, dk_offset;
 } filter_grad_call;
+typedef struct {
+  conv_shape s;
+  int64_t dy_offset, w_offset, dx_offset;
+} input_grad_call;
 
 /* A field of a call's object: its name in JavaScript, its kind, and where it goes in the call's struct. */
 typedef enum { INTEGER, FLAG, NUMBER, ACTIVATION } field_kind;
@@ -184,7 +195,7 @@ typedef struct {
 #define CONV_SHAPE_FIELDS(type)                                                                                   \
   { "n", INTEGER, offsetof(type, s.n) }, { "h", INTEGER, offsetof(type, s.h) }, { "w", INTEGER, offsetof(type, s.w) }, \
   { "c", INTEGER, offsetof(type, s.c) }, { "fh", INTEGER, offsetof(type, s.fh) }, { "fw", INTEGER, offsetof(type, s.fw) }, \
-  { "f", INTEGER, offsetof(type, s.f) }, { "padTop", INTEGER, offsetof(type, s.pad_top) },                         \
+  { "f", INTEGER, offsetof(type, s.f) }, { "stride", INTEGER, offsetof(type, s.stride) }, { "padTop", INTEGER, offsetof(type, s.pad_top) },                         \
   { "padLeft", INTEGER, offsetof(type, s.pad_left) }, { "oh", INTEGER, offsetof(type, s.oh) }, { "ow", INTEGER, offsetof(type, s.ow) }
 #define EPILOGUE_FIELDS(type)                                                                                     \
   { "biasOffset", INTEGER, offsetof(type, e.bias_offset) }, { "biasLength", INTEGER, offsetof(type, e.bias_length) }, \
@@ -209,6 +220,11 @@ static const field FILTER_GRAD_FIELDS[] = {
   CONV_SHAPE_FIELDS(filter_grad_call),
   { "xOffset", INTEGER, offsetof(filter_grad_call, x_offset) }, { "dyOffset", INTEGER, offsetof(filter_grad_call, dy_offset) },
   { "dkOffset", INTEGER, offsetof(filter_grad_call, dk_offset) },
+};
+static const field INPUT_GRAD_FIELDS[] = {
+  CONV_SHAPE_FIELDS(input_grad_call),
+  { "dyOffset", INTEGER, offsetof(input_grad_call, dy_offset) }, { "wOffset", INTEGER, offsetof(input_grad_call, w_offset) },
+  { "dxOffset", INTEGER, offsetof(input_grad_call, dx_offset) },
 };
 #define COUNT(fields) (sizeof fields / sizeof fields[0])
 
@@ -249,7 +265,7 @@ static int epilogue_fits(const epilogue *e, int64_t width, size_t heap_bytes) {
 }
 
 static int shape_valid(const conv_shape *s) {
-  return s->n >= 1 && s->h >= 1 && s->w >= 1 && s->c >= 1 && s->fh >= 1 && s->fw >= 1 && s->f >= 1 && s->oh >= 1 && s->ow >= 1 &&
+  return s->n >= 1 && s->h >= 1 && s->w >= 1 && s->c >= 1 && s->fh >= 1 && s->fw >= 1 && s->f >= 1 && s->stride >= 1 && s->oh >= 1 && s->ow >= 1 &&
          s->pad_top >= 0 && s->pad_left >= 0;
 }
 
@@ -271,6 +287,10 @@ static int conv_fits(const conv_call *c, size_t heap_bytes) {
 static int filter_grad_fits(const filter_grad_call *c, size_t heap_bytes) {
   return shape_valid(&c->s) && inside(c->x_offset, x_bytes(&c->s), heap_bytes) && inside(c->dy_offset, out_bytes(&c->s), heap_bytes) &&
          inside(c->dk_offset, filter_bytes(&c->s), heap_bytes);
+}
+static int input_grad_fits(const input_grad_call *c, size_t heap_bytes) {
+  return shape_valid(&c->s) && inside(c->dy_offset, out_bytes(&c->s), heap_bytes) && inside(c->w_offset, filter_bytes(&c->s), heap_bytes) &&
+         inside(c->dx_offset, x_bytes(&c->s), heap_bytes);
 }
 
 /*
@@ -311,25 +331,191 @@ static int read_call(napi_env env, napi_callback_info info, const char *name, co
 static int gemm_fits_any(const void *call, size_t heap_bytes) { return gemm_fits((const gemm_call *)call, heap_bytes); }
 static int conv_fits_any(const void *call, size_t heap_bytes) { return conv_fits((const conv_call *)call, heap_bytes); }
 static int filter_grad_fits_any(const void *call, size_t heap_bytes) { return filter_grad_fits((const filter_grad_call *)call, heap_bytes); }
+static int input_grad_fits_any(const void *call, size_t heap_bytes) { return input_grad_fits((const input_grad_call *)call, heap_bytes); }
+
+/* An output pixel: image b, row oy, column ox; `next` steps through them in order without dividing. */
+typedef struct { int64_t b, oy, ox; } out_pixel;
+static out_pixel pixel_at(const conv_shape *s, int64_t pixel) {
+  return (out_pixel){ pixel / (s->oh * s->ow), (pixel / s->ow) % s->oh, pixel % s->ow };
+}
+static void next(const conv_shape *s, out_pixel *o) {
+  if (++o->ox < s->ow) return;
+  o->ox = 0;
+  if (++o->oy < s->oh) return;
+  o->oy = 0;
+  o->b++;
+}
+
+/*
+ * Where an output pixel's patch row `ky` lies in the input: the offset in floats of its first
+ * value inside the image, and the run of patch columns [first, last) inside it; 0 when the row is
+ * outside the image. Inside one patch row the columns are consecutive whatever the stride.
+ */
+typedef struct { int64_t at, first, last; } patch_run;
+static int patch_row(const conv_shape *s, const out_pixel *o, int64_t ky, patch_run *run) {
+  const int64_t y = o->oy * s->stride + ky - s->pad_top, x0 = o->ox * s->stride - s->pad_left, fw = s->fw, w = s->w;
+  if (y < 0 || y >= s->h) return 0;
+  run->first = x0 >= 0 ? 0 : -x0 < fw ? -x0 : fw;
+  run->last = w - x0 >= fw ? fw : w - x0 > run->first ? w - x0 : run->first;
+  run->at = ((o->b * s->h + y) * w + x0 + run->first) * s->c;
+  return 1;
+}
 
 /* Rows start..start+count of the im2col matrix: each output pixel's patch, zeros where it leaves the input. */
 static void fill_patches(float *col, const float *x, const conv_shape *s, int64_t start, int64_t count) {
-  const int64_t patch = s->fh * s->fw * s->c, c = s->c, fw = s->fw, w = s->w;
-  for (int64_t r = 0; r < count; r++) {
-    const int64_t pixel = start + r, b = pixel / (s->oh * s->ow), oy = (pixel / s->ow) % s->oh, ox = pixel % s->ow;
+  const int64_t patch = s->fh * s->fw * s->c, c = s->c, fw = s->fw;
+  patch_run run;
+  out_pixel o = pixel_at(s, start);
+  for (int64_t r = 0; r < count; r++, next(s, &o)) {
     float *row = col + r * patch;
     for (int64_t ky = 0; ky < s->fh; ky++) {
-      const int64_t y = oy + ky - s->pad_top;
       float *dst = row + ky * fw * c;
-      if (y < 0 || y >= s->h) { memset(dst, 0, (size_t)(fw * c) * sizeof(float)); continue; }
-      // The columns of this patch row that fall inside the image are one contiguous run of the input.
-      const int64_t x0 = ox - s->pad_left;
-      const int64_t first = x0 >= 0 ? 0 : -x0 < fw ? -x0 : fw;
-      const int64_t last = w - x0 >= fw ? fw : w - x0 > first ? w - x0 : first;
-      memset(dst, 0, (size_t)(first * c) * sizeof(float));
-      if (last > first) memcpy(dst + first * c, x + ((b * s->h + y) * w + x0 + first) * c, (size_t)((last - first) * c) * sizeof(float));
-      memset(dst + last * c, 0, (size_t)((fw - last) * c) * sizeof(float));
+      if (!patch_row(s, &o, ky, &run)) { memset(dst, 0, (size_t)(fw * c) * sizeof(float)); continue; }
+      memset(dst, 0, (size_t)(run.first * c) * sizeof(float));
+      if (run.last > run.first) memcpy(dst + run.first * c, x + run.at, (size_t)((run.last - run.first) * c) * sizeof(float));
+      memset(dst + run.last * c, 0, (size_t)((fw - run.last) * c) * sizeof(float));
     }
+  }
+}
+
+/* The reverse of fill_patches: each patch row's values added onto the input pixels it was cut from (the padding's dropped). */
+static void add_patches(float *dx, const float *col, const conv_shape *s, int64_t start, int64_t count) {
+  const int64_t patch = s->fh * s->fw * s->c, c = s->c, fw = s->fw;
+  patch_run run;
+  out_pixel o = pixel_at(s, start);
+  for (int64_t r = 0; r < count; r++, next(s, &o)) {
+    const float *row = col + r * patch;
+    for (int64_t ky = 0; ky < s->fh; ky++) {
+      if (!patch_row(s, &o, ky, &run)) continue;
+      const float *src = row + (ky * fw + run.first) * c;
+      float *dst = dx + run.at;
+      for (int64_t i = 0; i < (run.last - run.first) * c; i++) dst[i] += src[i];
+    }
+  }
+}
+
+/*
+ * Thin convolutions, one input channel or one filter, directly (no patches): im2col's rows are
+ * then a few floats each and sgemm's products thin, so cutting and multiplying cost more than
+ * the arithmetic. Each output pixel's patch is walked in place, a run of the input per patch row.
+ * Built for AVX-512, AVX2 and plain x86-64, picked at load by the CPU (GCC's target_clones).
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CLONES
+#endif
+
+/* sum a[i] * b[i], i < n, in 16 lanes (vectorises without reordering a single sum). */
+static inline float dot(const float *restrict a, const float *restrict b, int64_t n) {
+  float lanes[16] = { 0 };
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; j++) lanes[j] += a[i + j] * b[i + j];
+  float sum = 0;
+  for (; i < n; i++) sum += a[i] * b[i];
+  for (int j = 0; j < 16; j++) sum += lanes[j];
+  return sum;
+}
+
+/* y[i] += a * x[i], i < n. */
+static inline void axpy(float *restrict y, float a, const float *restrict x, int64_t n) {
+  for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
+}
+
+/* Filters up to this many are summed in a local row (one write of each output value); more in place. */
+enum { LOCAL_FILTERS = 256 };
+
+/* out [rows, f] = act(conv(x, W) + bias): with f == 1 a dot product per patch row, else a row of W per input value. */
+CLONES static void direct_conv(float *out, const float *x, const float *wt, const float *bias, const epilogue *e, const conv_shape *s,
+                               int64_t start, int64_t end) {
+  const int64_t c = s->c, f = s->f, fw = s->fw;
+  float local[LOCAL_FILTERS];
+  patch_run run;
+  out_pixel at = pixel_at(s, start);
+  for (int64_t p = start; p < end; p++, next(s, &at)) {
+    float *o = f <= LOCAL_FILTERS ? local : out + p * f;
+    for (int64_t j = 0; j < f; j++) o[j] = bias ? bias[e->bias_length == f ? j : 0] : 0.0f;
+    for (int64_t ky = 0; ky < s->fh; ky++) {
+      if (!patch_row(s, &at, ky, &run)) continue;
+      const float *xr = x + run.at;
+      const float *wr = wt + (ky * fw + run.first) * c * f;
+      const int64_t values = (run.last - run.first) * c;
+      if (f == 1) { o[0] += dot(xr, wr, values); continue; }
+      for (int64_t i = 0; i < values; i++) axpy(o, xr[i], wr + i * f, f);
+    }
+    activate(o, f, e->activation, (float)e->alpha);
+    if (o == local) memcpy(out + p * f, local, (size_t)f * sizeof(float));
+  }
+}
+
+/* dK [fh, fw, c, f] = sum over output pixels of each patch value times that pixel's dy row (dK zeroed first). */
+CLONES static void direct_filter_grad(float *dk, const float *x, const float *dy, const conv_shape *s, int64_t start, int64_t end) {
+  const int64_t c = s->c, f = s->f, fw = s->fw;
+  memset(dk, 0, (size_t)(s->fh * fw * c * f) * sizeof(float));
+  patch_run run;
+  out_pixel at = pixel_at(s, start);
+  for (int64_t p = start; p < end; p++, next(s, &at)) {
+    const float *d = dy + p * f;
+    for (int64_t ky = 0; ky < s->fh; ky++) {
+      if (!patch_row(s, &at, ky, &run)) continue;
+      const float *xr = x + run.at;
+      float *kr = dk + (ky * fw + run.first) * c * f;
+      const int64_t values = (run.last - run.first) * c;
+      if (f == 1) {
+        axpy(kr, d[0], xr, values);
+        continue;
+      }
+      for (int64_t i = 0; i < values; i++) axpy(kr + i * f, xr[i], d, f);
+    }
+  }
+}
+
+/* Whether a convolution is thin enough for the direct loops. */
+static int thin(const conv_shape *s) { return s->c == 1 || s->f == 1; }
+
+/* One thread's share of a direct convolution: output rows [start, end), into out or (a filter gradient) dk. */
+typedef struct {
+  const conv_shape *s;
+  const float *x, *w, *dy, *bias;
+  const epilogue *e;
+  float *out, *dk;
+  int64_t start, end;
+} direct_part;
+static void *run_part(void *arg) {
+  const direct_part *d = (const direct_part *)arg;
+  if (d->dk) direct_filter_grad(d->dk, d->x, d->dy, d->s, d->start, d->end);
+  else direct_conv(d->out, d->x, d->w, d->bias, d->e, d->s, d->start, d->end);
+  return NULL;
+}
+
+/*
+ * A direct convolution on two threads when it is large enough to pay for one (OpenBLAS's threads
+ * are idle meanwhile): the second half of the rows on a new thread, summing into its own filter
+ * gradient, added to the first's at the end. One thread when a thread or its memory is refused.
+ */
+static void run_direct(direct_part whole) {
+  const int64_t rows = whole.end - whole.start, work = rows * whole.s->fh * whole.s->fw * whole.s->c * whole.s->f;
+  const int64_t kernel = whole.s->fh * whole.s->fw * whole.s->c * whole.s->f;
+  direct_part second = whole;
+  second.start = whole.start + rows / 2;
+  float *own = NULL;
+  pthread_t thread;
+  int split = get_threads() > 1 && work >= (1 << 20);
+  if (split && whole.dk) split = (second.dk = own = (float *)malloc((size_t)kernel * sizeof(float))) != NULL;
+  if (split && pthread_create(&thread, NULL, run_part, &second) != 0) split = 0;
+  if (!split) {
+    free(own);
+    run_part(&whole);
+    return;
+  }
+  direct_part first = whole;
+  first.end = second.start;
+  run_part(&first);
+  pthread_join(thread, NULL);
+  if (own) {
+    for (int64_t i = 0; i < kernel; i++) whole.dk[i] += own[i];
+    free(own);
   }
 }
 
@@ -347,6 +533,18 @@ static int64_t block_rows(int64_t patch, int64_t rows, int64_t floats) {
  */
 static napi_value conv_by_blocks(napi_env env, const char *name, uint8_t *heap, const conv_call *conv, const filter_grad_call *grad) {
   const conv_shape *s = conv ? &conv->s : &grad->s;
+  const float *x = (const float *)(heap + (conv ? conv->x_offset : grad->x_offset));
+  const float *bias = conv && conv->e.bias_offset >= 0 ? (const float *)(heap + conv->e.bias_offset) : NULL;
+  if (thin(s) && grad) {
+    run_direct((direct_part){ s, x, NULL, (const float *)(heap + grad->dy_offset), NULL, NULL, NULL, (float *)(heap + grad->dk_offset), 0,
+                              s->n * s->oh * s->ow });
+    return NULL;
+  }
+  if (thin(s)) {
+    run_direct((direct_part){ s, x, (const float *)(heap + conv->w_offset), NULL, bias, &conv->e, (float *)(heap + conv->out_offset), NULL, 0,
+                              s->n * s->oh * s->ow });
+    return NULL;
+  }
   const int64_t rows = s->n * s->oh * s->ow, patch = s->fh * s->fw * s->c, block = block_rows(patch, rows, grad ? 1 << 21 : 1 << 18);
   float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
   if (!col) {
@@ -354,8 +552,6 @@ static napi_value conv_by_blocks(napi_env env, const char *name, uint8_t *heap, 
     snprintf(message, sizeof message, "%s: out of memory for the patches", name);
     return throw_error(env, message);
   }
-  const float *x = (const float *)(heap + (conv ? conv->x_offset : grad->x_offset));
-  const float *bias = conv && conv->e.bias_offset >= 0 ? (const float *)(heap + conv->e.bias_offset) : NULL;
   for (int64_t start = 0; start < rows; start += block) {
     const int64_t count = rows - start < block ? rows - start : block;
     fill_patches(col, x, s, start, count);
@@ -384,6 +580,28 @@ static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
   uint8_t *heap;
   if (!read_call(env, info, "conv2dFilterGrad", FILTER_GRAD_FIELDS, COUNT(FILTER_GRAD_FIELDS), &call, filter_grad_fits_any, &heap)) return NULL;
   return conv_by_blocks(env, "conv2dFilterGrad", heap, NULL, &call);
+}
+
+static napi_value conv2d_input_grad(napi_env env, napi_callback_info info) {
+  input_grad_call call;
+  uint8_t *heap;
+  if (!read_call(env, info, "conv2dInputGrad", INPUT_GRAD_FIELDS, COUNT(INPUT_GRAD_FIELDS), &call, input_grad_fits_any, &heap)) return NULL;
+  const conv_shape *s = &call.s;
+  const int64_t rows = s->n * s->oh * s->ow, patch = s->fh * s->fw * s->c, block = block_rows(patch, rows, 1 << 18);
+  float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
+  if (!col) return throw_error(env, "conv2dInputGrad: out of memory for the patches");
+  float *dx = (float *)(heap + call.dx_offset);
+  const float *dy = (const float *)(heap + call.dy_offset), *w = (const float *)(heap + call.w_offset);
+  memset(dx, 0, (size_t)x_bytes(s));
+  for (int64_t start = 0; start < rows; start += block) {
+    const int64_t count = rows - start < block ? rows - start : block;
+    // The patches' gradients: dy's rows [count, f] times W [patch, f] transposed.
+    cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, (int)count, (int)patch, (int)s->f, 1.0f, dy + start * s->f, (int)s->f, w, (int)s->f, 0.0f, col,
+                (int)patch);
+    add_patches(dx, col, s, start, count);
+  }
+  free(col);
+  return NULL;
 }
 
 static napi_value sgemm(napi_env env, napi_callback_info info) {
@@ -416,6 +634,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL },
     { "conv2d", NULL, conv2d, NULL, NULL, NULL, napi_default, NULL },
     { "conv2dFilterGrad", NULL, conv2d_filter_grad, NULL, NULL, NULL, napi_default, NULL },
+    { "conv2dInputGrad", NULL, conv2d_input_grad, NULL, NULL, NULL, napi_default, NULL },
     { "activations", NULL, NULL, NULL, NULL, activation_names(env), napi_enumerable, NULL },
   };
   CHECK(napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties));

@@ -8,11 +8,13 @@ import * as tf from '@tensorflow/tfjs';
 export type KernelBackend = Parameters<tf.KernelFunc>[0]['backend'] & { disposeData(id: object): boolean };
 
 /**
- * ganstream's kernel for a convolution's filter gradient, installed with OpenBLAS
- * (native-matmul.ts; layers/conv.ts uses it where it is): inputs x [n, h, w, c] and dy [n, oh, ow, f],
- * attrs { filterShape, pad }; stride 1.
+ * ganstream's kernels for a convolution's gradients, installed with OpenBLAS (native-matmul.ts;
+ * layers/conv.ts uses them where they are). The filter's: inputs x [n, h, w, c] and dy [n, oh, ow, f],
+ * attrs { filterShape, strides, pad }. The input's: inputs dy and filter [fh, fw, c, f], attrs
+ * { inputShape, strides, pad }. `strides` is one number for both sides (1 when absent).
  */
 export const CONV_FILTER_GRAD = 'GanstreamConv2DFilterGrad';
+export const CONV_INPUT_GRAD = 'GanstreamConv2DInputGrad';
 
 /** Whether the current backend has the kernel (ganstream's fused ones exist on wasm only). */
 export const backendHas = (kernelName: string): boolean => tf.getKernel(kernelName, tf.getBackend()) !== undefined;

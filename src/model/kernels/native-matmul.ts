@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
-import { CONV_FILTER_GRAD } from './intermediates.ts';
+import { CONV_FILTER_GRAD, CONV_INPUT_GRAD } from './intermediates.ts';
 import { addKernel, replaceKernel, restoreKernels } from './registry.ts';
 import { backendMemory, offsetOf, type WasmBackend } from './simd-module.ts';
 
@@ -22,7 +22,7 @@ export interface BlasInfo {
   readonly threads: number;
 }
 
-/** A convolution's geometry as the addon takes it (stride 1, NHWC, HWIO filter); see convPlan. */
+/** A convolution's geometry as the addon takes it (NHWC, HWIO filter, one stride for both sides); see convPlan. */
 export interface ConvGeometry {
   readonly n: number;
   readonly h: number;
@@ -31,6 +31,7 @@ export interface ConvGeometry {
   readonly fh: number;
   readonly fw: number;
   readonly f: number;
+  readonly stride: number;
   readonly padTop: number;
   readonly padLeft: number;
   readonly oh: number;
@@ -79,6 +80,10 @@ interface BlasAddon {
   conv2dFilterGrad(
     heap: Uint8Array,
     call: ConvGeometry & { readonly xOffset: number; readonly dyOffset: number; readonly dkOffset: number },
+  ): void;
+  conv2dInputGrad(
+    heap: Uint8Array,
+    call: ConvGeometry & { readonly dyOffset: number; readonly wOffset: number; readonly dxOffset: number },
   ): void;
 }
 
@@ -185,16 +190,23 @@ interface ConvAttrs {
 const allOnes = (v: number | number[] | undefined) =>
   v === undefined || (Array.isArray(v) ? v.every((x) => x === 1) : v === 1);
 
+/** One stride for both sides (a number, or a pair of equal numbers), or null. */
+const evenStride = (v: number | number[] | undefined): number | null => {
+  const [sh, sw] = v === undefined ? [1, 1] : Array.isArray(v) ? v : [v, v];
+  return Number.isInteger(sh) && sh >= 1 && sh === sw ? sh : null;
+};
+
 /**
- * How a convolution runs as the addon's im2col + sgemm: NHWC, stride 1, no dilation, 'same' (tfjs's
- * split: the smaller half of the padding on top and left) or 'valid' padding. Null otherwise.
- * Exported for the tests.
+ * How a convolution runs as the addon's im2col + sgemm: NHWC, the same stride on both sides, no
+ * dilation, 'same' or 'valid' padding, as tfjs computes them ('same': ceil(size / stride) pixels
+ * out, the smaller half of the padding on top and left). Null otherwise. Exported for the tests.
  */
 export function convPlan(x: readonly number[], filter: readonly number[], a: ConvAttrs): ConvGeometry | null {
+  const stride = evenStride(a.strides);
   if (
     x.length !== 4 ||
     filter.length !== 4 ||
-    !allOnes(a.strides) ||
+    stride === null ||
     !allOnes(a.dilations) ||
     (a.dataFormat !== undefined && a.dataFormat !== 'NHWC' && a.dataFormat !== 'channelsLast')
   )
@@ -204,22 +216,13 @@ export function convPlan(x: readonly number[], filter: readonly number[], a: Con
   if (fc !== c) return null;
   const same = a.pad === 'same';
   if (!same && a.pad !== 'valid') return null;
-  const oh = same ? h : h - fh + 1,
-    ow = same ? w : w - fw + 1;
+  const out = (size: number, k: number) => (same ? Math.ceil(size / stride) : Math.floor((size - k) / stride) + 1);
+  const padBefore = (size: number, k: number, o: number) =>
+    same ? Math.floor(Math.max(0, (o - 1) * stride + k - size) / 2) : 0;
+  const oh = out(h, fh),
+    ow = out(w, fw);
   if (oh < 1 || ow < 1) return null;
-  return {
-    n,
-    h,
-    w,
-    c,
-    fh,
-    fw,
-    f,
-    padTop: same ? Math.floor((fh - 1) / 2) : 0,
-    padLeft: same ? Math.floor((fw - 1) / 2) : 0,
-    oh,
-    ow,
-  };
+  return { n, h, w, c, fh, fw, f, stride, padTop: padBefore(h, fh, oh), padLeft: padBefore(w, fw, ow), oh, ow };
 }
 
 /**
@@ -277,26 +280,34 @@ function nativeConv(blas: BlasAddon, previous: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-interface FilterGradAttrs {
-  filterShape: [number, number, number, number];
-  pad: 'same' | 'valid';
+type Shape4 = [number, number, number, number];
+
+/** The geometry of the convolution x [inputShape] * filter [filterShape] whose gradient `name` computes, checked against dy. */
+function gradientPlan(
+  name: string,
+  x: { shape: number[]; dtype: string },
+  filterShape: readonly number[],
+  dy: tf.TensorInfo,
+  a: { strides?: number; pad: 'same' | 'valid' },
+): ConvGeometry {
+  const plan = convPlan(x.shape, filterShape, { pad: a.pad, strides: a.strides });
+  if (
+    !plan ||
+    x.dtype !== 'float32' ||
+    dy.dtype !== 'float32' ||
+    !sameDims(dy.shape, [plan.n, plan.oh, plan.ow, plan.f])
+  )
+    throw new Error(
+      `${name}: x [${x.shape}], dy [${dy.shape}], filter [${filterShape}], stride ${a.strides ?? 1}, pad ${a.pad}: expected a float32 NHWC convolution's shapes`,
+    );
+  return plan;
 }
 
 function nativeFilterGrad(blas: BlasAddon): tf.KernelFunc {
   return (args) => {
     const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
-    const a = args.attrs as unknown as FilterGradAttrs;
-    const plan = convPlan(x.shape, a.filterShape, { pad: a.pad });
-    if (
-      !plan ||
-      x.dtype !== 'float32' ||
-      dy.dtype !== 'float32' ||
-      !sameDims(dy.shape, [plan.n, plan.oh, plan.ow, plan.f])
-    ) {
-      throw new Error(
-        `${CONV_FILTER_GRAD}: x [${x.shape}], dy [${dy.shape}], filter [${a.filterShape}], pad ${a.pad}: expected a stride-1 float32 NHWC convolution's shapes`,
-      );
-    }
+    const a = args.attrs as unknown as { filterShape: Shape4; strides?: number; pad: 'same' | 'valid' };
+    const plan = gradientPlan(CONV_FILTER_GRAD, x, a.filterShape, dy, a);
     const backend = args.backend as WasmBackend;
     const out = backend.makeOutput([...a.filterShape], 'float32');
     const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
@@ -305,6 +316,24 @@ function nativeFilterGrad(blas: BlasAddon): tf.KernelFunc {
       xOffset: offsetOf(backend, x),
       dyOffset: offsetOf(backend, dy),
       dkOffset: offsetOf(backend, out),
+    });
+    return out;
+  };
+}
+
+function nativeInputGrad(blas: BlasAddon): tf.KernelFunc {
+  return (args) => {
+    const { dy, filter } = args.inputs as Record<string, tf.TensorInfo>;
+    const a = args.attrs as unknown as { inputShape: Shape4; strides?: number; pad: 'same' | 'valid' };
+    const plan = gradientPlan(CONV_INPUT_GRAD, { shape: a.inputShape, dtype: filter.dtype }, filter.shape, dy, a);
+    const backend = args.backend as WasmBackend;
+    const out = backend.makeOutput([...a.inputShape], 'float32');
+    const heap = new Uint8Array(backendMemory(backend.wasm)!.buffer);
+    blas.conv2dInputGrad(heap, {
+      ...plan,
+      dyOffset: offsetOf(backend, dy),
+      wOffset: offsetOf(backend, filter),
+      dxOffset: offsetOf(backend, out),
     });
     return out;
   };
@@ -366,11 +395,16 @@ export function installNativeMatMul(backendName = 'wasm'): string[] {
       name === 'Conv2D' || name === 'FusedConv2D' ? nativeConv(blas, previous) : nativeKernel(blas, previous),
     ),
   );
-  return addKernel(OWNER, backendName, CONV_FILTER_GRAD, () => nativeFilterGrad(blas))
-    ? [...done, CONV_FILTER_GRAD]
-    : done;
+  const gradients = [
+    [CONV_FILTER_GRAD, nativeFilterGrad],
+    [CONV_INPUT_GRAD, nativeInputGrad],
+  ] as const;
+  return [
+    ...done,
+    ...gradients.filter(([name, make]) => addKernel(OWNER, backendName, name, () => make(blas))).map(([name]) => name),
+  ];
 }
 
 export function uninstallNativeMatMul(backendName = 'wasm'): void {
-  restoreKernels(OWNER, backendName, [...NATIVE_KERNELS, CONV_FILTER_GRAD]);
+  restoreKernels(OWNER, backendName, [...NATIVE_KERNELS, CONV_FILTER_GRAD, CONV_INPUT_GRAD]);
 }

@@ -9,7 +9,7 @@
  * tests/backprop.test.ts checks every gradient here against tfjs's automatic differentiation.
  */
 import * as tf from '@tensorflow/tfjs';
-import { backendHas, CONV_FILTER_GRAD } from '../kernels/intermediates.ts';
+import { backendHas, CONV_FILTER_GRAD, CONV_INPUT_GRAD } from '../kernels/intermediates.ts';
 import type { FusedActivation } from './activations.ts';
 import type { LinearParams } from './dense.ts';
 import { asImages, asRows, imageInput } from './image-rows.ts';
@@ -30,15 +30,7 @@ function kernelGradient(
   filters: number,
 ): tf.Tensor4D {
   const n = x.shape[0];
-  if (backendHas(CONV_FILTER_GRAD)) {
-    // OpenBLAS (native-matmul.ts): the patches' transpose times the output gradient, no transposes.
-    return tf
-      .engine()
-      .runKernel(CONV_FILTER_GRAD, { x: tf.reshape(x, [n, h, w, c]), dy: tf.reshape(dOut, [n, h, w, filters]) }, {
-        filterShape: [k, k, c, filters],
-        pad: 'same',
-      } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
-  }
+  if (backendHas(CONV_FILTER_GRAD)) return nativeGradients(x, [h, w, c], k, dOut, filters, 1).kernel();
   const p = (k - 1) / 2;
   const padded = tf.pad(tf.reshape(x, [n, h, w, c]), [
     [0, 0],
@@ -49,6 +41,66 @@ function kernelGradient(
   const images = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D;
   const filter = tf.transpose(tf.reshape(dOut, [n, h, w, filters]), [1, 2, 0, 3]) as tf.Tensor4D;
   return tf.transpose(tf.conv2d(images, filter, 1, 'valid'), [1, 2, 0, 3]);
+}
+
+/**
+ * A convolution's gradients by ganstream's OpenBLAS kernels (native-matmul.ts), at any stride:
+ * the kernel's as the patches' transpose times the output gradient, the input's as the output
+ * gradient times the kernel's transpose added back onto the pixels (no spread-out zeros).
+ */
+function nativeGradients(
+  x: tf.Tensor2D,
+  [h, w, c]: ImageShape,
+  k: number,
+  dOut: tf.Tensor2D,
+  filters: number,
+  stride: 1 | 2,
+): { kernel: () => tf.Tensor4D; input: (kernel: tf.Tensor) => tf.Tensor2D } {
+  const n = x.shape[0];
+  const dy = tf.reshape(dOut, [n, Math.ceil(h / stride), Math.ceil(w / stride), filters]);
+  const attrs = { strides: stride, pad: 'same' };
+  return {
+    kernel: () =>
+      tf.engine().runKernel(CONV_FILTER_GRAD, { x: tf.reshape(x, [n, h, w, c]), dy }, {
+        ...attrs,
+        filterShape: [k, k, c, filters],
+      } as unknown as tf.NamedAttrMap) as tf.Tensor4D,
+    input: (kernel) =>
+      asRows(
+        tf.engine().runKernel(CONV_INPUT_GRAD, { dy, filter: kernel }, {
+          ...attrs,
+          inputShape: [n, h, w, c],
+        } as unknown as tf.NamedAttrMap) as tf.Tensor4D,
+      ),
+  };
+}
+
+/** Whether the backend computes strided convolutions' gradients directly (else: stride 1 over the spread gradient). */
+export const hasStridedGradients = (): boolean => backendHas(CONV_FILTER_GRAD) && backendHas(CONV_INPUT_GRAD);
+
+/**
+ * The gradients of a stride-2 'same' convolution of images `shape` from its input `x` and the
+ * gradient at its (pre-activation) output [n, ceil(h/2) * ceil(w/2) * filters], where
+ * hasStridedGradients().
+ */
+export function stridedConvGradients(
+  x: tf.Tensor2D,
+  shape: ImageShape,
+  p: LinearParams,
+  dOut: tf.Tensor2D,
+  wanted: Wanted,
+): LayerGradients {
+  const [k, , , filters] = p.kernel.shape;
+  const native = nativeGradients(x, shape, k, dOut, filters, 2);
+  return {
+    params: wanted.params
+      ? [
+          [p.kernel, native.kernel()],
+          [p.bias, tf.sum(tf.reshape(dOut, [-1, filters]), 0)],
+        ]
+      : [],
+    input: wanted.input ? native.input(p.kernel) : null,
+  };
 }
 
 /**

@@ -7,10 +7,11 @@
  * 1, 3, 5, ... of an even size, 0, 2, 4, ... of an odd one (TensorFlow's 'same' padding puts the
  * odd pixel of padding at the bottom and right). So its gradients are the stride-1 gradients
  * (conv.ts, on the backend's fast forward convolution) of the output gradient spread back onto
- * those pixels, zero elsewhere.
+ * those pixels, zero elsewhere; where OpenBLAS's kernels are installed they are computed directly,
+ * a quarter of that work.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convParams, sameConv, sameConvGradients } from './conv.ts';
+import { convParams, hasStridedGradients, sameConv, sameConvGradients, stridedConvGradients } from './conv.ts';
 import { asRows, imageInput } from './image-rows.ts';
 import type { ImageShape, LayerKind } from './kind.ts';
 
@@ -49,7 +50,9 @@ export const stridedConv: LayerKind<'stridedConv'> = {
   forward: ({ input, params }, x, at) => sameConv(x, input.image, params, 2, at.fuse),
   train: (layer, x, at) => ({ output: stridedConv.forward(layer, x, at), saved: x }),
   backward: ({ input, params, spec }, x, dy, wanted) =>
-    sameConvGradients(x, input.image, params, spread(dy, input.image, spec.filters), wanted),
+    hasStridedGradients()
+      ? stridedConvGradients(x, input.image, params, dy, wanted)
+      : sameConvGradients(x, input.image, params, spread(dy, input.image, spec.filters), wanted),
   mirror: ({ spec }) => [
     tf.layers.conv2d({ filters: spec.filters, kernelSize: spec.kernel, strides: 2, padding: 'same' }),
   ],
