@@ -72,15 +72,18 @@ if (withTorch && !existsSync(torchPython))
 if (withTorch && !existsSync(reference)) fail(`--reference: no file '${reference}'`);
 
 /** ms per step from the JSON line a benchmark prints last, or the reason it gave none. */
-function timed(command: string, args: readonly string[]): E.Either<string, { ms: number; version?: string }> {
+function timed(
+  command: string,
+  args: readonly string[],
+): E.Either<string, { ms: number; version?: string; floorMs?: number }> {
   const r = spawnSync(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   const json = r.stdout
     ?.split('\n')
     .filter((l) => l.startsWith('{'))
     .at(-1);
   if (r.status !== 0 || !json) return E.left((r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').at(-1)!);
-  const line = JSON.parse(json) as { msPerStep: number; torch?: string };
-  return E.right({ ms: line.msPerStep, version: line.torch });
+  const line = JSON.parse(json) as { msPerStep: number; torch?: string; floorMs?: number };
+  return E.right({ ms: line.msPerStep, version: line.torch, floorMs: line.floorMs });
 }
 
 /** The same step for both benchmarks: architecture, batch, timed and warm-up steps (the flags they share). */
@@ -103,11 +106,16 @@ const torch = (arch: string) => {
   );
   if (E.isLeft(one!) || E.isLeft(two!)) return E.isLeft(one!) ? one! : two!;
   torchVersion = one!.right.version ?? '';
-  return E.right({ ms: Math.min(one!.right.ms, two!.right.ms) });
+  return E.right({ ms: Math.min(one!.right.ms, two!.right.ms), floorMs: undefined as number | undefined });
 };
 
 const names = [...engines, ...(withTorch ? ['pytorch'] : [])];
 const times = new Map<string, number[]>();
+/**
+ * Each architecture's floor as ganstream's bench measured it on each engine, every round's (FLOPs
+ * per step at that engine's sgemm rate): the table shows the lowest, the fastest engine's.
+ */
+const floors = new Map<string, number[]>();
 const failed = new Map<string, string>();
 for (let round = 1; round <= rounds; round++) {
   for (const arch of archs) {
@@ -124,6 +132,7 @@ for (let round = 1; round <= rounds; round++) {
         continue;
       }
       times.set(key, [...(times.get(key) ?? []), r.right.ms]);
+      if (r.right.floorMs) floors.set(arch, [...(floors.get(arch) ?? []), r.right.floorMs]);
       got.push(`${name} ${r.right.ms.toFixed(1)}`);
     }
     console.log(`round ${round} ${arch} (ms per step): ${got.join(', ')}`);
@@ -134,6 +143,7 @@ const median = (v: readonly number[]) => {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+const floorOf = (arch: string) => (floors.has(arch) ? Math.min(...floors.get(arch)!) : undefined);
 const label = (name: string) =>
   name === 'pytorch'
     ? `PyTorch${torchVersion ? ` ${torchVersion}` : ''} (best of 1-2 threads)`
@@ -147,7 +157,11 @@ for (const name of names) {
     if (!v) return `failed: ${failed.get(`${arch} ${name}`) ?? 'no timing'}`;
     const best = Math.min(...names.map((n) => median(times.get(`${arch} ${n}`) ?? [Infinity])));
     const m = median(v);
-    return `${m.toFixed(1)} [${Math.min(...v).toFixed(1)}-${Math.max(...v).toFixed(1)}]${m === best ? ' fastest' : ` ${(m / best).toFixed(2)}x`}`;
+    const floor = floorOf(arch);
+    return `${m.toFixed(1)} [${Math.min(...v).toFixed(1)}-${Math.max(...v).toFixed(1)}]${m === best ? ' fastest' : ` ${(m / best).toFixed(2)}x`}${floor ? `, ${(m / floor).toFixed(1)}x floor` : ''}`;
   });
   console.log(`| ${label(name)} | ${cells.join(' | ')} |`);
 }
+console.log(
+  `| floor: FLOPs per step at this machine's sgemm rate | ${archs.map((arch) => (floors.has(arch) ? `${floorOf(arch)!.toFixed(1)}` : 'not measured')).join(' | ')} |`,
+);

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type * as t from 'io-ts';
-import { productsOf, timeProducts } from '../src/bench/matmul-floor.ts';
+import { flopsOf, productsOf, sgemmRate, timeProducts } from '../src/bench/matmul-floor.ts';
 import { timeSteps } from '../src/bench/measure.ts';
 import { naiveGan } from '../src/bench/naive-step.ts';
 import { normals, seeded } from '../src/data/random.ts';
@@ -117,17 +117,30 @@ const step = (i: number) => {
 const ours = timeSteps(step, o);
 // The same step's matrix products alone: the part of it that no elementwise work can remove.
 const productsMs = timeProducts(await productsOf(() => step(0)), o);
+// The floor: the step's products and convolutions at the rate this machine multiplies large matrices at.
+const flops = await flopsOf(() => step(0));
+const rate = sgemmRate();
+const floorMs = flops / rate / 1e6;
 disposeGan(gan);
 console.log(
   `ganstream (functional steps${kernels.length ? `, kernels ${kernels.join(', ')}` : ''}): ${ours.msPerStep} ms/step`,
 );
 console.log(`  of which matrix products (the step's ${arch.name} products alone, same shapes): ${productsMs} ms`);
+console.log(
+  `  floor: ${(flops / 1e9).toFixed(2)} GFLOP of products and convolutions at ${rate.toFixed(0)} GFLOP/s (a 1024^3 product here) = ${floorMs.toFixed(1)} ms; the step takes ${(ours.msPerStep / floorMs).toFixed(1)}x the floor`,
+);
 if (naive) {
   const n = lines[0] as { msPerStep: number };
   console.log(`speed-up over naive tfjs: ${(n.msPerStep / ours.msPerStep).toFixed(1)}x`);
   console.log(JSON.stringify(lines[0]));
 }
-const line: Record<string, unknown> = { ...report('ganstream', ours, kernels), matMulMsPerStep: productsMs };
+const line: Record<string, unknown> = {
+  ...report('ganstream', ours, kernels),
+  matMulMsPerStep: productsMs,
+  gflopPerStep: Number((flops / 1e9).toFixed(3)),
+  sgemmGflops: Math.round(rate),
+  floorMs: Number(floorMs.toFixed(2)),
+};
 if (backend.right.blas && raw.right.alone !== true) {
   // The same step on the plain wasm backend, as users without OpenBLAS get it: a fresh process, since a process initialises wasm once.
   const args = [

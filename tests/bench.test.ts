@@ -127,6 +127,14 @@ test('--backend wasm-blas: the JSON line names the OpenBLAS library and its thre
   assert.ok(Math.abs(j.speedupOverWasm - j.wasmOnlyMsPerStep / j.msPerStep) < 0.01);
   assert.match(r.stdout, /wasm only \(\d threads?, no OpenBLAS\): [\d.]+ ms\/step; OpenBLAS products: [\d.]+x faster/);
   assert.is(j.numTensorsAfter, j.numTensorsBefore);
+  // The floor: the step's FLOPs at the machine's sgemm rate, and the step's multiple of it.
+  assert.ok(j.gflopPerStep > 0 && j.sgemmGflops > 0, JSON.stringify(j));
+  assert.ok(Math.abs(j.floorMs - (j.gflopPerStep * 1e3) / j.sgemmGflops) < 0.02 + j.floorMs * 0.01, JSON.stringify(j));
+  const floor = r.stdout.match(
+    /floor: ([\d.]+) GFLOP of products and convolutions at (\d+) GFLOP\/s \(a 1024\^3 product here\) = ([\d.]+) ms; the step takes ([\d.]+)x the floor/,
+  );
+  assert.ok(floor, r.stdout);
+  assert.is(Number(floor![4]), Number((j.msPerStep / j.floorMs).toFixed(1)));
 });
 
 test('wasm-blas with convolutions (dcgan): OpenBLAS runs them too, on the single-threaded wasm build', async () => {
@@ -164,7 +172,8 @@ test('npm run bench:engines: interleaved rounds, each engine once a round in a r
   );
   const row = (name: string) => r.stdout.split('\n').find((l) => l.startsWith(`| ganstream ${name} |`)) ?? '';
   for (const name of ['wasm-blas', 'wasm'])
-    assert.match(row(name), /^\| ganstream \S+ \| [\d.]+ \[[\d.]+-[\d.]+\] (fastest|[\d.]+x) \|$/);
+    assert.match(row(name), /^\| ganstream \S+ \| [\d.]+ \[[\d.]+-[\d.]+\] (fastest|[\d.]+x), [\d.]+x floor \|$/);
+  assert.match(r.stdout, /\n\| floor: FLOPs per step at this machine's sgemm rate \| [\d.]+ \|\n/);
   assert.not.match(r.stdout, /PyTorch/);
   const bad = await runs.enginesBad;
   assert.is(bad.code, 2);

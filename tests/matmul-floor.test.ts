@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { productsOf, timeProducts, transposesFor } from '../src/bench/matmul-floor.ts';
+import { flopsOf, flopsOfKernel, productsOf, timeProducts, transposesFor } from '../src/bench/matmul-floor.ts';
+import { CONV_FILTER_GRAD, CONV_INPUT_GRAD } from '../src/model/kernels/intermediates.ts';
 import { useTestBackend } from './helpers/tf.ts';
 
 await useTestBackend();
@@ -43,6 +44,87 @@ test('productsOf lists the products a function runs, and timeProducts runs them 
   );
   assert.is(tf.memory().numTensors, before);
   tf.dispose([x, w]);
+});
+
+test("flopsOf counts a step's products and convolutions (a multiply and an add each), nothing else", async () => {
+  // Products: m n k, batched and transposed; convolutions: output values times the patch; gradients likewise.
+  assert.is(
+    flopsOfKernel(
+      'BatchMatMul',
+      [
+        [3, 5],
+        [5, 7],
+      ],
+      [3, 7],
+    ),
+    2 * 3 * 7 * 5,
+  );
+  assert.is(
+    flopsOfKernel(
+      '_FusedMatMul',
+      [
+        [2, 5, 3],
+        [2, 7, 5],
+      ],
+      [2, 3, 7],
+    ),
+    2 * 2 * 3 * 7 * 5,
+  );
+  assert.is(
+    flopsOfKernel(
+      'FusedConv2D',
+      [
+        [8, 28, 28, 1],
+        [3, 3, 1, 16],
+      ],
+      [8, 14, 14, 16],
+    ),
+    2 * 8 * 14 * 14 * 16 * 9,
+  );
+  assert.is(
+    flopsOfKernel(
+      CONV_FILTER_GRAD,
+      [
+        [8, 14, 14, 16],
+        [8, 7, 7, 32],
+      ],
+      [3, 3, 16, 32],
+    ),
+    2 * 8 * 7 * 7 * 32 * 144,
+  );
+  assert.is(
+    flopsOfKernel(
+      CONV_INPUT_GRAD,
+      [
+        [8, 7, 7, 32],
+        [3, 3, 16, 32],
+      ],
+      [8, 14, 14, 16],
+    ),
+    2 * 8 * 7 * 7 * 32 * 144,
+  );
+  assert.is(
+    flopsOfKernel(
+      'Add',
+      [
+        [3, 5],
+        [3, 5],
+      ],
+      [3, 5],
+    ),
+    0,
+  );
+  const x = tf.ones([2, 6, 6, 3]) as tf.Tensor4D,
+    f = tf.ones([3, 3, 3, 4]) as tf.Tensor4D,
+    w = tf.ones([4, 5]) as tf.Tensor2D;
+  const flops = await flopsOf(() =>
+    tf.tidy(() => {
+      const y = tf.relu(tf.conv2d(x, f, 1, 'same'));
+      tf.matMul(tf.reshape(y, [72, 4]) as tf.Tensor2D, w);
+    }),
+  );
+  assert.is(flops, 2 * 72 * 4 * 27 + 2 * 72 * 5 * 4);
+  tf.dispose([x, f, w]);
 });
 
 test.run();
