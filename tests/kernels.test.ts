@@ -7,6 +7,7 @@ import { BATCH_NORM_APPLY, BATCH_NORM_BACKWARD } from '../src/model/kernels/batc
 import { FUSED_ADAM } from '../src/model/kernels/fused-adam.ts';
 import { LEADING_AXIS_KERNELS, middleView } from '../src/model/kernels/leading-axis-sums.ts';
 import { sleb, uleb } from '../src/model/kernels/simd-module.ts';
+import { SLOPE_GRAD } from '../src/model/kernels/slope-grad.ts';
 import { installUntransposedMatMul } from '../src/model/kernels/untransposed-matmul.ts';
 import { useTestBackend } from './helpers/tf.ts';
 
@@ -216,6 +217,35 @@ test('fused Adam on wasm: installed, and the same numbers as the op-by-op update
     });
     assert.is(tf.memory().numTensors, before);
   }
+});
+
+test("a (leaky) ReLU's backward in one pass on wasm: bit for bit Step then Multiply (every size, tails of 1-3 values), nothing leaked", () => {
+  assert.ok(tf.getKernel(SLOPE_GRAD, 'wasm'), 'registered by selectBackend (WebAssembly SIMD assembled and validated)');
+  const rng = seeded(8);
+  for (const n of [1, 3, 4, 7, 64, 1001]) {
+    for (const slope of [0, 0.2]) {
+      const values = (k: number) => Float32Array.from({ length: k }, () => rng.normal());
+      const y = values(n);
+      y[0] = 0; // Exactly 0 takes the slope, as Step does.
+      const [dyT, yT] = [tf.tensor1d(values(n)), tf.tensor1d(y)];
+      const before = tf.memory().numTensors;
+      const fused = tf.engine().runKernel(SLOPE_GRAD, { dy: dyT, y: yT }, { slope }) as tf.Tensor;
+      const ops = tf.tidy(() => tf.mul(dyT, tf.step(yT, slope)));
+      const [a, b] = [fused.dataSync(), ops.dataSync()];
+      assert.is(
+        a.findIndex((v, i) => !Object.is(v, b[i])),
+        -1,
+        `${n} values, slope ${slope}: the same numbers`,
+      );
+      tf.dispose([fused, ops]);
+      assert.is(tf.memory().numTensors, before, 'nothing leaked');
+      tf.dispose([dyT, yT]);
+    }
+  }
+  assert.throws(
+    () => tf.engine().runKernel(SLOPE_GRAD, { dy: tf.ones([3]), y: tf.ones([4]) }, { slope: 0.2 }),
+    /^GanstreamSlopeGrad: dy float32 \[3\] and y float32 \[4\], expected float32 of one shape$/,
+  );
 });
 
 test('fused Adam refuses mismatched inputs with a clear error', () => {

@@ -60,6 +60,10 @@ export const op = {
   v128Load: [0xfd, ...uleb(0x00), 2, 0],
   v128Store: [0xfd, ...uleb(0x0b), 2, 0],
   f32x4Splat: [0xfd, ...uleb(0x13)],
+  /** Lanes of all ones where a > b, else zeros. */
+  f32x4Gt: [0xfd, ...uleb(0x44)],
+  /** (v1 & mask) | (v2 & ~mask), taking v1, v2, mask from the stack. */
+  v128Bitselect: [0xfd, ...uleb(0x52)],
   f32x4Sqrt: [0xfd, ...uleb(0xe3)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
   f32x4Sub: [0xfd, ...uleb(0xe5)],

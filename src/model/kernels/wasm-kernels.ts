@@ -6,6 +6,7 @@ import { installBatchNormPasses } from './batch-norm-passes.ts';
 import { installConv2dFilterGrad } from './conv2d-filter-grad.ts';
 import { installFusedAdam } from './fused-adam.ts';
 import { installLeadingAxisSums } from './leading-axis-sums.ts';
+import { installSlopeGrad } from './slope-grad.ts';
 import { installTanhFromSigmoid } from './tanh-from-sigmoid.ts';
 import { installUntransposedMatMul } from './untransposed-matmul.ts';
 
@@ -22,5 +23,6 @@ export function installKernels(backendName: string): string[] {
     ...installFusedAdam('wasm'),
     ...installLeadingAxisSums('wasm'),
     ...installBatchNormPasses('wasm'),
+    ...installSlopeGrad('wasm'),
   ];
 }

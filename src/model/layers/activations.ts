@@ -5,6 +5,8 @@
  * the input, so it tells which slope applied.
  */
 import * as tf from '@tensorflow/tfjs';
+import { backendHas } from '../kernels/intermediates.ts';
+import { SLOPE_GRAD } from '../kernels/slope-grad.ts';
 import type { LayerKind, LayerSpec, SpecOf } from './kind.ts';
 
 /** An activation as tfjs's fused kernels take it; {} for none. */
@@ -38,9 +40,12 @@ function piecewiseLinear<K extends 'leakyRelu' | 'relu'>(
       const output = forward(layer, x, at);
       return { output, saved: output };
     },
+    // dy where the output is positive, slope * dy elsewhere: one pass where the backend has ganstream's kernel.
     backward: (layer, output, dy) => ({
       params: [],
-      input: tf.mul(dy, tf.step(output, slopeOf(layer.spec))) as tf.Tensor2D,
+      input: backendHas(SLOPE_GRAD)
+        ? (tf.engine().runKernel(SLOPE_GRAD, { dy, y: output }, { slope: slopeOf(layer.spec) }) as tf.Tensor2D)
+        : (tf.mul(dy, tf.step(output, slopeOf(layer.spec))) as tf.Tensor2D),
     }),
     mirror: (layer) => [mirror(slopeOf(layer.spec))],
   };
