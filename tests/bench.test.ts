@@ -83,6 +83,7 @@ test("npm run bench prints, last, one JSON line with the PyTorch reference's key
     'Mean',
     'GanstreamBatchNormApply',
     'GanstreamBatchNormBackward',
+    'GanstreamSlopeGrad',
   ]);
   assert.ok(j.matMulMsPerStep > 0, 'the products alone are timed'); // (their share of the step is a timing, which load can upset: not asserted)
   assert.is(j.numTensorsAfter, j.numTensorsBefore);
