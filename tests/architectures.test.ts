@@ -52,6 +52,13 @@ const expected: Record<string, { g: number; gMoving: number; d: number; dMoving:
     d: 9 * 64 + 64 + (9 * 64 * 128 + 128) + dense(7 * 7 * 128, 512) + dense(512, 1),
     dMoving: 0,
   },
+  // dcgan's G; D's stride-2 convolutions have a stride-1 one's parameters, and leave 7x7x64 for the dense layer.
+  'dcgan-strided': {
+    g: dense(100, 7 * 7 * 32) + bn(7 * 7 * 32) + (9 * 32 * 16 + 16) + bn(16) + (9 * 16 + 1),
+    gMoving: 2 * (7 * 7 * 32 + 16),
+    d: 9 * 32 + 32 + (9 * 32 * 64 + 64) + dense(7 * 7 * 64, 512) + dense(512, 1),
+    dMoving: 0,
+  },
 };
 
 test('the hand-computed totals match the references (Keras summary of reference 001: 25,856 / 131,584 / 525,312 / 803,600)', () => {

@@ -126,7 +126,7 @@ export const BAD_INPUT: readonly (readonly [string, readonly string[], string])[
   [
     'unknown architecture',
     ['--arch', 'wgan'],
-    "--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, cgan, acgan, got 'wgan'",
+    "--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, dcgan-strided, cgan, acgan, got 'wgan'",
   ],
   [
     'architecture for another image size',

@@ -157,7 +157,7 @@ const badInput: [string[], RegExp][] = [
   [['--epochs', '2.5'], /^--epochs: expected an integer from 1 to 100000, got '2.5'$/],
   [
     ['--arch', 'foo'],
-    /^--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, cgan, acgan, got 'foo'$/,
+    /^--arch: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, dcgan-strided, cgan, acgan, got 'foo'$/,
   ],
   [['--lr', 'abc'], /^--lr: expected a number > 0 and <= 1, got 'abc'$/],
   [['--lr', '-0.1'], /^--lr: expected a number > 0 and <= 1, got '-0.1'$/],

@@ -60,7 +60,7 @@ test('scripts/evaluate.ts: bad input is one line and exit 2, nothing written', a
     ],
     [
       ['--untrained', 'wgan'],
-      "--untrained: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, cgan, acgan, got 'wgan'",
+      "--untrained: expected one of mlp-gbn, mlp-bn, mlp-dropout, mlp-small, mlp, dcgan, dcgan-64, dcgan-strided, cgan, acgan, got 'wgan'",
     ],
     [['--model', join(tmp, 'nothing')], `--model: no such file or folder: ${join(tmp, 'nothing')}`],
   ];

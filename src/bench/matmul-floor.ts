@@ -77,7 +77,7 @@ export async function flopsOf(step: () => void): Promise<number> {
 }
 
 /** GFLOP/s of a 1024 x 1024 x 1024 product on the current backend: the best of `runs` after one warm-up. */
-export function sgemmRate(runs = 5, now: () => number = () => performance.now()): number {
+export function sgemmRate(runs = 10, now: () => number = () => performance.now()): number {
   const [a, b] = [tf.randomNormal([1024, 1024]), tf.randomNormal([1024, 1024])] as tf.Tensor2D[];
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i <= runs; i++) {
