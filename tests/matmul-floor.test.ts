@@ -47,73 +47,16 @@ test('productsOf lists the products a function runs, and timeProducts runs them 
 });
 
 test("flopsOf counts a step's products and convolutions (a multiply and an add each), nothing else", async () => {
-  // Products: m n k, batched and transposed; convolutions: output values times the patch; gradients likewise.
-  assert.is(
-    flopsOfKernel(
-      'BatchMatMul',
-      [
-        [3, 5],
-        [5, 7],
-      ],
-      [3, 7],
-    ),
-    2 * 3 * 7 * 5,
-  );
-  assert.is(
-    flopsOfKernel(
-      '_FusedMatMul',
-      [
-        [2, 5, 3],
-        [2, 7, 5],
-      ],
-      [2, 3, 7],
-    ),
-    2 * 2 * 3 * 7 * 5,
-  );
-  assert.is(
-    flopsOfKernel(
-      'FusedConv2D',
-      [
-        [8, 28, 28, 1],
-        [3, 3, 1, 16],
-      ],
-      [8, 14, 14, 16],
-    ),
-    2 * 8 * 14 * 14 * 16 * 9,
-  );
-  assert.is(
-    flopsOfKernel(
-      CONV_FILTER_GRAD,
-      [
-        [8, 14, 14, 16],
-        [8, 7, 7, 32],
-      ],
-      [3, 3, 16, 32],
-    ),
-    2 * 8 * 7 * 7 * 32 * 144,
-  );
-  assert.is(
-    flopsOfKernel(
-      CONV_INPUT_GRAD,
-      [
-        [8, 7, 7, 32],
-        [3, 3, 16, 32],
-      ],
-      [8, 14, 14, 16],
-    ),
-    2 * 8 * 7 * 7 * 32 * 144,
-  );
-  assert.is(
-    flopsOfKernel(
-      'Add',
-      [
-        [3, 5],
-        [3, 5],
-      ],
-      [3, 5],
-    ),
-    0,
-  );
+  // [kernel, first input, second input, output, FLOPs]: products m n k, batched and transposed; convolutions output values times the patch; gradients likewise.
+  const cases: [string, number[], number[], number[], number][] = [
+    ['BatchMatMul', [3, 5], [5, 7], [3, 7], 2 * 3 * 7 * 5],
+    ['_FusedMatMul', [2, 5, 3], [2, 7, 5], [2, 3, 7], 2 * 2 * 3 * 7 * 5],
+    ['FusedConv2D', [8, 28, 28, 1], [3, 3, 1, 16], [8, 14, 14, 16], 2 * 8 * 14 * 14 * 16 * 9],
+    [CONV_FILTER_GRAD, [8, 14, 14, 16], [8, 7, 7, 32], [3, 3, 16, 32], 2 * 8 * 7 * 7 * 32 * 144],
+    [CONV_INPUT_GRAD, [8, 7, 7, 32], [3, 3, 16, 32], [8, 14, 14, 16], 2 * 8 * 7 * 7 * 32 * 144],
+    ['Add', [3, 5], [3, 5], [3, 5], 0],
+  ];
+  for (const [name, a, b, output, flops] of cases) assert.is(flopsOfKernel(name, [a, b], output), flops, name);
   const x = tf.ones([2, 6, 6, 3]) as tf.Tensor4D,
     f = tf.ones([3, 3, 3, 4]) as tf.Tensor4D,
     w = tf.ones([4, 5]) as tf.Tensor2D;

@@ -30,7 +30,6 @@ function kernelGradient(
   filters: number,
 ): tf.Tensor4D {
   const n = x.shape[0];
-  if (backendHas(CONV_FILTER_GRAD)) return nativeGradients(x, [h, w, c], k, dOut, filters, 1).kernel();
   const p = (k - 1) / 2;
   const padded = tf.pad(tf.reshape(x, [n, h, w, c]), [
     [0, 0],
@@ -79,54 +78,35 @@ function nativeGradients(
 export const hasStridedGradients = (): boolean => backendHas(CONV_FILTER_GRAD) && backendHas(CONV_INPUT_GRAD);
 
 /**
- * The gradients of a stride-2 'same' convolution of images `shape` from its input `x` and the
- * gradient at its (pre-activation) output [n, ceil(h/2) * ceil(w/2) * filters], where
- * hasStridedGradients().
+ * The gradients of a 'same' convolution of images `shape` at `stride` from its input `x` and the
+ * gradient at its (pre-activation) output [n, ceil(h / stride) * ceil(w / stride) * filters].
+ * Stride 1 runs on any backend; stride 2 needs ganstream's OpenBLAS kernels (hasStridedGradients;
+ * strided-conv.ts spreads the gradient to stride 1 elsewhere).
  */
-export function stridedConvGradients(
+export function convGradients(
   x: tf.Tensor2D,
   shape: ImageShape,
   p: LinearParams,
   dOut: tf.Tensor2D,
   wanted: Wanted,
-): LayerGradients {
-  const [k, , , filters] = p.kernel.shape;
-  const native = nativeGradients(x, shape, k, dOut, filters, 2);
-  return {
-    params: wanted.params
-      ? [
-          [p.kernel, native.kernel()],
-          [p.bias, tf.sum(tf.reshape(dOut, [-1, filters]), 0)],
-        ]
-      : [],
-    input: wanted.input ? native.input(p.kernel) : null,
-  };
-}
-
-/**
- * The gradients of a stride-1 'same' convolution of images `shape` from its input `x` and the
- * gradient at its (pre-activation) output.
- */
-export function sameConvGradients(
-  x: tf.Tensor2D,
-  shape: ImageShape,
-  p: LinearParams,
-  dOut: tf.Tensor2D,
-  wanted: Wanted,
+  stride: 1 | 2 = 1,
 ): LayerGradients {
   const [h, w] = shape;
   const [k, , , filters] = p.kernel.shape;
-  const n = x.shape[0];
+  const native = backendHas(CONV_FILTER_GRAD) ? nativeGradients(x, shape, k, dOut, filters, stride) : null;
+  if (stride !== 1 && !(native && hasStridedGradients()))
+    throw new Error(`a stride-${stride} convolution's gradients: the backend lacks ${CONV_INPUT_GRAD}`);
   const params: LayerGradients['params'] = wanted.params
     ? [
-        [p.kernel, kernelGradient(x, shape, k, dOut, filters)],
-        [p.bias, tf.sum(tf.reshape(dOut, [n * h * w, filters]), 0)],
+        [p.kernel, native ? native.kernel() : kernelGradient(x, shape, k, dOut, filters)],
+        [p.bias, tf.sum(tf.reshape(dOut, [-1, filters]), 0)],
       ]
     : [];
+  if (!wanted.input) return { params, input: null };
+  if (stride !== 1) return { params, input: native!.input(p.kernel) };
   // Each input pixel reached the outputs around it through the mirrored kernel, filters and channels swapped.
   const mirrored = tf.transpose(tf.reverse(p.kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-  const input = wanted.input ? asRows(tf.conv2d(asImages(dOut, [h, w, filters]), mirrored, 1, 'same')) : null;
-  return { params, input };
+  return { params, input: asRows(tf.conv2d(asImages(dOut, [h, w, filters]), mirrored, 1, 'same')) };
 }
 
 /**
@@ -178,6 +158,6 @@ export const conv: LayerKind<'conv'> = {
   fusesActivation: true,
   forward: ({ input, params }, x, at) => sameConv(x, input.image, params, 1, at.fuse),
   train: (layer, x, at) => ({ output: conv.forward(layer, x, at), saved: x }),
-  backward: (layer, x, dy, wanted) => sameConvGradients(x, layer.input.image, layer.params, dy, wanted),
+  backward: (layer, x, dy, wanted) => convGradients(x, layer.input.image, layer.params, dy, wanted),
   mirror: ({ spec }) => [tf.layers.conv2d({ filters: spec.filters, kernelSize: spec.kernel, padding: 'same' })],
 };

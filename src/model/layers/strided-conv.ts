@@ -11,7 +11,7 @@
  * a quarter of that work.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convParams, hasStridedGradients, sameConv, sameConvGradients, stridedConvGradients } from './conv.ts';
+import { convGradients, convParams, hasStridedGradients, sameConv } from './conv.ts';
 import { asRows, imageInput } from './image-rows.ts';
 import type { ImageShape, LayerKind } from './kind.ts';
 
@@ -51,8 +51,8 @@ export const stridedConv: LayerKind<'stridedConv'> = {
   train: (layer, x, at) => ({ output: stridedConv.forward(layer, x, at), saved: x }),
   backward: ({ input, params, spec }, x, dy, wanted) =>
     hasStridedGradients()
-      ? stridedConvGradients(x, input.image, params, dy, wanted)
-      : sameConvGradients(x, input.image, params, spread(dy, input.image, spec.filters), wanted),
+      ? convGradients(x, input.image, params, dy, wanted, 2)
+      : convGradients(x, input.image, params, spread(dy, input.image, spec.filters), wanted),
   mirror: ({ spec }) => [
     tf.layers.conv2d({ filters: spec.filters, kernelSize: spec.kernel, strides: 2, padding: 'same' }),
   ],
