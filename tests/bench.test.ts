@@ -104,7 +104,7 @@ test('--naive times the tf.layers step in the same run; the cpu backend still tr
   );
   assert.equal(
     [lines[0].kernels, lines[1].kernels.length],
-    [[], 9],
+    [[], 10],
     'naive without our kernels, ours with all of them',
   );
   assert.match(naive.stdout, /speed-up over naive tfjs: \d+\.\dx/);
@@ -130,6 +130,7 @@ test('--backend wasm-blas: the JSON line names the OpenBLAS library and its thre
   assert.is(j.numTensorsAfter, j.numTensorsBefore);
   // The floor: the step's FLOPs at the machine's sgemm rate, and the step's multiple of it.
   assert.ok(j.gflopPerStep > 0 && j.sgemmGflops > 0, JSON.stringify(j));
+  // (sgemmGflops is rounded to a tenth: on a loaded machine the rate can be as low as 14, so allow that rounding.)
   assert.ok(Math.abs(j.floorMs - (j.gflopPerStep * 1e3) / j.sgemmGflops) < 0.02 + j.floorMs * 0.01, JSON.stringify(j));
   const floor = r.stdout.match(
     /floor: ([\d.]+) GFLOP of products and convolutions at (\d+) GFLOP\/s \(a 1024\^3 product here\) = ([\d.]+) ms; the step takes ([\d.]+)x the floor/,

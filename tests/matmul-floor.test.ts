@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { flopsOf, flopsOfKernel, productsOf, timeProducts, transposesFor } from '../src/bench/matmul-floor.ts';
+import {
+  flopsOf,
+  flopsOfKernel,
+  productsOf,
+  sgemmRate,
+  timeProducts,
+  transposesFor,
+} from '../src/bench/matmul-floor.ts';
 import { CONV_FILTER_GRAD, CONV_INPUT_GRAD } from '../src/model/kernels/intermediates.ts';
 import { useTestBackend } from './helpers/tf.ts';
 
@@ -68,6 +75,17 @@ test("flopsOf counts a step's products and convolutions (a multiply and an add e
   );
   assert.is(flops, 2 * 72 * 4 * 27 + 2 * 72 * 5 * 4);
   tf.dispose([x, f, w]);
+});
+
+test("sgemmRate: a 1024^3 product's GFLOP/s, the best of the runs after a warm-up, or the warm-up alone on a slow engine", () => {
+  const clock = (readings: number[]) => () => readings.shift()!;
+  const flop = 2 * 1024 ** 3;
+  // Warm-up 100 ms, then runs of 10 and 20 ms: the best, 10 ms.
+  assert.is(sgemmRate(2, clock([0, 100, 100, 110, 110, 130])), flop / 10 / 1e6);
+  // A warm-up of a second: that is the measurement, no more products.
+  const readings = [0, 1000, 5000];
+  assert.is(sgemmRate(2, clock(readings)), flop / 1000 / 1e6);
+  assert.equal(readings, [5000], 'one product only');
 });
 
 test.run();
