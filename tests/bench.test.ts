@@ -6,38 +6,29 @@ const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!
 
 // The bench runs do not depend on each other: they start together (their timings are not asserted).
 const bench = (args: string[]) => runScriptAsync('scripts/bench.ts', args);
+/** A short bench of `arch`: `steps` timed steps of `batch` after one warm-up, on `backend`, with `extra` flags. */
+const short = (arch: string, batch: number, steps: number, backend: string, ...extra: string[]) =>
+  bench([
+    '--arch',
+    arch,
+    '--batch-size',
+    `${batch}`,
+    '--steps',
+    `${steps}`,
+    '--warmup',
+    '1',
+    '--backend',
+    backend,
+    ...extra,
+  ]);
 const runs = {
-  wasm: bench(['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm']),
-  naive: bench([
-    '--arch',
-    'mlp-small',
-    '--batch-size',
-    '8',
-    '--steps',
-    '1',
-    '--warmup',
-    '1',
-    '--backend',
-    'wasm',
-    '--naive',
-  ]),
-  cpu: bench(['--arch', 'mlp-small', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'cpu']),
+  wasm: short('mlp-small', 16, 3, 'wasm'),
+  naive: short('mlp-small', 8, 1, 'wasm', '--naive'),
+  cpu: short('mlp-small', 8, 1, 'cpu'),
   bad: bench(['--steps', 'x']),
-  blas: bench(['--arch', 'mlp-small', '--batch-size', '16', '--steps', '3', '--warmup', '1', '--backend', 'wasm-blas']),
-  conv: bench(['--arch', 'dcgan', '--batch-size', '8', '--steps', '1', '--warmup', '1', '--backend', 'wasm-blas']),
-  alone: bench([
-    '--arch',
-    'mlp-small',
-    '--batch-size',
-    '8',
-    '--steps',
-    '1',
-    '--warmup',
-    '1',
-    '--backend',
-    'wasm-blas',
-    '--alone',
-  ]),
+  blas: short('mlp-small', 16, 3, 'wasm-blas'),
+  conv: short('dcgan', 8, 1, 'wasm-blas'),
+  alone: short('mlp-small', 8, 1, 'wasm-blas', '--alone'),
   engines: runScriptAsync('scripts/bench-engines.ts', [
     '--rounds',
     '2',
