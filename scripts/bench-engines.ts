@@ -71,11 +71,15 @@ if (withTorch && !existsSync(torchPython))
   );
 if (withTorch && !existsSync(reference)) fail(`--reference: no file '${reference}'`);
 
+/** One benchmark's figures: ms per step, PyTorch's version, ganstream's floor (bench.ts's JSON line). */
+interface Timing {
+  readonly ms: number;
+  readonly version?: string;
+  readonly floorMs?: number;
+}
+
 /** ms per step from the JSON line a benchmark prints last, or the reason it gave none. */
-function timed(
-  command: string,
-  args: readonly string[],
-): E.Either<string, { ms: number; version?: string; floorMs?: number }> {
+function timed(command: string, args: readonly string[]): E.Either<string, Timing> {
   const r = spawnSync(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   const json = r.stdout
     ?.split('\n')
@@ -106,7 +110,7 @@ const torch = (arch: string) => {
   );
   if (E.isLeft(one!) || E.isLeft(two!)) return E.isLeft(one!) ? one! : two!;
   torchVersion = one!.right.version ?? '';
-  return E.right({ ms: Math.min(one!.right.ms, two!.right.ms), floorMs: undefined as number | undefined });
+  return E.right<string, Timing>({ ms: Math.min(one!.right.ms, two!.right.ms) });
 };
 
 const names = [...engines, ...(withTorch ? ['pytorch'] : [])];
@@ -163,5 +167,5 @@ for (const name of names) {
   console.log(`| ${label(name)} | ${cells.join(' | ')} |`);
 }
 console.log(
-  `| floor: FLOPs per step at this machine's sgemm rate | ${archs.map((arch) => (floors.has(arch) ? `${floorOf(arch)!.toFixed(1)}` : 'not measured')).join(' | ')} |`,
+  `| floor: FLOPs per step at this machine's sgemm rate | ${archs.map((arch) => floorOf(arch)?.toFixed(1) ?? 'not measured').join(' | ')} |`,
 );

@@ -507,8 +507,7 @@ static void *run_part(void *arg) {
  * gradient, added to the first's at the end. One thread when a thread or its memory is refused.
  */
 static void run_direct(direct_part whole) {
-  const int64_t rows = whole.end - whole.start, work = rows * whole.s->fh * whole.s->fw * whole.s->c * whole.s->f;
-  const int64_t kernel = whole.s->fh * whole.s->fw * whole.s->c * whole.s->f;
+  const int64_t rows = whole.end - whole.start, kernel = whole.s->fh * whole.s->fw * whole.s->c * whole.s->f, work = rows * kernel;
   direct_part second = whole;
   second.start = whole.start + rows / 2;
   float *own = NULL;
@@ -547,17 +546,15 @@ static napi_value conv_by_blocks(napi_env env, const char *name, uint8_t *heap, 
   const conv_shape *s = conv ? &conv->s : &grad->s;
   const float *x = (const float *)(heap + (conv ? conv->x_offset : grad->x_offset));
   const float *bias = conv && conv->e.bias_offset >= 0 ? (const float *)(heap + conv->e.bias_offset) : NULL;
-  if (thin(s) && grad) {
-    run_direct((direct_part){ s, x, NULL, (const float *)(heap + grad->dy_offset), NULL, NULL, NULL, (float *)(heap + grad->dk_offset), 0,
-                              s->n * s->oh * s->ow });
-    return NULL;
-  }
+  const int64_t rows = s->n * s->oh * s->ow;
   if (thin(s)) {
-    run_direct((direct_part){ s, x, (const float *)(heap + conv->w_offset), NULL, bias, &conv->e, (float *)(heap + conv->out_offset), NULL, 0,
-                              s->n * s->oh * s->ow });
+    run_direct(conv ? (direct_part){ .s = s, .x = x, .w = (const float *)(heap + conv->w_offset), .bias = bias, .e = &conv->e,
+                                     .out = (float *)(heap + conv->out_offset), .end = rows }
+                    : (direct_part){ .s = s, .x = x, .dy = (const float *)(heap + grad->dy_offset), .dk = (float *)(heap + grad->dk_offset),
+                                     .end = rows });
     return NULL;
   }
-  const int64_t rows = s->n * s->oh * s->ow, patch = s->fh * s->fw * s->c, block = block_rows(patch, rows, grad ? 1 << 21 : 1 << 18);
+  const int64_t patch = s->fh * s->fw * s->c, block = block_rows(patch, rows, grad ? 1 << 21 : 1 << 18);
   float *col = (float *)malloc((size_t)(block * patch) * sizeof(float));
   if (!col) {
     char message[200];

@@ -1,14 +1,15 @@
 /**
  * The share of a step that faster elementwise code cannot remove: its matrix products alone.
  * `productsOf` lists the products one step runs (tf.profile: kernel names and shapes, no attributes),
- * `timeProducts` times running only those, with the same shapes, on the current backend.
- * `flopsOf` counts the arithmetic of a step's products and convolutions, and `sgemmRate` measures
- * what this machine's backend multiplies at on a large product: their quotient is the floor no
- * implementation of the step gets under on this machine. Its
+ * `timeProducts` times running only those, with the same shapes, on the current backend. Its
  * operands are made once, so tfjs-wasm's packed copy of each right-hand operand (made the first
  * time a tensor is multiplied from the right, about 5 ns per element, on one thread) is reused:
  * the figure is the products' arithmetic without the repacking that each step's new weights and
  * gradients cost in training.
+ *
+ * `flopsOf` counts the arithmetic of a step's products and convolutions, and `sgemmRate` measures
+ * what this machine's backend multiplies at on a large product: their quotient is the floor no
+ * implementation of the step gets under on this machine.
  */
 import * as tf from '@tensorflow/tfjs';
 import { CONV_FILTER_GRAD, CONV_INPUT_GRAD } from '../model/kernels/intermediates.ts';

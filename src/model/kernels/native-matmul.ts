@@ -378,6 +378,12 @@ export const NATIVE_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedCo
 
 const OWNER = 'native-matmul';
 
+/** The kernels the addon adds (tfjs has no such kernels): a convolution's gradients, by name. */
+const GRADIENT_KERNELS: Record<string, (blas: BlasAddon) => tf.KernelFunc> = {
+  [CONV_FILTER_GRAD]: nativeFilterGrad,
+  [CONV_INPUT_GRAD]: nativeInputGrad,
+};
+
 /**
  * Puts the OpenBLAS kernels in front of the wasm backend's matrix-product kernels (after
  * loadBlas); returns the names installed now. `uninstallNativeMatMul` restores the previous ones.
@@ -395,16 +401,12 @@ export function installNativeMatMul(backendName = 'wasm'): string[] {
       name === 'Conv2D' || name === 'FusedConv2D' ? nativeConv(blas, previous) : nativeKernel(blas, previous),
     ),
   );
-  const gradients = [
-    [CONV_FILTER_GRAD, nativeFilterGrad],
-    [CONV_INPUT_GRAD, nativeInputGrad],
-  ] as const;
-  return [
-    ...done,
-    ...gradients.filter(([name, make]) => addKernel(OWNER, backendName, name, () => make(blas))).map(([name]) => name),
-  ];
+  const added = Object.entries(GRADIENT_KERNELS).filter(([name, make]) =>
+    addKernel(OWNER, backendName, name, () => make(blas)),
+  );
+  return [...done, ...added.map(([name]) => name)];
 }
 
 export function uninstallNativeMatMul(backendName = 'wasm'): void {
-  restoreKernels(OWNER, backendName, [...NATIVE_KERNELS, CONV_FILTER_GRAD, CONV_INPUT_GRAD]);
+  restoreKernels(OWNER, backendName, [...NATIVE_KERNELS, ...Object.keys(GRADIENT_KERNELS)]);
 }
