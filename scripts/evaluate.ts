@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { imagesAt, imagesOf, limitDataset } from '../src/data/dataset.ts';
-import { FASHION_MNIST_DIR, loadDataset, loadIdxDataset } from '../src/data/load.ts';
+import { FASHION_MNIST_DIR, isImageFolder, loadDataset, loadIdxDataset } from '../src/data/load.ts';
 import { DATASET_NAMES, MNIST } from '../src/data/names.ts';
 import { normals, permutation, seeded } from '../src/data/random.ts';
 import { measureNovelty } from '../src/explore/copying.ts';
@@ -98,6 +98,10 @@ const n = intFlag('n', 5000, 10);
 const seed = intFlag('seed', 1, 0);
 
 const datasetSpec = (f.dataset as string | undefined) ?? (modelPath ? trainedOn(modelPath)?.dataset : null) ?? MNIST;
+if (isImageFolder(datasetSpec))
+  fail(
+    `--dataset: ${datasetSpec} is a folder of images: evaluate judges with a classifier of its classes, which ganstream has for mnist and fashion-mnist only`,
+  );
 const set = classifierSetFor(datasetSpec);
 const realSet = ([...DATASET_NAMES, FASHION_MNIST_DIR] as string[]).includes(datasetSpec)
   ? heldOut(set)

@@ -115,8 +115,8 @@ await startBackend(get('backend', 'auto'));
 const loaded = await loadGenerator(modelPath);
 if (E.isLeft(loaded)) fail(loaded.left);
 const saved = loaded.right;
-const { model, noiseDim, rows, cols: width, classes } = saved;
-const pixels = rows * width;
+const { model, noiseDim, rows, cols: width, channels, classes } = saved;
+const pixels = rows * width * channels;
 const unconditional = (flag: string) =>
   fail(
     `--${flag}: ${modelPath} holds an unconditional generator (one input, noise): expected a generator trained with --arch cgan or acgan`,
@@ -128,8 +128,8 @@ function write(grey: Uint8Array, count: number, gridCols: number, labels: Uint8A
   writeFileAtomic(
     out,
     format === 'png'
-      ? gridPng(grey, { count, rows, cols: width, gridCols, scale: 2, pad: 2 })
-      : encodeIdx([count, rows, width], grey),
+      ? gridPng(grey, { count, rows, cols: width, channels, gridCols, scale: 2, pad: 2 })
+      : encodeIdx(channels === 1 ? [count, rows, width] : [count, rows, width, channels], grey),
   );
   const labelsFile = labels && format === 'idx' ? labelsFileFor(out) : null;
   if (labelsFile) writeFileAtomic(labelsFile, encodeIdx([count], labels!));
@@ -243,7 +243,7 @@ if (given('nearest')) {
     const near = new Uint8Array((k + 1) * pixels);
     near.set(image);
     list.forEach((n, j) => {
-      near.set(train.grey.subarray(n.index * pixels, (n.index + 1) * pixels), (j + 1) * pixels);
+      near.set(train.bytes.subarray(n.index * pixels, (n.index + 1) * pixels), (j + 1) * pixels);
     });
     process.stdout.write(
       `image ${i + 1}: ${list.map((n) => `#${n.index}${train.labels ? ` (${train.labels[n.index]})` : ''} ${n.distance.toFixed(2)}`).join(', ')}\n`,
@@ -262,6 +262,7 @@ if (given('nearest')) {
     scoredRowsPng(`Nearest training images by ${by} (d: distance; a copy: 0)`, rowsShown, {
       rows,
       cols: width,
+      channels,
       scale: 2,
       pad: 4,
     }),
@@ -273,7 +274,9 @@ if (given('nearest')) {
   process.exit(0);
 }
 
-process.stdout.write(`wrote ${count} images of ${rows}x${width}${what} to ${write(grey, count, gridCols, labels)}\n`);
+process.stdout.write(
+  `wrote ${count} images of ${rows}x${width}${channels === 3 ? ' in colour' : ''}${what} to ${write(grey, count, gridCols, labels)}\n`,
+);
 
 /** The labels file beside an images file, by the IDX naming: x-images-idx3-ubyte -> x-labels-idx1-ubyte. */
 function labelsFileFor(images: string): string {

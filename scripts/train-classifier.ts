@@ -168,7 +168,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     const y = new Float32Array(rows * outputs);
     for (let i = 0; i < batchSize; i++) {
       const k = order[b * batchSize + i];
-      shifted(train.grey, k, x.subarray(i * 784, (i + 1) * 784), rng.int(5) - 2, rng.int(5) - 2);
+      shifted(train.bytes, k, x.subarray(i * 784, (i + 1) * 784), rng.int(5) - 2, rng.int(5) - 2);
       y[i * outputs + train.labels![k]] = 1;
     }
     for (let i = batchSize; i < rows; i++) y[i * outputs + REJECT] = 1;

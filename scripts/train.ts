@@ -93,6 +93,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 // Quality events need the evaluator's classifier; without it the run trains on and says why.
+// A folder of images: the files passed over (not images, not decodable), each named, so that none goes missing unnoticed.
+for (const why of data.source?.skipped ?? []) say(`note: skipped ${why}\n`);
 const judge = qualityEpochs(config).length > 0 ? await loadJudge(data) : null;
 if (judge && E.isLeft(judge)) say(`note: no quality checks (${judge.left})\n`);
 

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeIdx } from '../src/data/idx.ts';
+import { encodePng } from '../src/render/png.ts';
 import { scriptEnv } from './helpers/cli.ts';
 
 const root = resolve('.');
@@ -79,6 +80,22 @@ mkdirSync(join(cwd, 'full'));
 write('full/notes.txt', 'mine');
 write('afile', 'not a folder');
 write('small-images-idx3-ubyte', encodeIdx([32, 16, 16], new Uint8Array(32 * 16 * 16)));
+// Image folders gone wrong.
+const png = (w: number, h: number) => encodePng(w, h, new Uint8Array(w * h * 4).fill(255));
+mkdirSync(join(cwd, 'no-images'));
+mkdirSync(join(cwd, 'texts'));
+write('texts/notes.txt', 'not a picture');
+mkdirSync(join(cwd, 'broken'));
+write('broken/a.png', 'not a picture either');
+mkdirSync(join(cwd, 'mixed'));
+write('mixed/a.png', png(8, 8));
+write('mixed/b.png', png(12, 10));
+mkdirSync(join(cwd, 'huge'));
+// A PNG whose header says 10,000 x 10,000: refused before it is decoded.
+const hugeHeader = png(1, 1);
+new DataView(hugeHeader.buffer).setUint32(16, 10_000);
+new DataView(hugeHeader.buffer).setUint32(20, 10_000);
+write('huge/huge.png', hugeHeader);
 mkdirSync(join(cwd, 'empty-run'));
 write('empty-run/metrics.ndjson', '');
 
@@ -143,7 +160,47 @@ export const BAD_INPUT: readonly (readonly [string, readonly string[], string])[
   [
     'dataset path missing',
     ['--dataset', 'digits/'],
-    '--dataset: path does not exist: digits/ (expected mnist, mnist-small, fashion-mnist, a folder of IDX files or an IDX images file)',
+    '--dataset: path does not exist: digits/ (expected mnist, mnist-small, fashion-mnist, a folder of IDX files, an IDX images file, or a folder or .zip of PNG and JPEG images)',
+  ],
+  [
+    'an empty image folder',
+    ['--dataset', 'no-images'],
+    '--dataset: no-images: no PNG or JPEG images (the folder is empty), expected *.png, *.jpg or *.jpeg files, in one subfolder per class or all in the folder itself',
+  ],
+  [
+    'a folder of other files',
+    ['--dataset', 'texts'],
+    '--dataset: texts: no PNG or JPEG images (1 other files, such as notes.txt), expected *.png, *.jpg or *.jpeg files, in one subfolder per class or all in the folder itself',
+  ],
+  [
+    'only a corrupt image',
+    ['--dataset', 'broken'],
+    '--dataset: broken: none of its 1 image files can be read (a.png: not a PNG or JPEG image (20 bytes starting 6e 6f 74 20))',
+  ],
+  [
+    'images of mixed sizes',
+    ['--dataset', 'mixed'],
+    '--dataset: mixed: images of mixed sizes (a.png is 8x8, b.png 12x10): expected --image-size N to cut each to its centred square and scale it to N x N',
+  ],
+  [
+    'an image of 10,000 x 10,000',
+    ['--dataset', 'huge'],
+    '--dataset: huge: huge.png is 10000x10000 pixels, expected at most 4096 on a side (shrink the images first)',
+  ],
+  [
+    'an image size too big to train here',
+    ['--dataset', 'mixed', '--image-size', '256'],
+    "--image-size: expected an integer from 1 to 64, got '256'",
+  ],
+  [
+    'channels neither grey nor colour',
+    ['--dataset', 'mixed', '--channels', '2'],
+    "--channels: expected 1 or 3, got '2'",
+  ],
+  [
+    '--image-size for IDX data',
+    ['--dataset', 'small-images-idx3-ubyte', '--image-size', '28'],
+    '--image-size 28: the dataset small-images-idx3-ubyte is not a folder of images (its 16x16 grey images are used as they are): expected --dataset to name a folder or .zip of PNG or JPEG images',
   ],
   [
     'IDX wrong magic number',

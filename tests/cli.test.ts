@@ -186,7 +186,7 @@ test('the script: a bad flag, a missing dataset, a too-large batch, a non-empty 
     [['--epochs', '-3'], /^error: --epochs: expected an integer from 1 to 100000, got '-3'\n$/],
     [
       ['--dataset', join(tmp, 'missing')],
-      /^error: --dataset: path does not exist: .*missing \(expected mnist, mnist-small, fashion-mnist, a folder of IDX files or an IDX images file\)\n$/,
+      /^error: --dataset: path does not exist: .*missing \(expected mnist, mnist-small, fashion-mnist, a folder of IDX files, an IDX images file, or a folder or \.zip of PNG and JPEG images\)\n$/,
     ],
     [
       ['--limit', '100', '--batch-size', '128'],

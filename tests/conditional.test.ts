@@ -250,7 +250,7 @@ test('a conditional generator draws the classes in turn when no labels are given
 test('a conditional architecture on a dataset without labels: one line from the script, exit 2, nothing written', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ganstream-nolabels-'));
   const images = join(dir, 'faces-images-idx3-ubyte');
-  writeFileSync(images, encodeIdx([64, 28, 28], data.grey.subarray(0, 64 * 784)));
+  writeFileSync(images, encodeIdx([64, 28, 28], data.bytes.subarray(0, 64 * 784)));
   const c = trainConfig({ arch: 'cgan', dataset: images, out: join(dir, 'run') });
   assert.match(
     errorOf(prepareDataset(c, false)),
@@ -260,7 +260,7 @@ test('a conditional architecture on a dataset without labels: one line from the 
   assert.is(r.code, 2);
   assert.match(
     r.stderr,
-    /^error: --arch acgan is conditional and the dataset .* has no labels: expected a dataset with labels \(mnist, mnist-small, fashion-mnist, or an IDX images file with its labels file beside it\)\n$/,
+    /^error: --arch acgan is conditional and the dataset .* has no labels: expected a dataset with labels \(mnist, mnist-small, fashion-mnist, an IDX images file with its labels file beside it, or a folder of images in one subfolder per class\)\n$/,
   );
   assert.ok(!existsSync(join(dir, 'run')));
 });

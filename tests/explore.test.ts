@@ -199,7 +199,7 @@ test('a generator that returns training images is caught copying; a trained acga
   const made = measureNovelty(drawn.images, 500, heldOut, train);
   assert.ok(made.novelty.closeShare < 0.2 && made.novelty.ratio > 0.8, JSON.stringify(made.novelty));
   g.right.model.dispose();
-  assert.is(pixelSet(train.grey, train.count, pixelsOf(train)).count, 4096);
+  assert.is(pixelSet(train.bytes, train.count, pixelsOf(train)).count, 4096);
 });
 
 test("generate --interpolate: the walk's ends are the grid's images; --nearest writes the neighbours and their distances; evaluate prints the novelty line", async () => {

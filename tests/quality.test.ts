@@ -284,9 +284,9 @@ test('the committed digits classifier, measured here on the 2,000 held-out digit
 
 /** Whether any image of `a` is pixel for pixel an image of `b`. */
 function sharesAnImage(a: Dataset, b: Dataset): boolean {
-  const size = a.grey.length / a.count;
+  const size = a.bytes.length / a.count;
   const key = (d: Dataset, i: number) =>
-    Buffer.from(d.grey.buffer, d.grey.byteOffset + i * size, size).toString('base64');
+    Buffer.from(d.bytes.buffer, d.bytes.byteOffset + i * size, size).toString('base64');
   const seen = new Set(Array.from({ length: b.count }, (_, i) => key(b, i)));
   return Array.from({ length: a.count }, (_, i) => key(a, i)).some((k) => seen.has(k));
 }

@@ -35,7 +35,8 @@ export function embeddedDigits(): Dataset {
     count: total,
     rows: SIDE,
     cols: SIDE,
-    grey,
+    channels: 1,
+    bytes: grey,
     labels,
   };
 }

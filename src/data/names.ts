@@ -30,5 +30,9 @@ export const FASHION_CLASSES = [
 export const classNames = (datasetName: string): string[] =>
   datasetName.startsWith('fashion') ? [...FASHION_CLASSES] : Array.from({ length: 10 }, (_, i) => String(i));
 
+/** What each label of this dataset means: an image folder's subfolder names, else as classNames says. */
+export const classNamesOf = (d: { readonly name: string; readonly classes?: readonly string[] | null }): string[] =>
+  d.classes ? [...d.classes] : classNames(d.name);
+
 /** Every dataset by name, as --help and the errors list them. */
 export const DATASET_NAMES = [MNIST, MNIST_SMALL, 'fashion-mnist'] as const;

@@ -22,7 +22,7 @@ export function measureNovelty(
   heldOut: Dataset,
   train: Dataset,
 ): NoveltyMeasured {
-  const set = pixelSet(train.grey, train.count, pixelsOf(train));
+  const set = pixelSet(train.bytes, train.count, pixelsOf(train));
   const g = nearestDistances(asIntensities(generated), count, set);
   const h = nearestDistances(asIntensities(imagesOf(heldOut)), heldOut.count, set);
   return { novelty: novelty(g, h), generated: g, heldOut: h };
@@ -57,7 +57,7 @@ export function nearestTraining(
   k: number,
   features?: { set: PointSet; of: (images: Float32Array, count: number) => Float32Array },
 ): NearestTraining {
-  const pixel = nearest(asIntensities(image), 1, pixelSet(train.grey, train.count, pixelsOf(train)), k)[0];
+  const pixel = nearest(asIntensities(image), 1, pixelSet(train.bytes, train.count, pixelsOf(train)), k)[0];
   const feature = features ? nearest(features.of(image, 1), 1, features.set, k)[0] : null;
   return { pixel, feature };
 }

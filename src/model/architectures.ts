@@ -32,7 +32,7 @@ const bn: LayerSpec = { kind: 'batchNorm' };
 const relu: LayerSpec = { kind: 'relu' };
 const dropout = (rate: number): LayerSpec => ({ kind: 'dropout', rate });
 const tanhOut: readonly LayerSpec[] = [dense('pixels'), { kind: 'tanh' }];
-const conv = (filters: number, kernel: number): LayerSpec => ({ kind: 'conv', filters, kernel });
+const conv = (filters: number | 'channels', kernel: number): LayerSpec => ({ kind: 'conv', filters, kernel });
 const reshape = (shape: ImageShape | 'image'): LayerSpec => ({ kind: 'reshape', shape });
 const upsample: LayerSpec = { kind: 'upsample' };
 const avgPool: LayerSpec = { kind: 'avgPool' };
@@ -58,7 +58,7 @@ const dcgan = (c: number): Pick<Architecture, 'generator' | 'discriminator'> => 
     bn,
     relu,
     upsample,
-    conv(1, 3),
+    conv('channels', 3),
     { kind: 'tanh' },
   ],
   discriminator: [

@@ -26,6 +26,10 @@ export const withLabels = (x: tf.Tensor2D, labels: Uint8Array, classes = CLASSES
 export const cyclingLabels = (n: number, classes = CLASSES): Uint8Array =>
   Uint8Array.from({ length: n }, (_, i) => i % classes);
 
+/** The classes a conditional GAN draws for this data: an image folder's subfolders (at most CLASSES), else CLASSES. */
+export const classCount = (d: { readonly classes?: readonly string[] | null }): number =>
+  Math.min(d.classes?.length ?? CLASSES, CLASSES);
+
 /** The first label out of range, as a message, or null. */
 export function badLabel(labels: Uint8Array, classes = CLASSES): string | null {
   const i = labels.findIndex((l) => l >= classes);

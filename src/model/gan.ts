@@ -13,7 +13,10 @@ export interface Gan {
   readonly arch: Architecture;
   /** How the networks take the class label (condition.ts); 'none' for an unconditional GAN. */
   readonly conditioning: Conditioning;
+  /** Values per image: rows * cols * channels. */
   readonly pixels: number;
+  /** 1 grey, 3 colour. */
+  readonly channels: number;
   readonly noiseDim: number;
   readonly generator: Network;
   readonly discriminator: Network;
@@ -24,7 +27,10 @@ export interface Gan {
 }
 
 export interface GanOptions {
+  /** Values per image: rows * cols * channels. */
   readonly pixels: number;
+  /** 1 grey (absent or null), 3 colour. */
+  readonly channels?: number | null;
   readonly seed: number;
   readonly lr: number;
   /** D's and G's own learning rates (absent: lr). */
@@ -47,7 +53,7 @@ export function createGan(arch: Architecture, o: GanOptions): Gan {
   const noiseDim = o.noiseDim ?? arch.noiseDim;
   const build = (role: string, specs: Architecture['generator'], inputSize: number): Network => {
     try {
-      return buildNetwork(role, specs, inputSize, o.pixels, rng);
+      return buildNetwork(role, specs, inputSize, o.pixels, rng, o.channels ?? 1);
     } catch (e) {
       throw new Error(`--arch ${arch.name}: ${(e as Error).message}`);
     }
@@ -65,6 +71,7 @@ export function createGan(arch: Architecture, o: GanOptions): Gan {
     arch,
     conditioning,
     pixels: o.pixels,
+    channels: o.channels ?? 1,
     noiseDim,
     generator,
     discriminator,

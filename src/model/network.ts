@@ -69,6 +69,7 @@ export function buildNetwork(
   inputSize: number,
   pixels: number,
   rng: Random,
+  channels = 1,
 ): Network {
   const id = `${name}${built++}`;
   let shape: Shape = { width: inputSize, image: null };
@@ -76,6 +77,7 @@ export function buildNetwork(
     const layer = buildLayer(spec, i, {
       input: shape,
       pixels,
+      channels,
       variable: (init, param, trainable = true) => variableOf(init, trainable, `${id}/${i}_${spec.kind}/${param}`),
       glorot: (dims, fanIn, fanOut) => {
         const limit = Math.sqrt(6 / (fanIn + fanOut));

@@ -46,12 +46,13 @@ function mirrorConditional(
   conditioning: Conditioning,
   rows: number,
   cols: number,
+  channels: number,
   loss: LossName,
 ): tf.LayersModel {
   const main =
     role === 'generator'
       ? tf.input({ shape: [net.inputSize - CLASSES], name: 'noise' })
-      : tf.input({ shape: [rows, cols, 1], name: 'image' });
+      : tf.input({ shape: [rows, cols, channels], name: 'image' });
   const inputs = [main];
   let x: tf.SymbolicTensor = role === 'generator' ? main : (tf.layers.flatten().apply(main) as tf.SymbolicTensor);
   if (role === 'generator' || conditioning === 'input') {
@@ -73,28 +74,30 @@ function mirrorConditional(
     if (layer.params) mirrored.at(-1)!.setWeights(layerVariables(layer));
   }
   // An AC-GAN's D keeps its raw outputs: the realness logit, then the class logits.
-  if (role === 'generator') x = tf.layers.reshape({ targetShape: [rows, cols, 1] }).apply(x) as tf.SymbolicTensor;
+  if (role === 'generator')
+    x = tf.layers.reshape({ targetShape: [rows, cols, channels] }).apply(x) as tf.SymbolicTensor;
   else if (conditioning === 'input' && loss === 'bce')
     x = tf.layers.activation({ activation: 'sigmoid' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs, outputs: x, name: role });
 }
 
 /**
- * The generator maps [n, noiseDim] to images [n, rows, cols, 1]; the discriminator maps images
- * [n, rows, cols, 1] to D's belief that they are real (sigmoid for bce, the raw score for lsgan).
+ * The generator maps [n, noiseDim] to images [n, rows, cols, channels]; the discriminator maps images
+ * [n, rows, cols, channels] to D's belief that they are real (sigmoid for bce, the raw score for lsgan).
  */
 function mirror(
   net: Network,
   role: 'generator' | 'discriminator',
   rows: number,
   cols: number,
+  channels: number,
   loss: LossName,
 ): tf.Sequential {
   const model = tf.sequential({ name: role });
-  if (role === 'discriminator') model.add(tf.layers.flatten({ inputShape: [rows, cols, 1] }));
+  if (role === 'discriminator') model.add(tf.layers.flatten({ inputShape: [rows, cols, channels] }));
   else model.add(tf.layers.inputLayer({ inputShape: [net.inputSize] }));
   addMirroredLayers(model, net, true);
-  if (role === 'generator') model.add(tf.layers.reshape({ targetShape: [rows, cols, 1] }));
+  if (role === 'generator') model.add(tf.layers.reshape({ targetShape: [rows, cols, channels] }));
   else if (loss === 'bce') model.add(tf.layers.activation({ activation: 'sigmoid' }));
   return model;
 }
@@ -109,8 +112,8 @@ export async function modelFiles(
   const net = role === 'generator' ? drawingGenerator(gan) : gan.discriminator;
   const model =
     gan.conditioning === 'none'
-      ? mirror(net, role, rows, cols, loss)
-      : mirrorConditional(net, role, gan.conditioning, rows, cols, loss);
+      ? mirror(net, role, rows, cols, gan.channels, loss)
+      : mirrorConditional(net, role, gan.conditioning, rows, cols, gan.channels, loss);
   try {
     return await layersModelFiles(model);
   } finally {

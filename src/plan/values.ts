@@ -38,6 +38,21 @@ export function oneOf<K extends string>(names: readonly K[]): t.Type<K, string, 
   );
 }
 
+/** A number that must be one of `numbers`, read from its digits. */
+export function oneOfNumbers<N extends number>(numbers: readonly N[]): t.Type<N, string, unknown> {
+  const what = numbers.length === 2 ? `${numbers[0]} or ${numbers[1]}` : `one of ${numbers.join(', ')}`;
+  const read = (u: unknown) => (typeof u === 'string' ? numbers.find((n) => String(n) === u.trim()) : undefined);
+  return new t.Type<N, string, unknown>(
+    what,
+    (u): u is N => (numbers as readonly unknown[]).includes(u),
+    (u, c) => {
+      const n = read(u);
+      return n === undefined ? t.failure(u, c, what) : t.success(n);
+    },
+    String,
+  );
+}
+
 export const intList = (min: number) =>
   new t.Type<number[], string, unknown>(
     `a comma-separated list of integers >= ${min}`,

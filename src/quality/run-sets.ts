@@ -13,12 +13,21 @@ import type { RunSets } from './run-sets-of.ts';
 
 export * from './run-sets-of.ts';
 
-type RunConfig = { readonly dataset: string; readonly limit: number | null };
+type RunConfig = {
+  readonly dataset: string;
+  readonly limit: number | null;
+  readonly imageSize?: number | null;
+  readonly channels?: 1 | 3 | null;
+};
 
 /** The images alone: what the novelty figure needs. */
 export function runImages(config: RunConfig): E.Either<string, Pick<RunSets, 'train' | 'heldOut'>> {
-  const train = loadDataset(config.dataset);
+  const train = loadDataset(config.dataset, { imageSize: config.imageSize ?? null, channels: config.channels ?? null });
   if (E.isLeft(train)) return train;
+  if (train.right.source)
+    return E.left(
+      `the run trained on a folder of images (${config.dataset}): these analyses compare with held-out images and a classifier of its classes, which ganstream has for mnist and fashion-mnist only`,
+    );
   const set = classifierSetFor(config.dataset);
   const held = heldOut(set === 'digits' ? 'mnist' : set);
   if (E.isLeft(held)) return held;

@@ -13,11 +13,16 @@ export type ClassifierSet = 'digits' | 'mnist' | 'fashion';
 /** Chosen images of a dataset, copied, in the order given. */
 export function pick(d: Dataset, indices: readonly number[]): Dataset {
   const p = pixelsOf(d);
-  const grey = new Uint8Array(indices.length * p);
+  const bytes = new Uint8Array(indices.length * p);
   indices.forEach((k, i) => {
-    grey.set(d.grey.subarray(k * p, (k + 1) * p), i * p);
+    bytes.set(d.bytes.subarray(k * p, (k + 1) * p), i * p);
   });
-  return { ...d, count: indices.length, grey, labels: d.labels ? Uint8Array.from(indices, (k) => d.labels![k]) : null };
+  return {
+    ...d,
+    count: indices.length,
+    bytes,
+    labels: d.labels ? Uint8Array.from(indices, (k) => d.labels![k]) : null,
+  };
 }
 
 /** Share of each class the digits classifier never sees. */

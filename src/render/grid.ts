@@ -1,6 +1,6 @@
 /**
- * Draws grey images as a grid on any CanvasRenderingContext2D (node-canvas here, a browser's
- * canvas later). Pure drawing: it does not know where the canvas lives.
+ * Draws grey or colour images as a grid on any CanvasRenderingContext2D (node-canvas or Skia in
+ * Node, a browser's canvas in a page). Pure drawing: it does not know where the canvas lives.
  */
 
 export interface GridLayout {
@@ -9,6 +9,8 @@ export interface GridLayout {
   /** Pixel rows and columns of one image. */
   readonly rows: number;
   readonly cols: number;
+  /** 1 (absent): a grey level per pixel; 3: red, green and blue. */
+  readonly channels?: number;
   /** Images per grid row. */
   readonly gridCols: number;
   /** Screen pixels per image pixel. */
@@ -22,6 +24,10 @@ export type PixelContext = Pick<CanvasRenderingContext2D, 'createImageData' | 'p
   fillStyle: unknown;
 };
 
+/** How many images `levels` holds at the layout's size and channels. */
+export const imagesIn = (levels: ArrayLike<number>, l: Pick<GridLayout, 'rows' | 'cols' | 'channels'>): number =>
+  levels.length / (l.rows * l.cols * (l.channels ?? 1));
+
 export function gridSize(l: GridLayout): { width: number; height: number } {
   const gridRows = Math.ceil(l.count / l.gridCols);
   return {
@@ -32,8 +38,8 @@ export function gridSize(l: GridLayout): { width: number; height: number } {
 
 const PAD_GREY = 40;
 
-/** Draws `count` images of grey levels 0-255 (image after image, row after row) at (x, y). */
-export function drawGrid(ctx: PixelContext, grey: Uint8Array, l: GridLayout, x = 0, y = 0): void {
+/** Draws `count` images of levels 0-255 (image after image, row after row, channel after channel) at (x, y). */
+export function drawGrid(ctx: PixelContext, levels: Uint8Array, l: GridLayout, x = 0, y = 0): void {
   const { width, height } = gridSize(l);
   const image = ctx.createImageData(width, height);
   const px = image.data;
@@ -41,6 +47,9 @@ export function drawGrid(ctx: PixelContext, grey: Uint8Array, l: GridLayout, x =
     px[i] = px[i + 1] = px[i + 2] = PAD_GREY;
     px[i + 3] = 255;
   }
+  const ch = l.channels ?? 1;
+  // Where green and blue are after red: the next two levels in colour, the same level in grey.
+  const [g, b] = ch === 3 ? [1, 2] : [0, 0];
   const per = l.rows * l.cols;
   for (let n = 0; n < l.count; n++) {
     const left = l.pad + (n % l.gridCols) * (l.cols * l.scale + l.pad);
@@ -49,8 +58,10 @@ export function drawGrid(ctx: PixelContext, grey: Uint8Array, l: GridLayout, x =
       const srcRow = n * per + Math.floor(r / l.scale) * l.cols;
       let o = ((top + r) * width + left) * 4;
       for (let c = 0; c < l.cols * l.scale; c++, o += 4) {
-        const v = grey[srcRow + Math.floor(c / l.scale)];
-        px[o] = px[o + 1] = px[o + 2] = v;
+        const at = (srcRow + Math.floor(c / l.scale)) * ch;
+        px[o] = levels[at];
+        px[o + 1] = levels[at + g];
+        px[o + 2] = levels[at + b];
       }
     }
   }

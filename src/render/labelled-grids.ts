@@ -3,7 +3,7 @@
  * real images beside generated ones with D's score under each (real_vs_fake.png). Pure drawing on
  * any CanvasRenderingContext2D.
  */
-import { drawGrid, type GridLayout, gridSize } from './grid.ts';
+import { drawGrid, type GridLayout, gridSize, imagesIn } from './grid.ts';
 
 const INK = '#f0f0f0';
 const BACKGROUND = '#282828';
@@ -93,7 +93,7 @@ export function drawScoredRows(
   rows: readonly ScoredRow[],
   l: Omit<GridLayout, 'count' | 'gridCols'>,
 ): void {
-  const count = rows[0] ? rows[0].grey.length / (l.rows * l.cols) : 0;
+  const count = rows[0] ? imagesIn(rows[0].grey, l) : 0;
   const { width, height } = scoredRowsSize(count, rows.length, l);
   ctx.fillStyle = BACKGROUND;
   ctx.fillRect(0, 0, width, height);

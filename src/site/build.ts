@@ -76,7 +76,7 @@ function datasetFiles(flag: string): E.Either<string, [Uint8Array, Uint8Array]> 
   if (E.isLeft(loaded)) return loaded;
   const d = loaded.right;
   if (!d.labels) return E.left(`${flag} has no labels`);
-  return E.right([gz(encodeIdx([d.count, d.rows, d.cols], d.grey)), gz(encodeIdx([d.count], d.labels))]);
+  return E.right([gz(encodeIdx([d.count, d.rows, d.cols], d.bytes)), gz(encodeIdx([d.count], d.labels))]);
 }
 
 /** Where the held-out real images (t10k) of the classifier sets that carry them are on this machine. */

@@ -65,7 +65,11 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const backend = await chooseBrowserBackend(config.backend, new URL('./', self.location.href).href);
   if (E.isLeft(backend)) return fail(backend.left);
   post({ type: 'backend', name: backend.right.name, why: backend.right.why });
-  const gan = createGan(ARCHITECTURES[config.arch], { ...config, pixels: pixelsOf(data.right) });
+  const gan = createGan(ARCHITECTURES[config.arch], {
+    ...config,
+    pixels: pixelsOf(data.right),
+    channels: data.right.channels,
+  });
   if (resumed) {
     const restored = restore(gan, resumed.checkpoint);
     if (E.isLeft(restored)) {

@@ -12,8 +12,7 @@ const RandomState = t.type({
   spareNormal: t.union([t.number, t.null]),
 });
 
-export const DatasetIdentity = t.type({ name: t.string, count: t.number, rows: t.number, cols: t.number });
-export type DatasetIdentity = t.TypeOf<typeof DatasetIdentity>;
+import { DatasetIdentity } from './dataset-identity.ts';
 
 export const CheckpointRun = t.intersection([
   t.type({

@@ -50,6 +50,10 @@ export const TrainConfig = t.intersection([
     snapshotEvery: t.number,
     /** How the learning rates change over the run: constant (absent), or linear decay to 0 at the last step. */
     lrSchedule: oneOfNames(LR_SCHEDULES),
+    /** A folder of images scaled to N x N (absent or null: their own size, or 28). */
+    imageSize: t.union([t.number, t.null]),
+    /** A folder of images as grey (1) or colour (3) (absent or null: colour if any image has it). */
+    channels: t.union([t.literal(1), t.literal(3), t.null]),
   }),
 ]);
 export type TrainConfig = t.TypeOf<typeof TrainConfig>;

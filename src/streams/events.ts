@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { TrainConfig } from './config.ts';
+import { DatasetIdentity } from './dataset-identity.ts';
 
 /** A number that survives JSON: NaN and infinities are written as null and read back as NaN. */
 export const JsonNumber = new t.Type<number, number | null, unknown>(
@@ -53,7 +54,7 @@ export const RunStarted = t.type({
     // Why this engine and not the one asked for or tried first (recorded from tfjs-node's fallback on).
     t.partial({ why: t.union([t.null, t.string]) }),
   ]),
-  dataset: t.type({ name: t.string, count: t.number, rows: t.number, cols: t.number }),
+  dataset: DatasetIdentity,
   stepsPerEpoch: t.number,
   totalSteps: t.number,
   params: t.type({ generator: ParamCount, discriminator: ParamCount }),
@@ -88,7 +89,10 @@ export const EpochEnd = t.type({
   means: StepMetrics,
 });
 
-/** Images from the generator after a step: count images of rows x cols grey levels 0-255, base64, from the same fixed noise every time. */
+/**
+ * Images from the generator after a step: count images of rows x cols pixels, each a grey level
+ * 0-255 or (channels 3) its red, green and blue levels, base64, from the same fixed noise every time.
+ */
 const GeneratedGrid = {
   epoch: t.number,
   step: t.number,
@@ -107,6 +111,8 @@ export const Milestone = t.intersection([
     realDiversity: JsonNumber,
   }),
   t.partial({
+    /** 3: colour images (absent: grey). */
+    channels: t.literal(3),
     /** Taken after a step named by --milestone-steps, not at an epoch's end. */
     byStep: t.boolean,
     /** A conditional run's grid: one row per class, named here (the digit, or Fashion-MNIST's item). */
@@ -115,7 +121,11 @@ export const Milestone = t.intersection([
 ]);
 
 /** A small grid from the first of the fixed noise points every few steps (--snapshot-every): what the studio's live grid and its history slider show. */
-export const Snapshot = t.type({ type: t.literal('snapshot'), ...GeneratedGrid });
+export const Snapshot = t.intersection([
+  t.type({ type: t.literal('snapshot'), ...GeneratedGrid }),
+  /** 3: colour images (absent: grey). */
+  t.partial({ channels: t.literal(3) }),
+]);
 
 /** How a milestone is named to a reader: "step 50" within an epoch, "epoch 3" at an epoch's end. */
 export const milestoneLabel = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): string =>
@@ -126,18 +136,27 @@ export const milestoneFile = (m: Pick<Milestone, 'byStep' | 'step' | 'epoch'>): 
   m.byStep ? `step_${m.step}.png` : `epoch_${m.epoch}.png`;
 
 /** Real images beside generated ones, with D's belief that each is real (at the end of every epoch). */
-export const Comparison = t.type({
-  type: t.literal('comparison'),
-  epoch: t.number,
-  step: t.number,
-  rows: t.number,
-  cols: t.number,
-  count: t.number,
-  real: t.string,
-  fake: t.string,
-  realScores: t.array(JsonNumber),
-  fakeScores: t.array(JsonNumber),
-});
+export const Comparison = t.intersection([
+  t.type({
+    type: t.literal('comparison'),
+    epoch: t.number,
+    step: t.number,
+    rows: t.number,
+    cols: t.number,
+    count: t.number,
+    real: t.string,
+    fake: t.string,
+    realScores: t.array(JsonNumber),
+    fakeScores: t.array(JsonNumber),
+  }),
+  /** 3: colour images (absent: grey). */
+  t.partial({ channels: t.literal(3) }),
+]);
+
+/** Channels of an event's images: 1 unless it says 3. */
+export const channelsOf = (e: { readonly channels?: 3 }): 1 | 3 => e.channels ?? 1;
+/** The field an event of images carries: nothing for grey (records stay as they were), channels 3 for colour. */
+export const colourField = (channels: number): { channels?: 3 } => (channels === 3 ? { channels: 3 } : {});
 
 export const WARNING_KINDS = [
   'd-stuck-at-chance',
@@ -287,7 +306,7 @@ export function encodeEvent(e: TrainingEvent): string {
 /** Image and score arrays must hold count x rows x cols pixels and count scores. */
 function sizeMismatch(e: TrainingEvent): string | null {
   if (e.type !== 'milestone' && e.type !== 'snapshot' && e.type !== 'comparison') return null;
-  const pixels = e.count * e.rows * e.cols;
+  const pixels = e.count * e.rows * e.cols * channelsOf(e);
   const checks: [string, number, number][] =
     e.type !== 'comparison'
       ? [['pixels', unpackPixels(e).length, pixels]]

@@ -19,16 +19,17 @@ import {
   tap,
 } from 'rxjs';
 import type { Dataset } from '../data/dataset.ts';
-import { classNames } from '../data/names.ts';
+import { classNamesOf } from '../data/names.ts';
 import { normals, Streams, seeded } from '../data/random.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import { parseCheckpoint, restore, snapshot } from '../model/checkpoint.ts';
-import { CLASSES, cyclingLabels } from '../model/condition.ts';
+import { classCount, cyclingLabels } from '../model/condition.ts';
 import type { Gan } from '../model/gan.ts';
 import { countParams, layerRows } from '../model/network.ts';
 import { pairwiseDiversity } from './analysis/diversity.ts';
 import { type CheckpointRun, packFloats, unpackFloats } from './checkpoint-run.ts';
 import { dStepsOf, milestoneEpochs, milestoneSteps, qualityEpochs, realPerStep, type TrainConfig } from './config.ts';
+import { datasetIdentity } from './dataset-identity.ts';
 import { type RunStarted, type Step, stepOf, type TrainingEvent, toGreyLevels } from './events.ts';
 import { checkpoints, checkpointTaken } from './operators/checkpoints.ts';
 import { comparison, sampleImages } from './operators/comparison.ts';
@@ -70,7 +71,7 @@ export function runStartedEvent(gan: Gan, dataset: Dataset, config: TrainConfig,
       blas: backend.blas ?? null,
       why: backend.why ?? null,
     },
-    dataset: { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols },
+    dataset: datasetIdentity(dataset),
     stepsPerEpoch: perEpoch,
     totalSteps: perEpoch * config.epochs,
     params: {
@@ -139,7 +140,7 @@ function fixedInputs(
   const noise = resume
     ? unpackFloats(resume.run.milestoneNoise)
     : conditional
-      ? tile(milestoneNoise(config.seed, MILESTONE_COLUMNS, gan.noiseDim), CLASSES)
+      ? tile(milestoneNoise(config.seed, MILESTONE_COLUMNS, gan.noiseDim), classCount(dataset))
       : milestoneNoise(config.seed, MILESTONE_COUNT, gan.noiseDim);
   const labels = conditional
     ? Uint8Array.from({ length: noise.length / gan.noiseDim }, (_, i) => Math.floor(i / MILESTONE_COLUMNS))
@@ -162,7 +163,7 @@ function fixedInputs(
       : null,
     checkpointed: {
       config,
-      dataset: { name: dataset.name, count: dataset.count, rows: dataset.rows, cols: dataset.cols },
+      dataset: datasetIdentity(dataset),
       milestoneNoise: packFloats(noise),
     },
   };
@@ -246,7 +247,7 @@ function stepLoop(
         noiseDim: gan.noiseDim,
         seed: config.seed,
         dSteps: dStepsOf(config),
-        classes: fixed.conditional ? CLASSES : 0,
+        classes: fixed.conditional ? classCount(dataset) : 0,
       },
       from?.noise,
     ),
@@ -305,7 +306,7 @@ function runEvents(
       stepsPerEpoch: started.stepsPerEpoch,
       noise: fixedNoise,
       labels: fixed.labels,
-      rowLabels: conditional ? classNames(dataset.name) : undefined,
+      rowLabels: conditional ? classNamesOf(dataset) : undefined,
       rows: dataset.rows,
       cols: dataset.cols,
       realDiversity: fixed.realDiversity,
@@ -315,7 +316,7 @@ function runEvents(
       every: config.snapshotEvery ?? 0,
       noise: fixedNoise.subarray(0, Math.min(SNAPSHOT_COUNT, MILESTONE_COUNT) * gan.noiseDim),
       // A conditional run's snapshot draws the classes in turn: 0-3, 4-7, 8, 9, 0, 1, 2-5.
-      labels: conditional ? cyclingLabels(SNAPSHOT_COUNT) : undefined,
+      labels: conditional ? cyclingLabels(SNAPSHOT_COUNT, classCount(dataset)) : undefined,
       rows: dataset.rows,
       cols: dataset.cols,
       after: o.done,

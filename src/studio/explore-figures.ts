@@ -43,7 +43,7 @@ export function realImages(sets: RunSets, count: number, seed: number): RealImag
     rows: train.rows,
     cols: train.cols,
     count: picked.count,
-    pixels: packPixels(picked.grey),
+    pixels: packPixels(picked.bytes),
     labels: picked.labels ? Array.from(picked.labels) : null,
     names: classNames,
   };
@@ -72,7 +72,7 @@ export function nearestImages(
       index: n.index,
       distance: n.distance,
       label: train.labels ? train.labels[n.index] : null,
-      pixels: packPixels(train.grey.subarray(n.index * grey.length, (n.index + 1) * grey.length)),
+      pixels: packPixels(train.bytes.subarray(n.index * grey.length, (n.index + 1) * grey.length)),
     }));
   return E.right({ pixel: shown(found.pixel), feature: shown(found.feature ?? []) });
 }

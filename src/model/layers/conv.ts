@@ -151,13 +151,16 @@ export const conv: LayerKind<'conv'> = {
   build: (spec, tools) => {
     const input = imageInput(tools.input, tools.fail);
     const [h, w] = input.image;
-    const params = convParams(spec, input, tools, 'stride 1');
-    return { input, output: { width: h * w * spec.filters, image: [h, w, spec.filters] }, params };
+    const filters = spec.filters === 'channels' ? tools.channels : spec.filters;
+    const params = convParams({ filters, kernel: spec.kernel }, input, tools, 'stride 1');
+    return { input, output: { width: h * w * filters, image: [h, w, filters] }, params };
   },
   variables: (p) => [p.kernel, p.bias],
   fusesActivation: true,
   forward: ({ input, params }, x, at) => sameConv(x, input.image, params, 1, at.fuse),
   train: (layer, x, at) => ({ output: conv.forward(layer, x, at), saved: x }),
   backward: (layer, x, dy, wanted) => convGradients(x, layer.input.image, layer.params, dy, wanted),
-  mirror: ({ spec }) => [tf.layers.conv2d({ filters: spec.filters, kernelSize: spec.kernel, padding: 'same' })],
+  mirror: ({ spec, params }) => [
+    tf.layers.conv2d({ filters: params.kernel.shape[3]!, kernelSize: spec.kernel, padding: 'same' }),
+  ],
 };

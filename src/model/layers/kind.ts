@@ -40,7 +40,8 @@ export interface LayerTypes {
   };
   /** 'same' convolution with stride 1 and an odd kernel over the current image. */
   conv: {
-    spec: { readonly kind: 'conv'; readonly filters: number; readonly kernel: number };
+    /** filters 'channels': as many as the data's images have (a generator's last convolution). */
+    spec: { readonly kind: 'conv'; readonly filters: number | 'channels'; readonly kernel: number };
     input: ImageInput;
     params: LinearParams;
     saved: LinearSaved;
@@ -108,6 +109,8 @@ export interface BuildTools {
   readonly input: Shape;
   /** The data's values per image (a generator's last dense layer has `units: 'pixels'`). */
   readonly pixels: number;
+  /** The data's channels per pixel: 1 grey, 3 colour (a generator's last convolution has `filters: 'channels'`). */
+  readonly channels: number;
   /** A variable named after the network, the layer and `param`, holding `init` (freed). */
   variable(init: tf.Tensor, param: string, trainable?: boolean): tf.Variable;
   /** Glorot-uniform values of `shape` from the network's random stream (Keras's default kernel initialiser). */

@@ -1,14 +1,14 @@
 /**
  * Reads the flat values from here on as an image [height, width, channels] ('image': the data's
- * square [side, side, 1]). Nothing moves: rows are already in NHWC order.
+ * square [side, side, channels]). Nothing moves: rows are already in NHWC order.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type ImageShape, type LayerKind, NO_GRADIENTS } from './kind.ts';
 
 export const reshape: LayerKind<'reshape'> = {
-  build: (spec, { input, fail }) => {
-    const side = Math.round(Math.sqrt(input.width));
-    const image: ImageShape = spec.shape === 'image' ? [side, side, 1] : spec.shape;
+  build: (spec, { input, channels, fail }) => {
+    const side = Math.round(Math.sqrt(input.width / channels));
+    const image: ImageShape = spec.shape === 'image' ? [side, side, channels] : spec.shape;
     const [h, w, c] = image;
     if (h * w * c !== input.width) {
       throw fail(

@@ -9,7 +9,7 @@ import { permutation, Streams, seeded } from '../../data/random.ts';
 import type { Gan } from '../../model/gan.ts';
 import type { LossName } from '../../model/losses.ts';
 import { dScores, generate } from '../../model/steps.ts';
-import { type Comparison, packPixels, type TrainingEvent, toGreyLevels } from '../events.ts';
+import { type Comparison, colourField, packPixels, type TrainingEvent, toGreyLevels } from '../events.ts';
 
 export interface ComparisonOptions {
   readonly count: number;
@@ -52,6 +52,7 @@ export function comparison<T extends TrainingEvent>(
         step: e.step,
         rows: d.rows,
         cols: d.cols,
+        ...colourField(d.channels),
         count: o.count,
         real: packPixels(toGreyLevels(real.images)),
         fake: packPixels(toGreyLevels(fake)),

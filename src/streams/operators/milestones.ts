@@ -7,7 +7,7 @@ import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { Gan } from '../../model/gan.ts';
 import { generate } from '../../model/steps.ts';
 import { pairwiseDiversity } from '../analysis/diversity.ts';
-import { type Milestone, packPixels, type TrainingEvent, toGreyLevels } from '../events.ts';
+import { colourField, type Milestone, packPixels, type TrainingEvent, toGreyLevels } from '../events.ts';
 
 export interface MilestoneOptions {
   readonly epochs: readonly number[];
@@ -42,6 +42,7 @@ export function milestones<T extends TrainingEvent>(gan: Gan, o: MilestoneOption
       step: e.step,
       rows: o.rows,
       cols: o.cols,
+      ...colourField(gan.channels),
       count,
       pixels: packPixels(grey),
       diversity: pairwiseDiversity(grey, count),

@@ -5,7 +5,7 @@
 import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { Gan } from '../../model/gan.ts';
 import { generate } from '../../model/steps.ts';
-import { packPixels, type Snapshot, type TrainingEvent, toGreyLevels } from '../events.ts';
+import { colourField, packPixels, type Snapshot, type TrainingEvent, toGreyLevels } from '../events.ts';
 
 export interface SnapshotOptions {
   /** Steps between snapshots (0: none). */
@@ -28,6 +28,15 @@ export function snapshots<T extends TrainingEvent>(gan: Gan, o: SnapshotOptions)
   return mergeMap((e: T): (T | Snapshot)[] => {
     if (e.type !== 'step' || o.every <= 0 || e.step % o.every !== 0 || e.step <= (o.after ?? 0)) return [e];
     const pixels = packPixels(toGreyLevels(generate(gan, o.noise, { labels: o.labels })));
-    return [e, { type: 'snapshot', epoch: e.epoch, step: e.step, rows: o.rows, cols: o.cols, count, pixels }];
+    const grid = {
+      epoch: e.epoch,
+      step: e.step,
+      rows: o.rows,
+      cols: o.cols,
+      ...colourField(gan.channels),
+      count,
+      pixels,
+    };
+    return [e, { type: 'snapshot', ...grid }];
   });
 }

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
-import { drawGrid, type GridLayout, gridSize } from '../../render/grid.ts';
+import { drawGrid, type GridLayout, gridSize, imagesIn } from '../../render/grid.ts';
 import {
   drawComparison,
   drawHistory,
@@ -32,6 +32,7 @@ import { History } from '../analysis/history.ts';
 import { milestoneEpochs } from '../config.ts';
 import {
   type Comparison,
+  channelsOf,
   type Milestone,
   milestoneFile,
   milestoneLabel,
@@ -106,7 +107,7 @@ export function runsComparisonPng(runs: readonly RunCurves[]): Uint8Array {
 
 /** A milestone's grid, 8 images a row; a conditional run's rows named by class (where text can be drawn). */
 export function milestonePng(m: Milestone): Uint8Array {
-  const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 2, pad: 2 };
+  const layout = { count: m.count, rows: m.rows, cols: m.cols, channels: channelsOf(m), gridCols: 8, scale: 2, pad: 2 };
   if (!m.rowLabels || !canWrite()) return gridPng(unpackPixels(m), layout);
   const { width, height } = namedRowsSize(layout, m.rowLabels);
   return renderPng(width, height, (ctx) => drawNamedRows(ctx, unpackPixels(m), m.rowLabels!, layout));
@@ -114,7 +115,7 @@ export function milestonePng(m: Milestone): Uint8Array {
 
 export function progressPng(milestones: readonly Milestone[]): Uint8Array {
   const m = milestones[0];
-  const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 1, pad: 1 };
+  const layout = { count: m.count, rows: m.rows, cols: m.cols, channels: channelsOf(m), gridCols: 8, scale: 1, pad: 1 };
   const { width, height } = progressSize(milestones.length, layout);
   return renderPng(width, height, (ctx) =>
     drawProgress(
@@ -131,7 +132,7 @@ export function scoredRowsPng(
   rows: readonly ScoredRow[],
   layout: Omit<GridLayout, 'count' | 'gridCols'>,
 ): Uint8Array {
-  const count = rows[0] ? rows[0].grey.length / (layout.rows * layout.cols) : 0;
+  const count = rows[0] ? imagesIn(rows[0].grey, layout) : 0;
   if (!canWrite())
     return gridPng(Uint8Array.from(rows.flatMap((r) => Array.from(r.grey))), {
       ...layout,
@@ -143,7 +144,7 @@ export function scoredRowsPng(
 }
 
 export function comparisonPng(c: Comparison): Uint8Array {
-  const layout = { rows: c.rows, cols: c.cols, scale: 3, pad: 6 };
+  const layout = { rows: c.rows, cols: c.cols, channels: channelsOf(c), scale: 3, pad: 6 };
   const { width, height } = scoredRowsSize(c.count, 2, layout);
   return renderPng(width, height, (ctx) =>
     drawScoredRows(
@@ -203,9 +204,10 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
         const last = milestones[milestones.length - 1];
         if (!last) break;
         const count = Math.min(16, last.count);
-        const grey = unpackPixels(last).subarray(0, count * last.rows * last.cols);
+        const channels = channelsOf(last);
+        const levels = unpackPixels(last).subarray(0, count * last.rows * last.cols * channels);
         write(FINAL_FILE, () =>
-          gridPng(grey, { count, rows: last.rows, cols: last.cols, gridCols: 4, scale: 4, pad: 4 }),
+          gridPng(levels, { count, rows: last.rows, cols: last.cols, channels, gridCols: 4, scale: 4, pad: 4 }),
         );
         break;
       }

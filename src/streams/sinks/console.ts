@@ -67,7 +67,7 @@ export function describeRun(e: RunStarted): string {
   const params = (p: { total: number }) => `${(p.total / 1e6).toFixed(2)}M`;
   const threads = e.backend.threads > 0 ? ` (${e.backend.threads} thread${e.backend.threads > 1 ? 's' : ''})` : '';
   return `${[
-    `ganstream: ${c.arch} on ${e.dataset.name}: ${thousands(e.dataset.count)} images of ${e.dataset.rows}x${e.dataset.cols}`,
+    `ganstream: ${c.arch} on ${e.dataset.name}: ${thousands(e.dataset.count)} images of ${e.dataset.rows}x${e.dataset.cols}${e.dataset.channels === 3 ? ' in colour' : ''}`,
     `  ${c.epochs} epochs x ${e.stepsPerEpoch} steps of ${c.batchSize}${dStepsOf(c) > 1 ? ` (${dStepsOf(c)} D updates per G update)` : ''} = ${thousands(e.totalSteps)} steps; loss ${c.loss}${c.labelSmoothing ? `, label smoothing ${c.labelSmoothing}` : ''}; ${describeAdam(c)}; seed ${c.seed}`,
     `  generator ${params(e.params.generator)} parameters, discriminator ${params(e.params.discriminator)}; backend ${e.backend.name}${threads}${blasNote(e.backend.blas)}`,
     ...(e.backend.why ? [`  backend: ${e.backend.why}`] : []),

@@ -4,7 +4,7 @@
  */
 
 import { fitText } from '../../render/fit-text.ts';
-import { drawGrid, gridSize } from '../../render/grid.ts';
+import { drawGrid, gridSize, imagesIn } from '../../render/grid.ts';
 import {
   drawComparison,
   drawHistory,
@@ -20,7 +20,7 @@ import {
   scoredRowsSize,
 } from '../../render/labelled-grids.ts';
 import { milestoneEpochs } from '../../streams/config.ts';
-import { milestoneLabel, type Snapshot, unpackPixels } from '../../streams/events.ts';
+import { channelsOf, milestoneLabel, type Snapshot, unpackPixels } from '../../streams/events.ts';
 import type { RunView } from './run-view.ts';
 
 /** The run folder's plot size (its PNGs); the page draws its plots at their own size on the page. */
@@ -120,7 +120,7 @@ export function drawSnapshot(canvas: HTMLCanvasElement, s: Snapshot | undefined)
     centred(context(canvas, side, side), 'No grid yet', side, side, { background: '#282828', ink: '#f0f0f0', px: 40 });
     return;
   }
-  const layout = { count: s.count, rows: s.rows, cols: s.cols, gridCols: 4, scale: 6, pad: 4 };
+  const layout = { count: s.count, rows: s.rows, cols: s.cols, channels: channelsOf(s), gridCols: 4, scale: 6, pad: 4 };
   const { width, height } = gridSize(layout);
   const ctx = context(canvas, width, height);
   drawGrid(ctx, unpackPixels(s), layout);
@@ -134,7 +134,7 @@ export function drawMilestones(canvas: HTMLCanvasElement, view: RunView): void {
     return;
   }
   const m = all[0];
-  const layout = { count: m.count, rows: m.rows, cols: m.cols, gridCols: 8, scale: 1, pad: 1 };
+  const layout = { count: m.count, rows: m.rows, cols: m.cols, channels: channelsOf(m), gridCols: 8, scale: 1, pad: 1 };
   const room = (canvas.parentElement?.clientWidth ?? PLOT.width) - 32;
   const fit = Math.max(1, Math.min(8, all.length, Math.floor((room - 12) / (progressSize(1, layout).width - 12))));
   const shown =
@@ -232,7 +232,7 @@ export function drawRealVsFake(canvas: HTMLCanvasElement, view: RunView): void {
     blank(canvas, "Real beside fake, with D's score under each, at the end of each epoch");
     return;
   }
-  const layout = { rows: c.rows, cols: c.cols, scale: 3, pad: 6 };
+  const layout = { rows: c.rows, cols: c.cols, channels: channelsOf(c), scale: 3, pad: 6 };
   const { width, height } = scoredRowsSize(c.count, 2, layout);
   drawScoredRows(
     actualSize(canvas, width, height),
@@ -250,10 +250,10 @@ export function drawScored(
   canvas: HTMLCanvasElement,
   title: string,
   rows: readonly ScoredRow[],
-  size: { rows: number; cols: number },
+  size: { rows: number; cols: number; channels?: number },
 ): void {
-  const layout = { rows: size.rows, cols: size.cols, scale: 3, pad: 6 };
-  const count = rows[0].grey.length / (size.rows * size.cols);
+  const layout = { rows: size.rows, cols: size.cols, channels: size.channels, scale: 3, pad: 6 };
+  const count = imagesIn(rows[0].grey, layout);
   const { width, height } = scoredRowsSize(count, rows.length, layout);
   drawScoredRows(actualSize(canvas, width, height), title, rows, layout);
 }

@@ -1,0 +1,130 @@
+/**
+ * A colour run from the command line: a cGAN on the coloured shapes fixture (red discs, green
+ * squares, blue triangles, at 8x8), its pictures in colour, G's classes in their own colours, the
+ * run's record of its data, and generate drawing from it in colour.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import * as E from 'fp-ts/lib/Either.js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseIdx } from '../src/data/idx.ts';
+import { loadDataset } from '../src/data/load.ts';
+import { type Milestone, type RunStarted, unpackPixels } from '../src/streams/events.ts';
+import { runScriptAsync } from './helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ganstream-colour-'));
+const run = join(dir, 'shapes');
+// 40 epochs of 15 steps: about 600 steps, enough for each class's colour (not yet for its shape).
+const trained = await runScriptAsync(
+  'scripts/train.ts',
+  [
+    ...['--dataset', 'fixtures/images/shapes', '--image-size', '8', '--arch', 'cgan'],
+    ...['--epochs', '40', '--batch-size', '16', '--milestones', '40', '--out', run],
+  ],
+  300_000,
+);
+const events = readFileSync(join(run, 'metrics.ndjson'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
+
+/** The dominant channel (0 red, 1 green, 2 blue) of the bright pixels (a channel over 100) of each image group. */
+function dominantChannels(levels: Uint8Array, pixels: number, groups: number[][]): number[] {
+  return groups.map((images) => {
+    const sums = [0, 0, 0];
+    for (const i of images)
+      for (let p = 0; p < pixels; p++) {
+        const rgb = [0, 1, 2].map((c) => levels[(i * pixels + p) * 3 + c]);
+        if (Math.max(...rgb) > 100) for (let c = 0; c < 3; c++) sums[c] += rgb[c];
+      }
+    return sums.indexOf(Math.max(...sums));
+  });
+}
+
+/** Whether a PNG holds colour: some pixel whose channels differ by more than 40. */
+async function hasColour(path: string): Promise<boolean> {
+  const image = await loadImage(readFileSync(path));
+  const ctx = createCanvas(image.width, image.height).getContext('2d');
+  ctx.drawImage(image, 0, 0);
+  const px = ctx.getImageData(0, 0, image.width, image.height).data;
+  for (let i = 0; i < px.length; i += 4)
+    if (Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]) > 40) return true;
+  return false;
+}
+
+test('the run records its data: the folder, 240 images of 8x8 in colour, a hash of the files', () => {
+  assert.is(trained.code, 0, trained.stderr);
+  assert.match(trained.stdout, /cgan on fixtures\/images\/shapes: 240 images of 8x8 in colour\n/);
+  assert.match(trained.stdout, /note: no quality checks \(a folder of images: /);
+  const started = events[0] as RunStarted;
+  const folder = loadDataset('fixtures/images/shapes');
+  assert.ok(E.isRight(folder));
+  assert.equal(started.dataset, {
+    name: 'fixtures/images/shapes',
+    count: 240,
+    rows: 8,
+    cols: 8,
+    channels: 3,
+    source: { path: 'fixtures/images/shapes', hash: folder.right.source!.hash, skipped: 0 },
+  });
+});
+
+test("G draws each class in its own colour: the last grid's rows are blue, green and red like the real classes", () => {
+  const last = events.filter((e) => e.type === 'milestone').at(-1) as Milestone;
+  assert.equal(last.rowLabels, ['blue-triangles', 'green-squares', 'red-discs']);
+  assert.is(last.channels, 3);
+  const perRow = last.count / 3;
+  const rows = [0, 1, 2].map((r) => Array.from({ length: perRow }, (_, i) => r * perRow + i));
+  assert.equal(dominantChannels(unpackPixels(last), 64, rows), [2, 1, 0]);
+});
+
+test('the pictures are in colour: the grids, real beside fake, the final grid', async () => {
+  for (const file of ['epoch_40.png', 'progress.png', 'real_vs_fake.png', 'final_results.png'])
+    assert.ok(await hasColour(join(run, file)), `${file} has colour`);
+});
+
+test('generate draws from the saved colour generator: a colour grid, and IDX files of 8x8x3 samples', async () => {
+  const png = join(dir, 'grid.png');
+  const idx = join(dir, 'samples-images-idx3-ubyte');
+  const [grid, raw] = await Promise.all([
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--digits', '0,1,2', '--out', png]),
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--format', 'idx', '--count', '4', '--out', idx]),
+  ]);
+  assert.is(grid.code, 0, grid.stderr);
+  assert.match(grid.stdout, /wrote 24 images of 8x8 in colour/);
+  assert.ok(await hasColour(png));
+  assert.is(raw.code, 0, raw.stderr);
+  const bytes = new Uint8Array(readFileSync(idx));
+  assert.equal(Array.from(bytes.subarray(0, 4)), [0, 0, 8, 4], 'IDX of unsigned bytes, 4 dimensions');
+  assert.ok(E.isLeft(parseIdx(bytes, idx, 3)), 'not the 3-dimensional grey kind');
+});
+
+test('resume: a colour run goes on; once a file of its folder changed, the folder is refused, both hashes named', async () => {
+  const mini = join(dir, 'mini');
+  for (const shape of ['green-squares', 'red-discs']) {
+    mkdirSync(join(mini, shape), { recursive: true });
+    for (let n = 0; n < 16; n++) {
+      const name = `${shape}/${String(n).padStart(2, '0')}.png`;
+      cpSync(join('fixtures/images/shapes', name), join(mini, name));
+    }
+  }
+  const out = join(dir, 'mini-run');
+  const tiny = ['--image-size', '8', '--batch-size', '16', '--eval-every', '0', '--milestone-steps', '1'];
+  const first = await runScriptAsync('scripts/train.ts', ['--dataset', mini, ...tiny, '--epochs', '1', '--out', out]);
+  assert.is(first.code, 0, first.stderr);
+  const resumed = await runScriptAsync('scripts/train.ts', ['--resume', out, '--epochs', '2']);
+  assert.is(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /epoch 2\/2/);
+  cpSync('fixtures/images/shapes/blue-triangles/00.png', join(mini, 'red-discs/00.png'));
+  const refused = await runScriptAsync('scripts/train.ts', ['--resume', out, '--epochs', '3']);
+  assert.is(refused.code, 2);
+  assert.match(
+    refused.stderr,
+    /^error: --resume: the dataset is now .*mini \(32 images of 8x8 in colour, hash ([0-9a-f]{16})\), expected the run's .*mini \(32 images of 8x8 in colour, hash (?!\1)[0-9a-f]{16}\)\n$/,
+  );
+});
+
+test.run();
