@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --import tsx
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 /**
  * New digits from a saved generator: a PNG grid, or raw samples as an IDX file for other tools;
  * walks between images; each image beside its nearest training images.
@@ -29,6 +29,7 @@ import { featuresOf, loadRunSets } from '../src/quality/run-sets.ts';
 import { toGreyLevels } from '../src/streams/events.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { gridPng, scoredRowsPng } from '../src/streams/sinks/canvas.ts';
+import { writeImageFolder } from '../src/streams/sinks/image-folder.ts';
 import { startBackend } from './lib/backend.ts';
 import { fail, failOnUncaught } from './lib/exit.ts';
 
@@ -54,9 +55,12 @@ const HELP = `Usage: npm run generate -- --model <run folder | run archive .zip 
   --by pixels|features the --nearest distance: between pixels (default), or between the evaluator
                        classifier's features (what the digits look like to it)
   --dataset SPEC       the training images --nearest searches (default: the run's, else mnist)
-  --format png|idx     a PNG grid, or an IDX file of raw 0-255 samples (default png); for a conditional
-                       generator, the labels file beside it too (<name>-labels-idx1-ubyte)
-  --out FILE           where to write (default generated.png or generated-images-idx3-ubyte)
+  --format png|idx|folder  a PNG grid, an IDX file of raw 0-255 samples, or a folder of PNG files, one
+                       an image (default png); for a conditional generator, the labels file beside
+                       the IDX file (<name>-labels-idx1-ubyte), or one subfolder per class: a folder
+                       that --dataset takes back
+  --out PATH           where to write (default generated.png, generated-images-idx3-ubyte or generated/;
+                       a folder must be new or empty)
   --backend NAME       ${BACKENDS.join(' | ')} (default auto)
 `;
 
@@ -67,7 +71,7 @@ const FLAGS = {
   count: intAtLeast(1),
   cols: intAtLeast(1),
   seed: intAtLeast(0),
-  format: oneOf(['png', 'idx'] as const),
+  format: oneOf(['png', 'idx', 'folder'] as const),
   out: nonEmptyString,
   backend: oneOf(BACKENDS),
   digit: intIn(0, CLASSES - 1),
@@ -106,7 +110,12 @@ const modelPath = modelFolder.right.folder;
 const cols = get('cols', 8);
 const seed = get('seed', 1);
 const format = get('format', 'png');
-const out = get('out', format === 'png' ? 'generated.png' : 'generated-images-idx3-ubyte');
+const out = get(
+  'out',
+  format === 'png' ? 'generated.png' : format === 'idx' ? 'generated-images-idx3-ubyte' : 'generated',
+);
+if (format === 'folder' && existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0))
+  fail(`--out: ${out} exists and is not an empty folder: expected a new or empty folder for --format folder`);
 const walks = (['interpolate', 'label-walk', 'nearest'] as const).filter(given);
 if (walks.length > 1) fail(`${walks.map((w) => `--${w}`).join(' and ')}: give one of them`);
 if (given('digit') && given('digits')) fail('--digit and --digits: give one of them');
@@ -122,9 +131,13 @@ const unconditional = (flag: string) =>
     `--${flag}: ${modelPath} holds an unconditional generator (one input, noise): expected a generator trained with --arch cgan or acgan`,
   );
 
-/** Writes images as the PNG grid or the IDX file --format asks for (and a conditional generator's labels beside an IDX file). */
+/** Writes images as the PNG grid, the IDX file or the folder --format asks for (a conditional generator's labels beside an IDX file). */
 function write(grey: Uint8Array, count: number, gridCols: number, labels: Uint8Array | null): string {
   mkdirSync(dirname(resolve(out)), { recursive: true });
+  if (format === 'folder') {
+    writeImageFolder(out, grey, { count, rows, cols: width, channels }, labels);
+    return `${resolve(out)}${labels ? ' (one subfolder per class)' : ''}`;
+  }
   writeFileAtomic(
     out,
     format === 'png'

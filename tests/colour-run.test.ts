@@ -86,13 +86,26 @@ test('the pictures are in colour: the grids, real beside fake, the final grid', 
     assert.ok(await hasColour(join(run, file)), `${file} has colour`);
 });
 
-test('generate draws from the saved colour generator: a colour grid, and IDX files of 8x8x3 samples', async () => {
+test('generate draws from the saved colour generator: a colour grid, IDX files of 8x8x3 samples, a folder of PNG files', async () => {
   const png = join(dir, 'grid.png');
   const idx = join(dir, 'samples-images-idx3-ubyte');
-  const [grid, raw] = await Promise.all([
+  const folder = join(dir, 'generated');
+  const [grid, raw, files] = await Promise.all([
     runScriptAsync('scripts/generate.ts', ['--model', run, '--digits', '0,1,2', '--out', png]),
     runScriptAsync('scripts/generate.ts', ['--model', run, '--format', 'idx', '--count', '4', '--out', idx]),
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--digits', '0,1,2', '--format', 'folder', '--out', folder]),
   ]);
+  // A folder of PNG files, one subfolder per class: --dataset reads it back as it was drawn.
+  assert.is(files.code, 0, files.stderr);
+  const back = loadDataset(folder);
+  assert.ok(E.isRight(back), E.isLeft(back) ? back.left : '');
+  assert.equal(
+    [back.right.count, back.right.rows, back.right.channels, back.right.classes],
+    [24, 8, 3, ['0', '1', '2']],
+  );
+  const refused = await runScriptAsync('scripts/generate.ts', ['--model', run, '--format', 'folder', '--out', folder]);
+  assert.is(refused.code, 2);
+  assert.match(refused.stderr, /--out: .*generated exists and is not an empty folder: expected a new or empty folder/);
   assert.is(grid.code, 0, grid.stderr);
   assert.match(grid.stdout, /wrote 24 images of 8x8 in colour/);
   assert.ok(await hasColour(png));

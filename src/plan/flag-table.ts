@@ -63,6 +63,8 @@ export interface Setting<F extends keyof TrainConfig> {
     readonly basic?: true;
     readonly empty?: string;
     readonly choices?: readonly string[];
+    /** Only where runs train in the tab (the static site), the one place a student's own images can be added. */
+    readonly tabOnly?: true;
   };
   /** A resumed run may change it; any other setting must repeat the recorded value or be left out. */
   readonly onResume: 'may change' | 'keeps';
@@ -85,7 +87,7 @@ export const SETTINGS: readonly AnySetting[] = [
     help: ['passes over the dataset (default 12)'],
     studio: true,
     form: {
-      place: 5,
+      place: 7,
       label: 'Epochs',
       basic: true,
       explain: 'How many times training goes through all the pictures. More epochs: better pictures, a longer wait.',
@@ -101,7 +103,7 @@ export const SETTINGS: readonly AnySetting[] = [
     help: ['images per step (default 64); the last partial batch is dropped'],
     studio: true,
     form: {
-      place: 6,
+      place: 8,
       label: 'Batch size',
       explain: 'How many pictures D looks at in one step. Larger batches: steadier steps, but fewer of them per epoch.',
     },
@@ -116,7 +118,7 @@ export const SETTINGS: readonly AnySetting[] = [
     help: ["Adam learning rate of both networks (default: the architecture's: 4e-4, 2e-4 or 1e-3)"],
     studio: true,
     form: {
-      place: 7,
+      place: 9,
       label: 'Learning rate',
       explain:
         'How big a change each step makes to both networks. Too high and training swings or collapses; too low and it crawls.',
@@ -132,7 +134,7 @@ export const SETTINGS: readonly AnySetting[] = [
     help: ["D's own learning rate (default --lr), e.g. a faster D (TTUR)"],
     studio: true,
     form: {
-      place: 8,
+      place: 10,
       label: "D's rate",
       empty: 'same',
       explain: "D's own learning rate, to let D learn faster or slower than G. Empty: the learning rate above.",
@@ -148,7 +150,7 @@ export const SETTINGS: readonly AnySetting[] = [
     help: ["G's own learning rate (default --lr)"],
     studio: true,
     form: {
-      place: 9,
+      place: 11,
       label: "G's rate",
       empty: 'same',
       explain: "G's own learning rate. Empty: the learning rate above.",
@@ -167,7 +169,7 @@ export const SETTINGS: readonly AnySetting[] = [
     ],
     studio: true,
     form: {
-      place: 11,
+      place: 13,
       label: 'Rate schedule',
       choices: LR_SCHEDULES,
       explain:
@@ -187,7 +189,7 @@ export const SETTINGS: readonly AnySetting[] = [
     ],
     studio: true,
     form: {
-      place: 10,
+      place: 12,
       label: 'D steps per G step',
       empty: '1',
       explain:
@@ -234,7 +236,7 @@ export const SETTINGS: readonly AnySetting[] = [
     help: [`${ARCHITECTURE_NAMES.join(' | ')} (default ${DEFAULT_ARCHITECTURE})`],
     studio: true,
     form: {
-      place: 3,
+      place: 5,
       label: 'Architecture',
       choices: ARCHITECTURE_NAMES,
       explain:
@@ -251,7 +253,7 @@ export const SETTINGS: readonly AnySetting[] = [
     help: ['bce (non-saturating, from logits) | lsgan (least squares) (default bce)'],
     studio: true,
     form: {
-      place: 4,
+      place: 6,
       label: 'Loss',
       choices: LOSSES,
       explain:
@@ -268,7 +270,7 @@ export const SETTINGS: readonly AnySetting[] = [
     help: ["one-sided: real target 1 - X for D (default: the architecture's: 0.1 for mlp-gbn, 0 for the references)"],
     studio: true,
     form: {
-      place: 12,
+      place: 14,
       label: 'Label smoothing',
       explain:
         'D is told real pictures are, say, 90% real instead of 100%, which keeps it from growing overconfident. 0 turns it off.',
@@ -287,7 +289,7 @@ export const SETTINGS: readonly AnySetting[] = [
     ],
     studio: true,
     form: {
-      place: 13,
+      place: 15,
       label: "G's weight average",
       explain:
         "The pictures are drawn by an average of G's recent weights, which flickers less than G itself. 0 turns it off.",
@@ -303,7 +305,7 @@ export const SETTINGS: readonly AnySetting[] = [
     help: ['seeds shuffling, noise, initial weights and dropout (default 42)'],
     studio: true,
     form: {
-      place: 14,
+      place: 16,
       label: 'Seed',
       explain:
         'The number that fixes all the randomness: the same seed and settings give the same run again, step for step.',
@@ -346,6 +348,14 @@ export const SETTINGS: readonly AnySetting[] = [
       `images' own size when they all share one square size up to ${IMAGE_LIMITS.size}, else 28)`,
     ],
     studio: true,
+    form: {
+      place: 3,
+      label: 'Image size',
+      empty: 'their own, or 28',
+      tabOnly: true,
+      explain:
+        'Your own images only: each is cut to its centred square and scaled to this many pixels a side. Smaller: quicker steps, fewer details.',
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -356,6 +366,13 @@ export const SETTINGS: readonly AnySetting[] = [
     default: () => null,
     help: ['a folder of images: 1 (grey) or 3 (colour) (default: 3 if any image has colour, else 1)'],
     studio: true,
+    form: {
+      place: 4,
+      label: 'Colour channels',
+      empty: 'as the images are',
+      tabOnly: true,
+      explain: 'Your own images only: 1 trains on grey (less to learn), 3 on colour.',
+    },
     onResume: 'keeps',
   }),
   setting({
@@ -408,7 +425,7 @@ export const SETTINGS: readonly AnySetting[] = [
     ],
     studio: true,
     form: {
-      place: 15,
+      place: 17,
       label: 'Grid every (steps)',
       explain:
         "How often, in steps, the live grid of G's pictures is taken. Smaller: a finer history to look back through.",
@@ -477,7 +494,7 @@ export const SETTINGS: readonly AnySetting[] = [
     ],
     studio: true,
     form: {
-      place: 16,
+      place: 18,
       label: 'Quality checks every (epochs)',
       empty: 'milestones',
       explain:

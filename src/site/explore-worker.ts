@@ -47,6 +47,10 @@ async function open(record: string, generator: NetworkBytes | null): Promise<E.E
   if (started?.type !== 'run-started') return E.left('its record does not begin with a run-started event');
   const backend = await chooseBrowserBackend('auto', new URL('./', self.location.href).href);
   if (E.isLeft(backend)) return backend;
+  if (started.dataset.source)
+    return E.left(
+      `the run trained on your own images (${started.config.dataset}): the explore analyses compare with held-out images and a classifier of their classes, which the site has for mnist and fashion-mnist only`,
+    );
   const full = await siteDataset(started.config.dataset);
   if (E.isLeft(full)) return full;
   const judged = await siteClassifier(started.config.dataset, full.right);

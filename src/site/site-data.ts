@@ -22,11 +22,15 @@ export async function siteFile(path: string): Promise<E.Either<string, { name: s
   }
 }
 
-/** The dataset a run's --dataset names, from the site's data folder. */
-export async function siteDataset(flag: string): Promise<E.Either<string, Dataset>> {
+/** The dataset a run's --dataset names, from the site's data folder (`own`: a resumed run of the student's own images). */
+export async function siteDataset(flag: string, own = false): Promise<E.Either<string, Dataset>> {
   const known: SiteDataset | undefined = SITE_DATASETS[flag];
+  if (own && !known)
+    return E.left(`--dataset ${flag}: the run trained on your own images: add the same folder again to continue it`);
   if (!known)
-    return E.left(`--dataset ${flag}: in a browser tab, expected one of ${Object.keys(SITE_DATASETS).join(', ')}`);
+    return E.left(
+      `--dataset ${flag}: in a browser tab, expected one of ${Object.keys(SITE_DATASETS).join(', ')}, or your own images`,
+    );
   const [images, labels] = await Promise.all([siteFile(known.images), siteFile(known.labels)]);
   if (E.isLeft(images)) return E.left(`--dataset ${flag}: this site does not carry it (${images.left})`);
   if (E.isLeft(labels)) return E.left(`--dataset ${flag}: this site does not carry it (${labels.left})`);

@@ -4,7 +4,14 @@
  * site's data folder and answers with the run's record lines, as the studio's server does, its
  * state and the close-ups of a student's steps. Imports nothing from node:.
  */
+import type { ImageFile } from '../data/image-folder.ts';
 import type { RunState, StepProbe } from '../studio/answers.ts';
+
+/** A student's own images, dropped on the page: the folder's name (the run's --dataset) and its files. */
+export interface OwnImages {
+  readonly name: string;
+  readonly files: readonly ImageFile[];
+}
 
 /** The page to the worker. */
 export type ToWorker =
@@ -14,6 +21,8 @@ export type ToWorker =
       readonly flags: Readonly<Record<string, string>>;
       /** Continue a run from its last checkpoint and its record (as the tab kept them). */
       readonly resume?: { readonly checkpoint: Uint8Array; readonly record: string };
+      /** The student's own images, when --dataset names them rather than one the site carries. */
+      readonly images?: OwnImages;
     }
   /** Whether a checkpoint and a record belong together and can be continued (a run opened in the page). */
   | { readonly type: 'check'; readonly checkpoint: Uint8Array; readonly record: string }

@@ -18,12 +18,14 @@ import { decodeTrainArgs } from '../plan/train-options.ts';
 import { judgeOf } from '../quality/judge.ts';
 import { CHECKPOINT_FILE } from '../streams/checkpoint-run.ts';
 import { qualityEpochs, type TrainConfig } from '../streams/config.ts';
+import { datasetChange, datasetIdentity } from '../streams/dataset-identity.ts';
 import { encodeEvent, isCheckpointTaken, type RunStarted, type TrainingEvent } from '../streams/events.ts';
 import type { Judge } from '../streams/operators/quality-checks.ts';
 import { training$ } from '../streams/training.ts';
 import { probeInputs, StepCloseUps } from '../studio/probe.ts';
 import { RunControl, stepCountProblem } from '../studio/run-control.ts';
 import { chooseBrowserBackend } from './browser-backend.ts';
+import { imagesInBrowser } from './browser-images.ts';
 import { siteClassifier, siteDataset } from './site-data.ts';
 import { argvOf, type FromWorker, type ToWorker } from './worker-messages.ts';
 
@@ -57,10 +59,18 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const plan = planOf(m);
   if (E.isLeft(plan)) return fail(plan.left);
   const { config, resumed } = plan.right;
-  const loaded = await siteDataset(config.dataset);
-  if (E.isLeft(loaded)) return fail(loaded.left);
+  const loaded = m.images
+    ? await imagesInBrowser(m.images.name, m.images.files, {
+        imageSize: config.imageSize ?? null,
+        channels: config.channels ?? null,
+      })
+    : await siteDataset(config.dataset, resumed?.run.dataset.source !== undefined);
+  if (E.isLeft(loaded)) return fail(m.images ? `--dataset ${m.images.name}: ${loaded.left}` : loaded.left);
+  for (const why of loaded.right.source?.skipped ?? []) post({ type: 'note', message: `skipped ${why}` });
   const data = fitDataset(config, loaded.right);
   if (E.isLeft(data)) return fail(data.left);
+  const change = resumed ? datasetChange(resumed.run.dataset, datasetIdentity(data.right)) : null;
+  if (change) return fail(`--resume: ${change}`);
   // tfjs-backend-wasm's .wasm files are beside this script.
   const backend = await chooseBrowserBackend(config.backend, new URL('./', self.location.href).href);
   if (E.isLeft(backend)) return fail(backend.left);
@@ -80,7 +90,11 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   // Quality checks need the evaluator's classifier; without it the run trains on and says why, as the CLI does.
   let judge: Judge | undefined;
   if (qualityEpochs(config).length > 0) {
-    const found = await siteClassifier(config.dataset, loaded.right);
+    const found = loaded.right.source
+      ? E.left(
+          'your own images: recognisable share, coverage and FID need a classifier of their own classes, and none has been trained on them',
+        )
+      : await siteClassifier(config.dataset, loaded.right);
     if (E.isRight(found)) judge = judgeOf(found.right.classifier, found.right.set, found.right.real);
     else post({ type: 'note', message: `no quality checks (${found.left})` });
   }

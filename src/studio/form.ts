@@ -8,11 +8,11 @@ import { ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
 import { SETTINGS, settingOf } from '../plan/flag-table.ts';
 import type { FormField } from './answers.ts';
 
-/** The form's fields in their places, defaults for the default architecture. */
-export function formFields(now = new Date()): FormField[] {
+/** The form's fields in their places, defaults for the default architecture; `where` the runs train. */
+export function formFields(now = new Date(), where: 'server' | 'tab' = 'server'): FormField[] {
   const d = { arch: ARCHITECTURES[DEFAULT_ARCHITECTURE], now };
   return SETTINGS.flatMap((s) => {
-    if (!s.form) return [];
+    if (!s.form || (s.form.tabOnly && where !== 'tab')) return [];
     const value = s.default(d);
     const shown = value === undefined || value === null ? null : (s.codec.encode as (v: unknown) => string)(value);
     return [

@@ -64,10 +64,14 @@ export function checkRunName(name: string): E.Either<Rejection, string> {
       );
 }
 
-/** Each given flag decoded on its own (one message per bad field), then all together into a configuration. */
+/**
+ * Each given flag decoded on its own (one message per bad field), then all together into a
+ * configuration. `more`: choices a select takes here besides the form's (a tab's own images).
+ */
 export function decodeForm(
   flags: Readonly<Record<string, string>>,
   allowed: readonly string[],
+  more: Readonly<Record<string, readonly string[]>> = {},
 ): E.Either<Rejection, { config: TrainConfig; given: Partial<TrainConfig> }> {
   const fields: Record<string, string> = {};
   const argv: string[] = [];
@@ -77,7 +81,7 @@ export function decodeForm(
       fields[flag] = `--${flag}: not a setting here, expected one of ${allowed.join(', ')}`;
       continue;
     }
-    const choices = choicesOf(flag);
+    const choices = choicesOf(flag)?.concat(more[flag] ?? []);
     if (choices && !choices.includes(value)) {
       fields[flag] = `--${flag}: expected one of ${choices.join(', ')}, got '${value}'`;
       continue;
@@ -107,6 +111,7 @@ export function checkStart(
   taken: (name: string) => boolean,
   now: Date,
   allowed: readonly string[] = FORM_FLAGS,
+  more: Readonly<Record<string, readonly string[]>> = {},
 ): E.Either<Rejection, { name: string; config: TrainConfig; given: Partial<TrainConfig> }> {
   const name = request.name?.trim() || defaultOutDir(now).replace(/^runs\//, '');
   const checked = checkRunName(name);
@@ -116,7 +121,7 @@ export function checkStart(
     : exists
       ? `run '${name}' already exists in the runs folder: choose another name, or resume it`
       : null;
-  const form = decodeForm(request.flags, allowed);
+  const form = decodeForm(request.flags, allowed, more);
   if (nameProblem !== null) {
     const fields = { ...(E.isLeft(form) ? form.left.fields : {}), name: nameProblem };
     return E.left({ status: exists && E.isRight(form) ? 409 : 400, message: nameProblem, fields });

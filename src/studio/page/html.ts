@@ -86,6 +86,10 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
   .numbers div b { display: block; font-size: 1.4em; }
   #scrub { width: 100%; }
   .hint { color: var(--muted); font-size: 0.9em; }
+  .drop { border: 2px dashed var(--muted); border-radius: 6px; padding: 0.2em 0.8em; margin: 0.8em 0; }
+  .drop.over { border-color: var(--accent); background: rgba(31, 95, 191, 0.08); }
+  .drop .file { display: inline; text-decoration: underline; cursor: pointer; color: var(--accent); }
+  .drop .file input { position: absolute; width: 1px; height: 1px; opacity: 0; }
   #server-lost { background: var(--warn); color: #fff; padding: 0.5em 1em; font-weight: 600; position: sticky; top: 0; z-index: 10; }
   main > div { min-width: 0; }
   @media (max-width: 1100px) { main { grid-template-columns: minmax(0, 1fr); } .views, .views.even { grid-template-columns: minmax(0, 1fr); } }
@@ -115,6 +119,14 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
       <label class="wide" title="Ready-made settings, each with a lesson: what to watch for">Preset <select id="preset" aria-describedby="lesson"></select></label>
       <p class="lesson" id="lesson"></p>
       <form id="form" autocomplete="off"></form>
+      <div id="own-images" class="drop" hidden>
+        <p><b>Your own images:</b> drop a folder of PNG or JPEG images here (one subfolder per class, or all in the folder itself), or a .zip of one, or choose
+          <label class="file">a folder<input type="file" id="images-folder" webkitdirectory multiple></label> or
+          <label class="file">a .zip<input type="file" id="images-zip" accept=".zip,application/zip"></label>.
+          They stay in this tab.</p>
+        <p class="hint" id="images-status" role="status"></p>
+        <p class="error" id="images-error" role="alert"></p>
+      </div>
       <div class="buttons"><button id="start" class="primary" type="button">Start training</button>
         <button id="share" type="button" title="A link that opens this page with these settings">Share these settings</button></div>
       <p class="error" id="start-error" role="alert"></p>

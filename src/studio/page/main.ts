@@ -22,6 +22,7 @@ import {
   drawScored,
   drawSnapshot,
 } from './draw.ts';
+import { droppedImages, wireImageDrop } from './image-drop.ts';
 import { controlKeys } from './keyboard.ts';
 import { drawModel, lightModel } from './model-overview.ts';
 import { inPageWords } from './page-words.ts';
@@ -78,7 +79,11 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const site = document.body.dataset;
 const server: Trainer =
   site.trainer === 'tab'
-    ? tabTrainer(new URL(site.worker ?? 'worker.js', location.href), (site.datasets ?? '').split(',').filter(Boolean))
+    ? tabTrainer(
+        new URL(site.worker ?? 'worker.js', location.href),
+        (site.datasets ?? '').split(',').filter(Boolean),
+        droppedImages,
+      )
     : studioServer;
 
 const say = (message: string) => {
@@ -358,6 +363,8 @@ async function refresh(): Promise<void> {
   page.studio = studio;
   if (first) {
     buildForm(studio);
+    // The student's own images train in the tab, where they stay: the site's trainer.
+    if (server.where === 'tab') wireImageDrop();
     applyMode();
     // A shared link's settings, over the first preset's.
     if (location.search) say(applyLink(studio, new URLSearchParams(location.search)));

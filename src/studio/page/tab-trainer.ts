@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { map, merge, Observable, ReplaySubject } from 'rxjs';
 import { ARCHITECTURES } from '../../model/architectures.ts';
 import { BROWSER_BACKENDS, networkPaths } from '../../model/names.ts';
-import type { FromWorker, ToWorker } from '../../site/worker-messages.ts';
+import type { FromWorker, OwnImages, ToWorker } from '../../site/worker-messages.ts';
 import { CHECKPOINT_FILE, METRICS_FILE } from '../../streams/checkpoint-run.ts';
 import { decodeEvent, type RunStarted, type TrainingEvent } from '../../streams/events.ts';
 import { packRun, unpackRun } from '../../streams/run-archive.ts';
@@ -152,7 +152,11 @@ function addLine(r: TabRun, line: string): void {
  * The tab's trainer. `workerUrl`: the worker's script; `datasets`: the --dataset names this site
  * carries (the form offers those alone).
  */
-export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer {
+export function tabTrainer(
+  workerUrl: URL,
+  datasets: readonly string[],
+  ownImages: () => OwnImages | null = () => null,
+): Trainer {
   const runs = new Map<string, TabRun>();
   let live: TabRun | null = null;
   const store = openTabStore();
@@ -168,7 +172,7 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
 
   // The studio's form, with the datasets this site carries and, since the engine is the student's here, its choice.
   const fields = (): FormField[] => [
-    ...formFields().map((f) =>
+    ...formFields(new Date(), 'tab').map((f) =>
       f.flag === 'dataset' ? { ...f, choices: (f.choices ?? []).filter((c) => datasets.includes(c)) } : f,
     ),
     ENGINE_FIELD,
@@ -282,15 +286,19 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
     async start(body) {
       const refusal = busy();
       if (refusal) return refusal;
-      const checked = checkStart(body, (name) => runs.has(name), new Date(), [...FORM_FLAGS, 'backend']);
+      const own = ownImages();
+      const checked = checkStart(body, (name) => runs.has(name), new Date(), [...FORM_FLAGS, 'backend'], {
+        dataset: own ? [own.name] : [],
+      });
       if (E.isLeft(checked)) return failed(checked.left.message, checked.left.fields);
       const dataset = checked.right.config.dataset;
-      if (!datasets.includes(dataset)) {
-        const message = `--dataset ${dataset}: this site carries ${datasets.join(', ')}`;
+      const images = own?.name === dataset ? own : null;
+      if (!datasets.includes(dataset) && !images) {
+        const message = `--dataset ${dataset}: this site carries ${datasets.join(', ')}; your own images can be added below the form`;
         return failed(message, { dataset: message });
       }
       const run = launch(newRun(checked.right.name, [], null, 'playing'));
-      post(run, { type: 'start', flags: body.flags });
+      post(run, { type: 'start', flags: body.flags, ...(images ? { images } : {}) });
       return { ok: true, value: { name: run.name } };
     },
 
@@ -303,7 +311,15 @@ export function tabTrainer(workerUrl: URL, datasets: readonly string[]): Trainer
       if (!kept.checkpoint)
         return failed(`run '${name}' has no checkpoint (one is kept at each epoch end): nothing to continue from`);
       const run = launch(newRun(name, [], kept.checkpoint, 'playing'));
-      post(run, { type: 'start', flags: {}, resume: { checkpoint: kept.checkpoint, record: kept.lines.join('\n') } });
+      // A run of the student's own images continues on them, if the same folder has been added again.
+      const own = ownImages();
+      const images = own && kept.started?.config.dataset === own.name ? { images: own } : {};
+      post(run, {
+        type: 'start',
+        flags: {},
+        resume: { checkpoint: kept.checkpoint, record: kept.lines.join('\n') },
+        ...images,
+      });
       return { ok: true, value: { name } };
     },
 

@@ -1,0 +1,144 @@
+/**
+ * Your own images on the static site, in Debian's chromium: a zip dropped on the drop area, a
+ * folder chosen with the folder button, checked in the page by the command line's plan (its
+ * errors beside the drop area), and a run of the tab's worker on the coloured shapes whose
+ * pictures come out in colour.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CHROMIUM, CHROMIUM_ARGS, showAllSettings } from './helpers/browser.ts';
+import { scriptEnv } from './helpers/cli.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'ganstream-own-'));
+let server: ChildProcess;
+let address = '';
+let browser: Browser;
+
+// The shapes fixture as a zip of its folder (what zipping a folder makes: one top folder).
+const zipPath = join(root, 'shapes.zip');
+const entries: Record<string, Uint8Array> = {};
+for (const shape of readdirSync('fixtures/images/shapes'))
+  for (const file of readdirSync(join('fixtures/images/shapes', shape)))
+    entries[`shapes/${shape}/${file}`] = new Uint8Array(readFileSync(join('fixtures/images/shapes', shape, file)));
+writeFileSync(zipPath, zipSync(entries));
+const texts = join(root, 'texts');
+mkdirSync(texts);
+writeFileSync(join(texts, 'notes.txt'), 'not a picture');
+
+test.before(async () => {
+  server = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'scripts/site.ts',
+      '--out',
+      join(root, 'site'),
+      '--datasets',
+      'mnist-small',
+      '--serve',
+      '--port',
+      '0',
+    ],
+    { env: scriptEnv() },
+  );
+  address = await new Promise<string>((done, fail) => {
+    let out = '';
+    server.stdout?.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving it at (\S+)/);
+      if (m) done(m[1]);
+    });
+    server.on('exit', (code) => fail(new Error(`the site script exited ${code}: ${out}`)));
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+test.after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+async function openSite(): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  await page.goto(address);
+  await showAllSettings(page);
+  return { page, problems };
+}
+
+/** Drops a file on the drop area as a browser would: a drop event carrying it. */
+async function dropFile(page: Page, path: string, name: string): Promise<void> {
+  const bytes = Array.from(readFileSync(path));
+  await page.evaluate(
+    ({ bytes, name }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], name));
+      const area = document.getElementById('own-images')!;
+      area.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    { bytes, name },
+  );
+}
+
+/** Whether a canvas holds colour: some pixel whose channels differ by more than 40. */
+const hasColour = (page: Page, id: string) =>
+  page.evaluate((id) => {
+    const c = document.getElementById(id) as HTMLCanvasElement;
+    const d = c.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4)
+      if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) return true;
+    return false;
+  }, id);
+
+test('a folder of other files, then a zip dropped: the first refused beside the drop area, the second checked and chosen', async () => {
+  const { page, problems } = await openSite();
+  assert.ok(await page.isVisible('#own-images'), 'the drop area shows on the site');
+  await page.setInputFiles('#images-folder', texts);
+  await page.waitForFunction(() => document.getElementById('images-error')!.textContent !== '');
+  assert.is(
+    await page.innerText('#images-error'),
+    'texts: no PNG or JPEG images (1 other files, such as notes.txt), expected *.png, *.jpg or *.jpeg files, in one subfolder per class or all in the folder itself',
+  );
+  await dropFile(page, zipPath, 'shapes.zip');
+  await page.waitForFunction(() => /shapes: 240 images/.test(document.getElementById('images-status')!.textContent!));
+  assert.is(await page.innerText('#images-error'), '');
+  assert.match(
+    await page.innerText('#images-status'),
+    /^shapes: 240 images, 3 classes \(blue-triangles, green-squares, red-discs\), to train at 32x32 \(Image size, under More settings, changes it\)\. Chosen as the dataset; they stay in this tab\.$/,
+  );
+  assert.is(await page.inputValue('#field-dataset'), 'shapes');
+  assert.equal(problems, []);
+  await page.close();
+});
+
+test('a run on the shapes, chosen as a folder, trains in the tab and draws in colour', async () => {
+  const { page, problems } = await openSite();
+  await page.setInputFiles('#images-folder', 'fixtures/images/shapes');
+  await page.waitForFunction(() => /shapes: 240 images/.test(document.getElementById('images-status')!.textContent!));
+  await page.fill('#field-image-size', '8');
+  await page.fill('#field-epochs', '2');
+  await page.fill('#field-batch-size', '32');
+  await page.fill('#field-name', 'own-shapes');
+  await page.click('#start');
+  await page.waitForFunction(() => /own-shapes: ended/.test(document.getElementById('status')!.innerText), null, {
+    timeout: 120_000,
+  });
+  assert.match(await page.innerText('#runs'), /own-shapes\s+mlp-gbn on shapes, step 14 of 14, completed/);
+  assert.match(await page.innerText('#run-note'), /no quality checks \(your own images: /);
+  for (const id of ['grid', 'milestones', 'real-vs-fake']) assert.ok(await hasColour(page, id), `#${id} is in colour`);
+  assert.equal(problems, []);
+  await page.close();
+});
+
+test.run();
