@@ -4,7 +4,7 @@
  * errors beside the drop area), and a run of the tab's worker on the coloured shapes whose
  * pictures come out in colour.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CHROMIUM, CHROMIUM_ARGS, showAllSettings } from './helpers/browser.ts';
-import { scriptEnv } from './helpers/cli.ts';
+import { serveSite } from './helpers/site.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ganstream-own-'));
 let server: ChildProcess;
@@ -32,31 +32,7 @@ mkdirSync(texts);
 writeFileSync(join(texts, 'notes.txt'), 'not a picture');
 
 test.before(async () => {
-  server = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'scripts/site.ts',
-      '--out',
-      join(root, 'site'),
-      '--datasets',
-      'mnist-small',
-      '--serve',
-      '--port',
-      '0',
-    ],
-    { env: scriptEnv() },
-  );
-  address = await new Promise<string>((done, fail) => {
-    let out = '';
-    server.stdout?.on('data', (d) => {
-      out += d;
-      const m = out.match(/serving it at (\S+)/);
-      if (m) done(m[1]);
-    });
-    server.on('exit', (code) => fail(new Error(`the site script exited ${code}: ${out}`)));
-  });
+  ({ server, address } = await serveSite(join(root, 'site'), ['--datasets', 'mnist-small']));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 

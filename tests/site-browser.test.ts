@@ -4,7 +4,7 @@
  * same messages and the same controls as with the studio's server; and the build's and the
  * server's refusals.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CHROMIUM, CHROMIUM_ARGS, showAllSettings } from './helpers/browser.ts';
-import { runScriptAsync, scriptEnv } from './helpers/cli.ts';
+import { runScriptAsync } from './helpers/cli.ts';
+import { serveSite } from './helpers/site.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ganstream-site-'));
 const siteDir = join(root, 'site');
@@ -32,26 +33,7 @@ test.before(async () => {
     ...['--eval-every', '0', '--milestones', '1', '--out', cliRun],
   ]);
   assert.is(trained.code, 0, trained.stderr);
-  server = spawn(
-    process.execPath,
-    [
-      ...['--import', 'tsx', 'scripts/site.ts', '--out', siteDir, '--datasets', 'mnist-small'],
-      ...['--example', cliRun, '--serve', '--port', '0'],
-    ],
-    { env: scriptEnv() },
-  );
-  address = await new Promise<string>((done, fail) => {
-    let out = '';
-    server.stdout?.on('data', (d) => {
-      out += d;
-      const m = out.match(/serving it at (\S+)/);
-      if (m) {
-        built = out;
-        done(m[1]);
-      }
-    });
-    server.on('exit', (code) => fail(new Error(`the site script exited ${code}: ${out}`)));
-  });
+  ({ server, address, built } = await serveSite(siteDir, ['--datasets', 'mnist-small', '--example', cliRun]));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 

@@ -5,9 +5,9 @@
  */
 import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { Gan } from '../../model/gan.ts';
-import { generate } from '../../model/steps.ts';
 import { pairwiseDiversity } from '../analysis/diversity.ts';
-import { colourField, type Milestone, packPixels, type TrainingEvent, toGreyLevels } from '../events.ts';
+import type { Milestone, TrainingEvent } from '../events.ts';
+import { generatedGrid } from './generated-grid.ts';
 
 export interface MilestoneOptions {
   readonly epochs: readonly number[];
@@ -35,17 +35,11 @@ export function milestones<T extends TrainingEvent>(gan: Gan, o: MilestoneOption
   const wantedSteps = new Set((o.steps ?? []).filter((s) => !endsMilestoneEpoch(s)));
   const count = o.noise.length / gan.noiseDim;
   const grid = (e: { epoch: number; step: number }, byStep: boolean): Milestone => {
-    const grey = toGreyLevels(generate(gan, o.noise, { labels: o.labels }));
+    const { grid, levels } = generatedGrid(gan, o, e);
     return {
       type: 'milestone',
-      epoch: e.epoch,
-      step: e.step,
-      rows: o.rows,
-      cols: o.cols,
-      ...colourField(gan.channels),
-      count,
-      pixels: packPixels(grey),
-      diversity: pairwiseDiversity(grey, count),
+      ...grid,
+      diversity: pairwiseDiversity(levels, count),
       realDiversity: o.realDiversity,
       ...(byStep ? { byStep } : {}),
       ...(o.rowLabels ? { rowLabels: [...o.rowLabels] } : {}),

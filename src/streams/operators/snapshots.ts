@@ -4,8 +4,8 @@
  */
 import { mergeMap, type OperatorFunction } from 'rxjs';
 import type { Gan } from '../../model/gan.ts';
-import { generate } from '../../model/steps.ts';
-import { colourField, packPixels, type Snapshot, type TrainingEvent, toGreyLevels } from '../events.ts';
+import type { Snapshot, TrainingEvent } from '../events.ts';
+import { generatedGrid } from './generated-grid.ts';
 
 export interface SnapshotOptions {
   /** Steps between snapshots (0: none). */
@@ -24,19 +24,8 @@ export interface SnapshotOptions {
 export const SNAPSHOT_COUNT = 16;
 
 export function snapshots<T extends TrainingEvent>(gan: Gan, o: SnapshotOptions): OperatorFunction<T, T | Snapshot> {
-  const count = o.noise.length / gan.noiseDim;
   return mergeMap((e: T): (T | Snapshot)[] => {
     if (e.type !== 'step' || o.every <= 0 || e.step % o.every !== 0 || e.step <= (o.after ?? 0)) return [e];
-    const pixels = packPixels(toGreyLevels(generate(gan, o.noise, { labels: o.labels })));
-    const grid = {
-      epoch: e.epoch,
-      step: e.step,
-      rows: o.rows,
-      cols: o.cols,
-      ...colourField(gan.channels),
-      count,
-      pixels,
-    };
-    return [e, { type: 'snapshot', ...grid }];
+    return [e, { type: 'snapshot', ...generatedGrid(gan, o, e).grid }];
   });
 }
