@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type * as t from 'io-ts';
-import { pixelsOf, scaled } from '../src/data/dataset.ts';
+import { type Dataset, pixelsOf, scaled } from '../src/data/dataset.ts';
 import { encodeIdx } from '../src/data/idx.ts';
 import { MNIST } from '../src/data/names.ts';
 import { normals, Streams, seeded } from '../src/data/random.ts';
@@ -25,7 +25,7 @@ import { runFolderOf } from '../src/plan/run-archive-folder.ts';
 import { drawFrom, loadGenerator, trainedOn } from '../src/plan/saved-generator.ts';
 import { intAtLeast, intIn, intList, nonEmptyString, oneOf } from '../src/plan/values.ts';
 import { FEATURES } from '../src/quality/classifier.ts';
-import { featuresOf, loadRunSets } from '../src/quality/run-sets.ts';
+import { featuresOf, loadRunSets, trainingImages } from '../src/quality/run-sets.ts';
 import { toGreyLevels } from '../src/streams/events.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { gridPng, scoredRowsPng } from '../src/streams/sinks/canvas.ts';
@@ -238,17 +238,23 @@ if (given('nearest')) {
   const by = get('by', 'pixels');
   const shown = Math.min(count, 16);
   const run = given('dataset')
-    ? { dataset: get('dataset'), limit: null }
-    : (trainedOn(modelPath) ?? { dataset: MNIST, limit: null });
-  const sets = await loadRunSets(run);
+    ? { dataset: get('dataset'), limit: null, imageSize: null, channels: null }
+    : (trainedOn(modelPath) ?? { dataset: MNIST, limit: null, imageSize: null, channels: null });
+  // By pixels needs the training images alone (so it works on a folder of your own, in colour);
+  // by features, the classifier of their classes too.
+  const sets =
+    by === 'pixels'
+      ? E.map((train: Dataset) => ({ train, classifier: null }))(trainingImages(run))
+      : await loadRunSets(run);
   if (E.isLeft(sets)) fail(`--nearest: ${sets.left}`);
   const { train, classifier } = sets.right;
   if (pixelsOf(train) !== pixels)
-    fail(`--nearest: the training images are ${train.rows}x${train.cols}, the generator draws ${rows}x${width}`);
-  const features =
-    by === 'features'
-      ? { set: featureSet(featuresOf(classifier), train, FEATURES), of: featuresOf(classifier) }
-      : undefined;
+    fail(
+      `--nearest: the training images are ${train.rows}x${train.cols}${train.channels === 3 ? ' in colour' : ''}, the generator draws ${rows}x${width}${channels === 3 ? ' in colour' : ''}`,
+    );
+  const features = classifier
+    ? { set: featureSet(featuresOf(classifier), train, FEATURES), of: featuresOf(classifier) }
+    : undefined;
   const rowsShown = Array.from({ length: shown }, (_, i) => {
     const image = grey.subarray(i * pixels, (i + 1) * pixels);
     const found = nearestTraining(Float32Array.from(image, scaled), train, k, features);

@@ -86,7 +86,7 @@ test('the pictures are in colour: the grids, real beside fake, the final grid', 
     assert.ok(await hasColour(join(run, file)), `${file} has colour`);
 });
 
-test('generate draws from the saved colour generator: a colour grid, IDX files of 8x8x3 samples, a folder of PNG files', async () => {
+test('generate draws from the saved colour generator: a colour grid, IDX files of 8x8x3 samples, a folder of PNG files, the nearest training images', async () => {
   const png = join(dir, 'grid.png');
   const idx = join(dir, 'samples-images-idx3-ubyte');
   const folder = join(dir, 'generated');
@@ -103,7 +103,23 @@ test('generate draws from the saved colour generator: a colour grid, IDX files o
     [back.right.count, back.right.rows, back.right.channels, back.right.classes],
     [24, 8, 3, ['0', '1', '2']],
   );
-  const refused = await runScriptAsync('scripts/generate.ts', ['--model', run, '--format', 'folder', '--out', folder]);
+  const [refused, nearest] = await Promise.all([
+    runScriptAsync('scripts/generate.ts', ['--model', run, '--format', 'folder', '--out', folder]),
+    runScriptAsync('scripts/generate.ts', [
+      '--model',
+      run,
+      '--count',
+      '2',
+      '--nearest',
+      '3',
+      '--out',
+      join(dir, 'near.png'),
+    ]),
+  ]);
+  // Is G copying? Each drawn image beside its nearest training images by pixels, in colour.
+  assert.is(nearest.code, 0, nearest.stderr);
+  assert.match(nearest.stdout, /^image 1: #\d+ \(\d\) \d+\.\d\d, #\d+ \(\d\) \d+\.\d\d, #\d+ \(\d\) \d+\.\d\d$/m);
+  assert.ok(await hasColour(join(dir, 'near.png')));
   assert.is(refused.code, 2);
   assert.match(refused.stderr, /--out: .*generated exists and is not an empty folder: expected a new or empty folder/);
   assert.is(grid.code, 0, grid.stderr);

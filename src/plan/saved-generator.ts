@@ -45,8 +45,17 @@ export async function loadDiscriminator(run: string): Promise<E.Either<string, t
   }
 }
 
+/** The data a run trained on, as its record's configuration names it. */
+export interface TrainedOn {
+  readonly dataset: string;
+  readonly limit: number | null;
+  /** A folder of images: its --image-size and --channels (null: as the images were). */
+  readonly imageSize: number | null;
+  readonly channels: 1 | 3 | null;
+}
+
 /** What the run folder holding a generator trained on (its record's first line), or null outside a run folder. */
-export function trainedOn(path: string): { dataset: string; limit: number | null } | null {
+export function trainedOn(path: string): TrainedOn | null {
   if (!existsSync(path)) return null;
   const dir = statSync(path).isDirectory() ? path : dirname(path);
   for (const metrics of [join(dir, 'metrics.ndjson'), join(dirname(dir), 'metrics.ndjson')]) {
@@ -54,7 +63,12 @@ export function trainedOn(path: string): { dataset: string; limit: number | null
     try {
       const config = JSON.parse(readFileSync(metrics, 'utf8').split('\n')[0]).config;
       if (typeof config?.dataset === 'string')
-        return { dataset: config.dataset, limit: typeof config.limit === 'number' ? config.limit : null };
+        return {
+          dataset: config.dataset,
+          limit: typeof config.limit === 'number' ? config.limit : null,
+          imageSize: typeof config.imageSize === 'number' ? config.imageSize : null,
+          channels: config.channels === 1 || config.channels === 3 ? config.channels : null,
+        };
     } catch {
       return null;
     }

@@ -4,7 +4,7 @@
  * its kind of images, and the names of its classes.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { limitDataset } from '../data/dataset.ts';
+import { type Dataset, limitDataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/load.ts';
 import { classNames } from '../data/names.ts';
 import { classifierDir, loadClassifier } from './classifier.ts';
@@ -20,9 +20,15 @@ type RunConfig = {
   readonly channels?: 1 | 3 | null;
 };
 
+/** The images a run trained on (its --dataset, sized and coloured as it was, cut to its --limit). */
+export function trainingImages(config: RunConfig): E.Either<string, Dataset> {
+  const train = loadDataset(config.dataset, { imageSize: config.imageSize ?? null, channels: config.channels ?? null });
+  return E.map((d: Dataset) => (config.limit === null ? d : limitDataset(d, config.limit)))(train);
+}
+
 /** The images alone: what the novelty figure needs. */
 export function runImages(config: RunConfig): E.Either<string, Pick<RunSets, 'train' | 'heldOut'>> {
-  const train = loadDataset(config.dataset, { imageSize: config.imageSize ?? null, channels: config.channels ?? null });
+  const train = trainingImages(config);
   if (E.isLeft(train)) return train;
   if (train.right.source)
     return E.left(
@@ -31,10 +37,7 @@ export function runImages(config: RunConfig): E.Either<string, Pick<RunSets, 'tr
   const set = classifierSetFor(config.dataset);
   const held = heldOut(set === 'digits' ? 'mnist' : set);
   if (E.isLeft(held)) return held;
-  return E.right({
-    train: config.limit === null ? train.right : limitDataset(train.right, config.limit),
-    heldOut: held.right,
-  });
+  return E.right({ train: train.right, heldOut: held.right });
 }
 
 export async function loadRunSets(config: RunConfig): Promise<E.Either<string, RunSets>> {
