@@ -102,12 +102,12 @@ export function imagesHash(files: readonly ImageFile[]): string {
 const sizeText = (h: ImageHeader) => `${h.width}x${h.height}`;
 
 /** The default size: the images' own when they all share one small square size; else 28 (mixed sizes are an error). */
-function sizeFor(named: string, images: readonly { path: string; header: ImageHeader }[]): E.Either<string, number> {
+function sizeFor(named: string, images: readonly { file: ImageFile; header: ImageHeader }[]): E.Either<string, number> {
   const first = images[0];
   const other = images.find((i) => i.header.width !== first.header.width || i.header.height !== first.header.height);
   if (other)
     return E.left(
-      `${named}: images of mixed sizes (${first.path} is ${sizeText(first.header)}, ${other.path} ${sizeText(other.header)}): expected --image-size N to cut each to its centred square and scale it to N x N`,
+      `${named}: images of mixed sizes (${first.file.path} is ${sizeText(first.header)}, ${other.file.path} ${sizeText(other.header)}): expected --image-size N to cut each to its centred square and scale it to N x N`,
     );
   const { width, height } = first.header;
   return E.right(width === height && width <= IMAGE_LIMITS.size ? width : DEFAULT_IMAGE_SIZE);
@@ -134,7 +134,7 @@ export function planImages(named: string, files: readonly ImageFile[], o: ImageO
       `${named}: images both in the folder itself (${loose.path}) and in subfolders (${nested.path}): expected one subfolder per class, or every image in the folder itself`,
     );
   const skipped: string[] = [];
-  const readable: { file: ImageFile; path: string; header: ImageHeader }[] = [];
+  const readable: { file: ImageFile; header: ImageHeader }[] = [];
   for (const file of candidates) {
     if (file.bytes.length > IMAGE_LIMITS.fileBytes)
       return E.left(
@@ -154,7 +154,7 @@ export function planImages(named: string, files: readonly ImageFile[], o: ImageO
       return E.left(
         `${named}: ${file.path} is ${sizeText(h)} pixels, expected at most ${IMAGE_LIMITS.side} on a side (shrink the images first)`,
       );
-    readable.push({ file, path: file.path, header: h });
+    readable.push({ file, header: h });
   }
   if (readable.length === 0)
     return E.left(`${named}: none of its ${candidates.length} image files can be read (${skipped[0]})`);
@@ -165,7 +165,7 @@ export function planImages(named: string, files: readonly ImageFile[], o: ImageO
     return E.left(
       `${named}: ${readable.length.toLocaleString('en-US')} images of ${size.right}x${size.right} take ${(packedBytes / 2 ** 30).toFixed(1)} GB, expected at most ${IMAGE_LIMITS.datasetBytes / 2 ** 30} GB: a smaller --image-size or fewer images`,
     );
-  const classes = loose ? null : [...new Set(readable.map((r) => r.path.split('/')[0]))];
+  const classes = loose ? null : [...new Set(readable.map((r) => r.file.path.split('/')[0]))];
   if (classes && classes.length > 256)
     return E.left(`${named}: ${classes.length} subfolders (classes), expected at most 256`);
   return E.right({
@@ -178,7 +178,7 @@ export function planImages(named: string, files: readonly ImageFile[], o: ImageO
       file: r.file,
       header: r.header,
       crop: centreSquare(r.header),
-      label: classes ? classes.indexOf(r.path.split('/')[0]) : null,
+      label: classes ? classes.indexOf(r.file.path.split('/')[0]) : null,
     })),
   });
 }

@@ -93,12 +93,12 @@ function skiaDecoder(size: number): (image: PlannedImage) => DecodedImage {
 /** A folder of images, or a zip archive of one, as a Dataset (its source records the path, hash and skipped files). */
 export function loadImageFolder(path: string, o: ImageOptions): E.Either<string, Dataset> {
   let files: E.Either<string, ImageFile[]>;
-  if (statSync(path).isDirectory()) files = filesOfFolder(path);
+  const stat = statSync(path);
+  if (stat.isDirectory()) files = filesOfFolder(path);
   else {
-    const size = statSync(path).size;
-    if (size > IMAGE_LIMITS.datasetBytes)
+    if (stat.size > IMAGE_LIMITS.datasetBytes)
       return E.left(
-        `${path}: ${(size / 2 ** 30).toFixed(1)} GB, expected an archive of at most ${IMAGE_LIMITS.datasetBytes / 2 ** 30} GB`,
+        `${path}: ${(stat.size / 2 ** 30).toFixed(1)} GB, expected an archive of at most ${IMAGE_LIMITS.datasetBytes / 2 ** 30} GB`,
       );
     const bytes = new Uint8Array(readFileSync(path));
     if (!isZip(bytes)) return E.left(`${path}: not a zip archive, expected a folder of images or a .zip of one`);
