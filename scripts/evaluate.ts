@@ -11,14 +11,15 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { imagesAt, imagesOf, limitDataset } from '../src/data/dataset.ts';
+import { imagesAt, imagesOf, limitDataset, pixelsOf } from '../src/data/dataset.ts';
 import { FASHION_MNIST_DIR, isImageFolder, loadDataset, loadIdxDataset } from '../src/data/load.ts';
 import { DATASET_NAMES, MNIST } from '../src/data/names.ts';
 import { normals, permutation, seeded } from '../src/data/random.ts';
-import { measureNovelty } from '../src/explore/copying.ts';
+import { measureNovelty, measureNoveltyWithin } from '../src/explore/copying.ts';
 import { formatNovelty, NOVELTY_SAMPLES, type Novelty } from '../src/explore/novelty.ts';
 import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../src/model/architectures.ts';
 import { BACKENDS, engineOf } from '../src/model/backend.ts';
+import { classCount } from '../src/model/condition.ts';
 import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
 import { parseFlags } from '../src/plan/flags.ts';
@@ -26,11 +27,13 @@ import { runFolderOf } from '../src/plan/run-archive-folder.ts';
 import { drawSamples, loadGenerator, trainedOn } from '../src/plan/saved-generator.ts';
 import { oneOf } from '../src/plan/values.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
+import { folderHeldOut } from '../src/quality/folder-judge.ts';
 import { formatQuality } from '../src/quality/format.ts';
 import { referenceSet } from '../src/quality/judge.ts';
+import { loadFolderClassifier } from '../src/quality/judge-folder.ts';
 import { quality, reference } from '../src/quality/quality.ts';
 import { classifierSetFor, heldOut } from '../src/quality/real-sets.ts';
-import { runImages } from '../src/quality/run-sets.ts';
+import { runImages, trainingImages } from '../src/quality/run-sets.ts';
 import { readSamples } from '../src/quality/samples.ts';
 import { writeFileAtomic } from '../src/streams/sinks/atomic-write.ts';
 import { startBackend } from './lib/backend.ts';
@@ -98,10 +101,10 @@ const n = intFlag('n', 5000, 10);
 const seed = intFlag('seed', 1, 0);
 
 const datasetSpec = (f.dataset as string | undefined) ?? (modelPath ? trainedOn(modelPath)?.dataset : null) ?? MNIST;
-if (isImageFolder(datasetSpec))
-  fail(
-    `--dataset: ${datasetSpec} is a folder of images: evaluate judges with a classifier of its classes, which ganstream has for mnist and fashion-mnist only`,
-  );
+if (isImageFolder(datasetSpec)) {
+  await evaluateOnFolder(datasetSpec);
+  process.exit(0);
+}
 const set = classifierSetFor(datasetSpec);
 const realSet = ([...DATASET_NAMES, FASHION_MNIST_DIR] as string[]).includes(datasetSpec)
   ? heldOut(set)
@@ -190,3 +193,74 @@ else
   process.stdout.write(
     `${formatQuality(what, ref.name, ref.count, q) + (copying ? `${formatNovelty(copying)}\n` : '') + (out ? `written to ${out}\n` : '')}(${seconds.toFixed(1)}s on ${engineOf(backend)})\n`,
   );
+
+/**
+ * A run on a folder of images: its samples judged by the classifier of the folder's classes
+ * (train-classifier --dataset) against the folder's held-out images, when the folder has classes
+ * and such a classifier exists; and, in any case, how new its images are: their distance to the
+ * nearest training image against the training images' own distance to their nearest other.
+ */
+async function evaluateOnFolder(spec: string): Promise<void> {
+  if (!modelPath)
+    fail(
+      `--dataset ${spec} is a folder of images: evaluate scores a run trained on it (--model RUN); --samples, --real and --untrained compare with 28x28 digits or clothes`,
+    );
+  const run = trainedOn(modelPath);
+  const train = trainingImages({
+    dataset: spec,
+    limit: run?.limit ?? null,
+    imageSize: run?.imageSize ?? null,
+    channels: run?.channels ?? null,
+  });
+  if (E.isLeft(train)) fail(`--dataset: ${train.left}`);
+  const d = train.right;
+  const backend = await startBackend(flagValue(f, 'backend', oneOf(BACKENDS), 'auto'));
+  const g = await loadGenerator(modelPath);
+  if (E.isLeft(g)) fail(g.left);
+  if (g.right.rows !== d.rows || g.right.cols !== d.cols || g.right.channels !== d.channels)
+    fail(
+      `--model: the generator draws ${g.right.rows}x${g.right.cols}x${g.right.channels} images, the folder ${spec} loads as ${d.rows}x${d.cols}x${d.channels}`,
+    );
+  const started = performance.now();
+  // A conditional generator is saved with ten label inputs; it learned the folder's classes only.
+  const { images, labels } = drawSamples(
+    g.right.classes > 0 ? { ...g.right, classes: classCount(d) } : g.right,
+    n,
+    seeded(seed, 21),
+  );
+  const what = `${n} samples of ${modelPath}`;
+  const classifier = d.labels
+    ? await loadFolderClassifier(d)
+    : E.left(
+        'an unlabelled folder of images: FID, recognisable share and coverage need a classifier of its classes, and unlabelled images have none to learn',
+      );
+  const judged = E.isRight(classifier)
+    ? (() => {
+        const ref = folderHeldOut(d);
+        const c = classifier.right;
+        const q = quality(c, reference(c, imagesOf(ref), ref.count), images, n, {
+          labels,
+          referenceLabels: ref.labels ?? undefined,
+        });
+        return { ref, q, c };
+      })()
+    : null;
+  const m = Math.min(NOVELTY_SAMPLES, n);
+  const copying = measureNoveltyWithin(images.subarray(0, m * pixelsOf(d)), m, d, NOVELTY_SAMPLES).novelty;
+  const seconds = (performance.now() - started) / 1000;
+  const out = join(statSync(modelPath).isDirectory() ? modelPath : dirname(modelPath), 'quality.json');
+  const record = {
+    what,
+    ...(judged
+      ? { classifier: judged.c.name, real: judged.ref.name, ...judged.q }
+      : { absent: E.isLeft(classifier) ? classifier.left : '' }),
+    novelty: copying,
+    seconds,
+  };
+  writeFileAtomic(out, `${JSON.stringify(record, null, 2)}\n`);
+  if (f.json) process.stdout.write(`${JSON.stringify(record)}\n`);
+  else
+    process.stdout.write(
+      `${judged ? formatQuality(what, judged.ref.name, judged.ref.count, judged.q) : `no FID, recognisable share or coverage: ${E.isLeft(classifier) ? classifier.left : ''}\n`}${formatNovelty(copying)}\nwritten to ${out}\n(${seconds.toFixed(1)}s on ${engineOf(backend)})\n`,
+    );
+}

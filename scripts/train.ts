@@ -137,6 +137,11 @@ if (canvas.name === 'raster')
   say(`note: image grids drawn with ganstream's raster fallback, plots skipped (${canvas.skipped.join('; ')})\n`);
 else if (canvas.skipped.length > 0) say(`note: pictures drawn with ${canvas.name} (${canvas.skipped.join('; ')})\n`);
 say(`run folder: ${resolve(dir)}\n  ${runFolderContents(dir).join(' ')}\n`);
+// A folder of images: what holds without a classifier of its classes, how new G's images are.
+if (data.source)
+  say(
+    `is G copying its images? npm run evaluate -- --model ${dir} (distance to the nearest training image${judge && E.isRight(judge) ? ', with the quality numbers' : ''}); npm run generate -- --model ${dir} --nearest 3 (the nearest, side by side)\n`,
+  );
 if (status === 'interrupted') {
   const signal = stopSignal();
   say(

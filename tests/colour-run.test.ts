@@ -1,9 +1,10 @@
 /**
- * A colour run from the command line: a cGAN on the coloured shapes fixture (red discs, green
- * squares, blue triangles, at 8x8), its pictures in colour, G's classes in their own colours, the
- * run's record of its data, and generate drawing from it in colour.
+ * A colour run from the command line: a classifier of the coloured shapes fixture's classes (red
+ * discs, green squares, blue triangles, at 8x8), then a cGAN on the shapes judged by it; its
+ * pictures in colour, G's classes in their own colours, the run's record of its data, generate
+ * drawing from it in colour, and evaluate scoring it.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
@@ -17,14 +18,24 @@ import { runScriptAsync } from './helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ganstream-colour-'));
 const run = join(dir, 'shapes');
+// Where train-classifier writes a folder's classifier and where runs look for one.
+const classifiers = { GANSTREAM_CLASSIFIERS: join(dir, 'classifiers') };
+// 40 epochs of 3 steps: the shapes' classes are told apart by their colours within them.
+const classifier = await runScriptAsync(
+  'scripts/train-classifier.ts',
+  ['--dataset', 'fixtures/images/shapes', '--image-size', '8', '--epochs', '40'],
+  120_000,
+  classifiers,
+);
 // 40 epochs of 15 steps: about 600 steps, enough for each class's colour (not yet for its shape).
 const trained = await runScriptAsync(
   'scripts/train.ts',
   [
     ...['--dataset', 'fixtures/images/shapes', '--image-size', '8', '--arch', 'cgan'],
-    ...['--epochs', '40', '--batch-size', '16', '--milestones', '40', '--out', run],
+    ...['--epochs', '40', '--batch-size', '16', '--milestones', '40', '--eval-every', '20', '--out', run],
   ],
   300_000,
+  classifiers,
 );
 const events = readFileSync(join(run, 'metrics.ndjson'), 'utf8')
   .trim()
@@ -55,10 +66,97 @@ async function hasColour(path: string): Promise<boolean> {
   return false;
 }
 
+test("train-classifier --dataset: a classifier of the folder's three classes, tested on the last fifth of each, saved with the folder's hash", () => {
+  assert.is(classifier.code, 0, classifier.stderr);
+  const saved = join(classifiers.GANSTREAM_CLASSIFIERS, readdirSync(classifiers.GANSTREAM_CLASSIFIERS)[0]);
+  assert.match(
+    classifier.stdout,
+    /test accuracy \d+\.\d\d% on 48 held-out images; written to .*shapes-[0-9a-f]{8}-8px-colour\n$/,
+  );
+  const about = JSON.parse(readFileSync(join(saved, 'about.json'), 'utf8'));
+  const folder = loadDataset('fixtures/images/shapes', { imageSize: 8, channels: 3 });
+  assert.ok(E.isRight(folder));
+  assert.equal(about.folder, {
+    path: 'fixtures/images/shapes',
+    hash: folder.right.source!.hash,
+    imageSize: 8,
+    channels: 3,
+    classes: ['blue-triangles', 'green-squares', 'red-discs'],
+    trainCount: 192,
+    heldOutCount: 48,
+  });
+  assert.ok(about.testAccuracy >= 0.9, `test accuracy ${about.testAccuracy}`);
+  assert.match(
+    about.command,
+    /^npm run train-classifier -- --dataset fixtures\/images\/shapes --image-size 8 --channels 3 --epochs 40 --seed 1$/,
+  );
+});
+
+test('train-classifier refuses a folder without classes, a class of too few images, and --set with --dataset: one line, exit 2, nothing written', async () => {
+  const few = join(dir, 'few');
+  for (const [shape, n] of [
+    ['green-squares', 8],
+    ['red-discs', 3],
+  ] as const) {
+    mkdirSync(join(few, shape), { recursive: true });
+    for (let i = 0; i < n; i++) {
+      const name = `${shape}/${String(i).padStart(2, '0')}.png`;
+      cpSync(join('fixtures/images/shapes', name), join(few, name));
+    }
+  }
+  const nowhere = { GANSTREAM_CLASSIFIERS: join(dir, 'refused') };
+  const [unlabelled, tooFew, both] = await Promise.all([
+    runScriptAsync('scripts/train-classifier.ts', ['--dataset', 'fixtures/images/photos'], 60_000, nowhere),
+    runScriptAsync('scripts/train-classifier.ts', ['--dataset', few, '--image-size', '8'], 60_000, nowhere),
+    runScriptAsync('scripts/train-classifier.ts', ['--set', 'digits', '--dataset', few], 60_000, nowhere),
+  ]);
+  assert.equal(
+    [unlabelled, tooFew, both].map((r) => [r.code, r.stdout]),
+    [
+      [2, ''],
+      [2, ''],
+      [2, ''],
+    ],
+  );
+  assert.is(
+    unlabelled.stderr,
+    'error: --dataset: fixtures/images/photos has no class subfolders, expected at least 2: a classifier tells classes apart\n',
+  );
+  assert.match(
+    tooFew.stderr,
+    /^error: --dataset: class 'red-discs' has 3 images, expected at least 5 \(one in five is held out to test on\)\n$/,
+  );
+  assert.match(
+    both.stderr,
+    /^error: expected one of --set and --dataset, got both \(--set digits, --dataset .*few\)\n$/,
+  );
+  assert.not.ok(existsSync(nowhere.GANSTREAM_CLASSIFIERS), 'nothing written');
+});
+
+test("the run is judged by the folder's classifier: its three classes, recognisable shapes, mostly of the class asked for", () => {
+  assert.is(trained.code, 0, trained.stderr);
+  assert.not.match(trained.stdout, /no quality checks/);
+  const checks = events.filter((e) => e.type === 'quality');
+  assert.equal(
+    checks.map((q) => q.epoch),
+    [20, 40],
+  );
+  const last = checks[1];
+  assert.is(last.histogram.length, 3, 'three classes, not ten');
+  assert.match(last.classifier, /^fixtures\/images\/shapes \(3 classes\)$/);
+  assert.is(last.realSamples, 48, "the folder's held-out fifth");
+  // Chance would put a third in the class asked for.
+  assert.ok(
+    last.intended > 0.45 && last.recognisable > 0.4,
+    `intended ${last.intended}, recognisable ${last.recognisable}`,
+  );
+  assert.match(trained.stdout, /quality at epoch 40: FID \d+\.\d\d, \d\/3 classes/);
+});
+
 test('the run records its data: the folder, 240 images of 8x8 in colour, a hash of the files', () => {
   assert.is(trained.code, 0, trained.stderr);
   assert.match(trained.stdout, /cgan on fixtures\/images\/shapes: 240 images of 8x8 in colour\n/);
-  assert.match(trained.stdout, /note: no quality checks \(a folder of images: /);
+  assert.match(trained.stdout, /is G copying its images\? npm run evaluate -- --model /);
   const started = events[0] as RunStarted;
   const folder = loadDataset('fixtures/images/shapes');
   assert.ok(E.isRight(folder));
@@ -129,6 +227,31 @@ test('generate draws from the saved colour generator: a colour grid, IDX files o
   const bytes = new Uint8Array(readFileSync(idx));
   assert.equal(Array.from(bytes.subarray(0, 4)), [0, 0, 8, 4], 'IDX of unsigned bytes, 4 dimensions');
   assert.ok(E.isLeft(parseIdx(bytes, idx, 3)), 'not the 3-dimensional grey kind');
+});
+
+test("evaluate: the folder's classifier scores the run against the held-out fifth; without it, novelty alone and why", async () => {
+  const [judged, bare] = await Promise.all([
+    runScriptAsync('scripts/evaluate.ts', ['--model', run, '--n', '600', '--json'], 120_000, classifiers),
+    runScriptAsync('scripts/evaluate.ts', ['--model', run, '--n', '600', '--json'], 120_000, {
+      GANSTREAM_CLASSIFIERS: join(dir, 'none'),
+    }),
+  ]);
+  assert.is(judged.code, 0, judged.stderr);
+  const q = JSON.parse(judged.stdout);
+  assert.is(q.coverage.histogram.length, 3);
+  assert.is(q.realSamples, 48);
+  assert.ok(q.intended > 0.45, `intended ${q.intended}`);
+  // Novelty against the training images' own distances to each other: a G of 600 steps draws blurs, no copies.
+  assert.is(q.novelty.against, 'training images to their nearest other');
+  assert.ok(q.novelty.ratio > 1 && q.novelty.closeShare < 0.05, JSON.stringify(q.novelty));
+  assert.is(bare.code, 0, bare.stderr);
+  const b = JSON.parse(bare.stdout);
+  assert.is(b.fid, undefined);
+  assert.match(
+    b.absent,
+    /^a folder of images: .* train one with npm run train-classifier -- --dataset fixtures\/images\/shapes --image-size 8 --channels 3$/,
+  );
+  assert.equal(b.novelty, q.novelty, 'the same samples, the same novelty');
 });
 
 test('resume: a colour run goes on; once a file of its folder changed, the folder is refused, both hashes named', async () => {

@@ -225,7 +225,7 @@ test('FID by class: a class drawn exactly as its real images scores 0, a shifted
   const refLabels = Uint8Array.from({ length: 2 * n }, (_, i) => (i < n ? 0 : 1));
   const ref = { n: 2 * n, features, moments: moments(features, 2 * n, 64), accepted: new Uint8Array(2 * n).fill(1) };
   const shifted = features.map((v, i) => (i >= n * 64 ? v + 1 : v));
-  const byClass = fidByClass(ref, refLabels, shifted, refLabels);
+  const byClass = fidByClass(ref, refLabels, shifted, refLabels, 10);
   assert.ok(Math.abs(byClass[0]) < 1e-6, `class 0: ${byClass[0]}`);
   assert.ok(Math.abs(byClass[1] - 64) < 1, `class 1, every feature shifted by 1: ${byClass[1]}`);
   assert.ok(byClass.slice(2).every(Number.isNaN));

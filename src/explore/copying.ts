@@ -3,7 +3,7 @@
  * to the nearest training image (novelty.ts reads them), and the nearest training images of one
  * image in pixel space and in the evaluator classifier's feature space.
  */
-import { type Dataset, imagesOf, pixelsOf } from '../data/dataset.ts';
+import { type Dataset, imagesAt, imagesOf, pixelsOf } from '../data/dataset.ts';
 import { asIntensities, type Neighbour, nearest, nearestDistances, type PointSet, pixelSet } from './neighbours.ts';
 import { type Novelty, novelty } from './novelty.ts';
 
@@ -26,6 +26,27 @@ export function measureNovelty(
   const g = nearestDistances(asIntensities(generated), count, set);
   const h = nearestDistances(asIntensities(imagesOf(heldOut)), heldOut.count, set);
   return { novelty: novelty(g, h), generated: g, heldOut: h };
+}
+
+/**
+ * The copying check when no real image is unseen (a folder of images: the run trained on all of
+ * it): `realCount` training images spread over the set, each measured to its nearest *other*
+ * training image, stand in for held-out ones. A generator as novel as the data's own images sits
+ * as far from its nearest training image as they sit from each other.
+ */
+export function measureNoveltyWithin(
+  generated: Float32Array,
+  count: number,
+  train: Dataset,
+  realCount: number,
+): NoveltyMeasured {
+  const set = pixelSet(train.bytes, train.count, pixelsOf(train));
+  const g = nearestDistances(asIntensities(generated), count, set);
+  const m = Math.min(realCount, train.count);
+  const picked = Array.from({ length: m }, (_, i) => Math.floor((i * train.count) / m));
+  const neighbours = nearest(asIntensities(imagesAt(train, picked)), m, set, 2);
+  const h = Float32Array.from(neighbours, (ns, i) => (ns.find((n) => n.index !== picked[i]) ?? ns[0]).distance);
+  return { novelty: { ...novelty(g, h), against: 'training images to their nearest other' }, generated: g, heldOut: h };
 }
 
 /** A dataset's images as classifier features, in chunks (the whole set as float32 images would be 188 MB for MNIST). */

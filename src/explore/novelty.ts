@@ -25,6 +25,8 @@ export interface Novelty {
   readonly closeDistance: number;
   readonly generatedCount: number;
   readonly heldOutCount: number;
+  /** What the real side measured, when not held-out real images: a folder's training images, each to its nearest other. */
+  readonly against?: string;
 }
 
 /** The q-quantile (0-1) of values, linearly interpolated. */
@@ -65,5 +67,5 @@ export function histogram(values: ArrayLike<number>, bins: number, lo: number, h
 
 /** One line: the figure a report prints. */
 export const formatNovelty = (n: Novelty): string =>
-  `novelty: generated images' median distance to the nearest training image ${n.generatedMedian.toFixed(2)}, held-out real images' ${n.heldOutMedian.toFixed(2)} (ratio ${n.ratio.toFixed(2)}; a copier's is near 0); ` +
-  `${(100 * n.closeShare).toFixed(1)}% of generated images are closer than 95% of held-out ones (about 5% expected, a copier's near 100%)`;
+  `novelty: generated images' median distance to the nearest training image ${n.generatedMedian.toFixed(2)}, ${n.against ? `${n.against}: ` : "held-out real images' "}${n.heldOutMedian.toFixed(2)} (ratio ${n.ratio.toFixed(2)}; a copier's is near 0); ` +
+  `${(100 * n.closeShare).toFixed(1)}% of generated images are closer than 95% of ${n.against ? 'those' : 'held-out ones'} (about 5% expected, a copier's near 100%)`;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { readModelArtifacts } from '../model/read-model-folder.ts';
-import { type Classifier, type ClassifierAbout, withFeatures } from './classify.ts';
+import { type Classifier, type ClassifierAbout, classifierOf } from './classify.ts';
 
 export * from './classify.ts';
 
@@ -22,7 +22,7 @@ export async function loadClassifier(dir: string): Promise<E.Either<string, Clas
   try {
     const model = await tf.loadLayersModel(tf.io.fromMemory(readModelArtifacts(json)));
     const about = JSON.parse(readFileSync(join(dir, 'about.json'), 'utf8')) as ClassifierAbout;
-    return E.right({ name: dir, model: withFeatures(model), about });
+    return E.right(classifierOf(dir, model, about));
   } catch (e) {
     return E.left(`classifier at ${dir} does not load: ${(e as Error).message.split('\n')[0]}`);
   }

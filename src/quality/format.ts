@@ -11,7 +11,7 @@ export function formatQuality(what: string, realName: string, realCount: number,
     ['classifier score', n2(q.classifierScore), 'at most 10'],
     [
       'classes covered',
-      `${q.coverage.covered}/10`,
+      `${q.coverage.covered}/${q.coverage.histogram.length}`,
       `KL from uniform ${q.coverage.klFromUniform.toFixed(3)}, largest class ${pct(q.coverage.topShare)}`,
     ],
     ['recognisable (p >= 0.9)', pct(q.recognisable), ''],
@@ -40,6 +40,11 @@ export function formatQuality(what: string, realName: string, realCount: number,
     ...(q.samples < 2 * FEATURES
       ? [
           `  note: ${q.samples} images are few for FID over ${FEATURES} features (its covariance needs more than ${FEATURES}); use at least 1,000 to compare`,
+        ]
+      : []),
+    ...(realCount < 2 * FEATURES
+      ? [
+          `  note: ${realCount} held-out real images are few for FID over ${FEATURES} features: compare FIDs measured against the same images only`,
         ]
       : []),
   ].join('\n')}\n`;

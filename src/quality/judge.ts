@@ -19,15 +19,18 @@ export function referenceSet(set: ClassifierSet, test: Dataset): Dataset {
 }
 
 /** The judge of a classifier and its set's held-out real images: each quality check's numbers. */
-export function judgeOf(c: Classifier, set: ClassifierSet, real: Dataset): Judge {
-  const ref = referenceSet(set, real);
+export const judgeOf = (c: Classifier, set: ClassifierSet, real: Dataset): Judge =>
+  judgeAgainst(c, set, referenceSet(set, real));
+
+/** The judge of a classifier (called `name` in the events) against real images it never trained on. */
+export function judgeAgainst(c: Classifier, name: string, ref: Dataset): Judge {
   const r = reference(c, imagesOf(ref), ref.count);
   return (images, n, labels) => {
     const q = quality(c, r, images, n, { withPrecisionRecall: false, labels });
     return {
       samples: n,
       realSamples: r.n,
-      classifier: set,
+      classifier: name,
       fid: q.fid,
       classifierScore: q.classifierScore,
       covered: q.coverage.covered,

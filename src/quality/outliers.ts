@@ -132,17 +132,44 @@ export function mixedOutliers(
   return out;
 }
 
+/**
+ * `n` images of one kind in `channels` (pixels side by side, as Dataset holds them). In colour,
+ * each channel is an image of the kind of its own (colour blobs, colour clouds, a page of one
+ * colour); shuffled images shuffle every value of a real colour image.
+ */
+export function outliersIn(
+  channels: 1 | 3,
+  kind: OutlierKind,
+  rng: Random,
+  n: number,
+  rows: number,
+  cols: number,
+  real?: { images: Float32Array; count: number },
+): Float32Array {
+  if (channels === 1 || kind === 'shuffled') return outliers(kind, rng, n, rows, cols * channels, real);
+  const pixels = rows * cols;
+  const planes = outliers(kind, rng, n * channels, rows, cols);
+  const out = new Float32Array(n * pixels * channels);
+  for (let k = 0; k < n; k++)
+    for (let ch = 0; ch < channels; ch++) {
+      const plane = planes.subarray((k * channels + ch) * pixels, (k * channels + ch + 1) * pixels);
+      for (let i = 0; i < pixels; i++) out[(k * pixels + i) * channels + ch] = plane[i];
+    }
+  return out;
+}
+
 /** Architectures whose untrained generators make the 'untrained G' outliers: what a run's first quality check sees. */
 export const UNTRAINED_ARCHS = ['mlp-gbn', 'mlp-bn', 'mlp', 'mlp-small', 'mlp-dropout', 'dcgan', 'acgan'] as const;
 
-/** `n` images of an untrained generator of `arch`, its weights drawn from `seed`, its noise from `rng` (28x28). */
+/** `n` images of an untrained generator of `arch`, its weights drawn from `seed`, its noise from `rng` (28x28 grey, or `pixels` values for a fully connected arch). */
 export function untrainedGeneratorImages(
   arch: (typeof UNTRAINED_ARCHS)[number],
   seed: number,
   rng: Random,
   n: number,
+  pixels = 28 * 28,
 ): Float32Array {
-  const gan = createGan(ARCHITECTURES[arch], { pixels: 28 * 28, seed, lr: 2e-4, beta1: 0.5 });
+  const gan = createGan(ARCHITECTURES[arch], { pixels, seed, lr: 2e-4, beta1: 0.5 });
   try {
     return generate(gan, normals(rng, n * gan.noiseDim));
   } finally {

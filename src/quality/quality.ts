@@ -3,7 +3,7 @@
  * distance of features, classifier score, class coverage, recognisability, precision and recall.
  */
 import type { Matrix } from 'ml-matrix';
-import { CLASSES, type Classifier, classify, FEATURES } from './classify.ts';
+import { type Classifier, classify, FEATURES } from './classify.ts';
 import {
   acceptedImages,
   argmaxes,
@@ -27,7 +27,12 @@ export interface Reference {
 
 export function reference(c: Classifier, images: Float32Array, n: number): Reference {
   const { features, probs } = classify(c, images, n);
-  return { n, features, moments: moments(features, n, FEATURES), accepted: acceptedImages(probs, n, CLASSES) };
+  return {
+    n,
+    features,
+    moments: moments(features, n, FEATURES),
+    accepted: acceptedImages(probs, n, c.shape.classes),
+  };
 }
 
 export interface Quality {
@@ -79,8 +84,9 @@ export function fidByClass(
   referenceLabels: Uint8Array,
   features: Float32Array,
   labels: Uint8Array,
+  classes: number,
 ): number[] {
-  return Array.from({ length: CLASSES }, (_, c) => {
+  return Array.from({ length: classes }, (_, c) => {
     const a = rowsOfClass(ref.features, referenceLabels, c);
     const b = rowsOfClass(features, labels, c);
     if (a.n <= FEATURES || b.n <= FEATURES) return NaN;
@@ -117,6 +123,7 @@ function samplePrecisionRecall(
   features: Float32Array,
   probs: Float32Array,
   n: number,
+  classes: number,
 ): { precision: number; recall: number } {
   const m = Math.min(n, ref.n, PR_IMAGES);
   const stride = Math.floor(ref.n / m);
@@ -126,7 +133,7 @@ function samplePrecisionRecall(
     real.set(ref.features.subarray(i * stride * FEATURES, (i * stride + 1) * FEATURES), i * FEATURES);
     realAccepted[i] = ref.accepted[i * stride];
   }
-  const accepted = { real: realAccepted, fake: acceptedImages(probs, m, CLASSES) };
+  const accepted = { real: realAccepted, fake: acceptedImages(probs, m, classes) };
   return precisionRecall(real, m, features.subarray(0, m * FEATURES), m, FEATURES, 3, accepted);
 }
 
@@ -138,23 +145,26 @@ export function quality(
   o: QualityOptions = {},
 ): Quality {
   const { features, probs } = classify(c, images, n);
+  const classes = c.shape.classes;
   const pr =
-    o.withPrecisionRecall === false ? { precision: NaN, recall: NaN } : samplePrecisionRecall(ref, features, probs, n);
+    o.withPrecisionRecall === false
+      ? { precision: NaN, recall: NaN }
+      : samplePrecisionRecall(ref, features, probs, n, classes);
   return {
     samples: n,
     realSamples: ref.n,
     fid: frechetDistance(ref.moments, moments(features, n, FEATURES)),
-    classifierScore: classifierScore(probs, n, CLASSES),
-    coverage: coverage(probs, n, CLASSES),
-    recognisable: recognisable(probs, n, CLASSES, 0.9),
+    classifierScore: classifierScore(probs, n, classes),
+    coverage: coverage(probs, n, classes),
+    recognisable: recognisable(probs, n, classes, 0.9),
     ...pr,
     ...(o.labels
       ? (({ overall, byClass }) => ({ intended: overall, intendedByClass: byClass }))(
-          intendedAccuracy(probs, o.labels.subarray(0, n), CLASSES),
+          intendedAccuracy(probs, o.labels.subarray(0, n), classes),
         )
       : {}),
     ...(o.labels && o.referenceLabels
-      ? { fidByClass: fidByClass(ref, o.referenceLabels, features, o.labels.subarray(0, n)) }
+      ? { fidByClass: fidByClass(ref, o.referenceLabels, features, o.labels.subarray(0, n), classes) }
       : {}),
   };
 }

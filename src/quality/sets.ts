@@ -29,18 +29,19 @@ export function pick(d: Dataset, indices: readonly number[]): Dataset {
 export const HELD_OUT_SHARE = 0.2;
 
 /**
- * mnist-small's digits split by class: the last 20% of each digit's images are held out. The
- * package holds unequal numbers of each digit, so a split by position would leave some classes
- * out of the test set. The held-out images are ordered by their rank within their class, so that
- * any first part of them (the reference half) holds every class in proportion.
+ * A labelled dataset split by class: the last HELD_OUT_SHARE of each class's images (at least one)
+ * are held out. mnist-small holds unequal numbers of each digit, and a folder's classes any
+ * numbers, so a split by position would leave some classes out of the test set. The held-out
+ * images are ordered by their rank within their class, so that any first part of them (the
+ * reference half) holds every class in proportion.
  */
-export function splitDigits(all: Dataset): { train: Dataset; test: Dataset } {
-  const byClass: number[][] = Array.from({ length: 10 }, () => []);
+export function splitByClass(all: Dataset, classes: number): { train: Dataset; test: Dataset } {
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < all.count; i++) byClass[all.labels![i]].push(i);
   const train: number[] = [];
   const test: { index: number; at: number; cls: number }[] = [];
   byClass.forEach((indices, cls) => {
-    const kept = indices.length - Math.round(indices.length * HELD_OUT_SHARE);
+    const kept = indices.length - Math.max(1, Math.round(indices.length * HELD_OUT_SHARE));
     train.push(...indices.slice(0, kept));
     const held = indices.slice(kept);
     held.forEach((index, r) => {
@@ -62,6 +63,9 @@ export function splitDigits(all: Dataset): { train: Dataset; test: Dataset } {
     },
   };
 }
+
+/** mnist-small's digits: the last 20% of each digit held out. */
+export const splitDigits = (all: Dataset) => splitByClass(all, 10);
 
 /**
  * Which classifier judges a dataset, by its name or --dataset spec: Fashion-MNIST's for fashion,

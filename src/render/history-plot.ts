@@ -310,6 +310,8 @@ export interface QualityPoint {
   readonly fid: number;
   readonly recognisable: number;
   readonly covered: number;
+  /** How many classes the classifier tells apart: a folder's own (absent: 10, digits and clothes). */
+  readonly classes?: number;
   /** A conditional run's share of samples in the class they were drawn as. */
   readonly intended?: number;
 }
@@ -321,6 +323,7 @@ export function drawQualityHistory(
   o: Pick<HistoryPlotOptions, 'width' | 'height' | 'title'>,
 ): void {
   const x = points.map((p) => p.epoch);
+  const classes = points[0]?.classes ?? 10;
   drawTwoPanels(
     ctx,
     { ...o, milestones: [] },
@@ -328,11 +331,11 @@ export function drawQualityHistory(
     [
       { name: 'recognisable', color: '#2ca02c', x, y: points.map((p) => p.recognisable), sparse: true },
       {
-        name: 'classes covered / 10',
+        name: `classes covered / ${classes}`,
         color: '#ff7f0e',
         dashed: true,
         x,
-        y: points.map((p) => p.covered / 10),
+        y: points.map((p) => p.covered / (p.classes ?? 10)),
         sparse: true,
       },
       ...(points.some((p) => p.intended !== undefined)

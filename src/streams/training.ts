@@ -321,7 +321,9 @@ function runEvents(
       cols: dataset.cols,
       after: o.done,
     }),
-    quality ? qualityChecks(gan, { ...quality, after: o.done }) : (x: Observable<TrainingEvent>) => x,
+    quality
+      ? qualityChecks(gan, { ...quality, after: o.done, classes: classCount(dataset) })
+      : (x: Observable<TrainingEvent>) => x,
     comparison(gan, dataset, {
       count: COMPARISON_COUNT,
       noise: fixedNoise.subarray(0, COMPARISON_COUNT * gan.noiseDim),

@@ -23,6 +23,8 @@ export interface QualityCheckOptions {
   readonly judge: Judge;
   /** Epochs at or before this step were checked before (a resumed run): not again. */
   readonly after: number;
+  /** The classes a conditional generator draws (model/condition.ts classCount); ten when absent. */
+  readonly classes?: number;
 }
 
 export function qualityChecks<T extends TrainingEvent>(
@@ -34,7 +36,7 @@ export function qualityChecks<T extends TrainingEvent>(
   return mergeMap((e: T): (T | QualityChecked)[] => {
     if (e.type !== 'epoch' || !wanted.has(e.epoch) || e.step <= o.after) return [e];
     // A conditional generator draws the classes in turn, and is also judged on drawing the class it was asked for.
-    const labels = gan.conditioning === 'none' ? undefined : cyclingLabels(n);
+    const labels = gan.conditioning === 'none' ? undefined : cyclingLabels(n, o.classes);
     return [
       e,
       { type: 'quality', step: e.step, epoch: e.epoch, ...o.judge(generate(gan, o.noise, { labels }), n, labels) },

@@ -118,18 +118,19 @@ export function collapseMessage(m: Milestone, run: RunSettings | null = null): s
     : null;
 }
 
-/** Fewer classes than this holding half their share of the samples counts as collapsed. */
-export const COLLAPSE_CLASSES = 8;
+/** Fewer than this share of the classes (8 of 10) holding half their share of the samples counts as collapsed. */
+export const COLLAPSE_SHARE = 0.8;
 
 /** Below this share of recognisable samples the generator is still learning to draw, not collapsed. */
 export const RECOGNISABLE_TO_JUDGE = 0.1;
 
 /** The classifier's view: recognisable samples that fall into a few classes only. */
 export function coverageMessage(q: QualityChecked, run: RunSettings | null = null): string | null {
-  if (q.covered >= COLLAPSE_CLASSES || q.recognisable < RECOGNISABLE_TO_JUDGE) return null;
+  const classes = q.histogram.length;
+  if (q.covered >= Math.round(COLLAPSE_SHARE * classes) || q.recognisable < RECOGNISABLE_TO_JUDGE) return null;
   const top = q.histogram.indexOf(Math.max(...q.histogram));
   return (
-    `mode collapse at epoch ${q.epoch}: the classifier finds only ${q.covered} of 10 classes in ${q.samples} samples (class ${top} takes ${fmt(q.topShare * 100, 0)}%). ` +
+    `mode collapse at epoch ${q.epoch}: the classifier finds only ${q.covered} of ${classes} classes in ${q.samples} samples (class ${top} takes ${fmt(q.topShare * 100, 0)}%). ` +
     `Look at epoch_${q.epoch}.png.${advice(['smoothing-on', 'ema', 'lsgan', 'lower-lr'], run)}`
   );
 }

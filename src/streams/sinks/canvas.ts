@@ -183,6 +183,7 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
           fid: e.fid,
           recognisable: e.recognisable,
           covered: e.covered,
+          classes: e.histogram.length,
           ...(e.intended !== undefined ? { intended: e.intended } : {}),
         });
         if (run && canWrite()) write(QUALITY_FILE, () => qualityPng(quality, run!, e));

@@ -32,7 +32,7 @@ export const describeResume = (e: RunResumed): string =>
   `resumed after step ${thousands(e.step)} (epoch ${e.epoch}) of ${thousands(e.totalSteps)} (${e.epochs} epochs), ${duration(e.time)} of training so far\n`;
 
 export const describeQuality = (e: QualityChecked): string =>
-  `  quality at epoch ${e.epoch}: FID ${e.fid.toFixed(2)}, ${e.covered}/10 classes (largest ${pct(e.topShare)}), ${pct(e.recognisable)} recognisable${e.intended !== undefined ? `, ${pct(e.intended)} of the intended class` : ''}, classifier score ${e.classifierScore.toFixed(2)} (${e.samples} samples)\n`;
+  `  quality at epoch ${e.epoch}: FID ${e.fid.toFixed(2)}, ${e.covered}/${e.histogram.length} classes (largest ${pct(e.topShare)}), ${pct(e.recognisable)} recognisable${e.intended !== undefined ? `, ${pct(e.intended)} of the intended class` : ''}, classifier score ${e.classifierScore.toFixed(2)} (${e.samples} samples)\n`;
 
 export const describeRollback = (e: RolledBack): string =>
   `step ${thousands(e.diverged)}: a loss became NaN or infinite; rolled back to the checkpoint after step ${thousands(e.step)} (epoch ${e.epoch}), learning rate halved to ${e.lr} (rollback ${e.rollback} of ${e.of})\n`;

@@ -163,6 +163,7 @@ export function drawQuality(canvas: HTMLCanvasElement, view: RunView): void {
       fid: q.fid,
       recognisable: q.recognisable,
       covered: q.covered,
+      classes: q.histogram.length,
       ...(q.intended !== undefined ? { intended: q.intended } : {}),
     })),
     {
