@@ -3,7 +3,7 @@
  * The studio: a local web page to set up, start, watch, steer and replay GAN runs.
  * `npm run studio -- --help` lists the flags. Runs under Node (@hono/node-server) and Deno (Deno.serve).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -29,13 +29,16 @@ and prints its address. Runs started there are run folders like the CLI's (--res
                 header, and API requests from its own page or from non-browser clients
   --port N      port (default 4000; 0 picks a free one)
   --runs DIR    the runs folder (default runs): where runs are written and listed
+  --images DIR  your own images: each folder (one subfolder per class, or the images in it) or
+                .zip of PNG or JPEG images in DIR is offered as a dataset in the form, with
+                Image size and Colour channels (default: none)
   --no-quality  no quality checks during runs (they load the evaluator's classifier)
   --help        this text
 
 Ctrl-C stops the running training with a checkpoint, as the CLI does, then the server.
 `;
 
-const flags = parseFlags(process.argv.slice(2), ['host', 'port', 'runs'], ['help', 'no-quality']);
+const flags = parseFlags(process.argv.slice(2), ['host', 'port', 'runs', 'images'], ['help', 'no-quality']);
 if (E.isLeft(flags)) fail(flags.left);
 if (flags.right.help) {
   process.stdout.write(HELP);
@@ -52,10 +55,15 @@ try {
   );
 }
 
+const imagesFlag = flags.right.images;
+const imagesDir = typeof imagesFlag === 'string' ? resolve(imagesFlag) : null;
+if (imagesDir !== null && !(existsSync(imagesDir) && statSync(imagesDir).isDirectory()))
+  fail(`--images: ${imagesFlag} is not a folder: expected a folder holding folders (or .zip files) of images`);
+
 const backend = await startBackend('auto');
 const page = await buildPage();
 if (E.isLeft(page)) fail(page.left, 1);
-const studio = new Studio({ runsDir, backend, quality: flags.right['no-quality'] !== true });
+const studio = new Studio({ runsDir, backend, quality: flags.right['no-quality'] !== true, imagesDir });
 const interfaces = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
 const app = studioApp(studio, page.right, allowedHostNames(host, [...interfaces, hostname()]));
 

@@ -63,8 +63,8 @@ export interface Setting<F extends keyof TrainConfig> {
     readonly basic?: true;
     readonly empty?: string;
     readonly choices?: readonly string[];
-    /** Only where runs train in the tab (the static site), the one place a student's own images can be added. */
-    readonly tabOnly?: true;
+    /** Only where the page takes the student's own images: the static site's tab, or a studio started with --images. */
+    readonly ownImages?: true;
   };
   /** A resumed run may change it; any other setting must repeat the recorded value or be left out. */
   readonly onResume: 'may change' | 'keeps';
@@ -352,7 +352,7 @@ export const SETTINGS: readonly AnySetting[] = [
       place: 3,
       label: 'Image size',
       empty: 'their own, or 28',
-      tabOnly: true,
+      ownImages: true,
       explain:
         'Your own images only: each is cut to its centred square and scaled to this many pixels a side. Smaller: quicker steps, fewer details.',
     },
@@ -370,7 +370,7 @@ export const SETTINGS: readonly AnySetting[] = [
       place: 4,
       label: 'Colour channels',
       empty: 'as the images are',
-      tabOnly: true,
+      ownImages: true,
       explain: 'Your own images only: 1 trains on grey (less to learn), 3 on colour.',
     },
     onResume: 'keeps',

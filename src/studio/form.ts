@@ -8,11 +8,15 @@ import { ARCHITECTURES, DEFAULT_ARCHITECTURE } from '../model/architectures.ts';
 import { SETTINGS, settingOf } from '../plan/flag-table.ts';
 import type { FormField } from './answers.ts';
 
-/** The form's fields in their places, defaults for the default architecture; `where` the runs train. */
-export function formFields(now = new Date(), where: 'server' | 'tab' = 'server'): FormField[] {
+/**
+ * The form's fields in their places, defaults for the default architecture. `ownImages`: the
+ * student's own image folders are offered here (`folders`, as more choices of Dataset), so the
+ * image settings are shown too.
+ */
+export function formFields(now = new Date(), ownImages = false, folders: readonly string[] = []): FormField[] {
   const d = { arch: ARCHITECTURES[DEFAULT_ARCHITECTURE], now };
   return SETTINGS.flatMap((s) => {
-    if (!s.form || (s.form.tabOnly && where !== 'tab')) return [];
+    if (!s.form || (s.form.ownImages && !ownImages)) return [];
     const value = s.default(d);
     const shown = value === undefined || value === null ? null : (s.codec.encode as (v: unknown) => string)(value);
     return [
@@ -23,7 +27,7 @@ export function formFields(now = new Date(), where: 'server' | 'tab' = 'server')
         help: s.form.explain,
         basic: s.form.basic === true,
         placeholder: s.form.empty ?? shown ?? '',
-        choices: s.form.choices ? [...s.form.choices] : null,
+        choices: s.form.choices ? [...s.form.choices, ...(s.flag === 'dataset' ? folders : [])] : null,
         default: shown,
       },
     ];

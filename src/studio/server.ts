@@ -86,7 +86,7 @@ export function studioApp(studio: Studio, assets: PageAssets, hostNames: readonl
       live: live ? { name: live.name, state: live.state, message: live.message ?? null } : null,
       runs: listRuns(runsDir),
       presets: [...PRESETS],
-      fields: formFields(),
+      fields: formFields(new Date(), studio.takesOwnImages, studio.imageFolders),
       architectures: Object.fromEntries(ARCHITECTURE_NAMES.map((n) => [n, ARCHITECTURES[n].summary])),
       backend: studio.options.backend.name,
     };

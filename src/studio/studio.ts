@@ -10,7 +10,8 @@ import { buildGan, planRun } from '../plan/plan-run.ts';
 import { loadJudge } from '../quality/judge-folder.ts';
 import { qualityEpochs } from '../streams/config.ts';
 import { openRunFolder } from '../streams/sinks/run-folder.ts';
-import { RESUME_FLAGS } from './form.ts';
+import { FORM_FLAGS, RESUME_FLAGS } from './form.ts';
+import { imageFolders } from './image-folders.ts';
 import { LiveRun } from './live-run.ts';
 import {
   checkRunName,
@@ -27,6 +28,8 @@ export interface StudioOptions {
   readonly backend: BackendInfo;
   /** Quality checks during runs (the evaluator's classifier); off in tests that do not need them. */
   readonly quality?: boolean;
+  /** A folder whose folders (and .zip files) of images the form offers as datasets (image-folders.ts); null: none. */
+  readonly imagesDir?: string | null;
 }
 
 const conflict = (message: string): Rejection => ({ status: 409, message });
@@ -42,6 +45,16 @@ export class Studio {
     return this.current;
   }
 
+  /** The student's image folders the form offers now (read each time: a folder added is offered at once). */
+  get imageFolders(): string[] {
+    return imageFolders(this.options.imagesDir ?? null);
+  }
+
+  /** Whether the form offers the student's own images at all (the studio was started with --images). */
+  get takesOwnImages(): boolean {
+    return (this.options.imagesDir ?? null) !== null;
+  }
+
   private busy(): Rejection | null {
     const run = this.current;
     if (run && run.state !== 'ended' && run.state !== 'failed') {
@@ -55,7 +68,13 @@ export class Studio {
   async start(request: StartRequest, now = new Date()): Promise<E.Either<Rejection, LiveRun>> {
     const refused = this.busy();
     if (refused) return E.left(refused);
-    const checked = checkStart(request, (name) => describeRunFolder(this.options.runsDir, name) !== null, now);
+    const checked = checkStart(
+      request,
+      (name) => describeRunFolder(this.options.runsDir, name) !== null,
+      now,
+      FORM_FLAGS,
+      { dataset: this.imageFolders },
+    );
     if (E.isLeft(checked)) return checked;
     const { name, given } = checked.right;
     const config = { ...checked.right.config, out: join(this.options.runsDir, name), backend: 'auto' as const };

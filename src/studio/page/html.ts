@@ -127,6 +127,7 @@ export const PAGE_HTML = `${pageHead('ganstream studio')}
         <p class="hint" id="images-status" role="status"></p>
         <p class="error" id="images-error" role="alert"></p>
       </div>
+      <p class="hint" id="own-images-hint" hidden></p>
       <div class="buttons"><button id="start" class="primary" type="button">Start training</button>
         <button id="share" type="button" title="A link that opens this page with these settings">Share these settings</button></div>
       <p class="error" id="start-error" role="alert"></p>

@@ -354,6 +354,16 @@ function updateControls(): void {
       : '';
 }
 
+/** In the studio: where the student's own images come from (its --images folder), said under the form. */
+function ownImagesHint(studio: StudioState): void {
+  const hint = $('own-images-hint');
+  const offered = studio.fields.some((f) => f.flag === 'image-size');
+  hint.textContent = offered
+    ? "Your own images: each folder or .zip in the studio's --images folder is in the Dataset list, with Image size and Colour channels under More settings."
+    : 'Your own images: start the studio with npm run studio -- --images DIR, and each folder (one subfolder per class) or .zip of PNG or JPEG images in DIR is offered as a Dataset.';
+  hint.hidden = false;
+}
+
 async function refresh(): Promise<void> {
   const answer = await server.state();
   // A lost server has its banner; any other failure (an answer the page cannot read) is said.
@@ -365,6 +375,7 @@ async function refresh(): Promise<void> {
     buildForm(studio);
     // The student's own images train in the tab, where they stay: the site's trainer.
     if (server.where === 'tab') wireImageDrop();
+    else ownImagesHint(studio);
     applyMode();
     // A shared link's settings, over the first preset's.
     if (location.search) say(applyLink(studio, new URLSearchParams(location.search)));

@@ -172,7 +172,7 @@ export function tabTrainer(
 
   // The studio's form, with the datasets this site carries and, since the engine is the student's here, its choice.
   const fields = (): FormField[] => [
-    ...formFields(new Date(), 'tab').map((f) =>
+    ...formFields(new Date(), true).map((f) =>
       f.flag === 'dataset' ? { ...f, choices: (f.choices ?? []).filter((c) => datasets.includes(c)) } : f,
     ),
     ENGINE_FIELD,
