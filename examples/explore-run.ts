@@ -37,6 +37,8 @@ const [g, d, sets] = [
 ];
 if (E.isLeft(g) || E.isLeft(d) || E.isLeft(sets)) throw new Error('expected a run folder with its networks saved');
 const { train, heldOut, classifier } = sets.right;
+// A folder of your own images has no held-out images, and a classifier only once trained on its classes.
+if (!heldOut || !classifier) throw new Error(`expected a run on digits or clothes: ${sets.right.noClassifier}`);
 const label = g.right.classes > 0 ? [7, 7] : undefined; // a conditional generator: ask for 7s
 
 // Make more: two noise vectors, two images, and six along the great circle between them.

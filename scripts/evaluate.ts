@@ -181,7 +181,7 @@ if (f.model !== undefined || f.samples !== undefined) {
   copying = measureNovelty(
     images.subarray(0, m * 784),
     m,
-    limitDataset(sets.right.heldOut, NOVELTY_SAMPLES),
+    limitDataset(sets.right.heldOut!, NOVELTY_SAMPLES),
     sets.right.train,
   ).novelty;
 }

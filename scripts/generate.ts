@@ -248,6 +248,10 @@ if (given('nearest')) {
       : await loadRunSets(run);
   if (E.isLeft(sets)) fail(`--nearest: ${sets.left}`);
   const { train, classifier } = sets.right;
+  if (by === 'features' && !classifier)
+    fail(
+      `--by features: no classifier of the training images' classes (${'noClassifier' in sets.right ? sets.right.noClassifier : ''}); --by pixels needs none`,
+    );
   if (pixelsOf(train) !== pixels)
     fail(
       `--nearest: the training images are ${train.rows}x${train.cols}${train.channels === 3 ? ' in colour' : ''}, the generator draws ${rows}x${width}${channels === 3 ? ' in colour' : ''}`,

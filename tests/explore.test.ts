@@ -189,7 +189,7 @@ test('a generator that returns training images is caught copying; a trained acga
   const sets = await loadRunSets({ dataset: 'mnist-small', limit: 4096 });
   if (E.isLeft(sets)) throw new Error(sets.left);
   const { train } = sets.right;
-  const heldOut = limitDataset(sets.right.heldOut, 500);
+  const heldOut = limitDataset(sets.right.heldOut!, 500);
   // The copier: 500 of the training images themselves.
   const copies = measureNovelty(imagesOf(train, 1000, 1500), 500, heldOut, train);
   assert.ok(copies.novelty.closeShare > 0.99 && copies.novelty.ratio < 0.01, JSON.stringify(copies.novelty));

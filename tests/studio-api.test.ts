@@ -459,7 +459,7 @@ test('explore: the saved D is served; real images, nearest training images, nove
     400,
     'nearest: pixels[783] is 300: expected grey levels, integers from 0 to 255',
   );
-  await bad({ pixels: first.slice(0, 10) }, 400, 'nearest: an image of 10 pixels, expected 784 (28x28)');
+  await bad({ pixels: first.slice(0, 10) }, 400, 'nearest: an image of 10 values, expected 784 (28x28)');
   await bad({ pixels: first, k: 0 }, 400, 'nearest: k 0: expected an integer from 1 to 32');
   await bad({ image: first }, 400, 'nearest: pixels: expected an array of grey levels, got nothing');
   const novelty = await app.request('/api/runs/explored/novelty');

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { valuesOf } from '../model/values.ts';
 
 export interface Realness {
-  /** Images [n, rows, cols, 1] in [-1, 1] (and labels [n, 1] for a cGAN's D) to the realness logit [n]. */
+  /** Images [n, rows, cols, channels] in [-1, 1] (and labels [n, 1] for a cGAN's D) to the realness logit [n]. */
   readonly logit: (images: tf.Tensor4D, labels?: tf.Tensor2D) => tf.Tensor1D;
   /** D takes the label too (a cGAN's). */
   readonly needsLabel: boolean;
@@ -44,7 +44,7 @@ export function realness(d: tf.LayersModel): Realness {
   };
 }
 
-/** D's score of each image: its probability of "real" for bce-trained Ds, else the raw score. */
+/** D's score of each image ([count * rows * cols], three values a pixel in colour): its probability of "real" for bce-trained Ds, else the raw score. */
 export function scores(
   r: Realness,
   images: Float32Array,
@@ -54,7 +54,7 @@ export function scores(
   labels?: ArrayLike<number>,
 ): Float32Array {
   return valuesOf(() => {
-    const x = tf.tensor4d(images, [count, rows, cols, 1]);
+    const x = tf.tensor4d(images, [count, rows, cols, images.length / (count * rows * cols)]);
     const y = labels ? tf.tensor2d(Array.from(labels), [count, 1]) : undefined;
     const logit = r.logit(x, y);
     return r.probability ? tf.sigmoid(logit) : logit;
@@ -62,13 +62,15 @@ export function scores(
 }
 
 /**
- * d(realness logit) / d(pixel) for one image ([rows * cols] in [-1, 1]): positive where making the
- * pixel brighter makes D believe more that the image is real.
+ * d(realness logit) / d(pixel) for one image ([rows * cols] in [-1, 1], in colour three values a
+ * pixel): positive where making the pixel brighter makes D believe more that the image is real.
+ * In colour, a pixel's three gradients summed: [rows * cols] either way.
  */
 export function saliency(r: Realness, image: Float32Array, rows: number, cols: number, label?: number): Float32Array {
+  const channels = image.length / (rows * cols);
   return valuesOf(() => {
     const y = label === undefined ? undefined : tf.tensor2d([label], [1, 1]);
     const grad = tf.grad((x: tf.Tensor) => r.logit(x as tf.Tensor4D, y).sum());
-    return grad(tf.tensor4d(image, [1, rows, cols, 1]));
+    return grad(tf.tensor4d(image, [1, rows, cols, channels])).sum(3);
   });
 }

@@ -4,7 +4,7 @@
  * from node:.
  */
 import type { Dataset } from '../data/dataset.ts';
-import { CLASSES, type Classifier, classify } from './classify.ts';
+import { type Classifier, classify } from './classify.ts';
 import { argmaxes } from './metrics.ts';
 
 export interface RunSets {
@@ -12,9 +12,12 @@ export interface RunSets {
   /**
    * Real images the run never trained on: t10k for mnist and fashion-mnist; for mnist-small and
    * IDX files, MNIST's t10k too (mnist-small's own held-out fifth is part of what a run trains on).
+   * A folder of images has none (the run trained on all of it): null.
    */
-  readonly heldOut: Dataset;
-  readonly classifier: Classifier;
+  readonly heldOut: Dataset | null;
+  /** The classifier of its kind of images; for a folder, the one trained on its classes, if any (else null, and why). */
+  readonly classifier: Classifier | null;
+  readonly noClassifier?: string;
   readonly classNames: string[];
 }
 
@@ -28,4 +31,4 @@ export const featuresOf =
 export const classesOf =
   (c: Classifier) =>
   (images: Float32Array, count: number): Uint8Array =>
-    argmaxes(classify(c, images, count).probs, count, CLASSES);
+    argmaxes(classify(c, images, count).probs, count, c.shape.classes);

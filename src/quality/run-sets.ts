@@ -1,13 +1,15 @@
 /**
  * The real images that go with a run, for the explore analyses: the images it trained on (its
- * --dataset, cut to its --limit), real images it never saw (held out), the classifier that judges
- * its kind of images, and the names of its classes.
+ * --dataset, sized and coloured as it was, cut to its --limit), real images it never saw (held
+ * out; none for a folder of images), the classifier that judges its kind of images, and the names
+ * of its classes.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { type Dataset, limitDataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/load.ts';
-import { classNames } from '../data/names.ts';
+import { classNamesOf } from '../data/names.ts';
 import { classifierDir, loadClassifier } from './classifier.ts';
+import { loadFolderClassifier } from './judge-folder.ts';
 import { classifierSetFor, heldOut } from './real-sets.ts';
 import type { RunSets } from './run-sets-of.ts';
 
@@ -26,24 +28,34 @@ export function trainingImages(config: RunConfig): E.Either<string, Dataset> {
   return E.map((d: Dataset) => (config.limit === null ? d : limitDataset(d, config.limit)))(train);
 }
 
-/** The images alone: what the novelty figure needs. */
+/** The images alone: what the novelty figure needs (a folder of images has no held-out ones). */
 export function runImages(config: RunConfig): E.Either<string, Pick<RunSets, 'train' | 'heldOut'>> {
   const train = trainingImages(config);
   if (E.isLeft(train)) return train;
-  if (train.right.source)
-    return E.left(
-      `the run trained on a folder of images (${config.dataset}): these analyses compare with held-out images and a classifier of its classes, which ganstream has for mnist and fashion-mnist only`,
-    );
+  if (train.right.source) return E.right({ train: train.right, heldOut: null });
   const set = classifierSetFor(config.dataset);
   const held = heldOut(set === 'digits' ? 'mnist' : set);
   if (E.isLeft(held)) return held;
   return E.right({ train: train.right, heldOut: held.right });
 }
 
+/** The run's images and the classifier of their kind: for a folder of images, the one trained on its classes, or none and why. */
 export async function loadRunSets(config: RunConfig): Promise<E.Either<string, RunSets>> {
   const images = runImages(config);
   if (E.isLeft(images)) return images;
+  const { train } = images.right;
+  const names = classNamesOf(train);
+  if (train.source) {
+    const c = train.labels
+      ? await loadFolderClassifier(train)
+      : E.left('an unlabelled folder of images has no classes for a classifier to learn');
+    return E.right({
+      ...images.right,
+      classNames: names,
+      ...(E.isRight(c) ? { classifier: c.right } : { classifier: null, noClassifier: c.left }),
+    });
+  }
   const c = await loadClassifier(classifierDir(classifierSetFor(config.dataset)));
   if (E.isLeft(c)) return c;
-  return E.right({ ...images.right, classifier: c.right, classNames: classNames(images.right.train.name) });
+  return E.right({ ...images.right, classifier: c.right, classNames: names });
 }

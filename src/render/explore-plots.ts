@@ -182,7 +182,11 @@ export function drawClassShares(
 
 export const NOVELTY_SIZE = { width: 960, height: 400 } as const;
 
-/** Two histograms of distances to the nearest training image: generated images and held-out real ones. */
+/**
+ * Two histograms of distances to the nearest training image: generated images and held-out real
+ * ones (`realLabel` names the real side where it is something else: a folder's training images,
+ * each to its nearest other).
+ */
 export function drawNovelty(
   ctx: CanvasRenderingContext2D,
   generated: readonly number[],
@@ -190,6 +194,7 @@ export function drawNovelty(
   lo: number,
   hi: number,
   caption: string,
+  realLabel = 'held-out real images (never trained on)',
 ): void {
   const { width, height } = NOVELTY_SIZE;
   ctx.fillStyle = '#ffffff';
@@ -210,7 +215,7 @@ export function drawNovelty(
   const peak = Math.max(...g, ...r, 1e-9);
   const bins = g.length;
   const series: [readonly number[], string, string][] = [
-    [r, 'rgba(89, 161, 79, 0.55)', 'held-out real images (never trained on)'],
+    [r, 'rgba(89, 161, 79, 0.55)', realLabel],
     [g, 'rgba(31, 95, 191, 0.55)', 'generated images'],
   ];
   for (const [values, color] of series) {
@@ -251,7 +256,8 @@ export function drawNovelty(
 /**
  * An image with D's saliency over it: red where brightening a pixel makes D believe more that the
  * image is real (where G would add ink next), blue where it makes D believe less (where G would
- * remove ink). Strength: the gradient's size, scaled to the image's largest.
+ * remove ink). Strength: the gradient's size, scaled to the image's largest. A colour image
+ * (three levels a pixel) shows under it in its own colours; the gradient is one value a pixel.
  */
 export function drawSaliency(
   ctx: CanvasRenderingContext2D,
@@ -264,18 +270,19 @@ export function drawSaliency(
   y = 0,
 ): void {
   const peak = gradient.reduce((m, g) => Math.max(m, Math.abs(g)), 0) || 1;
+  const channels = grey.length / (rows * cols);
   const image = ctx.createImageData(cols * scale, rows * scale);
   for (let r = 0; r < rows * scale; r++) {
     for (let c = 0; c < cols * scale; c++) {
       const i = Math.floor(r / scale) * cols + Math.floor(c / scale);
-      const base = grey[i] * 0.6;
+      const base = (k: number) => grey[i * channels + (channels === 3 ? k : 0)] * 0.6;
       const s = gradient[i] / peak;
       const o = (r * cols * scale + c) * 4;
       const a = Math.min(1, Math.abs(s) * 1.5);
       const [tr, tg, tb] = s > 0 ? [230, 40, 40] : [40, 110, 255];
-      image.data[o] = base * (1 - a) + tr * a;
-      image.data[o + 1] = base * (1 - a) + tg * a;
-      image.data[o + 2] = base * (1 - a) + tb * a;
+      image.data[o] = base(0) * (1 - a) + tr * a;
+      image.data[o + 1] = base(1) * (1 - a) + tg * a;
+      image.data[o + 2] = base(2) * (1 - a) + tb * a;
       image.data[o + 3] = 255;
     }
   }

@@ -49,7 +49,7 @@ async function open(record: string, generator: NetworkBytes | null): Promise<E.E
   if (E.isLeft(backend)) return backend;
   if (started.dataset.source)
     return E.left(
-      `the run trained on your own images (${started.config.dataset}): the explore analyses compare with held-out images and a classifier of their classes, which the site has for mnist and fashion-mnist only`,
+      `the run trained on your own images (${started.config.dataset}): the nearest training images and the novelty figure need those images, which the site does not keep after training; the studio (npm run studio -- --images DIR) explores runs on your own folders`,
     );
   const full = await siteDataset(started.config.dataset);
   if (E.isLeft(full)) return full;
@@ -69,7 +69,7 @@ async function open(record: string, generator: NetworkBytes | null): Promise<E.E
 async function answer(run: Opened, q: Extract<ToExplore, { type: 'ask' }>): Promise<E.Either<string, unknown>> {
   const { sets } = run;
   if (q.ask === 'real') return E.right(realImages(sets, q.count, q.seed));
-  if (q.ask === 'tracks') return E.right(tracksOf(sets, run.events));
+  if (q.ask === 'tracks') return tracksOf(sets, run.events);
   if (q.ask === 'nearest') {
     features ??= trainingFeatures(sets);
     const f = features;

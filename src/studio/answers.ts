@@ -128,6 +128,8 @@ export type StepProbe = t.TypeOf<typeof StepProbe>;
 export const RealImages = t.type({
   rows: t.number,
   cols: t.number,
+  /** 1 grey, 3 colour (pixels holds that many levels a pixel). */
+  channels: t.number,
   count: t.number,
   pixels: t.string,
   labels: nullable(t.array(t.number)),
@@ -141,15 +143,19 @@ export type Neighbour = t.TypeOf<typeof Neighbour>;
 export const Neighbours = t.type({ pixel: t.array(Neighbour), feature: t.array(Neighbour) });
 export type Neighbours = t.TypeOf<typeof Neighbours>;
 
-const NoveltyFigureCodec: t.Type<NoveltyFigure> = t.type({
-  generatedMedian: t.number,
-  heldOutMedian: t.number,
-  ratio: t.number,
-  closeShare: t.number,
-  closeDistance: t.number,
-  generatedCount: t.number,
-  heldOutCount: t.number,
-});
+const NoveltyFigureCodec: t.Type<NoveltyFigure> = t.intersection([
+  t.type({
+    generatedMedian: t.number,
+    heldOutMedian: t.number,
+    ratio: t.number,
+    closeShare: t.number,
+    closeDistance: t.number,
+    generatedCount: t.number,
+    heldOutCount: t.number,
+  }),
+  /** What the real side measured when no image is held out (a folder of images). */
+  t.partial({ against: t.string }),
+]);
 /** The novelty figure: distances to the nearest training image, as two histograms over [lo, hi]. */
 export const NoveltyShown = t.type({
   novelty: NoveltyFigureCodec,

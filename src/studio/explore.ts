@@ -24,7 +24,7 @@ const unprocessable = (message: string): Rejection => ({ status: 422, message })
 
 export class Explorer {
   private readonly sets = new Map<string, Promise<E.Either<string, RunSets>>>();
-  private readonly features = new Map<string, PointSet>();
+  private readonly features = new Map<string, PointSet | null>();
   private readonly novelties = new Map<string, { at: number; shown: NoveltyShown }>();
 
   constructor(private readonly runsDir: string) {}
@@ -34,7 +34,8 @@ export class Explorer {
     if (E.isLeft(read))
       return E.left(unprocessable(`run '${name}': ${read.left}, so the images it trained on are unknown`));
     const started = read.right;
-    const key = `${started.config.dataset}|${started.config.limit}`;
+    const { dataset, limit, imageSize, channels } = started.config;
+    const key = `${dataset}|${limit}|${imageSize ?? ''}|${channels ?? ''}`;
     if (!this.sets.has(key)) this.sets.set(key, loadRunSets(started.config));
     const sets = await this.sets.get(key)!;
     if (E.isLeft(sets)) {
@@ -55,10 +56,11 @@ export class Explorer {
   async nearest(name: string, grey: readonly number[], k: number): Promise<E.Either<Rejection, Neighbours>> {
     const sets = await this.setsOf(name);
     if (E.isLeft(sets)) return sets;
-    const key = `${sets.right.train.name}|${sets.right.train.count}`;
+    const { train } = sets.right;
+    const key = `${train.name}|${train.count}|${train.rows}|${train.channels}`;
     const features = () => {
       if (!this.features.has(key)) this.features.set(key, trainingFeatures(sets.right));
-      return this.features.get(key)!;
+      return this.features.get(key) ?? null;
     };
     return E.mapLeft((message: string): Rejection => ({ status: 400, message }))(
       nearestImages(sets.right, features, grey, k),
@@ -93,6 +95,6 @@ export class Explorer {
   async tracks(name: string): Promise<E.Either<Rejection, TracksShown>> {
     const sets = await this.setsOf(name);
     if (E.isLeft(sets)) return sets;
-    return E.right(tracksOf(sets.right, await eventsOf(this.runsDir, name, ['milestone', 'quality'])));
+    return E.mapLeft(unprocessable)(tracksOf(sets.right, await eventsOf(this.runsDir, name, ['milestone', 'quality'])));
   }
 }

@@ -60,8 +60,9 @@ export const EXPLORE_HTML = `${pageHead('ganstream studio: explore')}
       <canvas id="walked" class="pixelated"></canvas>
     </section>
     <section aria-labelledby="tracks-title">
-      <h2 id="tracks-title">Which digits G made over time</h2>
+      <h2 id="tracks-title">Which classes G made over time</h2>
       <p class="lesson">The milestone grids are drawn from the same noise points all run long. Each row is one point; its colour, the class the evaluator's classifier saw at each milestone. Colours that keep changing: G hopping between modes; many rows of one colour: collapse.</p>
+      <p class="hint" id="tracks-note" hidden></p>
       <canvas id="tracks"></canvas>
       <canvas id="shares"></canvas>
     </section>
@@ -94,7 +95,7 @@ export const EXPLORE_HTML = `${pageHead('ganstream studio: explore')}
     </section>
     <section aria-labelledby="novelty-title">
       <h2 id="novelty-title">Is G copying its training images?</h2>
-      <p class="lesson">How far each of 1,000 generated images is from its nearest training image, beside the same for 1,000 real images G never saw. A generator that learned the digits makes images as new as unseen real ones; one that memorised piles up near zero.</p>
+      <p class="lesson">How far each of 1,000 generated images is from its nearest training image, beside the same for 1,000 real images G never saw (for a folder of your own images, which G trained on all of: each training image's distance to its nearest other). A generator that learned the images makes them as new as unseen real ones; one that memorised piles up near zero.</p>
       <canvas id="novelty"></canvas>
       <p class="figure" id="novelty-text">Measuring (a few seconds)...</p>
     </section>

@@ -45,17 +45,24 @@ const source: ExploreSource =
   document.body.dataset.trainer === 'tab'
     ? tabExplore(run, new URL(document.body.dataset.worker ?? '', location.href))
     : serverExplore(run);
-const ROWS = 28,
+const GRID_COLS = 8;
+/** Pixels a side of an image pixel in the grids: 3 for 28x28, more for smaller images (about 84 pixels an image). */
+const cellScale = () => Math.max(3, Math.round(84 / Math.max(ROWS, COLS)));
+/** The images G draws (read off its output when it loads): 28x28 grey digits, or a folder's size, in colour. */
+let ROWS = 28,
   COLS = 28,
-  PIXELS = ROWS * COLS,
-  GRID_COLS = 8;
+  CHANNELS = 1,
+  PIXELS = ROWS * COLS * CHANNELS;
 
 let G: tf.LayersModel;
 /** A conditional G taking class weights instead of a class number (for walks from one class to another). */
 let soft: tf.LayersModel | null = null;
 let D: Realness | null = null;
 let noiseDim = 100;
+/** The classes a conditional G draws (a folder's own, else ten); 0: unconditional. */
 let classes = 0;
+/** A conditional G's label input: ten classes wide, whatever the data had. */
+let labelWidth = 0;
 let names: string[] = Array.from({ length: 10 }, (_, i) => String(i));
 /** What the grid shows: free noise (an unconditional G), one class, or every class with the same noise per row. */
 let mode: { kind: 'free' } | { kind: 'class'; digit: number } | { kind: 'all' } = { kind: 'free' };
@@ -69,6 +76,8 @@ const picks: { z: Float32Array; label: number | null; index: number }[] = [];
 let real: { grey: Uint8Array; labels: number[] | null; count: number } | null = null;
 /** Held-out real images' median distance to their nearest training image (from the novelty figure). */
 let heldOutMedian: number | null = null;
+/** What that median measured: real images G never saw, or a folder's training images to their nearest other. */
+let heldOutAre = 'real images G never saw';
 
 function fail(message: string): void {
   $('error').textContent = message;
@@ -80,7 +89,7 @@ function context(canvas: HTMLCanvasElement, width: number, height: number): Canv
   return canvas.getContext('2d')!;
 }
 
-/** G's images of noise [n * noiseDim] (and class labels), as grey levels. */
+/** G's images of noise [n * noiseDim] (and class labels), as levels 0-255 (three a pixel in colour). */
 function draw(z: Float32Array, n: number, classOf: Uint8Array | null): Uint8Array {
   const images = valuesOf(() => {
     const x = tf.tensor2d(z, [n, noiseDim]);
@@ -110,7 +119,15 @@ function makeNoise(): void {
   regenerate();
 }
 
-const gridLayout = (): GridLayout => ({ count, rows: ROWS, cols: COLS, gridCols: GRID_COLS, scale: 3, pad: 2 });
+const gridLayout = (): GridLayout => ({
+  count,
+  rows: ROWS,
+  cols: COLS,
+  channels: CHANNELS,
+  gridCols: GRID_COLS,
+  scale: cellScale(),
+  pad: 2,
+});
 
 function regenerate(): void {
   grey = draw(noise, count, labels);
@@ -162,12 +179,15 @@ function showSelected(): void {
   if (selected === null) return;
   const i = selected;
   const image = grey.subarray(i * PIXELS, (i + 1) * PIXELS);
-  drawGrid(context($<HTMLCanvasElement>('picked'), 224, 224), image, {
+  // Up close at 224 pixels a side, whatever the image's size.
+  const scale = Math.max(1, Math.floor(224 / Math.max(ROWS, COLS)));
+  drawGrid(context($<HTMLCanvasElement>('picked'), COLS * scale, ROWS * scale), image, {
     count: 1,
     rows: ROWS,
     cols: COLS,
+    channels: CHANNELS,
     gridCols: 1,
-    scale: 8,
+    scale,
     pad: 0,
   });
   const label = labels ? labels[i] : undefined;
@@ -176,12 +196,12 @@ function showSelected(): void {
     `Image ${i + 1}${label !== undefined ? `, drawn as ${names[label]}` : ''}${D ? `: D's score ${score.toFixed(3)}${D.probability ? ` (${Math.round(score * 100)}% sure it is real)` : ''}` : ''}.`;
   if (D)
     drawSaliency(
-      context($<HTMLCanvasElement>('saliency'), 224, 224),
+      context($<HTMLCanvasElement>('saliency'), COLS * scale, ROWS * scale),
       image,
       saliency(D, asImages(image), ROWS, COLS, D.needsLabel ? (label ?? 0) : undefined),
       ROWS,
       COLS,
-      8,
+      scale,
     );
   drawNoiseSwatch(context($<HTMLCanvasElement>('swatch'), 150, 150), zOf(i), 15);
   $('swatch-caption').textContent =
@@ -209,12 +229,12 @@ async function showNearest(image: Uint8Array): Promise<void> {
       scores: [NaN, ...list.map((n) => n.distance)],
       caption: (d) => (Number.isNaN(d) ? 'this one' : `d ${d.toFixed(2)}`),
     });
-    const rows = [row('by pixels', found.pixel), row('by features', found.feature)];
-    const l = { rows: ROWS, cols: COLS, scale: 3, pad: 4 };
+    const rows = [row('by pixels', found.pixel), ...(found.feature.length ? [row('by features', found.feature)] : [])];
+    const l = { rows: ROWS, cols: COLS, channels: CHANNELS, scale: cellScale(), pad: 4 };
     const size = scoredRowsSize(7, rows.length, l);
     const closest = found.pixel[0];
     $('nearest-note').textContent = closest
-      ? `The closest training image is ${closest.distance.toFixed(2)} away in pixels (intensities 0-1): a copy would be 0; ${heldOutMedian !== null ? `real digits G never saw lie a median ${heldOutMedian.toFixed(2)} from theirs.` : 'real digits never trained on lie several units from theirs.'}`
+      ? `The closest training image is ${closest.distance.toFixed(2)} away in pixels (intensities 0-1): a copy would be 0; ${heldOutMedian !== null ? `${heldOutAre} lie a median ${heldOutMedian.toFixed(2)} from theirs.` : 'real images never trained on lie several units from theirs.'}${found.feature.length === 0 ? ' (No row by features: no classifier of these images.)' : ''}`
       : '';
     drawScoredRows(
       context(canvas, size.width, size.height),
@@ -270,18 +290,27 @@ function walk(): void {
   if (soft) {
     const mix = stacked(
       along(
-        picks.map((p) => oneHotOf(p.label ?? 0, classes)),
+        picks.map((p) => oneHotOf(p.label ?? 0, labelWidth)),
         'linear',
       ),
     );
     const model = soft;
     walked = toGreyLevels(
       valuesOf(
-        () => model.predict([tf.tensor2d(stacked(points), [n, noiseDim]), tf.tensor2d(mix, [n, classes])]) as tf.Tensor,
+        () =>
+          model.predict([tf.tensor2d(stacked(points), [n, noiseDim]), tf.tensor2d(mix, [n, labelWidth])]) as tf.Tensor,
       ),
     );
   } else walked = draw(stacked(points), n, null);
-  const l = { count: n, rows: ROWS, cols: COLS, gridCols: picks.length === 2 ? 10 : 8, scale: 3, pad: 2 };
+  const l = {
+    count: n,
+    rows: ROWS,
+    cols: COLS,
+    channels: CHANNELS,
+    gridCols: picks.length === 2 ? 10 : 8,
+    scale: cellScale(),
+    pad: 2,
+  };
   const { width, height } = gridSize(l);
   drawGrid(context($<HTMLCanvasElement>('walked'), width, height), walked, l);
 }
@@ -322,7 +351,7 @@ function drawScores(): void {
     { ...sorted(grey, fakeScores, fo, 8), title: "G's images" },
     { ...sorted(real.grey, realScores, ro, 8), title: 'real images' },
   ];
-  const l = { rows: ROWS, cols: COLS, scale: 3, pad: 4 };
+  const l = { rows: ROWS, cols: COLS, channels: CHANNELS, scale: cellScale(), pad: 4 };
   const size = scoredRowsSize(8, 2, l);
   const mean = (s: Float32Array) => s.reduce((a, b) => a + b, 0) / s.length;
   drawScoredRows(
@@ -340,22 +369,26 @@ async function showNovelty(): Promise<void> {
     const n = await source.novelty();
     const v = n.novelty;
     heldOutMedian = v.heldOutMedian;
+    // A folder of images has none held out: its training images, each to its nearest other, stand in.
+    const others = v.against ? 'training images are from each other' : 'unseen real images are';
+    heldOutAre = v.against ? 'the training images' : 'real images G never saw';
     const verdict =
       v.closeShare > 0.5
-        ? 'Most of them sit closer to a training image than unseen real images do: G is copying.'
+        ? `Most of them sit closer to a training image than ${others}: G is copying.`
         : v.ratio < 0.8
-          ? "G's images sit somewhat closer to the training images than unseen real ones do: watch for memorising."
-          : "G's images are about as far from the training images as unseen real ones: new digits, not copies.";
+          ? `G's images sit somewhat closer to the training images than ${others}: watch for memorising.`
+          : `G's images are about as far from the training images as ${others}: new images, not copies.`;
     drawNovelty(
       context($<HTMLCanvasElement>('novelty'), NOVELTY_SIZE.width, NOVELTY_SIZE.height),
       n.generated,
       n.heldOut,
       n.lo,
       n.hi,
-      `median distance: generated ${v.generatedMedian.toFixed(2)}, held-out real ${v.heldOutMedian.toFixed(2)} (ratio ${v.ratio.toFixed(2)})`,
+      `median distance: generated ${v.generatedMedian.toFixed(2)}, ${v.against ? 'training to the others' : 'held-out real'} ${v.heldOutMedian.toFixed(2)} (ratio ${v.ratio.toFixed(2)})`,
+      ...(v.against ? ['training images, each to its nearest other (the folder has none held out)'] : []),
     );
     $('novelty-text').textContent =
-      `${verdict} ${(100 * v.closeShare).toFixed(1)}% of G's images are closer to a training image than 95% of unseen real images are (about 5% expected; a copier's near 100%).`;
+      `${verdict} ${(100 * v.closeShare).toFixed(1)}% of G's images are closer to a training image than 95% of ${v.against ? 'the training images are to their nearest other' : 'unseen real images are'} (about 5% expected; a copier's near 100%).`;
   } catch (e) {
     $('novelty-text').textContent = (e as Error).message;
   }
@@ -374,7 +407,12 @@ async function showTracks(): Promise<void> {
     if (t.checks.length)
       drawClassShares(context(shares, CLASS_SHARES_SIZE.width, CLASS_SHARES_SIZE.height), t.checks, t.names);
   } catch (e) {
-    fail((e as Error).message);
+    // A folder of images without a classifier of its classes: said here, where the figure would be.
+    const note = $('tracks-note');
+    note.textContent = (e as Error).message;
+    note.hidden = false;
+    $('tracks').hidden = true;
+    $('shares').hidden = true;
   }
 }
 
@@ -420,8 +458,11 @@ async function main(): Promise<void> {
       : `${run}: its record cannot be read (${listing.problem}); its saved generator is shown`;
   G = await tf.loadLayersModel(await source.network('generator'));
   noiseDim = G.inputs[0].shape[1]!;
-  classes = G.inputs.length === 2 ? 10 : 0;
-  soft = softLabelGenerator(G, noiseDim, classes);
+  const [, rows, cols, channels] = G.outputs[0].shape as number[];
+  [ROWS, COLS, CHANNELS] = [rows, cols, channels];
+  PIXELS = ROWS * COLS * CHANNELS;
+  labelWidth = G.inputs.length === 2 ? 10 : 0;
+  soft = softLabelGenerator(G, noiseDim, labelWidth);
   try {
     D = realness(await tf.loadLayersModel(await source.network('discriminator')));
   } catch (e) {
@@ -434,6 +475,8 @@ async function main(): Promise<void> {
   } catch (e) {
     fail((e as Error).message);
   }
+  // A conditional G draws the data's classes: a folder's own (named by its subfolders), else ten.
+  classes = labelWidth > 0 ? Math.min(names.length, labelWidth) : 0;
   if (classes > 0) {
     mode = { kind: 'all' };
     classButtons();
