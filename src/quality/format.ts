@@ -8,7 +8,7 @@ const n2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 export function formatQuality(what: string, realName: string, realCount: number, q: Quality): string {
   const rows: [string, string, string][] = [
     ['FID (classifier features)', n2(q.fid), 'lower is better; real vs real is the floor'],
-    ['classifier score', n2(q.classifierScore), 'at most 10'],
+    ['classifier score', n2(q.classifierScore), `at most ${q.coverage.histogram.length}`],
     [
       'classes covered',
       `${q.coverage.covered}/${q.coverage.histogram.length}`,
