@@ -3,7 +3,7 @@
  * 8x8), in a real browser: G's grid in colour with a row per folder class, a close-up with D's
  * saliency, the nearest training images by pixels, the novelty figure against the training
  * images' own distances (a folder has none held out), and where a classifier of the folder's
- * classes would be needed, what to run for one.
+ * classes would be needed, what to run for one; then the studio replaying the run in colour.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -90,20 +90,32 @@ test('a colour run explored: rows named by the folder, pictures in colour, neare
   await page.waitForFunction(() =>
     /closest training image/.test(document.getElementById('nearest-note')!.textContent ?? ''),
   );
-  assert.match(await page.locator('#picked-caption').textContent(), /^Image 12, drawn as green-squares: D's score/);
+  assert.match(await page.locator('#picked-caption').innerText(), /^Image 12, drawn as green-squares: D's score/);
   assert.ok((await inColour('picked')) && (await inColour('nearest')), 'the close-up and its neighbours in colour');
-  assert.match(await page.locator('#nearest-note').textContent(), /No row by features: no classifier of these images/);
+  assert.match(await page.locator('#nearest-note').innerText(), /No row by features: no classifier of these images/);
   await page.waitForFunction(() => /G's images/.test(document.getElementById('novelty-text')!.textContent ?? ''));
   assert.match(
-    await page.locator('#novelty-text').textContent(),
+    await page.locator('#novelty-text').innerText(),
     /^G's images .* training images are from each other: .* than 95% of the training images are to their nearest other/,
   );
   await page.waitForFunction(() => !document.getElementById('tracks-note')!.hidden);
   assert.match(
-    await page.locator('#tracks-note').textContent(),
+    await page.locator('#tracks-note').innerText(),
     /^class tracks: no classifier of the run's classes \(.*train one with npm run train-classifier -- --dataset fixtures\/images\/shapes --image-size 8 --channels 3\)$/,
   );
-  assert.is(await page.locator('#error').textContent(), '');
+  assert.is(await page.locator('#error').innerText(), '');
+  assert.equal(problems, []);
+});
+
+test("the studio replays the colour run: G's pictures and the milestone grids in colour", async () => {
+  await page.goto(address);
+  await page.selectOption('#speed', '0');
+  await page.click('#runs li[data-run="shapes"] button:text("Replay")');
+  await page.waitForFunction(() => /replayed shapes/.test(document.getElementById('status')!.innerText));
+  await page.waitForFunction(() => (document.getElementById('milestones') as HTMLCanvasElement).width > 300);
+  assert.ok(await inColour('grid'), "G's pictures from the fixed noise");
+  assert.ok(await inColour('milestones'), 'the milestone grids');
+  assert.ok(await inColour('real-vs-fake'), 'real beside fake');
   assert.equal(problems, []);
 });
 

@@ -24,6 +24,7 @@ export const judgeOf = (c: Classifier, set: ClassifierSet, real: Dataset): Judge
 
 /** The judge of a classifier (called `name` in the events) against real images it never trained on. */
 export function judgeAgainst(c: Classifier, name: string, ref: Dataset): Judge {
+  const classNames = c.about.folder?.classes;
   const r = reference(c, imagesOf(ref), ref.count);
   return (images, n, labels) => {
     const q = quality(c, r, images, n, { withPrecisionRecall: false, labels });
@@ -39,6 +40,7 @@ export function judgeAgainst(c: Classifier, name: string, ref: Dataset): Judge {
       recognisable: q.recognisable,
       histogram: q.coverage.histogram,
       ...(q.intended !== undefined ? { intended: q.intended, intendedByClass: q.intendedByClass } : {}),
+      ...(classNames ? { classNames: [...classNames] } : {}),
     };
   };
 }

@@ -24,6 +24,13 @@ export type PixelContext = Pick<CanvasRenderingContext2D, 'createImageData' | 'p
   fillStyle: unknown;
 };
 
+/**
+ * The scale at which an image of rows x cols takes about the room a 28x28 one takes at `scale`:
+ * small images (a folder's 8x8 or 16x16) drawn larger, never smaller.
+ */
+export const scaleLike28 = (scale: number, rows: number, cols: number): number =>
+  Math.max(scale, Math.round((scale * 28) / Math.max(rows, cols)));
+
 /** How many images `levels` holds at the layout's size and channels. */
 export const imagesIn = (levels: ArrayLike<number>, l: Pick<GridLayout, 'rows' | 'cols' | 'channels'>): number =>
   levels.length / (l.rows * l.cols * (l.channels ?? 1));

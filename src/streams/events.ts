@@ -239,6 +239,8 @@ export const QualityChecked = t.intersection([
     /** A conditional GAN's samples (the classes in turn): the share the classifier puts in the class each was drawn as, overall and by class. */
     intended: JsonNumber,
     intendedByClass: t.array(JsonNumber),
+    /** What each class of the histogram is called, when the classifier knows its classes by name (a folder's subfolders). */
+    classNames: t.array(t.string),
   }),
 ]);
 

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
-import { drawGrid, type GridLayout, gridSize, imagesIn } from '../../render/grid.ts';
+import { drawGrid, type GridLayout, gridSize, imagesIn, scaleLike28 } from '../../render/grid.ts';
 import {
   drawComparison,
   drawHistory,
@@ -107,7 +107,15 @@ export function runsComparisonPng(runs: readonly RunCurves[]): Uint8Array {
 
 /** A milestone's grid, 8 images a row; a conditional run's rows named by class (where text can be drawn). */
 export function milestonePng(m: Milestone): Uint8Array {
-  const layout = { count: m.count, rows: m.rows, cols: m.cols, channels: channelsOf(m), gridCols: 8, scale: 2, pad: 2 };
+  const layout = {
+    count: m.count,
+    rows: m.rows,
+    cols: m.cols,
+    channels: channelsOf(m),
+    gridCols: 8,
+    scale: scaleLike28(2, m.rows, m.cols),
+    pad: 2,
+  };
   if (!m.rowLabels || !canWrite()) return gridPng(unpackPixels(m), layout);
   const { width, height } = namedRowsSize(layout, m.rowLabels);
   return renderPng(width, height, (ctx) => drawNamedRows(ctx, unpackPixels(m), m.rowLabels!, layout));
@@ -115,7 +123,15 @@ export function milestonePng(m: Milestone): Uint8Array {
 
 export function progressPng(milestones: readonly Milestone[]): Uint8Array {
   const m = milestones[0];
-  const layout = { count: m.count, rows: m.rows, cols: m.cols, channels: channelsOf(m), gridCols: 8, scale: 1, pad: 1 };
+  const layout = {
+    count: m.count,
+    rows: m.rows,
+    cols: m.cols,
+    channels: channelsOf(m),
+    gridCols: 8,
+    scale: scaleLike28(1, m.rows, m.cols),
+    pad: 1,
+  };
   const { width, height } = progressSize(milestones.length, layout);
   return renderPng(width, height, (ctx) =>
     drawProgress(
@@ -144,7 +160,7 @@ export function scoredRowsPng(
 }
 
 export function comparisonPng(c: Comparison): Uint8Array {
-  const layout = { rows: c.rows, cols: c.cols, channels: channelsOf(c), scale: 3, pad: 6 };
+  const layout = { rows: c.rows, cols: c.cols, channels: channelsOf(c), scale: scaleLike28(3, c.rows, c.cols), pad: 6 };
   const { width, height } = scoredRowsSize(c.count, 2, layout);
   return renderPng(width, height, (ctx) =>
     drawScoredRows(
@@ -208,7 +224,15 @@ export function canvasSink(events$: Observable<TrainingEvent>, dir: string): Sub
         const channels = channelsOf(last);
         const levels = unpackPixels(last).subarray(0, count * last.rows * last.cols * channels);
         write(FINAL_FILE, () =>
-          gridPng(levels, { count, rows: last.rows, cols: last.cols, channels, gridCols: 4, scale: 4, pad: 4 }),
+          gridPng(levels, {
+            count,
+            rows: last.rows,
+            cols: last.cols,
+            channels,
+            gridCols: 4,
+            scale: scaleLike28(4, last.rows, last.cols),
+            pad: 4,
+          }),
         );
         break;
       }

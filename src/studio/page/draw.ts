@@ -4,7 +4,7 @@
  */
 
 import { fitText } from '../../render/fit-text.ts';
-import { drawGrid, gridSize, imagesIn } from '../../render/grid.ts';
+import { drawGrid, gridSize, imagesIn, scaleLike28 } from '../../render/grid.ts';
 import {
   drawComparison,
   drawHistory,
@@ -120,7 +120,15 @@ export function drawSnapshot(canvas: HTMLCanvasElement, s: Snapshot | undefined)
     centred(context(canvas, side, side), 'No grid yet', side, side, { background: '#282828', ink: '#f0f0f0', px: 40 });
     return;
   }
-  const layout = { count: s.count, rows: s.rows, cols: s.cols, channels: channelsOf(s), gridCols: 4, scale: 6, pad: 4 };
+  const layout = {
+    count: s.count,
+    rows: s.rows,
+    cols: s.cols,
+    channels: channelsOf(s),
+    gridCols: 4,
+    scale: scaleLike28(6, s.rows, s.cols),
+    pad: 4,
+  };
   const { width, height } = gridSize(layout);
   const ctx = context(canvas, width, height);
   drawGrid(ctx, unpackPixels(s), layout);
@@ -134,7 +142,15 @@ export function drawMilestones(canvas: HTMLCanvasElement, view: RunView): void {
     return;
   }
   const m = all[0];
-  const layout = { count: m.count, rows: m.rows, cols: m.cols, channels: channelsOf(m), gridCols: 8, scale: 1, pad: 1 };
+  const layout = {
+    count: m.count,
+    rows: m.rows,
+    cols: m.cols,
+    channels: channelsOf(m),
+    gridCols: 8,
+    scale: scaleLike28(1, m.rows, m.cols),
+    pad: 1,
+  };
   const room = (canvas.parentElement?.clientWidth ?? PLOT.width) - 32;
   const fit = Math.max(1, Math.min(8, all.length, Math.floor((room - 12) / (progressSize(1, layout).width - 12))));
   const shown =
@@ -212,7 +228,7 @@ export function drawHistogram(canvas: HTMLCanvasElement, view: RunView): void {
     ctx.font = '14px sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    ctx.fillText(String(i), left + i * barW + barW / 2, bottom + 6);
+    ctx.fillText(fitText(ctx, q.classNames?.[i] ?? String(i), barW - 4), left + i * barW + barW / 2, bottom + 6);
     ctx.textBaseline = 'bottom';
     ctx.font = `${MIN_TEXT_PX}px sans-serif`;
     ctx.fillText(`${Math.round((100 * n) / total)}%`, left + i * barW + barW / 2, bottom - h - 2);
@@ -233,7 +249,7 @@ export function drawRealVsFake(canvas: HTMLCanvasElement, view: RunView): void {
     blank(canvas, "Real beside fake, with D's score under each, at the end of each epoch");
     return;
   }
-  const layout = { rows: c.rows, cols: c.cols, channels: channelsOf(c), scale: 3, pad: 6 };
+  const layout = { rows: c.rows, cols: c.cols, channels: channelsOf(c), scale: scaleLike28(3, c.rows, c.cols), pad: 6 };
   const { width, height } = scoredRowsSize(c.count, 2, layout);
   drawScoredRows(
     actualSize(canvas, width, height),
@@ -253,7 +269,13 @@ export function drawScored(
   rows: readonly ScoredRow[],
   size: { rows: number; cols: number; channels?: number },
 ): void {
-  const layout = { rows: size.rows, cols: size.cols, channels: size.channels, scale: 3, pad: 6 };
+  const layout = {
+    rows: size.rows,
+    cols: size.cols,
+    channels: size.channels,
+    scale: scaleLike28(3, size.rows, size.cols),
+    pad: 6,
+  };
   const count = imagesIn(rows[0].grey, layout);
   const { width, height } = scoredRowsSize(count, rows.length, layout);
   drawScoredRows(actualSize(canvas, width, height), title, rows, layout);

@@ -24,7 +24,7 @@ import {
   drawSaliency,
   NOVELTY_SIZE,
 } from '../../render/explore-plots.ts';
-import { drawGrid, type GridLayout, gridSize } from '../../render/grid.ts';
+import { drawGrid, type GridLayout, gridSize, scaleLike28 } from '../../render/grid.ts';
 import {
   drawNamedRows,
   drawScoredRows,
@@ -47,7 +47,7 @@ const source: ExploreSource =
     : serverExplore(run);
 const GRID_COLS = 8;
 /** Pixels a side of an image pixel in the grids: 3 for 28x28, more for smaller images (about 84 pixels an image). */
-const cellScale = () => Math.max(3, Math.round(84 / Math.max(ROWS, COLS)));
+const cellScale = () => scaleLike28(3, ROWS, COLS);
 /** The images G draws (read off its output when it loads): 28x28 grey digits, or a folder's size, in colour. */
 let ROWS = 28,
   COLS = 28,

@@ -38,7 +38,13 @@ function fieldBox(f: FormField, archTitle: (name: string) => string): HTMLElemen
   const input = f.choices ? document.createElement('select') : document.createElement('input');
   input.id = `field-${f.flag}`;
   input.name = f.flag;
-  if (input instanceof HTMLSelectElement) for (const c of f.choices ?? []) input.append(new Option(c, c));
+  if (input instanceof HTMLSelectElement)
+    for (const c of f.choices ?? []) {
+      // A folder of the studio's --images: its name, the path in its tooltip.
+      const option = new Option(c.includes('/') ? `${c.slice(c.lastIndexOf('/') + 1)} (your images)` : c, c);
+      if (c.includes('/')) option.title = c;
+      input.append(option);
+    }
   else input.placeholder = f.placeholder;
   // Hover shows the help as the field's tooltip (the architecture's: with the one chosen).
   label.title = input.title = f.help;
