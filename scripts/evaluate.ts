@@ -211,6 +211,7 @@ async function evaluateOnFolder(spec: string): Promise<void> {
     limit: run?.limit ?? null,
     imageSize: run?.imageSize ?? null,
     channels: run?.channels ?? null,
+    ...(run?.recorded ? { recorded: run.recorded } : {}),
   });
   if (E.isLeft(train)) fail(`--dataset: ${train.left}`);
   const d = train.right;

@@ -254,7 +254,7 @@ test("evaluate: the folder's classifier scores the run against the held-out fift
   assert.equal(b.novelty, q.novelty, 'the same samples, the same novelty');
 });
 
-test('resume: a colour run goes on; once a file of its folder changed, the folder is refused, both hashes named', async () => {
+test('resume: a colour run goes on; once a file of its folder changed, resume and evaluate refuse the folder, both hashes named', async () => {
   const mini = join(dir, 'mini');
   for (const shape of ['green-squares', 'red-discs']) {
     mkdirSync(join(mini, shape), { recursive: true });
@@ -271,7 +271,16 @@ test('resume: a colour run goes on; once a file of its folder changed, the folde
   assert.is(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /epoch 2\/2/);
   cpSync('fixtures/images/shapes/blue-triangles/00.png', join(mini, 'red-discs/00.png'));
-  const refused = await runScriptAsync('scripts/train.ts', ['--resume', out, '--epochs', '3']);
+  const [refused, evaluated] = await Promise.all([
+    runScriptAsync('scripts/train.ts', ['--resume', out, '--epochs', '3']),
+    runScriptAsync('scripts/evaluate.ts', ['--model', out, '--n', '100']),
+  ]);
+  // evaluate compares with the images the run trained on: not with others under the same name.
+  assert.is(evaluated.code, 2, evaluated.stderr);
+  assert.match(
+    evaluated.stderr,
+    /^error: --dataset: the dataset is now .*mini \(32 images of 8x8 in colour, hash [0-9a-f]{16}\), expected the run's .*: the images the run trained on have changed since\n$/,
+  );
   assert.is(refused.code, 2);
   assert.match(
     refused.stderr,

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { readModelArtifacts } from '../model/read-model-folder.ts';
+import { DatasetIdentity } from '../streams/dataset-identity.ts';
 import { generatorOf, type SavedGenerator } from './generator-model.ts';
 
 export * from './generator-model.ts';
@@ -52,6 +53,8 @@ export interface TrainedOn {
   /** A folder of images: its --image-size and --channels (null: as the images were). */
   readonly imageSize: number | null;
   readonly channels: 1 | 3 | null;
+  /** What the run recorded of its data (a folder's hash among it): a changed folder is refused. */
+  readonly recorded?: DatasetIdentity;
 }
 
 /** What the run folder holding a generator trained on (its record's first line), or null outside a run folder. */
@@ -61,13 +64,16 @@ export function trainedOn(path: string): TrainedOn | null {
   for (const metrics of [join(dir, 'metrics.ndjson'), join(dirname(dir), 'metrics.ndjson')]) {
     if (!existsSync(metrics)) continue;
     try {
-      const config = JSON.parse(readFileSync(metrics, 'utf8').split('\n')[0]).config;
+      const started = JSON.parse(readFileSync(metrics, 'utf8').split('\n')[0]);
+      const config = started.config;
+      const recorded = DatasetIdentity.decode(started.dataset);
       if (typeof config?.dataset === 'string')
         return {
           dataset: config.dataset,
           limit: typeof config.limit === 'number' ? config.limit : null,
           imageSize: typeof config.imageSize === 'number' ? config.imageSize : null,
           channels: config.channels === 1 || config.channels === 3 ? config.channels : null,
+          ...(E.isRight(recorded) ? { recorded: recorded.right } : {}),
         };
     } catch {
       return null;

@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type Dataset, limitDataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/load.ts';
+import { datasetChange, type DatasetIdentity, datasetIdentity } from '../streams/dataset-identity.ts';
 import { classNamesOf } from '../data/names.ts';
 import { classifierDir, loadClassifier } from './classifier.ts';
 import { loadFolderClassifier } from './judge-folder.ts';
@@ -20,12 +21,17 @@ type RunConfig = {
   readonly limit: number | null;
   readonly imageSize?: number | null;
   readonly channels?: 1 | 3 | null;
+  /** What the run recorded of its data: a folder whose files changed since is refused. */
+  readonly recorded?: DatasetIdentity;
 };
 
-/** The images a run trained on (its --dataset, sized and coloured as it was, cut to its --limit). */
+/** The images a run trained on (its --dataset, sized and coloured as it was, cut to its --limit); a changed folder, refused. */
 export function trainingImages(config: RunConfig): E.Either<string, Dataset> {
   const train = loadDataset(config.dataset, { imageSize: config.imageSize ?? null, channels: config.channels ?? null });
-  return E.map((d: Dataset) => (config.limit === null ? d : limitDataset(d, config.limit)))(train);
+  if (E.isLeft(train)) return train;
+  const used = config.limit === null ? train.right : limitDataset(train.right, config.limit);
+  const change = config.recorded?.source ? datasetChange(config.recorded, datasetIdentity(used)) : null;
+  return change ? E.left(`${change}: the images the run trained on have changed since`) : E.right(used);
 }
 
 /** The images alone: what the novelty figure needs (a folder of images has no held-out ones). */

@@ -36,7 +36,7 @@ export class Explorer {
     const started = read.right;
     const { dataset, limit, imageSize, channels } = started.config;
     const key = `${dataset}|${limit}|${imageSize ?? ''}|${channels ?? ''}`;
-    if (!this.sets.has(key)) this.sets.set(key, loadRunSets(started.config));
+    if (!this.sets.has(key)) this.sets.set(key, loadRunSets({ ...started.config, recorded: started.dataset }));
     const sets = await this.sets.get(key)!;
     if (E.isLeft(sets)) {
       this.sets.delete(key);
