@@ -7,8 +7,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { type Dataset, limitDataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/load.ts';
-import { datasetChange, type DatasetIdentity, datasetIdentity } from '../streams/dataset-identity.ts';
 import { classNamesOf } from '../data/names.ts';
+import { type DatasetIdentity, datasetChange, datasetIdentity } from '../streams/dataset-identity.ts';
 import { classifierDir, loadClassifier } from './classifier.ts';
 import { loadFolderClassifier } from './judge-folder.ts';
 import { classifierSetFor, heldOut } from './real-sets.ts';
