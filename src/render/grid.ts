@@ -31,6 +31,13 @@ export type PixelContext = Pick<CanvasRenderingContext2D, 'createImageData' | 'p
 export const scaleLike28 = (scale: number, rows: number, cols: number): number =>
   Math.max(scale, Math.round((scale * 28) / Math.max(rows, cols)));
 
+/** The layout of a milestone's grid: 8 images a row, small images drawn larger (scaleLike28). */
+export const eightAcross = (
+  images: { readonly count: number; readonly rows: number; readonly cols: number; readonly channels: number },
+  scale: number,
+  pad: number,
+): GridLayout => ({ ...images, gridCols: 8, scale: scaleLike28(scale, images.rows, images.cols), pad });
+
 /** How many images `levels` holds at the layout's size and channels. */
 export const imagesIn = (levels: ArrayLike<number>, l: Pick<GridLayout, 'rows' | 'cols' | 'channels'>): number =>
   levels.length / (l.rows * l.cols * (l.channels ?? 1));

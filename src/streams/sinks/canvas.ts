@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
-import { drawGrid, type GridLayout, gridSize, imagesIn, scaleLike28 } from '../../render/grid.ts';
+import { drawGrid, eightAcross, type GridLayout, gridSize, imagesIn, scaleLike28 } from '../../render/grid.ts';
 import {
   drawComparison,
   drawHistory,
@@ -107,15 +107,7 @@ export function runsComparisonPng(runs: readonly RunCurves[]): Uint8Array {
 
 /** A milestone's grid, 8 images a row; a conditional run's rows named by class (where text can be drawn). */
 export function milestonePng(m: Milestone): Uint8Array {
-  const layout = {
-    count: m.count,
-    rows: m.rows,
-    cols: m.cols,
-    channels: channelsOf(m),
-    gridCols: 8,
-    scale: scaleLike28(2, m.rows, m.cols),
-    pad: 2,
-  };
+  const layout = eightAcross({ count: m.count, rows: m.rows, cols: m.cols, channels: channelsOf(m) }, 2, 2);
   if (!m.rowLabels || !canWrite()) return gridPng(unpackPixels(m), layout);
   const { width, height } = namedRowsSize(layout, m.rowLabels);
   return renderPng(width, height, (ctx) => drawNamedRows(ctx, unpackPixels(m), m.rowLabels!, layout));
@@ -123,15 +115,7 @@ export function milestonePng(m: Milestone): Uint8Array {
 
 export function progressPng(milestones: readonly Milestone[]): Uint8Array {
   const m = milestones[0];
-  const layout = {
-    count: m.count,
-    rows: m.rows,
-    cols: m.cols,
-    channels: channelsOf(m),
-    gridCols: 8,
-    scale: scaleLike28(1, m.rows, m.cols),
-    pad: 1,
-  };
+  const layout = eightAcross({ count: m.count, rows: m.rows, cols: m.cols, channels: channelsOf(m) }, 1, 1);
   const { width, height } = progressSize(milestones.length, layout);
   return renderPng(width, height, (ctx) =>
     drawProgress(

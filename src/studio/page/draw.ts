@@ -4,7 +4,7 @@
  */
 
 import { fitText } from '../../render/fit-text.ts';
-import { drawGrid, gridSize, imagesIn, scaleLike28 } from '../../render/grid.ts';
+import { drawGrid, eightAcross, gridSize, imagesIn, scaleLike28 } from '../../render/grid.ts';
 import {
   drawComparison,
   drawHistory,
@@ -142,15 +142,7 @@ export function drawMilestones(canvas: HTMLCanvasElement, view: RunView): void {
     return;
   }
   const m = all[0];
-  const layout = {
-    count: m.count,
-    rows: m.rows,
-    cols: m.cols,
-    channels: channelsOf(m),
-    gridCols: 8,
-    scale: scaleLike28(1, m.rows, m.cols),
-    pad: 1,
-  };
+  const layout = eightAcross({ count: m.count, rows: m.rows, cols: m.cols, channels: channelsOf(m) }, 1, 1);
   const room = (canvas.parentElement?.clientWidth ?? PLOT.width) - 32;
   const fit = Math.max(1, Math.min(8, all.length, Math.floor((room - 12) / (progressSize(1, layout).width - 12))));
   const shown =
