@@ -1,8 +1,8 @@
 /**
  * Your own images on the static site, in Debian's chromium: a zip dropped on the drop area, a
  * folder chosen with the folder button, checked in the page by the command line's plan (its
- * errors beside the drop area), and a run of the tab's worker on the coloured shapes whose
- * pictures come out in colour.
+ * errors beside the drop area), and a cGAN run of the tab's worker on the coloured shapes whose
+ * pictures come out in colour, then its explore page.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -98,10 +98,11 @@ test('a folder of other files, then a zip dropped: the first refused beside the 
   await page.close();
 });
 
-test('a run on the shapes, chosen as a folder, trains in the tab and draws in colour', async () => {
+test("a cGAN on the shapes, chosen as a folder, trains in the tab and draws in colour; its explore page draws the folder's classes and says what needs the images", async () => {
   const { page, problems } = await openSite();
   await page.setInputFiles('#images-folder', 'fixtures/images/shapes');
   await page.waitForFunction(() => /shapes: 240 images/.test(document.getElementById('images-status')!.textContent!));
+  await page.selectOption('#field-arch', 'cgan');
   await page.fill('#field-image-size', '8');
   await page.fill('#field-epochs', '2');
   await page.fill('#field-batch-size', '32');
@@ -110,9 +111,25 @@ test('a run on the shapes, chosen as a folder, trains in the tab and draws in co
   await page.waitForFunction(() => /own-shapes: ended/.test(document.getElementById('status')!.innerText), null, {
     timeout: 120_000,
   });
-  assert.match(await page.innerText('#runs'), /own-shapes\s+mlp-gbn on shapes, step 14 of 14, completed/);
+  assert.match(await page.innerText('#runs'), /own-shapes\s+cgan on shapes, step 14 of 14, completed/);
   assert.match(await page.innerText('#run-note'), /no quality checks \(your own images: /);
   for (const id of ['grid', 'milestones', 'real-vs-fake']) assert.ok(await hasColour(page, id), `#${id} is in colour`);
+  assert.equal(problems, []);
+  // Explore: G's rows named by the folder's classes (from the run's record), in colour; what needs the images, said.
+  await page.click('#runs li[data-run="own-shapes"] a.explore');
+  await page.waitForFunction(() => Number((document.getElementById('grid') as HTMLCanvasElement).dataset.count) > 0);
+  assert.equal(await page.locator('#classes button').allTextContents(), [
+    'blue-triangles',
+    'green-squares',
+    'red-discs',
+    'all classes',
+  ]);
+  assert.ok(await hasColour(page, 'grid'), "G's grid on the explore page is in colour");
+  await page.waitForFunction(() => /the site does not keep/.test(document.getElementById('error')!.textContent ?? ''));
+  assert.match(
+    await page.innerText('#error'),
+    /^the run trained on your own images \(shapes\): the nearest training images and the novelty figure need those images, which the site does not keep after training; the studio \(npm run studio -- --images DIR\) explores runs on your own folders/,
+  );
   assert.equal(problems, []);
   await page.close();
 });

@@ -19,6 +19,8 @@ export interface ExploreSource {
   readonly nearest: (pixels: readonly number[], k: number) => Promise<Neighbours>;
   readonly novelty: () => Promise<NoveltyShown>;
   readonly tracks: () => Promise<TracksShown>;
+  /** A conditional run's class names from its own record (its milestones' rows), where the real images are not at hand (the tab's own images). */
+  readonly recordedClassNames?: () => Promise<string[] | null>;
 }
 
 /** The studio's server: each answer decoded by its codec, a failure thrown with its message. */

@@ -474,6 +474,8 @@ async function main(): Promise<void> {
     names = r.names;
   } catch (e) {
     fail((e as Error).message);
+    // Without the real images (the tab's own, not kept), a conditional run's record still names its classes.
+    names = (await source.recordedClassNames?.().catch(() => null)) ?? names;
   }
   // A conditional G draws the data's classes: a folder's own (named by its subfolders), else ten.
   classes = labelWidth > 0 ? Math.min(names.length, labelWidth) : 0;

@@ -74,5 +74,10 @@ export function tabExplore(run: string, workerUrl: URL): ExploreSource {
     nearest: (pixels, k) => ask({ ask: 'nearest', pixels: Array.from(pixels), k }),
     novelty: () => ask({ ask: 'novelty' }),
     tracks: () => ask({ ask: 'tracks' }),
+    recordedClassNames: async () => {
+      const line = (await stored).lines.find((l) => l.includes('"type":"milestone"') && l.includes('"rowLabels"'));
+      const labels = line ? (JSON.parse(line) as { rowLabels?: unknown }).rowLabels : null;
+      return Array.isArray(labels) && labels.every((l) => typeof l === 'string') ? labels : null;
+    },
   };
 }
