@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHROMIUM, CHROMIUM_ARGS } from './helpers/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, canvasHasColour } from './helpers/browser.ts';
 import { runScriptAsync } from './helpers/cli.ts';
 import { startStudio } from './helpers/studio.ts';
 
@@ -25,15 +25,7 @@ let page: Page;
 let address = '';
 const problems: string[] = [];
 
-/** Whether a canvas holds a pixel of colour (its channels more than 40 apart). */
-const inColour = (id: string) =>
-  page.evaluate((i) => {
-    const c = document.getElementById(i) as HTMLCanvasElement;
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    for (let k = 0; k < d.length; k += 4)
-      if (Math.max(d[k], d[k + 1], d[k + 2]) - Math.min(d[k], d[k + 1], d[k + 2]) > 40) return true;
-    return false;
-  }, id);
+const inColour = (id: string) => canvasHasColour(page, id);
 
 test.before(async () => {
   const trained = await runScriptAsync(

@@ -12,7 +12,7 @@ import { zipSync } from 'fflate';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHROMIUM, CHROMIUM_ARGS, showAllSettings } from './helpers/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, canvasHasColour, showAllSettings } from './helpers/browser.ts';
 import { serveSite } from './helpers/site.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ganstream-own-'));
@@ -67,16 +67,6 @@ async function dropFile(page: Page, path: string, name: string): Promise<void> {
   );
 }
 
-/** Whether a canvas holds colour: some pixel whose channels differ by more than 40. */
-const hasColour = (page: Page, id: string) =>
-  page.evaluate((id) => {
-    const c = document.getElementById(id) as HTMLCanvasElement;
-    const d = c.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, c.width, c.height).data;
-    for (let i = 0; i < d.length; i += 4)
-      if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) return true;
-    return false;
-  }, id);
-
 test('a folder of other files, then a zip dropped: the first refused beside the drop area, the second checked and chosen', async () => {
   const { page, problems } = await openSite();
   assert.ok(await page.isVisible('#own-images'), 'the drop area shows on the site');
@@ -113,7 +103,8 @@ test("a cGAN on the shapes, chosen as a folder, trains in the tab and draws in c
   });
   assert.match(await page.innerText('#runs'), /own-shapes\s+cgan on shapes, step 14 of 14, completed/);
   assert.match(await page.innerText('#run-note'), /no quality checks \(your own images: /);
-  for (const id of ['grid', 'milestones', 'real-vs-fake']) assert.ok(await hasColour(page, id), `#${id} is in colour`);
+  for (const id of ['grid', 'milestones', 'real-vs-fake'])
+    assert.ok(await canvasHasColour(page, id), `#${id} is in colour`);
   assert.equal(problems, []);
   // Explore: G's rows named by the folder's classes (from the run's record), in colour; what needs the images, said.
   await page.click('#runs li[data-run="own-shapes"] a.explore');
@@ -124,7 +115,7 @@ test("a cGAN on the shapes, chosen as a folder, trains in the tab and draws in c
     'red-discs',
     'all classes',
   ]);
-  assert.ok(await hasColour(page, 'grid'), "G's grid on the explore page is in colour");
+  assert.ok(await canvasHasColour(page, 'grid'), "G's grid on the explore page is in colour");
   await page.waitForFunction(() => /the site does not keep/.test(document.getElementById('error')!.textContent ?? ''));
   assert.match(
     await page.innerText('#error'),

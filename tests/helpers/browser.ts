@@ -15,3 +15,13 @@ export async function showAllSettings(page: import('playwright-core').Page): Pro
   await page.locator('#field-epochs').waitFor();
   await page.uncheck('#beginner');
 }
+
+/** Whether a canvas of the page holds colour: some pixel whose channels differ by more than 40. */
+export const canvasHasColour = (page: import('playwright-core').Page, id: string): Promise<boolean> =>
+  page.evaluate((id) => {
+    const c = document.getElementById(id) as HTMLCanvasElement;
+    const d = c.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4)
+      if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) return true;
+    return false;
+  }, id);
