@@ -24,10 +24,10 @@ import { createGan, disposeGan } from '../src/model/gan.ts';
 import { generate } from '../src/model/steps.ts';
 import { parseFlags } from '../src/plan/flags.ts';
 import { runFolderOf } from '../src/plan/run-archive-folder.ts';
-import { drawSamples, loadGenerator, trainedOn } from '../src/plan/saved-generator.ts';
+import { drawSamples, learnedClasses, loadGenerator, trainedOn } from '../src/plan/saved-generator.ts';
 import { oneOf } from '../src/plan/values.ts';
 import { classifierDir, loadClassifier } from '../src/quality/classifier.ts';
-import { folderHeldOut } from '../src/quality/folder-judge.ts';
+import { folderHeldOut, UNLABELLED_FOLDER } from '../src/quality/folder-judge.ts';
 import { formatQuality } from '../src/quality/format.ts';
 import { referenceSet } from '../src/quality/judge.ts';
 import { loadFolderClassifier } from '../src/quality/judge-folder.ts';
@@ -100,7 +100,9 @@ if (modelFolder && E.isRight(modelFolder) && modelFolder.right.unpacked)
 const n = intFlag('n', 5000, 10);
 const seed = intFlag('seed', 1, 0);
 
-const datasetSpec = (f.dataset as string | undefined) ?? (modelPath ? trainedOn(modelPath)?.dataset : null) ?? MNIST;
+/** What the run holding --model trained on (its record's first line), read once. */
+const trained = modelPath ? trainedOn(modelPath) : null;
+const datasetSpec = (f.dataset as string | undefined) ?? trained?.dataset ?? MNIST;
 if (isImageFolder(datasetSpec)) {
   await evaluateOnFolder(datasetSpec);
   process.exit(0);
@@ -174,7 +176,7 @@ let copying: Novelty | null = null;
 if (f.model !== undefined || f.samples !== undefined) {
   const sets = runImages({
     dataset: datasetSpec,
-    limit: modelPath ? (trainedOn(modelPath)?.limit ?? null) : null,
+    limit: trained?.limit ?? null,
   });
   if (E.isLeft(sets)) fail(sets.left);
   const m = Math.min(NOVELTY_SAMPLES, count);
@@ -205,13 +207,12 @@ async function evaluateOnFolder(spec: string): Promise<void> {
     fail(
       `--dataset ${spec} is a folder of images: evaluate scores a run trained on it (--model RUN); --samples, --real and --untrained compare with 28x28 digits or clothes`,
     );
-  const run = trainedOn(modelPath);
   const train = trainingImages({
     dataset: spec,
-    limit: run?.limit ?? null,
-    imageSize: run?.imageSize ?? null,
-    channels: run?.channels ?? null,
-    ...(run?.recorded ? { recorded: run.recorded } : {}),
+    limit: trained?.limit ?? null,
+    imageSize: trained?.imageSize ?? null,
+    channels: trained?.channels ?? null,
+    ...(trained?.recorded ? { recorded: trained.recorded } : {}),
   });
   if (E.isLeft(train)) fail(`--dataset: ${train.left}`);
   const d = train.right;
@@ -223,18 +224,9 @@ async function evaluateOnFolder(spec: string): Promise<void> {
       `--model: the generator draws ${g.right.rows}x${g.right.cols}x${g.right.channels} images, the folder ${spec} loads as ${d.rows}x${d.cols}x${d.channels}`,
     );
   const started = performance.now();
-  // A conditional generator is saved with ten label inputs; it learned the folder's classes only.
-  const { images, labels } = drawSamples(
-    g.right.classes > 0 ? { ...g.right, classes: classCount(d) } : g.right,
-    n,
-    seeded(seed, 21),
-  );
+  const { images, labels } = drawSamples(learnedClasses(g.right, classCount(d)), n, seeded(seed, 21));
   const what = `${n} samples of ${modelPath}`;
-  const classifier = d.labels
-    ? await loadFolderClassifier(d)
-    : E.left(
-        'an unlabelled folder of images: FID, recognisable share and coverage need a classifier of its classes, and unlabelled images have none to learn',
-      );
+  const classifier = d.labels ? await loadFolderClassifier(d) : E.left(UNLABELLED_FOLDER);
   const judged = E.isRight(classifier)
     ? (() => {
         const ref = folderHeldOut(d);

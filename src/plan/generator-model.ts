@@ -41,6 +41,14 @@ export function generatorOf(model: tf.LayersModel): E.Either<string, SavedGenera
   });
 }
 
+/**
+ * A saved conditional generator as it learned: its label input is ten classes wide whatever the
+ * data had, and on a folder of images it learned the folder's `classes` only (model/condition.ts
+ * classCount), so those are the ones to draw. An unconditional generator as it is.
+ */
+export const learnedClasses = (g: SavedGenerator, classes: number): SavedGenerator =>
+  g.classes > 0 ? { ...g, classes } : g;
+
 /** Images in [-1, 1] ([n * rows * cols * channels]) of noise [n * noiseDim], and for a conditional generator their classes. */
 export function drawFrom(g: SavedGenerator, noise: Float32Array, n: number, labels?: ArrayLike<number>): Float32Array {
   return valuesOf(() => {

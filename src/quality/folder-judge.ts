@@ -11,6 +11,10 @@ import type { Classifier, ClassifierAbout } from './classify.ts';
 import { judgeAgainst } from './judge.ts';
 import { splitByClass } from './sets.ts';
 
+/** Why a folder without class subfolders has no judge: said by the run, evaluate and explore alike. */
+export const UNLABELLED_FOLDER =
+  'an unlabelled folder of images: recognisable share, coverage and FID need a classifier of its classes, and unlabelled images have none to learn';
+
 /** The command that trains a classifier for a folder as a run loads it. */
 export const folderClassifierCommand = (d: Pick<Dataset, 'rows' | 'channels' | 'source'>): string =>
   `npm run train-classifier -- --dataset ${d.source?.path ?? '?'} --image-size ${d.rows} --channels ${d.channels}`;

@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Dataset } from '../data/dataset.ts';
 import type { Judge } from '../streams/operators/quality-checks.ts';
 import { type Classifier, type ClassifierAbout, classifierDir, loadClassifier } from './classifier.ts';
-import { folderClassifierCommand, folderJudge, folderMismatch } from './folder-judge.ts';
+import { folderClassifierCommand, folderJudge, folderMismatch, UNLABELLED_FOLDER } from './folder-judge.ts';
 import { judgeOf } from './judge.ts';
 import { classifierSetFor, heldOut } from './real-sets.ts';
 
@@ -52,9 +52,7 @@ export async function loadJudge(
       ? E.map((c: Classifier) => folderJudge(c, dataset as Dataset))(
           await loadFolderClassifier(dataset as Dataset, classifiers),
         )
-      : E.left(
-          'an unlabelled folder of images: recognisable share, coverage and FID need a classifier of its classes, and unlabelled images have none to learn',
-        );
+      : E.left(UNLABELLED_FOLDER);
   if (dataset.rows !== 28 || dataset.cols !== 28)
     return E.left(`images of ${dataset.rows}x${dataset.cols}: the classifier judges 28x28`);
   const set = classifierSetFor(dataset.name);

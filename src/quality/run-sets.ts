@@ -10,6 +10,7 @@ import { loadDataset } from '../data/load.ts';
 import { classNamesOf } from '../data/names.ts';
 import { type DatasetIdentity, datasetChange, datasetIdentity } from '../streams/dataset-identity.ts';
 import { classifierDir, loadClassifier } from './classifier.ts';
+import { UNLABELLED_FOLDER } from './folder-judge.ts';
 import { loadFolderClassifier } from './judge-folder.ts';
 import { classifierSetFor, heldOut } from './real-sets.ts';
 import type { RunSets } from './run-sets-of.ts';
@@ -52,9 +53,7 @@ export async function loadRunSets(config: RunConfig): Promise<E.Either<string, R
   const { train } = images.right;
   const names = classNamesOf(train);
   if (train.source) {
-    const c = train.labels
-      ? await loadFolderClassifier(train)
-      : E.left('an unlabelled folder of images has no classes for a classifier to learn');
+    const c = train.labels ? await loadFolderClassifier(train) : E.left(UNLABELLED_FOLDER);
     return E.right({
       ...images.right,
       classNames: names,

@@ -16,7 +16,8 @@ import {
 } from '../explore/copying.ts';
 import type { PointSet } from '../explore/neighbours.ts';
 import { histogram, NOVELTY_SAMPLES } from '../explore/novelty.ts';
-import { drawSamples, type SavedGenerator } from '../plan/generator-model.ts';
+import { classCount } from '../model/condition.ts';
+import { drawSamples, learnedClasses, type SavedGenerator } from '../plan/generator-model.ts';
 import { FEATURES } from '../quality/classify.ts';
 import { classesOf, featuresOf, type RunSets } from '../quality/run-sets-of.ts';
 import { pick } from '../quality/sets.ts';
@@ -106,9 +107,7 @@ export function nearestImages(
  * training set; for a folder of images (none held out), training images against the others.
  */
 export function noveltyOf(sets: RunSets, g: SavedGenerator): NoveltyShown {
-  // A conditional generator is saved with ten label inputs; on a folder it learned the folder's classes only.
-  const drawn = g.classes > 0 && sets.train.source ? { ...g, classes: sets.classNames.length } : g;
-  const { images } = drawSamples(drawn, NOVELTY_SAMPLES, seeded(1, 21));
+  const { images } = drawSamples(learnedClasses(g, classCount(sets.train)), NOVELTY_SAMPLES, seeded(1, 21));
   const m = sets.heldOut
     ? measureNovelty(images, NOVELTY_SAMPLES, limitDataset(sets.heldOut, NOVELTY_SAMPLES), sets.train)
     : measureNoveltyWithin(images, NOVELTY_SAMPLES, sets.train, NOVELTY_SAMPLES);

@@ -5,6 +5,7 @@
  * the site's files. Each question is numbered; its answer settles it.
  */
 import * as tf from '@tensorflow/tfjs';
+import * as E from 'fp-ts/lib/Either.js';
 import { artifactsOf } from '../../model/model-artifacts.ts';
 import { networkPaths } from '../../model/names.ts';
 import type {
@@ -14,6 +15,7 @@ import type {
   NetworkBytes,
   ToExplore,
 } from '../../site/explore-messages.ts';
+import { decodeEvent } from '../../streams/events.ts';
 import type { ExploreSource } from './explore-source.ts';
 import { openTabStore, type StoredRun } from './tab-store.ts';
 import { storedListing } from './tab-trainer.ts';
@@ -75,9 +77,13 @@ export function tabExplore(run: string, workerUrl: URL): ExploreSource {
     novelty: () => ask({ ask: 'novelty' }),
     tracks: () => ask({ ask: 'tracks' }),
     recordedClassNames: async () => {
-      const line = (await stored).lines.find((l) => l.includes('"type":"milestone"') && l.includes('"rowLabels"'));
-      const labels = line ? (JSON.parse(line) as { rowLabels?: unknown }).rowLabels : null;
-      return Array.isArray(labels) && labels.every((l) => typeof l === 'string') ? labels : null;
+      // The first milestone with named rows, read by the record's own codec (only lines that name rows are decoded).
+      for (const line of (await stored).lines) {
+        if (!line.includes('"rowLabels"')) continue;
+        const e = decodeEvent(line);
+        if (E.isRight(e) && e.right.type === 'milestone' && e.right.rowLabels) return [...e.right.rowLabels];
+      }
+      return null;
     },
   };
 }
